@@ -1,0 +1,80 @@
+"""Every exception labkit raises, in one place.
+
+Each subclasses the matching builtin as well as :class:`LabkitError`, so code written for
+Brian2 (``except ValueError``) keeps working, and every one pickles (its state lives in
+``args``) so errors cross process boundaries such as a widget worker or a test runner.
+"""
+
+from __future__ import annotations
+
+
+class LabkitError(Exception):
+    """Base of every error labkit raises on purpose."""
+
+
+class DimensionMismatchError(LabkitError, ValueError):
+    """Two quantities that must share a dimension do not.
+
+    ``DimensionMismatchError(description, *dims)``: ``dims`` are the offending
+    :class:`~labkit.units.Dimension` objects; they are shown in readable units.
+    """
+
+    def __init__(self, description: str, *dims):
+        super().__init__(description, *dims)
+        self.description = description
+        self.dims = dims
+
+    def __str__(self) -> str:
+        if not self.dims:
+            return self.description
+        shown = ", ".join(_readable(d) for d in self.dims)
+        if len(self.dims) == 1:
+            return f"{self.description} (unit is {shown})"
+        return f"{self.description} (units are {shown})"
+
+
+def _readable(dim) -> str:
+    # Imported lazily: errors.py must stay importable before the units package.
+    from labkit.units.dimension import readable
+
+    return readable(dim)
+
+
+class UnitError(LabkitError, ValueError):
+    """A unit string or unit-related argument that cannot be understood."""
+
+
+class EquationError(LabkitError, ValueError):
+    """A model string that does not follow the equation grammar."""
+
+
+class ExpressionError(LabkitError, SyntaxError):
+    """An expression string uses syntax outside the whitelist (or is not valid Python).
+
+    Subclasses SyntaxError because that is what the user wrote; the message quotes the
+    string and puts a caret under the offending part.
+    """
+
+    def __init__(self, message: str, *rest):
+        # SyntaxError's own constructor would reinterpret extra args; keep them as data.
+        LabkitError.__init__(self, message, *rest)
+        self.msg = message
+
+    def __str__(self) -> str:
+        return self.msg
+
+
+class UnknownNameError(LabkitError, NameError):
+    """A name in a string resolves to neither a model variable nor the namespace."""
+
+
+class IntegrationError(LabkitError, ValueError):
+    """The requested integration method cannot integrate these equations."""
+
+
+class SimulationError(LabkitError, RuntimeError):
+    """A run that had to stop: NaN/inf state, a crashed kernel, a refused monitor."""
+
+
+class DeviceError(LabkitError, RuntimeError):
+    """A device that cannot do what was asked (missing compiler, failed build, ...)."""
