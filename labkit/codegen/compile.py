@@ -1,0 +1,314 @@
+"""KernelSource (generated Python text) -> a compiled, cached callable.
+
+Two layers of cache make "compile structure, pass values" cheap:
+
+- **In memory**: a dict keyed by the source hash returns the same :class:`Kernel` for the
+  same text, so a re-run in the same process never touches Numba.
+- **On disk**: the text is written to ``<cache dir>/kernels/<hash>.py`` and imported from
+  there, and the function is wrapped with ``numba.njit(cache=True)``. Numba then keeps the
+  machine code in ``__pycache__`` next to that file and, in a new process, loads it
+  instead of compiling. Numba checks a cache entry against the source file's
+  (mtime, size), so every writer gives the file the same fixed mtime: rewriting the same
+  text (another process, a crashed write repaired) never invalidates the cache.
+
+The cache directory is ``$LABKIT_CACHE_DIR/kernels``, else
+``$XDG_CACHE_HOME/labkit/kernels``, else ``~/.cache/labkit/kernels``, read at each call.
+
+Generated source is registered in :mod:`linecache` (as ``lambdify`` does), so tracebacks
+and Numba's error messages show the generated lines even if the file is deleted.
+
+Counting compilations: Numba compiles lazily, at the first call with a new argument type
+signature, and records per dispatcher whether it loaded that signature from its disk cache
+(``stats.cache_hits``) or compiled it (``stats.cache_misses``). :func:`compile_stats` sums
+these over every kernel dispatcher made in this process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import linecache
+import os
+import sys
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numba
+
+__all__ = [
+    "CompileStats",
+    "Kernel",
+    "KernelSource",
+    "cache_dir",
+    "clear_memory_cache",
+    "compile_count",
+    "compile_numba",
+    "compile_numpy",
+    "compile_stats",
+    "source_hash",
+    "write_source",
+]
+
+#: The mtime every kernel file gets (see the module docstring): 2001-09-09.
+_FIXED_MTIME = 1_000_000_000
+#: Options of every Numba kernel. error_model='numpy': x/0 gives inf/nan as in numpy and
+#: C++, instead of raising ZeroDivisionError (which also costs a check per division).
+NJIT_OPTIONS = {"cache": True, "error_model": "numpy"}
+
+
+def _versions() -> str:
+    """labkit, numba, Python versions and the support module: what compiled code depends on."""
+    import labkit
+    from labkit.codegen import support
+
+    labkit_version = getattr(labkit, "__version__", "unknown")
+    support_text = Path(support.__file__).read_bytes()
+    support_hash = hashlib.sha256(support_text).hexdigest()[:16]
+    python = "{}.{}".format(*sys.version_info[:2])
+    return f"labkit={labkit_version} numba={numba.__version__} py={python} {support_hash}"
+
+
+_VERSIONS: list[str] = []  # computed once, on first use
+
+
+def source_hash(text: str) -> str:
+    """Source text -> sha256 hex of the text plus the versions the compiled code depends on.
+
+    The support module's own hash is included because Numba's disk cache does not notice
+    when a function a kernel calls (``_exprel``) changes.
+    """
+    if not _VERSIONS:
+        _VERSIONS.append(_versions())
+    return hashlib.sha256(f"{_VERSIONS[0]}\n{text}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class KernelSource:
+    """Generated Python module text defining one function ``name(*arg_names)``.
+
+    The text is a whole module (imports included, see ``printers.PRELUDES``);
+    ``hash`` is derived from it. ``str(src)`` is the text itself.
+
+    >>> src = KernelSource('def double(x):\\n    return 2*x\\n', 'double', ('x',))
+    >>> src.arg_names, len(src.hash)
+    (('x',), 64)
+    """
+
+    text: str
+    name: str
+    arg_names: tuple[str, ...]
+    hash: str = field(init=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "arg_names", tuple(self.arg_names))
+        object.__setattr__(self, "hash", source_hash(self.text))
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        lines = self.text.count("\n") + (not self.text.endswith("\n"))
+        args = ", ".join(self.arg_names)
+        return f"<KernelSource {self.name}({args}), {lines} lines, hash {self.hash[:12]}>"
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """A compiled kernel: call it like the generated function; ``source`` is its text.
+
+    ``func`` is the underlying callable (a Numba dispatcher for ``language='numba'``, which
+    other jitted code can call, and whose ``stats`` say whether it was compiled or loaded).
+    """
+
+    source: KernelSource
+    func: Callable[..., Any] = field(repr=False)
+    language: str
+
+    def __call__(self, *args):
+        return self.func(*args)
+
+    def __repr__(self) -> str:
+        return f"<Kernel {self.language} {self.source!r}>"
+
+
+@dataclass(frozen=True)
+class CompileStats:
+    """How kernels came to be in this process: compiled by Numba, loaded from disk, exec'd."""
+
+    numba_compiled: int
+    numba_loaded: int
+    numpy_built: int
+
+
+_lock = threading.RLock()
+_memory: dict[tuple[str, str], Kernel] = {}
+_dispatchers: list[Any] = []  # every Numba kernel dispatcher made, for compile_stats()
+_numpy_built = [0]
+
+
+def cache_dir() -> Path:
+    """Environment -> the directory kernel files go to (not created here)."""
+    root = os.environ.get("LABKIT_CACHE_DIR")
+    if not root:
+        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+        root = os.path.join(xdg, "labkit")
+    return Path(root) / "kernels"
+
+
+def compile_stats() -> CompileStats:
+    """Counts since this process started (Numba counts per argument-type signature)."""
+    with _lock:
+        compiled = sum(sum(d.stats.cache_misses.values()) for d in _dispatchers)
+        loaded = sum(sum(d.stats.cache_hits.values()) for d in _dispatchers)
+        return CompileStats(compiled, loaded, _numpy_built[0])
+
+
+def compile_count() -> int:
+    """How many real Numba compilations of kernels happened in this process."""
+    return compile_stats().numba_compiled
+
+
+def clear_memory_cache() -> None:
+    """Forget in-memory kernels (the disk cache stays); counts are kept."""
+    with _lock:
+        _memory.clear()
+
+
+def _register_lines(filename: str, text: str) -> None:
+    """Put text into linecache under filename; mtime None makes checkcache keep it."""
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+
+
+def _find_function(namespace: dict, src: KernelSource, filename: str):
+    """Module namespace -> the kernel function, checked against the declared name and args."""
+    func = namespace.get(src.name)
+    if not inspect.isfunction(func):
+        raise ValueError(f"generated source {filename} defines no function {src.name!r}")
+    params = tuple(inspect.signature(func).parameters)
+    if params != src.arg_names:
+        raise ValueError(
+            f"generated function {src.name!r} in {filename} takes {params}, "
+            f"but its KernelSource declares {src.arg_names}"
+        )
+    return func
+
+
+def _writable_dir() -> Path:
+    """The cache directory, created; a per-user temp directory if that fails (warned)."""
+    path = cache_dir()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if os.access(path, os.W_OK):
+            return path
+    except OSError:
+        pass
+    fallback = Path(tempfile.gettempdir()) / f"labkit-kernels-{os.getuid()}"
+    warnings.warn(
+        f"labkit: cannot write the kernel cache {path}; using {fallback}. "
+        "Set LABKIT_CACHE_DIR to a writable directory to keep compiled kernels.",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    fallback.mkdir(parents=True, exist_ok=True)
+    return fallback
+
+
+def write_source(src: KernelSource) -> Path:
+    """KernelSource -> path of ``<hash>.py`` in the cache directory, written atomically.
+
+    An existing file with the same text is left alone (its mtime is reset if a copy lost
+    it, so a cache directory copied into an image stays warm); otherwise the text goes to
+    a temporary file, gets the fixed mtime, and replaces the target in one
+    ``os.replace``, so concurrent writers never expose a half-written file or a changing
+    mtime.
+    """
+    directory = _writable_dir()
+    path = directory / f"{src.hash}.py"
+    try:
+        if path.read_text(encoding="utf-8") == src.text:
+            if os.stat(path).st_mtime != _FIXED_MTIME:  # copied without its mtime
+                os.utime(path, (_FIXED_MTIME, _FIXED_MTIME))
+            return path
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{src.hash[:12]}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(src.text)
+        os.utime(tmp, (_FIXED_MTIME, _FIXED_MTIME))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def _import_file(path: Path, module_name: str):
+    """Python file -> a new module executed from it (registered in sys.modules)."""
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module
+
+
+def _jit(func):
+    """Python function -> Numba dispatcher with a disk cache (without one if impossible)."""
+    try:
+        return numba.njit(**NJIT_OPTIONS)(func)
+    except RuntimeError as error:  # "cannot cache function ...: no locator available"
+        warnings.warn(
+            f"labkit: {error}; compiling without a disk cache", RuntimeWarning, stacklevel=3
+        )
+        return numba.njit(**{**NJIT_OPTIONS, "cache": False})(func)
+
+
+def compile_numba(src: KernelSource) -> Kernel:
+    """KernelSource -> Kernel wrapping a Numba dispatcher, cached in memory and on disk.
+
+    Numba compiles at the first call (per argument types); with a warm disk cache that
+    call loads machine code instead. Calling again with new values never recompiles.
+    """
+    with _lock:
+        kernel = _memory.get(("numba", src.hash))
+        if kernel is not None:
+            return kernel
+        path = write_source(src)
+        _register_lines(str(path), src.text)
+        module = _import_file(path, f"_labkit_kernel_{src.hash[:20]}")
+        func = _find_function(vars(module), src, str(path))
+        dispatcher = _jit(func)
+        _dispatchers.append(dispatcher)
+        kernel = _memory[("numba", src.hash)] = Kernel(src, dispatcher, "numba")
+        return kernel
+
+
+def compile_numpy(src: KernelSource) -> Kernel:
+    """KernelSource -> Kernel wrapping the plain Python function (exec'd, cached in memory).
+
+    The text is compiled under the name ``<labkit-kernel NAME HASH>``, registered in
+    linecache, so tracebacks through it show the generated lines.
+    """
+    with _lock:
+        kernel = _memory.get(("numpy", src.hash))
+        if kernel is not None:
+            return kernel
+        filename = f"<labkit-kernel {src.name} {src.hash[:12]}>"
+        _register_lines(filename, src.text)
+        namespace = {"__name__": f"_labkit_kernel_{src.hash[:20]}"}
+        exec(compile(src.text, filename, "exec"), namespace)
+        func = _find_function(namespace, src, filename)
+        _numpy_built[0] += 1
+        kernel = _memory[("numpy", src.hash)] = Kernel(src, func, "numpy")
+        return kernel

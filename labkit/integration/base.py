@@ -1,0 +1,144 @@
+"""What every integration method shares: OdeSystem -> statements -> UpdateBlock, cached.
+
+A :class:`Method` only says how to turn an :class:`~labkit.integration.system.OdeSystem`
+into the statements of one step (or refuses with an :class:`IntegrationError` that says
+why). This module wraps that into an :class:`~labkit.codegen.ir.UpdateBlock` and memoises
+the result: it depends only on (equations, method), and sympy is slow enough (~0.5 s for
+an exact solution) that re-solving on every run is what makes Brian2 start slowly.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+import sympy
+
+from labkit.codegen.ir import Statement, UpdateBlock
+from labkit.equations.functions import rand, randn
+from labkit.equations.symbols import symbol
+from labkit.errors import IntegrationError
+from labkit.integration.system import OdeSystem, ode_system
+
+#: Bumped whenever a method's output changes, so a future disk cache never serves stale blocks.
+CACHE_VERSION = 1
+
+
+class Method:
+    """A named integration method: ``method(equations) -> UpdateBlock``.
+
+    Subclasses implement :meth:`statements`. Calling the object integrates (through the
+    in-memory cache) and raises :class:`IntegrationError` when the method does not apply.
+    """
+
+    name: str = ""
+
+    def statements(self, system: OdeSystem) -> tuple[Statement, ...]:
+        """OdeSystem -> the statements of one step; raise IntegrationError to refuse."""
+        raise NotImplementedError
+
+    def refusal(self, system: OdeSystem) -> str | None:
+        """Why Brian2 would *not* pick this method here when choosing automatically.
+
+        Only methods that succeed where Brian2's counterpart fails override this (exact on
+        systems Brian2 cannot solve), so that an automatic choice matches Brian2's.
+        """
+        return None
+
+    def block(self, equations) -> UpdateBlock:
+        """Equations -> UpdateBlock, uncached (use ``method(equations)`` instead)."""
+        system = ode_system(equations)
+        return make_block(self.statements(system), self.name, system)
+
+    def __call__(self, equations) -> UpdateBlock:
+        return solve(equations, self)
+
+    def __repr__(self) -> str:
+        return f"<integration method {self.name!r}>"
+
+
+def make_block(statements, method: str, system: OdeSystem) -> UpdateBlock:
+    """Statements -> UpdateBlock, collecting the random calls they make."""
+    calls = set()
+    for s in statements:
+        calls |= s.expr.atoms(rand, randn)
+    ordered = tuple(sorted(calls, key=lambda c: (c.func.__name__, int(c.args[0]))))
+    return UpdateBlock(tuple(statements), method, system.held, system.names, ordered)
+
+
+def assemble(
+    system: OdeSystem, temporaries, new_values: dict[str, sympy.Expr]
+) -> tuple[Statement, ...]:
+    """prelude + temporaries + ``_x = new`` for every x + ``x = _x`` for every x.
+
+    Temporaries (including noise draws) that no later statement uses are dropped, so a
+    method can generate them uniformly for every variable and noise source.
+    """
+    temporaries = list(temporaries)
+    targets = [s.target for s in temporaries]
+    if len(set(targets)) != len(targets):  # e.g. variables `v` and `v_xi` with noise `xi`
+        clash = sorted({n for n in targets if targets.count(n) > 1})
+        raise IntegrationError(f"temporary names clash ({', '.join(clash)}); rename a variable")
+    finals = [Statement(f"_{n}", new_values[n]) for n in system.names]
+    needed = set().union(*(_names(s.expr) for s in finals))
+    kept = []
+    for s in reversed(temporaries):
+        if s.target in needed:
+            kept.append(s)
+            needed |= _names(s.expr)
+    assign = [Statement(n, symbol(f"_{n}")) for n in system.names]
+    return (*system.prelude, *reversed(kept), *finals, *assign)
+
+
+def _names(expr: sympy.Expr) -> set[str]:
+    return {s.name for s in expr.free_symbols}
+
+
+def noise_draws(system: OdeSystem) -> tuple[dict[str, sympy.Symbol], list[Statement]]:
+    """One Wiener increment per noise symbol and step, shared by every equation using it.
+
+    ``__dW_xi = sqrt(dt)*randn(-1)``: ``xi`` has units of 1/sqrt(second), so ``g*xi`` over a
+    step contributes ``g*sqrt(dt)*N(0, 1)``. The call-site numbers are negative so they can
+    never coincide with a ``randn()`` the parser numbered (those count up from 0), and they
+    are the same in every process, so the block's text is stable (a disk cache can key on it).
+    """
+    symbols, statements = {}, []
+    for k, xi in enumerate(system.noise_names):
+        symbols[xi] = symbol(f"__dW_{xi}")
+        draw = sympy.sqrt(symbol("dt")) * randn(sympy.Integer(-(k + 1)))
+        statements.append(Statement(f"__dW_{xi}", draw))
+    return symbols, statements
+
+
+@functools.lru_cache(maxsize=512)
+def _solve_cached(equations, method: Method) -> UpdateBlock | IntegrationError:
+    try:
+        return method.block(equations)
+    except IntegrationError as error:  # cache refusals too: choose_method tries exact often
+        return error
+
+
+def solve(equations, method: Method) -> UpdateBlock:
+    """(equations, method) -> UpdateBlock, memoised in memory; raises IntegrationError."""
+    try:
+        result = _solve_cached(equations, method)
+    except TypeError:  # unhashable equations: nothing to key a cache on
+        result = _solve_cached.__wrapped__(equations, method)
+    if isinstance(result, IntegrationError):
+        raise IntegrationError(*result.args)
+    return result
+
+
+def cache_key(equations, method: str) -> str:
+    """A stable text key for (equations, method), for a disk cache of UpdateBlocks.
+
+    Built from each equation's printed form, so it is the same in every process.
+    """
+    text = "\n".join(str(eq) for eq in equations.values())
+    payload = f"labkit-integration-v{CACHE_VERSION}\n{method}\n{text}"
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def clear_cache() -> None:
+    """Forget every memoised solution (tests; after changing a method)."""
+    _solve_cached.cache_clear()

@@ -1,0 +1,247 @@
+"""KernelSource -> compiled callable: memory and disk caches, counting, linecache."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import traceback
+import uuid
+
+import numpy as np
+import pytest
+
+from labkit.codegen import compile as comp
+from labkit.codegen.compile import (
+    Kernel,
+    KernelSource,
+    cache_dir,
+    compile_count,
+    compile_numba,
+    compile_numpy,
+    compile_stats,
+    write_source,
+)
+
+
+def _unique_source(body="    return a * x + b\n", name="kernel", args=("x", "a", "b")):
+    """A source no other test (or earlier run) has compiled: a fresh comment makes it so."""
+    head = f"# test kernel {uuid.uuid4().hex}\n\n\ndef {name}({', '.join(args)}):\n"
+    return KernelSource(head + body, name, args)
+
+
+# KernelSource ----------------------------------------------------------------------------
+
+
+def test_kernel_source_hash_follows_the_text_only():
+    a = KernelSource("def f(x):\n    return x\n", "f", ["x"])
+    b = KernelSource("def f(x):\n    return x\n", "f", ("x",))
+    c = KernelSource("def f(x):\n    return -x\n", "f", ("x",))
+    assert a == b and a.hash == b.hash and a.arg_names == ("x",)
+    assert c.hash != a.hash
+    assert len(a.hash) == 64 and int(a.hash, 16) >= 0
+
+
+def test_kernel_source_prints_as_its_text_and_reprs_briefly():
+    src = KernelSource("def f(x, y):\n    return x + y\n", "f", ("x", "y"))
+    assert str(src) == src.text
+    assert repr(src) == f"<KernelSource f(x, y), 2 lines, hash {src.hash[:12]}>"
+    with pytest.raises(AttributeError):
+        src.text = "def f(): pass"
+
+
+@pytest.mark.parametrize("compiler", [compile_numba, compile_numpy])
+def test_declared_name_and_arguments_are_checked(compiler, kernel_cache):
+    with pytest.raises(ValueError, match="defines no function 'g'"):
+        compiler(KernelSource("def f(x):\n    return x\n", "g", ("x",)))
+    with pytest.raises(ValueError, match=r"takes \('x',\).*declares \('x', 'y'\)"):
+        compiler(KernelSource("def f(x):\n    return x\n", "f", ("x", "y")))
+
+
+# cache directory and file writing -------------------------------------------------------
+
+
+def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path))
+    assert cache_dir() == tmp_path / "kernels"
+    monkeypatch.delenv("LABKIT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "labkit" / "kernels"
+
+
+def test_source_file_is_written_once_with_a_fixed_mtime(kernel_cache):
+    src = _unique_source()
+    path = write_source(src)
+    assert path == kernel_cache / "kernels" / f"{src.hash}.py"
+    assert path.read_text() == src.text
+    stamp = os.stat(path)
+    assert stamp.st_mtime == comp._FIXED_MTIME
+    assert write_source(src) == path and os.stat(path).st_ino == stamp.st_ino  # untouched
+    path.write_text("garbage")  # a damaged file is replaced, with the same stamp
+    write_source(src)
+    assert path.read_text() == src.text and os.stat(path).st_mtime == comp._FIXED_MTIME
+    assert [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_concurrent_writers_leave_one_complete_file(kernel_cache):
+    src = _unique_source(body="    return x\n" * 2000)
+    errors = []
+
+    def write():
+        try:
+            for _ in range(20):
+                assert write_source(src).read_text() == src.text
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    files = sorted(p.name for p in (kernel_cache / "kernels").iterdir() if p.is_file())
+    assert files == [f"{src.hash}.py"]
+
+
+# Numba: memory cache, disk cache, counting -----------------------------------------------
+
+
+def test_same_source_compiles_once_and_values_never_recompile(kernel_cache):
+    src = _unique_source()
+    kernel = compile_numba(src)
+    assert isinstance(kernel, Kernel) and kernel.source is src and kernel.language == "numba"
+    assert compile_numba(KernelSource(src.text, src.name, src.arg_names)) is kernel
+    before = compile_count()
+    assert kernel(2.0, 3.0, 1.0) == 7.0  # first call compiles
+    assert compile_count() == before + 1
+    for a in (0.5, -1.0, 1e9):  # new values, same types: no compilation
+        assert kernel(2.0, a, 1.0) == 2.0 * a + 1.0
+    assert compile_numba(src)(1.0, 1.0, 1.0) == 2.0
+    assert compile_count() == before + 1
+
+
+def test_array_kernel_reruns_with_new_sizes_and_values_without_recompiling(kernel_cache):
+    src = _unique_source(
+        body="    for i in range(v.shape[0]):\n        v[i] += dt * (-v[i] / tau)\n",
+        args=("v", "tau", "dt"),
+    )
+    kernel = compile_numba(src)
+    v = np.ones(10)
+    kernel(v, 0.01, 1e-4)
+    before = compile_count()
+    for n, tau in ((3, 0.02), (1000, 0.5), (0, 1.0)):
+        v = np.ones(n)
+        kernel(v, tau, 1e-4)
+        np.testing.assert_allclose(v, 1 - 1e-4 / tau)
+    assert compile_count() == before
+
+
+def test_a_different_source_compiles_again(kernel_cache):
+    first, second = _unique_source(), _unique_source()
+    compile_numba(first)(1.0, 1.0, 1.0)
+    before = compile_count()
+    compile_numba(second)(1.0, 1.0, 1.0)
+    assert compile_count() == before + 1
+
+
+def test_division_by_zero_follows_numpy_not_python(kernel_cache):
+    kernel = compile_numba(_unique_source(body="    return a / x + b\n"))
+    assert kernel(0.0, 1.0, 0.0) == np.inf
+
+
+_CHILD = """
+import json, sys
+import numpy as np
+from labkit.codegen.compile import KernelSource, compile_numba, compile_stats
+src = KernelSource(sys.argv[1], "kernel", ("x", "a", "b"))
+value = compile_numba(src)(2.0, 3.0, 1.0)
+stats = compile_stats()
+print(json.dumps({"value": value, "compiled": stats.numba_compiled,
+                  "loaded": stats.numba_loaded, "hash": src.hash}))
+"""
+
+
+def _run_child(src, **env):
+    result = subprocess.run(
+        [sys.executable, "-c", _CHILD, src.text],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_new_process_loads_the_kernel_from_disk(kernel_cache):
+    src = _unique_source()
+    cold = _run_child(src)  # empty cache: compiles and stores
+    assert cold == {"value": 7.0, "compiled": 1, "loaded": 0, "hash": src.hash}
+    warm = _run_child(src)  # same LABKIT_CACHE_DIR: loads, compiles nothing
+    assert warm == {"value": 7.0, "compiled": 0, "loaded": 1, "hash": src.hash}
+    # a copy of the cache that lost the files' mtimes (plain cp, a Docker layer) stays warm
+    copy = kernel_cache.parent / "copied"
+    shutil.copytree(kernel_cache, copy, copy_function=shutil.copy)
+    assert os.stat(copy / "kernels" / f"{src.hash}.py").st_mtime != comp._FIXED_MTIME
+    moved = _run_child(src, LABKIT_CACHE_DIR=str(copy))
+    assert moved == {"value": 7.0, "compiled": 0, "loaded": 1, "hash": src.hash}
+    # and this process, seeing the file another process wrote, loads it too
+    kernel = compile_numba(src)
+    assert kernel(2.0, 3.0, 1.0) == 7.0
+    assert kernel.func.stats.cache_hits and not kernel.func.stats.cache_misses
+
+
+def test_stats_count_numpy_builds_separately(kernel_cache):
+    before = compile_stats()
+    src = _unique_source()
+    compile_numpy(src)
+    compile_numpy(src)
+    after = compile_stats()
+    assert after.numpy_built == before.numpy_built + 1
+    assert after.numba_compiled == before.numba_compiled
+
+
+# linecache: generated lines in tracebacks -------------------------------------------------
+
+_FAILING = "    y = x * 2.0\n    return math.sqrt(-y)  # generated-line-marker\n"
+
+
+def test_numpy_kernel_traceback_shows_the_generated_line(kernel_cache):
+    src = _unique_source(body=_FAILING, args=("x",))
+    src = KernelSource("import math\n" + src.text, src.name, src.arg_names)
+    kernel = compile_numpy(src)
+    with pytest.raises(ValueError) as info:
+        kernel(1.0)
+    text = "".join(traceback.format_exception(info.value))
+    assert "return math.sqrt(-y)  # generated-line-marker" in text
+    assert f"<labkit-kernel kernel {src.hash[:12]}>" in text
+
+
+def test_numba_kernel_source_stays_readable_after_the_file_is_gone(kernel_cache):
+    src = _unique_source(body=_FAILING, args=("x",))
+    src = KernelSource("import math\n" + src.text, src.name, src.arg_names)
+    kernel = compile_numba(src)
+    os.remove(kernel_cache / "kernels" / f"{src.hash}.py")
+    with pytest.raises(ValueError) as info:
+        kernel.func.py_func(1.0)  # the pure-Python function behind the dispatcher
+    text = "".join(traceback.format_exception(info.value))
+    assert "return math.sqrt(-y)  # generated-line-marker" in text
+
+
+def test_numba_typing_errors_quote_the_generated_line(kernel_cache):
+    import numba
+
+    body = "    y = (1, 2)\n    return x + y  # generated-line-marker\n"
+    src = _unique_source(body=body, args=("x",))
+    kernel = compile_numba(src)
+    with pytest.raises(numba.TypingError) as info:
+        kernel(1.0)
+    assert f"{src.hash}.py" in str(info.value)
+    assert "return x + y  # generated-line-marker" in str(info.value)
+
+
+def test_kernel_repr_names_language_and_source(kernel_cache):
+    src = _unique_source()
+    assert repr(compile_numpy(src)) == f"<Kernel numpy {src!r}>"
