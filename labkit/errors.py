@@ -78,3 +78,11 @@ class SimulationError(LabkitError, RuntimeError):
 
 class DeviceError(LabkitError, RuntimeError):
     """A device that cannot do what was asked (missing compiler, failed build, ...)."""
+
+
+class UnknownVariableError(LabkitError, AttributeError):
+    """Setting an attribute of a group that is not one of its model variables."""
+
+
+class ExerciseIncomplete(LabkitError, RuntimeError):
+    """An exercise cell that still holds its blank (``todo(...)``) instead of an answer."""

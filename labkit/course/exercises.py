@@ -1,0 +1,125 @@
+"""A solution notebook -> its exercise notebook, with every marked answer region removed.
+
+Why generated: one authored source per lesson (the solution) cannot drift from what the
+learner sees, and a test can prove the two are in sync (the Neuromatch way).
+
+Markers, each on a line of its own:
+
+- in a code cell, the lines between ``# BEGIN ANSWER`` and ``# END ANSWER`` become a
+  ``todo(...)`` call that raises :class:`~labkit.lessons.ExerciseIncomplete`, and the cell
+  gets the ``raises-exception`` tag so nbval runs the exercise notebook to the end;
+- in a markdown cell, the same markers (inside ``<!-- -->`` comments) enclose a model
+  answer to a "think!" question, replaced by a prompt to write one's own.
+
+Every output is cleared: exercises are for running, not for reading results.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+
+ANSWER_BEGIN = "# BEGIN ANSWER"
+ANSWER_END = "# END ANSWER"
+_MD_BEGIN = "<!-- BEGIN ANSWER -->"
+_MD_END = "<!-- END ANSWER -->"
+_RAISES = "raises-exception"
+
+_CODE_REGION = re.compile(
+    r"^(?P<indent>[ \t]*)" + re.escape(ANSWER_BEGIN) + r"[^\n]*\n(?P<body>.*?)^[ \t]*"
+    + re.escape(ANSWER_END) + r"[^\n]*(\n|$)",
+    re.DOTALL | re.MULTILINE,
+)
+_MD_REGION = re.compile(re.escape(_MD_BEGIN) + r".*?" + re.escape(_MD_END), re.DOTALL)
+
+
+class MarkerError(ValueError):
+    """An answer region that is opened and not closed (or closed and not opened)."""
+
+
+def _check_balanced(text: str, begin: str, end: str, where: str) -> None:
+    if text.count(begin) != text.count(end):
+        raise MarkerError(f"{where}: {text.count(begin)} '{begin}' but {text.count(end)} '{end}'")
+
+
+def _blank_code(source: str, where: str) -> tuple[str, bool]:
+    _check_balanced(source, ANSWER_BEGIN, ANSWER_END, where)
+    count = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        indent = match.group("indent")
+        return f'{indent}# Your answer here; then run the cell.\n{indent}todo("{where}")\n'
+
+    return _CODE_REGION.sub(replace, source), count > 0
+
+
+def _blank_markdown(source: str, where: str) -> str:
+    _check_balanced(source, _MD_BEGIN, _MD_END, where)
+    return _MD_REGION.sub("*Write your answer here.*", source)
+
+
+def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
+    """A solution notebook -> the exercise notebook (a new object; the input is unchanged).
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "x = 1\\n# BEGIN ANSWER\\ny = 2 * x\\n# END ANSWER\\ncheck('demo', y=y)")])
+    >>> print(make_exercise(nb, "demo").cells[0].source)
+    x = 1
+    # Your answer here; then run the cell.
+    todo("demo, cell 1")
+    check('demo', y=y)
+    """
+    exercise = copy.deepcopy(solution)
+    for number, cell in enumerate(exercise.cells, start=1):
+        where = f"{name}, cell {number}"
+        if cell.cell_type == "code":
+            cell.source, blanked = _blank_code(cell.source, where)
+            cell.outputs = []
+            cell.execution_count = None
+            tags = [t for t in cell.metadata.get("tags", []) if t != _RAISES]
+            if blanked:
+                tags.append(_RAISES)
+            if tags:
+                cell.metadata["tags"] = tags
+            else:
+                cell.metadata.pop("tags", None)
+        elif cell.cell_type == "markdown":
+            cell.source = _blank_markdown(cell.source, where)
+    return exercise
+
+
+def _exercise_text(solution_path: Path) -> str:
+    solution = nbformat.read(solution_path, as_version=4)
+    exercise = make_exercise(solution, solution_path.stem)
+    return nbformat.writes(exercise) + "\n"
+
+
+def generate_all(solutions: Path, exercises: Path) -> list[Path]:
+    """Write ``exercises/NAME.ipynb`` for every ``solutions/NAME.ipynb``; return the paths."""
+    exercises.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(solutions.glob("*.ipynb")):
+        target = exercises / path.name
+        target.write_text(_exercise_text(path), encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def out_of_sync(solutions: Path, exercises: Path) -> list[str]:
+    """Names of exercise notebooks that are missing, stale, or have no solution."""
+    problems = []
+    expected = {p.name: p for p in solutions.glob("*.ipynb")}
+    present = {p.name: p for p in exercises.glob("*.ipynb")}
+    for name, path in sorted(expected.items()):
+        target = present.get(name)
+        if target is None:
+            problems.append(f"{name}: missing from {exercises}")
+        elif target.read_text(encoding="utf-8") != _exercise_text(path):
+            problems.append(f"{name}: differs from what its solution generates")
+    problems += [f"{name}: has no solution" for name in sorted(set(present) - set(expected))]
+    return problems

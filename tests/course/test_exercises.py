@@ -1,0 +1,83 @@
+"""solutions/ -> exercises/: answer regions are stripped, outputs cleared, sync enforced."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from labkit.course import generate_all, make_exercise, out_of_sync
+from labkit.course.__main__ import main
+from labkit.course.exercises import MarkerError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _solution():
+    code = nbformat.v4.new_code_cell(
+        "tau = 10*ms\n# BEGIN ANSWER\nrate = 1/tau\n# END ANSWER\ncheck('02.1', rate=rate)",
+        outputs=[nbformat.v4.new_output("stream", text="Exercise 02.1: all correct")],
+        execution_count=3,
+    )
+    indented = nbformat.v4.new_code_cell(
+        "def f(x):\n    # BEGIN ANSWER\n    return 2*x\n    # END ANSWER"
+    )
+    think = nbformat.v4.new_markdown_cell(
+        "Why?\n<!-- BEGIN ANSWER -->\nBecause the leak wins.\n<!-- END ANSWER -->"
+    )
+    plain = nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["keep"]})
+    return nbformat.v4.new_notebook(cells=[code, indented, think, plain])
+
+
+def test_answer_regions_become_todo_calls_that_raise():
+    exercise = make_exercise(_solution(), "02_lif")
+    code, indented, think, plain = exercise.cells
+    assert "rate = 1/tau" not in code.source
+    assert 'todo("02_lif, cell 1")' in code.source
+    assert code.source.startswith("tau = 10*ms\n") and code.source.endswith("rate=rate)")
+    assert code.metadata["tags"] == ["raises-exception"]
+    assert code.outputs == [] and code.execution_count is None
+    assert "return 2*x" not in indented.source
+    assert '    todo("02_lif, cell 2")' in indented.source
+    assert "leak wins" not in think.source and "*Write your answer here.*" in think.source
+    assert plain.source == "x = 1" and plain.metadata["tags"] == ["keep"]
+
+
+def test_solution_is_not_modified():
+    solution = _solution()
+    before = nbformat.writes(solution)
+    make_exercise(solution)
+    assert nbformat.writes(solution) == before
+
+
+def test_unbalanced_markers_are_an_error():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("# BEGIN ANSWER\nx = 1")])
+    with pytest.raises(MarkerError, match="cell 1"):
+        make_exercise(nb, "bad")
+
+
+def test_sync_detects_stale_missing_and_orphan(tmp_path):
+    solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
+    solutions.mkdir()
+    nbformat.write(_solution(), solutions / "02_lif.ipynb")
+    assert out_of_sync(solutions, exercises) == ["02_lif.ipynb: missing from " + str(exercises)]
+    generate_all(solutions, exercises)
+    assert out_of_sync(solutions, exercises) == []
+    (exercises / "02_lif.ipynb").write_text("{}")
+    assert out_of_sync(solutions, exercises) == [
+        "02_lif.ipynb: differs from what its solution generates"]
+    (exercises / "99_orphan.ipynb").write_text("{}")
+    assert "99_orphan.ipynb: has no solution" in out_of_sync(solutions, exercises)
+
+
+def test_command_line_regenerates_and_checks(tmp_path, capsys):
+    (tmp_path / "solutions").mkdir()
+    nbformat.write(_solution(), tmp_path / "solutions" / "02_lif.ipynb")
+    assert main(["check", "--root", str(tmp_path)]) == 1
+    assert main(["exercises", "--root", str(tmp_path)]) == 0
+    assert main(["check", "--root", str(tmp_path)]) == 0
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_committed_exercises_match_their_solutions():
+    """exercises/ is never edited by hand: regenerate with `python -m labkit.course exercises`."""
+    assert out_of_sync(ROOT / "solutions", ROOT / "exercises") == []
