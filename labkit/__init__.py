@@ -1,11 +1,16 @@
 """labkit: a Brian2-compatible spiking-network simulator and the course built on it.
 
-``from labkit import *`` gives exactly ``__all__``: units, and (as the layers land) the
-simulator's user-facing objects. It never shadows a Python builtin.
+``from labkit import *`` gives exactly ``__all__``: units and the simulator's user-facing
+objects (groups, monitors, networks, run, devices). It never shadows a Python builtin, and
+it imports neither sympy nor numba: those load when a model is first built.
 """
 
 from __future__ import annotations
 
+from labkit import core as _core
+from labkit import devices as _devices
+from labkit import groups as _groups
+from labkit import monitors as _monitors
 from labkit import units as _units
 
 __version__ = "0.1.0"
@@ -18,4 +23,16 @@ def _reexport(module) -> list[str]:
     return names
 
 
-__all__ = _reexport(_units)
+def _reexport_one(module, name: str) -> bool:
+    globals()[name] = getattr(module, name)
+    return True
+
+
+__all__ = (
+    _reexport(_units)
+    + _reexport(_core)
+    + _reexport(_groups)
+    + _reexport(_monitors)
+    + [name for name in ("set_device", "get_device", "device")
+       if _reexport_one(_devices, name)]
+)

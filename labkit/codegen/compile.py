@@ -41,6 +41,8 @@ from typing import Any
 
 import numba
 
+from labkit.core.cache import cache_root
+
 __all__ = [
     "CompileStats",
     "Kernel",
@@ -68,7 +70,8 @@ def _versions() -> str:
     from labkit.codegen import support
 
     labkit_version = getattr(labkit, "__version__", "unknown")
-    support_text = Path(support.__file__).read_bytes()
+    numba_support = Path(support.__file__).with_name("support_numba.py")
+    support_text = Path(support.__file__).read_bytes() + numba_support.read_bytes()
     support_hash = hashlib.sha256(support_text).hexdigest()[:16]
     python = "{}.{}".format(*sys.version_info[:2])
     return f"labkit={labkit_version} numba={numba.__version__} py={python} {support_hash}"
@@ -154,11 +157,7 @@ _numpy_built = [0]
 
 def cache_dir() -> Path:
     """Environment -> the directory kernel files go to (not created here)."""
-    root = os.environ.get("LABKIT_CACHE_DIR")
-    if not root:
-        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-        root = os.path.join(xdg, "labkit")
-    return Path(root) / "kernels"
+    return cache_root() / "kernels"
 
 
 def compile_stats() -> CompileStats:

@@ -316,7 +316,9 @@ PRINTERS: dict[str, type] = {"numba": NumbaPrinter, "numpy": NumpyPrinter, "cpp"
 
 #: language name -> the text printed code needs before it (imports, or C++ helpers).
 PRELUDES: dict[str, str] = {
-    "numba": "import math\n\nimport numpy as np\n\nfrom labkit.codegen.support import _exprel\n",
+    "numba": (
+        "import math\n\nimport numpy as np\n\nfrom labkit.codegen.support_numba import _exprel\n"
+    ),
     "numpy": "import numpy as np\n\nfrom labkit.codegen.support import _exprel_vec\n",
     "cpp": "#include <algorithm>\n#include <cmath>\n\n" + CPP_SUPPORT,
 }

@@ -5,7 +5,8 @@ because the careful version needs a branch: ``expm1(x)/x`` is accurate for every
 ``x`` (``expm1`` keeps the digits that ``exp(x) - 1`` cancels away), and ``x == 0`` is the
 removable singularity whose value is 1. Each language gets its own copy:
 
-- ``_exprel``: a Numba-compiled scalar function, callable from a kernel and from Python;
+- ``exprel_scalar``: the scalar function; ``support_numba._exprel`` is its Numba-compiled
+  form, kept in its own module so that the numpy device never imports Numba (Pyodide);
 - ``_exprel_vec``: the numpy version for whole arrays;
 - ``CPP_SUPPORT``: the C++ source of ``_exprel``, ``_sign`` (numpy's sign, NaN stays NaN)
   and ``_mod`` (Python's floored ``%``, which C's ``fmod`` is not), pasted before a kernel.
@@ -18,20 +19,18 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
-__all__ = ["CPP_SUPPORT", "_exprel", "_exprel_vec"]
+__all__ = ["CPP_SUPPORT", "exprel_scalar", "_exprel_vec"]
 
 #: Above this, expm1(x) overflows; exprel(x) is +inf there (as Brian2 has it).
 EXPREL_OVERFLOW = 717.0
 
 
-@numba.njit(cache=True, error_model="numpy")
-def _exprel(x):
+def exprel_scalar(x):
     """x -> (exp(x) - 1)/x as a float, with exprel(0) = 1.
 
-    >>> float(_exprel(0.0)), float(_exprel(1e-300)), round(float(_exprel(1.0)), 12)
+    >>> exprel_scalar(0.0), exprel_scalar(1e-300), round(exprel_scalar(1.0), 12)
     (1.0, 1.0, 1.718281828459)
     """
     if x == 0.0:

@@ -89,7 +89,8 @@ _BINARY = {
     # Symbolic remainders stay as written: sympy's rewriting (Mod(2*x, 4) -> 2*Mod(x, 2))
     # is not always float-safe, and would not survive printing.
     ast.Mod: lambda a, b: sympy.Mod(a, b, evaluate=a.is_number and b.is_number),
-    ast.FloorDiv: lambda a, b: sympy.floor(a / b),
+    # The quotient is checked on its own: floor() would hide an overflowing coefficient.
+    ast.FloorDiv: lambda a, b: sympy.floor(settle_node(a / b)),
 }
 
 _BAD_BINARY = {

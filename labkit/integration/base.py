@@ -18,9 +18,10 @@ from labkit.codegen.ir import Statement, UpdateBlock
 from labkit.equations.functions import rand, randn
 from labkit.equations.symbols import symbol
 from labkit.errors import IntegrationError
+from labkit.integration import diskcache
 from labkit.integration.system import OdeSystem, ode_system
 
-#: Bumped whenever a method's output changes, so a future disk cache never serves stale blocks.
+#: Part of every cache key; the disk cache also keys on the source of the methods.
 CACHE_VERSION = 1
 
 
@@ -112,21 +113,36 @@ def noise_draws(system: OdeSystem) -> tuple[dict[str, sympy.Symbol], list[Statem
 
 @functools.lru_cache(maxsize=512)
 def _solve_cached(equations, method: Method) -> UpdateBlock | IntegrationError:
+    key = cache_key(equations, method.name)
+    stored = diskcache.load(key)
+    if stored is not None:
+        return stored
     try:
-        return method.block(equations)
+        result = method.block(equations)
     except IntegrationError as error:  # cache refusals too: choose_method tries exact often
-        return error
+        result = error
+    diskcache.save(key, result)
+    return result
 
 
 def solve(equations, method: Method) -> UpdateBlock:
     """(equations, method) -> UpdateBlock, memoised in memory; raises IntegrationError."""
     try:
+        hash(equations)
+    except TypeError:  # unhashable equations (a plain mapping): nothing to key a cache on
+        result = _uncached(equations, method)
+    else:
         result = _solve_cached(equations, method)
-    except TypeError:  # unhashable equations: nothing to key a cache on
-        result = _solve_cached.__wrapped__(equations, method)
     if isinstance(result, IntegrationError):
         raise IntegrationError(*result.args)
     return result
+
+
+def _uncached(equations, method: Method) -> UpdateBlock | IntegrationError:
+    try:
+        return method.block(equations)
+    except IntegrationError as error:
+        return error
 
 
 def cache_key(equations, method: str) -> str:

@@ -6,7 +6,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from labkit.codegen.support import CPP_SUPPORT, _exprel, _exprel_vec
+from labkit.codegen.support import CPP_SUPPORT, _exprel_vec
+from labkit.codegen.support_numba import _exprel
 
 POINTS = [
     0.0,
@@ -59,3 +60,21 @@ def test_exprel_vec_keeps_shape_and_makes_scalars_from_scalars():
 def test_cpp_support_defines_the_helpers_the_printer_calls():
     assert "double _exprel(const double x)" in CPP_SUPPORT
     assert "double _sign(const double x)" in CPP_SUPPORT
+
+
+def test_numpy_path_never_imports_numba():
+    """The numpy device must work where Numba is missing (Pyodide, JupyterLite)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from labkit.codegen.printers import PRELUDES, print_expr\n"
+        "from labkit.codegen import support\n"
+        "from labkit.equations import parse_expression\n"
+        "print_expr(parse_expression('exprel(v)'), 'numpy')\n"
+        "exec(PRELUDES['numpy'], {})\n"
+        "assert 'numba' not in sys.modules, 'numba was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

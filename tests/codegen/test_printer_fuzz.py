@@ -15,7 +15,8 @@ import pytest
 import sympy
 
 from labkit.codegen.printers import PRELUDES, print_expr
-from labkit.codegen.support import _exprel, _exprel_vec
+from labkit.codegen.support import _exprel_vec
+from labkit.codegen.support_numba import _exprel
 from labkit.equations.functions import clip, int_
 from labkit.equations.symbols import symbol
 

@@ -235,3 +235,9 @@ def test_expressions_are_stored_in_their_settled_form():
 def test_a_literal_zero_times_a_unit_stays_unevaluated():
     expr = parse_expression("v > 0*mV")
     assert expr.rhs.is_zero and expr.rhs.free_symbols == {symbol("mV")}
+
+
+def test_floor_division_by_a_subnormal_overflows_cleanly():
+    # found by the printing round-trip fuzz test: the quotient's coefficient is inf in float64
+    with pytest.raises(ExpressionError, match="too large for a 64-bit float"):
+        parse_expression("v // 2.225073858507203e-309")

@@ -1,0 +1,302 @@
+"""An operation's sympy expressions -> expressions ready to print inside a loop.
+
+Both loop assemblers (Numba, numpy) first pass an operation's statements through
+:func:`prepare`, so that both devices compute the same numbers in the same order:
+
+- every ``rand()``/``randn()`` call site becomes a symbol ``_lkrand<j>`` whose values are
+  drawn beforehand, call site by call site, for all elements in index order: the
+  vectorised numpy draw and the Numba loop of scalar draws then read the same stream;
+- every call of a TimedArray becomes a temporary computed just before the statement that
+  uses it (an index into the values array: Brian2's rounding rule);
+- function calls and powers whose arguments are the same for every element
+  (``exp(-dt/tau)``) are *hoisted*: computed once per step, with Python's ``math``, on
+  both devices. This saves work in the loop, and it makes the numpy device agree with
+  Numba to the last bit on such terms (numpy's SIMD ``exp`` differs from libm's in the
+  last place for some arguments).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from labkit.codegen.ir import Statement
+from labkit.codegen.spec import Operation
+from labkit.equations.functions import rand, randn
+
+__all__ = ["Prepared", "prepare", "SCALAR_ROLES", "temp_name", "is_internal", "is_scalar_expr"]
+
+#: Roles whose value is the same for every element of an operation.
+SCALAR_ROLES = frozenset({"shared", "scalar", "int", "t", "dt", "timestep"})
+
+
+def temp_name(name: str) -> str:
+    """A statement temporary (``_v``) -> its name in generated code (``_tmp__v``)."""
+    return f"_tmp_{name}"
+
+
+def is_internal(name: str) -> bool:
+    """Names :func:`prepare` introduces (random draws, hoisted values, TimedArray lookups)."""
+    return name.startswith(("_lkrand", "_lkh", "_lkta"))
+
+
+@dataclass
+class TimedLookup:
+    """``symbol = timed_array(args)``: where and how to compute one TimedArray value."""
+
+    symbol: str
+    timed: str  # the model name of the TimedArray (its role is 'timed')
+    args: tuple[sympy.Expr, ...]
+
+
+@dataclass
+class Prepared:
+    """An operation's expressions after :func:`prepare`.
+
+    ``statements``/``expressions`` have random calls, TimedArray calls and hoisted terms
+    replaced by symbols; ``randoms`` lists each draw's kind (``'rand'``/``'randn'``) in
+    draw order; ``hoisted`` the per-step scalars (name, expression) in order;
+    ``lookups[k]`` the per-element TimedArray lookups needed before statement ``k``
+    (``lookups[-1]`` for the expressions).
+    """
+
+    statements: tuple[Statement, ...] = ()
+    expressions: tuple[sympy.Expr, ...] = ()
+    randoms: tuple[str, ...] = ()
+    hoisted: list[tuple[str, sympy.Expr]] = field(default_factory=list)
+    hoisted_lookups: list[TimedLookup] = field(default_factory=list)
+    lookups: dict[int, list[TimedLookup]] = field(default_factory=dict)
+
+
+class _Preparer:
+    def __init__(self, op: Operation):
+        self.roles = op.roles()
+        self.randoms: list[str] = []
+        self.random_symbols: dict[sympy.Expr, sympy.Symbol] = {}
+        self.hoisted: dict[sympy.Expr, sympy.Symbol] = {}
+        self.hoisted_list: list[tuple[str, sympy.Expr]] = []
+        self.hoisted_lookups: list[TimedLookup] = []
+        self.n_lookups = 0
+
+    def is_scalar(self, expr: sympy.Expr) -> bool:
+        for s in expr.free_symbols:
+            role = self.roles.get(s.name)
+            if role is not None:
+                if role.role not in SCALAR_ROLES:
+                    return False
+            elif not s.name.startswith("_lkh"):
+                return False
+        return not expr.has(rand, randn) and not any(
+            s.name.startswith("_lkrand") for s in expr.free_symbols)
+
+    def replace_random(self, expr: sympy.Expr) -> sympy.Expr:
+        calls = sorted(expr.atoms(rand, randn), key=lambda c: (c.func.__name__, int(c.args[0])))
+        mapping = {}
+        for call in calls:
+            if call not in self.random_symbols:
+                j = len(self.randoms)
+                self.randoms.append(call.func.__name__)
+                self.random_symbols[call] = sympy.Symbol(f"_lkrand{j}", real=True)
+            mapping[call] = self.random_symbols[call]
+        return expr.xreplace(mapping) if mapping else expr
+
+    def replace_timed(self, expr: sympy.Expr, lookups: list[TimedLookup]) -> sympy.Expr:
+        calls = [a for a in expr.atoms(AppliedUndef)
+                 if a.func.__name__ in self.roles
+                 and self.roles[a.func.__name__].role == "timed"]
+        if not calls:
+            return expr
+        # innermost first, so an argument that itself calls a TimedArray is ready
+        calls.sort(key=lambda c: sympy.count_ops(c))
+        mapping = {}
+        for call in calls:
+            args = tuple(a.xreplace(mapping) for a in call.args)
+            n = self.n_lookups
+            self.n_lookups += 1
+            if all(self.is_scalar(a) for a in args):  # same for all elements: once per step
+                symbol = sympy.Symbol(f"_lkh_ta{n}", real=True)
+                self.hoisted_lookups.append(TimedLookup(symbol.name, call.func.__name__, args))
+            else:
+                symbol = sympy.Symbol(f"_lkta{n}", real=True)
+                lookups.append(TimedLookup(symbol.name, call.func.__name__, args))
+            mapping[call] = symbol
+        return expr.xreplace(mapping)
+
+    def hoist(self, expr: sympy.Expr) -> sympy.Expr:
+        if expr.is_Atom:
+            return expr
+        if self._hoistable(expr) and self.is_scalar(expr):
+            if expr not in self.hoisted:
+                symbol = sympy.Symbol(f"_lkh{len(self.hoisted_list)}", real=True)
+                self.hoisted[expr] = symbol
+                self.hoisted_list.append((symbol.name, expr))
+            return self.hoisted[expr]
+        args = [self.hoist(a) for a in expr.args]
+        if all(a is b for a, b in zip(args, expr.args, strict=True)):
+            return expr
+        return expr.func(*args, evaluate=False) if isinstance(expr, sympy.Expr) \
+            else expr.func(*args)
+
+    @staticmethod
+    def _hoistable(expr) -> bool:
+        if isinstance(expr, sympy.Pow):
+            return not expr.exp.is_Integer
+        return isinstance(expr, sympy.Function) and not isinstance(
+            expr, (rand, randn, AppliedUndef, sympy.Piecewise))
+
+    def one(self, expr: sympy.Expr, lookups: list[TimedLookup]) -> sympy.Expr:
+        expr = self.replace_random(expr)
+        expr = self.replace_timed(expr, lookups)
+        return self.hoist(expr)
+
+
+def is_scalar_expr(op: Operation, expr: sympy.Expr) -> bool:
+    """True when ``expr`` (after :func:`prepare`) is the same for every element."""
+    return _Preparer(op).is_scalar(expr)
+
+
+def prepare(op: Operation, statements=(), expressions=()) -> Prepared:
+    """Replace random calls, TimedArray calls and per-step scalars; see the module doc.
+
+    Parameters
+    ----------
+    op : Operation
+        Gives the roles of the names (which ones are the same for all elements).
+    statements : sequence of Statement
+        Executed in order, per element.
+    expressions : sequence of sympy.Expr
+        Evaluated per element after the statements (conditions, recorded values).
+    """
+    worker = _Preparer(op)
+    result = Prepared()
+    new_statements = []
+    for k, stmt in enumerate(statements):
+        lookups: list[TimedLookup] = []
+        new_statements.append(Statement(stmt.target, worker.one(stmt.expr, lookups)))
+        if lookups:
+            result.lookups[k] = lookups
+    lookups = []
+    new_expressions = tuple(worker.one(sympy.sympify(e), lookups) for e in expressions)
+    if lookups:
+        result.lookups[-1] = lookups
+    result.statements = tuple(new_statements)
+    result.expressions = new_expressions
+    result.randoms = tuple(worker.randoms)
+    result.hoisted = worker.hoisted_list
+    result.hoisted_lookups = worker.hoisted_lookups
+    return result
+
+
+# -- the parts of a kernel that do not depend on the language ------------------------------
+
+#: Arguments every kernel takes first, in this order.
+FIXED_ARGS = (
+    "_lk_s0", "_lk_pos0", "_lk_s1", "_lk_clock_ts", "_lk_clock_end", "_lk_clock_k",
+    "_lk_clock_dt", "_lk_status", "_rng",
+)
+
+#: Status codes a kernel leaves in ``_lk_status[0]``: done; a spike buffer is full (grow
+#: it and resume at the step in ``_lk_status[1]``); a state variable is not finite; a
+#: Python call is due (call it, resume at step ``[1]``, position ``[2]``).
+DONE, BUFFER_FULL, NOT_FINITE, PYTHON_CALL = 0, 1, 2, 3
+
+
+class Writer:
+    """Collects generated lines (with indentation) and the argument names they use."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.args: set[str] = set()
+
+    def __call__(self, depth: int, text: str) -> None:
+        self.lines.append("    " * depth + text)
+
+    def use(self, *names: str) -> None:
+        self.args.update(names)
+
+
+def symbol_texts(op: Operation, p: int, writer: Writer, *, index: str, arrays: str,
+                 rindex: str) -> dict[str, str]:
+    """Model names of ``op`` -> their text inside the element loop (or vectorised code).
+
+    ``index`` is the text of the element index, ``arrays`` what follows an array argument
+    (``'[_i]'``, ``''`` for whole arrays, ``'[_lk_idx]'``), ``rindex`` the subscript of
+    random draws (``'[_k]'``, or ``''`` when vectorised).
+    """
+    texts = {}
+    for s in op.symbols:
+        if s.role == "array":
+            texts[s.name] = f"{s.arg}{arrays}"
+        elif s.role == "shared":
+            texts[s.name] = f"{s.arg}[0]"
+        elif s.role in ("scalar", "int"):
+            texts[s.name] = s.arg
+        elif s.role == "index":
+            texts[s.name] = index
+        elif s.role in ("t", "dt", "timestep"):
+            texts[s.name] = {"t": "_lk_t", "dt": "_lk_dt", "timestep": "_lk_ts"}[s.role] \
+                + str(op.clock)
+            continue
+        elif s.role == "timed":
+            writer.use(*(f"{s.arg}_{part}" for part in TIMED_PARTS))
+            continue
+        if s.arg:
+            writer.use(s.arg)
+    texts["_lk_rindex"] = rindex
+    return texts
+
+
+#: The arguments behind a TimedArray used by an operation: values (flat), the rounding
+#: step eps and factor K (Brian2's rule), number of time points, number of columns.
+TIMED_PARTS = ("values", "eps", "K", "n", "ncols")
+
+
+def rename_for(prepared: Prepared, texts: dict[str, str], p: int, extra=()) -> dict[str, str]:
+    """The printer's ``rename`` for a prepared operation: model names, temporaries, internals."""
+    rename = {k: v for k, v in texts.items() if k != "_lk_rindex"}
+    names: set[str] = set()
+    for stmt in prepared.statements:
+        names |= {s.name for s in stmt.expr.free_symbols} | {stmt.target}
+    for expr in prepared.expressions:
+        names |= {s.name for s in expr.free_symbols}
+    for lookups in prepared.lookups.values():
+        for lookup in lookups:
+            names.add(lookup.symbol)
+            for a in lookup.args:
+                names |= {s.name for s in a.free_symbols}
+    for name, expr in prepared.hoisted:
+        names |= {s.name for s in expr.free_symbols} | {name}
+    for lookup in prepared.hoisted_lookups:
+        names.add(lookup.symbol)
+    names |= set(extra)
+    for name in names:
+        if name in rename:
+            continue
+        if name.startswith("_lkrand"):
+            rename[name] = f"_lkr{p}_{name[7:]}{texts['_lk_rindex']}"
+        elif name.startswith("_lkh") or name.startswith("_lkta"):
+            rename[name] = f"{name}_{p}"
+        elif name.startswith("_"):
+            rename[name] = temp_name(name)
+        else:
+            raise KeyError(f"internal error: no role for {name!r} in operation {p}")
+    return rename
+
+
+def timed_index(lookup: TimedLookup, roles, printed_args, vector: bool) -> str:
+    """Text of the values index of a TimedArray lookup (Brian2's rounding, clipped)."""
+    arg = roles[lookup.timed].arg
+    t = printed_args[0]
+    if vector:
+        # np.asarray(x).astype truncates towards zero like C's (int) cast
+        row = (f"np.clip((np.asarray(({t})/{arg}_eps + 0.5)/{arg}_K).astype(np.int64), "
+               f"0, {arg}_n - 1)")
+        if len(printed_args) > 1:
+            return f"{row}*{arg}_ncols + np.asarray({printed_args[1]}).astype(np.int64)"
+        return row
+    row = f"min(max(int((({t})/{arg}_eps + 0.5)/{arg}_K), 0), {arg}_n - 1)"
+    if len(printed_args) > 1:
+        return f"{row}*{arg}_ncols + int({printed_args[1]})"
+    return row

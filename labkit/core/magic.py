@@ -1,0 +1,108 @@
+"""The magic network: ``run(duration)`` simulates the objects visible where it is called.
+
+This is the only module that looks at the caller's frame for objects. Brian2's rule:
+``run()`` collects the labkit objects bound to names in the caller's locals and globals
+that were created since the last ``start_scope()``. If all of them are new, time starts
+again at 0; if all have run before, time continues; a mix is an error (it is unclear
+whether a new simulation is meant), which says to use ``start_scope()`` or a Network.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from labkit.core.base import SCOPE, LabkitObject
+from labkit.core.network import Network
+from labkit.errors import LabkitError
+
+__all__ = ["start_scope", "run", "store", "restore", "collect", "MagicError", "magic_network"]
+
+
+class MagicError(LabkitError, RuntimeError):
+    """run() cannot tell whether a new simulation or a continuation is meant."""
+
+
+class _MagicNetwork(Network):
+    def __init__(self):
+        super().__init__(name="magicnetwork")
+
+    def _update(self, frame) -> None:
+        objects = collect_from(frame)
+        contained = [c for o in objects for c in getattr(o, "contained_objects", ())]
+        objects += [c for c in contained if all(c is not o for o in objects)]
+        known = [o for o in objects if o._network == self.id]
+        new = [o for o in objects if o._network is None]
+        if known and new:
+            raise MagicError(
+                "run() sees objects that were simulated before "
+                f"({', '.join(o.name for o in known[:3])}) and new ones "
+                f"({', '.join(o.name for o in new[:3])}): it cannot tell whether to continue "
+                "the old simulation or start a new one. Call start_scope() before creating "
+                "the new objects, or use an explicit Network(...).")
+        if new and not known:
+            self.t_ = 0.0
+            self.id = _new_id()
+        self.objects = objects
+
+
+def _new_id() -> int:
+    from labkit.core import network
+
+    return next(network._network_ids)
+
+
+magic_network = _MagicNetwork()
+
+
+def collect_from(frame) -> list:
+    """labkit objects bound in ``frame``'s globals and locals, created in the current scope."""
+    found = []
+    seen = set()
+    mappings = [frame.f_globals] if frame.f_locals is frame.f_globals else \
+        [frame.f_globals, frame.f_locals]
+    for mapping in mappings:
+        for value in list(mapping.values()):
+            if isinstance(value, LabkitObject) and id(value) not in seen \
+                    and value._scope_key == SCOPE.key and getattr(value, "_magic", True):
+                seen.add(id(value))
+                found.append(value)
+    return sorted(found, key=lambda o: o._creation)
+
+
+def collect(level: int = 0) -> list:
+    """The objects ``run()`` would simulate if called here."""
+    return collect_from(sys._getframe(level + 1))
+
+
+def start_scope() -> None:
+    """Objects created before this call are no longer collected by ``run()``."""
+    SCOPE.key += 1
+
+
+def run(duration, report=None, report_period=None, namespace=None, level: int = 0,
+        profile=None) -> None:
+    """Simulate the objects visible here for ``duration`` (e.g. ``100*ms``).
+
+    External names in model strings are looked up in ``namespace`` if given, else in the
+    caller's locals and globals (and units, ``pi``, ``e``, ``inf``).
+    """
+    frame = sys._getframe(level + 1)
+    magic_network._update(frame)
+    magic_network.run(duration, report=report, report_period=report_period,
+                      namespace=namespace, level=level + 1)
+    magic_network.objects = []
+
+
+def store(name: str = "default", filename=None, level: int = 0) -> None:
+    """Snapshot the visible objects (state, monitors, clocks, time, random state)."""
+    magic_network._update(sys._getframe(level + 1))
+    magic_network.store(name, filename)
+    magic_network.objects = []
+
+
+def restore(name: str = "default", filename=None, restore_random_state=True,
+            level: int = 0) -> None:
+    """Put back the snapshot taken by ``store(name)``."""
+    magic_network._update(sys._getframe(level + 1))
+    magic_network.restore(name, filename, restore_random_state)
+    magic_network.objects = []

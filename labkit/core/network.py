@@ -1,0 +1,163 @@
+"""Network: a set of objects, a time, and run/store/restore (Brian2's ``Network``).
+
+``Network(G, M).run(100*ms)`` runs the objects from the network's current time ``t``;
+``store()``/``restore()`` snapshot and put back everything a later run depends on
+(state arrays, monitors' records, clocks, the random generator's state, the last step's
+spikes), bit for bit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+import numpy as np
+
+from labkit.core.clock import SECOND, as_seconds
+from labkit.units.quantity import Quantity
+
+__all__ = ["Network"]
+
+_network_ids = itertools.count(1)
+
+
+def _flatten(items):
+    for item in items:
+        if isinstance(item, (list, tuple, set, frozenset)):
+            yield from _flatten(item)
+        elif isinstance(item, dict):
+            yield from _flatten(item.values())
+        else:
+            yield item
+
+
+class Network:
+    """Objects simulated together.
+
+    >>> from labkit.units import ms
+    >>> net = Network()
+    >>> net.t
+    0.0 * second
+    """
+
+    def __init__(self, *objects, name: str = "network"):
+        self.name = name
+        self.objects: list = []
+        self.t_ = 0.0
+        self.id = next(_network_ids)
+        self._stored: dict = {}
+        self._last_run_time = 0.0
+        self.add(*objects)
+
+    @property
+    def t(self) -> Quantity:
+        """The network's current time."""
+        return Quantity(self.t_, dim=SECOND)
+
+    def add(self, *objects) -> None:
+        """Add objects (or lists/dicts of them); each object once."""
+        from labkit.core.base import LabkitObject
+
+        for obj in _flatten(objects):
+            if not isinstance(obj, LabkitObject):
+                raise TypeError(f"cannot add {obj!r} to a Network: it is not a labkit object "
+                                "(NeuronGroup, monitor, network_operation, ...)")
+            if all(obj is not o for o in self.objects):
+                self.objects.append(obj)
+
+    def remove(self, *objects) -> None:
+        for obj in _flatten(objects):
+            self.objects = [o for o in self.objects if o is not obj]
+
+    def __contains__(self, obj) -> bool:
+        return any(obj is o for o in self.objects)
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def _all_objects(self) -> list:
+        found = []
+        for obj in self.objects:
+            for o in (obj, *getattr(obj, "contained_objects", ())):
+                if all(o is not f for f in found):
+                    found.append(o)
+        return [o for o in found if o.active]
+
+    def run(self, duration, report=None, report_period=None,
+            namespace=None, level: int = 0, profile=None) -> None:
+        """Simulate for ``duration`` from the current time.
+
+        Parameters
+        ----------
+        duration : Quantity
+            A time, e.g. ``100*ms``.
+        report : {None, 'text', 'stdout', 'stderr'} or callable
+            Progress reports during long runs.
+        namespace : dict, optional
+            Values of external names; default: the caller's locals and globals.
+        level : int
+            How many frames above the caller to look for names (for wrappers).
+        """
+        from labkit.core.namespace import Namespace, caller_namespace
+        from labkit.core.runner import run_objects
+
+        seconds = as_seconds(duration, "the duration of run()")
+        if seconds < 0:
+            raise ValueError(f"run() needs a duration >= 0, got {duration!r}")
+        if namespace is not None:
+            ns = Namespace(namespace)
+        else:
+            ns = Namespace(*caller_namespace(sys._getframe(level + 1)))
+        period = 10.0 if report_period is None else as_seconds(report_period, "report_period")
+        objects = self._all_objects()
+        for obj in objects:
+            if obj._network is None:
+                obj._network = self.id
+        run_objects(self, objects, seconds, ns, report, period)
+
+    # -- store / restore ----------------------------------------------------------------------
+
+    def store(self, name: str = "default", filename=None) -> None:
+        """Snapshot every object's state, clocks, the time and the random generator."""
+        if filename is not None:
+            raise NotImplementedError("store(filename=...) is not supported; keep the state "
+                                      "in memory (store(name)) or pickle monitors' arrays")
+        from labkit.core.random import get_state
+
+        objects = self._all_objects()
+        clocks = {id(o.clock): o.clock for o in objects}
+        self._stored[name] = {
+            "t": self.t_,
+            "objects": {id(o): (o, o._store_state()) for o in objects},
+            "clocks": {k: (c, c.timestep, c.dt_) for k, c in clocks.items()},
+            "rng": get_state(),
+        }
+
+    def restore(self, name: str = "default", filename=None, restore_random_state=True) -> None:
+        """Put back a snapshot taken by :meth:`store` (bit-identical)."""
+        if filename is not None:
+            raise NotImplementedError("restore(filename=...) is not supported")
+        from labkit.core.random import set_state
+
+        try:
+            snapshot = self._stored[name]
+        except KeyError:
+            known = ", ".join(repr(k) for k in self._stored) or "none"
+            raise KeyError(f"no state stored under {name!r} (stored: {known}); call "
+                           f"store({name!r}) first") from None
+        self.t_ = snapshot["t"]
+        for obj, state in snapshot["objects"].values():
+            obj._restore_state(state)
+        for clock, timestep, dt in snapshot["clocks"].values():
+            clock._dt = dt
+            clock.timestep = timestep
+        if restore_random_state:
+            set_state(snapshot["rng"])
+
+    def __repr__(self) -> str:
+        return f"<Network {self.name!r}: {len(self.objects)} objects, t={self.t_:g} s>"
+
+
+def copy_arrays(arrays: dict) -> dict:
+    """name -> array copies (for store())."""
+    return {k: (None if v is None else np.array(v, copy=True)) for k, v in arrays.items()}

@@ -1,0 +1,89 @@
+"""Brian2-style preferences -> a small attribute tree that scripts may set.
+
+Only the preferences labkit acts on exist; setting an unknown one is an error that lists
+the known ones, so a typo does not pass silently. ``prefs.codegen.target = 'numpy'``
+selects the numpy device (read by :func:`labkit.devices.get_device`), ``'cython'``,
+``'auto'`` or ``'numba'`` the compiled runtime device.
+
+>>> prefs.codegen.target
+'auto'
+>>> prefs.codegen.taget = 'numpy'  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+AttributeError: unknown preference 'codegen.taget'; known: codegen.string_expression_target, ...
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["prefs", "PreferenceGroup"]
+
+DEFAULT_SCHEDULE = ("start", "groups", "thresholds", "synapses", "resets", "end")
+
+
+class PreferenceGroup:
+    """A node of the preference tree: known leaves and sub-groups, nothing else."""
+
+    def __init__(self, path: str, root=None, **values):
+        object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_root", root if root is not None else self)
+        object.__setattr__(self, "_values", dict(values))
+
+    def _known(self) -> list[str]:
+        root = self._root
+        return sorted(_leaves(root, ""))
+
+    def __getattr__(self, name):
+        values = object.__getattribute__(self, "_values")
+        if name in values:
+            return values[name]
+        raise AttributeError(f"unknown preference '{self._join(name)}'; known: "
+                             + ", ".join(self._known()))
+
+    def __setattr__(self, name, value):
+        if name not in self._values or isinstance(self._values[name], PreferenceGroup):
+            raise AttributeError(f"unknown preference '{self._join(name)}'; known: "
+                                 + ", ".join(self._known()))
+        self._values[name] = value
+
+    def __getitem__(self, dotted: str):
+        node = self
+        for part in dotted.split("."):
+            node = getattr(node, part)
+        return node
+
+    def __setitem__(self, dotted: str, value):
+        *head, last = dotted.split(".")
+        node = self
+        for part in head:
+            node = getattr(node, part)
+        setattr(node, last, value)
+
+    def _join(self, name: str) -> str:
+        return f"{self._path}.{name}" if self._path else name
+
+    def __repr__(self) -> str:
+        return f"<preferences {self._path or '(root)'}: {', '.join(self._known())}>"
+
+
+def _leaves(group: PreferenceGroup, prefix: str):
+    for name, value in group._values.items():
+        path = f"{prefix}{name}"
+        if isinstance(value, PreferenceGroup):
+            yield from _leaves(value, path + ".")
+        else:
+            yield path
+
+
+def _build() -> PreferenceGroup:
+    root = PreferenceGroup("")
+    codegen = PreferenceGroup("codegen", root, target="auto", string_expression_target="numpy")
+    network = PreferenceGroup("core.network", root, default_schedule=list(DEFAULT_SCHEDULE))
+    core = PreferenceGroup("core", root, default_float_dtype=np.float64, network=network)
+    root._values.update(codegen=codegen, core=core)
+    return root
+
+
+#: The preferences of this process (Brian2's ``prefs``).
+prefs = _build()

@@ -1,0 +1,257 @@
+"""A network's objects + a duration -> one run of the device's kernel (resumed as needed).
+
+Steps of a run: gather the objects and their clocks (several clocks must have dts that are
+integer multiples of the smallest); give each object an argument prefix; ask each for its
+:class:`~labkit.groups.runtime_values.ObjectPlan`; sort the operations into Brian2's
+schedule; build (or fetch from cache) the kernel for that structure; call it with the
+values, resuming after every early return (a full spike buffer, a network_operation);
+finally let monitors trim their arrays and advance the clocks.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from labkit.codegen.loop_common import BUFFER_FULL, DONE, NOT_FINITE, PYTHON_CALL
+from labkit.core.namespace import Namespace
+from labkit.errors import SimulationError
+
+__all__ = ["RunContext", "run_objects", "slot_rank"]
+
+
+def slot_rank(when: str, schedule) -> int:
+    """'thresholds' -> its position; 'before_x' just before x, 'after_x' just after."""
+    ranks = {w: 1 + 3 * k for k, w in enumerate(schedule)}
+    ranks.update({f"before_{w}": 3 * k for k, w in enumerate(schedule)})
+    ranks.update({f"after_{w}": 2 + 3 * k for k, w in enumerate(schedule)})
+    try:
+        return ranks[when]
+    except KeyError:
+        raise ValueError(f"unknown schedule slot {when!r}; known: {', '.join(schedule)} "
+                         "(optionally with before_/after_)") from None
+
+
+@dataclass
+class RunContext:
+    """What objects need while preparing a run: prefixes, clock indices, step counts."""
+
+    owners: dict
+    clocks: dict
+    ranges: list  # per clock index: (first timestep, end timestep)
+    namespace: Namespace
+    device: object
+    _aranges: dict = field(default_factory=dict)
+
+    def owner(self, obj) -> str:
+        return self.owners[id(obj)]
+
+    def clock(self, obj) -> int:
+        return self.clocks[id(obj.clock)]
+
+    def n_steps(self, obj) -> int:
+        """How many times ``obj``'s clock acts in this run."""
+        start, end = self.ranges[self.clock(obj)]
+        return max(0, end - start)
+
+    def arange(self, n: int) -> np.ndarray:
+        found = self._aranges.get(n)
+        if found is None:
+            found = self._aranges[n] = np.arange(n)
+        return found
+
+
+def _clock_table(clocks, t_start: float, t_end: float):
+    """Clocks -> (k per clock, first/end timestep per clock); checks the dts fit together."""
+    base = min(c.dt_ for c in clocks)
+    ks, ranges = [], []
+    for c in clocks:
+        k = int(round(c.dt_ / base))
+        if abs(k * base - c.dt_) > 1e-9 * c.dt_:
+            dts = ", ".join(f"{x.name}: {x.dt_ * 1e3:g} ms" for x in clocks)
+            raise ValueError(
+                f"the clocks of this network have dts that are not integer multiples of the "
+                f"smallest ({dts}); choose dts such as 0.1 ms, 0.2 ms, 1 ms")
+        ks.append(k)
+        ranges.append((c.steps_until(t_start), c.steps_until(t_end)))
+    return base, ks, ranges
+
+
+def _sorted_ops(objects, plans, schedule):
+    rows = []
+    for obj, plan in zip(objects, plans, strict=True):
+        for k, (when, order, op, *suffix) in enumerate(plan.ops):
+            # Brian2 breaks ties by name (its sub-objects are '<group>_stateupdater', ...)
+            name = obj.name + (suffix[0] if suffix else "")
+            rows.append(((slot_rank(when, schedule), order, name, obj._creation, k), op, obj))
+    rows.sort(key=lambda row: row[0])
+    return [(op, obj) for _, op, obj in rows]
+
+
+def run_objects(net, objects, duration: float, namespace: Namespace, report=None,
+                report_period: float = 10.0):
+    """Run ``objects`` for ``duration`` seconds from ``net.t_``; see the module docstring."""
+    from labkit.codegen.spec import KernelSpec
+    from labkit.core.prefs import prefs
+    from labkit.devices import get_device
+
+    device = get_device()
+    objects = sorted(objects, key=lambda o: o._creation)
+    names = [o.name for o in objects]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"two objects in this network are named {duplicates[0]!r}; "
+                         "give them different names")
+    clocks = list({id(o.clock): o.clock for o in objects}.values())
+    t_start, t_end = net.t_, net.t_ + duration
+    base, ks, ranges = _clock_table(clocks, t_start, t_end) if clocks else (1.0, [], [])
+    ctx = RunContext({id(o): f"_o{k}" for k, o in enumerate(objects)},
+                     {id(c): k for k, c in enumerate(clocks)}, ranges, namespace, device)
+    plans = [o._prepare(ctx) for o in objects]
+    ordered = _sorted_ops(objects, plans, prefs.core.network.default_schedule)
+    spec = KernelSpec(
+        tuple(op for op, _ in ordered), len(clocks),
+        tuple(p.spikes for p in plans if p.spikes is not None),
+        tuple(b for p in plans for b in p.buffers))
+    kernel = device.kernel(spec)
+    values = {}
+    for plan in plans:
+        values.update(plan.values)
+    clock_ts = np.array([r[0] for r in ranges], dtype=np.int64)
+    clock_end = np.array([r[1] for r in ranges], dtype=np.int64)
+    clock_k = np.array(ks, dtype=np.int64)
+    clock_dt = np.array([c.dt_ for c in clocks], dtype=np.float64)
+    status = np.zeros(6, dtype=np.int64)
+    live = [(r, k) for r, k in zip(ranges, ks, strict=True) if r[1] > r[0]]
+    s0 = min((r[0] * k for r, k in live), default=0)
+    s_end = max(((r[1] - 1) * k + 1 for r, k in live), default=s0)
+    fixed = {"_lk_clock_ts": clock_ts, "_lk_clock_end": clock_end, "_lk_clock_k": clock_k,
+             "_lk_clock_dt": clock_dt, "_lk_status": status}
+    ops = [op for op, _ in ordered]
+    owners_of = [obj for _, obj in ordered]
+    reporter = _Reporter(report, report_period, t_start, duration) if report else None
+    pos, step = 0, s0
+    error = None
+    started = time.perf_counter()
+    try:
+        while step < s_end:
+            chunk_end = s_end if reporter is None else reporter.chunk_end(step, s_end)
+            args = _arguments(kernel, values, fixed, step, pos, chunk_end)
+            with np.errstate(all="ignore"):  # inf/NaN are reported by the kernel's own check
+                kernel(*args)
+            code = int(status[0])
+            if code == DONE:
+                step, pos = chunk_end, 0
+                if reporter is not None:
+                    reporter.progress(step - s0, s_end - s0)
+                continue
+            step, pos = int(status[1]), int(status[2])
+            if code == BUFFER_FULL:
+                for plan in plans:
+                    for grow in plan.grow:
+                        grow(values)
+            elif code == PYTHON_CALL:
+                # the function may read clock times
+                for c, ts in zip(clocks, clock_ts, strict=True):
+                    c.timestep = int(ts)
+                c = ops[pos - 1].clock
+                owners_of[pos - 1]._call(float(clock_ts[c]) * float(clock_dt[c]))
+            elif code == NOT_FINITE:
+                error = _not_finite(ops[pos], owners_of[pos], status, clock_dt, clock_ts)
+                break
+            else:
+                raise SimulationError(f"the kernel stopped with unknown status {code}")
+    finally:
+        for c, ts in zip(clocks, clock_ts, strict=True):
+            c.timestep = int(ts)
+        for obj in objects:
+            finish = getattr(obj, "_finish_run", None)
+            if finish is not None:
+                finish(values)
+    net._last_run_time = time.perf_counter() - started
+    if error is not None:
+        net.t_ = float(status[1]) * base
+        raise error
+    net.t_ = t_end
+    if reporter is not None:
+        reporter.done()
+
+
+def _arguments(kernel, values, fixed, step, pos, chunk_end):
+    from labkit.core.random import get_rng
+
+    head = (step, pos, chunk_end, fixed["_lk_clock_ts"], fixed["_lk_clock_end"],
+            fixed["_lk_clock_k"], fixed["_lk_clock_dt"], fixed["_lk_status"], get_rng())
+    names = kernel.source.arg_names
+    try:
+        return head + tuple(values[n] for n in names[len(head):])
+    except KeyError as missing:
+        raise SimulationError(f"internal error: no value for kernel argument {missing}") \
+            from None
+
+
+def _not_finite(op, obj, status, clock_dt, clock_ts) -> SimulationError:
+    neuron, var = int(status[3]), op.checked[int(status[4])]
+    t = int(clock_ts[op.clock]) * float(clock_dt[op.clock])
+    value = obj.variables[var].array[neuron]
+    return SimulationError(
+        f"{obj._label()}: {var} became {value} at t={t * 1e3:g} ms (neuron {neuron}). "
+        f"The integration is unstable: try a smaller dt (now {clock_dt[op.clock] * 1e3:g} ms) "
+        f"or another method, e.g. method='exponential_euler' for conductance models "
+        f"(this group uses {op.label.rsplit(' ', 1)[0]!r}'s method). Monitors keep what "
+        "was recorded up to this step.")
+
+
+class _Reporter:
+    """``report='text'``: progress lines (or a callable report(elapsed, fraction, t0, T))."""
+
+    def __init__(self, report, period: float, t_start: float, duration: float):
+        if not (report in ("text", "stdout", "stderr") or callable(report)):
+            raise ValueError(f"report must be 'text', 'stdout', 'stderr' or a function, "
+                             f"not {report!r}")
+        self.report, self.period = report, period
+        self.t_start, self.duration = t_start, duration
+        self.started = time.perf_counter()
+        self.chunk = 100
+        self.last_call = self.started
+        self.emit(0.0)
+
+    def chunk_end(self, step: int, s_end: int) -> int:
+        return min(s_end, step + self.chunk)
+
+    def progress(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        took = now - self.last_call
+        self.last_call = now
+        # aim for about ten chunks per report period, and no chunk over 1 s
+        target = min(self.period / 10, 1.0)
+        if took > 0:
+            self.chunk = max(10, int(self.chunk * min(4.0, target / took)))
+        if now - getattr(self, "_last_emit", self.started) >= self.period:
+            self.emit(done / total if total else 1.0)
+
+    def emit(self, fraction: float) -> None:
+        import sys
+
+        self._last_emit = time.perf_counter()
+        elapsed = self._last_emit - self.started
+        if callable(self.report):
+            from labkit.units.dimension import get_or_create_dimension
+            from labkit.units.quantity import Quantity
+
+            second = get_or_create_dimension(s=1)
+            self.report(Quantity(elapsed, dim=second), fraction,
+                        Quantity(self.t_start, dim=second), Quantity(self.duration, dim=second))
+            return
+        stream = sys.stderr if self.report == "stderr" else sys.stdout
+        if fraction == 0.0:
+            print(f"Starting simulation for {self.duration:g} s", file=stream)
+            return
+        remaining = elapsed / fraction * (1 - fraction) if fraction else float("nan")
+        print(f"{fraction * self.duration:g} s ({fraction:.0%}) simulated in {elapsed:.2f} s"
+              f", estimated {remaining:.2f} s remaining.", file=stream, flush=True)
+
+    def done(self) -> None:
+        self.emit(1.0)

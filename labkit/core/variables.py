@@ -1,0 +1,101 @@
+"""A group's variables: name -> storage array + dimension + what may be done with it.
+
+Groups keep every state variable and parameter as one float64 (or bool/int) numpy array
+that never moves: kernels receive these very arrays, network operations and monitors see
+them, and assignments write *into* them (``G.v = ...`` copies values in, it never rebinds),
+so a reference taken before a run stays valid after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from labkit.errors import DimensionMismatchError
+from labkit.units.dimension import DIMENSIONLESS, Dimension, readable
+from labkit.units.quantity import Quantity
+
+if TYPE_CHECKING:
+    import sympy
+
+__all__ = ["Variable", "checked_values", "as_quantity"]
+
+#: Kinds of variables: differential-equation state, parameter (``x : unit``),
+#: subexpression (computed, no storage), internal (lastspike, not_refractory),
+#: index (``i``).
+KINDS = ("state", "parameter", "subexpression", "internal", "index")
+
+
+@dataclass(eq=False)
+class Variable:
+    """One named variable of a group.
+
+    ``array`` is the storage (None for subexpressions, whose ``expr`` is their right side
+    with other subexpressions substituted). ``read_only`` variables (``i``, ``N``,
+    ``constant`` parameters during a run) refuse assignment with an explanation.
+    """
+
+    name: str
+    dim: Dimension = DIMENSIONLESS
+    kind: str = "parameter"
+    array: np.ndarray | None = None
+    expr: sympy.Expr | None = None
+    read_only: bool = False
+    shared: bool = False
+
+    @property
+    def dtype(self):
+        return np.dtype(np.float64) if self.array is None else self.array.dtype
+
+    @property
+    def is_boolean(self) -> bool:
+        return self.dtype == np.bool_
+
+
+def as_quantity(values, dim: Dimension):
+    """Raw array (a view) + dimension -> Quantity view, or the array when dimensionless."""
+    if dim is DIMENSIONLESS:
+        return values
+    q = values.view(Quantity)
+    q.dim = dim
+    return q
+
+
+def checked_values(value, var: Variable, where: str) -> np.ndarray:
+    """A value for ``var`` -> a plain array in SI units, after a dimension check.
+
+    Parameters
+    ----------
+    value : number, Quantity, bool, array-like
+        What the user assigns.
+    var : Variable
+        The target (its dimension and dtype).
+    where : str
+        ``"NeuronGroup 'neurongroup', variable 'v'"``: named in errors.
+    """
+    dim = getattr(value, "dim", None)
+    if dim is None and isinstance(value, (list, tuple)) and value and hasattr(value[0], "dim"):
+        value = Quantity(value)
+        dim = value.dim
+    if dim is None:
+        dim = DIMENSIONLESS
+    if dim is not var.dim:
+        if var.dim is DIMENSIONLESS:
+            fix = "give a plain number"
+        else:
+            fix = f"give a value in units of {readable(var.dim)}, e.g. 0*{_unit_name(var.dim)}"
+        raise DimensionMismatchError(
+            f"cannot set {where} (units of {readable(var.dim)}) to a value in units of "
+            f"{readable(dim)}; {fix}", var.dim, dim)
+    raw = np.asarray(value.view(np.ndarray) if isinstance(value, Quantity) else value)
+    if var.is_boolean and raw.dtype != np.bool_:
+        raise TypeError(f"{where} is boolean; assign True/False (or a condition string)")
+    return raw
+
+
+def _unit_name(dim: Dimension) -> str:
+    from labkit.units.helpers import get_unit
+
+    return str(get_unit(dim))

@@ -1,0 +1,23 @@
+"""The numpy device: KernelSpec -> the same loop, each operation vectorised numpy.
+
+No compiler needed (Pyodide, quick checks); it draws random numbers in the same order as
+the runtime device, so both give the same results under the same seed.
+"""
+
+from __future__ import annotations
+
+__all__ = ["NumpyDevice"]
+
+
+class NumpyDevice:
+    name = "numpy"
+
+    def kernel(self, spec):
+        """KernelSpec -> Kernel running the vectorised loop in Python."""
+        from labkit.codegen.compile import compile_numpy
+        from labkit.codegen.loop_numpy import numpy_source
+
+        return compile_numpy(numpy_source(spec))
+
+    def __repr__(self) -> str:
+        return "<device 'numpy' (vectorised numpy, step by step in Python)>"

@@ -1,0 +1,186 @@
+"""Attribute access to a group's variables: ``G.v`` (Quantity), ``G.v_`` (raw), ``G.v = ...``.
+
+Reading gives a *view* of the storage in the group's slice (a subgroup sees its part of
+the parent's arrays), so ``G.v[3] = 2*mV`` writes through, with the Quantity's dimension
+check. Assignment accepts numbers, quantities, arrays and strings; a string is an
+expression over the group's variables (``'rand()*mV'``, ``'v_rest + i*mV'``), parsed
+through the whitelist and evaluated with numpy over the group's elements. Setting a name
+that is not a variable is an error that says how to declare it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from labkit.core.base import LabkitObject
+from labkit.core.variables import Variable, as_quantity, checked_values
+from labkit.errors import UnknownVariableError
+
+__all__ = ["Group"]
+
+
+class Group(LabkitObject):
+    """Base of NeuronGroup, PoissonGroup, SpikeGeneratorGroup and Subgroup.
+
+    Subclasses fill ``self.variables`` (name -> :class:`Variable`) and set ``self._N``,
+    ``self._start`` and ``self._stop`` (the slice of the storage this group sees) before
+    calling :meth:`_freeze`; after that, unknown attribute names are refused.
+    """
+
+    _kind = "Group"
+
+    def _freeze(self) -> None:
+        object.__setattr__(self, "_frozen", True)
+
+    @property
+    def N(self) -> int:
+        """Number of elements."""
+        return self._stop - self._start
+
+    def __len__(self) -> int:
+        return self.N
+
+    @property
+    def _owner(self) -> Group:
+        """The group that owns the storage (itself, or a subgroup's parent)."""
+        return self
+
+    def _label(self) -> str:
+        return f"{self._kind} '{self.name}'"
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def __getattr__(self, name: str):
+        variables = self.__dict__.get("variables")
+        if variables is None or name.startswith("__"):
+            raise AttributeError(name)
+        if name in variables:
+            return self._get(name, units=True)
+        if name.endswith("_") and name[:-1] in variables:
+            return self._get(name[:-1], units=False)
+        raise AttributeError(
+            f"{self._label()} has no variable or attribute {name!r}; its variables are "
+            + ", ".join(sorted(n for n in variables if not n.startswith("_")))
+        )
+
+    def _get(self, name: str, units: bool):
+        var = self.variables[name]
+        if var.kind == "subexpression":
+            from labkit.groups.strings import evaluate
+
+            values = np.asarray(evaluate(self, var.expr, f"subexpression '{name}'",
+                                         self._run_externals(var.expr)))
+            values = np.broadcast_to(values, (self.N,)).copy()
+        elif var.kind == "index":
+            values = np.arange(self.N)
+            return values
+        elif var.shared:
+            values = var.array
+        else:
+            values = var.array[self._start:self._stop]
+        return as_quantity(values, var.dim) if units else values
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def __setattr__(self, name: str, value) -> None:
+        if not self.__dict__.get("_frozen") or name.startswith("_"):
+            object.__setattr__(self, name, value)
+            return
+        variables = self.variables
+        if name in variables:
+            self._set(name, value, units=True, frame=sys._getframe(1))
+        elif name.endswith("_") and name[:-1] in variables:
+            self._set(name[:-1], value, units=False, frame=sys._getframe(1))
+        elif hasattr(type(self), name) or name in self.__dict__:
+            object.__setattr__(self, name, value)
+        else:
+            raise UnknownVariableError(
+                f"cannot set {name!r} on {self._label()}: it is not a variable of the model. "
+                f"To give each neuron its own value, declare it in the model, e.g. "
+                f"'{name} : second' (with its unit) and then set {self.name}.{name}; to use one "
+                f"value for all, define {name} as a normal Python variable before run() "
+                f"(or pass namespace={{'{name}': ...}})."
+            )
+
+    def _run_externals(self, expr) -> dict:
+        """Namespace values for evaluating a subexpression outside a run (last run's)."""
+        from labkit.groups.strings import externals_for
+
+        return externals_for(self, expr, None, "a subexpression") if not \
+            getattr(self, "_last_externals", None) else self._last_externals
+
+    def _set(self, name: str, value, units: bool, frame=None) -> None:
+        var = self.variables[name]
+        label = f"{self._label()}, variable '{name}'"
+        if var.read_only or var.array is None:
+            what = "a subexpression (computed from the model)" if var.kind == "subexpression" \
+                else "read-only"
+            raise TypeError(f"cannot set {label}: it is {what}")
+        target = var.array if var.shared else var.array[self._start:self._stop]
+        if isinstance(value, str):
+            from labkit.groups.strings import evaluate_string
+
+            raw = evaluate_string(self, value, var, frame)
+        elif units:
+            raw = checked_values(value, var, label)
+        else:
+            raw = np.asarray(value)
+        try:
+            target[...] = raw
+        except ValueError:
+            raise ValueError(
+                f"cannot set {label}: got {np.shape(raw)} values for {np.size(target)} "
+                "elements; give one value or one per element") from None
+
+    def __getitem__(self, item):
+        from labkit.groups.subgroup import Subgroup
+
+        if not isinstance(item, slice):
+            if isinstance(item, (int, np.integer)):
+                item = slice(int(item), int(item) + 1 if int(item) != -1 else None)
+            else:
+                raise TypeError(f"{self._label()} can be sliced with G[start:stop] only")
+        start, stop, step = item.indices(self.N)
+        if step != 1:
+            raise ValueError("subgroups must be contiguous: G[a:b] without a step")
+        if stop <= start:
+            raise IndexError(f"G[{start}:{stop}] of {self._label()} would be empty")
+        return Subgroup(self, start, stop)
+
+    # -- store / restore ----------------------------------------------------------------------
+
+    def _stored_arrays(self) -> dict:
+        arrays = {n: v.array for n, v in self.variables.items() if v.array is not None}
+        for extra in ("_spikes", "_nspikes", "_last", "_bins", "_indices"):
+            value = self.__dict__.get(extra)
+            if isinstance(value, np.ndarray):
+                arrays[extra] = value
+        return arrays
+
+    def _store_state(self) -> dict:
+        return {k: np.array(v, copy=True) for k, v in self._stored_arrays().items()}
+
+    def _restore_state(self, state: dict) -> None:
+        arrays = self._stored_arrays()
+        for key, saved in state.items():
+            target = arrays.get(key)
+            if target is not None and target.shape == saved.shape:
+                target[...] = saved
+            else:  # storage was replaced since (e.g. new spike times): put the copy back
+                object.__setattr__(self, key, np.array(saved, copy=True))
+
+    def state(self, name: str, use_units: bool = True):
+        """Brian2's ``G.state('v')``: the variable's values."""
+        return self._get(name, units=use_units)
+
+    def get_states(self, units: bool = True) -> dict:
+        """name -> values of every (non-internal) variable."""
+        return {n: self._get(n, units) for n, v in self.variables.items()
+                if not n.startswith("_")}
+
+
+def add_standard_variables(variables: dict[str, Variable], n: int) -> None:
+    """Every group has ``i`` (its element index)."""
+    variables["i"] = Variable("i", kind="index", read_only=True)

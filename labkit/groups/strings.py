@@ -1,0 +1,119 @@
+"""A string expression + a group -> values for each element (``G.v = 'rand()*mV'``).
+
+The string is parsed through the same whitelist as model strings, its units are checked
+against the target variable, and it is printed as vectorised numpy code and run over the
+group's elements: ``i`` is the element index (within a subgroup, as in Brian2), ``N`` the
+number of elements, ``t`` the group's current time; other names come from the group's
+variables, then the caller's namespace (and units, ``pi``, ``e``, ``inf``).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+__all__ = ["evaluate", "evaluate_string"]
+
+
+@functools.lru_cache(maxsize=512)
+def _parse(text: str):
+    from labkit.equations import parse_expression
+
+    return parse_expression(text, allow_undefined_functions=True)
+
+
+def _names(expr) -> set[str]:
+    from sympy.core.function import AppliedUndef
+
+    return {s.name for s in expr.free_symbols} | {
+        f.func.__name__ for f in expr.atoms(AppliedUndef)}
+
+
+def _resolve_external(group, names, namespace, where: str) -> dict:
+    """Names that are not variables -> values (quantities, numbers, TimedArrays)."""
+    from labkit.core.namespace import MISSING, unknown_name
+
+    values = {}
+    for name in names:
+        if name in group.variables or name in ("t", "dt", "N", "i"):
+            continue
+        value = namespace.lookup(name)
+        if value is MISSING:
+            candidates = list(group.variables) + namespace.numeric_names()
+            raise unknown_name(name, group._label(), where, candidates)
+        values[name] = value
+    return values
+
+
+def evaluate(group, expr, where: str, externals: dict):
+    """sympy expression over ``group``'s variables -> numpy values (array or scalar)."""
+    from labkit.codegen.printers import print_expr
+    from labkit.core.random import get_rng
+
+    n = group.N
+    scope = {"np": np, "_rng": get_rng(), "_N": n}
+    rename, functions = {}, {}
+    for name in _names(expr):
+        key = f"_a_{name}"
+        if name in externals:
+            value = externals[name]
+            if hasattr(value, "_numpy_function"):  # a TimedArray: called with plain floats
+                functions[name] = key
+                scope[key] = value._numpy_function(group.clock.dt_)
+                continue
+            scope[key] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") \
+                else value
+        elif name in ("i", "N", "t", "dt"):
+            scope[key] = {"i": lambda: np.arange(n), "N": lambda: n,
+                          "t": lambda: group.clock.t_, "dt": lambda: group.clock.dt_}[name]()
+        else:
+            var = group.variables[name]
+            if var.kind == "subexpression":
+                scope[key] = evaluate(group, var.expr, where, externals)
+            elif var.kind == "index":
+                scope[key] = np.arange(n)
+            else:
+                scope[key] = var.array[0] if var.shared else var.array[group._start:group._stop]
+        rename[name] = key
+    code = print_expr(expr, "numpy", rename, functions)
+    if "_exprel_vec" in code:
+        from labkit.codegen.support import _exprel_vec
+
+        scope["_exprel_vec"] = _exprel_vec
+    with np.errstate(all="ignore"):
+        return eval(compile(code, f"<{where}>", "eval"), scope)  # noqa: S307 - printed by us
+
+
+def externals_for(group, expr, frame, label: str) -> dict:
+    """The caller's (and the group's) namespace values of the names ``expr`` uses."""
+    from labkit.core.namespace import Namespace, caller_namespace
+
+    maps = [group._namespace] if getattr(group, "_namespace", None) else []
+    if frame is not None:
+        maps += caller_namespace(frame)
+    return _resolve_external(group, _names(expr), Namespace(*maps), label)
+
+
+def evaluate_string(group, text: str, var, frame):
+    """``G.v = text`` -> the values to store, after the unit check against ``var``."""
+    from labkit.equations.checks import Resolver, check_condition, infer_dimension, resolver
+    from labkit.errors import DimensionMismatchError
+    from labkit.units.dimension import readable
+
+    label = f"'{text}' assigned to {group._label()}.{var.name}"
+    expr = _parse(text)
+    externals = externals_for(group, expr, frame, f"the string {label}")
+    res = resolver(None, externals)
+    dims = {**res.dims, **{n: v.dim for n, v in group.variables.items()}}
+    booleans = set(res.booleans) | {n for n, v in group.variables.items() if v.is_boolean}
+    lookup = Resolver(dims, frozenset(booleans), None)
+    if var.is_boolean:
+        check_condition(expr, lookup, where=label)
+    else:
+        got = infer_dimension(expr, lookup, where=label)
+        if got is not var.dim:
+            raise DimensionMismatchError(
+                f"in {label}: the expression has units of {readable(got)}, but "
+                f"{var.name} needs {readable(var.dim)}")
+    return evaluate(group, expr, label, externals)

@@ -1,0 +1,50 @@
+"""Fixtures every test shares: a private kernel cache, a clean engine, CI-stable fuzzing."""
+
+import os
+
+import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time, so a red main always means a real regression;
+# locally hypothesis keeps exploring new examples.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_kernel_cache(tmp_path_factory):
+    """Keep the kernels compiled by the suite out of the user's ~/.cache."""
+    old = os.environ.get("LABKIT_CACHE_DIR")
+    os.environ["LABKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("labkit-cache"))
+    yield
+    if old is None:
+        os.environ.pop("LABKIT_CACHE_DIR", None)
+    else:
+        os.environ["LABKIT_CACHE_DIR"] = old
+
+
+@pytest.fixture(autouse=True)
+def _fresh_engine():
+    """Every test starts from a new scope, dt = 0.1 ms and the runtime device."""
+    from labkit import defaultclock, ms, prefs, set_device, start_scope
+
+    def reset():
+        start_scope()
+        defaultclock.timestep = 0
+        defaultclock.dt = 0.1 * ms
+        set_device("runtime")
+        prefs.codegen.target = "auto"
+
+    reset()
+    yield
+    reset()
+
+
+@pytest.fixture(params=["runtime", "numpy"])
+def device_name(request):
+    """Run a test on both devices."""
+    from labkit import set_device
+
+    set_device(request.param)
+    return request.param

@@ -1,0 +1,99 @@
+"""Device selection, and the numpy and runtime devices agreeing on every model here."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from labkit import *
+from labkit.devices import DEVICES
+
+
+def test_selection_by_set_device_prefs_and_environment(monkeypatch):
+    set_device('numpy')
+    assert get_device() is DEVICES['numpy']
+    set_device('runtime')
+    prefs.codegen.target = 'numpy'
+    assert get_device().name == 'numpy'
+    prefs.codegen.target = 'cython'
+    assert get_device().name == 'runtime'
+    prefs.codegen.target = 'auto'
+    from labkit import devices
+
+    monkeypatch.setattr(devices, "_chosen", [])
+    monkeypatch.setenv("LABKIT_DEVICE", "numpy")
+    assert get_device().name == 'numpy'
+    with pytest.raises(ValueError, match="unknown device"):
+        set_device('gpu')
+
+
+HH = '''
+dv/dt = (gl*(El - v) - gna*m**3*h*(v - ENa) - gk*n**4*(v - EK) + I)/Cm : volt
+dm/dt = 0.32*(mV**-1)*4*mV/exprel((13*mV - v + VT)/(4*mV))/ms*(1 - m)
+        - 0.28*(mV**-1)*5*mV/exprel((v - VT - 40*mV)/(5*mV))/ms*m : 1
+dn/dt = 0.032*(mV**-1)*5*mV/exprel((15*mV - v + VT)/(5*mV))/ms*(1 - n)
+        - 0.5*exp((10*mV - v + VT)/(40*mV))/ms*n : 1
+dh/dt = 0.128*exp((17*mV - v + VT)/(18*mV))/ms*(1 - h)
+        - 4/(1 + exp((40*mV - v + VT)/(5*mV)))/ms*h : 1
+I : amp
+'''
+HH_NS = dict(gl=10 * nS, El=-60 * mV, gna=20 * uS, ENa=50 * mV, gk=6 * uS, EK=-90 * mV,
+             Cm=200 * pF, VT=-63 * mV)  # COBAHH's values for a 20000 um2 membrane
+
+
+def run_model(name, device):
+    start_scope()
+    set_device(device)
+    seed(1)
+    if name == 'hh':
+        G = NeuronGroup(5, HH, threshold='v > -20*mV', refractory=3 * ms,
+                        method='exponential_euler', namespace=HH_NS)
+        G.v = -65 * mV
+        G.I = '0.5*i*nA'
+    else:  # noise, random reset, random initial values
+        G = NeuronGroup(20, 'dv/dt = (0.9 - v)/(10*ms) + 0.3*xi/sqrt(10*ms) : 1',
+                        threshold='v > 1', reset='v = 0.2*rand()', method='euler')
+        G.v = 'rand()'
+    M = StateMonitor(G, 'v', record=True)
+    S = SpikeMonitor(G)
+    run(20 * ms)
+    return M.v_.copy(), S.i.copy(), S.t_.copy()
+
+
+@pytest.mark.parametrize("name", ["hh", "noisy"])
+def test_devices_agree(name):
+    v1, i1, t1 = run_model(name, 'runtime')
+    v2, i2, t2 = run_model(name, 'numpy')
+    assert i1.size > 0
+    assert np.array_equal(i1, i2) and np.array_equal(t1, t2)
+    if name == 'noisy':  # only arithmetic and libm-free draws: identical
+        assert np.array_equal(v1, v2)
+    else:  # numpy's SIMD exp may differ from libm's in the last bit
+        assert np.allclose(v1, v2, rtol=1e-10, atol=0)
+
+
+def test_a_new_process_loads_compiled_kernels_from_disk(tmp_path):
+    script = textwrap.dedent('''
+        from labkit import *
+        from labkit.codegen.compile import compile_stats
+        G = NeuronGroup(2, 'dv/dt = (1.5 - v)/tau : 1', threshold='v > 1', reset='v = 0',
+                        method='exact')
+        tau = 7*ms
+        S = SpikeMonitor(G)
+        run(20*ms)
+        stats = compile_stats()
+        print(S.num_spikes, stats.numba_compiled, stats.numba_loaded)
+    ''')
+    env = dict(os.environ, LABKIT_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("LABKIT_DEVICE", None)
+    outputs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                              text=True, check=True)
+        outputs.append(done.stdout.split())
+    assert outputs[0][0] == outputs[1][0] != "0"
+    assert outputs[0][1] == "1"  # compiled once
+    assert outputs[1][1:] == ["0", "1"]  # loaded, not compiled

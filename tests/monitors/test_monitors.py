@@ -1,0 +1,76 @@
+"""StateMonitor, SpikeMonitor and PopulationRateMonitor results."""
+
+import numpy as np
+import pytest
+
+from labkit import *
+
+DRIVEN = '''
+dv/dt = (I - v)/(10*ms) : 1
+I : 1
+'''
+
+
+def driven(n=4):
+    G = NeuronGroup(n, DRIVEN, threshold='v > 0.5', reset='v = 0', method='exact')
+    G.I = 'i*0.5'
+    return G
+
+
+def test_state_monitor_shapes_indexing_and_subexpressions(device_name):
+    G = NeuronGroup(3, '''dv/dt = (1 - v)/(10*ms) : 1
+                          w = 2*v : 1''', method='exact')
+    M = StateMonitor(G, ['v', 'w'], record=[0, 2])
+    M_all = StateMonitor(G, 'v', record=True, dt=1 * ms)
+    run(5 * ms)
+    assert M.v.shape == (2, 50) and M.t.size == 50
+    assert np.array_equal(M[2].v, M.v[1]) and np.allclose(M.w, 2 * M.v)
+    assert M_all.v.shape == (3, 5) and np.allclose(M_all.t / ms, [0, 1, 2, 3, 4])
+    assert np.allclose(M_all.v[:, 3], M.v[0, 30])
+    run(1 * ms)  # a second run appends
+    assert M.v.shape == (2, 60) and M.t[-1] == pytest.approx(5.9 * ms)
+    with pytest.raises(IndexError, match="did not record element 1"):
+        M[1]
+
+
+def test_spike_monitor_results(device_name):
+    G = driven()
+    S = SpikeMonitor(G, variables='I')
+    run(100 * ms)
+    assert S.count[0] == 0 and S.count[1] == 0  # I = 0 and 0.5 never exceed 0.5
+    assert S.count[3] > S.count[2] > 0
+    assert S.num_spikes == S.count.sum() == S.i.size == S.t.size
+    trains = S.spike_trains()
+    assert set(trains) == {0, 1, 2, 3} and trains[0].size == 0
+    assert np.allclose(trains[2] / ms, S.t[S.i == 2] / ms)
+    assert np.all(np.diff(S.t_) >= 0)
+    values = S.values('I')
+    assert np.allclose(values[3], 1.5) and np.allclose(S.all_values()['I'][2], 1.0)
+
+
+def test_spike_monitor_buffers_grow_without_losing_spikes(device_name):
+    G = NeuronGroup(300, 'v : 1', threshold='True', reset='')
+    S = SpikeMonitor(G)
+    run(5 * ms)  # 300 spikes per step, 50 steps: many times the first buffer
+    assert S.num_spikes == 300 * 50 and S.i.size == 15000
+    assert np.array_equal(S.i[:300], np.arange(300)) and np.all(S.count == 50)
+
+
+def test_population_rate_and_smoothing(device_name):
+    G = NeuronGroup(10, 'v : 1', threshold='i < 3', reset='')
+    R = PopulationRateMonitor(G)
+    R_sub = PopulationRateMonitor(G[0:5])
+    run(2 * ms)
+    assert np.allclose(R.rate / Hz, 0.3 / 1e-4) and np.allclose(R_sub.rate / Hz, 0.6 / 1e-4)
+    assert R.t.size == 20
+    flat = R.smooth_rate('flat', width=0.5 * ms)
+    gauss = R.smooth_rate('gaussian', width=0.2 * ms)
+    assert flat.dim is Hz.dim and np.allclose(flat[8:12] / Hz, 3000)
+    assert np.allclose(gauss[8:12] / Hz, 3000)
+
+
+def test_state_monitor_record_false_records_only_times():
+    G = NeuronGroup(2, 'v : 1')
+    M = StateMonitor(G, 'v', record=False)
+    run(1 * ms)
+    assert M.v.shape == (0, 10) and M.t.size == 10
