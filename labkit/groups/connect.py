@@ -1,0 +1,216 @@
+"""connect() arguments -> the (i, j) index arrays of new synapses, in Brian2's order.
+
+This is the pure, engine-free part of ``Synapses.connect``: sizes, strings, variable
+arrays and a random generator in; two int32 arrays out. The cases are Brian2's:
+
+- ``condition`` (a string, ``True`` or ``None`` with no ``i``/``j``): every pair for which
+  the condition holds, each kept with probability ``p`` (a number in [0, 1], or a string
+  expression evaluated per pair, where ``rand() < p`` decides), ``n`` synapses each;
+  ordered by ``i``, then ``j``.
+- ``i`` and ``j`` as integers or arrays (broadcast together): one pair per element, in the
+  given order, kept with probability ``p``, ``n`` (int or array) synapses each.
+- ``j`` as a generator string (``'k for k in range(i-3, i+4) if k != i'``, ``'i'``,
+  ``'k for k in sample(N_post, p=0.1)'``): for each ``i`` in order, the generated targets
+  in generator order. ``i`` as a generator does the same over targets ``j`` (ordered by
+  ``j``). Out-of-range indices are an IndexError unless ``skip_if_invalid=True``.
+
+Strings are parsed through labkit's whitelist (never ``eval``-ed), checked for units once,
+and turned into a compiled loop (:mod:`labkit.groups.connect_kernels`); see
+:mod:`labkit.groups.connect_rule` for how names resolve.
+
+Random numbers: ``rng`` is a ``numpy.random.Generator``. For string rules, each source
+``i`` (in order) whose ``i``-only part of the condition holds draws ``rng.random(S*m)``
+for its ``m`` candidates (``S`` = 1 for ``p``/``sample`` plus one per ``rand()`` call),
+on both devices, so the numba and numpy devices give identical arrays for the same seed.
+The streams are not Brian2's (Brian2 uses a geometric jump method), so random rules agree
+with Brian2 in distribution only; deterministic rules agree exactly.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from labkit.groups.connect_kernels import run_rule
+from labkit.groups.connect_rule import build_rule
+
+__all__ = ["generate_connections"]
+
+
+def generate_connections(
+    n_source: int,
+    n_target: int,
+    *,
+    condition=None,
+    i=None,
+    j=None,
+    p=1.0,
+    n=1,
+    skip_if_invalid: bool = False,
+    namespace: Mapping | None = None,
+    source_vars: Mapping | None = None,
+    target_vars: Mapping | None = None,
+    rng: np.random.Generator,
+    device: str = "numba",
+) -> tuple[np.ndarray, np.ndarray]:
+    """connect() arguments -> (i, j) int32 arrays of the synapses to create.
+
+    Parameters
+    ----------
+    n_source, n_target : int
+        Sizes of the source and target groups.
+    condition : str or bool, optional
+        Brian2's ``connect(condition)``: ``'i != j'``, ``'abs(i-j) < 3 and v_pre > v_post'``,
+        ``True`` (all pairs), ``False`` (none).
+    i, j : int, array of int or str, optional
+        Index arrays (both given), or a generator string for one of them.
+    p : float or str
+        Probability per candidate pair: a number in [0, 1] or an expression of ``i``, ``j``
+        and variables. Not allowed with generator strings (use ``sample``).
+    n : int or str (or array of int with index arrays)
+        Synapses per pair.
+    skip_if_invalid : bool
+        Generator strings only: skip out-of-range indices instead of raising IndexError.
+    namespace : mapping, optional
+        Names the strings use -> numbers or scalar Quantities. Units, ``pi``, ``e``,
+        ``inf`` are always known.
+    source_vars, target_vars : mapping, optional
+        Group variables -> arrays of length ``n_source``/``n_target`` (or scalars for
+        shared variables); read in strings as ``x_pre``, ``x_post`` and, for target
+        variables, plain ``x``. A Quantity carries its units; a plain array is
+        dimensionless.
+    rng : numpy.random.Generator
+        The only source of randomness (see the module docstring for the draw order).
+    device : {'numba', 'numpy'}
+        A compiled Numba kernel, or vectorised numpy in blocks of rows.
+
+    Returns
+    -------
+    i, j : numpy.ndarray of int32
+
+    Raises
+    ------
+    ValueError, TypeError, IndexError
+        As Brian2: bad combinations of arguments, ``p`` outside [0, 1], indices out of range.
+    UnknownNameError, ExpressionError, DimensionMismatchError
+        For strings with unknown names, syntax outside the whitelist, or wrong units.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> i, j = generate_connections(4, 4, condition="i != j and abs(i - j) < 2", rng=rng)
+    >>> i.tolist(), j.tolist()
+    ([0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2])
+    >>> i, j = generate_connections(6, 6, j="k for k in range(i-1, i+2) if k != i",
+    ...                             skip_if_invalid=True, rng=rng, device="numpy")
+    >>> list(zip(i.tolist(), j.tolist()))[:4]
+    [(0, 1), (1, 0), (1, 2), (2, 1)]
+    >>> generate_connections(3, 3, i=[0, 5], j=1, rng=rng)
+    Traceback (most recent call last):
+    ...
+    IndexError: i=5 is outside the source group's range 0..2
+    """
+    if device not in ("numba", "numpy"):
+        raise ValueError(f"unknown device {device!r}; use 'numba' or 'numpy'")
+    n_source, n_target = _size(n_source, "n_source"), _size(n_target, "n_target")
+    _check_types(condition, i, j, p, n)
+    if condition is None and i is None and j is None:
+        condition = True
+    kwds = dict(p=p, n=n, namespace=namespace, source_vars=source_vars,
+                target_vars=target_vars)
+    if condition is not None:
+        if i is not None or j is not None:
+            raise ValueError("cannot combine condition with i or j arguments")
+        if condition is False or condition == "False":
+            return _empty(), _empty()
+        rule, values = build_rule(n_source, n_target, condition=condition, **kwds)
+        return _run(rule, values, n_source, n_target, rng, skip_if_invalid, device, p)
+    if i is not None and j is not None and not isinstance(i, str) and not isinstance(j, str):
+        if skip_if_invalid:
+            raise ValueError("skip_if_invalid can only be used with generator strings")
+        return _from_arrays(i, j, n, p, n_source, n_target, rng)
+    if isinstance(i, str) or isinstance(j, str):
+        over = "j" if isinstance(i, str) else "i"
+        generator, other = (i, j) if over == "j" else (j, i)
+        if other is not None:
+            raise TypeError(f"a generator string for {'ij'[over == 'i']} cannot be combined "
+                            f"with the {over} argument")
+        rule, values = build_rule(n_source, n_target, generator=generator, over=over, **kwds)
+        sizes = (n_source, n_target) if over == "i" else (n_target, n_source)
+        outer, result = _run(rule, values, *sizes, rng, skip_if_invalid, device, p)
+        return (outer, result) if over == "i" else (result, outer)
+    raise ValueError("specify a condition, both i and j, or a generator string for i or j")
+
+
+def _run(rule, values, n_outer, n_result, rng, skip, device, p):
+    """Run a rule with an output buffer sized for the expected number of synapses."""
+    expected = 2 * n_outer
+    if rule.draw == "p" and "_p_value" in values:
+        expected = int(n_outer * n_result * values["_p_value"] * 1.1)
+    cap = min(max(1024, expected), 1 << 26)
+    return run_rule(rule, values, n_outer, n_result, rng, skip_if_invalid=skip,
+                    device=device, cap=cap)
+
+
+def _empty() -> np.ndarray:
+    return np.zeros(0, dtype=np.int32)
+
+
+def _size(value, name: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
+            or value < 0:
+        raise TypeError(f"{name} must be a non-negative integer, not {value!r}")
+    return int(value)
+
+
+def _check_types(condition, i, j, p, n) -> None:
+    """Brian2's argument type rules for connect()."""
+    if condition is not None and not isinstance(condition, (bool, np.bool_, str)):
+        raise TypeError("condition must be a string or a bool; to connect given indices, "
+                        "use i=... and j=...")
+    for name, value in (("i", i), ("j", j)):
+        if value is not None and not isinstance(value, (numbers.Integral, np.ndarray,
+                                                        Sequence)):
+            raise TypeError(f"{name} must be an int, an array of ints or a string")
+    if not isinstance(p, (numbers.Real, str)):
+        raise TypeError(f"p must be a number or a string, not {type(p).__name__}")
+    if isinstance(condition, str) and re.search(r"\bfor\b", condition):
+        raise ValueError(f"a generator expression was given as condition; write "
+                         f"connect(j='{condition}') instead")
+
+
+def _indices(value, name: str, size: int, group: str) -> np.ndarray:
+    array = np.asarray(value)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{name} indices must be integers, not {array.dtype}")
+    if array.size and (array.min() < 0 or array.max() >= size):
+        bad = array.min() if array.min() < 0 else array.max()
+        raise IndexError(f"{name}={bad} is outside the {group} group's range 0..{size - 1}")
+    return array
+
+
+def _from_arrays(i, j, n, p, n_source, n_target, rng):
+    """Index arrays (broadcast together) -> pairs kept with probability p, repeated n times."""
+    sources = _indices(i, "i", n_source, "source")
+    targets = _indices(j, "j", n_target, "target")
+    if isinstance(n, str):
+        raise TypeError("with index arrays, n must be an int or an array of ints")
+    counts = np.asarray(n)
+    if counts.dtype.kind not in "iu" or (counts.size and counts.min() < 0):
+        raise ValueError("n must be a non-negative integer (or array of them)")
+    sources, targets, counts = np.broadcast_arrays(sources, targets, counts)
+    if sources.ndim > 1:
+        raise ValueError("index arrays must be one-dimensional")
+    sources, targets, counts = (np.atleast_1d(a) for a in (sources, targets, counts))
+    if isinstance(p, str):
+        raise TypeError("with index arrays, p must be a number")
+    if not 0 <= p <= 1:
+        raise ValueError(f"p must be a probability between 0 and 1, not {p!r}")
+    if p != 1:
+        keep = rng.random(len(sources)) < p
+        sources, targets, counts = sources[keep], targets[keep], counts[keep]
+    return (sources.repeat(counts).astype(np.int32),
+            targets.repeat(counts).astype(np.int32))
