@@ -5,6 +5,7 @@ set -euo pipefail
 
 needed=(
   "g++:g++"
+  "chromium:chromium"   # tests/browser: headless Chromium driven by Playwright
 )
 
 missing=()

@@ -1,0 +1,39 @@
+"""Views: Results -> bqplot figures, updated in place (see :mod:`.base`)."""
+
+from labkit.widgets.views.base import View
+from labkit.widgets.views.ifcurve import IFCurveView
+from labkit.widgets.views.ivcurve import IVCurveView
+from labkit.widgets.views.phaseplane import PhasePlaneView
+from labkit.widgets.views.raster import RasterView
+from labkit.widgets.views.rate import RateView
+from labkit.widgets.views.trace import TraceView
+
+__all__ = ["View", "TraceView", "RasterView", "RateView", "IFCurveView", "PhasePlaneView",
+           "IVCurveView", "infer_views"]
+
+
+def infer_views(results) -> list[View]:
+    """Results -> a sensible default set of views (for ``@live`` without ``views=``).
+
+    A trace per recorded state variable (at most three), a raster when there are spikes, a
+    rate plot when there is a rate.
+    """
+    views: list[View] = []
+    skip = {"t", "populations", "N"}
+    if "t" in results:
+        n_t = len(results["t"])
+        for key, value in results.items():
+            if key in skip or key.startswith(("spike_", "rate")):
+                continue
+            if hasattr(value, "shape") and value.shape and value.shape[-1] == n_t:
+                views.append(TraceView(key, title=key))
+            if len(views) == 3:
+                break
+    if "spike_t" in results:
+        views.append(RasterView(title="spikes"))
+    if "rate" in results:
+        views.append(RateView(title="population rate"))
+    if not views:
+        keys = ", ".join(results)
+        raise ValueError(f"no view fits these results (keys: {keys}); pass views=[...]")
+    return views

@@ -1,0 +1,76 @@
+"""Results (inputs, rates) -> an input-frequency curve: a line with a dot per input.
+
+Why: lesson 06 asks how a neuron's rate grows with its input current, and how noise
+smooths the threshold; the view draws the simulated curve and, optionally, a reference
+(the analytic LIF formula) dashed beside it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from bqplot import Lines, Scatter
+
+from labkit.units import Hz
+from labkit.widgets.views.base import PALETTE, AxisUnit, View, set_marks
+
+__all__ = ["IFCurveView"]
+
+_EMPTY = np.zeros(0)
+
+
+class IFCurveView(View):
+    """Input (current) vs firing rate: a line with a dot per simulated input.
+
+    Parameters
+    ----------
+    x, y : str
+        Results keys of the inputs and the rates.
+    x_unit, y_unit : Unit, optional
+        Display units (input: from the data; rate: Hz).
+    reference : str, optional
+        Results key of a second rate curve drawn dashed (e.g. the analytic formula).
+
+    Attributes
+    ----------
+    line, dots, reference_line : bqplot marks
+    """
+
+    def __init__(self, x="I", y="f", x_unit=None, y_unit=Hz, reference=None, title=None,
+                 height="260px", pixels: int = 800, color=PALETTE[0]):
+        super().__init__(title=title, height=height, pixels=pixels)
+        self.keys, self.reference = (x, y), reference
+        self.x_unit, self.y_unit = AxisUnit(x, x_unit), AxisUnit("rate", y_unit)
+        scales = {"x": self.x_scale, "y": self.y_scale}
+        self.line = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=[color])
+        self.dots = Scatter(x=_EMPTY, y=_EMPTY, scales=scales, colors=[color], default_size=12)
+        self.reference_line = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=["#555555"],
+                                    line_style="dashed")
+        self._figure([self.reference_line, self.line, self.dots], self.x_unit.label,
+                     self.y_unit.label)
+
+    def curve(self, results):
+        """Results -> (inputs, rates[, reference rates]) in display units."""
+        x = self.x_unit.numbers(results[self.keys[0]])
+        y = self.y_unit.numbers(results[self.keys[1]])
+        ref = self.y_unit.numbers(results[self.reference]) if self.reference else None
+        return x, y, ref
+
+    def update(self, results) -> None:
+        x, y, ref = self.curve(results)
+        order = np.argsort(x, kind="stable")
+        xs, ys = x[order], y[order]
+        dots = slice(None) if xs.size <= 60 else slice(None, None, -(-xs.size // 60))
+        updates = [(self.line, {"x": xs, "y": ys}),
+                   (self.dots, {"x": xs[dots], "y": ys[dots]})]
+        if ref is not None:
+            updates.append((self.reference_line, {"x": xs, "y": ref[order]}))
+        set_marks(*updates)
+        self._labels(self.x_unit.label, self.y_unit.label)
+
+    def plot_static(self, results, ax) -> None:
+        x, y, ref = self.curve(results)
+        order = np.argsort(x)
+        ax.plot(x[order], y[order], "o-", ms=3, color=self.line.colors[0])
+        if ref is not None:
+            ax.plot(x[order], ref[order], "--", color="#555555")
+        ax.set(xlabel=self.x_unit.label, ylabel=self.y_unit.label, title=self.title or "")
