@@ -1,11 +1,14 @@
 """labkit: a Brian2-compatible spiking-network simulator and the course built on it.
 
 ``from labkit import *`` gives exactly ``__all__``: units and the simulator's user-facing
-objects (groups, monitors, networks, run, devices). It never shadows a Python builtin, and
-it imports neither sympy nor numba: those load when a model is first built.
+objects (groups, monitors, networks, run, devices), and ``np`` (numpy), as Brian2's star
+import does. It never shadows a Python builtin, and it imports neither sympy nor numba:
+those load when a model is first built.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from labkit import core as _core
 from labkit import devices as _devices
@@ -35,4 +38,5 @@ __all__ = (
     + _reexport(_monitors)
     + [name for name in ("set_device", "get_device", "device")
        if _reexport_one(_devices, name)]
+    + ["np"]  # as ``from brian2 import *`` gives it: scripts use np. without importing numpy
 )

@@ -86,3 +86,10 @@ class UnknownVariableError(LabkitError, AttributeError):
 
 class ExerciseIncomplete(LabkitError, RuntimeError):
     """An exercise cell that still holds its blank (``todo(...)``) instead of an answer."""
+
+
+class UnsupportedFeatureError(LabkitError, NotImplementedError):
+    """A Brian2 feature that labkit does not offer (yet); the message says what to do instead.
+
+    Subclasses NotImplementedError, which is what Brian2 raises for its own gaps.
+    """

@@ -31,3 +31,10 @@ def test_input_still_the_builtin_after_star_import():
 def test_course_units_are_exported():
     for name in ("mV", "ms", "nA", "pF", "nS", "uS", "Mohm", "kHz", "umetre", "cm", "cm2", "um3"):
         assert name in labkit.__all__, name
+
+
+def test_star_import_gives_numpy_as_np_like_brian2():
+    namespace: dict = {}
+    exec("from labkit import *\nx = np.arange(3)", namespace)
+    assert namespace["x"].tolist() == [0, 1, 2]
+    assert "np" in labkit.__all__

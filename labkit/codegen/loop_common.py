@@ -8,11 +8,12 @@ Both loop assemblers (Numba, numpy) first pass an operation's statements through
   vectorised numpy draw and the Numba loop of scalar draws then read the same stream;
 - every call of a TimedArray becomes a temporary computed just before the statement that
   uses it (an index into the values array: Brian2's rounding rule);
-- function calls and powers whose arguments are the same for every element
-  (``exp(-dt/tau)``) are *hoisted*: computed once per step, with Python's ``math``, on
-  both devices. This saves work in the loop, and it makes the numpy device agree with
-  Numba to the last bit on such terms (numpy's SIMD ``exp`` differs from libm's in the
-  last place for some arguments).
+- every maximal term that is the same for every element (``exp(-dt/tau)``,
+  ``El*(1 - exp(-dt/taum))``, the scalar factors of a product) is *hoisted*: computed
+  once per step, with Python's ``math``, on both devices, as Brian2's loop-invariant
+  optimisation does. This saves work in the loop, and it makes the numpy device agree
+  with Numba to the last bit on such terms (numpy's SIMD ``exp`` differs from libm's in
+  the last place for some arguments). Names the operation assigns are never hoisted.
 """
 
 from __future__ import annotations
@@ -79,9 +80,12 @@ class _Preparer:
         self.hoisted_list: list[tuple[str, sympy.Expr]] = []
         self.hoisted_lookups: list[TimedLookup] = []
         self.n_lookups = 0
+        self.written: frozenset[str] = frozenset()  # names the operation assigns
 
     def is_scalar(self, expr: sympy.Expr) -> bool:
         for s in expr.free_symbols:
+            if s.name in self.written:  # may change within the operation: never hoisted
+                return False
             role = self.roles.get(s.name)
             if role is not None:
                 if role.role not in SCALAR_ROLES:
@@ -125,15 +129,53 @@ class _Preparer:
         return expr.xreplace(mapping)
 
     def hoist(self, expr: sympy.Expr) -> sympy.Expr:
+        """Replace every maximal subexpression that is the same for all elements.
+
+        A compound term whose names are all per-step scalars becomes one hoisted symbol;
+        inside a sum or product, the scalar operands are gathered into one hoisted term
+        (``-El*exp(-dt/taum) + El + v*exp(-dt/taum)`` -> ``_lkh1 + v*_lkh0``), as Brian2's
+        loop-invariant optimisation does. Both devices then compute the same terms once.
+        """
         if expr.is_Atom:
             return expr
         if self._hoistable(expr) and self.is_scalar(expr):
-            if expr not in self.hoisted:
-                symbol = sympy.Symbol(f"_lkh{len(self.hoisted_list)}", real=True)
-                self.hoisted[expr] = symbol
-                self.hoisted_list.append((symbol.name, expr))
-            return self.hoisted[expr]
+            return self._symbol_for(expr)
+        if isinstance(expr, (sympy.Add, sympy.Mul)):
+            movable = [self.is_scalar(a) and (a.is_Atom or self._hoistable(a))
+                       for a in expr.args]
+            scalars = [a for a, m in zip(expr.args, movable, strict=True) if m]
+            if len(scalars) > 1 or (scalars and not scalars[0].is_Atom):
+                rest = [self.hoist(a) for a, m in zip(expr.args, movable, strict=True)
+                        if not m]
+                group = scalars[0] if len(scalars) == 1 else expr.func(*scalars)
+                return expr.func(self._symbol_for(group), *rest, evaluate=False)
         args = [self.hoist(a) for a in expr.args]
+        if all(a is b for a, b in zip(args, expr.args, strict=True)):
+            return expr
+        return expr.func(*args, evaluate=False) if isinstance(expr, sympy.Expr) \
+            else expr.func(*args)
+
+    def _symbol_for(self, expr: sympy.Expr) -> sympy.Symbol:
+        """The hoisted symbol of a scalar term; its function calls get their own first."""
+        expr = self._calls_first(expr)
+        if expr not in self.hoisted:
+            symbol = sympy.Symbol(f"_lkh{len(self.hoisted_list)}", real=True)
+            self.hoisted[expr] = symbol
+            self.hoisted_list.append((symbol.name, expr))
+        return self.hoisted[expr]
+
+    def _calls_first(self, expr: sympy.Expr) -> sympy.Expr:
+        """Inside a scalar term, hoist calls (``exp(-dt/taum)``) so that terms share them."""
+        args = []
+        for a in expr.args:
+            if not a.is_Atom and isinstance(a, sympy.Expr) and self._hoistable(a) and (
+                    isinstance(a, sympy.Function)
+                    or (isinstance(a, sympy.Pow) and not a.exp.is_Integer)):
+                args.append(self._symbol_for(a))
+            elif a.args:
+                args.append(self._calls_first(a))
+            else:
+                args.append(a)
         if all(a is b for a, b in zip(args, expr.args, strict=True)):
             return expr
         return expr.func(*args, evaluate=False) if isinstance(expr, sympy.Expr) \
@@ -141,10 +183,12 @@ class _Preparer:
 
     @staticmethod
     def _hoistable(expr) -> bool:
-        if isinstance(expr, sympy.Pow):
-            return not expr.exp.is_Integer
-        return isinstance(expr, sympy.Function) and not isinstance(
-            expr, (rand, randn, AppliedUndef, sympy.Piecewise))
+        """Compound numeric terms (not booleans, conditions, calls of user functions)."""
+        if expr.is_Atom or not isinstance(expr, sympy.Expr) or isinstance(
+                expr, (sympy.logic.boolalg.Boolean, sympy.Piecewise)):
+            return False
+        return not any(isinstance(a, (rand, randn, AppliedUndef))
+                       for a in sympy.preorder_traversal(expr))
 
     def one(self, expr: sympy.Expr, lookups: list[TimedLookup]) -> sympy.Expr:
         expr = self.replace_random(expr)
@@ -170,6 +214,7 @@ def prepare(op: Operation, statements=(), expressions=()) -> Prepared:
         Evaluated per element after the statements (conditions, recorded values).
     """
     worker = _Preparer(op)
+    worker.written = frozenset(stmt.target for stmt in statements)
     result = Prepared()
     new_statements = []
     for k, stmt in enumerate(statements):

@@ -96,7 +96,10 @@ def _state_update(op: S.StateUpdate, p, w, d, scratch) -> None:
         ref = _expr(prepared.expressions[0], rename)
         w(d, f"_lk_ref = int((({ref}) + 1e-3*{dt})/{dt})")
         ref_steps = "_lk_ref"
+    if op.checked:
+        w(d, "_lk_bad = False")
     w(d, f"for _i in range({op.size}):")
+    arrays = _load_locals(op, w, d + 1, rename)
     nr = rename.get("not_refractory", "")
     if op.refractory is not None:
         _lookups(op, w, d + 1, prepared.lookups.get(-1, ()), rename)
@@ -108,11 +111,49 @@ def _state_update(op: S.StateUpdate, p, w, d, scratch) -> None:
         else:
             w(d + 1, f"{nr} = {nr} or not ({ref})")
     _statements(op, w, d + 1, prepared, rename, op.held, nr)
+    written = {stmt.target for stmt in prepared.statements}
+    if op.refractory is not None:
+        written.add("not_refractory")
+    for name in sorted(written & set(arrays)):
+        w(d + 1, f"{arrays[name]} = {rename[name]}")
+    _finite_check(op, p, w, d, rename, arrays)
+
+
+def _load_locals(op, w, d, rename) -> dict[str, str]:
+    """Read each per-element variable once into a local (``_lk_l_v = _g0_v[_i]``).
+
+    The statements then work on locals and the caller stores the written ones back once:
+    fewer loads and stores, and no possible aliasing between the arrays for LLVM to worry
+    about, so the loop vectorises (as Brian2's C++ templates do). Returns name -> array
+    text; ``rename`` now maps the names to the locals.
+    """
+    arrays = {}
+    for s in op.symbols:
+        if s.role == "array" and s.name in rename:
+            arrays[s.name] = rename[s.name]
+            rename[s.name] = f"_lk_l_{s.name}"
+            w(d, f"{rename[s.name]} = {arrays[s.name]}")
+    return arrays
+
+
+def _finite_check(op: S.StateUpdate, p, w, d, rename, arrays) -> None:
+    """Stop when a checked variable is not finite: a flag in the loop, a search after it.
+
+    An early ``return`` inside the element loop would keep LLVM from vectorising it, so the
+    loop only accumulates a flag; when it is set, a second pass finds the first variable
+    (in ``checked`` order) and its first bad element, as the numpy device reports them.
+    """
+    if not op.checked:
+        return
+    test = " and ".join(f"math.isfinite({rename[name]})" for name in op.checked)
+    w(d + 1, f"_lk_bad |= not ({test})")
+    w(d, "if _lk_bad:")
     for k, name in enumerate(op.checked):
-        w(d + 1, f"if not math.isfinite({rename[name]}):")
-        w(d + 2, f"_lk_status[0] = {NOT_FINITE}; _lk_status[1] = _lk_s; _lk_status[2] = {p}")
-        w(d + 2, f"_lk_status[3] = _i; _lk_status[4] = {k}")
-        w(d + 2, "return")
+        w(d + 1, f"for _i in range({op.size}):")
+        w(d + 2, f"if not math.isfinite({arrays.get(name, rename[name])}):")
+        w(d + 3, f"_lk_status[0] = {NOT_FINITE}; _lk_status[1] = _lk_s; _lk_status[2] = {p}")
+        w(d + 3, f"_lk_status[3] = _i; _lk_status[4] = {k}")
+        w(d + 3, "return")
 
 
 def _threshold(op: S.Threshold, p, w, d, scratch) -> None:
@@ -284,3 +325,9 @@ def numba_source(spec: S.KernelSpec):
     lines.append("    _lk_status[1] = _lk_s1")
     text = "\n".join(lines) + "\n"
     return KernelSource(text, "_lk_run", args)
+
+
+# Synapses add their operations (spike push, per-synapse code, summed variables).
+from labkit.codegen.synapse_numba import EMITTERS as _SYNAPSE_EMITTERS  # noqa: E402
+
+EMITTERS.update(_SYNAPSE_EMITTERS)

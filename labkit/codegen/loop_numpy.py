@@ -265,3 +265,9 @@ def numpy_source(spec: S.KernelSpec):
     lines.append("    _lk_status[0] = 0")
     lines.append("    _lk_status[1] = _lk_s1")
     return KernelSource("\n".join(lines) + "\n", "_lk_run", args)
+
+
+# Synapses add their operations (spike push, per-synapse code, summed variables).
+from labkit.codegen.synapse_numpy import EMITTERS as _SYNAPSE_EMITTERS  # noqa: E402
+
+EMITTERS.update(_SYNAPSE_EMITTERS)

@@ -37,6 +37,9 @@ __all__ = [
     "SpikeRecord",
     "RateRecord",
     "PythonCall",
+    "SpikePush",
+    "SynapticCode",
+    "SummedVariable",
     "KernelSpec",
 ]
 
@@ -150,6 +153,75 @@ class RateRecord(Operation):
 @dataclass(frozen=True)
 class PythonCall(Operation):
     """Hand control back to Python (a ``network_operation``), then resume after it."""
+
+
+# -- synapses ------------------------------------------------------------------------------
+#
+# A synaptic pathway keeps its pending events in a ring buffer of ``D`` slots (one slot per
+# future time step, ``D`` = largest delay in steps + 1), all arguments owned by the pathway
+# prefix ``q``: ``q_qdata`` (D x capacity int32 synapse indices), ``q_qn`` (events per
+# slot), ``q_qn0`` (scratch copy of ``q_qn``), ``q_qoff`` (the slot of the current step)
+# and ``q_qfull`` (set when a push did not fit: the kernel returns BUFFER_FULL and resumes
+# at the push after the Python side doubled the capacity). Synapses of a source neuron are
+# found through ``q_ptr`` / ``q_syn`` (CSR: the synapses of source ``k`` are
+# ``q_syn[q_ptr[k]:q_ptr[k+1]]`` in increasing order); ``q_delay`` holds each synapse's
+# delay in steps.
+
+
+@dataclass(frozen=True)
+class SpikePush(Operation):
+    """Queue this step's spikes of ``source`` (its owner prefix) for pathway ``owner``.
+
+    Only spikes of elements ``q_start <= k < q_stop`` count (a subgroup as source). Events
+    enter their slot in Brian2's order: spiking neurons in index order, then each one's
+    synapses in index order; a slot fills in the order of the steps that pushed to it.
+    """
+
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class SynapticCode(Operation):
+    """Statements run once per synapse, serially in synapse order (Brian2's semantics).
+
+    ``queue`` empty: over all synapses ``0 .. size-1`` (clock-driven integration).
+    ``queue`` set (a pathway prefix): over the events due in the current slot, in queue
+    order; afterwards the slot is emptied and the queue advances one step.
+
+    ``indices`` says how each array-role name is indexed: ``'syn'`` by the synapse,
+    ``'pre'`` by ``pre[s]`` (argument holding each synapse's source element, in the source
+    owner's storage), ``'post'`` by ``post[s]``. ``conflicts`` lists the index spaces
+    (``'pre'``, ``'post'``) the statements write, where several synapses may meet one
+    element in one step: a vectorised device must keep their serial order there.
+    """
+
+    statements: tuple[Statement, ...] = ()
+    indices: tuple[tuple[str, str], ...] = ()
+    queue: str = ""
+    pre: str = ""
+    post: str = ""
+    size: str = ""
+    conflicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SummedVariable(Operation):
+    """``target[start:stop] = 0``, then ``target[index[s]] += expr(s)`` for every synapse.
+
+    ``target``: the argument of the target group's variable; ``index``: each synapse's
+    element in it (absolute); ``start``/``stop``: arguments bounding the elements written
+    (a subgroup); ``indices`` as in :class:`SynapticCode` for the names of ``expr``.
+    """
+
+    expr: sympy.Expr = sympy.S.Zero
+    target: str = ""
+    index: str = ""
+    start: str = ""
+    stop: str = ""
+    indices: tuple[tuple[str, str], ...] = ()
+    pre: str = ""
+    post: str = ""
+    size: str = ""
 
 
 @dataclass(frozen=True)

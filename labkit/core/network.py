@@ -14,6 +14,7 @@ import sys
 import numpy as np
 
 from labkit.core.clock import SECOND, as_seconds
+from labkit.errors import UnsupportedFeatureError
 from labkit.units.quantity import Quantity
 
 __all__ = ["Network"]
@@ -120,7 +121,7 @@ class Network:
     def store(self, name: str = "default", filename=None) -> None:
         """Snapshot every object's state, clocks, the time and the random generator."""
         if filename is not None:
-            raise NotImplementedError("store(filename=...) is not supported; keep the state "
+            raise UnsupportedFeatureError("store(filename=...) is not supported; keep the state "
                                       "in memory (store(name)) or pickle monitors' arrays")
         from labkit.core.random import get_state
 
@@ -136,7 +137,7 @@ class Network:
     def restore(self, name: str = "default", filename=None, restore_random_state=True) -> None:
         """Put back a snapshot taken by :meth:`store` (bit-identical)."""
         if filename is not None:
-            raise NotImplementedError("restore(filename=...) is not supported")
+            raise UnsupportedFeatureError("restore(filename=...) is not supported")
         from labkit.core.random import set_state
 
         try:

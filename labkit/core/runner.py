@@ -98,6 +98,9 @@ def run_objects(net, objects, duration: float, namespace: Namespace, report=None
     from labkit.devices import get_device
 
     device = get_device()
+    hook = getattr(device, "before_run", None)  # cpp_standalone records runs (run_args)
+    if hook is not None and hook(net, objects, duration, namespace, report, report_period):
+        return  # the device took the run over (build_on_run=False: device.build() runs it)
     objects = sorted(objects, key=lambda o: o._creation)
     names = [o.name for o in objects]
     duplicates = sorted({n for n in names if names.count(n) > 1})

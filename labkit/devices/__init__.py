@@ -1,7 +1,9 @@
 """Stage 4, KernelSpec -> a callable kernel: the devices and how one is chosen.
 
 ``'runtime'`` (the default) compiles one Numba function per run structure; ``'numpy'``
-runs the same operations vectorised in Python (for Pyodide, and as a cross-check).
+runs the same operations vectorised in Python (for Pyodide, and as a cross-check);
+``'cpp_standalone'`` generates, builds and runs a C++ project (options such as
+``directory=`` and ``threads=`` go to its ``configure``).
 The active device comes from, in order: ``prefs.codegen.target`` if set to something
 other than ``'auto'`` (``'numpy'`` -> numpy; ``'cython'``, ``'numba'``, ``'runtime'`` ->
 runtime), else the last ``set_device(...)``, else the environment variable
@@ -17,16 +19,19 @@ from __future__ import annotations
 
 import os
 
+from labkit.devices.cpp_standalone import CppStandaloneDevice
 from labkit.devices.numpy_device import NumpyDevice
 from labkit.devices.runtime import RuntimeDevice
+from labkit.errors import UnsupportedFeatureError
 
 __all__ = ["DEVICES", "set_device", "get_device", "device"]
 
 #: name -> device object. Explicit, filled here.
-DEVICES = {"runtime": RuntimeDevice(), "numpy": NumpyDevice()}
+DEVICES = {"runtime": RuntimeDevice(), "numpy": NumpyDevice(),
+           "cpp_standalone": CppStandaloneDevice()}
 
 _ALIASES = {"numba": "runtime", "cython": "runtime", "auto": "runtime", "weave": "runtime",
-            "runtime": "runtime", "numpy": "numpy"}
+            "runtime": "runtime", "numpy": "numpy", "cpp_standalone": "cpp_standalone"}
 
 _chosen: list[str] = []
 
@@ -35,19 +40,27 @@ def _canonical(name: str, what: str) -> str:
     try:
         return _ALIASES[str(name).lower()]
     except KeyError:
-        if str(name).lower() in ("cpp_standalone", "cuda_standalone", "genn"):
-            raise NotImplementedError(
+        if str(name).lower() in ("cuda_standalone", "genn"):
+            raise UnsupportedFeatureError(
                 f"{what} {name!r} is not available yet; use 'runtime' (compiled) or "
                 "'numpy'") from None
         raise ValueError(f"unknown {what} {name!r}; known: runtime (also numba, cython, auto), "
-                         "numpy") from None
+                         "numpy, cpp_standalone") from None
 
 
 def set_device(name: str, **options) -> None:
-    """Choose the device for the following runs (``'runtime'`` or ``'numpy'``)."""
+    """Choose the device for the next runs: ``'runtime'``, ``'numpy'``, ``'cpp_standalone'``.
+
+    ``options`` go to the device's ``configure`` (cpp_standalone: ``directory``,
+    ``build_on_run``, ``threads``, ...); the other devices take none.
+    """
     from labkit.core.prefs import prefs
 
-    _chosen[:] = [_canonical(name, "device")]
+    canonical = _canonical(name, "device")
+    configure = getattr(DEVICES[canonical], "configure", None)
+    if configure is not None:
+        configure(**options)
+    _chosen[:] = [canonical]
     prefs.codegen.target = "auto"
 
 
@@ -66,6 +79,21 @@ def get_device():
     return DEVICES["runtime"]
 
 
-def device():
-    """Alias of :func:`get_device` (Brian2 scripts read ``device``)."""
-    return get_device()
+class _ActiveDevice:
+    """``device``: the active device, as Brian2's module-level ``device``.
+
+    Brian2 scripts call ``device.build(...)`` and ``device.run(run_args=...)``; attribute
+    access goes to the device the next ``run()`` would use, and ``device()`` returns it.
+    """
+
+    def __call__(self):
+        return get_device()
+
+    def __getattr__(self, name: str):
+        return getattr(get_device(), name)
+
+    def __repr__(self) -> str:
+        return repr(get_device())
+
+
+device = _ActiveDevice()

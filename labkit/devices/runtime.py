@@ -4,17 +4,89 @@ Kernels are cached by structure at three levels: the generated source per Kernel
 (``loop_numba.numba_source`` is memoised), the compiled dispatcher per source hash in
 memory, and the machine code on disk (``codegen.compile``), so a re-run with new values
 costs neither sympy nor Numba, and a new process loads instead of compiling.
+
+Even a kernel loaded from disk costs the first ``run()`` of a process about half a second
+of Numba start-up: importing it, then filling its typing and target registries. In an
+IPython or Jupyter session, building the first group (:func:`warm_up`) can arrange for that
+work to start in a background thread when the cell finishes, so it happens while the
+student reads and types. It is opt-in (``LABKIT_WARM_UP=1``): running the course's
+notebooks under nbval showed the thread's registry refresh deadlocking with the first
+compile of the next cell, and a hang is far worse than half a second. Scripts get no
+thread: measured on the course's LIF script, a thread racing the model build for the GIL
+made the whole run ~0.1 s *slower*, not faster.
+The thread changes nothing else: ``run()`` imports numba as before, and waits for the
+thread's import or registry refresh if they are still going.
 """
 
 from __future__ import annotations
 
-__all__ = ["RuntimeDevice"]
+import os
+import sys
+import threading
+
+__all__ = ["RuntimeDevice", "warm_up"]
+
+_warm_started = threading.Event()
+
+
+def _warm() -> None:
+    try:
+        import numba  # noqa: F401
+        from numba.core.compiler_lock import global_compiler_lock
+        from numba.core.registry import cpu_target
+
+        with global_compiler_lock:  # what a dispatcher holds when it refreshes them
+            cpu_target.typing_context.refresh()
+            cpu_target.target_context.refresh()
+    except Exception:  # noqa: BLE001 - a missing or broken numba shows up in run() instead
+        pass
+
+
+def _start_thread() -> None:
+    if "numba" in sys.modules:  # run() already imported it
+        return
+    try:
+        threading.Thread(target=_warm, name="labkit-numba-warm-up", daemon=True).start()
+    except RuntimeError:  # no threads (Pyodide)
+        pass
+
+
+def _ipython():
+    module = sys.modules.get("IPython")
+    get = getattr(module, "get_ipython", None)
+    return get() if get is not None else None
+
+
+def warm_up() -> None:
+    """In IPython/Jupyter: warm Numba up in a thread once the current cell is done.
+
+    Once per process, and only with ``LABKIT_WARM_UP=1`` (see the module docstring for why
+    it is off by default); does nothing in scripts or when numba is already imported.
+    """
+    if _warm_started.is_set() or "numba" in sys.modules \
+            or os.environ.get("LABKIT_WARM_UP", "0") != "1":
+        return
+    shell = _ipython()
+    events = getattr(shell, "events", None)
+    if events is None:
+        return
+    _warm_started.set()
+
+    def after_cell(*_):
+        events.unregister("post_run_cell", after_cell)
+        _start_thread()
+
+    events.register("post_run_cell", after_cell)
 
 
 class RuntimeDevice:
     """Compiles with Numba; falls back to the numpy device (with a warning) without it."""
 
     name = "runtime"
+
+    def warm_up(self) -> None:
+        """See :func:`warm_up`."""
+        warm_up()
 
     def kernel(self, spec):
         """KernelSpec -> compiled Kernel (callable with the arguments its source names)."""

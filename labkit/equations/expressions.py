@@ -305,6 +305,8 @@ class SympyBuilder:
         if bad is not None:
             raise self.error(bad, node)
         left, right = self.visit(node.left), self.visit(node.right)
+        # Brian2: a condition inside arithmetic counts as 1 or 0 ('w * (rand() < p)')
+        left, right = _as_number(left), _as_number(right)
         if isinstance(node.op, ast.Pow):
             return self._checked(node, lambda: power(left, right), left, right)
         if isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)) and is_zero(right):
@@ -417,6 +419,14 @@ class SympyBuilder:
             return settle_node(result)
         except Unrepresentable as exc:
             raise self.error(str(exc), node) from None
+
+
+def _as_number(operand: sympy.Basic) -> sympy.Basic:
+    """A condition used in arithmetic -> 1 where it holds, else 0 (Brian2's rule)."""
+    if isinstance(operand, (sympy.core.relational.Relational,
+                            sympy.logic.boolalg.BooleanFunction)):
+        return sympy.Piecewise((sympy.S.One, operand), (sympy.S.Zero, True))
+    return operand
 
 
 def _count_draws(expr: sympy.Basic) -> int:

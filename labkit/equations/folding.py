@@ -127,7 +127,9 @@ def keep_zero(left: sympy.Expr, right: sympy.Expr, *, divide: bool = False) -> s
 @functools.lru_cache(maxsize=1)
 def function_classes() -> dict[type, str]:
     """Every sympy function class a parsed expression may hold -> its model-string name."""
-    classes: dict[type, str] = {rand: "rand", randn: "randn", sympy.Mod: "%"}
+    # Piecewise: a condition used as a number (Brian2's 'w*(rand() < p)' is 1 or 0)
+    classes: dict[type, str] = {rand: "rand", randn: "randn", sympy.Mod: "%",
+                                sympy.Piecewise: "int"}
     for spec in FUNCTIONS.values():
         if spec.nargs:
             built = spec.build(*sympy.symbols(f"x0:{spec.nargs}", real=True))

@@ -5,7 +5,9 @@ from labkit.groups.neurongroup import NeuronGroup
 from labkit.groups.poisson import PoissonGroup
 from labkit.groups.spikegenerator import SpikeGeneratorGroup
 from labkit.groups.subgroup import Subgroup
+from labkit.groups.synapses import Synapses
 from labkit.groups.timedarray import TimedArray
 
-__all__ = ["NeuronGroup", "Subgroup", "PoissonGroup", "SpikeGeneratorGroup", "TimedArray",
+__all__ = ["NeuronGroup", "Subgroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses",
+           "TimedArray",
            "NetworkOperation", "network_operation"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -62,6 +63,8 @@ class Structure:
     ref_expr: sympy.Expr | None
     subexpressions: tuple[tuple[str, sympy.Expr], ...]
     method: str = ""
+    #: When no method was given: (why this one, seconds the choice took), for the INFO line.
+    method_choice: tuple[str, float] | None = field(default=None, compare=False)
 
 
 _cache: dict = {}
@@ -69,7 +72,8 @@ _lock = threading.Lock()
 
 
 def build_structure(key: tuple, label: str, model, variables: dict, externals: dict,
-                    method, threshold: str | None, reset: str | None, refractory) -> Structure:
+                    method, threshold: str | None, reset: str | None, refractory,
+                    boolean_externals: frozenset = frozenset()) -> Structure:
     """Check and integrate a group's model; cached under ``key`` (structure only).
 
     Parameters
@@ -86,31 +90,36 @@ def build_structure(key: tuple, label: str, model, variables: dict, externals: d
     method : str or None
     threshold, reset : str or None
     refractory : None, ('time',) or ('string', text)
+    boolean_externals : frozenset of str
+        The names in ``externals`` whose values are booleans (usable as conditions).
     """
     with _lock:
         found = _cache.get(key)
     if found is not None:
         return found
-    result = _build(label, model, variables, externals, method, threshold, reset, refractory)
+    result = _build(label, model, variables, externals, method, threshold, reset, refractory,
+                    boolean_externals)
     with _lock:
         _cache[key] = result
     return result
 
 
-def _resolver(model, variables, externals):
+def _resolver(model, variables, externals, boolean_externals=frozenset()):
     from labkit.equations.checks import GROUP_NAMES, Resolver, resolver
 
     base = resolver(model, None)
     dims = dict(base.dims)
     dims.update({name: dim for name, dim in externals.items()})
     dims.update({name: dim for name, (dim, _) in variables.items()})
-    booleans = set(base.booleans) | {n for n, (_, b) in variables.items() if b}
+    booleans = set(base.booleans) | {n for n, (_, b) in variables.items() if b} \
+        | set(boolean_externals)
     assignable = frozenset(n for n in variables if n not in GROUP_NAMES or n in (
         "lastspike", "not_refractory")) | (base.variables or frozenset())
     return Resolver(dims, frozenset(booleans), assignable)
 
 
-def _build(label, model, variables, externals, method, threshold, reset, refractory):
+def _build(label, model, variables, externals, method, threshold, reset, refractory,
+           boolean_externals=frozenset()):
     from labkit.equations.checks import (
         check_condition,
         check_dimensions,
@@ -121,7 +130,7 @@ def _build(label, model, variables, externals, method, threshold, reset, refract
     from labkit.integration import choose_method, integrate
     from labkit.units.dimension import readable
 
-    res = _resolver(model, variables, externals)
+    res = _resolver(model, variables, externals, boolean_externals)
     check_dimensions(model, res)
     subs = {}
     for name, expr in model.get_substituted_expressions(include_subexpressions=True):
@@ -130,10 +139,12 @@ def _build(label, model, variables, externals, method, threshold, reset, refract
     sub_symbols = {sympy.Symbol(n, real=True): e for n, e in subs.items()
                    if "constant over dt" not in model[n].flags}
     block = None
-    method_name = ""
+    method_name, method_choice = "", None
     if model.diff_eq_names:
         if method is None:
-            method_name, _ = choose_method(model)
+            start = time.perf_counter()
+            method_name, reason = choose_method(model)
+            method_choice = (reason, time.perf_counter() - start)
         else:
             method_name = method if isinstance(method, str) else getattr(method, "name", "")
         block = integrate(model, method if method is not None else method_name)
@@ -171,7 +182,7 @@ def _build(label, model, variables, externals, method, threshold, reset, refract
                     f" but has units of {readable(dim)}")
             ref_expr = expr.xreplace(sub_symbols)
     return Structure(block, cond, tuple(statements), ref_kind, ref_expr,
-                     tuple(subs.items()), method_name)
+                     tuple(subs.items()), method_name, method_choice)
 
 
 def symbols_for(names, prefix: str, arrays: dict, externals: dict) -> tuple[Symbol, ...]:

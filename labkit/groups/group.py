@@ -71,7 +71,7 @@ class Group(LabkitObject):
             from labkit.groups.strings import evaluate
 
             values = np.asarray(evaluate(self, var.expr, f"subexpression '{name}'",
-                                         self._run_externals(var.expr)))
+                                         self._run_externals(var.expr), subexpression=True))
             values = np.broadcast_to(values, (self.N,)).copy()
         elif var.kind == "index":
             values = np.arange(self.N)
@@ -80,7 +80,10 @@ class Group(LabkitObject):
             values = var.array
         else:
             values = var.array[self._start:self._stop]
-        return as_quantity(values, var.dim) if units else values
+        from labkit.groups.variable_view import with_origin
+
+        # hashable, and knows its origin: device.run(run_args={G.tau: ...}) as in Brian2
+        return with_origin(as_quantity(values, var.dim) if units else values, self, name)
 
     # -- writing -----------------------------------------------------------------------------
 

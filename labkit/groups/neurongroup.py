@@ -12,8 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 from labkit.core.variables import Variable
+from labkit.errors import UnsupportedFeatureError
 from labkit.groups.group import Group, add_standard_variables
-from labkit.groups.runtime_values import ObjectPlan, resolve_externals, spike_arrays
+from labkit.groups.runtime_values import (
+    ObjectPlan,
+    is_boolean,
+    resolve_externals,
+    scalar_argument,
+    spike_arrays,
+)
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
 __all__ = ["NeuronGroup"]
@@ -43,6 +50,18 @@ def _cached_equations(text: str):
     if found is None:
         found = _EQUATIONS[text] = Equations(text)
     return found
+
+
+def _warm_up_device() -> None:
+    """Let the device start its slow initialisation (Numba's) while the model is built."""
+    from labkit.devices import get_device
+
+    try:
+        warm = getattr(get_device(), "warm_up", None)
+    except (ValueError, UnsupportedFeatureError):  # a bad target is reported by run()
+        return
+    if warm is not None:
+        warm()
 
 
 class NeuronGroup(Group):
@@ -78,13 +97,14 @@ class NeuronGroup(Group):
                  events=None, namespace=None, dtype=None, dt=None, clock=None, order=0,
                  name=None, method_options=None, codeobj_class=None):
         super().__init__(dt=dt, clock=clock, when="groups", order=order, name=name)
+        _warm_up_device()
         if isinstance(N, str):
             raise TypeError("the first argument of NeuronGroup is the number of neurons; "
                             "the model comes second: NeuronGroup(N, model, ...)")
         if int(N) != N or N < 1:
             raise ValueError(f"NeuronGroup needs at least one neuron; got N={N!r}")
         if events:
-            raise NotImplementedError("custom events are not supported yet; use threshold")
+            raise UnsupportedFeatureError("custom events are not supported yet; use threshold")
         self._N = int(N)
         self._start, self._stop = 0, self._N
         self.equations = _parse_model(model)
@@ -108,15 +128,28 @@ class NeuronGroup(Group):
 
     # -- construction -----------------------------------------------------------------------
 
-    @staticmethod
-    def _check_syntax(threshold, reset) -> None:
-        """Parse the strings now, so a syntax error points at the line that made the group."""
+    def _check_syntax(self, threshold, reset) -> None:
+        """Parse the strings now, so a syntax error points at the line that made the group.
+
+        A reset runs once per spiking neuron, so it may not write a ``(shared)`` variable
+        (Brian2 refuses it too): the result would depend on how many neurons spiked.
+        """
         from labkit.groups.build import parse_code, parse_condition
 
         if threshold is not None:
             parse_condition(threshold, "threshold")
         if reset:
-            parse_code(reset, "reset")
+            for stmt in parse_code(reset, "reset"):
+                var = self.variables.get(stmt.target)
+                if var is not None and var.shared:
+                    from labkit.errors import ExpressionError
+
+                    raise ExpressionError(
+                        f"the reset '{stmt.source or stmt}' of {self._label()} writes to "
+                        f"'{stmt.target}', a (shared) variable: a reset runs once for each "
+                        "neuron that spiked, so it can only write per-neuron variables. "
+                        f"Declare '{stmt.target}' without (shared), or change it from Python "
+                        "(a network_operation) between steps.")
 
     def _make_variables(self) -> None:
         n = self._N
@@ -187,18 +220,32 @@ class NeuronGroup(Group):
         ref = self._refractory
         if ref is not None and ref[0] == "time":
             kinds["_refractory"], ext_dims["_refractory"] = "scalar", SECOND
+        booleans = frozenset(n for n, v in externals.items() if is_boolean(v))
         key = (self.equations, self.method, self.threshold, self.reset, ref,
-               tuple(sorted((n, kinds[n], ext_dims[n]) for n in kinds)))
+               tuple(sorted((n, kinds[n], ext_dims[n], n in booleans) for n in kinds)))
         plan_key = (key, prefix, clock)
         ops = self._plans.get(plan_key)
         if ops is None:
-            ops = self._operations(key, kinds, ext_dims, prefix, clock)
+            ops = self._operations(key, kinds, ext_dims, prefix, clock, booleans)
             self._plans = {plan_key: ops}
         values = self._values(prefix, externals, ctx)
         return ObjectPlan(ops, values, spikes=(prefix, f"{prefix}_N") if self._spikes is not
                           None else None)
 
-    def _operations(self, key, kinds, ext_dims, prefix, clock):
+    def _report_method_choice(self, structure) -> None:
+        """As Brian2: one INFO line, once per group, naming the method chosen for it."""
+        if structure.method_choice is None or self.__dict__.get("_method_reported"):
+            return
+        from labkit.core.logs import get_logger, info
+
+        self._method_reported = True
+        reason, seconds = structure.method_choice
+        info(f"No numerical integration method specified for group '{self.name}', "
+             f"using method '{structure.method}' (took {seconds:.2f}s).", "method_choice")
+        if "(" in reason:  # other methods were refused first: say why, for the curious
+            get_logger().getChild("method_choice").debug(reason)
+
+    def _operations(self, key, kinds, ext_dims, prefix, clock, booleans=frozenset()):
         from labkit.codegen import spec as S
         from labkit.groups.build import build_structure, names_in, symbols_for
 
@@ -207,7 +254,9 @@ class NeuronGroup(Group):
         ref = self._refractory
         refractory = None if ref is None else ("time",) if ref[0].startswith("time") else ref
         structure = build_structure(key, self._label(), self.equations, variables, ext_dims,
-                                    self.method, self.threshold, self.reset, refractory)
+                                    self.method, self.threshold, self.reset, refractory,
+                                    boolean_externals=booleans)
+        self._report_method_choice(structure)
         arrays = {n: ("shared" if v.shared else "array") for n, v in self.variables.items()
                   if v.array is not None}
         ext_kinds = dict(kinds)
@@ -259,7 +308,7 @@ class NeuronGroup(Group):
             if hasattr(value, "_kernel_values"):
                 values.update(value._kernel_values(f"{prefix}_ta_{name}", self.clock.dt_))
             else:
-                values[f"{prefix}_c_{name}"] = float(np.asarray(value))
+                values[f"{prefix}_c_{name}"] = scalar_argument(value)
         if self._refractory is not None and self._refractory[0] == "time":
             values[f"{prefix}_c_refractory"] = self._refractory_value
         if self._spikes is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["ObjectPlan", "resolve_externals", "spike_arrays"]
+__all__ = ["ObjectPlan", "resolve_externals", "spike_arrays", "is_boolean", "scalar_argument"]
 
 
 @dataclass
@@ -30,6 +30,17 @@ class ObjectPlan:
     spikes: tuple[str, str] | None = None
     buffers: list = field(default_factory=list)
     grow: list = field(default_factory=list)  # callables(values): enlarge full buffers
+
+
+def is_boolean(value) -> bool:
+    """True for a namespace value that is a boolean (``flag = True``), not a number."""
+    return isinstance(value, (bool, np.bool_)) or (
+        getattr(value, "dim", None) is None and np.asarray(value).dtype == np.bool_)
+
+
+def scalar_argument(value):
+    """A namespace number -> the kernel argument: ``bool`` for booleans, else ``float``."""
+    return bool(value) if is_boolean(value) else float(np.asarray(value))
 
 
 def spike_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -65,7 +76,7 @@ def _checked(name: str, value, group):
     if hasattr(value, "_kernel_values"):
         return value
     if isinstance(value, (bool, np.bool_)):
-        return float(value)
+        return np.bool_(value)  # stays a boolean: usable in conditions, as in Brian2
     dim = getattr(value, "dim", None)
     try:
         array = np.asarray(value.view(np.ndarray) if dim is not None else value)

@@ -2,8 +2,9 @@
 
 The string is parsed through the same whitelist as model strings, its units are checked
 against the target variable, and it is printed as vectorised numpy code and run over the
-group's elements: ``i`` is the element index (within a subgroup, as in Brian2), ``N`` the
-number of elements, ``t`` the group's current time; other names come from the group's
+group's elements: ``i`` is the element index (within a subgroup, as in Brian2, except
+inside the model's subexpressions, which belong to the parent group), ``N`` the number of
+elements, ``t`` the group's current time; other names come from the group's
 variables, then the caller's namespace (and units, ``pi``, ``e``, ``inf``).
 """
 
@@ -46,12 +47,19 @@ def _resolve_external(group, names, namespace, where: str) -> dict:
     return values
 
 
-def evaluate(group, expr, where: str, externals: dict):
-    """sympy expression over ``group``'s variables -> numpy values (array or scalar)."""
+def evaluate(group, expr, where: str, externals: dict, subexpression: bool = False):
+    """sympy expression over ``group``'s variables -> numpy values (array or scalar).
+
+    ``i`` and ``N`` are the subgroup's own, except inside a subexpression of the model
+    (``subexpression=True``, and the subexpressions an expression uses): a subexpression
+    belongs to the whole group, so there they are the parent's, as in Brian2.
+    """
     from labkit.codegen.printers import print_expr
     from labkit.core.random import get_rng
 
     n = group.N
+    owner = getattr(group, "_owner", group)
+    first, size = (group._start - owner._start, owner.N) if subexpression else (0, n)
     scope = {"np": np, "_rng": get_rng(), "_N": n}
     rename, functions = {}, {}
     for name in _names(expr):
@@ -65,14 +73,14 @@ def evaluate(group, expr, where: str, externals: dict):
             scope[key] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") \
                 else value
         elif name in ("i", "N", "t", "dt"):
-            scope[key] = {"i": lambda: np.arange(n), "N": lambda: n,
+            scope[key] = {"i": lambda: np.arange(first, first + n), "N": lambda: size,
                           "t": lambda: group.clock.t_, "dt": lambda: group.clock.dt_}[name]()
         else:
             var = group.variables[name]
             if var.kind == "subexpression":
-                scope[key] = evaluate(group, var.expr, where, externals)
+                scope[key] = evaluate(group, var.expr, where, externals, subexpression=True)
             elif var.kind == "index":
-                scope[key] = np.arange(n)
+                scope[key] = np.arange(first, first + n)
             else:
                 scope[key] = var.array[0] if var.shared else var.array[group._start:group._stop]
         rename[name] = key
@@ -99,6 +107,7 @@ def evaluate_string(group, text: str, var, frame):
     """``G.v = text`` -> the values to store, after the unit check against ``var``."""
     from labkit.equations.checks import Resolver, check_condition, infer_dimension, resolver
     from labkit.errors import DimensionMismatchError
+    from labkit.groups.runtime_values import is_boolean
     from labkit.units.dimension import readable
 
     label = f"'{text}' assigned to {group._label()}.{var.name}"
@@ -106,7 +115,8 @@ def evaluate_string(group, text: str, var, frame):
     externals = externals_for(group, expr, frame, f"the string {label}")
     res = resolver(None, externals)
     dims = {**res.dims, **{n: v.dim for n, v in group.variables.items()}}
-    booleans = set(res.booleans) | {n for n, v in group.variables.items() if v.is_boolean}
+    booleans = set(res.booleans) | {n for n, v in group.variables.items() if v.is_boolean} \
+        | {n for n, v in externals.items() if is_boolean(v)}
     lookup = Resolver(dims, frozenset(booleans), None)
     if var.is_boolean:
         check_condition(expr, lookup, where=label)

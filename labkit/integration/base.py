@@ -36,7 +36,7 @@ class Method:
 
     def statements(self, system: OdeSystem) -> tuple[Statement, ...]:
         """OdeSystem -> the statements of one step; raise IntegrationError to refuse."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define statements()")
 
     def refusal(self, system: OdeSystem) -> str | None:
         """Why Brian2 would *not* pick this method here when choosing automatically.

@@ -10,6 +10,7 @@ import numpy as np
 
 from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND, as_seconds
+from labkit.errors import UnsupportedFeatureError
 from labkit.groups.runtime_values import ObjectPlan
 from labkit.units.dimension import get_or_create_dimension
 from labkit.units.quantity import Quantity
@@ -24,13 +25,17 @@ class PopulationRateMonitor(LabkitObject):
 
     _default_name = "ratemonitor*"
 
-    def __init__(self, source, name=None, when="end", order=0, dt=None):
+    def __init__(self, source, name=None, when="end", order=0, dt=None, codeobj_class=None,
+                 dtype=np.float64):
         owner = source._owner
         if getattr(owner, "_spikes", None) is None:
             raise TypeError(f"PopulationRateMonitor needs a source that spikes; "
                             f"{owner._label()} has no threshold")
-        if dt is not None:
-            raise NotImplementedError("PopulationRateMonitor records at the source's dt")
+        if dt is not None:  # Brian2 (2.9) has no dt argument here either
+            raise TypeError(
+                "PopulationRateMonitor records at every step of its source (it has no dt, "
+                "as in Brian2); for a coarser rate use M.smooth_rate(window='flat', "
+                "width=...) after the run")
         super().__init__(clock=source.clock, when=when, order=order, name=name)
         self.source = source
         self._rate_chunks: list = []
@@ -93,8 +98,8 @@ class PopulationRateMonitor(LabkitObject):
             elif window == "flat":
                 kernel = np.ones(int(w / 2 / dt) * 2 + 1)
             else:
-                raise NotImplementedError(f"unknown window {window!r}: use 'gaussian', 'flat' "
-                                          "or an array")
+                raise UnsupportedFeatureError(f"unknown window {window!r}: use 'gaussian', "
+                                              "'flat' or an array")
         else:
             kernel = np.asarray(window, dtype=float)
             if kernel.ndim != 1 or kernel.size % 2 != 1:

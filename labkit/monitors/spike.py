@@ -13,7 +13,7 @@ import numpy as np
 from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND
 from labkit.core.variables import as_quantity
-from labkit.groups.runtime_values import ObjectPlan, resolve_externals
+from labkit.groups.runtime_values import ObjectPlan, resolve_externals, scalar_argument
 from labkit.units.quantity import Quantity
 
 __all__ = ["SpikeMonitor"]
@@ -104,7 +104,7 @@ class SpikeMonitor(LabkitObject):
         self._prefix, self._source_size = prefix, f"{src}_N"
         values = {f"{src}_N": owner._N, f"{prefix}_start": self.source._start,
                   f"{prefix}_stop": self.source._stop}
-        values.update({f"{src}_c_{k}": float(np.asarray(v)) for k, v in externals.items()})
+        values.update({f"{src}_c_{k}": scalar_argument(v) for k, v in externals.items()})
         self._put(values)
         return ObjectPlan([(self.when, self.order, op)], values,
                           buffers=[(prefix, f"{src}_N")], grow=[self._grow])

@@ -14,7 +14,7 @@ from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND
 from labkit.core.variables import as_quantity
 from labkit.errors import SimulationError
-from labkit.groups.runtime_values import ObjectPlan, resolve_externals
+from labkit.groups.runtime_values import ObjectPlan, resolve_externals, scalar_argument
 from labkit.units.quantity import Quantity
 
 __all__ = ["StateMonitor", "available_memory"]
@@ -137,7 +137,7 @@ class StateMonitor(LabkitObject):
             if hasattr(value, "_kernel_values"):
                 values.update(value._kernel_values(f"{src_prefix}_ta_{name_}", self.clock.dt_))
             else:
-                values[f"{src_prefix}_c_{name_}"] = float(np.asarray(value))
+                values[f"{src_prefix}_c_{name_}"] = scalar_argument(value)
         values[f"{src_prefix}_N"] = owner._N
         self._prefix = prefix
         return ObjectPlan([(self.when, self.order, op)], values)

@@ -140,7 +140,6 @@ def _caret(message):
         ("exp(1, 2)", "exp() takes 1 argument, but 2 were given", "exp(1, 2)"),
         ("rand(3)", "rand() takes 0 arguments, but 1 were given", "rand(3)"),
         ("v + 1j", "complex numbers are not allowed", "1j"),
-        ("(v > 0) + 1", "a condition (comparison, 'and', 'or', 'not') cannot", "(v > 0) + 1"),
         ("1/0", "division by zero", "1/0"),
         ("v % (0*mV)", "division by zero", "v % (0*mV)"),
         ("log(0) + v", "not a finite real number", "log(0)"),
@@ -241,3 +240,14 @@ def test_floor_division_by_a_subnormal_overflows_cleanly():
     # found by the printing round-trip fuzz test: the quotient's coefficient is inf in float64
     with pytest.raises(ExpressionError, match="too large for a 64-bit float"):
         parse_expression("v // 2.225073858507203e-309")
+
+
+def test_condition_in_arithmetic_counts_as_one_or_zero():
+    """Brian2's rule, used in ``on_pre='v_post += w * (rand() < p)'``."""
+    import sympy
+
+    from labkit.equations import parse_expression
+
+    expr = parse_expression("2*(v > 0) + 1")
+    v = sympy.Symbol("v", real=True)
+    assert expr.subs(v, 1) == 3 and expr.subs(v, -1) == 1

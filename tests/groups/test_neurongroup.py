@@ -160,3 +160,46 @@ def test_subgroups_are_views_usable_in_monitors(device_name):
     assert M.v[0, 0] == pytest.approx(0.3)
     nested = G[2:8][1:3]
     assert nested.N == 2 and nested._start == 3
+
+
+def test_subexpressions_see_the_parents_i_and_n_through_a_subgroup(device_name):
+    """Brian2: a subgroup's own i and N are local, but a model subexpression belongs to
+    the parent group, so through ``G[3:6]`` ``x = i*1.0`` reads 3, 4, 5 everywhere."""
+    G = NeuronGroup(10, '''x = i*1.0 : 1
+                           y = N*1.0 : 1
+                           v : 1''')
+    S = G[3:6]
+    assert list(S.i) == [0, 1, 2]
+    assert list(S.x) == [3, 4, 5] and list(S.y) == [10, 10, 10]
+    assert list(G[2:8][1:3].x) == [3, 4]
+    S.v = 'x + 100*y'  # subexpressions: parent's i and N
+    assert list(G.v[3:6]) == [1003, 1004, 1005]
+    S.v = 'i + 100*N'  # the string's own i and N: the subgroup's
+    assert list(G.v[3:6]) == [300, 301, 302]
+    M = StateMonitor(S, ['x', 'y'], record=True)
+    run(0.1 * ms)
+    assert list(M.x[:, 0]) == [3, 4, 5] and list(M.y[:, 0]) == [10, 10, 10]
+
+
+def test_boolean_namespace_values_stay_booleans(device_name):
+    flag = True
+    G = NeuronGroup(3, '''v : 1
+                          b : boolean''', threshold='flag and v > 0', reset='v = 0')
+    G.v = [1, 0, 1]
+    G.b = 'flag'
+    assert G.b.dtype == bool and G.b.all()
+    S = SpikeMonitor(G)
+    run(0.1 * ms)
+    assert list(S.i) == [0, 2]
+    flag = False  # noqa: F841 - read by run(): a new value, same compiled kernel
+    G.v = 1
+    run(0.1 * ms)
+    assert list(S.i) == [0, 2]
+    G.b = 'flag or v > 2'
+    assert not G.b.any()
+
+
+def test_a_reset_cannot_write_a_shared_variable():
+    with pytest.raises(ExpressionError, match=r"writes to 's', a \(shared\) variable"):
+        NeuronGroup(3, '''v : 1
+                          s : 1 (shared)''', threshold='v > 1', reset='s += 1')

@@ -74,3 +74,10 @@ def test_state_monitor_record_false_records_only_times():
     M = StateMonitor(G, 'v', record=False)
     run(1 * ms)
     assert M.v.shape == (0, 10) and M.t.size == 10
+
+
+def test_population_rate_monitor_dt_is_refused_as_in_brian2():
+    G = NeuronGroup(2, 'v : 1', threshold='v > 1')
+    with pytest.raises(TypeError, match="smooth_rate"):
+        PopulationRateMonitor(G, dt=1 * ms)
+    PopulationRateMonitor(G, codeobj_class=None, dtype=float)  # Brian2's other arguments

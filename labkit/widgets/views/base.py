@@ -14,6 +14,7 @@ import numpy as np
 from bqplot import Axis, Figure, LinearScale
 from ipywidgets import Layout
 
+from labkit.errors import UnsupportedFeatureError
 from labkit.units import DIMENSIONLESS, get_dimensions
 from labkit.units.display import best_unit
 
@@ -126,7 +127,7 @@ class View:
 
     def update(self, results) -> None:
         """Results -> marks hold the new data."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define update(results)")
 
     def set_xrange(self, lo: float | None, hi: float | None) -> None:
         """Fix the x range (in the axis' display unit), or free it with ``None``."""
@@ -142,7 +143,7 @@ class View:
 
     def plot_static(self, results, ax) -> None:
         """Results + matplotlib Axes -> the same picture, drawn by matplotlib."""
-        raise NotImplementedError(f"{type(self).__name__} has no static plot")
+        raise UnsupportedFeatureError(f"{type(self).__name__} has no static plot")
 
     def __repr__(self):
         return f"{type(self).__name__}(title={self.title!r})"

@@ -1,0 +1,334 @@
+"""The cpp_standalone device: each run() as a generated C++ project, built and executed.
+
+``set_device('cpp_standalone', directory=None, build_on_run=True, threads=1)`` makes every
+``run()`` generate a C++ project from the run's KernelSpec (``codegen.loop_cpp``), build it
+with ``make`` (only when the structure or the argument types are new), write the values
+to ``static/``, run the program and read ``results/`` back into the monitors and groups,
+which then read exactly as on the runtime device.
+
+What differs from Brian2's standalone mode, on purpose:
+
+- Values are inputs, not code: parameters, initial values and namespace constants are
+  read from ``static/`` when the program starts, so ``device.run(run_args={G.tau: 20*ms,
+  'I0': 1.5})`` re-runs the last run from its starting state with new values, without a
+  compiler; several ``run()`` calls in one script each re-use the program.
+- ``directory=None`` keeps projects in labkit's cache (one per structure), so a new
+  process with the same model starts without compiling.
+- With ``build_on_run=False``, one ``run()`` is recorded and ``device.build()`` runs it.
+
+Random numbers come from a xoshiro256++ generator in C++, seeded from labkit's ``seed()``:
+random models agree with the runtime device statistically, not number for number.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from labkit.errors import DeviceError
+
+__all__ = ["CppStandaloneDevice"]
+
+_OPTIONS = ("directory", "build_on_run", "threads", "compiler", "with_output", "clean",
+            "debug")
+
+
+@dataclass
+class _Run:
+    """One run() call: what the runner needs to do it again, and the state before it."""
+
+    net: object
+    objects: list
+    duration: float
+    namespace: object
+    report: object
+    report_period: float
+    before: dict = field(default_factory=dict)
+    spec: object = None
+
+
+class CppStandaloneDevice:
+    """Generates, builds and runs C++; see the module docstring."""
+
+    name = "cpp_standalone"
+
+    class DryRun(Exception):  # noqa: N818 - control flow for build(run=False)
+        """Raised by the kernel instead of running the program."""
+
+    def __init__(self):
+        self.compile_count = 0  # how many times make was called (a test counts these)
+        self.timings: dict[str, float] = {}
+        self._programs: dict = {}
+        self.reinit()
+
+    # -- options and Brian2's device API --------------------------------------------------
+    def configure(self, **options) -> None:
+        """``set_device('cpp_standalone', **options)``: directory, build_on_run, threads, ..."""
+        unknown = sorted(set(options) - set(_OPTIONS))
+        if unknown:
+            raise TypeError(f"unknown option(s) {', '.join(unknown)} for cpp_standalone; "
+                            f"known: {', '.join(_OPTIONS)}")
+        self.reinit()
+        directory = options.get("directory")
+        self.directory = Path(directory).resolve() if directory is not None else None
+        self.build_on_run = bool(options.get("build_on_run", True))
+        threads = int(options.get("threads", 1) or 1)
+        if threads < 1:
+            raise ValueError(f"threads must be >= 1, got {threads}")
+        self.threads = threads
+        self.compiler = options.get("compiler")
+        self.with_output = bool(options.get("with_output", False))
+        if options.get("clean") and self.directory is not None and self.directory.exists():
+            shutil.rmtree(self.directory)
+
+    def reinit(self) -> None:
+        """Forget recorded runs and options (Brian2's ``device.reinit()``)."""
+        self.directory = None
+        self.build_on_run = True
+        self.threads = 1
+        self.compiler = None
+        self.with_output = False
+        self.dry_run = False
+        self._pending: list[_Run] = []
+        self._last: _Run | None = None
+        self._replaying = False
+
+    def activate(self, **options) -> None:
+        """Brian2's ``device.activate(...)``: configure again (the device is already chosen)."""
+        self.configure(**options)
+
+    # -- the runner's side: kernels and the run hook --------------------------------------
+    def kernel(self, spec):
+        """KernelSpec -> CppKernel (generated now, built at its first call)."""
+        from labkit.codegen.loop_cpp import cpp_code
+        from labkit.devices.cpp.kernel import CppKernel
+
+        started = time.perf_counter()
+        kernel = CppKernel(self, spec, cpp_code(spec))
+        self.timings["generate"] = self.timings.get("generate", 0.0) + \
+            time.perf_counter() - started
+        if self._last is not None and self._last.spec is None:
+            self._last.spec = spec
+        return kernel
+
+    def before_run(self, net, objects, duration, namespace, report, report_period) -> bool:
+        """Called by the runner before a run; True means "recorded, do not run it now"."""
+        _refuse_python(objects)
+        request = _Run(net, list(objects), duration, namespace, report, report_period)
+        if not self.build_on_run and not self._replaying:
+            if self._pending:
+                raise DeviceError(
+                    "cpp_standalone with build_on_run=False records one run() before "
+                    "device.build(); call device.build() after each run(), or use "
+                    "build_on_run=True (each run() then re-uses the compiled program)")
+            self._pending.append(request)
+            return True
+        if not self._replaying:
+            request.before = _snapshot(net, objects)
+            self._last = request
+        return False
+
+    def build(self, directory=None, compile=True, run=True, clean=False,  # noqa: A002
+              run_args=None, with_output=None, **ignored) -> None:
+        """Run the recorded run() (Brian2's ``device.build``); ``run=False`` only builds."""
+        if directory is not None:
+            self.directory = Path(directory).resolve()
+        if clean and self.directory is not None and self.directory.exists():
+            shutil.rmtree(self.directory)
+        if with_output is not None:
+            self.with_output = bool(with_output)
+        if not self._pending:
+            if self._last is None:
+                raise DeviceError("device.build(): nothing to build; call run() first")
+            return
+        request = self._pending[0]
+        if not run:
+            self._dry(request)
+            return
+        self._pending.clear()
+        request.before = _snapshot(request.net, request.objects)
+        self._last = request
+        if run_args:
+            self._apply(request, run_args)
+        self._execute(request, *self._namespace(request, run_args))
+
+    def run(self, run_args=None, directory=None, with_output=None, **ignored) -> None:
+        """Run the last run() again from its starting state, with ``run_args`` values.
+
+        ``run_args`` maps a group's variable (``G.tau``) or a constant's name (``'I0'``)
+        to its value for this run; the compiled program is re-used (no compiler runs).
+        """
+        if self._pending:
+            self.build(directory=directory, run_args=run_args, with_output=with_output)
+            return
+        if self._last is None:
+            raise DeviceError("device.run(): there is no run to repeat; call run(duration) "
+                              "first (with build_on_run=False, then device.build())")
+        if with_output is not None:
+            self.with_output = bool(with_output)
+        request = self._last
+        _restore(request.net, request.before)
+        self._apply(request, run_args or {})
+        self._execute(request, *self._namespace(request, run_args))
+
+    # -- building -------------------------------------------------------------------------
+    def program(self, code, types) -> Path:
+        """CppCode + argument types -> directory with a built ``main`` (builds if needed)."""
+        from labkit.devices.cpp.build import find_compiler, openmp_flag, run_make
+        from labkit.devices.cpp.files import render
+
+        compiler = find_compiler(self.compiler)
+        openmp = openmp_flag(compiler) if self.threads > 1 else ""
+        if self.threads > 1 and not openmp:
+            warnings.warn(f"{compiler} does not support OpenMP; running on one thread",
+                          RuntimeWarning, stacklevel=4)
+        key = (code, tuple(types.items()), openmp)
+        project = self._programs.get(key)
+        if project is None:
+            project = self._programs[key] = render(code, types, openmp)
+        directory = self._directory_for(project)
+        _write_project(directory, project.files)
+        stamp = directory / ".labkit-build"
+        built = f"{project.hash} {compiler}"
+        if not (directory / "main").exists() or not stamp.exists() or \
+                stamp.read_text() != built:
+            started = time.perf_counter()
+            stamp.unlink(missing_ok=True)
+            self.compile_count += 1
+            run_make(directory, compiler, openmp)
+            stamp.write_text(built)
+            self.timings["compile"] = self.timings.get("compile", 0.0) + \
+                time.perf_counter() - started
+        self.last_directory = directory
+        return directory
+
+    def _directory_for(self, project) -> Path:
+        if self.directory is not None:
+            return self.directory
+        from labkit.core.cache import cache_root
+
+        return cache_root() / "cpp_standalone" / project.hash[:20]
+
+    # -- helpers --------------------------------------------------------------------------
+    def _execute(self, request: _Run, namespace, overrides=None) -> None:
+        """Run ``request`` through the runner; ``overrides`` (constants) also beat a
+        group's own ``namespace=``, for this run only."""
+        from labkit.core.runner import run_objects
+
+        request.net.t_ = request.before.get("t", request.net.t_)
+        own = {}
+        for obj in request.objects:
+            names = getattr(obj, "_namespace", None)
+            if names and overrides and any(k in names for k in overrides):
+                own[obj] = names
+                object.__setattr__(obj, "_namespace", {**names, **overrides})
+        self._replaying = True
+        try:
+            run_objects(request.net, request.objects, request.duration, namespace,
+                        request.report, request.report_period)
+        finally:
+            self._replaying = False
+            for obj, names in own.items():
+                object.__setattr__(obj, "_namespace", names)
+
+    def _dry(self, request: _Run) -> None:
+        """Generate (and build) the pending run's project without running it."""
+        before = _snapshot(request.net, request.objects)
+        self.dry_run = True
+        try:
+            self._execute(request, request.namespace)
+        except self.DryRun:
+            pass
+        finally:
+            self.dry_run = False
+            _restore(request.net, before)
+
+    def _namespace(self, request: _Run, run_args):
+        """The run's namespace with the constants of ``run_args`` first, and those."""
+        from labkit.core.namespace import Namespace
+
+        names = {k: v for k, v in (run_args or {}).items() if isinstance(k, str)}
+        if not names:
+            return request.namespace, None
+        return Namespace(names, *request.namespace.mappings), names
+
+    def _apply(self, request: _Run, run_args) -> None:
+        """Set the group variables of ``run_args``; check that named constants are used."""
+        used = set()
+        if request.spec is not None:
+            used = {s.name for op in request.spec.operations for s in op.symbols
+                    if s.role == "scalar" and not s.name.startswith("_")}
+        for key, value in run_args.items():
+            if isinstance(key, str):
+                if request.spec is not None and key not in used:
+                    raise ValueError(f"run_args: the model uses no constant named {key!r}"
+                                 f"; the constants it uses: {', '.join(sorted(used)) or 'none'}")
+                continue
+            origin = getattr(key, "_lk_origin", None)
+            if origin is None:
+                raise TypeError("run_args keys are a group's variable (G.tau) or the name of "
+                                f"a constant ('I0'), not {type(key).__name__}")
+            group, name = origin
+            setattr(group, name, value)
+
+    def __repr__(self) -> str:
+        where = self.directory or "labkit's cache"
+        return (f"<device 'cpp_standalone' (C++ project in {where}, threads={self.threads}, "
+                f"build_on_run={self.build_on_run})>")
+
+
+def _refuse_python(objects) -> None:
+    """A network_operation needs Python during the run: a clear error before anything runs."""
+    for obj in objects:
+        function = getattr(obj, "function", None)
+        if type(obj).__name__ == "NetworkOperation":
+            name = getattr(function, "__name__", obj.name)
+            raise DeviceError(
+                f"network_operation {name!r} ({obj.name}) cannot run on the cpp_standalone "
+                "device: the compiled program runs the whole simulation without Python. Run "
+                "this script on the default device (set_device('runtime')), or express the "
+                "operation in the model (e.g. a TimedArray for an input that changes).")
+
+
+def _snapshot(net, objects) -> dict:
+    """Everything a run depends on (as Network.store): state, clocks, time, generator."""
+    from labkit.core.random import get_state
+
+    clocks = {id(o.clock): o.clock for o in objects}
+    return {"t": net.t_, "objects": [(o, o._store_state()) for o in objects],
+            "clocks": [(c, c.timestep, c.dt_) for c in clocks.values()], "rng": get_state()}
+
+
+def _restore(net, snapshot: dict) -> None:
+    from labkit.core.random import set_state
+
+    net.t_ = snapshot["t"]
+    for obj, state in snapshot["objects"]:
+        obj._restore_state(state)
+    for clock, timestep, dt in snapshot["clocks"]:
+        clock._dt = dt
+        clock.timestep = timestep
+    set_state(snapshot["rng"])
+
+
+def _write_project(directory: Path, files: dict) -> None:
+    """Write files whose text changed (make then rebuilds only those); drop stale objects."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for path, text in files.items():
+        target = directory / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+    objects = directory / "objects"
+    if objects.exists():
+        for old in objects.iterdir():
+            name = f"objects/{old.name}"
+            if old.suffix == ".cpp" and name not in files:
+                old.unlink()
+            elif old.suffix == ".o" and f"objects/{old.stem}.cpp" not in files:
+                old.unlink()
+    os.makedirs(directory / "static", exist_ok=True)

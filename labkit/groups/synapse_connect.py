@@ -1,0 +1,75 @@
+"""``S.connect(...)`` -> new synapses appended to a Synapses (Brian2's ``connect``).
+
+The rules themselves (conditions, ``p``, ``n``, index arrays, generator syntax) are
+:func:`labkit.groups.connect.generate_connections`; this module gathers what they read:
+the source and target variables (for ``v_pre > v_post`` conditions; within a subgroup,
+only its elements, as Brian2), the caller's namespace, the random generator and the
+device (compiled rules on the default device, numpy on the numpy device). Indices are
+relative to the (sub)groups; the Synapses adds the subgroups' offsets.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["connect"]
+
+
+def _group_values(group) -> dict:
+    """A group's variables -> values over its elements (Quantities where they have units)."""
+    from labkit.core.variables import as_quantity
+
+    owner = group._owner
+    out = {}
+    for name, var in owner.variables.items():
+        if name.startswith("_") or var.array is None or name in ("i", "N"):
+            continue
+        values = var.array[0] if var.shared else var.array[group._start:group._stop]
+        out[name] = as_quantity(np.asarray(values), var.dim)
+    return out
+
+
+def _namespace(synapses, namespace, frame) -> dict:
+    merged = {}
+    if frame is not None:
+        merged.update(frame.f_globals)
+        if frame.f_locals is not frame.f_globals:
+            merged.update(frame.f_locals)
+    if synapses._namespace:
+        merged.update(synapses._namespace)
+    if namespace:
+        merged.update(namespace)
+    return {k: v for k, v in merged.items() if isinstance(k, str) and not k.startswith("_")
+            and _numberlike(v)}
+
+
+def _numberlike(value) -> bool:
+    if isinstance(value, (bool, np.bool_, numbers.Number)):
+        return True
+    return hasattr(value, "dim") and np.size(value) == 1
+
+
+def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace, frame) -> None:
+    """Generate the synapses of one connect() call and append them (see module doc)."""
+    from labkit.core.random import get_rng
+    from labkit.devices import get_device
+    from labkit.groups.connect import generate_connections
+
+    label = synapses._label()
+    if isinstance(p, numbers.Real) and not isinstance(p, bool) and not 0 <= p <= 1:
+        raise ValueError(f"{label}.connect(): p must be a probability between 0 and 1, "
+                         f"got p={p!r}")
+    if isinstance(n, numbers.Real) and not isinstance(n, bool) and n < 0:
+        raise ValueError(f"{label}.connect(): n must be >= 0, got n={n!r}")
+    device = "numpy" if getattr(get_device(), "name", "") == "numpy" else "numba"
+    try:
+        sources, targets = generate_connections(
+            synapses.source.N, synapses.target.N, condition=condition, i=i, j=j, p=p, n=n,
+            skip_if_invalid=skip_if_invalid, namespace=_namespace(synapses, namespace, frame),
+            source_vars=_group_values(synapses.source),
+            target_vars=_group_values(synapses.target), rng=get_rng(), device=device)
+    except (ValueError, TypeError, IndexError) as error:
+        raise type(error)(f"{label}.connect(): {error}") from error
+    synapses._append(np.asarray(sources, dtype=np.int64), np.asarray(targets, dtype=np.int64))

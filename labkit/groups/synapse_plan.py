@@ -1,0 +1,261 @@
+"""A Synapses at the start of a run -> its ObjectPlan: operations + argument values.
+
+Steps: check that the groups it connects take part in the run; resolve the external
+names of its strings in the namespace; build (or fetch) the checked structure; turn it
+into kernel operations with argument names derived from prefixes only (``_o3_w`` for the
+synaptic ``w``, ``_o0_v`` for the target's ``v``, ``_o3_q0_*`` for the first pathway's
+queue); collect the values: per-synapse arrays, indices, delays in steps, the queues.
+"""
+
+from __future__ import annotations
+
+from labkit.codegen import spec as S
+from labkit.errors import UnsupportedFeatureError
+from labkit.groups.build import names_in, parse_code
+from labkit.groups.runtime_values import ObjectPlan, _checked
+from labkit.units.dimension import DIMENSIONLESS
+
+__all__ = ["plan"]
+
+
+def _owner_prefix(ctx, group, syn, side: str) -> str:
+    owner = group._owner
+    try:
+        return ctx.owner(owner)
+    except KeyError:
+        raise ValueError(
+            f"{syn._label()} connects from/to {owner._label()} (its {side}), which is not part "
+            "of this run: it was created before start_scope() or left out of the Network. "
+            "Create the groups and the Synapses in the same scope, or add the group to the "
+            "Network") from None
+
+
+def _used_names(syn) -> set[str]:
+    names = set()
+    for eq in syn.equations.values():
+        if eq.expr is not None:
+            names |= names_in(eq.expr)
+    for pathway in syn._pathways:
+        for stmt in parse_code(pathway.code, f"on_{pathway.prepost}"):
+            names |= names_in(stmt.expr) | {stmt.target}
+    return names - set(syn.equations)
+
+
+def _table(syn, externals: dict) -> tuple[dict, dict]:
+    """name -> (kind, dim, boolean, assignable); plus plain target names -> name_post."""
+    from labkit.core.clock import SECOND
+
+    table = {"N": ("int", DIMENSIONLESS, False, False),
+             "N_pre": ("int", DIMENSIONLESS, False, False),
+             "N_post": ("int", DIMENSIONLESS, False, False),
+             "t": ("t", SECOND, False, False), "dt": ("dt", SECOND, False, False)}
+    aliases = {}
+    for suffix, group in (("_pre", syn.source), ("_post", syn.target)):
+        for name, var in group._owner.variables.items():
+            if name.startswith("_") or var.kind == "index":
+                continue
+            writable = var.kind in ("state", "parameter", "internal") and not var.read_only
+            kind = suffix[1:] if var.kind != "subexpression" else suffix[1:] + "-sub"
+            table[name + suffix] = (kind, var.dim, var.is_boolean, writable)
+            if suffix == "_post" and name not in syn.variables and name not in ("N", "t", "dt"):
+                aliases[name] = name + suffix
+    for name, var in syn.variables.items():
+        writable = var.kind in ("state", "parameter", "internal") and not var.read_only
+        kind = "syn-sub" if var.kind == "subexpression" else "syn"
+        table[name] = (kind, var.dim, var.is_boolean, writable)
+    for name, value in externals.items():
+        kind = "timed" if hasattr(value, "_kernel_values") else "scalar"
+        table[name] = (kind, getattr(value, "dim", DIMENSIONLESS), False, False)
+    return table, aliases
+
+
+def plan(syn, ctx) -> ObjectPlan:
+    """See the module docstring."""
+    from labkit.groups.synapse_build import build_synapses
+
+    prefix = ctx.owner(syn)
+    src = _owner_prefix(ctx, syn.source, syn, "source")
+    tgt = _owner_prefix(ctx, syn.target, syn, "target")
+    if syn._n == 0 and not syn._connect_called:
+        raise TypeError(f"{syn._label()} does nothing: it has no synapses. Call "
+                        f"{syn.name}.connect(...) before run(), or set {syn.name}.active = "
+                        "False")
+    from labkit.core.namespace import Namespace
+
+    own = syn._namespace
+    namespace = Namespace(own, *ctx.namespace.mappings) if own else ctx.namespace
+    names = {n for n in _used_names(syn) if syn._kind_of(n)[0] is None
+             and n not in syn.variables and not n.startswith("_")}
+    externals = {}
+    for name in sorted(names):
+        from labkit.core.namespace import MISSING, unknown_name
+
+        value = namespace.lookup(name)
+        if value is MISSING and name.endswith(("_pre", "_post")):
+            _missing_side_variable(syn, name)
+        if value is MISSING:
+            raise unknown_name(name, syn._label(), "its model, on_pre or on_post strings",
+                               syn._candidates(namespace))
+        externals[name] = _checked(name, value, syn)
+    syn._last_externals = externals
+    table, aliases = _table(syn, externals)
+    codes = tuple((p.objname, p.prepost, p.code) for p in syn._pathways)
+    key = (syn.equations, codes, syn.method, tuple(sorted(table.items())),
+           tuple(sorted(aliases.items())))
+    structure = build_synapses(key, syn._label(), syn.equations, codes, table, syn.method,
+                               aliases)
+    plan_key = (key, prefix, src, tgt, ctx.clock(syn), ctx.clock(syn.source._owner),
+                ctx.clock(syn.target._owner))
+    ops = syn._plans.get(plan_key)
+    if ops is None:
+        ops = _operations(syn, structure, table, ctx, prefix, src, tgt)
+        syn._plans = {plan_key: ops}
+    values = _values(syn, ctx, prefix, externals)
+    grow = [lambda v, p=p, q=f"{prefix}_q{k}": p.grow(q, v)
+            for k, p in enumerate(syn._pathways)]
+    return ObjectPlan(ops, values, grow=grow)
+
+
+def _missing_side_variable(syn, name: str) -> None:
+    from labkit.core.namespace import suggest
+    from labkit.errors import UnknownNameError
+
+    side, group = ("source", syn.source) if name.endswith("_pre") else ("target", syn.target)
+    base = name.rsplit("_", 1)[0]
+    known = [n for n in group._owner.variables if not n.startswith("_")]
+    raise UnknownNameError(
+        f"'{name}' in the strings of {syn._label()} would be the variable '{base}' of its "
+        f"{side} {group._owner._label()}, but the {side} group has no such variable"
+        f"{suggest(base, known)}. Declare it in the {side}'s model (e.g. '{base} : 1') or "
+        "correct the name")
+
+
+def _symbols(names, table, prefix, src, tgt):
+    symbols, indices = [], []
+    for name in sorted(names):
+        if name.startswith("_"):
+            continue
+        kind = table[name][0]
+        if kind in ("t", "dt"):
+            symbols.append(S.Symbol(name, kind))
+        elif kind == "int":
+            symbols.append(S.Symbol(name, "int", f"{prefix}_{name.replace('_', '')}"))
+        elif kind in ("scalar", "timed"):
+            arg = f"{prefix}_ta_{name}" if kind == "timed" else f"{prefix}_c_{name}"
+            symbols.append(S.Symbol(name, kind, arg))
+        elif kind in ("syn", "pre", "post"):
+            symbols.append(S.Symbol(name, "array", _array_arg(name, kind, prefix, src, tgt)))
+            indices.append((name, kind))
+        else:
+            raise UnsupportedFeatureError(
+                f"'{name}' is a subexpression of a group; synaptic code cannot use another "
+                "group's subexpressions yet. Write out its expression instead")
+    return tuple(symbols), tuple(indices)
+
+
+def _array_arg(name, kind, prefix, src, tgt) -> str:
+    if kind == "syn":
+        return f"{prefix}_{name}"
+    base = name[:-4] if kind == "pre" else name[:-5]
+    return f"{src if kind == 'pre' else tgt}_{base}"
+
+
+def _shared_fix(symbols, indices, syn):
+    """Shared variables (one value) are read as ``arg[0]``, not indexed per synapse."""
+    fixed, kept = [], []
+    shared = set()
+    for name, kind in indices:
+        if kind == "syn":
+            var = syn.variables.get(name)
+        else:
+            group = syn.source if kind == "pre" else syn.target
+            var = group._owner.variables.get(name[:-4] if kind == "pre" else name[:-5])
+        if var is not None and var.shared:
+            shared.add(name)
+        else:
+            kept.append((name, kind))
+    for s in symbols:
+        fixed.append(S.Symbol(s.name, "shared", s.arg) if s.name in shared else s)
+    return tuple(fixed), tuple(kept)
+
+
+def _statement_names(statements, extra=()) -> set[str]:
+    names = set(extra)
+    for s in statements:
+        names |= names_in(s.expr) | {s.target}
+    return names
+
+
+def _operations(syn, structure, table, ctx, prefix, src, tgt) -> list:
+    label = syn.name
+    common = dict(pre=f"{prefix}_pre", post=f"{prefix}_post", size=f"{prefix}_N")
+    ops = []
+
+    def roles(names):
+        return _shared_fix(*_symbols(names, table, prefix, src, tgt), syn)
+
+    if structure.update is not None:
+        statements = structure.update.statements
+        symbols, indices = roles(_statement_names(statements))
+        op = S.SynapticCode(prefix, ctx.clock(syn), symbols, f"{label} update", statements,
+                            indices, "", **common)
+        ops.append(("groups", syn.order, op, "_stateupdater"))
+    for k, (pathway, statements) in enumerate(zip(syn._pathways, structure.pathways,
+                                                  strict=True)):
+        q = f"{prefix}_q{k}"
+        group = pathway.source._owner
+        clock = ctx.clock(group)
+        side = src if pathway.prepost == "pre" else tgt
+        symbols, indices = roles(_statement_names(statements))
+        kinds = dict(indices)
+        conflicts = tuple(sorted({kinds[s.target] for s in statements
+                                  if kinds.get(s.target) in ("pre", "post")}))
+        order = -1 if pathway.prepost == "pre" else 1
+        suffix = f"_{pathway.objname}"
+        push = S.SpikePush(q, clock, (), f"{label} {pathway.objname} push", side)
+        code = S.SynapticCode(prefix, clock, symbols, f"{label} {pathway.objname}",
+                              statements, indices, q, conflicts=conflicts, **common)
+        ops.append(("synapses", order, push, suffix))
+        ops.append(("synapses", order, code, suffix))
+    for k, (name, expr) in enumerate(structure.summed):
+        kind = table[name][0]
+        group = syn.source if kind == "pre" else syn.target
+        symbols, indices = roles(names_in(expr))
+        base = name[:-4] if kind == "pre" else name[:-5]
+        op = S.SummedVariable(prefix, ctx.clock(group._owner), symbols, f"{label} summed {name}",
+                              expr, f"{src if kind == 'pre' else tgt}_{base}",
+                              f"{prefix}_{kind}", f"{prefix}_s{k}_start", f"{prefix}_s{k}_stop",
+                              indices, **common)
+        ops.append(("groups", group._owner.order - 1, op, f"_summed_variable_{name}"))
+    return ops
+
+
+def _values(syn, ctx, prefix, externals) -> dict:
+    import numpy as np
+
+    n = syn._n
+    values = {f"{prefix}_N": n, f"{prefix}_Npre": syn.source.N, f"{prefix}_Npost": syn.target.N,
+              f"{prefix}_pre": syn._pre, f"{prefix}_post": syn._post}
+    for name, var in syn.variables.items():
+        if var.array is not None:
+            values[f"{prefix}_{name}"] = var.array
+    for name, value in externals.items():
+        if hasattr(value, "_kernel_values"):
+            values.update(value._kernel_values(f"{prefix}_ta_{name}", syn.clock.dt_))
+        else:
+            values[f"{prefix}_c_{name}"] = float(np.asarray(value))
+    for k, pathway in enumerate(syn._pathways):
+        group = pathway.source
+        sources = syn._pre if pathway.prepost == "pre" else syn._post
+        values.update(pathway.prepare(f"{prefix}_q{k}", group._owner.clock.dt_, n, sources,
+                                      syn._version))
+    for k, (name, _) in enumerate(_summed_names(syn)):
+        group = syn.source if name.endswith("_pre") else syn.target
+        values[f"{prefix}_s{k}_start"] = group._start
+        values[f"{prefix}_s{k}_stop"] = group._stop
+    return values
+
+
+def _summed_names(syn):
+    return [(eq.name, eq) for eq in syn.equations.values() if "summed" in eq.flags]
+

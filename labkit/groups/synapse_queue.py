@@ -1,0 +1,191 @@
+"""A synaptic pathway: its code, its delays and its spike queue (kept between runs).
+
+A pathway (``S.pre``, ``S.post``, or a named one from a dict of ``on_pre`` codes) turns
+spikes of its source side into executions of its code, each after the synapse's delay.
+Pending events live in a ring buffer that the compiled kernel updates in place (layout in
+``labkit.codegen.spec``): ``D`` slots of ``capacity`` synapse indices, the slot of the
+current step at ``qoff``. Because the buffer is plain arrays held here, ``store()`` /
+``restore()`` copy pending spikes bit for bit, and a second ``run()`` continues with the
+events the first one left in flight, as Brian2's SpikeQueue does.
+
+Delays are rounded to steps as Brian2's C++ queue does, ``int(delay/dt + 0.5)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from labkit.core.clock import SECOND
+from labkit.core.variables import Variable
+
+__all__ = ["Pathway"]
+
+
+class Pathway:
+    """One synaptic pathway of a Synapses object.
+
+    Parameters
+    ----------
+    synapses : Synapses
+        The owner.
+    prepost : {'pre', 'post'}
+        Triggered by spikes of the source (``'pre'``) or of the target (``'post'``).
+    objname : str
+        Its name: ``'pre'``, ``'post'`` or the key of an ``on_pre``/``on_post`` dict.
+    code : str
+        The statements run per synaptic event.
+    delay : Quantity or None
+        One delay for every synapse of this pathway; ``None``: a delay per synapse
+        (``S.delay`` / ``S.<objname>.delay``, 0 until set).
+    """
+
+    def __init__(self, synapses, prepost: str, objname: str, code: str, delay=None):
+        self.synapses = synapses
+        self.prepost, self.objname, self.code = prepost, objname, code
+        if delay is None:
+            self.delay_var = Variable("delay", SECOND, "parameter", np.zeros(0))
+        else:
+            seconds = _delay_seconds(delay, synapses, objname)
+            self.delay_var = Variable("delay", SECOND, "parameter", np.array([seconds]),
+                                      shared=True)
+        self.qdata = np.zeros((1, 16), dtype=np.int32)
+        self.qn = np.zeros(1, dtype=np.int64)
+        self.qn0 = np.zeros(1, dtype=np.int64)
+        self.qoff = np.zeros(1, dtype=np.int64)
+        self.qfull = np.zeros(1, dtype=np.int64)
+        self._dt: float | None = None
+        self._csr_key = None
+        self._csr = (np.zeros(1, np.int64), np.zeros(0, np.int32))
+
+    @property
+    def source(self):
+        """The group whose spikes trigger this pathway."""
+        s = self.synapses
+        return s.source if self.prepost == "pre" else s.target
+
+    # -- delays -----------------------------------------------------------------------------
+
+    @property
+    def delay(self):
+        return self.synapses._get_variable(self.delay_var, units=True)
+
+    @delay.setter
+    def delay(self, value):
+        import sys
+
+        self.synapses._assign(self.delay_var, value, True, sys._getframe(1),
+                              f"{self.synapses._label()}, delay of pathway '{self.objname}'")
+
+    def delay_steps(self, dt: float, n_syn: int) -> np.ndarray:
+        """Each synapse's delay in steps (Brian2's C++ rounding), checked to be >= 0."""
+        seconds = self.delay_var.array
+        if seconds.size and seconds.min() < 0:
+            k = int(np.argmin(seconds))
+            raise ValueError(
+                f"{self.synapses._label()}: synapse {k} of pathway '{self.objname}' has a "
+                f"negative delay ({seconds[k] * 1e3:g} ms); delays must be >= 0")
+        steps = np.floor(seconds / dt + 0.5).astype(np.int32)
+        if self.delay_var.shared:
+            steps = np.full(n_syn, steps[0] if steps.size else 0, dtype=np.int32)
+        return steps
+
+    # -- the queue ----------------------------------------------------------------------------
+
+    def _events(self) -> list[tuple[int, int]]:
+        """Pending events as (steps from now, synapse), in delivery order."""
+        d = self.qn.shape[0]
+        off = int(self.qoff[0])
+        out = []
+        for rel in range(d):
+            slot = (off + rel) % d
+            out.extend((rel, int(s)) for s in self.qdata[slot, :self.qn[slot]])
+        return out
+
+    def _layout(self, n_slots: int, capacity: int, events) -> None:
+        """New buffer with ``n_slots`` slots, current slot 0, holding ``events``."""
+        counts = np.zeros(n_slots, dtype=np.int64)
+        for rel, _ in events:
+            counts[min(rel, n_slots - 1)] += 1
+        capacity = max(capacity, int(counts.max()) if counts.size else 0, 1)
+        self.qdata = np.zeros((n_slots, capacity), dtype=np.int32)
+        self.qn = np.zeros(n_slots, dtype=np.int64)
+        self.qn0 = np.zeros(n_slots, dtype=np.int64)
+        self.qoff = np.zeros(1, dtype=np.int64)
+        for rel, syn in events:
+            slot = min(rel, n_slots - 1)
+            self.qdata[slot, self.qn[slot]] = syn
+            self.qn[slot] += 1
+
+    def prepare(self, prefix: str, dt: float, n_syn: int, sources: np.ndarray,
+                version: int) -> dict:
+        """Bring the queue in line with this run's delays and dt -> kernel argument values.
+
+        ``sources``: each synapse's element in the source's storage (absolute indices).
+        """
+        group = self.source
+        steps = self.delay_steps(dt, n_syn)
+        n_slots = int(steps.max()) + 1 if steps.size else 1
+        key = (version, n_syn, group._start, group._stop)
+        if key != self._csr_key:
+            local = sources.astype(np.int64) - group._start
+            order = np.argsort(local, kind="stable").astype(np.int32)
+            counts = np.bincount(local, minlength=group._stop - group._start)
+            ptr = np.zeros(counts.size + 1, dtype=np.int64)
+            np.cumsum(counts, out=ptr[1:])
+            self._csr, self._csr_key = (ptr, order), key
+        ptr, order = self._csr
+        out_degree = int(np.diff(ptr).max()) if ptr.size > 1 else 0
+        if self._dt is not None and self._dt != dt:  # Brian2: re-bin pending spikes
+            events = [(int(round(rel * self._dt / dt)), s) for rel, s in self._events()]
+            self._layout(max(n_slots, self.qn.shape[0]), self.qdata.shape[1], events)
+        elif n_slots > self.qn.shape[0]:
+            self._layout(n_slots, self.qdata.shape[1], self._events())
+        if self.qdata.shape[1] < min(max(64, 2 * out_degree), max(n_syn, 1)):
+            self._grow_to(min(max(64, 2 * out_degree), max(n_syn, 1)))
+        self._dt = dt
+        q = prefix
+        return {f"{q}_start": group._start, f"{q}_stop": group._stop, f"{q}_ptr": ptr,
+                f"{q}_syn": order, f"{q}_delay": steps, f"{q}_qdata": self.qdata,
+                f"{q}_qn": self.qn, f"{q}_qn0": self.qn0, f"{q}_qoff": self.qoff,
+                f"{q}_qfull": self.qfull}
+
+    def _grow_to(self, capacity: int) -> None:
+        data = np.zeros((self.qdata.shape[0], capacity), dtype=np.int32)
+        data[:, :self.qdata.shape[1]] = self.qdata
+        self.qdata = data
+
+    def grow(self, prefix: str, values: dict) -> None:
+        """After a push did not fit: double the capacity (the kernel resumes the push)."""
+        if self.qfull[0]:
+            self._grow_to(2 * self.qdata.shape[1])
+            self.qfull[0] = 0
+            values[f"{prefix}_qdata"] = self.qdata
+
+    # -- store / restore ----------------------------------------------------------------------
+
+    def state(self) -> dict:
+        return {"qdata": self.qdata.copy(), "qn": self.qn.copy(), "qoff": self.qoff.copy(),
+                "dt": self._dt, "delay": self.delay_var.array.copy()}
+
+    def restore(self, state: dict) -> None:
+        self.qdata, self.qn = state["qdata"].copy(), state["qn"].copy()
+        self.qn0 = np.zeros_like(self.qn)
+        self.qoff, self._dt = state["qoff"].copy(), state["dt"]
+        self.qfull[0] = 0
+        self.delay_var.array = state["delay"].copy()
+
+    def __repr__(self) -> str:
+        return f"<SynapticPathway '{self.synapses.name}_{self.objname}' ({self.prepost})>"
+
+
+def _delay_seconds(delay, synapses, objname) -> float:
+    dim = getattr(delay, "dim", None)
+    if dim is not SECOND or np.size(delay) != 1:
+        raise TypeError(f"{synapses._label()}: the delay of pathway '{objname}' must be one "
+                        f"time (e.g. 2*ms); got {delay!r}. For a delay per synapse, leave "
+                        "delay out and set S.delay = ... after connect()")
+    seconds = float(np.asarray(delay.view(np.ndarray)))
+    if seconds < 0:
+        raise ValueError(f"{synapses._label()}: the delay of pathway '{objname}' is "
+                         f"negative ({seconds * 1e3:g} ms); delays must be >= 0")
+    return seconds

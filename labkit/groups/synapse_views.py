@@ -1,0 +1,81 @@
+"""Per-synapse values -> arrays that also accept Brian2's synaptic indexing.
+
+``S.w`` is a view of the storage (writes go through, as for groups), of a class that
+understands, besides synapse indices and slices, ``S.w[i, j]`` (synapses from source
+``i`` to target ``j``; each part an int, a slice or an array), ``S.w[i, j, k]`` (the
+``k``-th of several synapses of a pair) and ``S.w['i > j']`` (synapses where a condition
+holds).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from labkit.units.quantity import Quantity
+
+__all__ = ["SynapticArray", "SynapticQuantity", "synaptic_view"]
+
+
+class _PairIndexing:
+    """Translates synaptic keys into synapse indices before numpy sees them."""
+
+    _lk_synapses = None
+
+    def __array_finalize__(self, obj):
+        parent = getattr(super(), "__array_finalize__", None)
+        if parent is not None:
+            parent(obj)
+        self._lk_synapses = getattr(obj, "_lk_synapses", None)
+
+    def _lk_key(self, key):
+        synapses = self._lk_synapses
+        if synapses is None or self.ndim != 1:
+            return key
+        if isinstance(key, str):
+            return synapses._indices_where(key)
+        if isinstance(key, tuple) and len(key) in (2, 3):
+            return synapses._indices_of_pairs(*key)
+        return key
+
+    def __getitem__(self, key):
+        result = super().__getitem__(self._lk_key(key))
+        if isinstance(result, _PairIndexing):
+            result._lk_synapses = None
+        return result
+
+    def __setitem__(self, key, value):
+        super().__setitem__(self._lk_key(key), value)
+
+
+class SynapticArray(_PairIndexing, np.ndarray):
+    """A dimensionless (or integer) per-synapse array with synaptic indexing."""
+
+
+class SynapticQuantity(_PairIndexing, Quantity):
+    """A per-synapse Quantity with synaptic indexing."""
+
+
+def synaptic_view(values: np.ndarray, dim, synapses):
+    """Raw array (a view) -> SynapticArray / SynapticQuantity bound to ``synapses``."""
+    from labkit.units.dimension import DIMENSIONLESS
+
+    if dim is None or dim is DIMENSIONLESS:
+        view = values.view(SynapticArray)
+    else:
+        view = values.view(SynapticQuantity)
+        view.dim = dim
+    view._lk_synapses = synapses
+    return view
+
+
+def match(values: np.ndarray, key, size: int) -> np.ndarray:
+    """Mask of ``values`` selected by one part of a synaptic key (int, slice, array)."""
+    if isinstance(key, slice):
+        start, stop, step = key.indices(size)
+        return np.isin(values, np.arange(start, stop, step))
+    if isinstance(key, (int, np.integer)):
+        return values == int(key)
+    array = np.asarray(key)
+    if array.dtype == np.bool_:
+        raise TypeError("boolean masks cannot be used in S.x[i, j]; give indices")
+    return np.isin(values, array)

@@ -1,0 +1,381 @@
+"""Synapses(source, target, model, on_pre, on_post, delay, ...) -> connections + operations.
+
+A Synapses object stores one value per synapse for each synaptic variable (arrays that
+grow with every ``connect()``), the source and target element of each synapse, and its
+pathways (:mod:`labkit.groups.synapse_queue`). At each run it hands the network, in
+Brian2's schedule: the clock-driven update (``groups``), each summed variable (``groups``,
+just before the target: order ``target.order - 1``) and, per pathway, a spike push
+followed by the pathway code over the events due now (``synapses``, order -1 for
+presynaptic and +1 for postsynaptic pathways). The strings are checked and integrated once
+per structure (:mod:`labkit.groups.synapse_build`); weights, delays and constants are
+kernel arguments, so changing them never recompiles.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from labkit.core.variables import Variable, as_quantity, checked_values
+from labkit.errors import UnsupportedFeatureError
+from labkit.groups.group import Group
+from labkit.groups.runtime_values import ObjectPlan
+from labkit.groups.synapse_queue import Pathway
+from labkit.units.dimension import DIMENSIONLESS
+
+__all__ = ["Synapses"]
+
+_DTYPES = {"float": np.float64, "boolean": np.bool_, "integer": np.int64}
+_INDEX_VARS = ("i", "j", "N_incoming", "N_outgoing")
+_SPECIAL = {"N": "int", "N_pre": "int", "N_post": "int", "t": "t", "dt": "t"}
+
+
+def _check_group(group, what: str, label: str):
+    if not isinstance(group, Group) or isinstance(group, Synapses):
+        raise TypeError(f"{label}: the {what} must be a NeuronGroup, PoissonGroup, "
+                        f"SpikeGeneratorGroup or a subgroup of one (create it first), not "
+                        f"{type(group).__name__}")
+    return group
+
+
+class Synapses(Group):
+    """Connections between two groups, with per-synapse variables and event code.
+
+    Parameters
+    ----------
+    source, target : group
+        Where presynaptic spikes come from and where the code acts (``target=None``: the
+        source). Subgroups (``G[10:20]``) are allowed.
+    model : str or Equations
+        Synaptic variables: parameters (``w : 1``), ``(clock-driven)`` and
+        ``(event-driven)`` equations, ``(summed)`` subexpressions (``g_post = g : siemens
+        (summed)``).
+    on_pre, on_post : str or dict of str
+        Statements run when a presynaptic (postsynaptic) spike reaches a synapse; a dict
+        makes several named pathways (``{'up': ..., 'down': ...}``).
+    delay : Quantity or dict
+        One delay for the ``pre`` pathway (or per pathway name); omitted: one delay per
+        synapse, set later with ``S.delay = ...``.
+    method, namespace, dt, clock, order, name
+        As for NeuronGroup.
+    """
+
+    _kind = "Synapses"
+    _default_name = "synapses*"
+    _start = 0
+
+    def __init__(self, source, target=None, model="", on_pre=None, on_post=None, pre=None,
+                 post=None, connect=None, delay=None, on_event="spike",
+                 multisynaptic_index=None, namespace=None, dtype=None, codeobj_class=None,
+                 dt=None, clock=None, order=0, method=None, method_options=None, name=None):
+        super().__init__(dt=dt, clock=clock, when="start", order=order, name=name)
+        label = self._label()
+        if connect is not None:
+            raise TypeError("Synapses(connect=...) is not supported (nor by Brian2 2.x); "
+                            "call S.connect(...) after creating the Synapses")
+        if on_event != "spike":
+            raise UnsupportedFeatureError("custom events are not supported; use spikes")
+        on_pre, on_post = on_pre if on_pre is not None else pre, \
+            on_post if on_post is not None else post
+        self.source = _check_group(source, "source", label)
+        self.target = _check_group(source if target is None else target, "target", label)
+        from labkit.groups.neurongroup import _parse_model
+
+        self.equations = _parse_model(model or "")
+        self.method = tuple(method) if isinstance(method, (list, tuple)) else method
+        self._namespace = dict(namespace) if namespace is not None else None
+        self._n = 0
+        self._connect_called = False
+        self._version = 0
+        self._plans: dict = {}
+        self._last_externals = None
+        self.variables: dict[str, Variable] = {}
+        self._make_variables()
+        self._pre = np.zeros(0, dtype=np.int32)
+        self._post = np.zeros(0, dtype=np.int32)
+        self._pathways: list[Pathway] = []
+        self._make_pathways(on_pre, on_post, delay)
+        self._freeze()
+
+    # -- construction -----------------------------------------------------------------------
+
+    def _make_variables(self) -> None:
+        from labkit.groups.synapse_build import split_model
+
+        base, event, _ = split_model(self.equations)
+        for name in ("i", "j", "delay", "lastupdate", "N"):
+            if name in self.equations and not (name == "lastupdate" and event):
+                raise ValueError(f"{self._label()}: '{name}' is a reserved name in Synapses; "
+                                 "rename this variable")
+        for side, group in (("pre", self.source), ("post", self.target)):
+            for name in self.equations:
+                if name in group._owner.variables and "summed" not in self.equations[name].flags:
+                    raise ValueError(
+                        f"{self._label()}: the synaptic variable '{name}' has the same name as "
+                        f"a variable of the {side}synaptic group; rename it (e.g. "
+                        f"'{name}_syn') to avoid confusion")
+        for name, eq in base.items():
+            shared = "shared" in eq.flags
+            if eq.kind == "sub":
+                self.variables[name] = Variable(name, eq.dim, "subexpression", expr=eq.expr,
+                                                shared=shared)
+                continue
+            array = np.zeros(1 if shared else 0, dtype=_DTYPES[eq.var_type])
+            kind = "state" if eq.kind == "diff" else "parameter"
+            self.variables[name] = Variable(name, eq.dim, kind, array, shared=shared)
+        if event:
+            from labkit.core.clock import SECOND
+
+            self.variables["lastupdate"] = Variable("lastupdate", SECOND, "internal",
+                                                    np.zeros(0))
+        for name in _INDEX_VARS:
+            self.variables[name] = Variable(name, DIMENSIONLESS, "internal",
+                                            np.zeros(0, dtype=np.int32), read_only=True)
+
+    def _make_pathways(self, on_pre, on_post, delay) -> None:
+        from labkit.units.quantity import Quantity
+
+        delays = {} if delay is None else {"pre": delay} if isinstance(delay, Quantity) \
+            else delay
+        if not isinstance(delays, dict):
+            raise TypeError(f"{self._label()}: delay must be a time (e.g. 2*ms) or a dict "
+                            f"of pathway names to times, not {type(delay).__name__}")
+        for prepost, argument in (("pre", on_pre), ("post", on_post)):
+            if not argument:
+                continue
+            codes = {prepost: argument} if isinstance(argument, str) else argument
+            if not isinstance(codes, dict):
+                raise TypeError(f"on_{prepost} of {self._label()} must be a string or a dict "
+                                f"of pathway names to strings")
+            group = self.source if prepost == "pre" else self.target
+            if getattr(group._owner, "_spikes", None) is None:
+                raise ValueError(f"{self._label()}: on_{prepost} needs spikes from "
+                                 f"{group._owner._label()}, which has no threshold. Did you "
+                                 "forget to set a 'threshold'?")
+            for objname, code in codes.items():
+                if not isinstance(code, str):
+                    raise TypeError(f"the on_{prepost} code of pathway '{objname}' must be a "
+                                    "string of statements")
+                from labkit.groups.build import parse_code
+
+                parse_code(code, f"on_{prepost}")  # syntax errors now, at the line of the call
+                if objname in self.__dict__ or hasattr(type(self), objname):
+                    raise ValueError(f"{self._label()}: a pathway cannot be named "
+                                     f"'{objname}' (already an attribute)")
+                pathway = Pathway(self, prepost, objname, code, delays.get(objname))
+                self._pathways.append(pathway)
+                object.__setattr__(self, objname, pathway)
+        unknown = set(delays) - {p.objname for p in self._pathways}
+        if unknown:
+            raise ValueError(f"{self._label()}: cannot set the delay of pathway "
+                             f"'{sorted(unknown)[0]}': there is no such pathway")
+        pre = [p for p in self._pathways if p.objname == "pre"]
+        if pre:
+            self.variables["delay"] = pre[0].delay_var
+
+    # -- sizes and names ----------------------------------------------------------------------
+
+    @property
+    def _stop(self) -> int:
+        return self._n
+
+    @property
+    def _N(self) -> int:
+        return self._n
+
+    def _kind_of(self, name: str):
+        """A name in synaptic strings -> (kind, base name), kind None when unknown."""
+        if name in _SPECIAL:
+            return _SPECIAL[name], name
+        if name in self.variables:
+            return "syn", name
+        for suffix, side, group in (("_pre", "pre", self.source), ("_post", "post", self.target)):
+            base = name[:-len(suffix)]
+            if name.endswith(suffix) and base in group._owner.variables \
+                    and not base.startswith("_"):
+                return side, base
+        if name in self.target._owner.variables and not name.startswith("_") \
+                and name not in ("i", "N", "t", "dt"):
+            return "post", name
+        return None, name
+
+    def _externals_for(self, names, frame, where: str) -> dict:
+        from labkit.core.namespace import MISSING, Namespace, caller_namespace, unknown_name
+
+        maps = [self._namespace] if self._namespace else []
+        if frame is not None:
+            maps += caller_namespace(frame)
+        ns = Namespace(*maps)
+        out = {}
+        for name in sorted(names):
+            value = ns.lookup(name)
+            if value is MISSING:
+                raise unknown_name(name, self._label(), where, self._candidates(ns))
+            out[name] = value
+        return out
+
+    def _candidates(self, ns) -> list[str]:
+        names = [n for n in self.variables if not n.startswith("_")]
+        names += [f"{n}_pre" for n in self.source._owner.variables if not n.startswith("_")]
+        names += [f"{n}_post" for n in self.target._owner.variables if not n.startswith("_")]
+        return names + list(_SPECIAL) + ns.numeric_names()
+
+    # -- reading and writing variables --------------------------------------------------------
+
+    def __getattr__(self, name: str):
+        variables = self.__dict__.get("variables")
+        if variables is not None and not name.startswith("__") and name not in variables \
+                and not (name.endswith("_") and name[:-1] in variables):
+            raw = name.endswith("_")
+            kind, base = self._kind_of(name[:-1] if raw else name)
+            if kind in ("pre", "post"):
+                from labkit.groups.synapse_strings import synaptic_arrays
+
+                values, dims = synaptic_arrays(self, [base + "_" + kind])
+                value = values[base + "_" + kind]
+                return value if raw else as_quantity(np.asarray(value), dims[base + "_" + kind])
+        return super().__getattr__(name)
+
+    def _get(self, name: str, units: bool):
+        return self._get_variable(self.variables[name], units)
+
+    def _get_variable(self, var: Variable, units: bool):
+        from labkit.groups.synapse_views import synaptic_view
+
+        if var.kind == "subexpression":
+            from labkit.groups.synapse_strings import evaluate_synaptic
+
+            values = np.broadcast_to(np.asarray(evaluate_synaptic(
+                self, var.expr, f"subexpression '{var.name}'")), (self._n,)).copy()
+        elif var.shared:
+            values = var.array
+        else:
+            values = var.array[:self._n]
+        return synaptic_view(values, var.dim if units else None, self)
+
+    def _set(self, name: str, value, units: bool, frame=None) -> None:
+        self._assign(self.variables[name], value, units, frame,
+                     f"{self._label()}, variable '{name}'")
+
+    def _assign(self, var: Variable, value, units: bool, frame, label: str) -> None:
+        if var.read_only or var.array is None:
+            what = "a subexpression" if var.kind == "subexpression" else "read-only"
+            raise TypeError(f"cannot set {label}: it is {what}")
+        if not self._connect_called and not var.shared:
+            raise TypeError(f"cannot set {label} before synapses exist: call "
+                            f"{self.name}.connect(...) first")
+        if isinstance(value, str):
+            from labkit.groups.build import parse_condition
+            from labkit.groups.synapse_strings import check_units, evaluate_synaptic
+
+            expr = parse_condition(value, "synaptic string")
+            where = f"'{value}' assigned to {label}"
+            externals = check_units(self, expr, where, frame, var.dim,
+                                    condition=var.is_boolean)
+            raw = evaluate_synaptic(self, expr, where, externals=externals)
+        elif units:
+            raw = checked_values(value, var, label)
+        else:
+            raw = np.asarray(value)
+        target = var.array if var.shared else var.array[:self._n]
+        try:
+            target[...] = raw
+        except ValueError:
+            raise ValueError(f"cannot set {label}: got {np.shape(raw)} values for "
+                             f"{np.size(target)} synapses; give one value or one per "
+                             "synapse") from None
+
+    def _indices_of_pairs(self, i, j, k=None) -> np.ndarray:
+        from labkit.groups.synapse_views import match
+
+        n = self._n
+        mask = match(self.variables["i"].array[:n], i, self.source.N) & match(
+            self.variables["j"].array[:n], j, self.target.N)
+        found = np.flatnonzero(mask)
+        if k is not None:
+            pairs = self._pre[found].astype(np.int64) * (self.target._owner.N + 1) \
+                + self._post[found]
+            rank = np.zeros(found.size, dtype=np.int64)
+            for value in np.unique(pairs):
+                where = np.flatnonzero(pairs == value)
+                rank[where] = np.arange(where.size)
+            found = found[match(rank, k, max(int(rank.max(initial=0)) + 1, 1))]
+        return found
+
+    def _indices_where(self, condition: str) -> np.ndarray:
+        from labkit.groups.build import parse_condition
+        from labkit.groups.synapse_strings import check_units, evaluate_synaptic
+
+        expr = parse_condition(condition, "condition")
+        where = f"the condition '{condition}' indexing {self._label()}"
+        externals = check_units(self, expr, where, sys._getframe(3), condition=True)
+        mask = evaluate_synaptic(self, expr, where, externals=externals)
+        return np.flatnonzero(np.broadcast_to(mask, (self._n,)))
+
+    # -- connect ------------------------------------------------------------------------------
+
+    def connect(self, condition=None, i=None, j=None, p=1.0, n=1, skip_if_invalid=False,
+                namespace=None, level=0):
+        """Create synapses (Brian2's rules; see ``labkit.groups.connect``); appends."""
+        from labkit.groups.synapse_connect import connect
+
+        connect(self, condition, i, j, p, n, skip_if_invalid, namespace,
+                sys._getframe(level + 1))
+
+    def _append(self, sources: np.ndarray, targets: np.ndarray) -> None:
+        """New synapses from source element ``sources[k]`` to target ``targets[k]``."""
+        old, new = self._n, self._n + len(sources)
+        for var in self._per_synapse_variables():
+            grown = np.zeros(new, dtype=var.array.dtype)
+            grown[:old] = var.array[:old]
+            var.array = grown
+        self.variables["i"].array[old:] = sources
+        self.variables["j"].array[old:] = targets
+        self._pre = np.concatenate([self._pre, (sources + self.source._start)
+                                    .astype(np.int32)])
+        self._post = np.concatenate([self._post, (targets + self.target._start)
+                                     .astype(np.int32)])
+        self._n = new
+        for name, index in (("N_outgoing", self._pre), ("N_incoming", self._post)):
+            counts = np.bincount(index)
+            self.variables[name].array[:] = counts[index]
+        self._connect_called = True
+        self._version += 1
+
+    def _per_synapse_variables(self):
+        seen = [v for v in self.variables.values() if v.array is not None and not v.shared]
+        for pathway in self._pathways:
+            if not pathway.delay_var.shared and all(pathway.delay_var is not v for v in seen):
+                seen.append(pathway.delay_var)
+        return seen
+
+    # -- running ------------------------------------------------------------------------------
+
+    def _prepare(self, ctx) -> ObjectPlan:
+        from labkit.groups.synapse_plan import plan
+
+        return plan(self, ctx)
+
+    # -- store / restore ----------------------------------------------------------------------
+
+    def _store_state(self) -> dict:
+        return {"n": self._n, "connected": self._connect_called, "version": self._version,
+                "pre": self._pre.copy(), "post": self._post.copy(),
+                "arrays": {k: v.array.copy() for k, v in self.variables.items()
+                           if v.array is not None},
+                "pathways": [p.state() for p in self._pathways]}
+
+    def _restore_state(self, state: dict) -> None:
+        self._n, self._connect_called = state["n"], state["connected"]
+        self._pre, self._post = state["pre"].copy(), state["post"].copy()
+        if state["version"] != self._version:
+            self._version += 1  # connectivity changed since: rebuild queue maps
+        for name, array in state["arrays"].items():
+            self.variables[name].array = array.copy()
+        for pathway, saved in zip(self._pathways, state["pathways"], strict=True):
+            pathway.restore(saved)
+
+    def __repr__(self) -> str:
+        return (f"Synapses({self.source._owner.name} -> {self.target._owner.name}, "
+                f"{self._n} synapses, name={self.name!r})")
