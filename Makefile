@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint bench system-packages clean
+.PHONY: lab test test-notebooks notebooks lint bench system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,23 @@ system-packages:
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
 
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-notebooks
+
+# The course under nbval: lessons and solutions must reproduce their saved outputs (cells
+# tagged nbval-ignore-output excepted); exercises must run, their blanks raising.
+NBVAL := $(BIN)/python -m pytest -p no:cacheprovider --nbval-cell-timeout=300 \
+         -o addopts=-ra
+test-notebooks: $(STAMP)
+	$(NBVAL) --nbval notebooks solutions
+	$(NBVAL) --nbval-lax exercises
+
+# Rebuild the course notebooks from tools/course/ (executed) and exercises/ from solutions/.
+notebooks: $(STAMP)
+	$(BIN)/python tools/build_course.py
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .

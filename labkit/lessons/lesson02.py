@@ -1,0 +1,78 @@
+"""Lesson 02, the leaky integrate-and-fire neuron: the panel's model, the panel, checkers.
+
+The panel runs the course's minimal LIF script (:mod:`labkit.models.lif`), built once:
+``tau``, ``V_t``, ``V_r`` and ``tau_ref`` are external constants given to each run, ``I``
+is the group's variable; moving a slider restores the stored initial state, sets the
+values and runs again, with the kernel compiled once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from labkit import ms
+from labkit.lessons.checking import expect_close, expect_true
+from labkit.lessons.common import WithValues
+from labkit.models.lif import TAU, TAU_REF, V_R, V_T, lif_network, lif_rate
+from labkit.widgets import FloatControl, NetworkModel, Panel, RasterView, TraceView
+
+__all__ = ["lif_model", "panel", "CHECKS"]
+
+
+def lif_model(duration=100 * ms) -> WithValues:
+    """The course's LIF as a panel model: simulate(tau, I, V_t, V_r, tau_ref) -> Results.
+
+    ``v`` starts at ``V_r``; the results also hold ``V_t`` (for the threshold line).
+    """
+    net, objects = lif_network(1)
+    group = objects["neurons"]
+
+    def start_at_reset(value):
+        group.v = value
+        model.namespace["V_r"] = value
+
+    model = NetworkModel(net, duration, targets={"I": "neurons.I", "V_r": start_at_reset},
+                         monitors=[objects["state"], objects["spikes"]])
+    return WithValues(model, lambda p: {"V_t": p["V_t"]})
+
+
+def panel(**kw) -> Panel:
+    """tau, I, V_t, V_r, tau_ref -> the membrane trace (threshold dashed) and the spikes."""
+    controls = [FloatControl("tau", 1 * ms, 100 * ms, TAU, log=True),
+                FloatControl("I", 0.0, 3.0, 1.0),
+                FloatControl("V_t", 0.1, 1.5, V_T),
+                FloatControl("V_r", -0.5, 0.5, V_R),
+                FloatControl("tau_ref", 0 * ms, 20 * ms, TAU_REF)]
+    views = [TraceView("v", threshold="V_t", title="v (dimensionless)"),
+             RasterView(title="spikes", height="120px")]
+    return Panel(lif_model(), controls, views, title="Leaky integrate-and-fire", **kw)
+
+
+# -- checkers -------------------------------------------------------------------------------
+def _check_first_spike(t_first):
+    """02.1: with I = 1.5 (tau 10 ms, V_t 0.8, from v = 0), when does it first cross V_t?"""
+    exact = TAU * np.log(1.5 / (1.5 - V_T))
+    yield expect_close("t_first", t_first, exact, rtol=0.02,
+                       hint="solve v(t) = I (1 - exp(-t/tau)) = V_t for t; np.log is the "
+                            "natural logarithm")
+
+
+def _check_rheobase(I_min):
+    """02.2: the smallest constant input for which the course's LIF fires at all."""
+    yield expect_close("I_min", I_min, V_T, rtol=0.02,
+                       hint="without a threshold, v would settle at I; what must I exceed?")
+
+
+def _check_rate(tau_ref, rate):
+    """02.3: choose tau_ref so that the neuron fires at 40 Hz with I = 1; report the rate."""
+    yield expect_true(tau_ref is not None and float(tau_ref) >= 0, "tau_ref is a duration >= 0",
+                      "tau_ref must be a non-negative time", "e.g. tau_ref = 3*ms")
+    needed = 25 * ms - TAU * np.log((1 - V_R) / (1 - V_T))     # 40 Hz: a 25 ms period
+    yield expect_close("tau_ref", tau_ref, needed, rtol=0.1,
+                       hint="period = tau_ref + time to climb from V_r to V_t; 40 Hz is a "
+                            "25 ms period")
+    yield expect_close("rate", rate, lif_rate(1.0, tau_ref=tau_ref), rtol=0.05,
+                       hint="count the spikes of a long run and divide by its duration")
+
+
+CHECKS = {"02.1": _check_first_spike, "02.2": _check_rheobase, "02.3": _check_rate}

@@ -1,0 +1,85 @@
+"""Lesson 03, monitors: a population to record from, its panel, the checkers.
+
+The panel's network: ``N`` course LIF neurons with noise; neuron ``i`` receives
+``I_max * i / (N - 1)``, so the population spans silent to fast-firing cells, and the three
+monitors each have something to show: a StateMonitor (three neurons' traces), a
+SpikeMonitor (the raster) and a PopulationRateMonitor (the rate, smoothed).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from labkit import PopulationRateMonitor, ms
+from labkit.lessons.checking import Verdict, expect_close, expect_true
+from labkit.models.lif import lif_namespace, lif_network, simulate_lif
+from labkit.widgets import FloatControl, NetworkModel, Panel, RasterView, RateView, TraceView
+
+__all__ = ["population_model", "panel", "CHECKS"]
+
+
+def population_model(N: int = 100, duration=200 * ms) -> NetworkModel:
+    """simulate(I_max, sigma, tau) -> Results with ``v`` (3 neurons), spikes and rate."""
+    record = [0, N // 2, N - 1]
+    net, objects = lif_network(N, record=record, noisy=True)
+    group = objects["neurons"]
+    rate = PopulationRateMonitor(group)
+    net.add(rate)
+
+    def set_inputs(I_max):
+        group.I = float(I_max) * np.arange(N) / (N - 1)
+
+    return NetworkModel(net, duration, targets={"I_max": set_inputs},
+                        namespace=lif_namespace(), monitors=[objects["state"],
+                                                             objects["spikes"], rate])
+
+
+def panel(**kw) -> Panel:
+    """I_max, sigma, tau -> traces of neurons 0, N/2, N-1; raster; population rate."""
+    controls = [FloatControl("I_max", 0.0, 3.0, 2.0),
+                FloatControl("sigma", 0.0, 0.5, 0.1),
+                FloatControl("tau", 2 * ms, 50 * ms, 10 * ms, log=True)]
+    views = [TraceView("v", threshold=0.8, title="v of neurons 0, N/2, N-1 (StateMonitor)"),
+             RasterView(title="spikes (SpikeMonitor)", height="200px"),
+             RateView(smooth=5 * ms, title="population rate (PopulationRateMonitor)",
+                      height="160px")]
+    return Panel(population_model(), controls, views, title="Three monitors on one population",
+                 **kw)
+
+
+# -- checkers -------------------------------------------------------------------------------
+def _check_spikes(num_spikes, isi):
+    """03.1: the course script (I = 1, 70 ms): number of spikes, and the intervals."""
+    _, spikes = simulate_lif(I=1.0, duration=70 * ms)
+    yield expect_true(int(np.asarray(num_spikes)) == spikes.num_spikes,
+                      "num_spikes is right", "num_spikes is not the number of spikes",
+                      "a SpikeMonitor counts them for you")
+    yield expect_close("isi", isi, np.diff(spikes.t), rtol=1e-6,
+                       hint="the intervals are the differences of successive spike times "
+                            "(np.diff), in units of time")
+
+
+def _check_counts(count, first_firing):
+    """03.2: 10 neurons, I = i*0.3 (i = 0..9), 200 ms: spikes per neuron; first that fires."""
+    _, spikes = simulate_lif(I=np.arange(10) * 0.3, duration=200 * ms, N=10)
+    got = np.asarray(count)
+    want = np.asarray(spikes.count)
+    if got.shape != want.shape:
+        yield Verdict(False, f"count has shape {got.shape}; it needs one number per neuron",
+                      "Smon.count is an array indexed by neuron")
+        return
+    yield expect_true(np.array_equal(got, want), "count is right",
+                      "count does not match the spikes of that run",
+                      "did you set I and run for 200 ms, from v = 0?")
+    yield expect_true(int(first_firing) == int(np.flatnonzero(want)[0]),
+                      "first_firing is right", "first_firing is not the lowest-index neuron "
+                      "that fires", "np.flatnonzero(count) lists the neurons with spikes")
+
+
+def _check_trace(v_10):
+    """03.3: the course neuron (I = 1, from 0): v of neuron 0 at t = 10 ms, from the monitor."""
+    yield expect_close("v_10", v_10, 1 - np.exp(-1.0), rtol=1e-3,
+                       hint="select the sample with Vmon.t == 10*ms; v is Vmon.v[0]")
+
+
+CHECKS = {"03.1": _check_spikes, "03.2": _check_counts, "03.3": _check_trace}

@@ -1,0 +1,199 @@
+"""Lesson 04, synapses: the two-neuron model, a connectivity view, panels, checkers.
+
+Two panels:
+
+* the course's two-neuron script (neuron 0 driven, neuron 1 silent unless neuron 0's
+  spikes reach it through a synapse), built once; ``w`` and ``delay`` are set on the
+  Synapses object before each run;
+* connection rules: a rule (``connect`` arguments) -> the connectivity matrix, drawn by
+  :class:`ConnectivityView` (a dot at (source i, target j) for every synapse).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from bqplot import LinearScale, Scatter
+
+from labkit import (
+    Network,
+    NeuronGroup,
+    SpikeMonitor,
+    StateMonitor,
+    Synapses,
+    ms,
+)
+from labkit.lessons.checking import Verdict, expect_true
+from labkit.widgets import (
+    ChoiceControl,
+    FloatControl,
+    FunctionModel,
+    NetworkModel,
+    Panel,
+    RasterView,
+    TraceView,
+    View,
+)
+from labkit.widgets.views.base import set_marks
+
+__all__ = ["TWO_NEURON_EQS", "two_neuron_network", "two_neuron_model", "panel",
+           "connect_rule", "RULES", "ConnectivityView", "connectivity_panel", "CHECKS"]
+
+TWO_NEURON_EQS = """
+dv/dt = (-v + I)/tau : 1 (unless refractory)
+I : 1
+tau : second
+"""
+NAMESPACE = dict(V_t=0.8, V_r=0.0, tau_ref=5 * ms)
+
+
+def two_neuron_network(w=0.2, delay=0 * ms):
+    """The course's two-neuron script, built, not run -> (Network, objects dict).
+
+    Neuron 0 (I = 2, tau = 10 ms) fires regularly; neuron 1 (I = 0, tau = 100 ms) only
+    integrates what the synapse ``v_post += w`` delivers, ``delay`` after each spike.
+    """
+    G = NeuronGroup(2, TWO_NEURON_EQS, threshold="v > V_t", reset="v = V_r",
+                    refractory="tau_ref", method="exact", name="neurons")
+    G.v = 0
+    G.I = [2, 0]
+    G.tau = [10, 100] * ms
+    S = Synapses(G, G, "w : 1", on_pre="v_post += w", name="synapses")
+    S.connect(i=0, j=1)
+    S.w = w
+    S.delay = delay
+    objects = {"neurons": G, "synapses": S, "state": StateMonitor(G, "v", record=True),
+               "spikes": SpikeMonitor(G)}
+    return Network(*objects.values()), objects
+
+
+def two_neuron_model(duration=100 * ms) -> NetworkModel:
+    """simulate(w, delay) -> Results: ``v`` of both neurons and their spikes."""
+    net, objects = two_neuron_network()
+    return NetworkModel(net, duration, targets={"w": "synapses.w", "delay": "synapses.delay"},
+                        namespace=NAMESPACE, monitors=[objects["state"], objects["spikes"]])
+
+
+def panel(**kw) -> Panel:
+    """w, delay -> both neurons' traces (neuron 0 blue, neuron 1 red) and the raster."""
+    controls = [FloatControl("w", 0.0, 1.0, 0.2),
+                FloatControl("delay", 0 * ms, 20 * ms, 0 * ms, unit=ms)]
+    views = [TraceView("v", threshold=0.8, title="v of neuron 0 (blue) and neuron 1 (red)"),
+             RasterView(title="spikes", height="120px")]
+    return Panel(two_neuron_model(), controls, views, title="Two neurons, one synapse", **kw)
+
+
+# -- connection rules ---------------------------------------------------------------------
+#: Rule name -> keyword arguments of ``Synapses.connect`` (shown in the panel's menu).
+RULES = {
+    "i=0, j=1 (by index)": dict(i=0, j=1),
+    "all to all, no self (condition='i != j')": dict(condition="i != j"),
+    "one-to-one (j='i')": dict(j="i"),
+    "neighbours (condition='abs(i-j) <= 2 and i != j')": dict(
+        condition="abs(i - j) <= 2 and i != j"),
+    "random (p=0.2)": dict(p=0.2),
+    "distance-dependent (p='exp(-abs(i-j)/3.0)')": dict(p="exp(-abs(i - j)/3.0)"),
+    "generator (j='k for k in range(i-3, i+4) if k != i')": dict(
+        j="k for k in range(i-3, i+4) if k != i", skip_if_invalid=True),
+}
+
+
+def connect_rule(rule: str = "random (p=0.2)", N: int = 20, seed_value: int = 1):
+    """A rule from :data:`RULES` on ``N`` neurons -> {"pre": S.i, "post": S.j, "N": N}."""
+    from labkit import seed
+
+    seed(seed_value)
+    G = NeuronGroup(N, "v : 1", name="cells")
+    S = Synapses(G, G, name="connections")
+    S.connect(**RULES[rule])
+    return {"pre": np.asarray(S.i[:]), "post": np.asarray(S.j[:]), "N": N}
+
+
+class ConnectivityView(View):
+    """Results ``pre``, ``post`` (and ``N``) -> the connectivity matrix as a dot per synapse."""
+
+    def __init__(self, title=None, height="320px"):
+        super().__init__(title=title, height=height)
+        self.x_scale, self.y_scale = LinearScale(min=-0.5), LinearScale(min=-0.5)
+        self.dots = Scatter(x=np.zeros(0), y=np.zeros(0), marker="square", default_size=40,
+                            scales={"x": self.x_scale, "y": self.y_scale}, colors=["#1f77b4"])
+        self._figure([self.dots], "source neuron i", "target neuron j")
+        self.figure.min_aspect_ratio = self.figure.max_aspect_ratio = 1
+
+    def update(self, results) -> None:
+        n = int(results.get("N", 1))
+        with self.x_scale.hold_sync(), self.y_scale.hold_sync():
+            self.x_scale.max = self.y_scale.max = n - 0.5
+        set_marks((self.dots, {"x": np.asarray(results["pre"], dtype=float),
+                               "y": np.asarray(results["post"], dtype=float)}))
+
+    def plot_static(self, results, ax) -> None:
+        ax.plot(results["pre"], results["post"], "s", ms=4)
+        n = int(results.get("N", 1))
+        ax.set(xlim=(-0.5, n - 0.5), ylim=(-0.5, n - 0.5), xlabel="source neuron i",
+               ylabel="target neuron j", title=self.title or "")
+        ax.set_aspect("equal")
+
+
+def connectivity_panel(**kw) -> Panel:
+    """A choice of connection rule -> the matrix of who connects to whom (20 neurons)."""
+    controls = [ChoiceControl("rule", list(RULES), "random (p=0.2)")]
+    return Panel(FunctionModel(connect_rule), controls,
+                 [ConnectivityView(title="synapses (i -> j)")],
+                 title="Connection rules", **kw)
+
+
+# -- checkers -------------------------------------------------------------------------------
+def _target_spikes(w) -> int:
+    net, objects = two_neuron_network(w=w)
+    net.run(100 * ms, namespace=NAMESPACE)
+    return int(objects["spikes"].count[1])
+
+
+def _check_weight(w_min):
+    """04.1: the smallest weight (a multiple of 0.05) that makes neuron 1 fire in 100 ms."""
+    w = float(w_min)
+    on_grid = abs(w / 0.05 - round(w / 0.05)) < 1e-6
+    yield expect_true(on_grid, "w_min is a multiple of 0.05", "w_min is not a multiple of "
+                      "0.05", "try w = 0.05, 0.10, 0.15, ... in a loop")
+    fires = _target_spikes(w) > 0
+    yield expect_true(fires, "with w_min neuron 1 fires", "with w_min neuron 1 stays silent",
+                      "a larger weight: each spike of neuron 0 must push neuron 1 further")
+    if fires:
+        yield expect_true(_target_spikes(w - 0.05) == 0, "and 0.05 less is not enough: w_min "
+                          "is the smallest", "a smaller weight also makes neuron 1 fire",
+                          "neuron 1 leaks slowly (tau = 100 ms): small kicks add up")
+
+
+def _pairs(i, j) -> set:
+    return set(zip(np.asarray(i, dtype=int).tolist(), np.asarray(j, dtype=int).tolist(),
+                   strict=True))
+
+
+def _check_chain(i, j):
+    """04.2: 10 neurons in a chain, each connected to its two neighbours (both directions)."""
+    want = {(a, b) for a in range(10) for b in range(10) if abs(a - b) == 1}
+    if np.shape(i) != np.shape(j):
+        yield Verdict(False, "i and j have different lengths", "pass S.i[:] and S.j[:]")
+        return
+    got = _pairs(i, j)
+    yield expect_true(not (got - want), "every synapse joins neighbours",
+                      f"{len(got - want)} synapse(s) join neurons that are not neighbours",
+                      "neighbours differ in index by exactly 1")
+    yield expect_true(not (want - got), "no neighbour pair is missing",
+                      f"{len(want - got)} neighbour pair(s) are not connected",
+                      "both directions: i -> i+1 and i+1 -> i")
+
+
+def _check_random(n_synapses, N, p):
+    """04.3: connect(p=0.1) on 100 x 100 neurons: the number of synapses, and its N, p."""
+    yield expect_true(int(N) == 100 and abs(float(p) - 0.1) < 1e-12, "N and p are as asked",
+                      "N should be 100 and p 0.1", "NeuronGroup(100, ...), S.connect(p=0.1)")
+    mean, sd = 100 * 100 * 0.1, np.sqrt(100 * 100 * 0.1 * 0.9)
+    yield expect_true(abs(int(n_synapses) - mean) < 4 * sd,
+                      "n_synapses is within the binomial spread of N*N*p",
+                      "n_synapses is far from what p = 0.1 gives on 100 x 100 pairs",
+                      "len(S) counts the synapses; each of the N*N pairs is kept with "
+                      "probability p")
+
+
+CHECKS = {"04.1": _check_weight, "04.2": _check_chain, "04.3": _check_random}

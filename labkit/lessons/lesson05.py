@@ -1,0 +1,111 @@
+"""Lesson 05, Hodgkin-Huxley: the step-protocol model, its panel, the checkers.
+
+The panel's network is one Traub-Miles neuron (:mod:`labkit.models.hh`) driven by the
+semi-random step protocol (five 20 ms steps, each at a fixed random fraction of the
+amplitude ``I_amp``). The maximal conductances ``g_na``, ``g_kd``, ``gl`` and the amplitude
+are external constants of each run, so moving a slider re-runs the compiled kernel.
+Lowering ``g_na`` is what tetrodotoxin does: it blocks sodium channels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from labkit import ms, mV, nA, second, uS
+from labkit.lessons.checking import expect_close, expect_true
+from labkit.lessons.common import WithValues
+from labkit.models.hh import (
+    G_KD,
+    G_NA,
+    GL,
+    VT,
+    simulate_step_protocol,
+    simulate_traub_miles,
+    step_protocol,
+    traub_miles_namespace,
+    traub_miles_network,
+)
+from labkit.widgets import FloatControl, NetworkModel, Panel, RasterView, TraceView
+
+__all__ = ["step_model", "panel", "CHECKS", "alpha_m"]
+
+STEP = 20 * ms
+N_STEPS = 5
+
+
+def step_model() -> WithValues:
+    """simulate(g_na, g_kd, gl, I_amp) -> Results: ``v``, ``m``, ``h``, ``n``, spikes and the
+    stimulus ``I_stim`` (nA) on the same time grid."""
+    stim = step_protocol(N_STEPS, STEP)
+    net, objects = traub_miles_network(1, record=0)
+    model = NetworkModel(net, N_STEPS * STEP, namespace=traub_miles_namespace(stim=stim),
+                         monitors=[objects["state"], objects["spikes"]])
+    fractions = np.asarray(stim.values)
+
+    def stimulus(params):
+        n_t = int(round(float(N_STEPS * STEP) / float(objects["neurons"].dt)))
+        t = np.arange(n_t) * float(objects["neurons"].dt)
+        index = np.minimum((t / float(STEP)).astype(int), N_STEPS - 1)
+        return {"I_stim": fractions[index] * params["I_amp"]}
+
+    return WithValues(model, stimulus)
+
+
+def panel(**kw) -> Panel:
+    """g_na, g_kd, gl, I_amp -> membrane potential, spikes (v > -40 mV), stimulus."""
+    controls = [FloatControl("g_na", 0.2 * uS, 40 * uS, G_NA, log=True, unit=uS),
+                FloatControl("g_kd", 0.5 * uS, 20 * uS, G_KD, log=True, unit=uS),
+                FloatControl("gl", 1e-3 * uS, 0.1 * uS, GL, log=True, unit=uS),
+                FloatControl("I_amp", 0 * nA, 10 * nA, 2 * nA)]
+    views = [TraceView("v", unit=mV, threshold=-40 * mV, title="membrane potential"),
+             TraceView("I_stim", unit=nA, title="input current", height="140px"),
+             RasterView(title="spikes", height="100px")]
+    presets = {"tetrodotoxin (g_na / 10)": {"g_na": G_NA / 10},
+               "no potassium current": {"g_kd": 0.5 * uS},
+               "control": {"g_na": G_NA, "g_kd": G_KD, "gl": GL, "I_amp": 2 * nA}}
+    return Panel(step_model(), controls, views, presets=presets,
+                 title="Hodgkin-Huxley (Traub-Miles) under a step protocol", **kw)
+
+
+# -- checkers -------------------------------------------------------------------------------
+def alpha_m(v):
+    """Traub-Miles sodium activation rate (1/s) at membrane potential ``v``."""
+    u = float((v - VT) / mV)
+    x = (13 - u) / 4
+    exprel = 1.0 if abs(x) < 1e-9 else np.expm1(x) / x
+    return 1.28 / exprel / ms
+
+
+def _check_alpha(alpha):
+    """05.1: alpha_m at v = VT + 13 mV, where the formula reads 0/0."""
+    yield expect_close("alpha", alpha, alpha_m(VT + 13 * mV), rtol=1e-3,
+                       hint="the limit of x/(exp(x)-1) for x -> 0 is 1; the result is a "
+                            "rate, in 1/ms")
+
+
+def _check_rate(rate):
+    """05.2: rate of the Traub-Miles cell at 0.3 nA over 2 s (reference: 49 Hz)."""
+    _, spikes = simulate_traub_miles(0.3 * nA, duration=2 * second, record=False)
+    yield expect_close("rate", rate, spikes.count[0] / (2 * second), rtol=0.03,
+                       hint="count spikes over the whole 2 s and divide by 2 s")
+
+
+def _check_ttx(g_block, peak_block):
+    """05.3: a g_na at which the step protocol (2 nA) evokes no action potential, and the
+    highest potential reached with it."""
+    yield expect_true(float(g_block) < float(G_NA), "g_block is below the normal g_na",
+                      "g_block is not a reduced sodium conductance",
+                      "tetrodotoxin blocks sodium channels: lower g_na")
+    yield expect_true(float(g_block) >= 0.01 * float(G_NA), "g_block is not simply zero",
+                      "g_block is (almost) zero: that blocks every channel",
+                      "look for roughly the highest g_na that still prevents spikes")
+    state, _ = simulate_step_protocol(2 * nA, N_STEPS, STEP, g_na=g_block)
+    peak = np.max(state.v[0])
+    yield expect_true(float(peak) < float(-20 * mV), "no action potential is left at g_block",
+                      "at g_block the potential still shoots above -20 mV: a spike",
+                      "lower g_na further")
+    yield expect_close("peak_block", peak_block, peak, rtol=0.01,
+                       hint="the maximum of the recorded v over the whole protocol")
+
+
+CHECKS = {"05.1": _check_alpha, "05.2": _check_rate, "05.3": _check_ttx}

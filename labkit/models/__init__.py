@@ -1,0 +1,12 @@
+"""Reusable neuron models: constants with units, equation strings, ``simulate_<model>``.
+
+Each module follows the neurodynex3 shape: the model's constants (Quantities), its
+equations as a Brian2-style string, a function that builds the network (for panels, which
+re-run it without rebuilding) and ``simulate_<model>(...)`` returning monitors. Models never
+plot; plots never simulate.
+
+- :mod:`labkit.models.lif`: the course's leaky integrate-and-fire neuron (dimensionless,
+  as in lesson 02) and a version in physical units (mV, nA), with the rate formula.
+- :mod:`labkit.models.hh`: Hodgkin-Huxley neurons, the Traub-Miles cell of Brian2's COBAHH
+  example and the 1952 squid axon.
+"""

@@ -1,0 +1,247 @@
+"""Every lesson's checkers: right answers pass, wrong ones fail with a hint that does not
+give the answer away; every exercise of the solutions notebooks has a checker."""
+
+import importlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from labkit import (
+    Hz,
+    Mohm,
+    NeuronGroup,
+    SpikeMonitor,
+    StateMonitor,
+    TimedArray,
+    ms,
+    mV,
+    nA,
+    network_operation,
+    pF,
+    run,
+    start_scope,
+    volt,
+)
+from labkit.lessons import check
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = ["01", "02", "03", "04", "05", "06", "07"]
+
+
+def passed(exercise, **answers):
+    feedback = check(exercise, **answers)
+    assert feedback.passed, str(feedback)
+    return feedback
+
+
+def failed(exercise, secret=None, **answers):
+    """A wrong answer: not passed, every failing point has a message, no answer leaked."""
+    feedback = check(exercise, **answers)
+    assert not feedback.passed, str(feedback)
+    text = str(feedback)
+    assert any(not v.ok for v in feedback.verdicts)
+    if secret is not None:
+        assert secret not in text, f"the feedback gives the answer {secret!r} away:\n{text}"
+    return feedback
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_lesson_has_at_least_two_checked_exercises(lesson):
+    checks = importlib.import_module(f"labkit.lessons.lesson{lesson}").CHECKS
+    assert len(checks) >= 2
+    assert all(key.startswith(f"{lesson}.") for key in checks)
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_solutions_call_every_checker_and_only_those(lesson):
+    path = next((ROOT / "solutions").glob(f"{lesson}_*.ipynb"))
+    called = set(re.findall(r'check\(\\?"(\d\d\.\d+)', path.read_text(encoding="utf-8")))
+    checks = importlib.import_module(f"labkit.lessons.lesson{lesson}").CHECKS
+    assert called == set(checks)
+
+
+# -- 01 -------------------------------------------------------------------------------------
+def test_01_1():
+    passed("01.1", tau=15 * ms, v_inf=-60 * mV)
+    fb = failed("01.1", secret="15", tau=50 * Mohm * 300 * pF * 2, v_inf=-60 * mV)
+    assert "too large" in str(fb)
+    fb = failed("01.1", tau=15 * ms, v_inf=10 * mV * 1e-3 / volt)
+    assert "units" in str(fb)
+
+
+def test_01_2():
+    passed("01.2", eqs="dv/dt = (E_L - v + R*I)/tau : volt\nI : amp")
+    fb = failed("01.2", eqs="dv/dt = (E_L - v + I)/tau : volt\nI : amp")
+    assert "units do not match" in str(fb)
+    failed("01.2", eqs="dv/dt = (E_L - v + R*I)/tau : volt\nI : volt/ohm*second")
+    failed("01.2", eqs=42)
+    failed("01.2", eqs="dv/dt = (E_L - v : volt")
+
+
+def test_01_3():
+    G = NeuronGroup(1, "v : volt")
+    G.v = -70 * mV
+    passed("01.3", raw=G.v_, volts=float(-70 * mV / volt))
+    failed("01.3", raw=G.v, volts=-0.07)
+    failed("01.3", raw=G.v_ * 1000, volts=-70.0)
+
+
+# -- 02 -------------------------------------------------------------------------------------
+def test_02_1():
+    passed("02.1", t_first=10 * ms * np.log(1.5 / 0.7))
+    failed("02.1", secret="7.6", t_first=10 * ms * np.log(1 / 0.2))
+    failed("02.1", t_first=7.6)
+
+
+def test_02_2():
+    passed("02.2", I_min=0.8)
+    failed("02.2", secret="0.8", I_min=1.0)
+
+
+def test_02_3():
+    passed("02.3", tau_ref=8.9 * ms, rate=40 * Hz)
+    fb = failed("02.3", secret="8.9", tau_ref=5 * ms, rate=40 * Hz)
+    assert "tau_ref" in str(fb)
+    failed("02.3", tau_ref=8.9 * ms, rate=47 * Hz)
+
+
+# -- 03 -------------------------------------------------------------------------------------
+def test_03_1():
+    passed("03.1", num_spikes=3, isi=[21.0, 21.0] * ms)
+    failed("03.1", num_spikes=2, isi=[21.0, 21.0] * ms)
+    failed("03.1", num_spikes=3, isi=[21.0, 21.0])
+    failed("03.1", num_spikes=3, isi=[16.0, 37.0, 58.0] * ms)
+
+
+def test_03_2():
+    count = np.array([0, 0, 0, 7, 12, 16, 18, 21, 22, 24])
+    passed("03.2", count=count, first_firing=3)
+    failed("03.2", count=count, first_firing=0)
+    failed("03.2", count=count[1:], first_firing=3)
+    failed("03.2", count=count + 1, first_firing=3)
+
+
+def test_03_3():
+    passed("03.3", v_10=1 - np.exp(-1.0))
+    failed("03.3", secret="0.632", v_10=1 - np.exp(-0.99))
+
+
+# -- 04 -------------------------------------------------------------------------------------
+def test_04_1():
+    passed("04.1", w_min=0.15)
+    fb = failed("04.1", secret="0.15", w_min=0.1)
+    assert "silent" in str(fb)
+    failed("04.1", w_min=0.3)                                  # fires, but not the smallest
+    failed("04.1", w_min=0.17)                                 # off the grid
+
+
+def test_04_2():
+    from labkit import NeuronGroup as NG
+    from labkit import Synapses
+
+    G = NG(10, "v : 1")
+    S = Synapses(G, G)
+    S.connect(condition="abs(i - j) == 1")
+    passed("04.2", i=S.i[:], j=S.j[:])
+    one_way = S.i[:] < S.j[:]
+    fb = failed("04.2", i=S.i[:][one_way], j=S.j[:][one_way])
+    assert "not connected" in str(fb)
+    failed("04.2", i=np.arange(10), j=np.arange(10))
+    failed("04.2", i=S.i[:], j=S.j[:][:-1])
+
+
+def test_04_3():
+    passed("04.3", n_synapses=1012, N=100, p=0.1)
+    failed("04.3", n_synapses=2000, N=100, p=0.1)
+    failed("04.3", n_synapses=1000, N=100, p=0.2)
+
+
+# -- 05 -------------------------------------------------------------------------------------
+def test_05_1():
+    passed("05.1", alpha=1.28 / ms)
+    failed("05.1", secret="1.28", alpha=0.32 / ms)
+    failed("05.1", alpha=1.28)
+
+
+def test_05_2():
+    passed("05.2", rate=49 * Hz)
+    failed("05.2", secret="49", rate=30 * Hz)
+
+
+def test_05_3():
+    from labkit.models.hh import G_NA, simulate_step_protocol
+
+    state, _ = simulate_step_protocol(2 * nA, g_na=0.025 * G_NA)
+    passed("05.3", g_block=0.025 * G_NA, peak_block=np.max(state.v[0]))
+    failed("05.3", g_block=0.1 * G_NA, peak_block=np.max(state.v[0]))    # still spikes
+    failed("05.3", g_block=0 * G_NA, peak_block=-60 * mV)                 # trivial
+    failed("05.3", g_block=0.025 * G_NA, peak_block=0 * mV)               # wrong peak
+
+
+# -- 06 -------------------------------------------------------------------------------------
+def test_06_1():
+    from labkit.models.lif import lif_physical_rate
+
+    currents = np.arange(11) * 0.05 * nA
+    rates = np.floor(np.asarray(lif_physical_rate(currents))) * Hz
+    passed("06.1", currents=currents, rates=rates)
+    failed("06.1", currents=currents, rates=rates * 2)
+    failed("06.1", currents=currents * 2, rates=rates)
+    failed("06.1", currents=currents, rates=rates[:5])
+
+
+def test_06_2():
+    passed("06.2", rate_quiet=0 * Hz, rate_noisy=9 * Hz)
+    failed("06.2", rate_quiet=0 * Hz, rate_noisy=0 * Hz)
+    failed("06.2", rate_quiet=3 * Hz, rate_noisy=9 * Hz)
+
+
+# -- 07 -------------------------------------------------------------------------------------
+def _periodic_reset(interval):
+    start_scope()
+    G = NeuronGroup(1, "dv/dt = (-v + I)/tau : 1 (unless refractory)\nI : 1",
+                    threshold="v > V_t", reset="v = V_r", refractory=5 * ms, method="exact")
+    G.I = 0.9
+    Vmon, Smon = StateMonitor(G, "v", record=0), SpikeMonitor(G)
+
+    @network_operation(dt=interval)
+    def reset():
+        G.v = 0
+
+    run(100 * ms, namespace=dict(tau=10 * ms, V_t=0.8, V_r=0))
+    return Vmon.v[0], Smon.num_spikes
+
+
+def test_07_1():
+    v, n = _periodic_reset(20 * ms)
+    passed("07.1", v=v, num_spikes=n)
+    v30, n30 = _periodic_reset(30 * ms)
+    failed("07.1", v=v30, num_spikes=n30)
+    failed("07.1", v=v[:-1], num_spikes=n)
+
+
+def test_07_2():
+    values = np.zeros(100)
+    values[20:60] = 1.5
+    stim = TimedArray(values, dt=1 * ms)
+    start_scope()
+    G = NeuronGroup(1, "dv/dt = (-v + stim(t))/tau : 1 (unless refractory)",
+                    threshold="v > 0.8", reset="v = 0", refractory=5 * ms, method="euler")
+    S = SpikeMonitor(G)
+    run(100 * ms, namespace=dict(tau=10 * ms, stim=stim))
+    passed("07.2", stim=stim, num_spikes=S.num_spikes)
+    failed("07.2", stim=TimedArray(values, dt=0.1 * ms), num_spikes=S.num_spikes)
+    shifted = np.roll(values, 5)
+    failed("07.2", stim=TimedArray(shifted, dt=1 * ms), num_spikes=S.num_spikes)
+    failed("07.2", stim=stim, num_spikes=S.num_spikes + 2)
+    failed("07.2", stim=values, num_spikes=S.num_spikes)
+
+
+def test_a_crashing_answer_is_feedback_not_an_exception():
+    fb = check("02.1", t_first="soon")
+    assert not fb.passed
+    fb = check("03.2", wrong_name=1)
+    assert not fb.passed and "names" in str(fb)
+

@@ -1,0 +1,156 @@
+# %% [markdown]
+# # 06 · Input-frequency curves and noise
+#
+# **Objectives.** After this lesson you can
+# - measure a neuron's input-frequency (I-F) curve with one population, input scaling with
+#   the neuron index;
+# - compare a LIF neuron's I-F curve with the Hodgkin-Huxley cell's;
+# - add noise to an equation with `xi`, and say what noise does to an I-F curve.
+#
+# ## Setup
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+from labkit import *
+
+seed(6)
+
+# %% [markdown]
+# ## 1. One population, many inputs
+#
+# An I-F curve gives the firing rate for each constant input current. Rather than one
+# simulation per current, make a group where neuron `i` gets its own current, growing with
+# its index, and count each neuron's spikes: one run gives the whole curve. The neurons do
+# not interact, so they are independent experiments.
+#
+# We use a LIF neuron in physical units, sized like the HH cell of lesson 05
+# (`tau_m = 20 ms`, `R = 100 MOhm`, rest -65 mV, threshold -50 mV):
+
+# %%
+start_scope()
+N = 41
+duration = 1 * second
+tau_m, R_m = 20 * ms, 100 * Mohm
+E_L, V_th, V_reset, t_ref = -65 * mV, -50 * mV, -65 * mV, 2 * ms
+I_max = 0.5 * nA
+
+lif = NeuronGroup(N, """
+dv/dt = (E_L - v + R_m*I)/tau_m : volt (unless refractory)
+I : amp
+""", threshold="v > V_th", reset="v = V_reset", refractory=t_ref, method="exact")
+lif.v = E_L
+lif.I = "I_max * i / (N - 1)"
+lif_spikes = SpikeMonitor(lif)
+run(duration)
+lif_rates = lif_spikes.count / duration
+
+# %% [markdown]
+# The LIF fires only when `R I` exceeds `V_th - E_L = 15 mV`, i.e. above the *rheobase*
+# 0.15 nA; its rate then rises steeply, and the formula of lesson 02 predicts it
+# (`labkit.models.lif.lif_physical_rate`).
+#
+# The same for the Traub-Miles cell of lesson 05, from `labkit.models.hh`:
+
+# %%
+from labkit.models.hh import traub_miles_namespace, traub_miles_network
+from labkit.models.lif import lif_physical_rate
+
+currents = lif.I[:]
+hh, hh_objects = traub_miles_network(N, currents, record=False)
+hh.run(duration, namespace=traub_miles_namespace())
+hh_rates = hh_objects["spikes"].count / duration
+
+fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+ax.plot(currents / nA, lif_rates / Hz, "o-", ms=3, label="LIF")
+ax.plot(currents / nA, lif_physical_rate(currents) / Hz, "k--", lw=1, label="LIF formula")
+ax.plot(currents / nA, hh_rates / Hz, "o-", ms=3, label="HH (Traub-Miles)")
+ax.set(xlabel="I [nA]", ylabel="rate [Hz]")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# Two differences stand out. The HH cell fires at much smaller currents (its sodium
+# current amplifies small depolarisations, so its effective threshold is lower than the
+# LIF's fixed -50 mV), and its curve starts at a low rate and grows smoothly, while the LIF
+# curve rises very steeply right at its rheobase (its rate grows like
+# `1/ln(...)`, whose slope is infinite there).
+#
+# **Think!** The LIF's refractory period is 2 ms. What rate does its curve approach for huge
+# currents? Is that a property of real neurons?
+#
+# (`1/t_ref` = 500 Hz. Real neurons also saturate, because sodium channels need time to
+# recover from inactivation; in HH that limit comes out of the dynamics.)
+#
+# ## 2. Noise with `xi`
+#
+# Real neurons receive many small, irregular inputs. A stochastic differential equation
+# models them: the symbol `xi` is white noise, with units of `1/sqrt(second)`. Adding
+# `sigma*sqrt(2/tau_m)*xi` to `dv/dt` makes the free membrane potential fluctuate with
+# standard deviation `sigma` around its mean:
+
+# %%
+start_scope()
+sigma = 3 * mV
+noisy = NeuronGroup(N, """
+dv/dt = (E_L - v + R_m*I)/tau_m + sigma*sqrt(2/tau_m)*xi : volt (unless refractory)
+I : amp
+""", threshold="v > V_th", reset="v = V_reset", refractory=t_ref, method="euler")
+noisy.v = E_L
+noisy.I = "I_max * i / (N - 1)"
+noisy_spikes = SpikeMonitor(noisy)
+trace = StateMonitor(noisy, "v", record=[10])
+run(duration)
+noisy_rates = noisy_spikes.count / duration
+print("neuron 10 gets", noisy.I[10], "; its potential: mean", np.mean(trace.v[0][2000:]),
+      " std", np.std(trace.v[0][2000:]))
+
+# %% [markdown]
+# Noise needs a stochastic integration method: `exact` and `exponential_euler` refuse
+# `xi`; `euler` (Euler-Maruyama) handles it. `seed(6)` at the top makes the noise, and so
+# this notebook's numbers, the same on every run.
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+ax.plot(currents / nA, lif_rates / Hz, "o-", ms=3, label="no noise")
+ax.plot(currents / nA, noisy_rates / Hz, "o-", ms=3, label=f"sigma = {sigma}")
+ax.set(xlabel="I [nA]", ylabel="rate [Hz]")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# With noise the neurons below rheobase fire now and then, when a fluctuation carries them
+# across the threshold: the sharp corner of the curve is smoothed out. Far above threshold
+# the noise hardly matters.
+#
+# **Think!** A population of noisy neurons can signal an input that is *below* the
+# threshold of each of them. How?
+#
+# (With noise the rate grows smoothly with the input even below rheobase, so a population's
+# spike count encodes weak inputs that a single noiseless neuron would ignore.)
+#
+# ## Summary
+#
+# - One group, input scaling with `i`, one run: a whole I-F curve.
+# - LIF: sharp rheobase, steep onset, saturation at `1/t_ref`; HH: fires at lower
+#   currents, onset smooth.
+# - `xi` adds white noise (units `1/sqrt(s)`); use `method="euler"`; `seed()` makes runs
+#   reproducible. Noise smooths the I-F curve.
+#
+# ## Interactive demo
+#
+# Both cells receive the same kind of noise here: a fluctuating current (an
+# Ornstein-Uhlenbeck process) with standard deviation `sigma` and correlation time
+# `tau_noise`, from `labkit.lessons.lesson06`. (The HH cell with noise is integrated with
+# Euler at `dt = 0.02 ms`, so each run takes a fraction of a second: the panel updates
+# when you release a slider.) Which cell's curve does noise change more? What does a long
+# `tau_noise` do?
+
+# %% tags=["nbval-ignore-output"]
+from labkit.lessons.lesson06 import panel
+
+panel()
+
+# %% [markdown]
+# Exercises: `exercises/06_if_curves_noise.ipynb`. Next:
+# [07 · Network operations](07_network_operations.ipynb).
