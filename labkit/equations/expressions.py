@@ -405,6 +405,11 @@ class SympyBuilder:
         """Build one node with sympy, turning sympy's refusals into located errors."""
         try:
             result = make()
+            if _count_draws(result) > sum(_count_draws(arg) for arg in operands):
+                # sympy copied a random draw (sqrt(r**10) -> Abs(r)*r**4), which would print
+                # as two independent draws: keep this node as written instead.
+                with sympy.evaluate(False):
+                    result = make()
         except TypeError as exc:
             if any(isinstance(arg, Boolean) for arg in operands):
                 message = "a condition (comparison, 'and', 'or', 'not') cannot be used as a number"

@@ -251,3 +251,14 @@ def test_condition_in_arithmetic_counts_as_one_or_zero():
     expr = parse_expression("2*(v > 0) + 1")
     v = sympy.Symbol("v", real=True)
     assert expr.subs(v, 1) == 3 and expr.subs(v, -1) == 1
+
+
+@pytest.mark.parametrize("text", ["sqrt((rand() ** 10))", "(rand()**10)**(1/2)"])
+def test_sympy_never_copies_a_random_draw(text):
+    # found by the printing round-trip fuzz test: sqrt(r**10) -> Abs(r)*r**4 uses one draw
+    # twice, which prints (and so compiles) as two independent draws
+    from labkit.equations.functions import rand
+
+    expr = parse_expression(text)
+    draws = [node for node in sympy.preorder_traversal(expr) if isinstance(node, rand)]
+    assert len(draws) == 1
