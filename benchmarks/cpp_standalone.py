@@ -28,6 +28,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
+# One definition of each network, shared with the runtime benchmarks.
+from cobahh import MODEL as COBAHH
 from common import (
     Caches,
     fmt_ratio,
@@ -39,60 +41,8 @@ from common import (
     run_snippet,
     versions_summary,
 )
-
-CUBA = """
-taum = 20*ms; taue = 5*ms; taui = 10*ms
-Vt = -50*mV; Vr = -60*mV; El = -49*mV
-eqs = '''
-dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
-dge/dt = -ge/taue : volt
-dgi/dt = -gi/taui : volt
-'''
-P = NeuronGroup(N, eqs, threshold='v>Vt', reset='v = Vr', refractory=5*ms, method='exact')
-P.v = Vr + (Vt - Vr)*np.arange(N)/N
-P.ge = 0*mV
-P.gi = 0*mV
-"""
-
-#: CUBA's recurrent connections (--coupled), as benchmarks/cuba.py has them.
-SYNAPSES = """
-we = (60*0.27/10)*mV
-wi = (-20*4.5/10)*mV
-Ce = Synapses(P, P, on_pre='ge += we')
-Ci = Synapses(P, P, on_pre='gi += wi')
-Ce.connect('i<int(0.8*N)', p=0.02)
-Ci.connect('i>=int(0.8*N)', p=0.02)
-"""
-
-COBAHH = """
-area = 20000*umetre**2
-Cm = (1*ufarad*cm**-2) * area
-gl = (5e-5*siemens*cm**-2) * area
-El = -60*mV; EK = -90*mV; ENa = 50*mV
-g_na = (100*msiemens*cm**-2) * area
-g_kd = (30*msiemens*cm**-2) * area
-VT = -63*mV
-taue = 5*ms; taui = 10*ms; Ee = 0*mV; Ei = -80*mV
-eqs = Equations('''
-dv/dt = (gl*(El-v)+ge*(Ee-v)+gi*(Ei-v)-g_na*(m*m*m)*h*(v-ENa)-g_kd*(n*n*n*n)*(v-EK))/Cm : volt
-dm/dt = alpha_m*(1-m)-beta_m*m : 1
-dn/dt = alpha_n*(1-n)-beta_n*n : 1
-dh/dt = alpha_h*(1-h)-beta_h*h : 1
-dge/dt = -ge*(1./taue) : siemens
-dgi/dt = -gi*(1./taui) : siemens
-alpha_m = 0.32*(mV**-1)*4*mV/exprel((13*mV-v+VT)/(4*mV))/ms : Hz
-beta_m = 0.28*(mV**-1)*5*mV/exprel((v-VT-40*mV)/(5*mV))/ms : Hz
-alpha_h = 0.128*exp((17*mV-v+VT)/(18*mV))/ms : Hz
-beta_h = 4./(1+exp((40*mV-v+VT)/(5*mV)))/ms : Hz
-alpha_n = 0.032*(mV**-1)*5*mV/exprel((15*mV-v+VT)/(5*mV))/ms : Hz
-beta_n = .5*exp((10*mV-v+VT)/(40*mV))/ms : Hz
-''')
-P = NeuronGroup(N, model=eqs, threshold='v>-20*mV', refractory=3*ms,
-                method='exponential_euler')
-P.v = 'El + (randn() * 5 - 5)*mV'
-P.ge = '(randn() * 1.5 + 4) * 10.*nS'
-P.gi = '(randn() * 12 + 20) * 10.*nS'
-"""
+from cuba import MODEL as CUBA
+from cuba import SYNAPSES
 
 MODELS = {"cuba": CUBA, "cobahh": COBAHH}
 
