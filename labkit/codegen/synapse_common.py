@@ -44,3 +44,13 @@ def rank_lines(w, d: int, key: str, n: str, out: str) -> None:
     w(d, f"_lk_ar = np.arange({n})")
     w(d, f"{out} = np.empty({n}, dtype=np.int64)")
     w(d, f"{out}[_lk_o] = _lk_ar - np.maximum.accumulate(np.where(_lk_st, _lk_ar, 0))")
+
+
+def element_indices(op, w, d) -> None:
+    """Lines binding the pre- and post-synaptic element of synapse ``SYN`` (as used)."""
+    if uses(op, "pre"):
+        w.use(op.pre)
+        w(d, f"{PRE} = {op.pre}[{SYN}]")
+    if uses(op, "post"):
+        w.use(op.post)
+        w(d, f"{POST} = {op.post}[{SYN}]")

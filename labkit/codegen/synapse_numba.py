@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from labkit.codegen import spec as S
 from labkit.codegen.loop_common import BUFFER_FULL, prepare, rename_for
-from labkit.codegen.synapse_common import POST, PRE, SYN, synaptic_texts, uses
+from labkit.codegen.synapse_common import SYN, element_indices, synaptic_texts
 
 __all__ = ["EMITTERS"]
 
@@ -56,15 +56,6 @@ def _spike_push(op: S.SpikePush, p, w, d, scratch) -> None:
     w(d + 1, "return")
 
 
-def _element_indices(op, w, d) -> None:
-    if uses(op, "pre"):
-        w.use(op.pre)
-        w(d, f"{PRE} = {op.pre}[{SYN}]")
-    if uses(op, "post"):
-        w.use(op.post)
-        w(d, f"{POST} = {op.post}[{SYN}]")
-
-
 def _synaptic_code(op: S.SynapticCode, p, w, d, scratch) -> None:
     ln = _ln()
     q = op.queue
@@ -86,7 +77,7 @@ def _synaptic_code(op: S.SynapticCode, p, w, d, scratch) -> None:
         scratch.extend((f"_lkr{p}_{j}", op.size) for j in range(len(prepared.randoms)))
         ln._draws(p, w, d, prepared, op.size)
         w(d, f"for {SYN} in range({op.size}):")
-    _element_indices(op, w, d + 1)
+    element_indices(op, w, d + 1)
     ln._statements(op, w, d + 1, prepared, rename)
     if q:
         w(d, f"{q}_qn[_lk_off] = 0")
@@ -106,7 +97,7 @@ def _summed_variable(op: S.SummedVariable, p, w, d, scratch) -> None:
     w(d, f"for _k in range({op.start}, {op.stop}):")
     w(d + 1, f"{op.target}[_k] = 0.0")
     w(d, f"for {SYN} in range({op.size}):")
-    _element_indices(op, w, d + 1)
+    element_indices(op, w, d + 1)
     ln._lookups(op, w, d + 1, prepared.lookups.get(-1, ()), rename)
     value = ln._expr(prepared.expressions[0], rename)
     w(d + 1, f"{op.target}[{op.index}[{SYN}]] += {value}")

@@ -13,7 +13,12 @@ from __future__ import annotations
 
 from labkit.codegen import spec as S
 from labkit.codegen.loop_common import BUFFER_FULL, prepare, rename_for
-from labkit.codegen.synapse_common import POST, PRE, SYN, rank_lines, synaptic_texts, uses
+from labkit.codegen.synapse_common import (
+    SYN,
+    element_indices,
+    rank_lines,
+    synaptic_texts,
+)
 
 __all__ = ["EMITTERS"]
 
@@ -49,15 +54,6 @@ def _spike_push(op: S.SpikePush, p, w, d) -> None:
     w(e, f"{q}_qn[:] += np.bincount(_lk_slot, minlength=_lk_D)")
 
 
-def _element_indices(op, w, d) -> None:
-    if uses(op, "pre"):
-        w.use(op.pre)
-        w(d, f"{PRE} = {op.pre}[{SYN}]")
-    if uses(op, "post"):
-        w.use(op.post)
-        w(d, f"{POST} = {op.post}[{SYN}]")
-
-
 def _rounds(op, w, d) -> str:
     """Lines numbering the rounds of the due events ``_lk_ev``; returns the rank array."""
     spaces = [s for s in ("pre", "post") if s in op.conflicts]
@@ -89,7 +85,7 @@ def _synaptic_code(op: S.SynapticCode, p, w, d) -> None:
         w.use(op.size)
         ln._draws(p, w, d, prepared, op.size)
         w(d, f"_lk_sel = {SYN} = slice(None)")
-        _element_indices(op, w, d)
+        element_indices(op, w, d)
         ln._statements(op, w, d, prepared, rename)
         return
     w.use(f"{q}_qdata", f"{q}_qn", f"{q}_qoff")
@@ -107,7 +103,7 @@ def _synaptic_code(op: S.SynapticCode, p, w, d) -> None:
     else:
         w(e, "_lk_sel = slice(None)")
     w(e, f"{SYN} = _lk_ev[_lk_sel]")
-    _element_indices(op, w, e)
+    element_indices(op, w, e)
     ln._statements(op, w, e, prepared, rename)
     w(d, f"{q}_qn[_lk_off] = 0")
     w(d, f"{q}_qoff[0] = (_lk_off + 1) % {q}_qn.shape[0]")
@@ -122,7 +118,7 @@ def _summed_variable(op: S.SummedVariable, p, w, d) -> None:
     ln._head(op, w, d, prepared, rename)
     ln._draws(p, w, d, prepared, op.size)
     w(d, f"_lk_sel = {SYN} = slice(None)")
-    _element_indices(op, w, d)
+    element_indices(op, w, d)
     ln._lookups(op, w, d, prepared.lookups.get(-1, ()), rename)
     value = ln._expr(prepared.expressions[0], rename)
     w(d, f"_lk_val = np.broadcast_to(np.asarray({value}, dtype=np.float64), ({op.size},))")

@@ -54,7 +54,6 @@ def evaluate(group, expr, where: str, externals: dict, subexpression: bool = Fal
     (``subexpression=True``, and the subexpressions an expression uses): a subexpression
     belongs to the whole group, so there they are the parent's, as in Brian2.
     """
-    from labkit.codegen.printers import print_expr
     from labkit.core.random import get_rng
 
     n = group.N
@@ -65,13 +64,7 @@ def evaluate(group, expr, where: str, externals: dict, subexpression: bool = Fal
     for name in _names(expr):
         key = f"_a_{name}"
         if name in externals:
-            value = externals[name]
-            if hasattr(value, "_numpy_function"):  # a TimedArray: called with plain floats
-                functions[name] = key
-                scope[key] = value._numpy_function(group.clock.dt_)
-                continue
-            scope[key] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") \
-                else value
+            bind_external(scope, functions, name, key, externals[name], group.clock.dt_)
         elif name in ("i", "N", "t", "dt"):
             scope[key] = {"i": lambda: np.arange(first, first + n), "N": lambda: size,
                           "t": lambda: group.clock.t_, "dt": lambda: group.clock.dt_}[name]()
@@ -84,6 +77,27 @@ def evaluate(group, expr, where: str, externals: dict, subexpression: bool = Fal
             else:
                 scope[key] = var.array[0] if var.shared else var.array[group._start:group._stop]
         rename[name] = key
+    return run_printed(expr, scope, rename, functions, where)
+
+
+def bind_external(scope: dict, functions: dict, name: str, key: str, value, dt: float) -> None:
+    """Put a namespace value into ``scope`` under ``key``: raw numbers for Quantities, and
+    for a TimedArray its numpy lookup (called with plain floats), registered in ``functions``.
+    """
+    if hasattr(value, "_numpy_function"):
+        functions[name] = key
+        scope[key] = value._numpy_function(dt)
+    else:
+        scope[key] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") else value
+
+
+def run_printed(expr, scope: dict, rename: dict, functions: dict, where: str):
+    """Print ``expr`` as numpy code over ``scope`` and evaluate it (the string came from the
+    parser's whitelist, never from the user directly)."""
+    from labkit.codegen.printers import print_expr
+
+    # a function's name is printed through ``functions``, never renamed as a symbol
+    rename = {name: key for name, key in rename.items() if name not in functions}
     code = print_expr(expr, "numpy", rename, functions)
     if "_exprel_vec" in code:
         from labkit.codegen.support import _exprel_vec

@@ -60,9 +60,9 @@ def _owner_values(group, name: str) -> np.ndarray:
 
 def evaluate_synaptic(syn, expr, where: str, frame=None, externals=None):
     """sympy expression -> numpy values, one per synapse (or a scalar)."""
-    from labkit.codegen.printers import print_expr
     from labkit.core.random import get_rng
     from labkit.groups.build import names_in
+    from labkit.groups.strings import bind_external, run_printed
 
     names = names_in(expr)
     values, _ = synaptic_arrays(syn, names)
@@ -75,21 +75,9 @@ def evaluate_synaptic(syn, expr, where: str, frame=None, externals=None):
         if name in values:
             scope[key] = values[name]
         else:
-            value = externals[name]
-            if hasattr(value, "_numpy_function"):
-                functions[name] = key
-                scope[key] = value._numpy_function(syn.clock.dt_)
-                continue
-            scope[key] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") \
-                else value
+            bind_external(scope, functions, name, key, externals[name], syn.clock.dt_)
         rename[name] = key
-    code = print_expr(expr, "numpy", rename, functions)
-    if "_exprel_vec" in code:
-        from labkit.codegen.support import _exprel_vec
-
-        scope["_exprel_vec"] = _exprel_vec
-    with np.errstate(all="ignore"):
-        return eval(compile(code, f"<{where}>", "eval"), scope)  # noqa: S307 - printed by us
+    return run_printed(expr, scope, rename, functions, where)
 
 
 def check_units(syn, expr, where: str, frame, dim=None, condition: bool = False):
