@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from test_panel_in_jupyterlab import _errors, _free_port, _wait_for, _wait_until
+from test_panel_in_jupyterlab import _errors, _wait_until, jupyterlab
 from test_panel_in_jupyterlab import page as page  # noqa: F401 - the Chromium fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -39,31 +36,8 @@ def lab(tmp_path_factory):
     settings = state / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    port = _free_port()
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-               "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
-               f"--ServerApp.root_dir={root}", "--ServerApp.disable_check_xsrf=True",
-               f"--LabApp.workspaces_dir={state / 'workspaces'}",
-               f"--LabApp.user_settings_dir={state / 'settings'}",
-               "--LabApp.news_url=", "--ServerApp.open_browser=False"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
-           "JUPYTER_PLATFORM_DIRS": "1"}
-    log = open(state / "server.log", "w")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(command, cwd=root, env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/api/status", timeout=60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=5)
-        log.close()
+    with jupyterlab(root, state) as url:
+        yield url
 
 
 def _lines(page) -> str:

@@ -12,6 +12,7 @@ download is needed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -83,23 +84,22 @@ def _wait_for(url: str, timeout: float) -> None:
     raise TimeoutError(f"JupyterLab did not answer at {url} within {timeout} s")
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """JupyterLab serving a temporary directory with panel.ipynb; yields its base URL."""
-    root = tmp_path_factory.mktemp("lab")
-    (root / "panel.ipynb").write_text(json.dumps(_notebook()))
+@contextlib.contextmanager
+def jupyterlab(root: Path, state: Path):
+    """JupyterLab serving ``root`` (its settings, workspaces and runtime files in ``state``);
+    yields the base URL, then stops the server and its kernels."""
     port = _free_port()
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
                "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
                f"--ServerApp.root_dir={root}", "--ServerApp.disable_check_xsrf=True",
-               f"--LabApp.workspaces_dir={root / '.workspaces'}",
-               f"--LabApp.user_settings_dir={root / '.settings'}",
+               f"--LabApp.workspaces_dir={state / 'workspaces'}",
+               f"--LabApp.user_settings_dir={state / 'settings'}",
                "--LabApp.news_url=", "--ServerApp.open_browser=False"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
            "JUPYTER_PLATFORM_DIRS": "1"}
-    log = open(root / "server.log", "w")  # noqa: SIM115 - closed in the finalizer
+    log = open(state / "server.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(command, cwd=root, env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -113,6 +113,15 @@ def lab(tmp_path_factory):
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab serving a temporary directory with panel.ipynb; yields its base URL."""
+    root = tmp_path_factory.mktemp("lab")
+    (root / "panel.ipynb").write_text(json.dumps(_notebook()))
+    with jupyterlab(root, tmp_path_factory.mktemp("lab-state")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
