@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 
+import sympy
+
 from labkit.codegen import spec as S
 from labkit.codegen.loop_common import (
     BUFFER_FULL,
@@ -37,8 +39,9 @@ def _expr(expr, rename) -> str:
 
 
 def _scalar(expr, rename) -> str:
-    """A per-step scalar: printed with ``math`` (as Numba computes it) unless it needs exprel."""
-    return print_expr(expr, "numpy" if expr.has(exprel) else "numba", rename)
+    """A per-step scalar, computed as Numba does: with ``math``, and with labkit's own
+    ``exp``/``exprel`` (whose numpy form gives the same bits; Numba's needs Numba)."""
+    return print_expr(expr, "numpy" if expr.has(exprel, sympy.exp) else "numba", rename)
 
 
 def _head(op, w, d, prepared, rename) -> None:

@@ -34,7 +34,7 @@ import math
 import sympy
 from sympy.printing.cxx import CXX17CodePrinter
 from sympy.printing.numpy import NumPyPrinter
-from sympy.printing.precedence import precedence
+from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.pycode import PythonCodePrinter, _print_known_func
 
 from labkit.codegen.support import CPP_SUPPORT
@@ -62,6 +62,22 @@ def _float_literal(value: float) -> str:
     return repr(float(value))
 
 
+def _small_power(printer, expr, one: str) -> str | None:
+    """``x**3`` -> ``(x*x*x)``, ``x**-2`` -> ``(1/(x*x))``: the same products in every language.
+
+    Left to themselves, Numba squares (``(x*x)*(x*x)``), numpy calls ``pow`` and C++
+    ``std::pow``: three roundings of ``n**4``, and three devices that drift apart in a
+    Hodgkin-Huxley model. Written out, all three compute the same bits (and C++ needs no
+    call). Only for exponents up to 4, where the product loses at most a few ulp.
+    """
+    n = expr.exp
+    if not (n.is_Integer and 2 <= abs(int(n)) <= 4):
+        return None
+    base = printer.parenthesize(expr.base, PRECEDENCE["Mul"], strict=True)
+    product = "*".join([base] * abs(int(n)))
+    return f"({product})" if n > 0 else f"({one}/({product}))"
+
+
 class _PythonMixin:
     """What the Numba and numpy printers share: names, exact floats, the custom calls."""
 
@@ -85,6 +101,9 @@ class _PythonMixin:
         return self._randn_call
 
     def _print_Pow(self, expr, rational=False):
+        product = _small_power(self, expr, "1")
+        if product is not None:
+            return product
         if expr.exp.is_Float and float(expr.exp) in (0.5, -0.5):  # x**0.5 -> sqrt(x)
             expr = sympy.Pow(expr.base, sympy.sign(expr.exp) / 2, evaluate=False)
         return super()._print_Pow(expr, rational=rational)
@@ -117,6 +136,7 @@ class NumbaPrinter(_PythonMixin, PythonCodePrinter):
         "sign": "np.sign",
         "int_": "np.trunc",
         "exprel": "_exprel",
+        "exp": "_lk_exp",
     }
     _kc = {"Exp1": "math.e", "E": "math.e", "Pi": "math.pi"}
 
@@ -180,6 +200,7 @@ class NumpyPrinter(_PythonMixin, NumPyPrinter):
         "sign": "np.sign",
         "int_": "np.trunc",
         "exprel": "_exprel_vec",
+        "exp": "_lk_exp_vec",
         "clip": "np.clip",
     }
     _kc = {"Exp1": "np.e", "E": "np.e", "Pi": "np.pi", "NaN": "np.nan", "Infinity": "np.inf"}
@@ -237,6 +258,9 @@ class CppPrinter(CXX17CodePrinter):
     def _print_exprel(self, expr):
         return f"_exprel({self._print(expr.args[0])})"
 
+    def _print_exp(self, expr):  # labkit's vectorisable exp (see labkit.codegen.support)
+        return f"_lk_exp({self._print(expr.args[0])})"
+
     def _print_sign(self, expr):
         return f"_sign({self._print(expr.args[0])})"
 
@@ -273,9 +297,9 @@ class CppPrinter(CXX17CodePrinter):
 
     def _print_Pow(self, expr):
         base, exp = expr.base, expr.exp
-        if exp.is_Integer and base.is_Symbol and 2 <= abs(int(exp)) <= 4:
-            product = "*".join([self._print(base)] * abs(int(exp)))
-            return f"({product})" if exp > 0 else f"(1.0/({product}))"
+        product = _small_power(self, expr, "1.0")
+        if product is not None:
+            return product
         if exp.is_Float and float(exp) in (0.5, -0.5):
             expr = sympy.Pow(base, sympy.sign(exp) / 2, evaluate=False)
         if expr.exp == -sympy.S.Half:
@@ -317,10 +341,12 @@ PRINTERS: dict[str, type] = {"numba": NumbaPrinter, "numpy": NumpyPrinter, "cpp"
 #: language name -> the text printed code needs before it (imports, or C++ helpers).
 PRELUDES: dict[str, str] = {
     "numba": (
-        "import math\n\nimport numpy as np\n\nfrom labkit.codegen.support_numba import _exprel\n"
+        "import math\n\nimport numpy as np\n\n"
+        "from labkit.codegen.support_numba import _exprel, _lk_exp\n"
     ),
-    "numpy": "import numpy as np\n\nfrom labkit.codegen.support import _exprel_vec\n",
-    "cpp": "#include <algorithm>\n#include <cmath>\n\n" + CPP_SUPPORT,
+    "numpy": "import numpy as np\n\nfrom labkit.codegen.support import _exprel_vec, _lk_exp_vec\n",
+    "cpp": "#include <algorithm>\n#include <cmath>\n#include <cstdint>\n#include <cstring>\n\n"
+    + CPP_SUPPORT,
 }
 
 

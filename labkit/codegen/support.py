@@ -1,43 +1,93 @@
 """Runtime helpers that printed code calls by name -> the functions themselves.
 
-The printers turn ``exprel(x)`` into a call of a helper rather than an inline formula,
-because the careful version needs a branch: ``expm1(x)/x`` is accurate for every nonzero
-``x`` (``expm1`` keeps the digits that ``exp(x) - 1`` cancels away), and ``x == 0`` is the
-removable singularity whose value is 1. Each language gets its own copy:
+``exp`` and ``exprel`` are labkit's own, written out of arithmetic only, because the
+library ones stop a compiler from vectorising a loop: ``math.exp`` and ``expm1`` are
+opaque calls to libm, one element at a time, and a Hodgkin-Huxley update makes ten of
+them per neuron and step. Ours are branch-free, so Numba (LLVM) and g++ turn a whole
+neuron loop into SIMD code, and the same operations in numpy give the same bits: all
+three devices compute the same numbers.
 
-- ``exprel_scalar``: the scalar function; ``support_numba._exprel`` is its Numba-compiled
-  form, kept in its own module so that the numpy device never imports Numba (Pyodide);
-- ``_exprel_vec``: the numpy version for whole arrays;
-- ``CPP_SUPPORT``: the C++ source of ``_exprel``, ``_sign`` (numpy's sign, NaN stays NaN)
-  and ``_mod`` (Python's floored ``%``, which C's ``fmod`` is not), pasted before a kernel.
+The algorithm is the classic one of fdlibm's ``e_exp.c`` (Sun, 1993), written anew here:
+``x = k ln2 + r`` with ``|r| <= ln2/2`` (``ln2`` split in two parts, so ``r`` is exact),
+then ``exp(r) = 1 + r + r c/(2 - c)`` with ``c = r - r^2 P(r^2)``, a degree-5 Remez
+polynomial. ``em = exp(r) - 1`` is kept apart, so ``expm1(x) = 2^k em + (2^k - 1)``
+loses no digits near 0 and ``exprel(x) = expm1(x)/x`` comes from the same parts.
+``2^k`` is built from its bit pattern (two factors, so subnormal results come out
+right). Accuracy, checked against mpmath in tests/codegen/test_codegen_support.py:
+``exp`` within 1 ulp (libm: under 1 ulp), ``exprel`` within 2 ulp.
 
-All three agree: ``exprel(0) = 1``, ``exprel(x) = inf`` for ``x > 717`` (where
-``expm1`` overflows; Brian2 uses the same cut), ``exprel(-inf) = 0``, NaN stays NaN.
+Each language gets its own copy of the same operations, in the same order:
+
+- ``support_numba._lk_exp``/``_exprel``: Numba, inlined into kernels; kept in their own
+  module so that the numpy device never imports Numba (Pyodide);
+- ``_lk_exp_vec``/``_exprel_vec``: numpy, for whole arrays;
+- ``CPP_SUPPORT``: the C++ source of ``_lk_exp``, ``_exprel``, ``_sign`` (numpy's sign,
+  NaN stays NaN) and ``_mod`` (Python's floored ``%``, which C's ``fmod`` is not).
+
+All agree: ``exprel(0) = 1``, ``exprel(x) = inf`` for ``x > 717`` (``expm1`` overflows
+before; Brian2 uses the same cut), ``exprel(-inf) = 0``, NaN stays NaN; ``exp`` is 0
+below -745.2, inf above 709.8.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-__all__ = ["CPP_SUPPORT", "exprel_scalar", "_exprel_vec"]
+__all__ = ["CPP_SUPPORT", "EXP_CONSTANTS", "_lk_exp_vec", "_exprel_vec"]
 
 #: Above this, expm1(x) overflows; exprel(x) is +inf there (as Brian2 has it).
 EXPREL_OVERFLOW = 717.0
 
+#: The constants of the algorithm (see the module docstring), shared by all three copies.
+EXP_CONSTANTS = {
+    "P1": 1.66666666666666019037e-01,
+    "P2": -2.77777777770155933842e-03,
+    "P3": 6.61375632143793436117e-05,
+    "P4": -1.65339022054652515390e-06,
+    "P5": 4.13813679705723846039e-08,
+    "LN2HI": 6.93147180369123816490e-01,  # ln2's first 32 bits: k*LN2HI is exact
+    "LN2LO": 1.90821492927058770002e-10,
+    "INVLN2": 1.44269504088896338700e+00,
+    "XMAX": 709.8,  # exp overflows above 709.78; clamping keeps 2^k's bits valid
+    "XMIN": -745.2,  # and underflows to 0 below -745.13
+    "MAGIC": 6755399441055744.0,  # 1.5*2^52: kf + MAGIC holds the integer kf in its low bits
+}
+_C = EXP_CONSTANTS
+_MAGIC_BITS = int(np.float64(_C["MAGIC"]).view(np.int64))
 
-def exprel_scalar(x):
-    """x -> (exp(x) - 1)/x as a float, with exprel(0) = 1.
 
-    >>> exprel_scalar(0.0), exprel_scalar(1e-300), round(exprel_scalar(1.0), 12)
-    (1.0, 1.0, 1.718281828459)
+def _pow2_vec(kf):
+    """2.0**kf for integral float ``kf`` in [-1022, 1023], from the bit pattern."""
+    bits = (np.asarray(kf + _C["MAGIC"]).view(np.int64) - _MAGIC_BITS + 1023) << 52
+    return bits.view(np.float64)
+
+
+def _exp_parts_vec(x):
+    """x -> (em, f1, f2) with exp(x) = (1 + em)*f1*f2 and f1*f2 = 2^k."""
+    x = np.asarray(x, dtype=np.float64)
+    x = np.where(x > _C["XMAX"], _C["XMAX"], x)
+    x = np.where(x < _C["XMIN"], _C["XMIN"], x)
+    kf = np.floor(x * _C["INVLN2"] + 0.5)
+    kf = np.where(kf == kf, kf, 0.0)  # NaN: any k will do, em is NaN
+    hi = x - kf * _C["LN2HI"]
+    lo = kf * _C["LN2LO"]
+    r = hi - lo
+    t = r * r
+    c = r - t * (_C["P1"] + t * (_C["P2"] + t * (_C["P3"] + t * (_C["P4"] + t * _C["P5"]))))
+    em = hi - (lo - (r * c) / (2.0 - c))
+    k1 = np.floor(kf * 0.5)
+    return em, _pow2_vec(k1), _pow2_vec(kf - k1)
+
+
+def _lk_exp_vec(x):
+    """exp of an array (or scalar), as ``_lk_exp`` computes it in Numba and C++.
+
+    >>> _lk_exp_vec(np.array([0.0, 2.0, -np.inf, np.inf])).tolist()
+    [1.0, 7.38905609893065, 0.0, inf]
     """
-    if x == 0.0:
-        return 1.0
-    if x > EXPREL_OVERFLOW:
-        return math.inf
-    return math.expm1(x) / x
+    with np.errstate(all="ignore"):
+        em, f1, f2 = _exp_parts_vec(x)
+        return ((1.0 + em) * f1 * f2)[()]  # a 0-d result becomes a numpy scalar
 
 
 def _exprel_vec(x):
@@ -47,20 +97,72 @@ def _exprel_vec(x):
     [1.0, 1.0000000000005, 0.0]
     """
     x = np.asarray(x, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out = np.expm1(x) / x
+    with np.errstate(all="ignore"):
+        em, f1, f2 = _exp_parts_vec(x)
+        s = f1 * f2
+        out = (em * s + (s - 1.0)) / x
     out = np.where(x == 0.0, 1.0, out)
     out = np.where(x > EXPREL_OVERFLOW, np.inf, out)
-    return out[()]  # a 0-d result becomes a numpy scalar
+    return out[()]
 
 
-#: C++ source of the helpers the C++ printer calls; needs <cmath>.
-CPP_SUPPORT = """\
+def _cpp_constants() -> str:
+    """The algorithm's constants as exact C++ literals (hexadecimal floats)."""
+    lines = [f"static constexpr double _lk_{name} = {float.hex(value)};"
+             for name, value in EXP_CONSTANTS.items()]
+    lines.append(f"static constexpr int64_t _lk_MAGIC_BITS = {_MAGIC_BITS};")
+    return "\n".join(lines) + "\n\n"
+
+
+#: C++ source of the helpers the C++ printer calls; needs <cmath>, <cstdint>, <cstring>.
+CPP_SUPPORT = _cpp_constants() + """\
+static inline double _lk_f64(const int64_t bits)
+{
+    double value;
+    std::memcpy(&value, &bits, sizeof value);  // a bit cast; compiles to nothing
+    return value;
+}
+
+static inline double _lk_pow2(const double kf)
+{
+    double shifted = kf + _lk_MAGIC;
+    int64_t bits;
+    std::memcpy(&bits, &shifted, sizeof bits);
+    return _lk_f64((bits - _lk_MAGIC_BITS + 1023) << 52);
+}
+
+// exp(x) = (1 + em)*f1*f2 with f1*f2 = 2^k (see labkit/codegen/support.py)
+static inline double _lk_exp_parts(double x, double* f1, double* f2)
+{
+    x = x > _lk_XMAX ? _lk_XMAX : x;
+    x = x < _lk_XMIN ? _lk_XMIN : x;
+    double kf = std::floor(x * _lk_INVLN2 + 0.5);
+    kf = kf == kf ? kf : 0.0;
+    const double hi = x - kf * _lk_LN2HI;
+    const double lo = kf * _lk_LN2LO;
+    const double r = hi - lo;
+    const double t = r * r;
+    const double c = r - t * (_lk_P1 + t * (_lk_P2 + t * (_lk_P3 + t * (_lk_P4 + t * _lk_P5))));
+    const double k1 = std::floor(kf * 0.5);
+    *f1 = _lk_pow2(k1);
+    *f2 = _lk_pow2(kf - k1);
+    return hi - (lo - (r * c) / (2.0 - c));
+}
+
+static inline double _lk_exp(const double x)
+{
+    double f1, f2;
+    const double em = _lk_exp_parts(x, &f1, &f2);
+    return (1.0 + em) * f1 * f2;
+}
+
 static inline double _exprel(const double x)
 {
-    if (x == 0.0) return 1.0;
-    if (x > 717.0) return INFINITY;
-    return std::expm1(x) / x;
+    double f1, f2;
+    const double em = _lk_exp_parts(x, &f1, &f2);
+    const double s = f1 * f2;
+    const double out = (em * s + (s - 1.0)) / x;
+    return x > 717.0 ? INFINITY : (x == 0.0 ? 1.0 : out);
 }
 
 static inline double _sign(const double x)

@@ -1,13 +1,17 @@
-"""exprel helpers: the Numba and numpy versions agree, and are accurate where it is hard."""
+"""exp and exprel helpers: accurate (against mpmath), and the same bits in Numba, numpy, C++."""
 
 import math
+import shutil
+import subprocess
 
 import mpmath
+import numba
 import numpy as np
 import pytest
 
-from labkit.codegen.support import CPP_SUPPORT, _exprel_vec
-from labkit.codegen.support_numba import _exprel
+from labkit.codegen.printers import PRELUDES
+from labkit.codegen.support import CPP_SUPPORT, _exprel_vec, _lk_exp_vec
+from labkit.codegen.support_numba import _exprel, _lk_exp
 
 POINTS = [
     0.0,
@@ -59,6 +63,7 @@ def test_exprel_vec_keeps_shape_and_makes_scalars_from_scalars():
 
 def test_cpp_support_defines_the_helpers_the_printer_calls():
     assert "double _exprel(const double x)" in CPP_SUPPORT
+    assert "double _lk_exp(const double x)" in CPP_SUPPORT
     assert "double _sign(const double x)" in CPP_SUPPORT
 
 
@@ -78,3 +83,93 @@ def test_numpy_path_never_imports_numba():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def _sample(n=4000):
+    """Arguments where the algorithm has its cases: every range of k, tiny, subnormal."""
+    rng = np.random.default_rng(2026)
+    return np.concatenate([
+        rng.uniform(-745.0, 709.7, n), rng.uniform(-3.0, 3.0, n),
+        rng.normal(0.0, 1e-4, n // 4),
+        np.exp(rng.uniform(-740.0, 0.0, n // 4)) * rng.choice([-1.0, 1.0], n // 4),
+        [0.0, -0.0, 5e-324, -5e-324, 0.3465, -0.3466, 709.78, -708.4, -745.1],
+    ])
+
+
+def _ulps(got, want) -> float:
+    if got == want:
+        return 0.0
+    return abs(got - want) / np.spacing(abs(want)) if want != 0 else math.inf
+
+
+@numba.njit(error_model="numpy")
+def _numba_both(x, e, r):
+    for i in range(x.size):  # in a loop, as kernels call them (inlined, vectorised)
+        e[i] = _lk_exp(x[i])
+        r[i] = _exprel(x[i])
+
+
+def _numba(x):
+    e, r = np.empty_like(x), np.empty_like(x)
+    _numba_both(x, e, r)
+    return e, r
+
+
+def test_exp_within_one_ulp_and_exprel_within_two():
+    x = _sample()
+    e, r = _numba(x)
+    with mpmath.workdps(40):
+        worst_e = max(_ulps(g, float(mpmath.exp(mpmath.mpf(v)))) for g, v in zip(e, x, strict=True))
+        worst_r = max(_ulps(g, _true(v)) for g, v in zip(r, x, strict=True))
+    assert worst_e <= 1.0
+    assert worst_r <= 2.0
+
+
+def test_exp_special_values_and_limits():
+    special = np.array([0.0, -0.0, 2.0, math.inf, -math.inf, math.nan, 709.79, 710.0, 1e308,
+                        -745.2, -1e308, -745.1])
+    e, _ = _numba(special)
+    want = [1.0, 1.0, 7.38905609893065, math.inf, 0.0, math.nan, math.inf, math.inf, math.inf,
+            0.0, 0.0, 5e-324]
+    np.testing.assert_array_equal(e, want)
+    np.testing.assert_array_equal(_lk_exp_vec(special), want)
+
+
+def test_numba_and_numpy_give_the_same_bits():
+    x = np.concatenate([_sample(), [math.inf, -math.inf, math.nan, 717.5, -800.0]])
+    e, r = _numba(x)
+    assert np.array_equal(e, _lk_exp_vec(x), equal_nan=True)
+    assert np.array_equal(r, _exprel_vec(x), equal_nan=True)
+
+
+@pytest.mark.cpp
+def test_cpp_gives_the_same_bits(tmp_path):
+    """The C++ copy, built as the device builds it (-O3 -march=native, no contraction)."""
+    if shutil.which("g++") is None:
+        pytest.skip("no g++")
+    x = np.concatenate([_sample(), [math.inf, -math.inf, math.nan, 717.5, -800.0]])
+    x.tofile(tmp_path / "x.bin")
+    program = PRELUDES["cpp"] + f"""
+#include <cstdio>
+#include <vector>
+int main()
+{{
+    std::vector<double> x({x.size}), out(2 * {x.size});
+    FILE* f = std::fopen("x.bin", "rb");
+    if (std::fread(x.data(), 8, x.size(), f) != x.size()) return 1;
+    std::fclose(f);
+    for (size_t i = 0; i < x.size(); ++i) out[i] = _lk_exp(x[i]);
+    for (size_t i = 0; i < x.size(); ++i) out[x.size() + i] = _exprel(x[i]);
+    f = std::fopen("out.bin", "wb");
+    std::fwrite(out.data(), 8, out.size(), f);
+    std::fclose(f);
+    return 0;
+}}
+"""
+    (tmp_path / "t.cpp").write_text(program)
+    subprocess.run(["g++", "-std=c++17", "-O3", "-march=native", "-ffp-contract=off",
+                    "-fno-math-errno", "-o", "t", "t.cpp"], cwd=tmp_path, check=True)
+    subprocess.run(["./t"], cwd=tmp_path, check=True)
+    out = np.fromfile(tmp_path / "out.bin")
+    assert np.array_equal(out[:x.size], _lk_exp_vec(x), equal_nan=True)
+    assert np.array_equal(out[x.size:], _exprel_vec(x), equal_nan=True)
