@@ -2,13 +2,14 @@
 
     python benchmarks/cpp_standalone.py                  # CUBA and COBAHH neurons, 1 s each
     python benchmarks/cpp_standalone.py --models cuba    # one model
-    python benchmarks/cpp_standalone.py --coupled        # CUBA with Synapses (needs them)
+    python benchmarks/cpp_standalone.py --coupled        # both with their Synapses
     python benchmarks/cpp_standalone.py --repeats 3      # medians over fresh processes
 
 Models (models-reference 6.1 and 6.2): CUBA, 4000 LIF neurons, exact integration, dt 0.1 ms;
 COBAHH's 4000 Traub-Miles HH neurons with decaying conductances, exponential Euler,
-dt 0.1 ms. Until labkit has Synapses both run **uncoupled** (``--coupled`` adds CUBA's
-two Synapses objects: one block, ``SYNAPSES``; COBAHH's follow the same pattern).
+dt 0.1 ms. By default both run **uncoupled**; ``--coupled`` adds each model's recurrent
+Synapses (``SYNAPSES`` of cuba.py and cobahh.py: two objects, p = 0.02), as Brian2's
+examples write them.
 
 Each measurement is a fresh process with empty caches and a new project directory, so
 both simulators generate and compile from scratch:
@@ -30,6 +31,7 @@ from pathlib import Path
 
 # One definition of each network, shared with the runtime benchmarks.
 from cobahh import MODEL as COBAHH
+from cobahh import SYNAPSES as COBAHH_SYNAPSES
 from common import (
     Caches,
     fmt_ratio,
@@ -42,9 +44,10 @@ from common import (
     versions_summary,
 )
 from cuba import MODEL as CUBA
-from cuba import SYNAPSES
+from cuba import SYNAPSES as CUBA_SYNAPSES
 
 MODELS = {"cuba": CUBA, "cobahh": COBAHH}
+SYNAPSES = {"cuba": CUBA_SYNAPSES, "cobahh": COBAHH_SYNAPSES}
 
 SNIPPET = """
 import numpy as np
@@ -87,7 +90,7 @@ def measure(backend: dict, model: str, args, tmp: Path) -> list:
         caches = Caches.fresh(tmp)
         code = SNIPPET.format(import_line=backend["import_line"], n=args.n,
                               model=MODELS[model], duration=args.duration,
-                              synapses=SYNAPSES if args.coupled and model == "cuba" else "",
+                              synapses=SYNAPSES[model] if args.coupled else "",
                               after=backend["after"])
         env = caches.env() | {"BENCH_DIR": str(caches.root / "project")}
         return run_snippet(code, env=env)

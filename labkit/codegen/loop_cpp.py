@@ -311,8 +311,9 @@ def _python_call(op: S.PythonCall, p, w, d, scratch) -> None:
         "(e.g. a TimedArray for a changing input).")
 
 
-#: Operation class -> function writing its C++ body. The Synapses issue adds entries, with
-#: the same signature as ``loop_numba.EMITTERS``: (op, position, writer, depth, scratch).
+#: Operation class -> function writing its C++ body, with the same signature as
+#: ``loop_numba.EMITTERS``: (op, position, writer, depth, scratch). Synapses' are merged in
+#: at the end of this module.
 EMITTERS = {
     S.StateUpdate: _state_update,
     S.Threshold: _threshold,
@@ -377,3 +378,9 @@ def cpp_code(spec: S.KernelSpec) -> CppCode:
         args |= f.args
     arg_names = FIXED_ARGS + tuple(sorted(args))
     return CppCode(functions, tuple(main.lines), arg_names, spec.n_clocks)
+
+
+# Synapses add their operations (spike push, per-synapse code, summed variables).
+from labkit.codegen.synapse_cpp import EMITTERS as _SYNAPSE_EMITTERS  # noqa: E402
+
+EMITTERS.update(_SYNAPSE_EMITTERS)

@@ -1,4 +1,4 @@
-"""Synaptic operations -> the parts of their code both loop assemblers share.
+"""Synaptic operations -> the parts of their code the loop assemblers share.
 
 Synaptic statements index each name in one of three ways (``SynapticCode.indices``): by
 the synapse (``w``), by its source element (``v_pre``) or by its target element
@@ -46,11 +46,14 @@ def rank_lines(w, d: int, key: str, n: str, out: str) -> None:
     w(d, f"{out}[_lk_o] = _lk_ar - np.maximum.accumulate(np.where(_lk_st, _lk_ar, 0))")
 
 
-def element_indices(op, w, d) -> None:
-    """Lines binding the pre- and post-synaptic element of synapse ``SYN`` (as used)."""
-    if uses(op, "pre"):
-        w.use(op.pre)
-        w(d, f"{PRE} = {op.pre}[{SYN}]")
-    if uses(op, "post"):
-        w.use(op.post)
-        w(d, f"{POST} = {op.post}[{SYN}]")
+def element_indices(op, w, d, lang: str = "python") -> None:
+    """Lines binding the pre- and post-synaptic element of synapse ``SYN`` (as used).
+
+    ``lang``: ``'python'`` (Numba, numpy) or ``'cpp'`` (a typed constant).
+    """
+    decl = "const int64_t " if lang == "cpp" else ""
+    end = ";" if lang == "cpp" else ""
+    for kind, local, arg in (("pre", PRE, op.pre), ("post", POST, op.post)):
+        if uses(op, kind):
+            w.use(arg)
+            w(d, f"{decl}{local} = {arg}[{SYN}]{end}")

@@ -4,7 +4,10 @@
 ``run()`` generate a C++ project from the run's KernelSpec (``codegen.loop_cpp``), build it
 with ``make`` (only when the structure or the argument types are new), write the values
 to ``static/``, run the program and read ``results/`` back into the monitors and groups,
-which then read exactly as on the runtime device.
+which then read exactly as on the runtime device. Every object the runtime device runs
+runs here too, Synapses included (their loops stay serial, in Brian2's order, whatever
+``threads``), except ``network_operation``, which needs Python during the run and is
+refused before anything runs.
 
 What differs from Brian2's standalone mode, on purpose:
 
@@ -61,6 +64,7 @@ class CppStandaloneDevice:
 
     def __init__(self):
         self.compile_count = 0  # how many times make was called (a test counts these)
+        self.launch_count = 0  # how many times a compiled program was started
         self.timings: dict[str, float] = {}
         self._programs: dict = {}
         self.reinit()

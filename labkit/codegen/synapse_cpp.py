@@ -1,0 +1,114 @@
+"""Synaptic operations -> C++ functions: spike push, per-synapse code, summed variables.
+
+The C++ twins of ``synapse_numba``'s emitters, statement for statement (queue layout in
+``spec``); ``loop_cpp`` merges :data:`EMITTERS` into its table. The loops stay serial, in
+synapse (or queue) order, which is Brian2's order: several events hitting one target
+element in one step add up exactly as in Brian2 and on the other devices. That is also
+why they carry no OpenMP pragma: synapses of one step may write the same element.
+
+``qdata`` is a 2-D (slots x capacity) array passed flat: row ``r`` starts at
+``r*<q>_qdata_n1``, the row stride the project's prelude declares.
+"""
+
+from __future__ import annotations
+
+from labkit.codegen import spec as S
+from labkit.codegen.loop_common import BUFFER_FULL, prepare, rename_for
+from labkit.codegen.synapse_common import SYN, element_indices, synaptic_texts
+
+__all__ = ["EMITTERS"]
+
+
+def _lc():
+    from labkit.codegen import loop_cpp  # imported late: loop_cpp imports this module
+
+    return loop_cpp
+
+
+def _spike_push(op: S.SpikePush, p, w, d, scratch) -> None:
+    q, src = op.owner, op.source
+    w.use(f"{src}_spikes", f"{src}_nspikes", f"{q}_start", f"{q}_stop", f"{q}_ptr",
+          f"{q}_syn", f"{q}_delay", f"{q}_qdata", f"{q}_qn", f"{q}_qn0", f"{q}_qoff",
+          f"{q}_qfull")
+    w(d, f"const int64_t _lk_D = {q}_qn_n0;")
+    w(d, f"const int64_t _lk_cap = {q}_qdata_n1;")
+    w(d, f"const int64_t _lk_off = {q}_qoff[0];")
+    w(d, f"for (int64_t _k = 0; _k < _lk_D; ++_k) {q}_qn0[_k] = {q}_qn[_k];")  # for an undo
+    w(d, "bool _lk_over = false;")
+    w(d, f"for (int64_t _k = 0; _k < {src}_nspikes[0] && !_lk_over; ++_k) {{")
+    w(d + 1, f"const int64_t _lk_e = {src}_spikes[_k] - {q}_start;")
+    w(d + 1, f"if (_lk_e < 0 || _lk_e >= {q}_stop - {q}_start) continue;")
+    w(d + 1, f"for (int64_t _m = {q}_ptr[_lk_e]; _m < {q}_ptr[_lk_e + 1]; ++_m) {{")
+    _push_one(q, w, d + 2)
+    w(d + 1, "}")
+    w(d, "}")
+    w(d, "if (_lk_over) {")  # the Python side doubles the capacity, then resumes this push
+    w(d + 1, f"for (int64_t _k = 0; _k < _lk_D; ++_k) {q}_qn[_k] = {q}_qn0[_k];")
+    w(d + 1, f"{q}_qfull[0] = 1;")
+    _lc()._stop(w, d + 1, BUFFER_FULL, p)
+    w(d, "}")
+
+
+def _push_one(q: str, w, d) -> None:
+    """Queue synapse ``q_syn[_m]`` in the slot of its delay, or flag a full slot."""
+    w(d, f"const int64_t {SYN} = {q}_syn[_m];")
+    w(d, f"int64_t _lk_slot = _lk_off + {q}_delay[{SYN}];")
+    w(d, "if (_lk_slot >= _lk_D) _lk_slot -= _lk_D;")
+    w(d, f"const int64_t _lk_c = {q}_qn[_lk_slot];")
+    w(d, "if (_lk_c >= _lk_cap) {")
+    w(d + 1, "_lk_over = true;")
+    w(d + 1, "break;")
+    w(d, "}")
+    w(d, f"{q}_qdata[_lk_slot*{q}_qdata_n1 + _lk_c] = {SYN};")
+    w(d, f"{q}_qn[_lk_slot] = _lk_c + 1;")
+
+
+def _synaptic_code(op: S.SynapticCode, p, w, d, scratch) -> None:
+    lc = _lc()
+    q = op.queue
+    prepared = prepare(op, op.statements)
+    texts = synaptic_texts(op, p, w, rindex="[_k]" if q else f"[{SYN}]")
+    rename = rename_for(prepared, texts, p)
+    lc._head(op, w, d, prepared, rename)
+    if q:
+        w.use(f"{q}_qdata", f"{q}_qn", f"{q}_qoff")
+        w(d, f"const int64_t _lk_off = {q}_qoff[0];")
+        w(d, f"const int64_t _lk_n = {q}_qn[_lk_off];")
+        lc._draws(p, w, d, prepared, "_lk_n", scratch)
+        w(d, "for (int64_t _k = 0; _k < _lk_n; ++_k) {")
+        w(d + 1, f"const int64_t {SYN} = {q}_qdata[_lk_off*{q}_qdata_n1 + _k];")
+    else:
+        w.use(op.size)
+        lc._draws(p, w, d, prepared, op.size, scratch)
+        w(d, f"for (int64_t {SYN} = 0; {SYN} < {op.size}; ++{SYN}) {{")
+    element_indices(op, w, d + 1, "cpp")
+    lc._statements(op, w, d + 1, prepared, rename)
+    w(d, "}")
+    if q:  # the slot is delivered: empty it and move the ring on by one step
+        w(d, f"{q}_qn[_lk_off] = 0;")
+        w(d, f"{q}_qoff[0] = _lk_off + 1 >= {q}_qn_n0 ? 0 : _lk_off + 1;")
+
+
+def _summed_variable(op: S.SummedVariable, p, w, d, scratch) -> None:
+    lc = _lc()
+    prepared = prepare(op, (), (op.expr,))
+    texts = synaptic_texts(op, p, w, rindex=f"[{SYN}]")
+    rename = rename_for(prepared, texts, p)
+    w.use(op.size, op.target, op.index, op.start, op.stop)
+    lc._head(op, w, d, prepared, rename)
+    lc._draws(p, w, d, prepared, op.size, scratch)
+    w(d, f"for (int64_t _k = {op.start}; _k < {op.stop}; ++_k) {op.target}[_k] = 0.0;")
+    w(d, f"for (int64_t {SYN} = 0; {SYN} < {op.size}; ++{SYN}) {{")
+    element_indices(op, w, d + 1, "cpp")
+    lc._lookups(op, w, d + 1, prepared.lookups.get(-1, ()), rename)
+    value = lc._expr(prepared.expressions[0], rename)
+    w(d + 1, f"{op.target}[{op.index}[{SYN}]] += {value};")
+    w(d, "}")
+
+
+#: Operation class -> emitter; merged into ``loop_cpp.EMITTERS``.
+EMITTERS = {
+    S.SpikePush: _spike_push,
+    S.SynapticCode: _synaptic_code,
+    S.SummedVariable: _summed_variable,
+}

@@ -1,0 +1,127 @@
+"""Synapses on cpp_standalone: the runtime device's results, whatever the queue goes through.
+
+The runtime device is the reference (tests/parity checks it against Brian2). Synaptic
+loops run serially in C++ as in Numba, so deterministic models agree to the last bit;
+random ones (a C++ generator) agree in their statistics.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from harness import assert_same, run_script, spike_total
+from synapse_cases import CASES, RANDOM_CONNECT, RANDOM_ON_PRE, TWO_NEURONS
+
+from labkit import *
+from labkit.devices import DEVICES
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_same_results_as_runtime(case):
+    reference = run_script(case, "labkit", device="runtime")
+    device = DEVICES["cpp_standalone"]
+    compiled = device.compile_count
+    actual = run_script(case, "labkit", device="cpp_standalone")
+    assert spike_total(actual) >= case.min_spikes
+    assert_same(case, reference, actual)
+    assert device.compile_count - compiled <= 1  # one program, however many run() calls
+
+
+def test_course_two_neuron_script():
+    """Issue 5's script: neuron 1 fires only through the synapse from neuron 0."""
+    reference = run_script(TWO_NEURONS, "labkit", device="runtime")
+    actual = run_script(TWO_NEURONS, "labkit", device="cpp_standalone")
+    indices, steps = actual.spikes["SM"]
+    assert (indices == 1).sum() >= 1
+    np.testing.assert_array_equal(indices, reference.spikes["SM"][0])
+    np.testing.assert_array_equal(steps, reference.spikes["SM"][1])
+
+
+def test_rand_in_on_pre_statistics():
+    """400 events x 50 synapses, each passing with p = 0.3: near 6000 (4 sigma)."""
+    n, p = 400 * 50, 0.3
+    total = int(run_script(RANDOM_ON_PRE, "labkit", device="cpp_standalone").values["total"])
+    assert abs(total - n * p) <= 4 * math.sqrt(n * p * (1 - p)), total
+
+
+def test_probabilistic_connection_count():
+    n, p = 400 * 400, 0.05
+    count = int(run_script(RANDOM_CONNECT, "labkit", device="cpp_standalone").values["n_syn"])
+    assert abs(count - n * p) <= 4 * math.sqrt(n * p * (1 - p)), count
+
+
+def _burst_into_one_target(device: str):
+    """300 neurons spike in the same step, all onto three targets: far over the queue's
+    starting capacity (64 events a slot), so the push stops, the queue doubles, twice."""
+    set_device(device)
+    start_scope()
+    G = NeuronGroup(300, 'v : 1', threshold='v > 1', reset='v = 0')
+    G.v = 2
+    T = NeuronGroup(3, 'v : 1')
+    S = Synapses(G, T, 'w : 1', on_pre='v_post += w')
+    S.connect(j='i % 3')
+    S.w = '0.001*i + 0.1/(i + 1)'  # sums that depend on the order of the additions
+    S.delay = '(i % 2)*ms'
+    run(3 * ms)
+    return np.array(T.v), S.pre.qdata.shape[1]
+
+
+def test_full_queue_grows_and_resumes_the_push(cpp):
+    expected, _ = _burst_into_one_target("runtime")
+    compiled = cpp.compile_count
+    actual, capacity = _burst_into_one_target("cpp_standalone")
+    assert capacity >= 150  # one slot holds half of the 300 events
+    assert cpp.compile_count - compiled <= 1  # a bigger queue is a new value, not new code
+    np.testing.assert_array_equal(actual, expected)
+    w = 0.001 * np.arange(300) + 0.1 / (np.arange(300) + 1)
+    np.testing.assert_allclose(actual, [w[k::3].sum() for k in range(3)], rtol=1e-12)
+
+
+def _summed_into_subgroup(device: str):
+    """A summed variable of a subgroup: only its elements are overwritten each step."""
+    set_device(device)
+    start_scope()
+    src = NeuronGroup(4, 'x : 1')
+    src.x = 'i + 1.0'
+    G = NeuronGroup(6, 'g : 1')
+    G.g = 7
+    S = Synapses(src, G[2:5], '''w : 1
+                                 g_post = w*x_pre : 1 (summed)''')
+    S.connect('i != j')
+    S.w = '0.5 + 0.1*i - 0.2*j'
+    run(1 * ms)
+    return np.array(G.g), np.array(S.i), np.array(S.j), np.array(S.w)
+
+
+def test_summed_variable_fills_only_its_subgroup(cpp):
+    expected, *_ = _summed_into_subgroup("runtime")
+    actual, i, j, w = _summed_into_subgroup("cpp_standalone")
+    np.testing.assert_array_equal(actual, expected)
+    sums = np.zeros(3)
+    np.add.at(sums, j, w * (i + 1.0))
+    np.testing.assert_allclose(actual, [7, 7, *sums, 7], rtol=1e-12)
+
+
+def _coupled_lif(device: str, **options):
+    """400 LIF neurons with deterministic recurrent synapses: enough elements for the
+    state update to use threads, while the synaptic loops stay serial."""
+    set_device(device, **options)
+    start_scope()
+    G = NeuronGroup(400, '''dv/dt = (I - v)/(10*ms) : 1
+                            I : 1''', threshold='v > 1', reset='v = 0', method='exact')
+    G.I = '1.05 + 0.3*i/400'
+    S = Synapses(G, G, 'w : 1', on_pre='v_post += w', delay=0.5 * ms)
+    S.connect('(i + 7*j) % 13 == 0 and i != j')
+    S.w = '0.02 - 0.05*((i + j) % 3 == 0)'
+    M = SpikeMonitor(G)
+    run(50 * ms)
+    return np.array(M.i), np.array(M.t), np.array(G.v)
+
+
+def test_two_threads_same_as_runtime(cpp):
+    expected = _coupled_lif("runtime")
+    assert len(expected[0]) > 500
+    for threads in (1, 2):
+        actual = _coupled_lif("cpp_standalone", threads=threads)
+        for a, b in zip(expected, actual, strict=True):
+            np.testing.assert_array_equal(a, b)
