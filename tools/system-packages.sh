@@ -5,6 +5,7 @@ set -euo pipefail
 
 needed=(
   "g++:g++"
+  "cmake:cmake"         # tests/cpp/test_cpp_cmake.py: the generated CMakeLists.txt builds
   "chromium:chromium"   # tests/browser: headless Chromium driven by Playwright
 )
 

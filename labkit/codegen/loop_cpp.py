@@ -8,7 +8,9 @@ per-step hoisting) as the Numba and numpy kernels, and its expressions through
 emitter registered for its class in :data:`EMITTERS`; ``main_loop`` is the schedule as a
 readable loop over time steps that calls them, with the same resumable status protocol as
 the Numba kernel (``loop_common.DONE`` ... ``PYTHON_CALL``), so the device can hand the
-same arguments to a compiled binary that it hands to a Numba function.
+same arguments to a compiled binary that it hands to a Numba function. One difference: a
+full SpikeMonitor buffer does not stop the loop, the program enlarges it (results/ then
+holds the larger arrays, which the monitor adopts), so a run needs one process.
 
 The text here does not depend on the arguments' dtypes: ``labkit.devices.cpp.files``
 adds the typed declarations once the values are known.
@@ -28,7 +30,6 @@ import sympy
 
 from labkit.codegen import spec as S
 from labkit.codegen.loop_common import (
-    BUFFER_FULL,
     FIXED_ARGS,
     NOT_FINITE,
     Writer,
@@ -245,13 +246,19 @@ def _state_record(op: S.StateRecord, p, w, d, scratch) -> None:
     w(d, f"{o}_n[0] = _lk_j + 1;")
 
 
+def _spike_record_arrays(op: S.SpikeRecord) -> tuple[str, ...]:
+    """The arrays with one entry per recorded spike: what a full buffer enlarges."""
+    o = op.owner
+    return (f"{o}_i", f"{o}_t", *(f"{o}_v_{name}" for name, _ in op.variables))
+
+
 def _spike_record(op: S.SpikeRecord, p, w, d, scratch) -> None:
     prepared = prepare(op, (), tuple(e for _, e in op.variables))
     texts = symbol_texts(op, p, w, index="_i", arrays="[_i]", rindex="[_k]")
     rename = rename_for(prepared, texts, p)
     o, src = op.owner, op.source
-    w.use(f"{o}_n", f"{o}_t", f"{o}_i", f"{o}_count", f"{o}_start", f"{o}_stop",
-          f"{src}_spikes", f"{src}_nspikes", *(f"{o}_v_{name}" for name, _ in op.variables))
+    w.use(f"{o}_n", f"{o}_count", f"{o}_start", f"{o}_stop", f"{src}_spikes",
+          f"{src}_nspikes", *_spike_record_arrays(op))
     _head(op, w, d, prepared, rename)
     w(d, f"int64_t _lk_j = {o}_n[0];")
     w(d, f"for (int64_t _k = 0; _k < {src}_nspikes[0]; ++_k) {{")
@@ -338,6 +345,27 @@ def _function(op: S.Operation, p: int) -> CppFunction:
                        tuple(w.lines), frozenset(w.args), tuple(scratch))
 
 
+def _grow_spike_buffers(spec: S.KernelSpec, w: Writer) -> None:
+    """Before a step, room for one more step of spikes in every spike buffer.
+
+    The runtime device returns to Python to enlarge a full buffer (BUFFER_FULL); here the
+    program does it itself, so a run is one process. The monitor declares these arrays
+    growable: labkit adopts the larger ones it finds in results/.
+    """
+    records = {op.owner: op for op in spec.operations if isinstance(op, S.SpikeRecord)}
+    for monitor, size in spec.buffers:
+        n, capacity = f"{monitor}_n[0]", f"{monitor}_i_n0"
+        arrays = _spike_record_arrays(records[monitor])
+        w.use(f"{monitor}_n", size, *arrays)
+        w(1, f"if ({n} + {size} > {capacity}) {{")
+        # doubling, as SpikeMonitor._grow: a long run enlarges a buffer log(n) times
+        w(2, f"const int64_t _lk_rows = {n} + {size} > 2*{capacity} ? {n} + {size} : "
+             f"2*{capacity};")
+        for name in arrays:
+            w(2, f"_lk_grow({name}, {name}_n0, {name}_n1, {n}, _lk_rows);")
+        w(1, "}")
+
+
 def _main_loop(spec: S.KernelSpec, w: Writer) -> None:
     """The schedule: per step, which clocks are due, then each operation in order."""
     w(0, "for (int64_t _lk_s = _lk_s0; _lk_s < _lk_s1; ++_lk_s) {")
@@ -349,12 +377,7 @@ def _main_loop(spec: S.KernelSpec, w: Writer) -> None:
              f"st.ts[{c}] * _lk_clock_k[{c}] == _lk_s;")
         w(1, f"st.dt[{c}] = _lk_clock_dt[{c}];")
         w(1, f"st.t[{c}] = st.ts[{c}] * st.dt[{c}];")
-    for monitor, size in spec.buffers:  # a spike buffer that might overflow: Python grows it
-        w.use(f"{monitor}_n", f"{monitor}_i", size)
-        w(1, f"if ({monitor}_n[0] + {size} > {monitor}_i_n0) {{")
-        w(2, f"_lk_status[0] = {BUFFER_FULL}; _lk_status[1] = _lk_s; _lk_status[2] = 0;")
-        w(2, "return;")
-        w(1, "}")
+    _grow_spike_buffers(spec, w)
     for p, op in enumerate(spec.operations):
         w(1, f"// {p}: {type(op).__name__} {op.label}")
         w(1, f"if (st.on[{op.clock}] && (_lk_s != _lk_s0 || _lk_pos0 <= {p})) {{")

@@ -5,7 +5,9 @@ integer multiples of the smallest); give each object an argument prefix; ask eac
 :class:`~labkit.groups.runtime_values.ObjectPlan`; sort the operations into Brian2's
 schedule; build (or fetch from cache) the kernel for that structure; call it with the
 values, resuming after every early return (a full spike buffer, a network_operation);
-finally let monitors trim their arrays and advance the clocks.
+finally let monitors trim their arrays and advance the clocks. A kernel that enlarges
+full buffers itself (cpp_standalone) returns the larger arrays instead, and the objects
+that declared them growable adopt them.
 """
 
 from __future__ import annotations
@@ -119,9 +121,10 @@ def run_objects(net, objects, duration: float, namespace: Namespace, report=None
         tuple(p.spikes for p in plans if p.spikes is not None),
         tuple(b for p in plans for b in p.buffers))
     kernel = device.kernel(spec)
-    values = {}
+    values, growable = {}, {}
     for plan in plans:
         values.update(plan.values)
+        growable.update(plan.growable)
     clock_ts = np.array([r[0] for r in ranges], dtype=np.int64)
     clock_end = np.array([r[1] for r in ranges], dtype=np.int64)
     clock_k = np.array(ks, dtype=np.int64)
@@ -143,7 +146,9 @@ def run_objects(net, objects, duration: float, namespace: Namespace, report=None
             chunk_end = s_end if reporter is None else reporter.chunk_end(step, s_end)
             args = _arguments(kernel, values, fixed, step, pos, chunk_end)
             with np.errstate(all="ignore"):  # inf/NaN are reported by the kernel's own check
-                kernel(*args)
+                resized = _call(kernel, args, growable)
+            if resized:
+                _adopt(resized, plans, values)
             code = int(status[0])
             if code == DONE:
                 step, pos = chunk_end, 0
@@ -193,6 +198,23 @@ def _arguments(kernel, values, fixed, step, pos, chunk_end):
     except KeyError as missing:
         raise SimulationError(f"internal error: no value for kernel argument {missing}") \
             from None
+
+
+def _call(kernel, args, growable: dict) -> dict:
+    """One kernel call -> the arrays it enlarged (name -> array; {} for in-place kernels)."""
+    if getattr(kernel, "enlarges_arrays", False):
+        return kernel(*args, growable=growable)
+    kernel(*args)
+    return {}
+
+
+def _adopt(resized: dict, plans, values: dict) -> None:
+    """Enlarged arrays -> the objects that declared them growable, and the values."""
+    for plan in plans:
+        mine = {name: array for name, array in resized.items() if name in plan.growable}
+        if mine:
+            plan.adopt(mine)
+    values.update(resized)
 
 
 def _not_finite(op, obj, status, clock_dt, clock_ts) -> SimulationError:

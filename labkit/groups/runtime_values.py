@@ -2,12 +2,13 @@
 
 :class:`ObjectPlan` is the contract between simulated objects and the network: the
 operations the object runs (each with its schedule slot and order), the values of the
-kernel arguments it owns, and which spike arrays it provides. ``resolve_externals``
-implements the namespace lookup for an object's strings.
+kernel arguments it owns, which spike arrays it provides, and how its buffers grow.
+``resolve_externals`` implements the namespace lookup for an object's strings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +24,11 @@ class ObjectPlan:
     ``buffers``: (monitor prefix, size argument) for spike buffers checked each step;
     ``grow``: called with the argument values when a spike buffer is full; each
     enlarges its buffers (and puts the new arrays into the values).
+
+    A kernel that enlarges buffers itself (cpp_standalone's program) hands back new,
+    larger arrays instead: ``growable`` names the arguments it may enlarge and the axis
+    (argument -> axis), and ``adopt`` takes the enlarged ones (argument -> new array;
+    the runner puts them into the values). Any other array must come back as it went in.
     """
 
     ops: list
@@ -30,6 +36,8 @@ class ObjectPlan:
     spikes: tuple[str, str] | None = None
     buffers: list = field(default_factory=list)
     grow: list = field(default_factory=list)  # callables(values): enlarge full buffers
+    growable: dict = field(default_factory=dict)  # argument -> axis it may grow along
+    adopt: Callable[[dict], None] | None = None  # adopt(arrays): take enlarged arrays
 
 
 def is_boolean(value) -> bool:

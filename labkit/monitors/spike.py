@@ -3,7 +3,8 @@
 The kernel appends each step's spikes to buffers that live across runs. At the start of
 every step it checks that one more step's worth (the source's size) fits; if not it
 returns, the monitor doubles its buffers, and the kernel resumes at that step, so no spike
-is ever lost and nothing has to be guessed in advance.
+is ever lost and nothing has to be guessed in advance. The cpp_standalone program doubles
+them itself and hands back the larger arrays, which the monitor adopts.
 """
 
 from __future__ import annotations
@@ -106,20 +107,34 @@ class SpikeMonitor(LabkitObject):
                   f"{prefix}_stop": self.source._stop}
         values.update({f"{src}_c_{k}": scalar_argument(v) for k, v in externals.items()})
         self._put(values)
+        growable = {name: 0 for name in self._per_spike()}
         return ObjectPlan([(self.when, self.order, op)], values,
-                          buffers=[(prefix, f"{src}_N")], grow=[self._grow])
+                          buffers=[(prefix, f"{src}_N")], grow=[self._grow],
+                          growable=growable, adopt=self._adopt)
+
+    def _per_spike(self) -> dict:
+        """Argument name -> buffer, for the arrays with one entry per recorded spike."""
+        p = self._prefix
+        return {f"{p}_i": self._i, f"{p}_t": self._t,
+                **{f"{p}_v_{k}": v for k, v in self._v.items()}}
 
     def _put(self, values: dict) -> None:
         p = self._prefix
-        values.update({f"{p}_n": self._n, f"{p}_i": self._i, f"{p}_t": self._t,
-                       f"{p}_count": self._count})
-        values.update({f"{p}_v_{k}": v for k, v in self._v.items()})
+        values.update({f"{p}_n": self._n, f"{p}_count": self._count})
+        values.update(self._per_spike())
 
     def _grow(self, values: dict) -> None:
         needed = int(self._n[0]) + int(values[self._source_size])
         if needed > self._i.size:
             self._allocate(max(2 * self._i.size, needed))
             self._put(values)
+
+    def _adopt(self, arrays: dict) -> None:
+        """Buffers the kernel enlarged itself (argument name -> array) replace ours."""
+        p = self._prefix
+        self._i = arrays.get(f"{p}_i", self._i)
+        self._t = arrays.get(f"{p}_t", self._t)
+        self._v = {k: arrays.get(f"{p}_v_{k}", v) for k, v in self._v.items()}
 
     def _finish_run(self, values) -> None:
         if not self.record:

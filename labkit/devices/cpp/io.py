@@ -5,6 +5,8 @@ nbytes``) and ``<dir>/inputs.bin`` (the bytes, each argument 64-byte aligned so 
 program can use them in place). Results: ``<dir>/index.json`` and ``<dir>/<name>.bin``
 per array. Reading results is all-or-nothing: every file is read and checked before any
 value is copied into labkit's arrays, so a failed run leaves the previous state intact.
+An array may come back larger than it went in only if its object declared it growable
+(the program enlarged a full buffer); it is then handed back as a new array.
 """
 
 from __future__ import annotations
@@ -75,11 +77,14 @@ def write_inputs(directory: Path, arrays: dict[str, np.ndarray]) -> None:
     os.replace(directory / "inputs.bin.tmp", directory / "inputs.bin")
 
 
-def read_results(directory: Path, targets: dict[str, np.ndarray]) -> None:
+def read_results(directory: Path, targets: dict[str, np.ndarray],
+                 growable: dict[str, int] | None = None) -> dict[str, np.ndarray]:
     """Copy ``results/<name>.bin`` into each target array, after checking all of them.
 
-    Raises DeviceError (and changes nothing) when the index or a file is missing or has
-    the wrong size: a program that died half-way must not leave half results behind.
+    ``growable`` maps a target to the axis along which the program may have enlarged it;
+    such a result, if larger, is not copied but returned (name -> new array). Raises
+    DeviceError (and changes nothing) when the index or a file is missing or has the
+    wrong size: a program that died half-way must not leave half results behind.
     """
     try:
         index = json.loads((directory / "index.json").read_text())
@@ -87,16 +92,32 @@ def read_results(directory: Path, targets: dict[str, np.ndarray]) -> None:
         raise DeviceError(f"the C++ program wrote no readable results in {directory} "
                           f"({error})") from None
     entries = {e["name"]: e for e in index["arrays"]}
+    growable = growable or {}
     loaded = {}
     for name, target in targets.items():
         entry = entries.get(name)
         if entry is None:
             raise DeviceError(f"the C++ program's results lack '{name}' ({directory})")
+        shape, axis = tuple(entry["shape"]), growable.get(name)
         data = np.fromfile(directory / entry["file"], dtype=target.dtype)
-        if data.size != target.size or tuple(entry["shape"]) != target.shape:
-            raise DeviceError(f"the C++ program's result '{name}' has shape "
-                              f"{tuple(entry['shape'])}, {data.size} values; expected "
-                              f"{target.shape}")
-        loaded[name] = data.reshape(target.shape)
+        if data.size != int(np.prod(shape)) or not (
+                shape == target.shape or _enlarged(shape, target.shape, axis)):
+            grows = "" if axis is None else f" or larger along axis {axis}"
+            raise DeviceError(f"the C++ program's result '{name}' has shape {shape}, "
+                              f"{data.size} values; expected {target.shape}{grows}")
+        loaded[name] = data.reshape(shape)
+    resized = {}
     for name, data in loaded.items():
-        targets[name][...] = data
+        if data.shape == targets[name].shape:
+            targets[name][...] = data
+        else:
+            resized[name] = data
+    return resized
+
+
+def _enlarged(shape: tuple, before: tuple, axis: int | None) -> bool:
+    """``shape`` is ``before`` with axis ``axis`` longer."""
+    if axis is None or len(shape) != len(before) or not 0 <= axis < len(shape):
+        return False
+    return shape[axis] > before[axis] and all(
+        a == b for k, (a, b) in enumerate(zip(shape, before, strict=True)) if k != axis)

@@ -1,12 +1,16 @@
 """CppKernel: called like the Numba kernel, it runs the compiled C++ program instead.
 
 The runner hands a kernel its arguments (step range, clocks, status, state arrays,
-parameters, constants) and reads the status afterwards; resuming after a full spike
-buffer works as on the runtime device. A CppKernel writes those arguments to the
-project's ``static/`` inputs, makes sure the program for their types is built (the
-device builds it at most once per structure and types), runs it, and copies every array
-back from ``results/``. Numbers never go into the program's text: a call with new values
-reuses the program.
+parameters, constants) and reads the status afterwards. A CppKernel writes those
+arguments to the project's ``static/`` inputs, makes sure the program for their types is
+built (the device builds it at most once per structure and types), runs it, and copies
+every array back from ``results/``. Numbers never go into the program's text: a call with
+new values reuses the program.
+
+Unlike the runtime device's kernel, the program enlarges a full SpikeMonitor buffer
+itself instead of returning to Python, since every return would be a new process. The
+runner therefore passes ``growable`` (argument -> axis, from the objects' plans) and gets
+back the arrays that came back larger, for their objects to adopt.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ class CppKernel:
     """KernelSpec's C++ code + its device -> callable ``kernel(*arguments)``."""
 
     language = "cpp"
+    #: called with ``growable=``, returns the arrays the program enlarged (see the module)
+    enlarges_arrays = True
 
     def __init__(self, device, spec, code: CppCode):
         self.device = device
@@ -56,7 +62,9 @@ class CppKernel:
         _check_no_overlap(targets)
         return arrays, targets
 
-    def __call__(self, *args):
+    def __call__(self, *args, growable: dict[str, int] | None = None) -> dict:
+        """Run the program on ``args``; -> name -> array for results larger than their
+        argument (allowed only for ``growable`` ones, along the given axis)."""
         device = self.device
         arrays, targets = self.inputs(args)
         types = {name: arg_type(array) for name, array in arrays.items()}
@@ -70,6 +78,7 @@ class CppKernel:
         if device.dry_run:
             raise device.DryRun()
         ran = time.perf_counter()
+        device.launch_count += 1
         done = subprocess.run([str(directory / "main"), "static", "results"], cwd=directory,
                               capture_output=True, text=True, check=False)
         device.timings["run"] = device.timings.get("run", 0.0) + time.perf_counter() - ran
@@ -81,9 +90,10 @@ class CppKernel:
         if done.returncode != 0:
             raise DeviceError(_failure(done, directory))
         loaded = time.perf_counter()
-        read_results(results, targets)
+        resized = read_results(results, targets, growable)
         device.timings["read"] = device.timings.get("read", 0.0) + \
             time.perf_counter() - loaded
+        return resized
 
     def __repr__(self) -> str:
         return f"<CppKernel {len(self.code.functions)} operations, {self.source!r}>"
