@@ -150,12 +150,12 @@ def _state_update(op: S.StateUpdate, p, w, d, scratch) -> None:
     _head(op, w, d, prepared, rename)
     _draws(p, w, d, prepared, op.size, scratch)
     dt = f"_lk_dt{op.clock}"
-    ref_steps = ""
+    ref_time = ""
     if op.refractory == "time" and is_scalar_expr(op, prepared.expressions[0]):
-        # Brian2's timestep(refractory, dt), once per step when it is the same for all
-        w(d, f"const int64_t _lk_ref = (int64_t)((({_expr(prepared.expressions[0], rename)})"
-             f" + 1e-3*{dt})/{dt});")
-        ref_steps = "_lk_ref"
+        # Brian2's timestep(refractory, dt) (times dt), once per step when the same for all
+        w(d, f"const double _lk_reft = (double)(int64_t)((("
+             f"{_expr(prepared.expressions[0], rename)}) + 1e-3*{dt})/{dt})*{dt};")
+        ref_time = "_lk_reft"
     w(d, "int _lk_bad = 0;")
     # the element loop is independent per element: the only place threads help, and
     # `simd` says so to the vectoriser too (g++ does not trust `__restrict` on the local
@@ -168,9 +168,10 @@ def _state_update(op: S.StateUpdate, p, w, d, scratch) -> None:
         _lookups(op, w, d + 1, prepared.lookups.get(-1, ()), rename)
         ref = _expr(prepared.expressions[0], rename)
         if op.refractory == "time":
-            ref_steps = ref_steps or f"(int64_t)((({ref}) + 1e-3*{dt})/{dt})"
-            w(d + 1, f"{nr} = (int64_t)((_lk_t{op.clock} - {rename['lastspike']} + 1e-3*{dt})"
-                     f"/{dt}) >= {ref_steps};")
+            # the test of loop_numba._state_update, multiplied by dt (no division)
+            ref_time = ref_time or f"(double)(int64_t)((({ref}) + 1e-3*{dt})/{dt})*{dt}"
+            w(d + 1, f"{nr} = _lk_t{op.clock} - {rename['lastspike']} + 1e-3*{dt} >= "
+                     f"{ref_time};")
         else:
             w(d + 1, f"{nr} = {nr} || !({ref});")
     _statements(op, w, d + 1, prepared, rename, op.held, nr)

@@ -90,12 +90,12 @@ def _state_update(op: S.StateUpdate, p, w, d, scratch) -> None:
     scratch.extend((f"_lkr{p}_{j}", op.size) for j in range(len(prepared.randoms)))
     w.use(op.size)
     dt = f"_lk_dt{op.clock}"
-    ref_steps = ""
+    ref_time = ""
     if op.refractory == "time" and is_scalar_expr(op, prepared.expressions[0]):
         # Brian2's timestep(refractory, dt), once per step when it is the same for all
         ref = _expr(prepared.expressions[0], rename)
-        w(d, f"_lk_ref = int((({ref}) + 1e-3*{dt})/{dt})")
-        ref_steps = "_lk_ref"
+        w(d, f"_lk_reft = int((({ref}) + 1e-3*{dt})/{dt})*{dt}")
+        ref_time = "_lk_reft"
     if op.checked:
         w(d, "_lk_bad = False")
     w(d, f"for _i in range({op.size}):")
@@ -105,9 +105,13 @@ def _state_update(op: S.StateUpdate, p, w, d, scratch) -> None:
         _lookups(op, w, d + 1, prepared.lookups.get(-1, ()), rename)
         ref = _expr(prepared.expressions[0], rename)
         if op.refractory == "time":
-            ref_steps = ref_steps or f"int((({ref}) + 1e-3*{dt})/{dt})"
-            w(d + 1, f"{nr} = int((_lk_t{op.clock} - {rename['lastspike']} + 1e-3*{dt})/{dt})"
-                     f" >= {ref_steps}")
+            # Brian2: timestep(t - lastspike, dt) >= timestep(refractory, dt), i.e.
+            # int((t - lastspike + 1e-3*dt)/dt) >= n. Both sides times dt: the same test
+            # without a division per element (which was most of a vectorised LIF
+            # update). They differ only if the quotient is within an ulp of an integer,
+            # and the 1e-3*dt offset keeps it 0.001 away for spikes on the time grid.
+            ref_time = ref_time or f"int((({ref}) + 1e-3*{dt})/{dt})*{dt}"
+            w(d + 1, f"{nr} = _lk_t{op.clock} - {rename['lastspike']} + 1e-3*{dt} >= {ref_time}")
         else:
             w(d + 1, f"{nr} = {nr} or not ({ref})")
     _statements(op, w, d + 1, prepared, rename, op.held, nr)

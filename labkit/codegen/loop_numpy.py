@@ -102,8 +102,9 @@ def _state_update(op: S.StateUpdate, p, w, d) -> None:
         ref = _expr(prepared.expressions[0], rename)
         if op.refractory == "time":
             dt, t = f"_lk_dt{op.clock}", f"_lk_t{op.clock}"
-            w(d, f"{nr}[:] = ((({t} - {rename['lastspike']}) + 1e-3*{dt})/{dt}).astype(np.int64)"
-                 f" >= (np.asarray(({ref}) + 1e-3*{dt})/{dt}).astype(np.int64)")
+            # the test of loop_numba._state_update, multiplied by dt (no division)
+            w(d, f"{nr}[:] = (({t} - {rename['lastspike']}) + 1e-3*{dt})"
+                 f" >= (np.asarray(({ref}) + 1e-3*{dt})/{dt}).astype(np.int64)*{dt}")
         else:
             w(d, f"{nr}[:] = np.logical_or({nr}, np.logical_not({ref}))")
     _statements(op, w, d, prepared, rename, op.held, nr)
