@@ -17,7 +17,8 @@ both simulators generate and compile from scratch:
 - compile: labkit's ``make`` (``device.timings['compile']``) vs Brian2's ``make``
   (``device.timers['compile']['make']``);
 - simulation loop: the time each binary reports for its loop over time steps (labkit
-  sums its program's calls: the runner resumes it when a spike buffer grows);
+  sums its program's calls, in case the runner resumed it; the program grows its own
+  spike buffers, so a run is normally one call);
 - whole process: interpreter start to exit (import, build, generate, compile, run, load).
 
 Targets (issue 6): loop <= 1.0x Brian2's, compile <= 0.7x.
