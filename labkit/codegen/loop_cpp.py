@@ -9,8 +9,9 @@ emitter registered for its class in :data:`EMITTERS`; ``main_loop`` is the sched
 readable loop over time steps that calls them, with the same resumable status protocol as
 the Numba kernel (``loop_common.DONE`` ... ``PYTHON_CALL``), so the device can hand the
 same arguments to a compiled binary that it hands to a Numba function. One difference: a
-full SpikeMonitor buffer does not stop the loop, the program enlarges it (results/ then
-holds the larger arrays, which the monitor adopts), so a run needs one process.
+full SpikeMonitor buffer or synaptic queue does not stop the loop, the program enlarges
+it (results/ then holds the larger arrays, which their objects adopt), so a run needs one
+process.
 
 The text here does not depend on the arguments' dtypes: ``labkit.devices.cpp.files``
 adds the typed declarations once the values are known.

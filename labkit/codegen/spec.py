@@ -162,7 +162,9 @@ class PythonCall(Operation):
 # prefix ``q``: ``q_qdata`` (D x capacity int32 synapse indices), ``q_qn`` (events per
 # slot), ``q_qn0`` (scratch copy of ``q_qn``), ``q_qoff`` (the slot of the current step)
 # and ``q_qfull`` (set when a push did not fit: the kernel returns BUFFER_FULL and resumes
-# at the push after the Python side doubled the capacity). Synapses of a source neuron are
+# at the push after the Python side doubled the capacity; the cpp_standalone program
+# instead doubles ``q_qdata`` itself, without ``q_qn0``/``q_qfull``, and the pathway adopts
+# the wider array it returns). Synapses of a source neuron are
 # found through ``q_ptr`` / ``q_syn`` (CSR: the synapses of source ``k`` are
 # ``q_syn[q_ptr[k]:q_ptr[k+1]]`` in increasing order); ``q_delay`` holds each synapse's
 # delay in steps.

@@ -4,7 +4,9 @@ Steps: check that the groups it connects take part in the run; resolve the exter
 names of its strings in the namespace; build (or fetch) the checked structure; turn it
 into kernel operations with argument names derived from prefixes only (``_o3_w`` for the
 synaptic ``w``, ``_o0_v`` for the target's ``v``, ``_o3_q0_*`` for the first pathway's
-queue); collect the values: per-synapse arrays, indices, delays in steps, the queues.
+queue); collect the values: per-synapse arrays, indices, delays in steps, the queues;
+and say how the queues grow (``grow`` after BUFFER_FULL, or ``adopt`` of a wider ``qdata``
+the cpp_standalone program made itself).
 """
 
 from __future__ import annotations
@@ -111,9 +113,15 @@ def plan(syn, ctx) -> ObjectPlan:
         ops = _operations(syn, structure, table, ctx, prefix, src, tgt)
         syn._plans = {plan_key: ops}
     values = _values(syn, ctx, prefix, externals)
-    grow = [lambda v, p=p, q=f"{prefix}_q{k}": p.grow(q, v)
-            for k, p in enumerate(syn._pathways)]
-    return ObjectPlan(ops, values, grow=grow)
+    queues = {f"{prefix}_q{k}": pathway for k, pathway in enumerate(syn._pathways)}
+    grow = [lambda v, p=p, q=q: p.grow(q, v) for q, p in queues.items()]
+
+    def adopt(arrays: dict) -> None:
+        for q, pathway in queues.items():
+            pathway.adopt(q, arrays)
+
+    return ObjectPlan(ops, values, grow=grow, growable={f"{q}_qdata": 1 for q in queues},
+                      adopt=adopt)
 
 
 def _missing_side_variable(syn, name: str) -> None:

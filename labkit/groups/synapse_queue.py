@@ -6,7 +6,9 @@ Pending events live in a ring buffer that the compiled kernel updates in place (
 ``labkit.codegen.spec``): ``D`` slots of ``capacity`` synapse indices, the slot of the
 current step at ``qoff``. Because the buffer is plain arrays held here, ``store()`` /
 ``restore()`` copy pending spikes bit for bit, and a second ``run()`` continues with the
-events the first one left in flight, as Brian2's SpikeQueue does.
+events the first one left in flight, as Brian2's SpikeQueue does. A full slot doubles the
+capacity: the kernel returns and :meth:`Pathway.grow` widens ``qdata``, or (cpp_standalone)
+the program widens it and :meth:`Pathway.adopt` takes the wider array.
 
 Delays are rounded to steps as Brian2's C++ queue does, ``int(delay/dt + 0.5)``.
 """
@@ -160,6 +162,10 @@ class Pathway:
             self._grow_to(2 * self.qdata.shape[1])
             self.qfull[0] = 0
             values[f"{prefix}_qdata"] = self.qdata
+
+    def adopt(self, prefix: str, arrays: dict) -> None:
+        """Take the wider ``qdata`` a kernel made itself (cpp_standalone), if it did."""
+        self.qdata = arrays.get(f"{prefix}_qdata", self.qdata)
 
     # -- store / restore ----------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ def test_probabilistic_connection_count():
 
 def _burst_into_one_target(device: str):
     """300 neurons spike in the same step, all onto three targets: far over the queue's
-    starting capacity (64 events a slot), so the push stops, the queue doubles, twice."""
+    starting capacity (64 events a slot), so the queue doubles twice in one push."""
     set_device(device)
     start_scope()
     G = NeuronGroup(300, 'v : 1', threshold='v > 1', reset='v = 0')
@@ -63,18 +63,69 @@ def _burst_into_one_target(device: str):
     S.w = '0.001*i + 0.1/(i + 1)'  # sums that depend on the order of the additions
     S.delay = '(i % 2)*ms'
     run(3 * ms)
-    return np.array(T.v), S.pre.qdata.shape[1]
+    return np.array(T.v), S.pre.qdata
 
 
-def test_full_queue_grows_and_resumes_the_push(cpp):
-    expected, _ = _burst_into_one_target("runtime")
-    compiled = cpp.compile_count
-    actual, capacity = _burst_into_one_target("cpp_standalone")
-    assert capacity >= 150  # one slot holds half of the 300 events
+def test_full_queue_grows_in_the_program(cpp):
+    expected, expected_queue = _burst_into_one_target("runtime")
+    compiled, launches = cpp.compile_count, cpp.launch_count
+    actual, queue = _burst_into_one_target("cpp_standalone")
+    assert queue.shape[1] >= 150  # one slot holds half of the 300 events
+    assert cpp.launch_count - launches == 1  # grown by the program, not by a new start
     assert cpp.compile_count - compiled <= 1  # a bigger queue is a new value, not new code
     np.testing.assert_array_equal(actual, expected)
+    np.testing.assert_array_equal(queue, expected_queue)  # same doublings, same bytes
     w = 0.001 * np.arange(300) + 0.1 / (np.arange(300) + 1)
     np.testing.assert_allclose(actual, [w[k::3].sum() for k in range(3)], rtol=1e-12)
+
+
+def _converging_volleys(device: str):
+    """500 neurons spike once each, 50 per step over 10 steps; every synapse's delay is
+    chosen so that all 1000 events arrive within three steps, in three slots of a queue
+    of 15: each slot fills over several pushes and the queue doubles 64 -> 512, partly in
+    the first run(), partly in the second. Each slot ends up delivering about 330 events
+    onto two targets, whose sums depend on the order of the additions.
+
+    -> (targets' v after the second run, after that run again from a restore(), the
+    queue after each of the three runs, launches on the device)."""
+    set_device(device)
+    device = get_device()
+    launches = getattr(device, "launch_count", 0)
+    start_scope()
+    G = NeuronGroup(500, 'dv/dt = 1/ms : 1', threshold='v > 1', reset='v = -1e9',
+                    method='euler')
+    G.v = '1 - (i // 50 + 0.5)*0.1'  # block b crosses the threshold in step b
+    T = NeuronGroup(2, 'v : 1')
+    S = Synapses(G, T, 'w : 1', on_pre='v_post += w')
+    S.connect()
+    S.w = '0.001*i + 0.1/(i + 1) - 0.3*j'
+    S.delay = '(12 - i // 50 + i % 3)*0.1*ms'
+    queues = []
+    run(0.7 * ms)  # blocks 0..6 have spiked, nothing has arrived
+    queues.append(S.pre.qdata.copy())
+    store()
+    run(1.5 * ms)  # the rest spike, everything arrives
+    queues.append(S.pre.qdata.copy())
+    first = np.array(T.v)
+    restore()
+    run(1.5 * ms)
+    queues.append(S.pre.qdata.copy())
+    return first, np.array(T.v), queues, getattr(device, "launch_count", 0) - launches
+
+
+def test_queue_grows_over_pushes_runs_and_restore(cpp):
+    expected, expected_again, expected_queues, _ = _converging_volleys("runtime")
+    actual, again, queues, launches = _converging_volleys("cpp_standalone")
+    assert launches == 3  # one per run()
+    assert [q.shape for q in expected_queues] == [(15, 256), (15, 512), (15, 512)]
+    for queue, expected_queue in zip(queues, expected_queues, strict=True):
+        np.testing.assert_array_equal(queue, expected_queue)
+    np.testing.assert_array_equal(actual, expected)
+    np.testing.assert_array_equal(again, actual)  # restore() brought back the events
+    np.testing.assert_array_equal(expected_again, expected)
+    i = np.arange(500)
+    w = 0.001 * i + 0.1 / (i + 1)
+    np.testing.assert_allclose(actual, [w.sum(), (w - 0.3).sum()], rtol=1e-12)
 
 
 def _summed_into_subgroup(device: str):

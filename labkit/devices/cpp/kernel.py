@@ -7,8 +7,9 @@ built (the device builds it at most once per structure and types), runs it, and 
 every array back from ``results/``. Numbers never go into the program's text: a call with
 new values reuses the program.
 
-Unlike the runtime device's kernel, the program enlarges a full SpikeMonitor buffer
-itself instead of returning to Python, since every return would be a new process. The
+Unlike the runtime device's kernel, the program enlarges a full SpikeMonitor buffer or
+synaptic queue itself instead of returning to Python, since every return would be a new
+process. The
 runner therefore passes ``growable`` (argument -> axis, from the objects' plans) and gets
 back the arrays that came back larger, for their objects to adopt.
 """

@@ -24,6 +24,9 @@ extern int64_t _lk_threads;  // OpenMP threads (the program is built with -fopen
 
 // a zeroed block of `bytes` starting with the `used` bytes of `data` (lk_io.cpp)
 void* _lk_regrow(void* data, int64_t used, int64_t bytes);
+// a zeroed block of `rows` rows of `wide` bytes, each starting with the `row` bytes of
+// that row of `data` (lk_io.cpp)
+void* _lk_regrow_columns(void* data, int64_t rows, int64_t row, int64_t wide);
 
 // Enlarge an argument array along axis 0 to `rows`, keeping its first `used` rows; the
 // new shape goes to results/. Only between two operations: each takes its own copy of
@@ -35,6 +38,18 @@ static inline void _lk_grow(T*& data, int64_t& n0, const int64_t n1, const int64
     const int64_t row = (int64_t)sizeof(T) * (n1 > 0 ? n1 : 1);
     data = (T*)_lk_regrow(data, used * row, rows * row);
     n0 = rows;
+}
+
+// Enlarge a 2-D argument array along axis 1 to `cols`, keeping every row's items (rows
+// start at the new stride). An operation may call it on the global (lk::name), but must
+// then use the new pointer and n1: its own copies taken at entry are stale.
+template <typename T>
+static inline void _lk_grow_columns(T*& data, const int64_t n0, int64_t& n1,
+                                    const int64_t cols)
+{
+    const int64_t item = (int64_t)sizeof(T);
+    data = (T*)_lk_regrow_columns(data, n0, n1 * item, cols * item);
+    n1 = cols;
 }
 
 static inline uint64_t _lk_rotl(const uint64_t x, const int k)
@@ -228,20 +243,42 @@ void Inputs::scalar(const char* name, const char* dtype, void* value, int size)
     std::memcpy(value, blob + e.offset, (size_t)size);
 }
 
-void* _lk_regrow(void* data, int64_t used, int64_t bytes)
+namespace {
+// zeroed as numpy.zeros is when labkit enlarges a buffer: the same bytes in results/
+char* zeroed(int64_t bytes)
 {
-    // zeroed as numpy.zeros is when labkit enlarges a buffer: the same bytes in results/
-    char* grown = (char*)std::calloc((size_t)(bytes > 0 ? bytes : 1), 1);
-    if (!grown) {
+    char* block = (char*)std::calloc((size_t)(bytes > 0 ? bytes : 1), 1);
+    if (!block) {
         char size[32];
         std::snprintf(size, sizeof(size), "%lld", (long long)bytes);
         fail("out of memory enlarging a buffer to %s bytes%s%s", size, "", "");
     }
-    if (used > 0) std::memcpy(grown, data, (size_t)used);
+    return block;
+}
+
+// free an array replaced by a larger one; an input's bytes stay in the blob
+void release(void* data)
+{
     const uintptr_t at = (uintptr_t)data, start = (uintptr_t)blob;
-    if (data && !(at >= start && at < start + (uintptr_t)blob_size)) {
-        std::free(data);  // grown before; an input's bytes stay in the blob
+    if (data && !(at >= start && at < start + (uintptr_t)blob_size)) std::free(data);
+}
+}  // namespace
+
+void* _lk_regrow(void* data, int64_t used, int64_t bytes)
+{
+    char* grown = zeroed(bytes);
+    if (used > 0) std::memcpy(grown, data, (size_t)used);
+    release(data);
+    return grown;
+}
+
+void* _lk_regrow_columns(void* data, int64_t rows, int64_t row, int64_t wide)
+{
+    char* grown = zeroed(rows * wide);
+    for (int64_t r = 0; r < rows && row > 0; ++r) {
+        std::memcpy(grown + r * wide, (const char*)data + r * row, (size_t)row);
     }
+    release(data);
     return grown;
 }
 
@@ -365,10 +402,11 @@ or with CMake: `cmake -S . -B build && cmake --build build -j && ./build/main`.
   with dtype, shape and the object it belongs to. In Python:
   `numpy.fromfile('results/NAME.bin', dtype).reshape(shape)`. A spike monitor's arrays
   may be longer than in `static/`: the program enlarges them when they fill up (only
-  the first `_n` entries are spikes).
-- `results` also holds `_lk_status`: 0 when the run finished; otherwise it stopped early
-  (1: a buffer is full and labkit must enlarge it; 2: a state variable became NaN or
-  infinite, at step `_lk_status[1]`).
+  the first `_n` entries are spikes); so may a synaptic queue's `_qdata` rows (more
+  columns; only the first `_qn` entries of a row are events).
+- `results` also holds `_lk_status`: 0 when the run finished; 2 when it stopped early
+  because a state variable became NaN or infinite, at step `_lk_status[1]`. (1, a full
+  buffer, does not occur here: the program enlarges its buffers itself.)
 
 Objects in this project: {objects}
 """
