@@ -364,13 +364,19 @@ def check_condition(expr, resolve: Resolve, *, where: str = "condition") -> None
 
 
 def check_statement(stmt: Statement, resolve: Resolve, *, where: str | None = None) -> None:
-    """Check one reset / ``on_pre`` statement: an assignable target, matching units.
+    """Check one reset / ``on_pre`` statement: an assignable target, matching units, no xi.
 
     ``=``, ``+=``, ``-=`` need the value in the target's units; ``*=``, ``/=`` a
     dimensionless factor.
     """
     resolve = _as_callable(resolve)
     where = where or f"statement '{stmt.source or stmt}'"
+    noise = sorted(s.name for s in stmt.expr.free_symbols if is_noise(s.name))
+    if noise:  # as in Brian2: white noise only makes sense inside a differential equation
+        raise ExpressionError(
+            f"in {where}: '{noise[0]}' is white noise, which exists only in differential "
+            "equations ('dv/dt = ... + sigma*xi*tau**-0.5 : volt'); for one random number "
+            "per event write randn() (a standard normal) or rand() instead")
     inference = _Inference(resolve, where, getattr(resolve, "booleans", None))
     variables = getattr(resolve, "variables", None)
     target_dim = inference.name(stmt.target)

@@ -12,6 +12,7 @@ the cpp_standalone program made itself).
 from __future__ import annotations
 
 from labkit.codegen import spec as S
+from labkit.equations.symbols import is_noise
 from labkit.errors import UnsupportedFeatureError
 from labkit.groups.build import names_in, parse_code
 from labkit.groups.runtime_values import ObjectPlan, _checked
@@ -87,7 +88,7 @@ def plan(syn, ctx) -> ObjectPlan:
     own = syn._namespace
     namespace = Namespace(own, *ctx.namespace.mappings) if own else ctx.namespace
     names = {n for n in _used_names(syn) if syn._kind_of(n)[0] is None
-             and n not in syn.variables and not n.startswith("_")}
+             and n not in syn.variables and not n.startswith("_") and not is_noise(n)}
     externals = {}
     for name in sorted(names):
         from labkit.core.namespace import MISSING, unknown_name
