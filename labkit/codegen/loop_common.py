@@ -334,6 +334,11 @@ FIXED_ARGS = (
 DONE, BUFFER_FULL, NOT_FINITE, PYTHON_CALL = 0, 1, 2, 3
 
 
+#: Elements per block of a threshold's vectorised pre-pass (Numba and C++): small enough
+#: that a spike costs a serial pass over few elements, large enough to amortise the test.
+THRESHOLD_BLOCK = 256
+
+
 class Writer:
     """Collects generated lines (with indentation) and the argument names they use."""
 

@@ -33,6 +33,7 @@ from labkit.codegen import spec as S
 from labkit.codegen.loop_common import (
     FIXED_ARGS,
     NOT_FINITE,
+    THRESHOLD_BLOCK,
     Writer,
     is_scalar_expr,
     prepare,
@@ -200,17 +201,31 @@ def _threshold(op: S.Threshold, p, w, d, scratch) -> None:
     w.use(op.size, spikes, count)
     _head(op, w, d, prepared, rename)
     _draws(p, w, d, prepared, op.size, scratch)
-    cond = _expr(prepared.expressions[0], rename)
-    if op.refractory:
-        cond = f"({cond}) && {rename['not_refractory']}"
+    crossed = _expr(prepared.expressions[0], rename)
+    cond = f"({crossed}) && {rename['not_refractory']}" if op.refractory else crossed
+    lookups = prepared.lookups.get(-1, ())
     w(d, "int64_t _lk_n = 0;")
-    w(d, f"for (int64_t _i = 0; _i < {op.size}; ++_i) {{")
-    _lookups(op, w, d + 1, prepared.lookups.get(-1, ()), rename)
-    w(d + 1, f"if ({cond}) {{")
-    w(d + 2, f"{spikes}[_lk_n++] = _i;")
+    # Spikes are rare: a SIMD pass tells whether a block of elements has any candidate,
+    # and only such blocks get the serial pass that appends spikes in index order
+    # (Brian2's). The pass tests the condition alone: with the not_refractory bools g++
+    # does not vectorise it (CUBA's loop: 106 ms with them, 74 ms without).
+    w(d, f"for (int64_t _lk_b = 0; _lk_b < {op.size}; _lk_b += {THRESHOLD_BLOCK}) {{")
+    w(d + 1, f"const int64_t _lk_e = std::min(_lk_b + {THRESHOLD_BLOCK}, (int64_t){op.size});")
+    w(d + 1, "int _lk_any = 0;")
+    w(d + 1, "#pragma omp simd reduction(|:_lk_any)")
+    w(d + 1, "for (int64_t _i = _lk_b; _i < _lk_e; ++_i) {")
+    _lookups(op, w, d + 2, lookups, rename)
+    w(d + 2, f"_lk_any |= (int)({crossed});")
+    w(d + 1, "}")
+    w(d + 1, "if (!_lk_any) continue;")
+    w(d + 1, "for (int64_t _i = _lk_b; _i < _lk_e; ++_i) {")
+    _lookups(op, w, d + 2, lookups, rename)
+    w(d + 2, f"if ({cond}) {{")
+    w(d + 3, f"{spikes}[_lk_n++] = _i;")
     if op.refractory:
-        w(d + 2, f"{rename['lastspike']} = _lk_t{op.clock};")
-        w(d + 2, f"{rename['not_refractory']} = false;")
+        w(d + 3, f"{rename['lastspike']} = _lk_t{op.clock};")
+        w(d + 3, f"{rename['not_refractory']} = false;")
+    w(d + 2, "}")
     w(d + 1, "}")
     w(d, "}")
     w(d, f"{count}[0] = _lk_n;")

@@ -22,6 +22,7 @@ from labkit.codegen.loop_common import (
     FIXED_ARGS,
     NOT_FINITE,
     PYTHON_CALL,
+    THRESHOLD_BLOCK,
     Writer,
     is_scalar_expr,
     prepare,
@@ -169,18 +170,28 @@ def _threshold(op: S.Threshold, p, w, d, scratch) -> None:
     scratch.extend((f"_lkr{p}_{j}", op.size) for j in range(len(prepared.randoms)))
     spikes, count = f"{op.owner}_spikes", f"{op.owner}_nspikes"
     w.use(op.size, spikes, count)
-    cond = _expr(prepared.expressions[0], rename)
-    if op.refractory:
-        cond = f"({cond}) and {rename['not_refractory']}"
+    crossed = _expr(prepared.expressions[0], rename)
+    cond = f"({crossed}) and {rename['not_refractory']}" if op.refractory else crossed
+    lookups = prepared.lookups.get(-1, ())
     w(d, "_lk_n = 0")
-    w(d, f"for _i in range({op.size}):")
-    _lookups(op, w, d + 1, prepared.lookups.get(-1, ()), rename)
-    w(d + 1, f"if {cond}:")
-    w(d + 2, f"{spikes}[_lk_n] = _i")
-    w(d + 2, "_lk_n += 1")
+    # as loop_cpp._threshold: a vectorised pass over each block looks for candidates,
+    # the serial pass (index order) runs only where there are some
+    w(d, f"for _lk_b in range(0, {op.size}, {THRESHOLD_BLOCK}):")
+    w(d + 1, f"_lk_e = min(_lk_b + {THRESHOLD_BLOCK}, {op.size})")
+    w(d + 1, "_lk_any = False")
+    w(d + 1, "for _i in range(_lk_b, _lk_e):")
+    _lookups(op, w, d + 2, lookups, rename)
+    w(d + 2, f"_lk_any |= {crossed}")
+    w(d + 1, "if not _lk_any:")
+    w(d + 2, "continue")
+    w(d + 1, "for _i in range(_lk_b, _lk_e):")
+    _lookups(op, w, d + 2, lookups, rename)
+    w(d + 2, f"if {cond}:")
+    w(d + 3, f"{spikes}[_lk_n] = _i")
+    w(d + 3, "_lk_n += 1")
     if op.refractory:
-        w(d + 2, f"{rename['lastspike']} = _lk_t{op.clock}")
-        w(d + 2, f"{rename['not_refractory']} = False")
+        w(d + 3, f"{rename['lastspike']} = _lk_t{op.clock}")
+        w(d + 3, f"{rename['not_refractory']} = False")
     w(d, f"{count}[0] = _lk_n")
 
 
