@@ -56,27 +56,43 @@ _C = EXP_CONSTANTS
 _MAGIC_BITS = int(np.float64(_C["MAGIC"]).view(np.int64))
 
 
-def _pow2_vec(kf):
-    """2.0**kf for integral float ``kf`` in [-1022, 1023], from the bit pattern."""
-    bits = (np.asarray(kf + _C["MAGIC"]).view(np.int64) - _MAGIC_BITS + 1023) << 52
-    return bits.view(np.float64)
-
-
 def _exp_parts_vec(x):
-    """x -> (em, f1, f2) with exp(x) = (1 + em)*f1*f2 and f1*f2 = 2^k."""
-    x = np.asarray(x, dtype=np.float64)
-    x = np.where(x > _C["XMAX"], _C["XMAX"], x)
-    x = np.where(x < _C["XMIN"], _C["XMIN"], x)
-    kf = np.floor(x * _C["INVLN2"] + 0.5)
-    kf = np.where(kf == kf, kf, 0.0)  # NaN: any k will do, em is NaN
-    hi = x - kf * _C["LN2HI"]
+    """x (1-d float64) -> (em, k) with exp(x) = (1 + em)*2^k; ``k`` an int32 array.
+
+    The numpy device runs this on whole arrays, where each operation is a pass over
+    memory: in-place operations and ``np.ldexp`` for the scaling keep the passes few.
+    ``ldexp(y, k)`` rounds once, exactly as ``y*2^k1*2^k2`` does in Numba and C++
+    (``y*2^k1`` is always exact there), so the bits are the same.
+    """
+    x = np.minimum(x, _C["XMAX"])  # NaN stays NaN, as in the selects of the other copies
+    np.maximum(x, _C["XMIN"], out=x)  # a 1-d array (see _flat): in-place works
+    kf = x * _C["INVLN2"]
+    kf += 0.5
+    np.floor(kf, out=kf)
+    hi = kf * _C["LN2HI"]
+    np.subtract(x, hi, out=hi)
     lo = kf * _C["LN2LO"]
     r = hi - lo
     t = r * r
-    c = r - t * (_C["P1"] + t * (_C["P2"] + t * (_C["P3"] + t * (_C["P4"] + t * _C["P5"]))))
-    em = hi - (lo - (r * c) / (2.0 - c))
-    k1 = np.floor(kf * 0.5)
-    return em, _pow2_vec(k1), _pow2_vec(kf - k1)
+    c = t * _C["P5"]
+    for coefficient in ("P4", "P3", "P2", "P1"):
+        c += _C[coefficient]
+        c *= t
+    np.subtract(r, c, out=c)
+    r *= c
+    c -= 2.0
+    np.negative(c, out=c)
+    r /= c  # r*c/(2 - c)
+    np.subtract(lo, r, out=r)
+    np.subtract(hi, r, out=r)  # em
+    # int32: numpy's ldexp has a fast loop for it (int64: 20x slower); NaN -> some int,
+    # the NaN in em decides the result
+    return r, kf.astype(np.int32)
+
+
+def _flat(x) -> np.ndarray:
+    """Any shape, a 0-d array or a scalar -> a 1-d float64 array (a view where possible)."""
+    return np.asarray(x, dtype=np.float64).reshape(-1)
 
 
 def _lk_exp_vec(x):
@@ -85,9 +101,11 @@ def _lk_exp_vec(x):
     >>> _lk_exp_vec(np.array([0.0, 2.0, -np.inf, np.inf])).tolist()
     [1.0, 7.38905609893065, 0.0, inf]
     """
+    shape = np.shape(x)
     with np.errstate(all="ignore"):
-        em, f1, f2 = _exp_parts_vec(x)
-        return ((1.0 + em) * f1 * f2)[()]  # a 0-d result becomes a numpy scalar
+        em, k = _exp_parts_vec(_flat(x))
+        em += 1.0
+        return np.ldexp(em, k).reshape(shape)[()]  # a 0-d result becomes a numpy scalar
 
 
 def _exprel_vec(x):
@@ -96,13 +114,17 @@ def _exprel_vec(x):
     >>> _exprel_vec(np.array([0.0, 1e-12, -np.inf])).tolist()
     [1.0, 1.0000000000005, 0.0]
     """
-    x = np.asarray(x, dtype=np.float64)
+    shape = np.shape(x)
+    x = _flat(x)
     with np.errstate(all="ignore"):
-        em, f1, f2 = _exp_parts_vec(x)
-        s = f1 * f2
-        out = (em * s + (s - 1.0)) / x
+        em, k = _exp_parts_vec(x)
+        s = np.ldexp(1.0, k)  # 2^k, as f1*f2 (a power of two, or 0 below 2^-1074)
+        em *= s
+        s -= 1.0
+        em += s
+        out = em / x
     out = np.where(x == 0.0, 1.0, out)
-    out = np.where(x > EXPREL_OVERFLOW, np.inf, out)
+    out = np.where(x > EXPREL_OVERFLOW, np.inf, out).reshape(shape)
     return out[()]
 
 
