@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import functools
 
-import sympy
-
 from labkit.codegen import spec as S
 from labkit.codegen.loop_common import (
     BUFFER_FULL,
@@ -27,7 +25,6 @@ from labkit.codegen.loop_common import (
     timed_index,
 )
 from labkit.codegen.printers import PRELUDES, print_expr
-from labkit.equations.functions import exprel
 
 __all__ = ["numpy_source", "EMITTERS"]
 
@@ -38,10 +35,17 @@ def _expr(expr, rename) -> str:
     return print_expr(expr, LANG, rename)
 
 
+#: The kernel module's imports: numpy's, plus the plain-Python exp/exprel under the names
+#: the Numba printer gives them, for the per-step scalars (no Numba on this device).
+_PRELUDE = ("import math\n\n" + PRELUDES[LANG]
+            + "from labkit.codegen.support import exp_scalar as _lk_exp\n"
+            + "from labkit.codegen.support import exprel_scalar as _exprel\n")
+
+
 def _scalar(expr, rename) -> str:
-    """A per-step scalar, computed as Numba does: with ``math``, and with labkit's own
-    ``exp``/``exprel`` (whose numpy form gives the same bits; Numba's needs Numba)."""
-    return print_expr(expr, "numpy" if expr.has(exprel, sympy.exp) else "numba", rename)
+    """A per-step scalar, printed and computed as Numba does (``math``, and labkit's own
+    ``exp``/``exprel`` in plain Python, see ``_PRELUDE``): the same bits on both devices."""
+    return print_expr(expr, "numba", rename)
 
 
 def _head(op, w, d, prepared, rename) -> None:
@@ -262,7 +266,7 @@ def numpy_source(spec: S.KernelSpec):
         body(d, f"if _lk_on{c}:")
         body(d + 1, f"_lk_clock_ts[{c}] = _lk_ts{c} + 1")
     args = FIXED_ARGS + tuple(sorted(body.args))
-    prelude = "import math\n\n" + PRELUDES[LANG]
+    prelude = _PRELUDE
     lines = [prelude, "", f"def _lk_run({', '.join(args)}):"]
     lines.append("    for _lk_s in range(_lk_s0, _lk_s1):")
     lines.extend(body.lines or ["        pass"])

@@ -200,7 +200,6 @@ class NumpyPrinter(_PythonMixin, NumPyPrinter):
         "sign": "np.sign",
         "int_": "np.trunc",
         "exprel": "_exprel_vec",
-        "exp": "_lk_exp_vec",
         "clip": "np.clip",
     }
     _kc = {"Exp1": "np.e", "E": "np.e", "Pi": "np.pi", "NaN": "np.nan", "Infinity": "np.inf"}
@@ -344,7 +343,7 @@ PRELUDES: dict[str, str] = {
         "import math\n\nimport numpy as np\n\n"
         "from labkit.codegen.support_numba import _exprel, _lk_exp\n"
     ),
-    "numpy": "import numpy as np\n\nfrom labkit.codegen.support import _exprel_vec, _lk_exp_vec\n",
+    "numpy": "import numpy as np\n\nfrom labkit.codegen.support import _exprel_vec\n",
     "cpp": "#include <algorithm>\n#include <cmath>\n#include <cstdint>\n#include <cstring>\n\n"
     + CPP_SUPPORT,
 }

@@ -4,8 +4,7 @@
 library ones stop a compiler from vectorising a loop: ``math.exp`` and ``expm1`` are
 opaque calls to libm, one element at a time, and a Hodgkin-Huxley update makes ten of
 them per neuron and step. Ours are branch-free, so Numba (LLVM) and g++ turn a whole
-neuron loop into SIMD code, and the same operations in numpy give the same bits: all
-three devices compute the same numbers.
+neuron loop into SIMD code, and the runtime and C++ devices compute the same bits.
 
 The algorithm is the classic one of fdlibm's ``e_exp.c`` (Sun, 1993), written anew here:
 ``x = k ln2 + r`` with ``|r| <= ln2/2`` (``ln2`` split in two parts, so ``r`` is exact),
@@ -20,9 +19,15 @@ Each language gets its own copy of the same operations, in the same order:
 
 - ``support_numba._lk_exp``/``_exprel``: Numba, inlined into kernels; kept in their own
   module so that the numpy device never imports Numba (Pyodide);
-- ``_lk_exp_vec``/``_exprel_vec``: numpy, for whole arrays;
+- ``exp_scalar``/``exprel_scalar``: plain Python, for the numpy device's per-step terms
+  (``exp(-dt/tau)``), so these equal the runtime device's to the last bit;
 - ``CPP_SUPPORT``: the C++ source of ``_lk_exp``, ``_exprel``, ``_sign`` (numpy's sign,
   NaN stays NaN) and ``_mod`` (Python's floored ``%``, which C's ``fmod`` is not).
+
+Over whole arrays the numpy device uses numpy's own ``exp`` and ``expm1``
+(``_exprel_vec``): written out in numpy, ours cost ~25 passes instead of one, which made
+a one-neuron Hodgkin-Huxley run on the numpy device five times slower. Per-element
+values there may differ from the runtime device's in the last bit.
 
 All agree: ``exprel(0) = 1``, ``exprel(x) = inf`` for ``x > 717`` (``expm1`` overflows
 before; Brian2 uses the same cut), ``exprel(-inf) = 0``, NaN stays NaN; ``exp`` is 0
@@ -31,9 +36,11 @@ below -745.2, inf above 709.8.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-__all__ = ["CPP_SUPPORT", "EXP_CONSTANTS", "_lk_exp_vec", "_exprel_vec"]
+__all__ = ["CPP_SUPPORT", "EXP_CONSTANTS", "exp_scalar", "exprel_scalar", "_exprel_vec"]
 
 #: Above this, expm1(x) overflows; exprel(x) is +inf there (as Brian2 has it).
 EXPREL_OVERFLOW = 717.0
@@ -56,76 +63,70 @@ _C = EXP_CONSTANTS
 _MAGIC_BITS = int(np.float64(_C["MAGIC"]).view(np.int64))
 
 
-def _exp_parts_vec(x):
-    """x (1-d float64) -> (em, k) with exp(x) = (1 + em)*2^k; ``k`` an int32 array.
-
-    The numpy device runs this on whole arrays, where each operation is a pass over
-    memory: in-place operations and ``np.ldexp`` for the scaling keep the passes few.
-    ``ldexp(y, k)`` rounds once, exactly as ``y*2^k1*2^k2`` does in Numba and C++
-    (``y*2^k1`` is always exact there), so the bits are the same.
-    """
-    x = np.minimum(x, _C["XMAX"])  # NaN stays NaN, as in the selects of the other copies
-    np.maximum(x, _C["XMIN"], out=x)  # a 1-d array (see _flat): in-place works
-    kf = x * _C["INVLN2"]
-    kf += 0.5
-    np.floor(kf, out=kf)
-    hi = kf * _C["LN2HI"]
-    np.subtract(x, hi, out=hi)
+def _exp_parts(x: float) -> tuple[float, int]:
+    """x (not NaN) -> (em, k) with exp(x) = (1 + em)*2^k: the operations of the Numba copy."""
+    x = _C["XMAX"] if x > _C["XMAX"] else x
+    x = _C["XMIN"] if x < _C["XMIN"] else x
+    kf = float(math.floor(x * _C["INVLN2"] + 0.5))
+    hi = x - kf * _C["LN2HI"]
     lo = kf * _C["LN2LO"]
     r = hi - lo
     t = r * r
-    c = t * _C["P5"]
-    for coefficient in ("P4", "P3", "P2", "P1"):
-        c += _C[coefficient]
-        c *= t
-    np.subtract(r, c, out=c)
-    r *= c
-    c -= 2.0
-    np.negative(c, out=c)
-    r /= c  # r*c/(2 - c)
-    np.subtract(lo, r, out=r)
-    np.subtract(hi, r, out=r)  # em
-    # int32: numpy's ldexp has a fast loop for it (int64: 20x slower); NaN -> some int,
-    # the NaN in em decides the result
-    return r, kf.astype(np.int32)
+    c = r - t * (_C["P1"] + t * (_C["P2"] + t * (_C["P3"] + t * (_C["P4"] + t * _C["P5"]))))
+    return hi - (lo - (r * c) / (2.0 - c)), int(kf)
 
 
-def _flat(x) -> np.ndarray:
-    """Any shape, a 0-d array or a scalar -> a 1-d float64 array (a view where possible)."""
-    return np.asarray(x, dtype=np.float64).reshape(-1)
+def _scale(y: float, k: int) -> float:
+    """y*2^k rounded once, as ``y*2^k1*2^k2`` is in Numba and C++ (``y*2^k1`` is exact)."""
+    try:
+        return math.ldexp(y, k)
+    except OverflowError:
+        return math.copysign(math.inf, y)
 
 
-def _lk_exp_vec(x):
-    """exp of an array (or scalar), as ``_lk_exp`` computes it in Numba and C++.
+def exp_scalar(x) -> float:
+    """exp(x) as a float, with the bits of the Numba and C++ ``_lk_exp``.
 
-    >>> _lk_exp_vec(np.array([0.0, 2.0, -np.inf, np.inf])).tolist()
-    [1.0, 7.38905609893065, 0.0, inf]
+    >>> exp_scalar(0.0), exp_scalar(2.0), exp_scalar(-math.inf), exp_scalar(1000.0)
+    (1.0, 7.38905609893065, 0.0, inf)
     """
-    shape = np.shape(x)
-    with np.errstate(all="ignore"):
-        em, k = _exp_parts_vec(_flat(x))
-        em += 1.0
-        return np.ldexp(em, k).reshape(shape)[()]  # a 0-d result becomes a numpy scalar
+    x = float(x)
+    if x != x:
+        return x
+    em, k = _exp_parts(x)
+    return _scale(1.0 + em, k)
+
+
+def exprel_scalar(x) -> float:
+    """(exp(x) - 1)/x as a float, with exprel(0) = 1; the bits of the Numba ``_exprel``.
+
+    >>> exprel_scalar(0.0), exprel_scalar(1e-300), round(exprel_scalar(1.0), 12)
+    (1.0, 1.0, 1.718281828459)
+    """
+    x = float(x)
+    if x != x:
+        return x
+    if x > EXPREL_OVERFLOW:
+        return math.inf
+    if x == 0.0:
+        return 1.0
+    em, k = _exp_parts(x)
+    s = _scale(1.0, k)
+    return (em * s + (s - 1.0)) / x
 
 
 def _exprel_vec(x):
-    """Array (or scalar) x -> exprel of each element, as ``_exprel`` computes it.
+    """Array (or scalar) x -> exprel of each element, with numpy's expm1 (see the module).
 
     >>> _exprel_vec(np.array([0.0, 1e-12, -np.inf])).tolist()
     [1.0, 1.0000000000005, 0.0]
     """
-    shape = np.shape(x)
-    x = _flat(x)
-    with np.errstate(all="ignore"):
-        em, k = _exp_parts_vec(x)
-        s = np.ldexp(1.0, k)  # 2^k, as f1*f2 (a power of two, or 0 below 2^-1074)
-        em *= s
-        s -= 1.0
-        em += s
-        out = em / x
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = np.expm1(x) / x
     out = np.where(x == 0.0, 1.0, out)
-    out = np.where(x > EXPREL_OVERFLOW, np.inf, out).reshape(shape)
-    return out[()]
+    out = np.where(x > EXPREL_OVERFLOW, np.inf, out)
+    return out[()]  # a 0-d result becomes a numpy scalar
 
 
 def _cpp_constants() -> str:

@@ -1,6 +1,6 @@
 """The Numba-compiled form of the support helpers (``_lk_exp``, ``_exprel``) kernels call.
 
-The same operations, in the same order, as ``support._lk_exp_vec``/``_exprel_vec`` and
+The same operations, in the same order, as ``support.exp_scalar``/``exprel_scalar`` and
 the C++ ``CPP_SUPPORT`` (the algorithm is described in ``labkit.codegen.support``).
 Bit casts are LLVM ``bitcast`` instructions, so loops calling these still vectorise.
 Separate from ``support`` so that only the Numba path imports Numba.

@@ -99,10 +99,10 @@ def run_printed(expr, scope: dict, rename: dict, functions: dict, where: str):
     # a function's name is printed through ``functions``, never renamed as a symbol
     rename = {name: key for name, key in rename.items() if name not in functions}
     code = print_expr(expr, "numpy", rename, functions)
-    if "_exprel_vec" in code or "_lk_exp_vec" in code:
-        from labkit.codegen.support import _exprel_vec, _lk_exp_vec
+    if "_exprel_vec" in code:
+        from labkit.codegen.support import _exprel_vec
 
-        scope.update(_exprel_vec=_exprel_vec, _lk_exp_vec=_lk_exp_vec)
+        scope["_exprel_vec"] = _exprel_vec
     with np.errstate(all="ignore"):
         return eval(compile(code, f"<{where}>", "eval"), scope)  # noqa: S307 - printed by us
 

