@@ -22,11 +22,9 @@ namespace lk {
 extern uint64_t* _rng;       // xoshiro256++ state (4 words), seeded from labkit's seed()
 extern int64_t _lk_threads;  // OpenMP threads (the program is built with -fopenmp or not)
 
-// a zeroed block of `bytes` starting with the `used` bytes of `data` (lk_io.cpp)
-void* _lk_regrow(void* data, int64_t used, int64_t bytes);
 // a zeroed block of `rows` rows of `wide` bytes, each starting with the `row` bytes of
-// that row of `data` (lk_io.cpp)
-void* _lk_regrow_columns(void* data, int64_t rows, int64_t row, int64_t wide);
+// that row of `data`, which it frees unless it lies in the inputs (lk_io.cpp)
+void* _lk_regrow(void* data, int64_t rows, int64_t row, int64_t wide);
 
 // Enlarge an argument array along axis 0 to `rows`, keeping its first `used` rows; the
 // new shape goes to results/. Only between two operations: each takes its own copy of
@@ -36,7 +34,7 @@ static inline void _lk_grow(T*& data, int64_t& n0, const int64_t n1, const int64
                             const int64_t rows)
 {
     const int64_t row = (int64_t)sizeof(T) * (n1 > 0 ? n1 : 1);
-    data = (T*)_lk_regrow(data, used * row, rows * row);
+    data = (T*)_lk_regrow(data, 1, used * row, rows * row);  // one "row": the used part
     n0 = rows;
 }
 
@@ -48,7 +46,7 @@ static inline void _lk_grow_columns(T*& data, const int64_t n0, int64_t& n1,
                                     const int64_t cols)
 {
     const int64_t item = (int64_t)sizeof(T);
-    data = (T*)_lk_regrow_columns(data, n0, n1 * item, cols * item);
+    data = (T*)_lk_regrow(data, n0, n1 * item, cols * item);
     n1 = cols;
 }
 
@@ -264,15 +262,7 @@ void release(void* data)
 }
 }  // namespace
 
-void* _lk_regrow(void* data, int64_t used, int64_t bytes)
-{
-    char* grown = zeroed(bytes);
-    if (used > 0) std::memcpy(grown, data, (size_t)used);
-    release(data);
-    return grown;
-}
-
-void* _lk_regrow_columns(void* data, int64_t rows, int64_t row, int64_t wide)
+void* _lk_regrow(void* data, int64_t rows, int64_t row, int64_t wide)
 {
     char* grown = zeroed(rows * wide);
     for (int64_t r = 0; r < rows && row > 0; ++r) {
