@@ -133,6 +133,7 @@ def _cpp_constants() -> str:
     """The algorithm's constants as exact C++ literals (hexadecimal floats)."""
     lines = [f"static constexpr double _lk_{name} = {float.hex(value)};"
              for name, value in EXP_CONSTANTS.items()]
+    lines.append(f"static constexpr double _lk_EXPREL_OVERFLOW = {float.hex(EXPREL_OVERFLOW)};")
     lines.append(f"static constexpr int64_t _lk_MAGIC_BITS = {_MAGIC_BITS};")
     return "\n".join(lines) + "\n\n"
 
@@ -185,7 +186,7 @@ static inline double _exprel(const double x)
     const double em = _lk_exp_parts(x, &f1, &f2);
     const double s = f1 * f2;
     const double out = (em * s + (s - 1.0)) / x;
-    return x > 717.0 ? INFINITY : (x == 0.0 ? 1.0 : out);
+    return x > _lk_EXPREL_OVERFLOW ? INFINITY : (x == 0.0 ? 1.0 : out);
 }
 
 static inline double _sign(const double x)
