@@ -1,4 +1,5 @@
-"""Every deterministic parity script gives the same results on cpp_standalone as on runtime.
+"""Every deterministic parity script (neurons and synapses) gives the same results on
+cpp_standalone as on runtime.
 
 The runtime device is the reference here (it is itself checked against Brian2 in
 tests/parity): spikes identical, traces within 1e-9 (in practice equal to the last bit;
@@ -13,12 +14,13 @@ import numpy as np
 import pytest
 from harness import assert_same, poisson_agree, run_script, spike_total
 from parity_cases import CASES, NOISY_LIF, POISSON
+from synapse_cases import CASES as SYNAPSE_CASES
 
 from labkit.devices import DEVICES
 from labkit.errors import DeviceError
 
 PYTHON_CALLS = {"network_operation_clocks_subgroups"}
-DETERMINISTIC = [c for c in CASES if c.name not in PYTHON_CALLS]
+DETERMINISTIC = [c for c in CASES if c.name not in PYTHON_CALLS] + list(SYNAPSE_CASES)
 
 
 @pytest.mark.parametrize("case", DETERMINISTIC, ids=lambda case: case.name)

@@ -21,12 +21,16 @@ def _ou_synapses():
     return np.asarray(S.w[:])
 
 
-def test_noise_in_synapses_has_the_stationary_variance(device_name):
-    w = _ou_synapses()
+def _assert_stationary_variance(w):
     # Euler's stationary variance is sigma**2/(1 - dt/(2 tau)) = 1.005 sigma**2; the
     # estimate from 4000 samples has a standard error of sqrt(2/4000) = 2.2 %
     ratio = w.var() / (0.25 / (1 - 0.1 / 20))
     assert abs(ratio - 1) < 4 * np.sqrt(2 / 4000), ratio
+
+
+def test_noise_in_synapses_has_the_stationary_variance(device_name):
+    w = _ou_synapses()
+    _assert_stationary_variance(w)
     assert abs(w.mean()) < 4 * 0.5 / np.sqrt(4000)
 
 
@@ -35,9 +39,7 @@ def test_noise_in_synapses_on_cpp_standalone():
     if not shutil.which("g++") or not shutil.which("make"):
         pytest.skip("no C++ compiler")
     set_device('cpp_standalone')
-    w = _ou_synapses()
-    ratio = w.var() / (0.25 / (1 - 0.1 / 20))
-    assert abs(ratio - 1) < 4 * np.sqrt(2 / 4000), ratio
+    _assert_stationary_variance(_ou_synapses())
 
 
 def test_noise_in_synapses_is_reproducible_with_seed():
