@@ -46,6 +46,7 @@ from common import (
 )
 from cuba import MODEL as CUBA
 from cuba import SYNAPSES as CUBA_SYNAPSES
+from cuba import network
 
 MODELS = {"cuba": CUBA, "cobahh": COBAHH}
 SYNAPSES = {"cuba": CUBA_SYNAPSES, "cobahh": COBAHH_SYNAPSES}
@@ -54,13 +55,7 @@ SNIPPET = """
 import numpy as np
 {import_line}
 set_device('cpp_standalone', directory=_os.environ['BENCH_DIR'])
-start_scope()
-defaultclock.dt = 0.1*ms
-N = {n}
-seed(11)
-{model}
-{synapses}
-s_mon = SpikeMonitor(P)
+{network}
 _t = _time.perf_counter()
 run({duration}*second)
 _run_s = _time.perf_counter() - _t
@@ -89,10 +84,9 @@ _extra = dict(compile_s=float(device.timers['compile']['make']),
 def measure(backend: dict, model: str, args, tmp: Path) -> list:
     def once():
         caches = Caches.fresh(tmp)
-        code = SNIPPET.format(import_line=backend["import_line"], n=args.n,
-                              model=MODELS[model], duration=args.duration,
-                              synapses=SYNAPSES[model] if args.coupled else "",
-                              after=backend["after"])
+        code = SNIPPET.format(
+            import_line=backend["import_line"], duration=args.duration, after=backend["after"],
+            network=network(MODELS[model], SYNAPSES[model] if args.coupled else "", args.n))
         env = caches.env() | {"BENCH_DIR": str(caches.root / "project")}
         return run_snippet(code, env=env)
 

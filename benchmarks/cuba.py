@@ -77,19 +77,30 @@ Ci.connect('i>=n_exc', p=0.02)
 """
 
 #: {import_line}: the star import; {setup}: target/device selection; {after}: extra timings.
+#: The network part of every benchmark script (here, cpp_standalone.py, rate_spread.py):
+#: the clock, one seed, the neurons, their synapses (or none) and a SpikeMonitor.
+NETWORK = """\
+start_scope()
+defaultclock.dt = 0.1*ms
+N = {n}
+seed({seed})
+{model}
+{synapses}
+s_mon = SpikeMonitor(P)
+"""
+
+
+def network(model: str, synapses: str = "", n: int = 4000, seed: int = 11) -> str:
+    return NETWORK.format(n=n, seed=seed, model=model, synapses=synapses)
+
+
 SNIPPET = """
 import numpy as np
 _t0 = _time.perf_counter()
 {import_line}
 _t_import = _time.perf_counter()
 {setup}
-start_scope()
-defaultclock.dt = 0.1*ms
-N = {n}
-seed(11)
-{model}
-{synapses}
-s_mon = SpikeMonitor(P)
+{network}
 _t_build = _time.perf_counter()
 run({duration}*second)
 _t_run = _time.perf_counter()
@@ -162,9 +173,8 @@ def snippet(backend: dict, args) -> str:
     return SNIPPET.format(
         import_line=backend["import_line"],
         setup=backend["setup"],
-        n=args.n,
-        model=getattr(args, "model", MODEL),
-        synapses=getattr(args, "synapses", SYNAPSES) if args.coupled else "",
+        network=network(getattr(args, "model", MODEL),
+                        getattr(args, "synapses", SYNAPSES) if args.coupled else "", args.n),
         duration=args.duration,
         after=backend["after"].format(duration=args.duration, loop_repeats=LOOP_REPEATS),
     )

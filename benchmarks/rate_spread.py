@@ -25,6 +25,7 @@ from cobahh import SYNAPSES as COBAHH_SYNAPSES
 from common import Caches, machine_summary, print_table, run_snippet, versions_summary
 from cuba import MODEL as CUBA
 from cuba import SYNAPSES as CUBA_SYNAPSES
+from cuba import network
 
 MODELS = {"cuba": (CUBA, CUBA_SYNAPSES), "cobahh": (COBAHH, COBAHH_SYNAPSES)}
 
@@ -32,13 +33,7 @@ SNIPPET = """
 import numpy as np
 {import_line}
 {prefs}
-start_scope()
-defaultclock.dt = 0.1*ms
-N = 4000
-seed({seed})
-{model}
-{synapses}
-s_mon = SpikeMonitor(P)
+{network}
 run({duration}*second)
 report(rate=s_mon.num_spikes / (N * {duration}))
 """
@@ -53,7 +48,7 @@ def rates(model: str, side: str, seeds: range, duration: float, caches: Caches) 
     neurons, synapses = MODELS[model]
     out = []
     for s in seeds:
-        code = SNIPPET.format(seed=s, model=neurons, synapses=synapses, duration=duration,
+        code = SNIPPET.format(network=network(neurons, synapses, seed=s), duration=duration,
                               **SIDES[side])
         out.append(run_snippet(code, env=caches.env())["rate"])
         print(f"  {model} {side} seed {s}: {out[-1]:.2f} Hz", flush=True)
