@@ -8,6 +8,7 @@ so a reference taken before a run stays valid after it.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,11 +17,12 @@ import numpy as np
 from labkit.errors import DimensionMismatchError
 from labkit.units.dimension import DIMENSIONLESS, Dimension, readable
 from labkit.units.quantity import Quantity
+from labkit.units.ufunc_rules import is_plain_zero
 
 if TYPE_CHECKING:
     import sympy
 
-__all__ = ["Variable", "checked_values", "as_quantity"]
+__all__ = ["Variable", "checked_values", "as_quantity", "is_zero_text"]
 
 #: Kinds of variables: differential-equation state, parameter (``x : unit``),
 #: subexpression (computed, no storage), internal (lastspike, not_refractory),
@@ -69,7 +71,8 @@ def checked_values(value, var: Variable, where: str) -> np.ndarray:
     Parameters
     ----------
     value : number, Quantity, bool, array-like
-        What the user assigns.
+        What the user assigns. A plain zero (``0``, ``0.0``, an array of zeros) fits any
+        unit, as in Brian2: ``G.v = 0`` for a variable in volt.
     var : Variable
         The target (its dimension and dtype).
     where : str
@@ -81,7 +84,7 @@ def checked_values(value, var: Variable, where: str) -> np.ndarray:
         dim = value.dim
     if dim is None:
         dim = DIMENSIONLESS
-    if dim is not var.dim:
+    if dim is not var.dim and not (dim is DIMENSIONLESS and is_plain_zero(value)):
         if var.dim is DIMENSIONLESS:
             fix = "give a plain number"
         else:
@@ -93,6 +96,22 @@ def checked_values(value, var: Variable, where: str) -> np.ndarray:
     if var.is_boolean and raw.dtype != np.bool_:
         raise TypeError(f"{where} is boolean; assign True/False (or a condition string)")
     return raw
+
+
+def is_zero_text(text: str) -> bool:
+    """``'0'``, ``'0.0'``, ``'-0'``, ``'(0)'`` -> True: a string that is a literal zero.
+
+    ``G.v = '0'`` then sets a variable of any unit, like ``G.v = 0``; an expression that
+    merely evaluates to zero (``'v - v'``, ``'0*w'``) is checked for units as usual.
+
+    >>> is_zero_text(' 0.0 '), is_zero_text('(-0)'), is_zero_text('0*w'), is_zero_text('1')
+    (True, True, False, False)
+    """
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return type(value) in (int, float) and value == 0
 
 
 def _unit_name(dim: Dimension) -> str:

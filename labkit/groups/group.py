@@ -15,7 +15,7 @@ import sys
 import numpy as np
 
 from labkit.core.base import LabkitObject
-from labkit.core.variables import Variable, as_quantity, checked_values
+from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
 from labkit.errors import UnknownVariableError
 
 __all__ = ["Group"]
@@ -122,7 +122,9 @@ class Group(LabkitObject):
                 else "read-only"
             raise TypeError(f"cannot set {label}: it is {what}")
         target = var.array if var.shared else var.array[self._start:self._stop]
-        if isinstance(value, str):
+        if isinstance(value, str) and not var.is_boolean and is_zero_text(value):
+            raw = np.zeros(())  # '0' fits any unit, as 0 does
+        elif isinstance(value, str):
             from labkit.groups.strings import evaluate_string
 
             raw = evaluate_string(self, value, var, frame)

@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from labkit.core.variables import Variable, as_quantity, checked_values
+from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
 from labkit.errors import UnsupportedFeatureError
 from labkit.groups.group import Group
 from labkit.groups.runtime_values import ObjectPlan
@@ -265,7 +265,9 @@ class Synapses(Group):
         if not self._connect_called and not var.shared:
             raise TypeError(f"cannot set {label} before synapses exist: call "
                             f"{self.name}.connect(...) first")
-        if isinstance(value, str):
+        if isinstance(value, str) and not var.is_boolean and is_zero_text(value):
+            raw = np.zeros(())  # '0' fits any unit, as 0 does
+        elif isinstance(value, str):
             from labkit.groups.build import parse_condition
             from labkit.groups.synapse_strings import check_units, evaluate_synaptic
 

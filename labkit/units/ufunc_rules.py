@@ -76,11 +76,14 @@ def is_plain_zero(x) -> bool:
     """A plain (unit-less) number or array that is all zeros fits any dimension, as in Brian2.
 
     ``v > 0`` and ``clip(I, 0, ...)`` are then fine for any ``v``/``I``; ``v > 1`` is not.
+    A dimensionless Quantity of zeros counts too (Brian2 checks the dimension, not the type).
     """
     if type(x) in (int, float):
         return x == 0
-    if hasattr(x, "dim") or x is None:
+    if x is None:
         return False
+    if hasattr(x, "dim"):
+        return x.dim is DIMENSIONLESS and bool(np.all(np.asarray(x) == 0))
     if isinstance(x, numbers.Number):
         return x == 0
     try:
