@@ -17,18 +17,24 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
-# System packages some tests need (a C++ compiler for cpp_standalone). Installed with
-# apt-get when missing and we are root; otherwise the script says what to install.
+# System packages some tests need (g++, make, cmake, Chromium). Installed with apt-get when
+# missing and we are root; otherwise the script says what to install. Without root:
+# make test SYSTEM_PACKAGES= PYTEST_ARGS='-m "not cpp and not browser"'
+SYSTEM_PACKAGES ?= system-packages
 system-packages:
 	@bash tools/system-packages.sh
 
 # JupyterLab refuses to start as root unless told; containers and Binder-like machines run as root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
+# The page `/` redirects to and the URL printed at start: the course's first lesson. As
+# `jupyter lab`, LabApp's default_url wins over ServerApp's, so LabApp's is the one to set.
+START_URL := /lab/tree/notebooks/00_start_here.ipynb
 
-test: $(STAMP) system-packages
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) --LabApp.default_url=$(START_URL) $(LAB_ARGS)
+
+test: $(STAMP) $(SYSTEM_PACKAGES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-notebooks
 
