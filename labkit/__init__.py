@@ -3,7 +3,8 @@
 ``from labkit import *`` gives exactly ``__all__``: units and the simulator's user-facing
 objects (groups, monitors, networks, run, devices), and ``np`` (numpy), as Brian2's star
 import does. It never shadows a Python builtin, and it imports neither sympy nor numba:
-those load when a model is first built.
+those load when a model is first built. Inside IPython it installs the short display of
+labkit's errors (:mod:`labkit.tracebacks`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from labkit import core as _core
 from labkit import devices as _devices
 from labkit import groups as _groups
 from labkit import monitors as _monitors
+from labkit import tracebacks as _tracebacks
 from labkit import units as _units
 
 __version__ = "0.1.0"
@@ -40,3 +42,7 @@ __all__ = (
        if _reexport_one(_devices, name)]
     + ["np"]  # as ``from brian2 import *`` gives it: scripts use np. without importing numpy
 )
+
+# In IPython/Jupyter, labkit's own errors show as their message and the learner's line,
+# labkit's frames hidden (``%tb`` shows them; see labkit.tracebacks).
+_tracebacks.install_in_ipython()

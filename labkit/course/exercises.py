@@ -33,6 +33,8 @@ _CODE_REGION = re.compile(
     + re.escape(ANSWER_END) + r"[^\n]*(\n|$)",
     re.DOTALL | re.MULTILINE,
 )
+_CHECK_ID = re.compile(r"""check\(\s*["']([^"']+)["']""")
+_HEADING = re.compile(r"^#+\s*(exercise\s+[\w.]+)", re.IGNORECASE | re.MULTILINE)
 _MD_REGION = re.compile(re.escape(_MD_BEGIN) + r".*?" + re.escape(_MD_END), re.DOTALL)
 
 
@@ -46,16 +48,31 @@ def _check_balanced(text: str, begin: str, end: str, where: str) -> None:
 
 
 def _blank_code(source: str, where: str) -> tuple[str, bool]:
+    """Answer regions -> ``todo("exercise 01.2")`` blanks; ``where`` names the exercise, and
+    a cell with several blanks numbers them ("exercise 01.2, blank 2 of 3")."""
     _check_balanced(source, ANSWER_BEGIN, ANSWER_END, where)
+    total = len(_CODE_REGION.findall(source))
     count = 0
 
     def replace(match: re.Match) -> str:
         nonlocal count
         count += 1
         indent = match.group("indent")
-        return f'{indent}# Your answer here; then run the cell.\n{indent}todo("{where}")\n'
+        blank = where if total == 1 else f"{where}, blank {count} of {total}"
+        return f'{indent}# Your answer here; then run the cell.\n{indent}todo("{blank}")\n'
 
     return _CODE_REGION.sub(replace, source), count > 0
+
+
+def _exercise_name(source: str, heading: str | None, name: str, number: int) -> str:
+    """A cell -> what its blank is called: the exercise its ``check("01.2", ...)`` names,
+    else the exercise of the heading above it, else the notebook and the cell's number."""
+    checked = _CHECK_ID.search(source)
+    if checked:
+        return f"exercise {checked.group(1)}"
+    if heading:
+        return f"{name}, {heading}"
+    return f"{name}, cell {number}"
 
 
 def _blank_markdown(source: str, where: str) -> str:
@@ -71,13 +88,15 @@ def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nb
     >>> print(make_exercise(nb, "demo").cells[0].source)
     x = 1
     # Your answer here; then run the cell.
-    todo("demo, cell 1")
+    todo("exercise demo")
     check('demo', y=y)
     """
     exercise = copy.deepcopy(solution)
+    heading = None
     for number, cell in enumerate(exercise.cells, start=1):
         where = f"{name}, cell {number}"
         if cell.cell_type == "code":
+            where = _exercise_name(cell.source, heading, name, number)
             cell.source, blanked = _blank_code(cell.source, where)
             cell.outputs = []
             cell.execution_count = None
@@ -90,6 +109,8 @@ def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nb
                 cell.metadata.pop("tags", None)
         elif cell.cell_type == "markdown":
             cell.source = _blank_markdown(cell.source, where)
+            found = _HEADING.search(cell.source)
+            heading = found.group(1).lower() if found else heading
     return exercise
 
 

@@ -70,9 +70,14 @@ Checker = Callable[..., Iterable[Verdict]]
 
 
 def todo(where: str = "this exercise"):
-    """The blank of an exercise: raises until the learner replaces it with an answer."""
-    raise ExerciseIncomplete(f"{where} is waiting for your answer: replace the todo(...) "
-                             f"line with your code, then run the cell again.")
+    """The blank of an exercise: raises until the learner replaces it with an answer.
+
+    ``where`` names the blank (``"exercise 02.1"``, written by the exercise generator); in
+    IPython the error shows short: this message and the learner's line.
+    """
+    raise ExerciseIncomplete(f"{where[:1].upper()}{where[1:]} is waiting for your answer: "
+                             "replace the todo(...) line with your code, then run the cell "
+                             "again.")
 
 
 def _lesson_checks(exercise: str) -> dict[str, Checker]:

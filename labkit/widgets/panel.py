@@ -29,6 +29,8 @@ from pathlib import Path
 
 import ipywidgets as W
 
+from labkit.errors import LabkitError
+from labkit.tracebacks import short_traceback
 from labkit.widgets.controls import Control, control_from_spec
 from labkit.widgets.model import FunctionModel
 from labkit.widgets.results import Results, as_results
@@ -204,10 +206,14 @@ class Panel(W.VBox):
     def _show_error(self, exc: Exception) -> None:
         self.error = exc
         tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        # labkit's own errors: the message, a hint, the model's lines (labkit's hidden)
+        short = short_traceback(exc, colour=False)[1:] if isinstance(exc, LabkitError) else []
+        extra = "".join(f"<br>{html.escape(line)}" for line in short
+                        if not line.startswith("("))
         self.error_box.value = (
             "<div style='color:#b00020;border-left:3px solid #b00020;padding:2px 8px'>"
-            f"<b>{html.escape(type(exc).__name__)}</b>: {html.escape(str(exc))}"
-            "<details><summary>traceback</summary>"
+            f"<b>{html.escape(type(exc).__name__)}</b>: {html.escape(str(exc))}{extra}"
+            "<details><summary>full traceback</summary>"
             f"<pre style='font-size:11px'>{html.escape(tb)}</pre></details>"
             "<i>the plots show the last good run; change a value to try again</i></div>")
         self.error_box.layout.display = ""

@@ -58,8 +58,8 @@ def test_html_view_marks_each_verdict():
 
 
 def test_todo_raises_a_helpful_error():
-    with pytest.raises(ExerciseIncomplete, match="waiting for your answer"):
-        todo("02_lif, cell 4")
+    with pytest.raises(ExerciseIncomplete, match="^Exercise 02.4 is waiting for your answer"):
+        todo("exercise 02.4")
 
 
 def test_expect_helpers():

@@ -32,14 +32,26 @@ def test_answer_regions_become_todo_calls_that_raise():
     exercise = make_exercise(_solution(), "02_lif")
     code, indented, think, plain = exercise.cells
     assert "rate = 1/tau" not in code.source
-    assert 'todo("02_lif, cell 1")' in code.source
+    assert 'todo("exercise 02.1")' in code.source
     assert code.source.startswith("tau = 10*ms\n") and code.source.endswith("rate=rate)")
     assert code.metadata["tags"] == ["raises-exception"]
     assert code.outputs == [] and code.execution_count is None
     assert "return 2*x" not in indented.source
-    assert '    todo("02_lif, cell 2")' in indented.source
+    assert '    todo("02_lif, cell 2")' in indented.source      # no check(), no heading
     assert "leak wins" not in think.source and "*Write your answer here.*" in think.source
     assert plain.source == "x = 1" and plain.metadata["tags"] == ["keep"]
+
+
+def test_a_blank_names_its_exercise_and_its_number_not_a_cell():
+    heading = nbformat.v4.new_markdown_cell("## Exercise 3: the rate\nCompute it.")
+    two = nbformat.v4.new_code_cell("# BEGIN ANSWER\na = 1\n# END ANSWER\n"
+                                    "# BEGIN ANSWER\nb = 2\n# END ANSWER\n")
+    checked = nbformat.v4.new_code_cell('# BEGIN ANSWER\nx = 1\n# END ANSWER\ncheck("05.2", x=x)')
+    cells = make_exercise(nbformat.v4.new_notebook(cells=[heading, two, checked]),
+                          "05_hh").cells
+    assert 'todo("05_hh, exercise 3, blank 1 of 2")' in cells[1].source
+    assert 'todo("05_hh, exercise 3, blank 2 of 2")' in cells[1].source
+    assert 'todo("exercise 05.2")' in cells[2].source
 
 
 def test_solution_is_not_modified():

@@ -115,6 +115,21 @@ def test_an_error_shows_in_the_panel_and_the_next_valid_value_recovers():
     assert not np.array_equal(panel.views[0].line.y, good_y)    # new reset, new trace
 
 
+def test_a_labkit_error_in_the_model_shows_its_hint_and_the_models_line():
+    from labkit.units import volt
+
+    def unit_mistake(I=0.1 * nA):
+        return {"x": [0.0, 1.0], "y": [0.0, float((I + 1 * volt) / volt)]}
+
+    panel = Panel(unit_mistake, [FloatControl("I", 0 * nA, 1 * nA, 0.1 * nA)],
+                  [IFCurveView("x", "y", y_unit=None)])
+    shown = panel.error_box.value
+    assert "DimensionMismatchError" in shown and "hint: terms that are added" in shown
+    assert "(I + 1 * volt) / volt" in shown                 # the line of the model
+    assert "quantity.py" not in shown.split("<details>")[0]  # labkit's frames: in the details
+    assert "quantity.py" in shown.split("<details>")[1]
+
+
 def test_a_panel_whose_first_run_fails_shows_its_views_and_recovers():
     panel = Panel(LIFNeuron(), [FloatControl("v_reset", -80 * mV, -40 * mV, -45 * mV)],
                   [TraceView("v")])

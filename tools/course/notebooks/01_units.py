@@ -54,9 +54,10 @@ E_L = -70 * mV
 E_L + 0.15 * nA
 
 # %% [markdown]
-# Read the last line of the traceback: `DimensionMismatchError` names the operation and
-# the units of both operands. The fix is physics, not code: the current must go through a
-# resistance before it can be added to a potential, `E_L + R_m * I`.
+# Read the message: `DimensionMismatchError` names the operation and the units of both
+# operands, and the line below it is yours. (labkit hides its own code from the display;
+# `%tb` in a new cell shows the full traceback.) The fix is physics, not code: the current
+# must go through a resistance before it can be added to a potential, `E_L + R_m * I`.
 #
 # Equations are checked too, when a model is built or run. The message quotes your string
 # and names the terms whose units differ:
