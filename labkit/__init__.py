@@ -15,6 +15,7 @@ from labkit import core as _core
 from labkit import devices as _devices
 from labkit import groups as _groups
 from labkit import monitors as _monitors
+from labkit import synapses as _synapses
 from labkit import tracebacks as _tracebacks
 from labkit import units as _units
 
@@ -37,6 +38,7 @@ __all__ = (
     _reexport(_units)
     + _reexport(_core)
     + _reexport(_groups)
+    + _reexport(_synapses)
     + _reexport(_monitors)
     + [name for name in ("set_device", "get_device", "device")
        if _reexport_one(_devices, name)]

@@ -23,7 +23,7 @@ import sympy
 
 from labkit.codegen.compile import KernelSource, compile_numba, compile_numpy
 from labkit.codegen.printers import PRELUDES, print_expr
-from labkit.groups.connect_rule import ConnectRule, result_names
+from labkit.synapses.connect_rule import ConnectRule, result_names
 
 __all__ = ["numba_source", "numpy_source", "run_rule"]
 

@@ -10,6 +10,6 @@ MODULES = ["connect", "connect_rule", "connect_kernels", "generator_syntax"]
 
 @pytest.mark.parametrize("name", MODULES)
 def test_doctests(name):
-    module = importlib.import_module(f"labkit.groups.{name}")
+    module = importlib.import_module(f"labkit.synapses.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

@@ -1,7 +1,7 @@
 """``S.connect(...)`` -> new synapses appended to a Synapses (Brian2's ``connect``).
 
 The rules themselves (conditions, ``p``, ``n``, index arrays, generator syntax) are
-:func:`labkit.groups.connect.generate_connections`; this module gathers what they read:
+:func:`labkit.synapses.connect.generate_connections`; this module gathers what they read:
 the source and target variables (for ``v_pre > v_post`` conditions; within a subgroup,
 only its elements, as Brian2), the caller's namespace, the random generator and the
 device (compiled rules on the default device, numpy on the numpy device). Indices are
@@ -55,7 +55,7 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace, frame) 
     """Generate the synapses of one connect() call and append them (see module doc)."""
     from labkit.core.random import get_rng
     from labkit.devices import get_device
-    from labkit.groups.connect import generate_connections
+    from labkit.synapses.connect import generate_connections
 
     label = synapses._label()
     if isinstance(p, numbers.Real) and not isinstance(p, bool) and not 0 <= p <= 1:

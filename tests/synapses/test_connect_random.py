@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from labkit.groups.connect import generate_connections
+from labkit.synapses.connect import generate_connections
 
 
 def connect(n_source, n_target, seed=1, device="numba", **kwds):
@@ -97,7 +97,7 @@ def test_devices_agree_under_the_same_seed(kwds):
 
 
 def test_numpy_blocks_agree_with_numba(monkeypatch):
-    from labkit.groups import connect_kernels
+    from labkit.synapses import connect_kernels
 
     monkeypatch.setattr(connect_kernels, "BLOCK_CANDIDATES", 100)  # many small blocks
     kwds = dict(j="k for k in sample(N_post, p=0.3) if rand() < 0.9", n="1 + (i + j) % 2")

@@ -15,8 +15,8 @@ arrays and a random generator in; two int32 arrays out. The cases are Brian2's:
   ``j``). Out-of-range indices are an IndexError unless ``skip_if_invalid=True``.
 
 Strings are parsed through labkit's whitelist (never ``eval``-ed), checked for units once,
-and turned into a compiled loop (:mod:`labkit.groups.connect_kernels`); see
-:mod:`labkit.groups.connect_rule` for how names resolve.
+and turned into a compiled loop (:mod:`labkit.synapses.connect_kernels`); see
+:mod:`labkit.synapses.connect_rule` for how names resolve.
 
 Random numbers: ``rng`` is a ``numpy.random.Generator``. For string rules, each source
 ``i`` (in order) whose ``i``-only part of the condition holds draws ``rng.random(S*m)``
@@ -34,8 +34,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from labkit.groups.connect_kernels import run_rule
-from labkit.groups.connect_rule import build_rule
+from labkit.synapses.connect_kernels import run_rule
+from labkit.synapses.connect_rule import build_rule
 
 __all__ = ["generate_connections"]
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from labkit.groups.connect import generate_connections
+from labkit.synapses.connect import generate_connections
 from labkit.units.table import UNITS
 
 pytestmark = pytest.mark.parity

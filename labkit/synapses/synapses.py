@@ -2,12 +2,12 @@
 
 A Synapses object stores one value per synapse for each synaptic variable (arrays that
 grow with every ``connect()``), the source and target element of each synapse, and its
-pathways (:mod:`labkit.groups.synapse_queue`). At each run it hands the network, in
+pathways (:mod:`labkit.synapses.queue`). At each run it hands the network, in
 Brian2's schedule: the clock-driven update (``groups``), each summed variable (``groups``,
 just before the target: order ``target.order - 1``) and, per pathway, a spike push
 followed by the pathway code over the events due now (``synapses``, order -1 for
 presynaptic and +1 for postsynaptic pathways). The strings are checked and integrated once
-per structure (:mod:`labkit.groups.synapse_build`); weights, delays and constants are
+per structure (:mod:`labkit.synapses.build`); weights, delays and constants are
 kernel arguments, so changing them never recompiles.
 """
 
@@ -21,7 +21,7 @@ from labkit.core.variables import Variable, as_quantity, checked_values, is_zero
 from labkit.errors import UnsupportedFeatureError
 from labkit.groups.group import Group
 from labkit.groups.runtime_values import ObjectPlan
-from labkit.groups.synapse_queue import Pathway
+from labkit.synapses.queue import Pathway
 from labkit.units.dimension import DIMENSIONLESS
 
 __all__ = ["Synapses"]
@@ -101,7 +101,7 @@ class Synapses(Group):
     # -- construction -----------------------------------------------------------------------
 
     def _make_variables(self) -> None:
-        from labkit.groups.synapse_build import split_model
+        from labkit.synapses.build import split_model
 
         base, event, _ = split_model(self.equations)
         for name in ("i", "j", "delay", "lastupdate", "N"):
@@ -230,7 +230,7 @@ class Synapses(Group):
             raw = name.endswith("_")
             kind, base = self._kind_of(name[:-1] if raw else name)
             if kind in ("pre", "post"):
-                from labkit.groups.synapse_strings import synaptic_arrays
+                from labkit.synapses.strings import synaptic_arrays
 
                 values, dims = synaptic_arrays(self, [base + "_" + kind])
                 value = values[base + "_" + kind]
@@ -241,10 +241,10 @@ class Synapses(Group):
         return self._get_variable(self.variables[name], units)
 
     def _get_variable(self, var: Variable, units: bool):
-        from labkit.groups.synapse_views import synaptic_view
+        from labkit.synapses.views import synaptic_view
 
         if var.kind == "subexpression":
-            from labkit.groups.synapse_strings import evaluate_synaptic
+            from labkit.synapses.strings import evaluate_synaptic
 
             values = np.broadcast_to(np.asarray(evaluate_synaptic(
                 self, var.expr, f"subexpression '{var.name}'")), (self._n,)).copy()
@@ -269,7 +269,7 @@ class Synapses(Group):
             raw = np.zeros(())  # '0' fits any unit, as 0 does
         elif isinstance(value, str):
             from labkit.groups.build import parse_condition
-            from labkit.groups.synapse_strings import check_units, evaluate_synaptic
+            from labkit.synapses.strings import check_units, evaluate_synaptic
 
             expr = parse_condition(value, "synaptic string")
             where = f"'{value}' assigned to {label}"
@@ -289,7 +289,7 @@ class Synapses(Group):
                              "synapse") from None
 
     def _indices_of_pairs(self, i, j, k=None) -> np.ndarray:
-        from labkit.groups.synapse_views import match
+        from labkit.synapses.views import match
 
         n = self._n
         mask = match(self.variables["i"].array[:n], i, self.source.N) & match(
@@ -307,7 +307,7 @@ class Synapses(Group):
 
     def _indices_where(self, condition: str) -> np.ndarray:
         from labkit.groups.build import parse_condition
-        from labkit.groups.synapse_strings import check_units, evaluate_synaptic
+        from labkit.synapses.strings import check_units, evaluate_synaptic
 
         expr = parse_condition(condition, "condition")
         where = f"the condition '{condition}' indexing {self._label()}"
@@ -319,8 +319,8 @@ class Synapses(Group):
 
     def connect(self, condition=None, i=None, j=None, p=1.0, n=1, skip_if_invalid=False,
                 namespace=None, level=0):
-        """Create synapses (Brian2's rules; see ``labkit.groups.connect``); appends."""
-        from labkit.groups.synapse_connect import connect
+        """Create synapses (Brian2's rules; see ``labkit.synapses.connect``); appends."""
+        from labkit.synapses.connect_call import connect
 
         connect(self, condition, i, j, p, n, skip_if_invalid, namespace,
                 sys._getframe(level + 1))
@@ -355,7 +355,7 @@ class Synapses(Group):
     # -- running ------------------------------------------------------------------------------
 
     def _prepare(self, ctx) -> ObjectPlan:
-        from labkit.groups.synapse_plan import plan
+        from labkit.synapses.plan import plan
 
         return plan(self, ctx)
 

@@ -74,7 +74,7 @@ def _table(syn, externals: dict) -> tuple[dict, dict]:
 
 def plan(syn, ctx) -> ObjectPlan:
     """See the module docstring."""
-    from labkit.groups.synapse_build import build_synapses
+    from labkit.synapses.build import build_synapses
 
     prefix = ctx.owner(syn)
     src = _owner_prefix(ctx, syn.source, syn, "source")

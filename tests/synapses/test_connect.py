@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from labkit.errors import DimensionMismatchError, ExpressionError, UnknownNameError
-from labkit.groups.connect import generate_connections
-from labkit.groups.connect_kernels import numba_source
-from labkit.groups.connect_rule import build_rule
+from labkit.synapses.connect import generate_connections
+from labkit.synapses.connect_kernels import numba_source
+from labkit.synapses.connect_rule import build_rule
 from labkit.units.table import UNITS
 
 mV = UNITS["mV"]

@@ -39,7 +39,7 @@ from labkit.equations.functions import rand, randn
 from labkit.equations.printing import expression_str
 from labkit.equations.symbols import symbol
 from labkit.errors import DimensionMismatchError, ExpressionError, UnknownNameError
-from labkit.groups.generator_syntax import GeneratorSpec, parse_generator
+from labkit.synapses.generator_syntax import GeneratorSpec, parse_generator
 from labkit.units.dimension import DIMENSIONLESS, readable
 
 __all__ = ["ConnectRule", "build_rule", "is_integer_valued", "result_names"]
