@@ -1,17 +1,23 @@
-"""A solution notebook -> its exercise notebook, with every marked answer region removed.
+"""A notebook with authored answers -> the learner's notebook, every marked answer hidden.
 
-Why generated: one authored source per lesson (the solution) cannot drift from what the
-learner sees, and a test can prove the two are in sync (the Neuromatch way).
+Why generated: one authored source cannot drift from what the learner sees, and a test can
+prove the two are in sync (the Neuromatch way). Two kinds of notebook go through here:
+
+- a solution notebook (``solutions/NN_name.ipynb``) -> its exercise notebook
+  (:func:`make_exercise`): every output is cleared, exercises are for running;
+- a lesson with its answers (the executed source) -> the lesson the learner opens
+  (:func:`make_lesson`): outputs are kept, except those of the cells that hold a blank.
 
 Markers, each on a line of its own:
 
 - in a code cell, the lines between ``# BEGIN ANSWER`` and ``# END ANSWER`` become a
-  ``todo(...)`` call that raises :class:`~labkit.lessons.ExerciseIncomplete`, and the cell
-  gets the ``raises-exception`` tag so nbval runs the exercise notebook to the end;
+  ``todo(...)`` call that raises :class:`~labkit.lessons.ExerciseIncomplete` and names the
+  exercise (from the cell's ``check("NN.k", ...)``) and the blank. The cell gets the
+  ``raises-exception`` tag, so JupyterLab's *Run All* and nbval go on past it; its outputs
+  and execution count are cleared, so nbval does not compare them;
 - in a markdown cell, the same markers (inside ``<!-- -->`` comments) enclose a model
-  answer to a "think!" question, replaced by a prompt to write one's own.
-
-Every output is cleared: exercises are for running, not for reading results.
+  answer to a "Think!" question; it is folded into a ``<details>`` block, "Show an answer",
+  so the learner thinks first and looks second.
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ import nbformat
 
 ANSWER_BEGIN = "# BEGIN ANSWER"
 ANSWER_END = "# END ANSWER"
-_MD_BEGIN = "<!-- BEGIN ANSWER -->"
-_MD_END = "<!-- END ANSWER -->"
+MD_BEGIN = "<!-- BEGIN ANSWER -->"
+MD_END = "<!-- END ANSWER -->"
+SHOW_ANSWER = "Show an answer"
 _RAISES = "raises-exception"
 
 _CODE_REGION = re.compile(
@@ -33,9 +40,10 @@ _CODE_REGION = re.compile(
     + re.escape(ANSWER_END) + r"[^\n]*(\n|$)",
     re.DOTALL | re.MULTILINE,
 )
-_CHECK_ID = re.compile(r"""check\(\s*["']([^"']+)["']""")
+_MD_REGION = re.compile(re.escape(MD_BEGIN) + r"\s*(?P<body>.*?)\s*" + re.escape(MD_END),
+                        re.DOTALL)
+_CHECK_ID = re.compile(r"""check\(\s*["'](?P<id>[^"']+)["']""")
 _HEADING = re.compile(r"^#+\s*(exercise\s+[\w.]+)", re.IGNORECASE | re.MULTILINE)
-_MD_REGION = re.compile(re.escape(_MD_BEGIN) + r".*?" + re.escape(_MD_END), re.DOTALL)
 
 
 class MarkerError(ValueError):
@@ -44,24 +52,14 @@ class MarkerError(ValueError):
 
 def _check_balanced(text: str, begin: str, end: str, where: str) -> None:
     if text.count(begin) != text.count(end):
-        raise MarkerError(f"{where}: {text.count(begin)} '{begin}' but {text.count(end)} '{end}'")
+        raise MarkerError(f"{where}: {text.count(begin)} '{begin}' but {text.count(end)} '{end}'"
+                          f"; every answer region needs both markers")
 
 
-def _blank_code(source: str, where: str) -> tuple[str, bool]:
-    """Answer regions -> ``todo("exercise 01.2")`` blanks; ``where`` names the exercise, and
-    a cell with several blanks numbers them ("exercise 01.2, blank 2 of 3")."""
-    _check_balanced(source, ANSWER_BEGIN, ANSWER_END, where)
-    total = len(_CODE_REGION.findall(source))
-    count = 0
-
-    def replace(match: re.Match) -> str:
-        nonlocal count
-        count += 1
-        indent = match.group("indent")
-        blank = where if total == 1 else f"{where}, blank {count} of {total}"
-        return f'{indent}# Your answer here; then run the cell.\n{indent}todo("{blank}")\n'
-
-    return _CODE_REGION.sub(replace, source), count > 0
+def has_answers(notebook: nbformat.NotebookNode) -> bool:
+    """Does any cell of ``notebook`` hold an answer region (code or markdown)?"""
+    return any(ANSWER_BEGIN in cell.source or MD_BEGIN in cell.source
+               for cell in notebook.cells)
 
 
 def _exercise_name(source: str, heading: str | None, name: str, number: int) -> str:
@@ -69,37 +67,48 @@ def _exercise_name(source: str, heading: str | None, name: str, number: int) -> 
     else the exercise of the heading above it, else the notebook and the cell's number."""
     checked = _CHECK_ID.search(source)
     if checked:
-        return f"exercise {checked.group(1)}"
+        return f"exercise {checked.group('id')}"
     if heading:
         return f"{name}, {heading}"
     return f"{name}, cell {number}"
 
 
-def _blank_markdown(source: str, where: str) -> str:
-    _check_balanced(source, _MD_BEGIN, _MD_END, where)
-    return _MD_REGION.sub("*Write your answer here.*", source)
+def _blank_code(source: str, exercise: str) -> tuple[str, bool]:
+    """Answer regions -> ``todo("exercise 01.2")`` blanks; a cell with several blanks
+    numbers them ("exercise 01.2, blank 2 of 3")."""
+    _check_balanced(source, ANSWER_BEGIN, ANSWER_END, exercise)
+    total = len(_CODE_REGION.findall(source))
+    count = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        indent = match.group("indent")
+        label = exercise if total == 1 else f"{exercise}, blank {count} of {total}"
+        return f'{indent}# Your answer here; then run the cell.\n{indent}todo("{label}")\n'
+
+    return _CODE_REGION.sub(replace, source), count > 0
 
 
-def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
-    """A solution notebook -> the exercise notebook (a new object; the input is unchanged).
+def _fold_markdown(source: str, where: str) -> str:
+    _check_balanced(source, MD_BEGIN, MD_END, where)
+    return _MD_REGION.sub(
+        lambda m: f"<details><summary>{SHOW_ANSWER}</summary>\n\n{m.group('body')}\n\n"
+                  f"</details>", source)
 
-    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-    ...     "x = 1\\n# BEGIN ANSWER\\ny = 2 * x\\n# END ANSWER\\ncheck('demo', y=y)")])
-    >>> print(make_exercise(nb, "demo").cells[0].source)
-    x = 1
-    # Your answer here; then run the cell.
-    todo("exercise demo")
-    check('demo', y=y)
-    """
-    exercise = copy.deepcopy(solution)
+
+def _hide_answers(notebook: nbformat.NotebookNode, name: str,
+                  keep_outputs: bool) -> nbformat.NotebookNode:
+    learner = copy.deepcopy(notebook)
     heading = None
-    for number, cell in enumerate(exercise.cells, start=1):
+    for number, cell in enumerate(learner.cells, start=1):
         where = f"{name}, cell {number}"
         if cell.cell_type == "code":
-            where = _exercise_name(cell.source, heading, name, number)
-            cell.source, blanked = _blank_code(cell.source, where)
-            cell.outputs = []
-            cell.execution_count = None
+            exercise = _exercise_name(cell.source, heading, name, number)
+            cell.source, blanked = _blank_code(cell.source, exercise)
+            if blanked or not keep_outputs:
+                cell.outputs = []
+                cell.execution_count = None
             tags = [t for t in cell.metadata.get("tags", []) if t != _RAISES]
             if blanked:
                 tags.append(_RAISES)
@@ -108,10 +117,34 @@ def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nb
             else:
                 cell.metadata.pop("tags", None)
         elif cell.cell_type == "markdown":
-            cell.source = _blank_markdown(cell.source, where)
+            cell.source = _fold_markdown(cell.source, where)
             found = _HEADING.search(cell.source)
             heading = found.group(1).lower() if found else heading
-    return exercise
+    return learner
+
+
+def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
+    """A solution notebook -> the exercise notebook (a new object; the input is unchanged).
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "x = 1\\n# BEGIN ANSWER\\ny = 2 * x\\n# END ANSWER\\ncheck('02.1', y=y)")])
+    >>> print(make_exercise(nb, "demo").cells[0].source)
+    x = 1
+    # Your answer here; then run the cell.
+    todo("exercise 02.1")
+    check('02.1', y=y)
+    """
+    return _hide_answers(solution, name, keep_outputs=False)
+
+
+def make_lesson(answered: nbformat.NotebookNode, name: str = "lesson") -> nbformat.NotebookNode:
+    """An executed lesson with its answers -> the learner's lesson: blanks in place of the
+    answers (their cells unexecuted), "Think!" answers folded, every other output kept.
+
+    The learner's lesson must run to the end with its blanks raising: a cell after an
+    inline exercise may not use what the answer defined (nbval on notebooks/ checks it).
+    """
+    return _hide_answers(answered, name, keep_outputs=True)
 
 
 def _exercise_text(solution_path: Path) -> str:

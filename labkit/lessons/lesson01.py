@@ -12,9 +12,11 @@ import numpy as np
 
 from labkit import (
     DimensionMismatchError,
+    Equations,
     Mohm,
     Network,
     NeuronGroup,
+    StateMonitor,
     amp,
     get_dimensions,
     ms,
@@ -50,7 +52,6 @@ def panel(**kw) -> Panel:
                  title="A passive membrane: tau = R C, v_inf = E_L + R I", **kw)
 
 
-# -- checkers -------------------------------------------------------------------------------
 def _check_ohm(tau, v_inf):
     """01.1: R = 50 MOhm, C = 300 pF, I = 0.2 nA, E_L = -70 mV -> tau and v_inf."""
     yield expect_close("tau", tau, 50 * Mohm * 300 * pF,
@@ -60,9 +61,28 @@ def _check_ohm(tau, v_inf):
                             " on top of the resting potential")
 
 
+def _charging_trace(eqs, I, start) -> np.ndarray:
+    """``eqs`` (a learner's string or the reference) driven by ``I`` from ``start`` for
+    50 ms, with the constants of exercise 01.2 -> v (volts, one sample per 0.1 ms)."""
+    group = NeuronGroup(1, eqs, method="euler")
+    group.v = start
+    group.I = I
+    state = StateMonitor(group, "v", record=0)
+    Network(group, state).run(50 * ms, namespace=dict(E_L=E_L, R=100 * Mohm, tau=10 * ms))
+    return np.asarray(state.v_[0])
+
+
+REFERENCE_01_2 = "dv/dt = (E_L - v + R*I)/tau : volt\nI : amp"
+
+
 def _check_equations(eqs):
-    """01.2: equations for dv/dt = (E_L - v + R*I)/tau with v in volts and I in amperes."""
-    if not isinstance(eqs, str):
+    """01.2: equations for dv/dt = (E_L - v + R*I)/tau with v in volts and I in amperes.
+
+    Units and names are not enough (a flipped leak sign or R*I outside the division by tau
+    have the right units): the learner's equations are simulated at two inputs and
+    compared with the reference's traces.
+    """
+    if not isinstance(eqs, str | Equations):
         yield Verdict(False, "eqs should be a string of equations",
                       "write them between triple quotes, one per line")
         return
@@ -80,11 +100,25 @@ def _check_equations(eqs):
     yield expect_true("v" in names and "I" in names, "v and I are variables",
                       "the group has no variable v or no variable I",
                       "declare dv/dt = ... for v and a line 'I : <unit>' for I")
-    if "v" in names and "I" in names:
-        yield expect_true(get_dimensions(group.v) is volt.dim, "v is in volts",
-                          "v is not a voltage", "the unit after the colon of dv/dt is v's unit")
-        yield expect_true(get_dimensions(group.I) is amp.dim, "I is in amperes",
-                          "I is not a current", "declare I with ': amp'")
+    if not ("v" in names and "I" in names):
+        return
+    v_ok = get_dimensions(group.v) is volt.dim
+    I_ok = get_dimensions(group.I) is amp.dim
+    yield expect_true(v_ok, "v is in volts", "v is not a voltage",
+                      "the unit after the colon of dv/dt is v's unit")
+    yield expect_true(I_ok, "I is in amperes", "I is not a current", "declare I with ': amp'")
+    if not (v_ok and I_ok):
+        return
+    for current, start, situation in [(0 * nA, -60 * mV, "from -60 mV without input"),
+                                      (0.15 * nA, E_L, "from rest with I = 0.15 nA")]:
+        got = _charging_trace(eqs, current, start)
+        want = _charging_trace(REFERENCE_01_2, current, start)
+        close = bool(np.all(np.isfinite(got))) and np.allclose(got, want, rtol=0, atol=1e-6)
+        yield expect_true(close, f"v behaves as the membrane should {situation}",
+                          f"simulated {situation}, v does not follow the membrane equation",
+                          "v must relax towards E_L + R*I with time constant tau: the leak "
+                          "is E_L - v (not v - E_L), and all of E_L - v + R*I is divided "
+                          "by tau")
 
 
 def _check_raw(raw, volts):

@@ -47,7 +47,6 @@ def panel(**kw) -> Panel:
                  **kw)
 
 
-# -- checkers -------------------------------------------------------------------------------
 def _check_spikes(num_spikes, isi):
     """03.1: the course script (I = 1, 70 ms): number of spikes, and the intervals."""
     _, spikes = simulate_lif(I=1.0, duration=70 * ms)
@@ -76,10 +75,27 @@ def _check_counts(count, first_firing):
                       "that fires", "np.flatnonzero(count) lists the neurons with spikes")
 
 
-def _check_trace(v_10):
-    """03.3: the course neuron (I = 1, from 0): v of neuron 0 at t = 10 ms, from the monitor."""
-    yield expect_close("v_10", v_10, 1 - np.exp(-1.0), rtol=1e-3,
-                       hint="select the sample with Vmon.t == 10*ms; v is Vmon.v[0]")
+def _check_trace(Vmon, v_22):
+    """03.3: the course neuron with I = 1.2 (from 0), recorded for 40 ms: the monitor, and v
+    at t = 22 ms read from it (after the first spike: no simple formula gives it)."""
+    state, _ = simulate_lif(I=1.2, duration=40 * ms)
+    want_t, want_v = np.asarray(state.t_), np.asarray(state.v[0])
+    times = np.asarray(getattr(Vmon, "t_", []), dtype=float)
+    yield expect_true(times.shape == want_t.shape and np.allclose(times, want_t),
+                      "Vmon recorded every step of 40 ms",
+                      "Vmon is not a StateMonitor that recorded the 40 ms run at every step",
+                      "pass the monitor itself: StateMonitor(G, 'v', record=True), run(40*ms)")
+    if times.shape == want_t.shape:
+        values = np.asarray(getattr(Vmon, "v", np.zeros((1, 0))), dtype=float)
+        yield expect_true(values.ndim == 2 and values.shape[1] == want_v.size
+                          and np.allclose(values[0], want_v, rtol=1e-9, atol=1e-12),
+                          "Vmon holds v of the neuron with I = 1.2",
+                          "the recorded v is not that of the neuron with I = 1.2 from v = 0",
+                          "set G.I = 1.2 before the run")
+    yield expect_close("v_22", v_22, want_v[np.argmin(np.abs(want_t - 0.022))], rtol=1e-6,
+                       hint="the sample nearest 22 ms: k = np.argmin(np.abs(Vmon.t - 22*ms)), "
+                            "then Vmon.v[0][k]. The neuron has spiked once by then: a "
+                            "formula for the first climb does not apply")
 
 
 CHECKS = {"03.1": _check_spikes, "03.2": _check_counts, "03.3": _check_trace}

@@ -164,36 +164,67 @@ def _check_weight(w_min):
                           "neuron 1 leaks slowly (tau = 100 ms): small kicks add up")
 
 
-def _pairs(i, j) -> set:
-    return set(zip(np.asarray(i, dtype=int).tolist(), np.asarray(j, dtype=int).tolist(),
-                   strict=True))
+def _pairs(i, j) -> list[tuple[int, int]]:
+    return list(zip(np.asarray(i, dtype=int).tolist(), np.asarray(j, dtype=int).tolist(),
+                    strict=True))
 
 
 def _check_chain(i, j):
     """04.2: 10 neurons in a chain, each connected to its two neighbours (both directions)."""
     want = {(a, b) for a in range(10) for b in range(10) if abs(a - b) == 1}
-    if np.shape(i) != np.shape(j):
-        yield Verdict(False, "i and j have different lengths", "pass S.i[:] and S.j[:]")
+    if np.ndim(i) != 1 or np.shape(i) != np.shape(j):
+        yield Verdict(False, "i and j are not two arrays of the same length",
+                      "pass S.i[:] and S.j[:]")
         return
-    got = _pairs(i, j)
+    pairs = _pairs(i, j)
+    got = set(pairs)
     yield expect_true(not (got - want), "every synapse joins neighbours",
                       f"{len(got - want)} synapse(s) join neurons that are not neighbours",
                       "neighbours differ in index by exactly 1")
     yield expect_true(not (want - got), "no neighbour pair is missing",
                       f"{len(want - got)} neighbour pair(s) are not connected",
                       "both directions: i -> i+1 and i+1 -> i")
+    yield expect_true(len(pairs) == len(got), "each pair is connected once",
+                      f"{len(pairs) - len(got)} synapse(s) repeat a pair already connected",
+                      "one connect call with a condition creates each pair once; a second "
+                      "connect call adds synapses, it does not replace them")
 
 
-def _check_random(n_synapses, N, p):
-    """04.3: connect(p=0.1) on 100 x 100 neurons: the number of synapses, and its N, p."""
+def _check_random(i, j, N, p):
+    """04.3: connect(p=0.1) on 100 x 100 neurons: the synapses' sources and targets.
+
+    The statistics of S.i and S.j must be those of independent draws: a total within the
+    binomial spread, each pair at most once, out- and in-degrees spread as binomial counts,
+    and no relation between source and target.
+    """
     yield expect_true(int(N) == 100 and abs(float(p) - 0.1) < 1e-12, "N and p are as asked",
                       "N should be 100 and p 0.1", "NeuronGroup(100, ...), S.connect(p=0.1)")
+    i, j = np.asarray(i), np.asarray(j)
+    if i.ndim != 1 or i.shape != j.shape or i.dtype.kind not in "iu" or j.dtype.kind not in "iu":
+        yield Verdict(False, "i and j are not two integer arrays of the same length",
+                      "pass the synapses' sources and targets: S.i[:] and S.j[:]")
+        return
+    inside = i.size > 0 and min(i.min(), j.min()) >= 0 and max(i.max(), j.max()) < 100
+    yield expect_true(inside, "i and j are neuron indices 0..99",
+                      "i or j holds indices outside 0..99", "both groups have 100 neurons")
+    if not inside:
+        return
     mean, sd = 100 * 100 * 0.1, np.sqrt(100 * 100 * 0.1 * 0.9)
-    yield expect_true(abs(int(n_synapses) - mean) < 4 * sd,
-                      "n_synapses is within the binomial spread of N*N*p",
-                      "n_synapses is far from what p = 0.1 gives on 100 x 100 pairs",
-                      "len(S) counts the synapses; each of the N*N pairs is kept with "
-                      "probability p")
+    yield expect_true(abs(i.size - mean) < 4 * sd,
+                      "the number of synapses is within the binomial spread of N*N*p",
+                      "the number of synapses is far from what p = 0.1 gives on 100 x 100 "
+                      "pairs", "each of the N*N pairs is kept with probability p")
+    yield expect_true(len(set(_pairs(i, j))) == i.size, "each pair appears at most once",
+                      "some pairs are connected more than once", "one connect(p=...) call")
+    # Degrees of a random graph are binomial(100, 0.1), variance 9; a regular pattern
+    # (every neuron exactly 10 targets) has variance 0, a clumped one far more.
+    out_var = np.var(np.bincount(i, minlength=100), ddof=1)
+    in_var = np.var(np.bincount(j, minlength=100), ddof=1)
+    corr = np.corrcoef(i, j)[0, 1] if i.size > 2 and i.std() > 0 and j.std() > 0 else 1.0
+    yield expect_true(4 < out_var < 16 and 4 < in_var < 16 and abs(corr) < 0.15,
+                      "sources and targets look drawn at random",
+                      "the synapses follow a pattern, not independent draws with p = 0.1",
+                      "let connect(p=0.1) draw them; do not build i and j by hand")
 
 
 CHECKS = {"04.1": _check_weight, "04.2": _check_chain, "04.3": _check_random}

@@ -5,7 +5,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from labkit.course import generate_all, make_exercise, out_of_sync
+from labkit.course import generate_all, has_answers, make_exercise, make_lesson, out_of_sync
 from labkit.course.__main__ import main
 from labkit.course.exercises import MarkerError
 
@@ -38,7 +38,8 @@ def test_answer_regions_become_todo_calls_that_raise():
     assert code.outputs == [] and code.execution_count is None
     assert "return 2*x" not in indented.source
     assert '    todo("02_lif, cell 2")' in indented.source      # no check(), no heading
-    assert "leak wins" not in think.source and "*Write your answer here.*" in think.source
+    assert think.source == ("Why?\n<details><summary>Show an answer</summary>\n\n"
+                            "Because the leak wins.\n\n</details>")
     assert plain.source == "x = 1" and plain.metadata["tags"] == ["keep"]
 
 
@@ -52,6 +53,28 @@ def test_a_blank_names_its_exercise_and_its_number_not_a_cell():
     assert 'todo("05_hh, exercise 3, blank 1 of 2")' in cells[1].source
     assert 'todo("05_hh, exercise 3, blank 2 of 2")' in cells[1].source
     assert 'todo("exercise 05.2")' in cells[2].source
+
+
+def test_several_blanks_in_one_cell_are_numbered():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "# BEGIN ANSWER\na = 1\n# END ANSWER\n# BEGIN ANSWER\nb = 2\n# END ANSWER\n"
+        "check('03.a', a=a, b=b)")])
+    source = make_exercise(nb, "03").cells[0].source
+    assert 'todo("exercise 03.a, blank 1 of 2")' in source
+    assert 'todo("exercise 03.a, blank 2 of 2")' in source
+
+
+def test_a_lesson_keeps_its_outputs_except_at_the_blanks():
+    solution = _solution()
+    solution.cells[3].outputs = [nbformat.v4.new_output("stream", text="1")]
+    solution.cells[3].execution_count = 4
+    lesson = make_lesson(solution, "02_lif")
+    code, _, think, plain = lesson.cells
+    assert code.outputs == [] and code.execution_count is None      # nbval: not compared
+    assert code.metadata["tags"] == ["raises-exception"]            # Run All goes on
+    assert plain.outputs[0].text == "1" and plain.execution_count == 4
+    assert "<details>" in think.source
+    assert has_answers(solution) and not has_answers(lesson)
 
 
 def test_solution_is_not_modified():

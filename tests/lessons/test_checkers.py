@@ -21,6 +21,7 @@ from labkit import (
     network_operation,
     pF,
     run,
+    second,
     start_scope,
     volt,
 )
@@ -56,8 +57,12 @@ def test_every_lesson_has_at_least_two_checked_exercises(lesson):
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_solutions_call_every_checker_and_only_those(lesson):
-    path = next((ROOT / "solutions").glob(f"{lesson}_*.ipynb"))
-    called = set(re.findall(r'check\(\\?"(\d\d\.\d+)', path.read_text(encoding="utf-8")))
+    """The exercise notebook calls 'NN.1', 'NN.2', ...; the lesson's inline exercises
+    'NN.a', 'NN.b', ...; together they use every checker of the lesson."""
+    sources = [*(ROOT / "tools" / "course" / "solutions").glob(f"{lesson}_*.py"),
+               *(ROOT / "tools" / "course" / "notebooks").glob(f"{lesson}_*.py")]
+    called = {m for path in sources
+              for m in re.findall(r'check\("(\d\d\.\w+)"', path.read_text(encoding="utf-8"))}
     checks = importlib.import_module(f"labkit.lessons.lesson{lesson}").CHECKS
     assert called == set(checks)
 
@@ -73,6 +78,11 @@ def test_01_1():
 
 def test_01_2():
     passed("01.2", eqs="dv/dt = (E_L - v + R*I)/tau : volt\nI : amp")
+    passed("01.2", eqs="dv/dt = -(v - E_L)/tau + R*I/tau : volt\nI : amp")   # rewritten
+    fb = failed("01.2", eqs="dv/dt = (v - E_L + R*I)/tau : volt\nI : amp")   # leak flipped
+    assert "does not follow the membrane equation" in str(fb)
+    failed("01.2", eqs="dv/dt = (E_L - v)/tau + R*I/second : volt\nI : amp")  # wrong physics
+    failed("01.2", eqs="dv/dt = (E_L - v)/tau : volt\nI : amp")               # I ignored
     fb = failed("01.2", eqs="dv/dt = (E_L - v + I)/tau : volt\nI : amp")
     assert "units do not match" in str(fb)
     failed("01.2", eqs="dv/dt = (E_L - v + R*I)/tau : volt\nI : volt/ohm*second")
@@ -100,11 +110,35 @@ def test_02_2():
     failed("02.2", secret="0.8", I_min=1.0)
 
 
+def test_02_a():
+    passed("02.a", isi=5 * ms + 10 * ms * np.log(1.5 / 0.7))
+    failed("02.a", isi=10 * ms * np.log(1.5 / 0.7))                 # forgot tau_ref
+    failed("02.a", isi=5 * ms + 10 * ms * np.log(1 / 0.2))          # I = 1, not 1.5
+    failed("02.a", isi=float(5 * ms + 10 * ms * np.log(1.5 / 0.7)))  # no unit
+
+
+def test_02_b():
+    from labkit.lessons.lesson02 import lif_spike_times
+
+    amplitudes = [0.89, 0.95, 1.72, 0.64, 1.4]
+    times = lif_spike_times(1.0, duration=100 * ms, steps=amplitudes) / ms
+    per_step = np.histogram(times, bins=[0, 20, 40, 60, 80, 100])[0]
+    passed("02.b", amplitudes=amplitudes, per_step=per_step)
+    failed("02.b", amplitudes=amplitudes, per_step=np.cumsum(per_step))   # running total
+    failed("02.b", amplitudes=amplitudes, per_step=per_step[::-1])
+    failed("02.b", amplitudes=amplitudes[:4], per_step=per_step)
+    failed("02.b", amplitudes=amplitudes, per_step=per_step.sum())
+
+
 def test_02_3():
     passed("02.3", tau_ref=8.9 * ms, rate=40 * Hz)
     fb = failed("02.3", secret="8.9", tau_ref=5 * ms, rate=40 * Hz)
     assert "tau_ref" in str(fb)
-    failed("02.3", tau_ref=8.9 * ms, rate=47 * Hz)
+    failed("02.3", tau_ref=8.1 * ms, rate=40 * Hz)                  # 9 % off
+    failed("02.3", tau_ref=9.3 * ms, rate=40 * Hz)                  # 4 % off
+    failed("02.3", tau_ref=8.9 * ms, rate=47 * Hz)                  # rate of tau_ref = 5 ms
+    failed("02.3", tau_ref=8.9 * ms, rate=1 / (8.9 * ms))           # 1/tau_ref, no simulation
+    failed("02.3", tau_ref=8.9, rate=40 * Hz)                       # no unit
 
 
 # -- 03 -------------------------------------------------------------------------------------
@@ -124,8 +158,18 @@ def test_03_2():
 
 
 def test_03_3():
-    passed("03.3", v_10=1 - np.exp(-1.0))
-    failed("03.3", secret="0.632", v_10=1 - np.exp(-0.99))
+    from labkit.models.lif import simulate_lif
+
+    state, _ = simulate_lif(I=1.2, duration=40 * ms)
+    k = np.argmin(np.abs(state.t - 22 * ms))
+    passed("03.3", Vmon=state, v_22=state.v[0][k])
+    failed("03.3", Vmon=state, v_22=1.2 * (1 - np.exp(-2.2)))     # formula, ignores the spike
+    failed("03.3", Vmon=state, v_22=state.v[0][k - 1])             # the sample before
+    failed("03.3", Vmon=None, v_22=state.v[0][k])                  # no monitor
+    other, _ = simulate_lif(I=1.0, duration=40 * ms)
+    failed("03.3", Vmon=other, v_22=state.v[0][k])                 # another neuron
+    short, _ = simulate_lif(I=1.2, duration=30 * ms)
+    failed("03.3", Vmon=short, v_22=state.v[0][k])                 # another duration
 
 
 # -- 04 -------------------------------------------------------------------------------------
@@ -150,12 +194,26 @@ def test_04_2():
     assert "not connected" in str(fb)
     failed("04.2", i=np.arange(10), j=np.arange(10))
     failed("04.2", i=S.i[:], j=S.j[:][:-1])
+    fb = failed("04.2", i=np.r_[S.i[:], S.i[:2]], j=np.r_[S.j[:], S.j[:2]])  # connected twice
+    assert "repeat a pair" in str(fb)
+    failed("04.2", i=np.r_[S.i[:], S.i[:]], j=np.r_[S.j[:], S.j[:]])    # connect called twice
 
 
 def test_04_3():
-    passed("04.3", n_synapses=1012, N=100, p=0.1)
-    failed("04.3", n_synapses=2000, N=100, p=0.1)
-    failed("04.3", n_synapses=1000, N=100, p=0.2)
+    from labkit import Synapses, seed
+
+    seed(4)
+    G = NeuronGroup(100, "v : 1")
+    S = Synapses(G, G)
+    S.connect(p=0.1)
+    passed("04.3", i=S.i[:], j=S.j[:], N=100, p=0.1)
+    failed("04.3", n_synapses=1000, N=100, p=0.1)                  # a count, no synapses
+    regular_i, regular_j = np.repeat(np.arange(100), 10), np.tile(np.arange(0, 100, 10), 100)
+    fb = failed("04.3", i=regular_i, j=regular_j, N=100, p=0.1)    # exactly 10 each, by hand
+    assert "pattern" in str(fb)
+    failed("04.3", i=S.i[:][:500], j=S.j[:][:500], N=100, p=0.1)   # half the synapses
+    failed("04.3", i=S.i[:], j=S.i[:], N=100, p=0.1)               # j copied from i
+    failed("04.3", i=S.i[:], j=S.j[:], N=100, p=0.2)
 
 
 # -- 05 -------------------------------------------------------------------------------------
@@ -185,17 +243,32 @@ def test_06_1():
     from labkit.models.lif import lif_physical_rate
 
     currents = np.arange(11) * 0.05 * nA
-    rates = np.floor(np.asarray(lif_physical_rate(currents))) * Hz
+    from labkit.lessons.lesson06 import if_counts
+
+    rates = if_counts(currents) / second
     passed("06.1", currents=currents, rates=rates)
+    failed("06.1", currents=currents, rates=lif_physical_rate(currents))  # the formula
+    failed("06.1", currents=currents, rates=np.asarray(rates))            # no unit
     failed("06.1", currents=currents, rates=rates * 2)
     failed("06.1", currents=currents * 2, rates=rates)
     failed("06.1", currents=currents, rates=rates[:5])
 
 
 def test_06_2():
-    passed("06.2", rate_quiet=0 * Hz, rate_noisy=9 * Hz)
-    failed("06.2", rate_quiet=0 * Hz, rate_noisy=0 * Hz)
-    failed("06.2", rate_quiet=3 * Hz, rate_noisy=9 * Hz)
+    from labkit import seed
+    from labkit.models.lif import lif_physical_namespace, lif_physical_network
+
+    seed(11)
+    net, objects = lif_physical_network(np.full(20, 0.12e-9))
+    net.run(1 * second, namespace=lif_physical_namespace(sigma=0.1 * nA))
+    counts = objects["spikes"].count[:]
+    passed("06.2", rate_quiet=0 * Hz, counts_noisy=counts)
+    failed("06.2", rate_quiet=0 * Hz, counts_noisy=np.full(20, 50))      # made up: 50 Hz
+    failed("06.2", rate_quiet=0 * Hz, counts_noisy=np.full(20, 11))      # made up, no spread
+    failed("06.2", rate_quiet=0, counts_noisy=counts)                    # no unit
+    failed("06.2", rate_quiet=0 * Hz, counts_noisy=counts / second)      # rates, not counts
+    failed("06.2", rate_quiet=3 * Hz, counts_noisy=counts)
+    failed("06.2", rate_quiet=0 * Hz, counts_noisy=np.zeros(20))         # noise forgotten
 
 
 # -- 07 -------------------------------------------------------------------------------------

@@ -56,22 +56,27 @@ check("03.2", count=count, first_firing=first_firing)
 # %% [markdown]
 # ## Exercise 3: reading a trace
 #
-# Record `v` of the single neuron of exercise 1 (`I = 1`) with a StateMonitor and read its
-# value at exactly `t = 10 ms` into `v_10` (a number). Compare with `1 - exp(-1)`: why are
-# they so close?
+# Record `v` of one neuron with `I = 1.2` (from `v = 0`) at every step for 40 ms with a
+# StateMonitor `Vmon`, and read its value at `t = 22 ms` into `v_22` (a number). Pass the
+# monitor too: the checker looks at what it recorded. Why does the formula
+# `I (1 - exp(-t/tau))` not give `v_22`?
+#
+# Sample times are multiples of `dt` computed in floating point, so `Vmon.t == 22*ms` may
+# find no sample: take the nearest one, `np.argmin(np.abs(Vmon.t - 22*ms))`.
 
 # %%
 start_scope()
 G = NeuronGroup(1, eqs, threshold="v > V_t", reset="v = V_r", refractory=tau_ref,
                 method="exact")
-G.I = 1
+G.I = 1.2
 # BEGIN ANSWER
 Vmon = StateMonitor(G, "v", record=True)
-run(20 * ms)
-v_10 = Vmon.v[0][Vmon.t == 10 * ms][0]
-print(v_10, 1 - np.exp(-1))
+Smon = SpikeMonitor(G)
+run(40 * ms)
+v_22 = Vmon.v[0][np.argmin(np.abs(Vmon.t - 22 * ms))]
+print("v at 22 ms:", v_22, "; spikes at", Smon.t, "(the formula holds until the first)")
 # END ANSWER
-check("03.3", v_10=v_10)
+check("03.3", Vmon=Vmon, v_22=v_22)
 
 # %% [markdown]
 # ## Think!

@@ -61,8 +61,10 @@ check("04.2", i=S.i[:], j=S.j[:])
 # %% [markdown]
 # ## Exercise 3: random connectivity
 #
-# Connect a group of `N = 100` neurons to itself with probability `p = 0.1` per pair, and
-# count the synapses, `n_synapses`. How far from `N*N*p` would you accept it to be?
+# Connect a group of `N = 100` neurons to itself with probability `p = 0.1` per pair.
+# Pass the synapses' sources `i` and targets `j` to the checker (it looks at their
+# statistics), with `N` and `p`. How many synapses do you expect, and how far from `N*N*p`
+# would you accept their number to be?
 
 # %%
 start_scope()
@@ -71,10 +73,9 @@ N, p = 100, 0.1
 G = NeuronGroup(N, "v : 1")
 S = Synapses(G, G)
 S.connect(p=p)
-n_synapses = len(S)
-print(n_synapses, "expected", N * N * p, "+-", np.sqrt(N * N * p * (1 - p)))
+print(len(S), "synapses; expected", N * N * p, "+-", np.sqrt(N * N * p * (1 - p)))
 # END ANSWER
-check("04.3", n_synapses=n_synapses, N=N, p=p)
+check("04.3", i=S.i[:], j=S.j[:], N=N, p=p)
 
 # %% [markdown]
 # ## Think!

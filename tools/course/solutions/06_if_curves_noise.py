@@ -39,14 +39,15 @@ check("06.1", currents=currents, rates=rates)
 # %% [markdown]
 # ## Exercise 2: noise below threshold
 #
-# One LIF neuron at 0.12 nA (below its rheobase). Give it a noisy input current: an
-# Ornstein-Uhlenbeck current `I_noise` with standard deviation `sigma` and correlation time
-# `tau_noise = 5 ms`,
+# Twenty LIF neurons, all at 0.12 nA (below their rheobase). Give them a noisy input
+# current: an Ornstein-Uhlenbeck current `I_noise` with standard deviation `sigma` and
+# correlation time `tau_noise = 5 ms`,
 #
 # `dI_noise/dt = -I_noise/tau_noise + sigma*sqrt(2/tau_noise)*xi : amp`,
 #
-# added to `I` in the voltage equation. Measure the rate over 1 s without noise
-# (`rate_quiet`, `sigma = 0 nA`) and with `sigma = 0.1 nA` (`rate_noisy`).
+# added to `I` in the voltage equation (each neuron gets its own noise). Run 1 s without
+# noise (`sigma = 0 nA`) and measure the population's rate, `rate_quiet`; run 1 s with
+# `sigma = 0.1 nA` and pass each neuron's spike count, `counts_noisy` (20 numbers).
 
 # %%
 # BEGIN ANSWER
@@ -56,20 +57,21 @@ dv/dt = (E_L - v + R_m*(I + I_noise))/tau_m : volt (unless refractory)
 dI_noise/dt = -I_noise/tau_noise + sigma*sqrt(2/tau_noise)*xi : amp
 I : amp
 """
-rates = []
+counts = []
 for sigma in [0 * nA, 0.1 * nA]:
     start_scope()
-    G = NeuronGroup(1, eqs, threshold="v > V_th", reset="v = V_reset", refractory=t_ref,
+    G = NeuronGroup(20, eqs, threshold="v > V_th", reset="v = V_reset", refractory=t_ref,
                     method="euler")
     G.v = E_L
     G.I = 0.12 * nA
     S = SpikeMonitor(G)
     run(1 * second)
-    rates.append(S.num_spikes / second)
-rate_quiet, rate_noisy = rates
-print(rate_quiet, rate_noisy)
+    counts.append(S.count[:])
+rate_quiet = counts[0].sum() / (20 * second)
+counts_noisy = counts[1]
+print(rate_quiet, counts_noisy)
 # END ANSWER
-check("06.2", rate_quiet=rate_quiet, rate_noisy=rate_noisy)
+check("06.2", rate_quiet=rate_quiet, counts_noisy=counts_noisy)
 
 # %% [markdown]
 # ## Think!

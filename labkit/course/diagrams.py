@@ -1,0 +1,159 @@
+"""Circuit and synapse sketches for the lessons -> matplotlib figures, drawn by our own code.
+
+Why here: a diagram explains a membrane or a synapse faster than a paragraph, and drawing
+it with a few matplotlib lines (no image files, no third-party drawing package) keeps it
+in the repository as code that a test can run. Each function returns the figure; in a
+notebook the last expression of a cell shows it.
+
+Three diagrams: :func:`rc_membrane` (lessons 01-02: the passive membrane is a resistor
+and a capacitor in parallel), :func:`synapse` (lesson 04: spike, delay, ``on_pre``) and
+:func:`hh_circuit` (lesson 05: three conductances, each with its battery).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["rc_membrane", "synapse", "hh_circuit"]
+
+_INK = "#222222"
+
+
+def _figure(width, height):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(width, height))
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    plt.close(fig)                 # shown once, as the cell's result, not twice
+    return fig, ax
+
+
+def _line(ax, xs, ys, **kw):
+    ax.plot(xs, ys, color=kw.pop("color", _INK), lw=kw.pop("lw", 1.6),
+            solid_capstyle="round", **kw)
+
+
+def _resistor(ax, x, y0, y1, variable=False):
+    """A vertical zigzag resistor between heights y0 < y1 (leads included)."""
+    lead = (y1 - y0) * 0.25
+    zig = np.linspace(y0 + lead, y1 - lead, 9)
+    xs = x + 0.12 * np.array([0, 1, -1, 1, -1, 1, -1, 1, 0])
+    _line(ax, [x, x], [y0, y0 + lead])
+    _line(ax, xs, zig)
+    _line(ax, [x, x], [y1 - lead, y1])
+    if variable:                   # an arrow across: the conductance depends on v and t
+        ax.annotate("", xy=(x + 0.28, y1 - lead + 0.05), xytext=(x - 0.28, y0 + lead - 0.05),
+                    arrowprops=dict(arrowstyle="->", color="#b35900", lw=1.4))
+
+
+def _capacitor(ax, x, y0, y1):
+    mid = (y0 + y1) / 2
+    _line(ax, [x, x], [y0, mid - 0.08])
+    _line(ax, [x, x], [mid + 0.08, y1])
+    _line(ax, [x - 0.25, x + 0.25], [mid - 0.08, mid - 0.08], lw=2.4)
+    _line(ax, [x - 0.25, x + 0.25], [mid + 0.08, mid + 0.08], lw=2.4)
+
+
+def _battery(ax, x, y0, y1):
+    """A battery (long plate = +) in a vertical wire from y0 to y1."""
+    mid = (y0 + y1) / 2
+    _line(ax, [x, x], [y0, mid - 0.07])
+    _line(ax, [x, x], [mid + 0.07, y1])
+    _line(ax, [x - 0.2, x + 0.2], [mid + 0.07, mid + 0.07], lw=1.6)
+    _line(ax, [x - 0.1, x + 0.1], [mid - 0.07, mid - 0.07], lw=3)
+
+
+def _current_source(ax, x, y0, y1):
+    from matplotlib.patches import Circle
+
+    mid = (y0 + y1) / 2
+    _line(ax, [x, x], [y0, mid - 0.25])
+    _line(ax, [x, x], [mid + 0.25, y1])
+    ax.add_patch(Circle((x, mid), 0.25, fill=False, ec=_INK, lw=1.6))
+    ax.annotate("", xy=(x, mid + 0.16), xytext=(x, mid - 0.16),
+                arrowprops=dict(arrowstyle="->", color=_INK, lw=1.4))
+
+
+def rc_membrane():
+    """The passive membrane: C in parallel with R in series with E_L, driven by I.
+
+    >>> rc_membrane().axes[0].get_title()
+    'the membrane as an RC circuit'
+    """
+    fig, ax = _figure(5.6, 3.0)
+    top, bottom = 2.2, 0.0
+    _line(ax, [0.5, 4.5], [top, top])
+    _line(ax, [0.5, 4.5], [bottom, bottom])
+    _current_source(ax, 0.5, bottom, top)
+    _capacitor(ax, 2.0, bottom, top)
+    _resistor(ax, 3.5, 1.1, top)
+    _battery(ax, 3.5, bottom, 1.1)
+    ax.text(0.05, 1.1, "$I$", ha="right", va="center", fontsize=12)
+    ax.text(2.35, 1.1, "$C$", va="center", fontsize=12)
+    ax.text(3.75, 1.65, "$R$", va="center", fontsize=12)
+    ax.text(3.75, 0.55, "$E_L$", va="center", fontsize=12)
+    ax.text(4.6, top, "inside, $v$", va="center", fontsize=10)
+    ax.text(4.6, bottom, "outside", va="center", fontsize=10)
+    ax.text(2.5, -0.5, r"$C\,\frac{dv}{dt} = \frac{E_L - v}{R} + I$"
+            r"$\quad\Leftrightarrow\quad \tau\,\frac{dv}{dt} = E_L - v + R I,\ \tau = RC$",
+            ha="center", va="top", fontsize=11)
+    ax.set(xlim=(-0.4, 6.3), ylim=(-1.1, 2.5), title="the membrane as an RC circuit")
+    return fig
+
+
+def hh_circuit():
+    """Hodgkin and Huxley's membrane: C, and sodium, potassium and leak branches.
+
+    >>> hh_circuit().axes[0].get_title()
+    'the Hodgkin-Huxley membrane'
+    """
+    fig, ax = _figure(7.2, 3.2)
+    top, bottom, mid = 2.2, 0.0, 1.1
+    _line(ax, [0.5, 7.3], [top, top])
+    _line(ax, [0.5, 7.3], [bottom, bottom])
+    _current_source(ax, 0.5, bottom, top)
+    _capacitor(ax, 2.0, bottom, top)
+    branches = [(3.3, r"$g_{Na}\,m^3 h$", r"$E_{Na}$", True),
+                (5.3, r"$g_{K}\,n^4$", r"$E_{K}$", True),
+                (7.3, r"$g_L$", r"$E_L$", False)]
+    for x, g, e, variable in branches:
+        _resistor(ax, x, mid, top, variable=variable)
+        _battery(ax, x, bottom, mid)
+        ax.text(x + 0.3, 1.75, g, va="center", fontsize=11)
+        ax.text(x + 0.3, 0.55, e, va="center", fontsize=11)
+    ax.text(0.05, 1.1, "$I$", ha="right", va="center", fontsize=12)
+    ax.text(2.35, 1.1, "$C_m$", va="center", fontsize=12)
+    ax.text(3.3, -0.2, "sodium", ha="center", va="top", fontsize=9)
+    ax.text(5.3, -0.2, "potassium", ha="center", va="top", fontsize=9)
+    ax.text(7.3, -0.2, "leak", ha="center", va="top", fontsize=9)
+    ax.set(xlim=(-0.4, 8.4), ylim=(-0.6, 2.5), title="the Hodgkin-Huxley membrane")
+    return fig
+
+
+def synapse():
+    """A presynaptic spike, the delay, and ``on_pre`` acting on the postsynaptic neuron.
+
+    >>> synapse().axes[0].get_title()
+    'a synapse in labkit (and Brian2)'
+    """
+    from matplotlib.patches import Circle, FancyArrowPatch
+
+    fig, ax = _figure(6.4, 2.4)
+    ax.add_patch(Circle((0.6, 1.0), 0.45, fc="#dbe8f5", ec=_INK, lw=1.4))
+    ax.add_patch(Circle((5.6, 1.0), 0.45, fc="#f6dddd", ec=_INK, lw=1.4))
+    ax.text(0.6, 1.0, "pre\n$i$", ha="center", va="center", fontsize=10)
+    ax.text(5.6, 1.0, "post\n$j$", ha="center", va="center", fontsize=10)
+    ax.add_patch(FancyArrowPatch((1.05, 1.0), (5.1, 1.0), arrowstyle="-|>",
+                                 mutation_scale=14, color=_INK, lw=1.4))
+    t = np.linspace(1.4, 2.2, 60)
+    _line(ax, t, 1.35 + 0.5 * np.exp(-((t - 1.8) / 0.06) ** 2), lw=1.2, color="#1f77b4")
+    ax.text(1.8, 1.95, "spike of $i$\nat $t$", ha="center", va="bottom", fontsize=9)
+    ax.annotate("", xy=(4.6, 0.55), xytext=(1.8, 0.55),
+                arrowprops=dict(arrowstyle="<->", color="#b35900", lw=1.2))
+    ax.text(3.2, 0.45, "delay  (S.delay, or Synapses(..., delay=...))", ha="center",
+            va="top", fontsize=9, color="#b35900")
+    ax.text(3.6, 1.2, "at $t$ + delay, for each synapse $i \\to j$:\non_pre = 'v_post += w'",
+            ha="center", va="bottom", fontsize=9)
+    ax.set(xlim=(0, 6.3), ylim=(0.0, 2.5), title="a synapse in labkit (and Brian2)")
+    return fig
