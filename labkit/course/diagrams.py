@@ -75,6 +75,25 @@ def _current_source(ax, x, y0, y1):
                 arrowprops=dict(arrowstyle="->", color=_INK, lw=1.4))
 
 
+_TOP, _BOTTOM, _MID = 2.2, 0.0, 1.1
+
+
+def _membrane(ax, right, branches, capacitance):
+    """Both wires up to ``right``, the current source, the capacitor, and one branch per
+    (x, conductance label, battery label, variable?): a resistor above its battery."""
+    _line(ax, [0.5, right], [_TOP, _TOP])
+    _line(ax, [0.5, right], [_BOTTOM, _BOTTOM])
+    _current_source(ax, 0.5, _BOTTOM, _TOP)
+    _capacitor(ax, 2.0, _BOTTOM, _TOP)
+    ax.text(0.05, _MID, "$I$", ha="right", va="center", fontsize=12)
+    ax.text(2.35, _MID, capacitance, va="center", fontsize=12)
+    for x, g, e, variable in branches:
+        _resistor(ax, x, _MID, _TOP, variable=variable)
+        _battery(ax, x, _BOTTOM, _MID)
+        ax.text(x + 0.3, 1.75, g, va="center", fontsize=11)
+        ax.text(x + 0.3, 0.55, e, va="center", fontsize=11)
+
+
 def rc_membrane():
     """The passive membrane: C in parallel with R in series with E_L, driven by I.
 
@@ -82,19 +101,9 @@ def rc_membrane():
     'the membrane as an RC circuit'
     """
     fig, ax = _figure(5.6, 3.0)
-    top, bottom = 2.2, 0.0
-    _line(ax, [0.5, 4.5], [top, top])
-    _line(ax, [0.5, 4.5], [bottom, bottom])
-    _current_source(ax, 0.5, bottom, top)
-    _capacitor(ax, 2.0, bottom, top)
-    _resistor(ax, 3.5, 1.1, top)
-    _battery(ax, 3.5, bottom, 1.1)
-    ax.text(0.05, 1.1, "$I$", ha="right", va="center", fontsize=12)
-    ax.text(2.35, 1.1, "$C$", va="center", fontsize=12)
-    ax.text(3.75, 1.65, "$R$", va="center", fontsize=12)
-    ax.text(3.75, 0.55, "$E_L$", va="center", fontsize=12)
-    ax.text(4.6, top, "inside, $v$", va="center", fontsize=10)
-    ax.text(4.6, bottom, "outside", va="center", fontsize=10)
+    _membrane(ax, 4.5, [(3.5, "$R$", "$E_L$", False)], "$C$")
+    ax.text(4.6, _TOP, "inside, $v$", va="center", fontsize=10)
+    ax.text(4.6, _BOTTOM, "outside", va="center", fontsize=10)
     ax.text(2.5, -0.5, r"$C\,\frac{dv}{dt} = \frac{E_L - v}{R} + I$"
             r"$\quad\Leftrightarrow\quad \tau\,\frac{dv}{dt} = E_L - v + R I,\ \tau = RC$",
             ha="center", va="top", fontsize=11)
@@ -109,24 +118,12 @@ def hh_circuit():
     'the Hodgkin-Huxley membrane'
     """
     fig, ax = _figure(7.2, 3.2)
-    top, bottom, mid = 2.2, 0.0, 1.1
-    _line(ax, [0.5, 7.3], [top, top])
-    _line(ax, [0.5, 7.3], [bottom, bottom])
-    _current_source(ax, 0.5, bottom, top)
-    _capacitor(ax, 2.0, bottom, top)
     branches = [(3.3, r"$g_{Na}\,m^3 h$", r"$E_{Na}$", True),
                 (5.3, r"$g_{K}\,n^4$", r"$E_{K}$", True),
                 (7.3, r"$g_L$", r"$E_L$", False)]
-    for x, g, e, variable in branches:
-        _resistor(ax, x, mid, top, variable=variable)
-        _battery(ax, x, bottom, mid)
-        ax.text(x + 0.3, 1.75, g, va="center", fontsize=11)
-        ax.text(x + 0.3, 0.55, e, va="center", fontsize=11)
-    ax.text(0.05, 1.1, "$I$", ha="right", va="center", fontsize=12)
-    ax.text(2.35, 1.1, "$C_m$", va="center", fontsize=12)
-    ax.text(3.3, -0.2, "sodium", ha="center", va="top", fontsize=9)
-    ax.text(5.3, -0.2, "potassium", ha="center", va="top", fontsize=9)
-    ax.text(7.3, -0.2, "leak", ha="center", va="top", fontsize=9)
+    _membrane(ax, 7.3, branches, "$C_m$")
+    for x, name in [(3.3, "sodium"), (5.3, "potassium"), (7.3, "leak")]:
+        ax.text(x, -0.2, name, ha="center", va="top", fontsize=9)
     ax.set(xlim=(-0.4, 8.4), ylim=(-0.6, 2.5), title="the Hodgkin-Huxley membrane")
     return fig
 

@@ -109,8 +109,8 @@ def _hide_answers(notebook: nbformat.NotebookNode, name: str,
             if blanked or not keep_outputs:
                 cell.outputs = []
                 cell.execution_count = None
-            tags = [t for t in cell.metadata.get("tags", []) if t != _RAISES]
-            if blanked:
+            tags = list(cell.metadata.get("tags", []))     # authored tags stay
+            if blanked and _RAISES not in tags:
                 tags.append(_RAISES)
             if tags:
                 cell.metadata["tags"] = tags

@@ -77,6 +77,14 @@ def test_a_lesson_keeps_its_outputs_except_at_the_blanks():
     assert has_answers(solution) and not has_answers(lesson)
 
 
+def test_a_deliberate_error_keeps_its_tag():
+    """Lesson 01 raises on purpose in cells tagged by hand; hiding answers keeps the tag."""
+    mistake = nbformat.v4.new_code_cell("E_L + 0.15*nA", metadata={"tags": ["raises-exception"]})
+    nb = nbformat.v4.new_notebook(cells=[mistake])
+    assert make_lesson(nb).cells[0].metadata["tags"] == ["raises-exception"]
+    assert make_exercise(nb).cells[0].metadata["tags"] == ["raises-exception"]
+
+
 def test_solution_is_not_modified():
     solution = _solution()
     before = nbformat.writes(solution)
