@@ -9,4 +9,8 @@ plot; plots never simulate.
   as in lesson 02) and a version in physical units (mV, nA), with the rate formula.
 - :mod:`labkit.models.hh`: Hodgkin-Huxley neurons, the Traub-Miles cell of Brian2's COBAHH
   example and the 1952 squid axon.
+- :mod:`labkit.models.multiscale`: Ribar & Sepulchre's multi-scale neuron (lesson 08), its
+  I-V curves, presets and the regime map; :mod:`labkit.models.bursts` the spike/burst
+  detector that names its regimes; :mod:`labkit.models.neuromodulation` the additive and
+  depressive modulatory synapses (lesson 09).
 """

@@ -6,10 +6,11 @@ from labkit.widgets.views.ivcurve import IVCurveView
 from labkit.widgets.views.phaseplane import PhasePlaneView
 from labkit.widgets.views.raster import RasterView
 from labkit.widgets.views.rate import RateView
+from labkit.widgets.views.slope_iv import SlopeIVView
 from labkit.widgets.views.trace import TraceView
 
 __all__ = ["View", "TraceView", "RasterView", "RateView", "IFCurveView", "PhasePlaneView",
-           "IVCurveView", "infer_views"]
+           "IVCurveView", "SlopeIVView", "infer_views"]
 
 
 def infer_views(results) -> list[View]:
