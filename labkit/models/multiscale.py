@@ -37,7 +37,8 @@ from labkit.models.bursts import Regime, classify
 
 __all__ = [
     "TAU_M", "TAU_S", "TAU_U", "DT", "PARAMETERS", "DEFAULTS", "PRESETS", "SPIKING_ONLY",
-    "INITIAL_STATE", "RANGES", "NEUROMODULATOR", "neuromodulated", "THRESHOLD", "REARM", "MULTISCALE_EQS", "MODULATED_EQS",
+    "INITIAL_STATE", "RANGES", "NEUROMODULATOR", "neuromodulated", "THRESHOLD", "REARM",
+    "MULTISCALE_EQS", "MODULATED_EQS",
     "multiscale_namespace", "multiscale_group", "multiscale_network", "simulate_multiscale",
     "iv_curves", "equilibria", "negative_slope_windows", "RegimeMap", "regime_map",
 ]
