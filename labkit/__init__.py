@@ -15,6 +15,7 @@ from labkit import core as _core
 from labkit import devices as _devices
 from labkit import groups as _groups
 from labkit import monitors as _monitors
+from labkit import sweeps as _sweeps
 from labkit import synapses as _synapses
 from labkit import tracebacks as _tracebacks
 from labkit import units as _units
@@ -40,6 +41,7 @@ __all__ = (
     + _reexport(_groups)
     + _reexport(_synapses)
     + _reexport(_monitors)
+    + _reexport(_sweeps)
     + [name for name in ("set_device", "get_device", "device")
        if _reexport_one(_devices, name)]
     + ["np"]  # as ``from brian2 import *`` gives it: scripts use np. without importing numpy

@@ -1,0 +1,180 @@
+"""Where points run: this process, local worker processes (loky), or a Dask cluster.
+
+Why: the driver (:mod:`labkit.sweeps.run`) schedules points the same way everywhere; a
+backend only submits a point, waits for some to finish, and says whether a failure means
+the worker died. All three hand back futures with ``result()``.
+
+The local pool is joblib's process pool, loky, used through its ``concurrent.futures``
+executor rather than ``joblib.Parallel``, because the driver needs one future per point:
+to count done and failed points as they finish, to keep only as many points in flight as
+there are workers (so that when a worker dies, the point it was running is known and can
+be retried once, alone), and to drive Dask futures with the same loop. Loky, not the
+standard library's ``ProcessPoolExecutor``: it sends functions defined in a notebook by
+value (cloudpickle; the standard pool can only send functions importable by name, unless
+it forks the Jupyter kernel with its threads, which is unsafe); a pool broken by a dead
+worker is replaced by a new one; and its workers are reused by the next sweep, with their
+compiled kernels still in memory.
+
+With Dask, the scheduler already reschedules the tasks of a worker that died (up to
+``distributed.scheduler.allowed-failures`` times); when it gives up, the point's row says
+``KilledWorker``.
+"""
+
+from __future__ import annotations
+
+import abc
+import concurrent.futures
+import os
+
+from labkit.sweeps.point import Outcome, Task, preload
+
+__all__ = ["Backend", "Sequential", "LocalPool", "DaskCluster", "choose_backend"]
+
+#: Idle local workers exit after this long (loky's default, 10 s, would make every
+#: sweep in a notebook start its workers again).
+IDLE_TIMEOUT = 300
+
+
+class Backend(abc.ABC):
+    """Submit points, wait for them; ``slots`` points may be in flight at once."""
+
+    name = "backend"
+    slots = 1
+    in_process = False
+    #: True when a worker's death charges only the points in flight (so they can be
+    #: retried alone); False when the engine retries by itself (Dask).
+    retries_deaths = False
+
+    @abc.abstractmethod
+    def submit(self, task: Task, index: int, params: dict, seed: int):
+        """Start point ``index``; return its future (an Outcome when it is done)."""
+
+    def wait(self, futures, timeout: float) -> set:
+        """Futures -> those finished within ``timeout`` seconds (at least one if any)."""
+        done, _ = concurrent.futures.wait(futures, timeout=timeout,
+                                          return_when=concurrent.futures.FIRST_COMPLETED)
+        return done
+
+    def preload(self) -> None:  # noqa: B027 (optional hook)
+        """While the first point runs: let the other workers import what a model needs."""
+
+    def outcome(self, future) -> Outcome:
+        return future.result()
+
+    def is_death(self, error: BaseException) -> bool:
+        return False
+
+    def recover(self) -> None:  # noqa: B027 (optional hook)
+        """After a worker died: make the backend usable again."""
+
+    def close(self, futures, interrupted: bool) -> None:  # noqa: B027 (optional hook)
+        """The sweep ended; on an interruption stop what is still running."""
+
+
+class Sequential(Backend):
+    """Points run here, one after another, at submission (``processes=1``)."""
+
+    name = "this process"
+    in_process = True
+
+    def submit(self, task, index, params, seed):
+        future = concurrent.futures.Future()
+        future.set_result(task(index, params, seed))
+        return future
+
+
+class LocalPool(Backend):
+    """``processes`` loky worker processes on this machine."""
+
+    retries_deaths = True
+
+    def __init__(self, processes: int):
+        self.slots = processes
+        self.name = f"{processes} local processes"
+        self._executor = self._get()
+
+    def _get(self):
+        from joblib.externals.loky import get_reusable_executor
+
+        return get_reusable_executor(max_workers=self.slots, timeout=IDLE_TIMEOUT)
+
+    def submit(self, task, index, params, seed):
+        return self._executor.submit(task, index, params, seed)
+
+    def preload(self):
+        for _ in range(self.slots - 1):
+            self._executor.submit(preload)
+
+    def is_death(self, error):
+        return isinstance(error, concurrent.futures.process.BrokenProcessPool)
+
+    def recover(self):
+        self._executor = self._get()  # loky replaces a broken pool with a new one
+
+    def close(self, futures, interrupted):
+        if interrupted:
+            for future in futures:
+                future.cancel()
+            # the points still running would go on for nothing: end their workers
+            self._executor.shutdown(wait=False, kill_workers=True)
+
+
+class DaskCluster(Backend):
+    """The workers of a ``dask.distributed.Client``; every point may be queued at once."""
+
+    def __init__(self, client):
+        import distributed
+
+        self._distributed = distributed
+        self.client = client
+        self.name = f"Dask ({client.scheduler.address})" if client.scheduler else "Dask"
+        self.slots = 1 << 30  # the scheduler balances; labkit need not hold points back
+        self._preloads: list = []
+
+    def submit(self, task, index, params, seed):
+        return self.client.submit(task, index, params, seed, pure=False,
+                                  key=f"labkit-sweep-point-{index}-{os.urandom(6).hex()}")
+
+    def preload(self):
+        # one task per worker, pinned there; held until the sweep ends (a released future
+        # may be cancelled before it runs)
+        self._preloads = [
+            self.client.submit(preload, pure=False, workers=[address],
+                               allow_other_workers=False, key=f"labkit-sweep-preload-{k}")
+            for k, address in enumerate(self.client.scheduler_info()["workers"])]
+
+    def wait(self, futures, timeout):
+        try:
+            done, _ = self._distributed.wait(list(futures), timeout=timeout,
+                                             return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return set()
+        return set(done)
+
+    def is_death(self, error):
+        return False  # the scheduler retried already; KilledWorker is the point's error
+
+    def close(self, futures, interrupted):
+        if interrupted and futures:
+            self.client.cancel(list(futures))
+        self._preloads = []
+
+
+def choose_backend(client, processes, n_points: int) -> Backend:
+    """The arguments of :func:`~labkit.sweeps.run.sweep` -> a backend."""
+    if client is not None:
+        if processes is not None:
+            raise ValueError("sweep: give either client= (a Dask cluster) or processes= "
+                             "(local worker processes), not both")
+        if not hasattr(client, "submit") or not hasattr(client, "scheduler"):
+            raise TypeError(f"sweep: client must be a dask.distributed.Client, got "
+                            f"{type(client).__name__}")
+        return DaskCluster(client)
+    if processes is None:
+        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+            else (os.cpu_count() or 1)
+    if isinstance(processes, bool) or int(processes) != processes or processes < 1:
+        raise ValueError(f"sweep: processes must be a positive integer (1: run here, one "
+                         f"point after another), got {processes!r}")
+    processes = min(int(processes), n_points)
+    return Sequential() if processes <= 1 else LocalPool(processes)

@@ -1,0 +1,237 @@
+"""``sweep(fn, grid)`` -> a table of results, the points run on local cores or a Dask cluster.
+
+Why: an I-F curve over noise levels, a map over two gains, a network over seeds: each is
+one function run at many points. Written by hand that is a loop on one core, with no sign
+of progress, and one failing point loses the lot. Here it is one call, and the same call
+runs on a cluster when given a Dask client.
+
+How the points are scheduled (the same for every backend):
+
+* The first point runs alone. Its kernels are compiled once and land in labkit's disk
+  cache, so every other worker loads them instead of compiling them again (the
+  ``compiled`` and ``loaded`` columns show it).
+* Then up to one point per worker is in flight (Dask: all of them; its scheduler
+  balances). An exception in a point becomes its row's ``error``; the others go on.
+* A local worker that dies (a segfault, the out-of-memory killer) takes the points it was
+  running with it. Each is retried once, alone, so that a point that kills its worker
+  again is known for sure; its row then says ``WorkerDied``.
+* ``cache='folder'``: each finished point is written there at once, and a re-run computes
+  only the points missing from it (:mod:`labkit.sweeps.cache`).
+* Ctrl-C stops the workers and re-raises; what finished is in the cache.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import deque
+
+from labkit.sweeps.backends import choose_backend
+from labkit.sweeps.grid import as_grid
+from labkit.sweeps.point import Outcome, Task, point_seed
+from labkit.sweeps.progress import make_progress
+
+__all__ = ["sweep"]
+
+#: How often the progress display refreshes its estimate while no point finishes.
+_TICK = 0.5
+
+
+def _failure(index: int, error: BaseException, died: bool) -> Outcome:
+    kind = "WorkerDied" if died else type(error).__name__
+    text = (f"the worker process running this point died twice ({error})" if died
+            else str(error))
+    return Outcome(index, error=f"{kind}: {text}")
+
+
+class _Driver:
+    """Runs the points not in the cache on a backend, keeping the rules of the docstring."""
+
+    def __init__(self, backend, task, points, seeds, on_done):
+        self.backend, self.task, self.points, self.seeds = backend, task, points, seeds
+        self.on_done = on_done
+        self.in_flight: dict = {}
+        self.deaths: dict[int, int] = {}
+
+    def _submit(self, index: int) -> None:
+        future = self.backend.submit(self.task, index, self.points[index], self.seeds[index])
+        self.in_flight[future] = index
+
+    def run(self, todo: list[int], tick) -> None:
+        queue, alone = deque(todo), deque()
+        warm = self.backend.in_process or len(queue) <= 1
+        preloaded = False
+        while queue or alone or self.in_flight:
+            if alone:
+                if not self.in_flight:
+                    self._submit(alone.popleft())
+            else:
+                limit = self.backend.slots if warm else 1
+                while queue and len(self.in_flight) < limit:
+                    self._submit(queue.popleft())
+                    if not warm and not preloaded:
+                        self.backend.preload()
+                        preloaded = True
+            done = self.backend.wait(set(self.in_flight), _TICK)
+            tick()
+            died = False
+            for future in done:
+                index = self.in_flight.pop(future)
+                warm = True
+                outcome, death = self._collect(future, index)
+                if outcome is None:
+                    alone.append(index)
+                else:
+                    self.on_done(outcome)
+                died |= death
+            if died:
+                self.backend.recover()
+
+    def _collect(self, future, index: int) -> tuple[Outcome | None, bool]:
+        """A finished future -> (outcome, or None to retry it; whether its worker died)."""
+        try:
+            return self.backend.outcome(future), False
+        except Exception as error:  # noqa: BLE001 (becomes the row's error)
+            if not (self.backend.retries_deaths and self.backend.is_death(error)):
+                return _failure(index, error, died=False), False
+            self.deaths[index] = self.deaths.get(index, 0) + 1
+            if self.deaths[index] < 2:
+                return None, True
+            return _failure(index, error, died=True), True
+
+
+def _check_picklable(task: Task) -> None:
+    import cloudpickle
+
+    try:
+        cloudpickle.dumps(task)
+    except Exception as error:
+        name = getattr(task.fn, "__qualname__", repr(task.fn))
+        raise TypeError(
+            f"sweep: {name} cannot be sent to worker processes ({type(error).__name__}: "
+            f"{error}). Let fn build its model itself rather than use objects made outside "
+            "it, or run here with processes=1.") from error
+
+
+def sweep(fn, grid, *, client=None, processes=None, cache=None, progress=True, seed=0):
+    """Run ``fn(**params)`` at every point of ``grid`` -> a :class:`SweepFrame` (a DataFrame).
+
+    Parameters
+    ----------
+    fn : callable
+        Builds and runs a model from keyword arguments; returns a number, a Quantity, an
+        array, or a dict of those (one column each; a single value is named ``result``).
+    grid : dict, list of dict, or Grid
+        ``{'I': [0.1, 0.2]*nA, 'sigma': [0, 2]*mV}`` is the full product (4 points); a
+        list of dicts gives the points one by one; :class:`Grid` also samples ranges at
+        random or on a Latin hypercube.
+    client : dask.distributed.Client, optional
+        Run the points on this Dask cluster instead of local processes.
+    processes : int, optional
+        Local worker processes (default: one per core available); 1 runs the points in
+        this process, one after another.
+    cache : str or path, optional
+        A folder that keeps every finished point; a re-run computes only what is missing.
+    progress : bool
+        Show done, failed and time left (a widget in a notebook, a line in a terminal).
+    seed : int
+        Point ``k`` runs with its own seed derived from ``seed`` and ``k`` (the ``seed``
+        column): labkit's, numpy's and Python's generators are seeded with it before
+        ``fn`` is called, so results do not depend on workers or their order.
+
+    Returns
+    -------
+    SweepFrame
+        One row per point, in grid order: parameters and results (units in the column
+        names), ``seed``, ``wall_time [s]``, ``error``, ``worker``, ``compiled``,
+        ``loaded``. For a full product, ``.to_xarray()`` is an N-d Dataset.
+
+    Each point starts from the device and ``defaultclock.dt`` the caller had, in a fresh
+    scope. ``fn`` should build its model itself: worker processes do not share objects.
+
+    >>> from labkit import ms
+    >>> table = sweep(lambda tau, k: {"y": k * tau}, {"tau": [1, 2] * ms, "k": [1, 3]},
+    ...               processes=1, progress=False)
+    >>> table[["tau [ms]", "k", "y [ms]"]]
+       tau [ms]  k  y [ms]
+    0       1.0  1     1.0
+    1       1.0  3     3.0
+    2       2.0  1     2.0
+    3       2.0  3     6.0
+    """
+    from labkit.sweeps.frame import build_frame, parameter_units
+
+    grid = as_grid(grid)
+    parameter_units(grid)  # unit clashes are errors now, not after the whole sweep
+    if int(seed) != seed:
+        raise ValueError(f"sweep: seed must be an integer, got {seed!r}")
+    task = Task.of(fn)
+    points = list(grid.points)
+    seeds = [point_seed(int(seed), k) for k in range(len(points))]
+    store = _open_cache(cache, fn)
+    keys, outcomes = [], {}
+    if store is not None:
+        keys = [store.key(p, s) for p, s in zip(points, seeds, strict=True)]
+        hits = {k: store.load(key, k) for k, key in enumerate(keys)}
+        outcomes = {k: hit for k, hit in hits.items() if hit is not None}
+    todo = [k for k in range(len(points)) if k not in outcomes]
+    backend = choose_backend(client, processes, max(len(todo), 1))
+    if backend.slots > 1 and todo:
+        _check_picklable(task)
+    shown = make_progress(progress, len(points), cached=len(outcomes))
+
+    def on_done(outcome: Outcome) -> None:
+        outcomes[outcome.index] = outcome
+        if store is not None:
+            store.store(keys[outcome.index], outcome)
+        shown.point(outcome.failed)
+
+    driver = _Driver(backend, task, points, seeds, on_done)
+    with _engine_kept(backend):
+        try:
+            driver.run(todo, shown.tick)
+        except BaseException:
+            backend.close(set(driver.in_flight), interrupted=True)
+            shown.close(interrupted=True)
+            raise
+    backend.close(set(), interrupted=False)
+    shown.close()
+    frame = build_frame(grid, [outcomes[k] for k in range(len(points))], seeds,
+                        grid.is_product)
+    _warn_failures(frame)
+    return frame
+
+
+def _open_cache(cache, fn):
+    if cache is None:
+        return None
+    from labkit.sweeps.cache import PointCache
+
+    return PointCache(cache, fn)
+
+
+class _engine_kept:
+    """In this process, points change labkit's engine; put the caller's back afterwards."""
+
+    def __init__(self, backend):
+        self.here = backend.in_process
+
+    def __enter__(self):
+        if self.here:
+            from labkit.sweeps.point import EngineSnapshot
+
+            self.snapshot = EngineSnapshot.take()
+
+    def __exit__(self, *exc):
+        if self.here:
+            self.snapshot.restore()
+
+
+def _warn_failures(frame) -> None:
+    failed = frame["error"].notna()
+    if failed.any():
+        first = int(failed.to_numpy().nonzero()[0][0])
+        warnings.warn(
+            f"sweep: {int(failed.sum())} of {len(frame)} points failed; their rows' 'error' "
+            f"column says why (first, row {first}: {frame['error'].iloc[first]}). "
+            f"frame.attrs['tracebacks'][{first}] has the traceback.",
+            RuntimeWarning, stacklevel=3)

@@ -1,0 +1,45 @@
+"""sweep on a Dask cluster: a LocalCluster started here (two worker processes, no service)."""
+
+import numpy as np
+import pytest
+from sweep_models import fragile, mortal, noisy_lif
+
+from labkit import mV, nA, sweep
+
+distributed = pytest.importorskip("distributed")
+GRID = {"I": [0.1, 0.15, 0.2] * nA, "sigma": [1, 4] * mV}
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+    with distributed.Client(cluster) as connected:
+        yield connected
+    cluster.close()
+
+
+def test_a_dask_cluster_gives_the_numbers_of_a_sweep_here(client):
+    here = sweep(noisy_lif, GRID, processes=1, progress=False, seed=11)
+    dask = sweep(noisy_lif, GRID, client=client, progress=False, seed=11)
+    assert dask["error"].isna().all(), dask["error"].tolist()
+    for column in ("rate [Hz]", "v_mean [mV]", "seed"):
+        assert np.array_equal(here[column].to_numpy(), dask[column].to_numpy()), column
+    assert dask["worker"].nunique() == 2
+
+
+def test_a_failing_point_on_dask_is_a_row_with_its_error(client):
+    points = [{"x": 1.0, "fail": False}, {"x": 2.0, "fail": True}]
+    with pytest.warns(RuntimeWarning, match="1 of 2 points failed"):
+        table = sweep(fragile, points, client=client, progress=False)
+    assert table["error"].tolist()[1] == "RuntimeError: injected failure at x=2.0"
+    assert table["y [mV]"].iloc[0] == 2.0
+
+
+@pytest.mark.slow
+def test_dask_reschedules_a_point_whose_worker_died(client, tmp_path):
+    grid = [{"x": x, "marker_dir": str(tmp_path), "die": die}
+            for x, die in [(1, "never"), (2, "once"), (3, "never")]]
+    table = sweep(mortal, grid, client=client, progress=False)
+    assert table["error"].isna().all() and table["result [nA]"].tolist() == [1, 2, 3]
+    assert (tmp_path / "tried-2").exists()  # it did die once

@@ -1,0 +1,79 @@
+"""The parts of a sweep: docstring examples, progress displays, what a task takes along."""
+
+import doctest
+import importlib
+import io
+
+import cloudpickle
+import pytest
+from sweep_models import noisy_lif
+
+from labkit import mV, nA
+from labkit.sweeps.point import Task, point_seed
+from labkit.sweeps.progress import Progress, TerminalProgress, WidgetProgress, make_progress
+
+
+@pytest.mark.parametrize("name", ["grid", "point", "progress", "run"])
+def test_doctests(name):
+    module = importlib.import_module(f"labkit.sweeps.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_log_gets_a_line_at_the_start_and_the_end_a_terminal_one_line_rewritten():
+    log = io.StringIO()
+    shown = TerminalProgress(4, cached=1, stream=log)
+    shown.point(failed=True)
+    shown.close()
+    lines = log.getvalue().splitlines()
+    assert lines[0] == "sweep: 1/4 done (1 from the cache), 0 failed, time left: after the " \
+                       "first point"
+    assert lines[-1].startswith("sweep: 2/4 done (1 from the cache), 1 failed, in ")
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    shown = TerminalProgress(2, stream=screen)
+    shown.point(failed=False)
+    shown.close(interrupted=True)
+    assert screen.getvalue().startswith("\rsweep: 0/2 done")
+    assert screen.getvalue().rstrip().endswith("interrupted") and screen.getvalue().count("\n") == 1
+
+
+def test_the_notebook_bar_counts_and_colours_the_outcome(monkeypatch):
+    shown_widgets = []
+    monkeypatch.setattr("IPython.display.display", shown_widgets.append)
+    bar = WidgetProgress(3)
+    assert shown_widgets == [bar.widget] and bar.bar.max == 3
+    bar.point(failed=False)
+    bar.point(failed=True)
+    bar.point(failed=False)
+    bar.close()
+    assert bar.bar.value == 3 and bar.bar.bar_style == "warning"
+    assert bar.label.value.startswith("3/3 done, 1 failed, in ")
+
+
+def test_progress_false_draws_nothing_and_outside_a_notebook_true_is_the_terminal():
+    assert type(make_progress(False, 3)) is Progress
+    assert isinstance(make_progress(True, 3), TerminalProgress)
+
+
+def test_point_seeds_do_not_depend_on_other_points():
+    assert [point_seed(7, k) for k in (5, 2)] == [point_seed(7, 5), point_seed(7, 2)]
+    assert len({point_seed(7, k) for k in range(1000)}) == 1000
+
+
+def test_a_task_takes_the_globals_its_model_strings_name():
+    # cloudpickle sends noisy_lif by value, with only the globals its code names;
+    # V_THRESHOLD is named only inside the threshold string
+    task = Task.of(noisy_lif)
+    assert "V_THRESHOLD" in task.extras and "NOISY_LIF" not in task.extras
+    params = {"I": 0.3 * nA, "sigma": 1 * mV}
+    travelled = cloudpickle.loads(cloudpickle.dumps(task))
+    assert "V_THRESHOLD" not in travelled.fn.__globals__
+    outcome = travelled(0, params, 1)
+    assert outcome.error is None and outcome.values["rate"] > 0
+    bare = cloudpickle.loads(cloudpickle.dumps(Task(noisy_lif, task.engine, {})))
+    assert "V_THRESHOLD" in bare(0, params, 1).error
