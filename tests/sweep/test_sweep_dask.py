@@ -43,3 +43,19 @@ def test_dask_reschedules_a_point_whose_worker_died(client, tmp_path):
     table = sweep(mortal, grid, client=client, progress=False)
     assert table["error"].isna().all() and table["result [nA]"].tolist() == [1, 2, 3]
     assert (tmp_path / "tried-2").exists()  # it did die once
+
+
+def test_the_readmes_two_lines_run_the_example_on_a_cluster(client):
+    from test_sweep_readme import readme_blocks
+
+    local, cluster = readme_blocks()
+    namespace = {"__name__": "readme_example"}
+    exec(local.split("table = sweep(")[0], namespace)  # the model and the grid
+    exec(cluster.replace("'tcp://scheduler:8786'", repr(client.scheduler.address)), namespace)
+    second = distributed.default_client()  # the README's own connection
+    if second is not client:
+        second.close()
+    table = namespace["table"]
+    assert len(table) == 27 and table["error"].isna().all()
+    here = sweep(namespace["if_point"], namespace["grid"], processes=1, progress=False)
+    assert np.array_equal(table["rate [Hz]"].to_numpy(), here["rate [Hz]"].to_numpy())

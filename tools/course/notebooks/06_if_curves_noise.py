@@ -128,7 +128,71 @@ plt.show()
 #
 # (With noise the rate grows smoothly with the input even below rheobase, so a population's
 # spike count encodes weak inputs that a single noiseless neuron would ignore.)
+
+# %% [markdown]
+# ## 3. Many runs at once: `sweep`
 #
+# One population gave a whole I-F curve in one run. To see how the curve changes with the
+# noise level we need one run per `sigma`: a *parameter sweep*. `sweep(fn, grid)` calls
+# `fn(**point)` at every point of the grid, on all your cores (each core runs a worker
+# process), shows a progress bar (points done, failed, time left), and returns a table, a
+# pandas DataFrame with one row per point. A point that raises an error gets the error in
+# its row; the others go on.
+#
+# `fn` builds and runs its own model (worker processes share no objects with this
+# notebook) and returns numbers, here the rate of each neuron:
+
+# %%
+def noisy_if_curve(sigma):
+    start_scope()
+    group = NeuronGroup(N, """
+    dv/dt = (E_L - v + R_m*I)/tau_m + sigma*sqrt(2/tau_m)*xi : volt (unless refractory)
+    I : amp
+    """, threshold="v > V_th", reset="v = V_reset", refractory=t_ref, method="euler")
+    group.v = E_L
+    group.I = "I_max * i / (N - 1)"
+    spikes = SpikeMonitor(group)
+    run(duration)
+    return {"rate": spikes.count / duration}
+
+
+# %% tags=["nbval-ignore-output"]
+curves = sweep(noisy_if_curve, {"sigma": [0, 1, 2, 4, 8] * mV})
+
+# %% [markdown]
+# The table's columns carry the units in their names; besides the parameters and results
+# it says how long each point took, on which worker, and its error (if any):
+
+# %%
+print(list(curves.columns))
+print("failed points:", curves["error"].notna().sum())
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+for sigma_mV, rate in zip(curves["sigma [mV]"], curves["rate [Hz]"], strict=True):
+    ax.plot(currents / nA, rate, "o-", ms=2, label=f"sigma = {sigma_mV:g} mV")
+ax.set(xlabel="I [nA]", ylabel="rate [Hz]")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# The more noise, the earlier the curve leaves zero and the smoother its corner; far above
+# rheobase all curves meet.
+#
+# Each point runs with its own seed (the `seed` column), derived from the sweep's seed
+# (`sweep(..., seed=0)`, the default) and the point's index. So the table is the same
+# whether the points run here one after another (`processes=1`), on two cores, or on a
+# cluster: with Dask, `sweep(noisy_if_curve, grid, client=Client(...))` is the only change.
+# For long sweeps, `cache="some_folder"` keeps every finished point on disk, and running
+# the cell again after an interruption computes only the missing ones.
+#
+# **Think!** Why does the seed come from the point's index, and not simply from a
+# generator that each worker keeps drawing from?
+#
+# (The order in which points reach workers changes from run to run and with the number of
+# workers; seeds drawn in that order would give other noise, and other numbers, each time.)
+
+# %% [markdown]
 # ## Summary
 #
 # - One group, input scaling with `i`, one run: a whole I-F curve.

@@ -1,0 +1,112 @@
+"""labkit.sweep: a 64-point I-F curve here, on a local pool, and on a 2-worker Dask cluster.
+
+    python benchmarks/sweep.py            # 64 points, 1000 neurons, 1 s each
+    python benchmarks/sweep.py --quick    # 16 points, 0.25 s each
+
+Each point is one input current given to 1000 noisy LIF neurons (lesson 06's physical LIF,
+``sigma = 2 mV``) for 1 s of simulated time; the point returns the population's rate. The
+three ways are run in one invocation, each in a fresh process with a warm kernel cache
+(a first run fills it), so each pays its own start-up as a user would:
+
+- **sequential**: ``sweep(..., processes=1)``, the points one after another in the process;
+- **local pool**: ``sweep(..., processes=2)``: two loky worker processes, started by the call;
+- **Dask**: ``sweep(..., client=Client(LocalCluster(n_workers=2, threads_per_worker=1)))``;
+  starting the cluster is timed apart (a user starts it once per session).
+
+Each process runs the sweep twice (seeds 0 and 1): the first call includes starting the
+workers and their first model; the second is a sweep in a session already under way. The
+rates must be identical in the three ways (seeded points); the script fails otherwise.
+Target of issue 21: both parallel ways at least 1.7x faster than sequential on 2 cores.
+The machine's load average is printed before and after: other work on the machine
+slows the parallel ways most.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from common import Caches, machine_summary, print_table, run_snippet
+
+SNIPPET = """
+import numpy as np
+from labkit import *
+
+def if_point(I):
+    start_scope()
+    tau_m, R_m, E_L, V_th, t_ref, sigma = 20*ms, 100*Mohm, -65*mV, -50*mV, 2*ms, 2*mV
+    group = NeuronGroup(NEURONS, '''
+        dv/dt = (E_L - v + R_m*I)/tau_m + sigma*sqrt(2/tau_m)*xi : volt (unless refractory)
+        ''', threshold='v > V_th', reset='v = E_L', refractory=t_ref, method='euler')
+    group.v = E_L
+    spikes = SpikeMonitor(group)
+    run(DURATION*second)
+    return {'rate': spikes.num_spikes / (NEURONS * DURATION*second)}
+
+if __name__ == '__main__':
+    grid = {'I': np.linspace(0, 0.5, POINTS) * nA}
+    options = dict(processes=MODE_PROCESSES)
+    if MODE == 'dask':
+        import distributed
+        _t = _time.perf_counter()
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, silence_logs=40)
+        client = distributed.Client(cluster)
+        client.wait_for_workers(2)
+        report(cluster_s=_time.perf_counter() - _t)
+        options = dict(client=client)
+    times, rates, compiled = [], [], []
+    for seed_ in (0, 1):
+        _t = _time.perf_counter()
+        table = sweep(if_point, grid, progress=False, seed=seed_, **options)
+        times.append(_time.perf_counter() - _t)
+        assert table['error'].isna().all(), table['error'].dropna().tolist()
+        rates.append(table['rate [Hz]'].tolist())
+        compiled.append(int(table['compiled'].sum()))
+    report(first_s=times[0], second_s=times[1], rates=rates, compiled=compiled,
+           workers=int(table['worker'].nunique()))
+"""
+
+MODES = {"sequential": 1, "local pool": 2, "dask": None}
+
+
+def load() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(mode: str, points: int, neurons: int, duration: float, caches: Caches):
+    settings = (f"NEURONS, DURATION, POINTS = {neurons}, {duration!r}, {points}\n"
+                f"MODE, MODE_PROCESSES = {mode!r}, {MODES[mode]!r}\n")
+    return run_snippet(settings + SNIPPET, env=caches.env())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="16 points of 0.25 s")
+    args = parser.parse_args()
+    points, neurons, duration = (16, 1000, 0.25) if args.quick else (64, 1000, 1.0)
+    print(__doc__.split("\n\n")[0])
+    print(machine_summary())
+    print(f"{points} points x {neurons} neurons x {duration} s; load average (1/5/15 min) "
+          f"before: {load()}")
+    caches = Caches.fresh()
+    measure("sequential", 2, neurons, 0.01, caches)  # fills the kernel cache
+    results = {mode: measure(mode, points, neurons, duration, caches) for mode in MODES}
+    reference = results["sequential"]
+    for mode, timing in results.items():
+        if timing["rates"] != reference["rates"]:
+            raise SystemExit(f"{mode}: the rates differ from the sequential sweep's")
+    rows = []
+    for mode, timing in results.items():
+        first, second = timing["first_s"], timing["second_s"]
+        rows.append([mode, f"{first:.2f} s", f"{reference['first_s'] / first:.2f}x",
+                     f"{second:.2f} s", f"{reference['second_s'] / second:.2f}x",
+                     str(timing["workers"]), str(timing["compiled"][0])])
+    print_table(["way", "1st sweep", "speed-up", "2nd sweep", "speed-up", "workers",
+                 "kernels compiled"], rows)
+    print(f"Dask LocalCluster start (not in the sweeps): {results['dask']['cluster_s']:.2f} s")
+    print(f"identical rates in the three ways: yes; load average after: {load()}")
+
+
+if __name__ == "__main__":
+    main()
