@@ -41,6 +41,17 @@ def _fresh_engine():
     reset()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_display_units():
+    """Every test starts with no user-built display units, as a new process does (units
+    such as ``mV/ms`` register themselves for display when they are built)."""
+    from labkit.units.registry import USER
+
+    saved, USER.units_for_dimensions = USER.units_for_dimensions, {}
+    yield
+    USER.units_for_dimensions = saved
+
+
 @pytest.fixture(params=["runtime", "numpy"])
 def device_name(request):
     """Run a test on both devices."""

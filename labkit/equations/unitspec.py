@@ -83,9 +83,29 @@ def parse_unit(text: str) -> tuple[Dimension, VarType]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         raise UnitError(f"cannot read {spec!r} as a unit") from None
     try:
-        return _dimension(tree.body, spec), "float"
+        dim = _dimension(tree.body, spec)
     except RecursionError:
         raise UnitError(f"cannot read {spec!r} as a unit") from None
+    _register(tree.body)
+    return dim, "float"
+
+
+def _register(node: ast.AST):
+    """Build the declared unit from units, as Brian2 does when it evaluates the text:
+    the compound units this makes (``siemens / (metre ** 2)``) become display units."""
+    from labkit.units.table import UNITS
+
+    if isinstance(node, ast.Name):
+        return UNITS[node.id]
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp):
+        value = _register(node.operand)
+        return -value if isinstance(node.op, ast.USub) else value
+    left, right = _register(node.left), _register(node.right)
+    if isinstance(node.op, ast.Mult):
+        return left * right
+    return left / right if isinstance(node.op, ast.Div) else left**right
 
 
 def _dimension(node: ast.AST, spec: str) -> Dimension:

@@ -71,16 +71,18 @@ def get_unit(dim) -> Unit:
     >>> print(get_unit(siemens / cm**2))
     m^-4 kg^-1 s^3 A^2
     """
-    from labkit.units.display import DISPLAY_UNITS, _base_unit
-    from labkit.units.table import UNITS
+    from labkit.units import table  # noqa: F401 - fills the registries
+    from labkit.units.display import base_unit
+    from labkit.units.registry import REGISTRIES
 
     dim = get_dimensions(dim)
-    for candidate in DISPLAY_UNITS.get(dim, ()):
-        if candidate.factor == 1.0 and candidate.code in UNITS:
-            return UNITS[candidate.code]
     if dim is DIMENSIONLESS:
         return Unit(1.0, DIMENSIONLESS, "1", "1")
-    shown = _base_unit(dim)
+    for registry in REGISTRIES:
+        unit = registry.get(dim).get(1.0)
+        if unit is not None:
+            return unit
+    shown = base_unit(dim)
     return Unit(1.0, dim, shown.code, shown.text)
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from labkit.errors import DimensionMismatchError
 from labkit.units.dimension import DIMENSIONLESS, Dimension
+from labkit.units.registry import register_new_unit
 from labkit.units.ufunc_rules import (
     RULES,
     dim_mul,
@@ -325,8 +326,7 @@ class Quantity(np.ndarray):
     def __repr__(self):
         from labkit.units.display import format_quantity
 
-        text = format_quantity(self, python_code=True)
-        return text if self.dim is not DIMENSIONLESS else f"Quantity({text})"
+        return format_quantity(self, python_code=True)
 
     def __format__(self, spec):
         if not spec:
@@ -354,7 +354,8 @@ def _checked_out(out, dim):
 
 def _rebuild(raw, dim, cls, names):
     if cls is Unit and names is not None:
-        return Unit(raw, dim, *names)
+        name, dispname, *scale = names
+        return Unit(raw, dim, name, dispname, *scale)
     result = raw.view(cls)
     result.dim = dim
     return result
@@ -364,34 +365,117 @@ class Unit(Quantity):
     """A named, read-only unit such as ``mV``: shown by its name, multiplied into quantities.
 
     ``str(mV) == 'mV'`` and ``repr(mV) == 'mvolt'``; ``3*mV`` is a plain :class:`Quantity`.
+    Units combined with units stay units, named after how they were built and registered
+    for display, as in Brian2: ``mV/ms`` is the unit ``mvolt / msecond``, and afterwards
+    ``3*volt/second`` prints as ``3. mV/ms``.
 
-    >>> from labkit.units import mV
-    >>> print(mV, repr(mV), 3 * mV)
-    mV mvolt 3. mV
+    >>> from labkit.units import mV, ms
+    >>> print(mV, repr(mV), 3 * mV, mV / ms, repr(ms**2))
+    mV mvolt 3. mV mV/ms msecond ** 2
     """
 
     name: str | None = None
     dispname: str | None = None
+    scale: float = 0.0  # the value is 10**scale
+    iscompound: bool = False
 
-    def __new__(cls, value, dim: Dimension, name: str, dispname: str | None = None):
+    def __new__(cls, value, dim: Dimension, name: str, dispname: str | None = None,
+                scale: float | None = None, iscompound: bool = False):
         raw = np.array(value, dtype=float)
         raw.flags.writeable = False
         unit = raw.view(cls)
         unit.dim = dim
         unit.name = name
         unit.dispname = dispname or name
+        unit.scale = _scale_of(float(raw)) if scale is None else scale
+        unit.iscompound = iscompound
         return unit
 
     def __array_finalize__(self, obj):
         Quantity.__array_finalize__(self, obj)
         self.name = getattr(obj, "name", None)
         self.dispname = getattr(obj, "dispname", None)
+        self.scale = getattr(obj, "scale", 0.0)
+        self.iscompound = getattr(obj, "iscompound", False)
 
     def _names(self):
-        return (self.name, self.dispname)
+        return (self.name, self.dispname, self.scale, self.iscompound)
 
     def __str__(self):
         return self.dispname if self.dispname and self.ndim == 0 else super().__str__()
 
     def __repr__(self):
         return self.name if self.name and self.ndim == 0 else super().__repr__()
+
+    # -- units from units (Brian2 keeps these as units, named and registered) -------------
+    def __mul__(self, other):
+        if isinstance(other, Unit):
+            return _compound(self.dim * other.dim, self.scale + other.scale,
+                             f"{self.name} * {other.name}", f"{self.dispname} {other.dispname}")
+        return Quantity.__mul__(self, other)
+
+    def __rmul__(self, other):
+        return Quantity.__rmul__(self, other)
+
+    def __truediv__(self, other):
+        if isinstance(other, Unit):
+            return _compound(self.dim / other.dim, self.scale - other.scale,
+                             f"{self._part('name')} / {other._part('name')}",
+                             f"{self._part('dispname')}/{other._part('dispname')}")
+        return Quantity.__truediv__(self, other)
+
+    def __rtruediv__(self, other):
+        if not isinstance(other, Quantity) and np.ndim(other) == 0 and _is_one(other):
+            return self._raised("-1", "-1", -1)
+        return Quantity.__rtruediv__(self, other)
+
+    def __pow__(self, other):
+        if isinstance(other, (numbers.Real, np.number)) and not isinstance(other, bool) \
+                or isinstance(other, np.ndarray) and other.ndim == 0 and other.dtype.kind in "if":
+            return self._raised(str(other), repr(other), other)
+        return Quantity.__pow__(self, other)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs and len(inputs) == 1 and inputs[0] is self:
+            shown = {np.square: ("2", "2", 2), np.sqrt: ("0.5", "0.5", 0.5),
+                     np.reciprocal: ("-1", "-1", -1)}.get(ufunc)
+            if shown is not None:
+                return self._raised(*shown)
+        if method == "__call__" and not kwargs and len(inputs) == 2 and all(
+                isinstance(x, Unit) for x in inputs):
+            if ufunc is np.multiply:
+                return Unit.__mul__(*inputs)
+            if ufunc in (np.divide, np.true_divide):
+                return Unit.__truediv__(*inputs)
+        return Quantity.__array_ufunc__(self, ufunc, method, *inputs, **kwargs)
+
+    def _part(self, attribute: str) -> str:
+        text = getattr(self, attribute)
+        return f"({text})" if self.iscompound else text
+
+    def _raised(self, text: str, code: str, power):
+        return _compound(dim_pow(self.dim, power), self.scale * power,
+                         f"{self._part('name')} ** {code}", f"{self._part('dispname')}^{text}")
+
+
+def _scale_of(value: float) -> float:
+    """A unit's value -> its power of ten (table units and their products are exact)."""
+    if value <= 0 or not np.isfinite(value):
+        return 0.0
+    exponent = np.log10(value)
+    return float(round(exponent)) if abs(exponent - round(exponent)) < 1e-9 else exponent
+
+
+def _is_one(x) -> bool:
+    try:
+        return bool(x == 1)
+    except (TypeError, ValueError):
+        return False
+
+
+def _compound(dim: Dimension, scale: float, name: str, dispname: str):
+    """A unit made of units -> a Unit, registered for display (Brian2 keeps even
+    ``ms/ms`` a unit; any arithmetic with it gives plain numbers again)."""
+    unit = Unit(10.0**scale, dim, name, dispname, scale=scale, iscompound=True)
+    register_new_unit(unit)
+    return unit

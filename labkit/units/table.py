@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from labkit.units.dimension import DIMENSIONLESS, Dimension, get_or_create_dimension
 from labkit.units.quantity import Unit
+from labkit.units.registry import ADDITIONAL, STANDARD, registering_into
 
 __all__ = ["PREFIXES", "COMMON_PREFIXES", "BASE_UNITS", "SHORT_NAMES", "UNITS", "EXPORTED",
            "BaseUnit"]
@@ -58,7 +59,7 @@ BASE_UNITS: tuple[BaseUnit, ...] = (
     BaseUnit(("amp", "ampere"), "A", _d(A=1)),
     BaseUnit(("kelvin",), "K", _d(K=1), prefixable=False),
     BaseUnit(("mole", "mol"), "mol", _d(mol=1)),
-    BaseUnit(("candela",), "cd", _d(cd=1), prefixable=False),
+    BaseUnit(("candela",), "cd", _d(cd=1)),
     BaseUnit(("volt",), "V", VOLT),
     BaseUnit(("ohm",), "ohm", _d(m=2, kg=1, s=-3, A=-2)),
     BaseUnit(("siemens",), "S", _d(m=-2, kg=-1, s=3, A=2)),
@@ -70,6 +71,12 @@ BASE_UNITS: tuple[BaseUnit, ...] = (
     BaseUnit(("newton",), "N", _d(m=1, kg=1, s=-2)),
     BaseUnit(("pascal",), "Pa", _d(m=-1, kg=1, s=-2)),
     BaseUnit(("molar",), "M", _d(m=-3, mol=1), 3),
+    BaseUnit(("henry",), "H", _d(m=2, kg=1, s=-2, A=-2)),
+    BaseUnit(("tesla",), "T", _d(kg=1, s=-2, A=-1)),
+    BaseUnit(("weber",), "Wb", _d(m=2, kg=1, s=-2, A=-1)),
+    BaseUnit(("gray",), "Gy", _d(m=2, s=-2)),
+    BaseUnit(("katal",), "kat", _d(s=-1, mol=1)),
+    BaseUnit(("lux",), "lx", _d(m=-2, cd=1)),
     BaseUnit(("litre", "liter"), "l", _d(m=3), -3),
     BaseUnit(("radian",), "rad", DIMENSIONLESS, prefixable=False),
 )
@@ -112,7 +119,10 @@ def _build() -> tuple[dict[str, Unit], tuple[str, ...]]:
                     units[name] = Unit(factor, dim, name, dispname)
                     if _is_exported(row, prefix, power):
                         exported.append(name)
-    units["kilogram"] = Unit(1.0, BASE_UNITS[1].dim, "kilogram", "kg")
+    for power in (1, 2, 3):
+        suffix, display_suffix = _power_suffix(power)
+        units[f"kilogram{suffix}"] = Unit(1.0, BASE_UNITS[1].dim**power, f"kilogram{suffix}",
+                                          f"kg{display_suffix}")
     exported.append("kilogram")
     for short, long_name in SHORT_NAMES.items():
         units[short] = units[long_name]
@@ -129,8 +139,46 @@ def _is_exported(row: BaseUnit, prefix: str, power: int) -> bool:
     return power == 1 and (prefix in COMMON_PREFIXES if row.prefixable else prefix == "")
 
 
-#: Every unit name -> its Unit (about 2,500 names).
+#: Every unit name -> its Unit (about 3,000 names).
 UNITS: dict[str, Unit]
 #: The names ``from labkit import *`` provides.
 EXPORTED: tuple[str, ...]
 UNITS, EXPORTED = _build()
+
+#: The prefixes Brian2 displays (no c, d, da, h), in the order it registers them: the
+#: first registered wins a tie, and shows infinities (``inf YV``).
+DISPLAY_PREFIXES = ("Y", "k", "M", "z", "E", "y", "T", "u", "p", "n", "m", "f", "G", "P",
+                    "Z", "a", "")
+#: Named units that are never chosen for display (litre: m^3 is; radian: no dimension).
+_NOT_DISPLAYED = ("litre", "radian")
+
+
+def _register_standard() -> None:
+    for row in BASE_UNITS:
+        if row.names[0] in _NOT_DISPLAYED:
+            continue
+        for power in (1, 2, 3):
+            suffix = _power_suffix(power)[0]
+            for prefix in DISPLAY_PREFIXES if row.prefixable else ("",):
+                name = f"{prefix}{row.names[0]}{suffix}"
+                STANDARD.add(UNITS["kilogram" + suffix if name == "kgram" + suffix else name])
+
+
+def _register_additional() -> None:
+    """Brian2's compound SI units, named as their expressions name them."""
+    u = UNITS
+    with registering_into(None):  # the parts (metre ** 2, kilogram * kelvin) are not added
+        compound = (u["pascal"] * u["second"], u["newton"] * u["metre"], u["watt"] / u["metre"] ** 2,
+         u["joule"] / u["kelvin"], u["joule"] / (u["kilogram"] * u["kelvin"]),
+         u["joule"] / u["kilogram"], u["watt"] / (u["metre"] * u["kelvin"]),
+         u["joule"] / u["metre"] ** 3, u["volt"] / u["metre"] ** 3,
+         u["coulomb"] / u["metre"] ** 3, u["coulomb"] / u["metre"] ** 2,
+         u["farad"] / u["metre"], u["henry"] / u["metre"], u["joule"] / u["mole"],
+         u["joule"] / (u["mole"] * u["kelvin"]), u["coulomb"] / u["kilogram"],
+         u["gray"] / u["second"], u["katal"] / u["metre"] ** 3)
+    for unit in compound:
+        ADDITIONAL.add(unit)
+
+
+_register_standard()
+_register_additional()

@@ -11,7 +11,7 @@ import labkit.units
 from labkit.errors import DimensionMismatchError
 from labkit.units import *
 
-MODULES = ["quantity", "table", "display", "helpers", "functions", "arrayfuncs",
+MODULES = ["quantity", "table", "display", "registry", "helpers", "functions", "arrayfuncs",
            "ufunc_rules", "dimension"]
 
 

@@ -37,11 +37,14 @@ def test_get_unit(unit, name):
 
 
 def test_get_unit_compound_falls_back_to_base_units():
-    unit = get_unit(siemens / metre**2)
+    unit = get_unit(2 * siemens / metre**2)  # a quantity: no unit S/m^2 was built
     assert float(np.asarray(unit)) == 1.0
     assert str(unit) == "m^-4 kg^-1 s^3 A^2"
     assert eval(repr(unit), {"metre": metre, "kilogram": kilogram, "second": second,
                              "amp": amp}).dim is unit.dim
+    # once the unit has been built (as Brian2 does, it registers itself), it is found
+    built = siemens / metre**2
+    assert get_unit(unit.dim) is built and str(built) == "S/(m^2)"
 
 
 def test_fail_for_dimension_mismatch():

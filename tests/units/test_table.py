@@ -22,6 +22,9 @@ EXPECTED_BASE = {
     "joule": (D(m=2, kg=1, s=-2), 1.0), "newton": (D(m=1, kg=1, s=-2), 1.0),
     "pascal": (D(m=-1, kg=1, s=-2), 1.0), "molar": (D(m=-3, mol=1), 1e3),
     "litre": (D(m=3), 1e-3), "liter": (D(m=3), 1e-3), "radian": (DIMENSIONLESS, 1.0),
+    "henry": (D(m=2, kg=1, s=-2, A=-2), 1.0), "tesla": (D(kg=1, s=-2, A=-1), 1.0),
+    "weber": (D(m=2, kg=1, s=-2, A=-1), 1.0), "gray": (D(m=2, s=-2), 1.0),
+    "katal": (D(s=-1, mol=1), 1.0), "lux": (D(m=-2, cd=1), 1.0),
 }
 PREFIX = {"y": 1e-24, "z": 1e-21, "a": 1e-18, "f": 1e-15, "p": 1e-12, "n": 1e-9, "u": 1e-6,
           "m": 1e-3, "c": 1e-2, "d": 1e-1, "": 1.0, "da": 1e1, "h": 1e2, "k": 1e3, "M": 1e6,
@@ -40,8 +43,8 @@ _PATTERN = re.compile(rf"^(da|[yzafpnumcdhkMGTPEZY]?)({_BASES})([23]?)$")
 def _expected(name):
     if name in SHORT:
         name = SHORT[name]
-    if name == "kilogram":
-        return D(kg=1), 1.0
+    if name.startswith("kilogram"):
+        return D(kg=1) ** int(name[8:] or 1), 1.0
     match = _PATTERN.match(name)
     assert match, f"cannot parse unit name {name!r}"
     prefix, base, power = match.groups()

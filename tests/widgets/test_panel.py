@@ -183,7 +183,7 @@ def test_if_curve_follows_the_formula():
                   [IFCurveView(reference="f_theory")])
     view = panel.views[0]
     currents = np.asarray(view.line.x) * view.x_unit.factor          # display unit -> amp
-    assert view.x_axis.label == "I [pA]" and view.y_axis.label == "rate [Hz]"
+    assert view.x_axis.label == "I [nA]" and view.y_axis.label == "rate [Hz]"
     np.testing.assert_allclose(np.asarray(view.line.y),              # counts in 1 s vs formula
                                np.asarray(lif_rate(currents * amp) / Hz), atol=1.01)
     np.testing.assert_allclose(view.reference_line.y, lif_rate(currents * amp) / Hz)
