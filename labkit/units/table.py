@@ -168,7 +168,8 @@ def _register_additional() -> None:
     """Brian2's compound SI units, named as their expressions name them."""
     u = UNITS
     with registering_into(None):  # the parts (metre ** 2, kilogram * kelvin) are not added
-        compound = (u["pascal"] * u["second"], u["newton"] * u["metre"], u["watt"] / u["metre"] ** 2,
+        compound = (
+         u["pascal"] * u["second"], u["newton"] * u["metre"], u["watt"] / u["metre"] ** 2,
          u["joule"] / u["kelvin"], u["joule"] / (u["kilogram"] * u["kelvin"]),
          u["joule"] / u["kilogram"], u["watt"] / (u["metre"] * u["kelvin"]),
          u["joule"] / u["metre"] ** 3, u["volt"] / u["metre"] ** 3,
