@@ -35,14 +35,17 @@ COMMON_PREFIXES = ("p", "n", "u", "m", "", "k", "M", "G", "T")
 class BaseUnit:
     """One row of the table: names, display symbol, dimension, factor (a power of ten)."""
 
-    __slots__ = ("names", "symbol", "dim", "exponent10", "prefixable")
+    __slots__ = ("names", "symbol", "dim", "exponent10", "prefixable", "export")
 
-    def __init__(self, names, symbol, dim, exponent10=0, prefixable=True):
+    def __init__(self, names, symbol, dim, exponent10=0, prefixable=True, export="common"):
         self.names = names
         self.symbol = symbol
         self.dim = dim
         self.exponent10 = exponent10
         self.prefixable = prefixable
+        #: what the star import gives: "common" (the common prefixes), "base" (the
+        #: unprefixed unit) or "none" (units Brian2 only displays, never exports)
+        self.export = export
 
     def __repr__(self):
         return f"BaseUnit({self.names[0]!r}, {self.symbol!r}, {self.dim})"
@@ -59,7 +62,7 @@ BASE_UNITS: tuple[BaseUnit, ...] = (
     BaseUnit(("amp", "ampere"), "A", _d(A=1)),
     BaseUnit(("kelvin",), "K", _d(K=1), prefixable=False),
     BaseUnit(("mole", "mol"), "mol", _d(mol=1)),
-    BaseUnit(("candela",), "cd", _d(cd=1)),
+    BaseUnit(("candela",), "cd", _d(cd=1), export="base"),
     BaseUnit(("volt",), "V", VOLT),
     BaseUnit(("ohm",), "ohm", _d(m=2, kg=1, s=-3, A=-2)),
     BaseUnit(("siemens",), "S", _d(m=-2, kg=-1, s=3, A=2)),
@@ -71,12 +74,12 @@ BASE_UNITS: tuple[BaseUnit, ...] = (
     BaseUnit(("newton",), "N", _d(m=1, kg=1, s=-2)),
     BaseUnit(("pascal",), "Pa", _d(m=-1, kg=1, s=-2)),
     BaseUnit(("molar",), "M", _d(m=-3, mol=1), 3),
-    BaseUnit(("henry",), "H", _d(m=2, kg=1, s=-2, A=-2)),
-    BaseUnit(("tesla",), "T", _d(kg=1, s=-2, A=-1)),
-    BaseUnit(("weber",), "Wb", _d(m=2, kg=1, s=-2, A=-1)),
-    BaseUnit(("gray",), "Gy", _d(m=2, s=-2)),
-    BaseUnit(("katal",), "kat", _d(s=-1, mol=1)),
-    BaseUnit(("lux",), "lx", _d(m=-2, cd=1)),
+    BaseUnit(("henry",), "H", _d(m=2, kg=1, s=-2, A=-2), export="none"),
+    BaseUnit(("tesla",), "T", _d(kg=1, s=-2, A=-1), export="none"),
+    BaseUnit(("weber",), "Wb", _d(m=2, kg=1, s=-2, A=-1), export="none"),
+    BaseUnit(("gray",), "Gy", _d(m=2, s=-2), export="none"),
+    BaseUnit(("katal",), "kat", _d(s=-1, mol=1), export="none"),
+    BaseUnit(("lux",), "lx", _d(m=-2, cd=1), export="none"),
     BaseUnit(("litre", "liter"), "l", _d(m=3), -3),
     BaseUnit(("radian",), "rad", DIMENSIONLESS, prefixable=False),
 )
@@ -133,6 +136,8 @@ def _build() -> tuple[dict[str, Unit], tuple[str, ...]]:
 def _is_exported(row: BaseUnit, prefix: str, power: int) -> bool:
     """Brian2 exports the common prefixes at power 1 (plus centimetre); we add the
     squared and cubed lengths that membrane and volume parameters use."""
+    if row.export != "common":
+        return row.export == "base" and prefix == "" and power == 1
     if row.symbol == "m":
         return prefix in COMMON_PREFIXES + ("c",) if power == 1 else prefix in (
             "", "c", "m", "u", "n")
