@@ -52,6 +52,13 @@ def panel(**kw) -> Panel:
                  title="A passive membrane: tau = R C, v_inf = E_L + R I", **kw)
 
 
+# -- checkers -------------------------------------------------------------------------------
+def _check_holding_current(I_hold):
+    """01.a (inline): the current that holds a 100 MOhm membrane 15 mV above rest."""
+    yield expect_close("I_hold", I_hold, 15 * mV / (100 * Mohm), rtol=1e-6,
+                       hint="at steady state R*I is the displacement from rest: I = dV / R")
+
+
 def _check_ohm(tau, v_inf):
     """01.1: R = 50 MOhm, C = 300 pF, I = 0.2 nA, E_L = -70 mV -> tau and v_inf."""
     yield expect_close("tau", tau, 50 * Mohm * 300 * pF,
@@ -134,4 +141,5 @@ def _check_raw(raw, volts):
                       "divide a Quantity by a unit to get a plain number: (-70*mV)/volt")
 
 
-CHECKS = {"01.1": _check_ohm, "01.2": _check_equations, "01.3": _check_raw}
+CHECKS = {"01.a": _check_holding_current,
+          "01.1": _check_ohm, "01.2": _check_equations, "01.3": _check_raw}

@@ -47,6 +47,16 @@ def panel(**kw) -> Panel:
                  **kw)
 
 
+# -- checkers -------------------------------------------------------------------------------
+def _check_top_rates(rates_top):
+    """03.a (inline): the lesson's population (100 neurons, I = 2i/99, 200 ms): the firing
+    rate of each of neurons 50..99."""
+    _, spikes = simulate_lif(I=2.0 * np.arange(100) / 99, duration=200 * ms, N=100)
+    yield expect_close("rates_top", rates_top, spikes.count[50:] / (200 * ms), rtol=1e-6,
+                       hint="Smon.count[50:] holds the spike counts of neurons 50..99; a "
+                            "rate is a count divided by the duration")
+
+
 def _check_spikes(num_spikes, isi):
     """03.1: the course script (I = 1, 70 ms): number of spikes, and the intervals."""
     _, spikes = simulate_lif(I=1.0, duration=70 * ms)
@@ -98,4 +108,5 @@ def _check_trace(Vmon, v_22):
                             "formula for the first climb does not apply")
 
 
-CHECKS = {"03.1": _check_spikes, "03.2": _check_counts, "03.3": _check_trace}
+CHECKS = {"03.a": _check_top_rates,
+          "03.1": _check_spikes, "03.2": _check_counts, "03.3": _check_trace}

@@ -149,6 +149,19 @@ def _target_spikes(w) -> int:
     return int(objects["spikes"].count[1])
 
 
+def _check_expected_count(expected):
+    """04.a (inline): connect(p='abs(i-j)/(1.0*n_neurons)') on 20 neurons: the expected
+    number of synapses (the sum of the probabilities over all pairs)."""
+    index = np.arange(20)
+    want = float(np.sum(np.abs(index[:, None] - index[None, :]) / 20.0))
+    got = np.asarray(expected, dtype=float)
+    yield expect_true(got.size == 1 and abs(float(got.reshape(-1)[0]) - want) < 1e-6,
+                      "expected is the mean number of synapses",
+                      "expected is not the sum of abs(i-j)/20 over all 400 pairs",
+                      "the count is random; its mean is the sum of each pair's probability: "
+                      "build a 20 x 20 array of abs(i-j)/20 and sum it (not len(S))")
+
+
 def _check_weight(w_min):
     """04.1: the smallest weight (a multiple of 0.05) that makes neuron 1 fire in 100 ms."""
     w = float(w_min)
@@ -227,4 +240,5 @@ def _check_random(i, j, N, p):
                       "let connect(p=0.1) draw them; do not build i and j by hand")
 
 
-CHECKS = {"04.1": _check_weight, "04.2": _check_chain, "04.3": _check_random}
+CHECKS = {"04.a": _check_expected_count,
+          "04.1": _check_weight, "04.2": _check_chain, "04.3": _check_random}

@@ -15,6 +15,7 @@ from labkit import ms, mV, nA, second, uS
 from labkit.lessons.checking import expect_close, expect_true
 from labkit.lessons.common import WithValues
 from labkit.models.hh import (
+    EL,
     G_KD,
     G_NA,
     GL,
@@ -27,7 +28,7 @@ from labkit.models.hh import (
 )
 from labkit.widgets import FloatControl, NetworkModel, Panel, RasterView, TraceView
 
-__all__ = ["step_model", "panel", "CHECKS", "alpha_m"]
+__all__ = ["step_model", "panel", "CHECKS", "alpha_m", "h_inf"]
 
 STEP = 20 * ms
 N_STEPS = 5
@@ -76,6 +77,21 @@ def alpha_m(v):
     return 1.28 / exprel / ms
 
 
+def h_inf(v):
+    """Steady state of the Traub-Miles sodium inactivation h at membrane potential ``v``."""
+    u = float((v - VT) / mV)
+    alpha = 0.128 * np.exp((17 - u) / 18)
+    beta = 4 / (1 + np.exp((40 - u) / 5))
+    return alpha / (alpha + beta)
+
+
+def _check_h_inf(h_rest):
+    """05.a (inline): the steady state of h at rest (v = El = -65 mV)."""
+    yield expect_close("h_rest", h_rest, h_inf(EL), rtol=1e-4,
+                       hint="dh/dt = alpha_h (1 - h) - beta_h h is zero at "
+                            "h = alpha_h / (alpha_h + beta_h); evaluate both rates at v = El")
+
+
 def _check_alpha(alpha):
     """05.1: alpha_m at v = VT + 13 mV, where the formula reads 0/0."""
     yield expect_close("alpha", alpha, alpha_m(VT + 13 * mV), rtol=1e-3,
@@ -108,4 +124,4 @@ def _check_ttx(g_block, peak_block):
                        hint="the maximum of the recorded v over the whole protocol")
 
 
-CHECKS = {"05.1": _check_alpha, "05.2": _check_rate, "05.3": _check_ttx}
+CHECKS = {"05.a": _check_h_inf, "05.1": _check_alpha, "05.2": _check_rate, "05.3": _check_ttx}

@@ -35,6 +35,8 @@ from labkit.lessons.checking import Verdict, expect_close, expect_true
 from labkit.models.hh import traub_miles_namespace, traub_miles_network
 from labkit.models.lif import (
     E_L,
+    R_M,
+    V_TH,
     lif_physical_namespace,
     lif_physical_network,
     lif_physical_rate,
@@ -96,6 +98,42 @@ def panel(**kw) -> Panel:
              IFCurveView("I", "f_hh", x_unit=nA, title="Hodgkin-Huxley (Traub-Miles)",
                          color="#d62728")]
     return Panel(IFModel(), controls, views, title="Input-frequency curves with noise", **kw)
+
+
+# -- checkers -------------------------------------------------------------------------------
+def _check_rheobase(I_rheo):
+    """06.a (inline): the physical LIF's rheobase current, from its parameters."""
+    yield expect_close("I_rheo", I_rheo, (V_TH - E_L) / R_M, rtol=1e-6,
+                       hint="the neuron fires when its steady state E_L + R_m*I exceeds the "
+                            "threshold V_th: solve for I")
+
+
+@functools.lru_cache(maxsize=1)
+def hh_onset_counts() -> tuple[int, ...]:
+    """Spike counts of 31 Traub-Miles cells at I = k * 0.01 nA (k = 0..30) over 1 s: the
+    reference of exercise 06.3."""
+    currents = np.arange(31) * 0.01 * nA
+    net, objects = traub_miles_network(31, currents, record=False)
+    net.run(1 * second, namespace=traub_miles_namespace())
+    return tuple(int(c) for c in objects["spikes"].count)
+
+
+def _check_hh_onset(counts, I_onset):
+    """06.3: the Traub-Miles cell at I = k * 0.01 nA, k = 0..30, 1 s: spike counts, and
+    the smallest of these currents that makes it fire."""
+    want = np.array(hh_onset_counts())
+    got = np.asarray(counts)
+    if got.shape != want.shape:
+        yield Verdict(False, f"counts has shape {got.shape}; it needs one count per current "
+                             f"(31)", "one group of 31 neurons, neuron k at k*0.01*nA")
+        return
+    yield expect_true(np.array_equal(got, want), "counts are right",
+                      "counts are not the spike counts of those cells over 1 s",
+                      "traub_miles_network(31, currents, record=False), run 1 s with "
+                      "traub_miles_namespace(); Smon.count")
+    yield expect_close("I_onset", I_onset, np.flatnonzero(want)[0] * 0.01 * nA, rtol=1e-6,
+                       hint="the current of the first cell with a spike; far below the "
+                            "LIF's rheobase")
 
 
 def if_counts(currents, duration=1 * second) -> np.ndarray:
@@ -186,4 +224,5 @@ def _check_noise(rate_quiet, counts_noisy):
                       "equations of a group of 20")
 
 
-CHECKS = {"06.1": _check_if_curve, "06.2": _check_noise}
+CHECKS = {"06.a": _check_rheobase, "06.1": _check_if_curve, "06.2": _check_noise,
+          "06.3": _check_hh_onset}

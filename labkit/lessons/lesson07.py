@@ -21,6 +21,7 @@ from labkit import (
     StateMonitor,
     TimedArray,
     defaultclock,
+    get_dimensions,
     ms,
     network_operation,
 )
@@ -128,6 +129,43 @@ def _check_reset(v, num_spikes):
                       "network_operation(dt=20*ms) calls the function every 20 ms, from t = 0")
 
 
+def _check_call_times(calls):
+    """07.a (inline): the times at which a network operation with dt = 20 ms is called
+    during a 100 ms run."""
+    items = list(calls) if np.ndim(calls) == 1 else []
+    timed = bool(items) and all(get_dimensions(c) is ms.dim for c in items)
+    got = np.array([float(c) for c in items])
+    want = np.arange(5) * 0.02
+    yield expect_true(timed, "calls are times", "calls is not a list of times",
+                      "append the t the operation receives, with its unit")
+    yield expect_true(got.shape == want.shape and np.allclose(got, want),
+                      "the operation runs at the right times",
+                      f"the operation should run {want.size} times, at other times than "
+                      f"these", "a network operation first runs at t = 0, then every dt; the "
+                                "run ends before t = 100 ms")
+
+
+def _check_slow_monitor(Vmon):
+    """07.3: v of the course neuron (I = 1.2) sampled every 1 ms by a monitor on its own
+    clock, while the neuron is integrated at 0.1 ms, in an explicit Network, for 100 ms."""
+    group = NeuronGroup(1, LIF_EQS, threshold="v > V_t", reset="v = V_r",
+                        refractory="tau_ref", method="exact", dt=0.1 * ms)
+    group.I = 1.2
+    state = StateMonitor(group, "v", record=0, dt=1 * ms)
+    Network(group, state).run(100 * ms, namespace=lif_namespace())
+    times = np.asarray(getattr(Vmon, "t_", []), dtype=float)
+    yield expect_true(times.shape == (100,) and np.allclose(times, state.t_),
+                      "Vmon sampled every 1 ms", "Vmon does not hold 100 samples 1 ms apart",
+                      "StateMonitor(G, 'v', record=0, dt=1*ms), or clock=Clock(dt=1*ms)")
+    if times.shape == (100,):
+        values = np.asarray(getattr(Vmon, "v", np.zeros((1, 0))), dtype=float)
+        yield expect_true(values.ndim == 2 and values.shape[1] == 100
+                          and np.allclose(values[0], state.v[0], rtol=1e-9, atol=1e-12),
+                          "the neuron was integrated at 0.1 ms",
+                          "v does not match a neuron integrated at 0.1 ms with I = 1.2",
+                          "only the monitor gets the 1 ms clock; the group keeps 0.1 ms")
+
+
 def _check_timed(stim, num_spikes):
     """07.2: a TimedArray, 1.5 for 20 <= t < 60 ms and 0 otherwise (dt = 1 ms, 100 values),
     driving the course LIF for 100 ms."""
@@ -152,4 +190,5 @@ def _check_timed(stim, num_spikes):
                       "use I_ext(t) in the equation in place of I, and run 100 ms")
 
 
-CHECKS = {"07.1": _check_reset, "07.2": _check_timed}
+CHECKS = {"07.a": _check_call_times, "07.1": _check_reset, "07.2": _check_timed,
+          "07.3": _check_slow_monitor}

@@ -15,9 +15,7 @@ from labkit.course import has_answers, make_lesson
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "tools" / "course").glob("*/*.py"))
-# Lessons moved to the second-pass pattern so far (lesson 02 is the template); the others
-# follow as they are rewritten.
-LESSONS = sorted((ROOT / "tools" / "course" / "notebooks").glob("02_*.py"))
+LESSONS = sorted((ROOT / "tools" / "course" / "notebooks").glob("*.py"))
 
 
 def _build_module():

@@ -68,6 +68,13 @@ def test_solutions_call_every_checker_and_only_those(lesson):
 
 
 # -- 01 -------------------------------------------------------------------------------------
+def test_01_a():
+    passed("01.a", I_hold=0.15 * nA)
+    failed("01.a", I_hold=15 * mV * 100 * Mohm)          # multiplied: not a current
+    failed("01.a", I_hold=0.15)                          # no unit
+    failed("01.a", I_hold=1.5 * nA)                      # a factor of 10 off
+
+
 def test_01_1():
     passed("01.1", tau=15 * ms, v_inf=-60 * mV)
     fb = failed("01.1", secret="15", tau=50 * Mohm * 300 * pF * 2, v_inf=-60 * mV)
@@ -172,7 +179,22 @@ def test_03_3():
     failed("03.3", Vmon=short, v_22=state.v[0][k])                 # another duration
 
 
+def test_03_a():
+    from labkit.models.lif import simulate_lif
+
+    _, spikes = simulate_lif(I=2.0 * np.arange(100) / 99, duration=200 * ms, N=100)
+    passed("03.a", rates_top=spikes.count[50:] / (200 * ms))
+    failed("03.a", rates_top=spikes.count[50:])                   # counts, not rates
+    failed("03.a", rates_top=spikes.count[49:99] / (200 * ms))    # off by one
+    failed("03.a", rates_top=spikes.count[50:] / (1000 * ms))     # wrong duration
+
+
 # -- 04 -------------------------------------------------------------------------------------
+def test_04_a():
+    passed("04.a", expected=133.0)
+    failed("04.a", expected=138)                          # one random realisation
+    failed("04.a", expected=400 * 0.5)                    # all pairs at the mean probability?
+    failed("04.a", expected=[133.0, 1.0])
 def test_04_1():
     passed("04.1", w_min=0.15)
     fb = failed("04.1", secret="0.15", w_min=0.1)
@@ -217,6 +239,17 @@ def test_04_3():
 
 
 # -- 05 -------------------------------------------------------------------------------------
+def test_05_a():
+    from labkit.lessons.lesson05 import h_inf
+    from labkit.models.hh import EL, VT
+
+    passed("05.a", h_rest=h_inf(EL))
+    u = float((EL - VT) / mV)
+    failed("05.a", h_rest=0.128 * np.exp((17 - u) / 18))        # alpha_h alone
+    failed("05.a", h_rest=h_inf(0 * mV))                        # at 0 mV, not at rest
+    failed("05.a", h_rest=1.0)                                  # "near 1" is not a value
+
+
 def test_05_1():
     passed("05.1", alpha=1.28 / ms)
     failed("05.1", secret="1.28", alpha=0.32 / ms)
@@ -271,7 +304,54 @@ def test_06_2():
     failed("06.2", rate_quiet=0 * Hz, counts_noisy=np.zeros(20))         # noise forgotten
 
 
+def test_06_a():
+    passed("06.a", I_rheo=0.15 * nA)
+    failed("06.a", I_rheo=15 * mV)                        # a voltage
+    failed("06.a", I_rheo=50 * mV / (100 * Mohm))         # V_th / R, not (V_th - E_L) / R
+    failed("06.a", I_rheo=0.15)
+
+
+@pytest.mark.slow
+def test_06_3():
+    from labkit.lessons.lesson06 import hh_onset_counts
+
+    counts = np.array(hh_onset_counts())
+    onset = np.flatnonzero(counts)[0] * 0.01 * nA
+    passed("06.3", counts=counts, I_onset=onset)
+    failed("06.3", counts=counts, I_onset=0.15 * nA)              # the LIF's rheobase
+    failed("06.3", counts=counts, I_onset=onset + 0.01 * nA)      # the second firing cell
+    failed("06.3", counts=counts[:-1], I_onset=onset)             # 30 currents
+    failed("06.3", counts=counts * 2, I_onset=onset)              # a 2 s run
+    failed("06.3", counts=counts, I_onset=float(onset))           # no unit
+
+
 # -- 07 -------------------------------------------------------------------------------------
+def test_07_a():
+    passed("07.a", calls=[0 * ms, 20 * ms, 40 * ms, 60 * ms, 80 * ms])
+    failed("07.a", calls=[20 * ms, 40 * ms, 60 * ms, 80 * ms, 100 * ms])   # after each dt
+    failed("07.a", calls=[0, 20, 40, 60, 80])                              # no unit
+    failed("07.a", calls=[0 * ms, 20 * ms, 40 * ms, 60 * ms, 80 * ms, 100 * ms])
+    failed("07.a", calls=[])
+
+
+def _slow_monitor(group_dt, monitor_dt):
+    from labkit import Clock, Network
+    from labkit.models.lif import LIF_EQS, lif_namespace
+
+    G = NeuronGroup(1, LIF_EQS, threshold="v > V_t", reset="v = V_r", refractory="tau_ref",
+                    method="exact", dt=group_dt)
+    G.I = 1.2
+    M = StateMonitor(G, "v", record=0, clock=Clock(dt=monitor_dt))
+    Network(G, M).run(100 * ms, namespace=lif_namespace())
+    return M
+
+
+def test_07_3():
+    passed("07.3", Vmon=_slow_monitor(0.1 * ms, 1 * ms))
+    fb = failed("07.3", Vmon=_slow_monitor(1 * ms, 1 * ms))     # the group at 1 ms too
+    assert "integrated at 0.1 ms" in str(fb)
+    failed("07.3", Vmon=_slow_monitor(0.1 * ms, 0.1 * ms))      # every step recorded
+    failed("07.3", Vmon=np.zeros(100))
 def _periodic_reset(interval):
     start_scope()
     G = NeuronGroup(1, "dv/dt = (-v + I)/tau : 1 (unless refractory)\nI : 1",

@@ -1,6 +1,8 @@
 # %% [markdown]
 # # 00 · Start here
 #
+# *Estimated time: 20 minutes.* Next: [01 · Units](01_units.ipynb).
+#
 # This course teaches how to **simulate spiking neurons**: what the equations of a neuron
 # mean, how a simulator turns them into numbers, and how to read what comes out. You write
 # the same code you would write for [Brian2](https://brian2.readthedocs.io); here it runs
@@ -12,12 +14,18 @@
 # Every lesson has the same rhythm:
 #
 # 1. **Objectives**: what you will be able to do at the end.
-# 2. **Sections**, each with an explanation, code to run and read, and a question to think
-#    about.
+# 2. **Sections**, each with an explanation, code to run and read, a short exercise
+#    (**Your turn**) and a question to think about (**Think!**). A "Your turn" cell holds a
+#    `todo(...)` blank: replace it with your code and run the cell; its `check(...)` tells
+#    you what is right, what is wrong, and gives a hint, without giving the answer away.
+#    Each "Think!" answer is folded: think first, then click *Show an answer*.
 # 3. **A live panel** at the end: sliders for the model's parameters, plots that follow.
-# 4. **Exercises** in a separate notebook (`exercises/NN_name.ipynb`): each one ends with a
-#    `check(...)` call that tells you what is right, what is wrong, and gives a hint,
-#    without giving the answer away. The worked answers are in `solutions/`.
+# 4. **Exercises** in a separate notebook in `exercises/`, linked from each lesson,
+#    checked the same way. The worked answers are in `solutions/` (the lessons' own
+#    answers in `solutions/lessons/`).
+#
+# A blank raises an error until you fill it in, so *Run All* shows a red box at each
+# "Your turn" cell: that is expected, and the rest of the lesson runs on.
 #
 # ## Running the course
 #
@@ -31,17 +39,51 @@
 # Run a notebook from the top (*Run → Run All Cells*): later cells use what earlier ones
 # defined.
 #
+# ## What simulating spiking networks is good for
+#
+# A simulator such as Brian2 (and labkit, which follows its interface) takes a model
+# written as equations, a threshold, a reset and synapses, and computes what every neuron
+# does, step by step. You write the *model*; the simulator writes and compiles the loop.
+#
+# - **Scales.** From a single neuron (lessons 02-05) through populations of thousands
+#   (the CUBA and COBAHH benchmarks: 4000 neurons, hundreds of thousands of synapses, a
+#   second of biological time in a fraction of a second) to networks of about a million
+#   neurons on one machine. Below that, a neuron can be split into compartments (spatial
+#   neurons, lesson 10); above it, brain-scale models need specialised simulators such as
+#   NEST or GeNN.
+# - **Strengths.** Models are written as mathematics with physical units, and checked:
+#   a term in mA added to one in mV is an error, not a silent bug. Changing a model means
+#   changing a string, not rewriting a solver, which suits exploring and teaching. The
+#   generated code is fast (compiled loops; C++ standalone for long runs, lesson 09).
+# - **Weaknesses.** Python code that runs *during* a simulation (lesson 07) is slow; very
+#   large models need more memory than one machine has; detailed morphologies are easier
+#   in NEURON; and a simulation is only as good as its time step and its model: an
+#   integrate-and-fire neuron does not make real action potentials (lessons 02 and 05 show
+#   the difference).
+#
+# To read more:
+#
+# - M. Stimberg, R. Brette, D. F. M. Goodman (2019), *Brian 2, an intuitive and efficient
+#   neural simulator*, eLife 8:e47314.
+# - W. Gerstner, W. M. Kistler, R. Naud, L. Paninski (2014), *Neuronal Dynamics*, Cambridge
+#   University Press (free online; exercises in the neurodynex3 package).
+# - P. Dayan, L. F. Abbott (2001), *Theoretical Neuroscience*, MIT Press: chapters 5-7 for
+#   neuron models and networks.
+# - A. L. Hodgkin, A. F. Huxley (1952), J. Physiol. 117:500-544, the model of lesson 05.
+# - R. Brette et al. (2007), *Simulation of networks of spiking neurons: a review of tools
+#   and strategies*, J. Comput. Neurosci. 23:349-398, where CUBA and COBAHH come from.
+#
 # ## The lessons
 #
-# | lesson | what it teaches |
-# |---|---|
-# | [01 units](01_units.ipynb) | physical units and dimension checks; units in equations |
-# | [02 lif](02_lif.ipynb) | the leaky integrate-and-fire neuron: equation, threshold, reset, refractoriness, `run` |
-# | [03 monitors](03_monitors.ipynb) | recording: `StateMonitor`, `SpikeMonitor`, `PopulationRateMonitor` |
-# | [04 synapses](04_synapses.ipynb) | connecting neurons: `Synapses`, `on_pre`, weights, delays, `connect` rules |
-# | [05 hodgkin_huxley](05_hodgkin_huxley.ipynb) | the Hodgkin-Huxley model: channels, gating, the action potential |
-# | [06 if_curves_noise](06_if_curves_noise.ipynb) | input-frequency curves; noise with `xi` |
-# | [07 network_operations](07_network_operations.ipynb) | Python during a run, and `TimedArray` |
+# | lesson | what it teaches | exercises |
+# |---|---|---|
+# | [01 units](01_units.ipynb) | physical units and dimension checks; units in equations | [01](../exercises/01_units.ipynb) |
+# | [02 lif](02_lif.ipynb) | the leaky integrate-and-fire neuron: equation, threshold, reset, refractoriness, `run` | [02](../exercises/02_lif.ipynb) |
+# | [03 monitors](03_monitors.ipynb) | recording: `StateMonitor`, `SpikeMonitor`, `PopulationRateMonitor` | [03](../exercises/03_monitors.ipynb) |
+# | [04 synapses](04_synapses.ipynb) | connecting neurons: `Synapses`, `on_pre`, weights, delays, `connect` rules | [04](../exercises/04_synapses.ipynb) |
+# | [05 hodgkin_huxley](05_hodgkin_huxley.ipynb) | the Hodgkin-Huxley model: channels, gating, the action potential | [05](../exercises/05_hodgkin_huxley.ipynb) |
+# | [06 if_curves_noise](06_if_curves_noise.ipynb) | input-frequency curves; noise with `xi` | [06](../exercises/06_if_curves_noise.ipynb) |
+# | [07 network_operations](07_network_operations.ipynb) | Python during a run, and `TimedArray` | [07](../exercises/07_network_operations.ipynb) |
 #
 # ## Check your setup
 #

@@ -1,6 +1,9 @@
 # %% [markdown]
 # # 01 · Units and dimension checks
 #
+# *Estimated time: 35 minutes, and 20 more for [the exercises](../exercises/01_units.ipynb).*
+# Previous: [00 · Start here](00_start_here.ipynb).
+#
 # **Objectives.** After this lesson you can
 # - compute with physical quantities (`mV`, `nA`, `Mohm`, `ms`) and read the unit of a result;
 # - read a `DimensionMismatchError` and find the term that causes it;
@@ -12,6 +15,19 @@
 # %%
 import numpy as np
 from labkit import *
+from labkit.lessons import check, todo
+
+# %% [markdown]
+# `from labkit import *` brings in the units, the model classes and `run`, and nothing that
+# replaces one of Python's own functions: `sum`, `input`, `min`, `max`, `abs`, `round`,
+# `all`, `any` are still the builtins. (Brian2's star import replaces `sum`, `any`, `all`,
+# `divmod` and `input` with functions of its own; labkit's test suite keeps its list of
+# exported names free of builtins.)
+
+# %%
+import builtins
+
+print(sum is builtins.sum, input is builtins.input, max is builtins.max, any is builtins.any)
 
 # %% [markdown]
 # ## 1. Quantities carry their units
@@ -22,7 +38,7 @@ from labkit import *
 # the mistakes that hide in these factors of 1000.
 #
 # In labkit (as in Brian2) every number you give a model is a **Quantity**: a value with
-# a physical dimension. Units multiply and divide as in physics. Ohm's law, `V = R I`:
+# a physical dimension. Units multiply and divide as in physics. Ohm's law, $V = R I$:
 
 # %%
 R = 550 * ohm
@@ -35,13 +51,24 @@ print(V)
 # `print`, the notebook shows the Quantity's `repr`, `1.1 * kvolt`: the same value, written
 # so that Python could read it back.) The same
 # works for neuron-sized numbers, and for derived quantities such as the membrane time
-# constant `tau = R C` (ohm times farad is a second):
+# constant $\tau = R C$ (ohm times farad is a second):
 
 # %%
 R_m = 100 * Mohm
 C_m = 200 * pF
 print("R_m * 0.15 nA =", R_m * 0.15 * nA)
 print("tau = R_m * C_m =", R_m * C_m)
+
+# %% [markdown]
+# **Your turn (01.a).** What constant current `I_hold` holds this membrane ($R_m$ =
+# 100 MΩ) 15 mV above its resting potential? At steady state all of it flows through $R_m$.
+
+# %%
+# BEGIN ANSWER
+I_hold = 15 * mV / R_m
+print(I_hold)
+# END ANSWER
+check("01.a", I_hold=I_hold)
 
 # %% [markdown]
 # ## 2. A dimension mismatch, and how to read it
@@ -118,20 +145,24 @@ print("G.v/mV  =", G.v / mV)
 # **Think!** Why does `G.v_` hold numbers like `-0.05` and not `-50`? When would that
 # silently give a wrong plot?
 #
-# (The simulator computes in SI base units; the unit is only attached for display. A plot
+# <!-- BEGIN ANSWER -->
+# The simulator computes in SI base units; the unit is only attached for display. A plot
 # of `G.v_` labelled "mV" would be off by a factor of 1000, which is why dividing by the
-# unit you put on the axis label is the safer habit.)
+# unit you put on the axis label is the safer habit.
+# <!-- END ANSWER -->
 #
 # ## Summary
 #
 # - Quantities multiply like physics: `ohm * amp` is `volt`, `Mohm * pF` is `ms`.
+# - `from labkit import *` shadows no Python builtin.
 # - A `DimensionMismatchError` names the operands and their units: fix the physics.
 # - `: volt`, `: amp`, `: 1` declare a variable's unit; right sides are checked.
 # - `G.v_` gives raw SI numbers; `G.v / mV` numbers in mV.
 #
 # ## Interactive demo: a passive membrane
 #
-# A current step `I` charges the membrane towards `E_L + R I` with time constant `R C`.
+# A current step $I$ charges the membrane towards $E_L + R I$ with time constant $R C$
+# (the circuit is drawn in lesson 02).
 # Change `R`, `C` and `I`: which ones change the time to settle, which ones the final value?
 
 # %% tags=["nbval-ignore-output"]
@@ -140,4 +171,5 @@ from labkit.lessons.lesson01 import panel
 panel()
 
 # %% [markdown]
-# Exercises: `exercises/01_units.ipynb`. Next: [02 · The LIF neuron](02_lif.ipynb).
+# Exercises: [01 · Units, exercises](../exercises/01_units.ipynb) (worked answers in
+# [solutions/](../solutions/01_units.ipynb)). Next: [02 · The LIF neuron](02_lif.ipynb).

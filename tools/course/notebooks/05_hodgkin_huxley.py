@@ -1,6 +1,10 @@
 # %% [markdown]
 # # 05 · The Hodgkin-Huxley model
 #
+# *Estimated time: 50 minutes, and 25 more for
+# [the exercises](../exercises/05_hodgkin_huxley.ipynb).* Previous:
+# [04 · Synapses](04_synapses.ipynb).
+#
 # **Objectives.** After this lesson you can
 # - explain how sodium and potassium channels produce an action potential;
 # - read the Traub-Miles equations (Brian2's COBAHH cell) and simulate them;
@@ -13,6 +17,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 from labkit import *
+from labkit.lessons import check, todo
 
 # %% [markdown]
 # ## 1. From leaky integration to channels
@@ -21,16 +26,32 @@ from labkit import *
 # (1952) explained it instead. The membrane holds ion channels whose conductance depends on
 # the voltage:
 #
-# - **sodium** channels open fast when the membrane depolarises (activation `m`) and close
-#   more slowly (inactivation `h`); sodium flows *in*, towards `ENa = +50 mV`, and pushes
-#   the potential up — a positive feedback that makes the upstroke;
-# - **potassium** channels (activation `n`) open more slowly and pull the potential down
-#   towards `EK = -90 mV`: the downstroke and the after-hyperpolarisation;
+# - **sodium** channels open fast when the membrane depolarises (activation $m$) and close
+#   more slowly (inactivation $h$); sodium flows *in*, towards $E_{Na}$ = +50 mV, and
+#   pushes the potential up — a positive feedback that makes the upstroke;
+# - **potassium** channels (activation $n$) open more slowly and pull the potential down
+#   towards $E_K$ = -90 mV: the downstroke and the after-hyperpolarisation;
 # - a **leak** conductance holds the cell near rest, as in the LIF.
 #
-# Each gate `x` relaxes towards a voltage-dependent value with rates `alpha_x(v)` (opening)
-# and `beta_x(v)` (closing): `dx/dt = alpha_x (1 - x) - beta_x x`. The sodium current is
-# `g_na m^3 h (v - ENa)`, the potassium current `g_kd n^4 (v - EK)`.
+# Electrically, each kind of channel is a conductance in series with its own battery (its
+# reversal potential), all in parallel with the membrane's capacitance: the RC circuit of
+# lesson 02 with two more branches whose conductances change with $v$ and time.
+
+# %%
+from labkit.course.diagrams import hh_circuit
+
+hh_circuit()
+
+# %% [markdown]
+# Kirchhoff's law for this circuit is the voltage equation,
+#
+# $$C_m \frac{dv}{dt} = g_L (E_L - v) - g_{Na}\, m^3 h\, (v - E_{Na})
+#   - g_K\, n^4 (v - E_K) + I,$$
+#
+# and each gate $x \in \{m, h, n\}$ relaxes towards a voltage-dependent value with rates
+# $\alpha_x(v)$ (opening) and $\beta_x(v)$ (closing):
+#
+# $$\frac{dx}{dt} = \alpha_x(v)\,(1 - x) - \beta_x(v)\, x .$$
 #
 # Four coupled nonlinear equations instead of one linear one, with sodium activation faster
 # than a millisecond: that is why HH is heavier than LIF. No exact solution per step exists
@@ -74,13 +95,15 @@ print("Cm =", Cm, " gl =", gl, " g_na =", g_na, " g_kd =", g_kd)
 # Experimenters probe a cell with current steps. Brian2's tutorial gives five steps of
 # random amplitude with a loop of `run` calls (`group.I = rand()*50*nA; run(10*ms)`); each
 # `run` continues where the previous one stopped. We take 20 ms steps up to 2 nA, drawn
-# from a seeded numpy generator so the notebook gives the same steps every time:
+# from a seeded numpy generator so the notebook gives the same steps every time, and lay
+# the figure out with a `GridSpec`: the membrane potential tall, the input and the gates
+# below it on the same time axis.
 
 # %%
 group = NeuronGroup(1, eqs_HH, threshold="v > -40*mV", refractory="v > -40*mV",
                     method="exponential_euler")
 group.v = El
-statemon = StateMonitor(group, ["v", "m", "h", "n"], record=True)
+statemon = StateMonitor(group, ["v", "I", "m", "h", "n"], record=True)
 spikemon = SpikeMonitor(group)
 
 rng = np.random.default_rng(4)
@@ -93,16 +116,24 @@ print("step amplitudes [nA]:", amplitudes)
 print("spikes:", spikemon.num_spikes)
 
 # %%
-fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 4), sharex=True, layout="constrained")
-ax1.plot(statemon.t / ms, statemon.v[0] / mV)
-for k in range(1, 5):
-    ax1.axvline(20 * k, ls="--", c="k", lw=0.5)
-ax1.set_ylabel("v [mV]")
+from matplotlib.gridspec import GridSpec
+
+fig = plt.figure(figsize=(7, 5), layout="constrained")
+grid = GridSpec(4, 1, figure=fig)
+ax_v = fig.add_subplot(grid[:2])
+ax_I = fig.add_subplot(grid[2], sharex=ax_v)
+ax_gates = fig.add_subplot(grid[3], sharex=ax_v)
+ax_v.plot(statemon.t / ms, statemon.v[0] / mV, label="v")
+ax_v.axhline(-40, ls=":", c="gray", label="spike count line")
+ax_v.set_ylabel("v [mV]")
+ax_v.legend(loc="upper right", fontsize=8)
+ax_I.plot(statemon.t / ms, statemon.I[0] / nA, c="C1")
+ax_I.set_ylabel("I [nA]")
 for name in ["m", "h", "n"]:
-    ax2.plot(statemon.t / ms, getattr(statemon, name)[0], label=name)
-ax2.set_xlabel("t [ms]")
-ax2.set_ylabel("gate")
-ax2.legend(loc="upper right")
+    ax_gates.plot(statemon.t / ms, getattr(statemon, name)[0], label=name)
+ax_gates.set_xlabel("t [ms]")
+ax_gates.set_ylabel("gate")
+ax_gates.legend(loc="upper right", fontsize=8, ncol=3)
 plt.show()
 
 # %% [markdown]
@@ -115,10 +146,29 @@ plt.show()
 # `h = 0` mean for the sodium current at the very start, and why does the cell still spike
 # within the first milliseconds?
 #
-# (`h = 0` means every sodium channel is inactivated: no sodium current. But `h` recovers
-# towards its resting value, near 1, with a time constant of a few ms at rest, so
-# after that the cell is excitable.)
+# <!-- BEGIN ANSWER -->
+# $h = 0$ means every sodium channel is inactivated: no sodium current. But $h$ recovers
+# towards its resting value, near 1, with a time constant of a few ms at rest, so after
+# that the cell is excitable.
+# <!-- END ANSWER -->
 #
+# **Your turn (05.a).** How close to 1 is that resting value? At a fixed $v$ a gate
+# settles where $dh/dt = 0$, at $h_\infty = \alpha_h / (\alpha_h + \beta_h)$. From the
+# equations above, with $u = (v - V_T)/\mathrm{mV}$,
+# $\alpha_h = 0.128\, e^{(17 - u)/18}$ and $\beta_h = 4 / (1 + e^{(40 - u)/5})$ (per ms).
+# Compute `h_rest`, the value of $h_\infty$ at rest ($v$ = `El`).
+
+# %%
+# BEGIN ANSWER
+u = (El - VT) / mV
+alpha_h = 0.128 * np.exp((17 - u) / 18)
+beta_h = 4 / (1 + np.exp((40 - u) / 5))
+h_rest = alpha_h / (alpha_h + beta_h)
+print(h_rest)
+# END ANSWER
+check("05.a", h_rest=h_rest)
+
+# %% [markdown]
 # ## 4. Tetrodotoxin lowers g_Na
 #
 # Tetrodotoxin (TTX, the pufferfish poison) blocks sodium channels: fewer working channels
@@ -144,8 +194,8 @@ for fraction in [1, 0.1, 0.05, 0.025]:
 #
 # ## Summary
 #
-# - HH: leak + sodium (`m^3 h`) + potassium (`n^4`) currents; the gates relax with
-#   voltage-dependent rates.
+# - HH: leak + sodium ($m^3 h$) + potassium ($n^4$) currents, each a conductance with its
+#   battery; the gates relax with voltage-dependent rates towards $x_\infty(v)$.
 # - The action potential is the dynamics, not a reset; spikes are counted by a crossing.
 # - `exponential_euler` at `dt = 0.1 ms`; four equations per neuron: heavier than LIF.
 # - Blocking sodium (TTX, lower `g_na`) shrinks and then abolishes the spikes.
@@ -162,5 +212,6 @@ from labkit.lessons.lesson05 import panel
 panel()
 
 # %% [markdown]
-# Exercises: `exercises/05_hodgkin_huxley.ipynb`. Next:
+# Exercises: [05 · Hodgkin-Huxley, exercises](../exercises/05_hodgkin_huxley.ipynb) (worked
+# answers in [solutions/](../solutions/05_hodgkin_huxley.ipynb)). Next:
 # [06 · I-F curves and noise](06_if_curves_noise.ipynb).

@@ -1,6 +1,10 @@
 # %% [markdown]
 # # 06 · Input-frequency curves and noise
 #
+# *Estimated time: 55 minutes, and 30 more for
+# [the exercises](../exercises/06_if_curves_noise.ipynb).* Previous:
+# [05 · Hodgkin-Huxley](05_hodgkin_huxley.ipynb).
+#
 # **Objectives.** After this lesson you can
 # - measure a neuron's input-frequency (I-F) curve with one population, input scaling with
 #   the neuron index;
@@ -13,6 +17,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 from labkit import *
+from labkit.lessons import check, todo
 
 seed(6)
 
@@ -46,9 +51,26 @@ run(duration)
 lif_rates = lif_spikes.count / duration
 
 # %% [markdown]
-# The LIF fires only when `R I` exceeds `V_th - E_L = 15 mV`, i.e. above the *rheobase*
-# 0.15 nA; its rate then rises steeply, and the formula of lesson 02 predicts it
-# (`labkit.models.lif.lif_physical_rate`).
+# The LIF fires only when its steady state $E_L + R_m I$ lies above the threshold
+# $V_{th}$. The smallest such current is the *rheobase*.
+#
+# **Your turn (06.a).** Compute the rheobase `I_rheo` of this LIF from its parameters
+# (`E_L`, `V_th`, `R_m`), with units.
+
+# %%
+# BEGIN ANSWER
+I_rheo = (V_th - E_L) / R_m
+print(I_rheo)
+# END ANSWER
+check("06.a", I_rheo=I_rheo)
+
+# %% [markdown]
+# Above the rheobase the rate rises steeply, as the formula of lesson 02 predicts
+# (`labkit.models.lif.lif_physical_rate`): the neuron climbs from $V_{reset}$ to $V_{th}$
+# in $T = \tau_m \ln\frac{R_m I - (V_{reset} - E_L)}{R_m I - (V_{th} - E_L)}$, then waits
+# $t_{ref}$, so
+#
+# $$f(I) = \frac{1}{t_{ref} + T(I)} .$$
 #
 # The same for the Traub-Miles cell of lesson 05, from `labkit.models.hh`:
 
@@ -74,20 +96,26 @@ plt.show()
 # current amplifies small depolarisations, so its effective threshold is lower than the
 # LIF's fixed -50 mV), and its curve starts at a low rate and grows smoothly, while the LIF
 # curve rises very steeply right at its rheobase (its rate grows like
-# `1/ln(...)`, whose slope is infinite there).
+# $1/\ln(\ldots)$, whose slope is infinite there).
 #
 # **Think!** The LIF's refractory period is 2 ms. What rate does its curve approach for huge
 # currents? Is that a property of real neurons?
 #
-# (`1/t_ref` = 500 Hz. Real neurons also saturate, because sodium channels need time to
-# recover from inactivation; in HH that limit comes out of the dynamics.)
+# <!-- BEGIN ANSWER -->
+# $1/t_{ref}$ = 500 Hz. Real neurons also saturate, because sodium channels need time to
+# recover from inactivation; in HH that limit comes out of the dynamics.
+# <!-- END ANSWER -->
 #
 # ## 2. Noise with `xi`
 #
 # Real neurons receive many small, irregular inputs. A stochastic differential equation
 # models them: the symbol `xi` is white noise, with units of `1/sqrt(second)`. Adding
-# `sigma*sqrt(2/tau_m)*xi` to `dv/dt` makes the free membrane potential fluctuate with
-# standard deviation `sigma` around its mean:
+# `sigma*sqrt(2/tau_m)*xi` to `dv/dt`,
+#
+# $$\frac{dv}{dt} = \frac{E_L - v + R_m I}{\tau_m} + \sigma \sqrt{\frac{2}{\tau_m}}\,\xi(t),$$
+#
+# makes the free membrane potential fluctuate with standard deviation $\sigma$ around its
+# mean:
 
 # %%
 start_scope()
@@ -126,8 +154,10 @@ plt.show()
 # **Think!** A population of noisy neurons can signal an input that is *below* the
 # threshold of each of them. How?
 #
-# (With noise the rate grows smoothly with the input even below rheobase, so a population's
-# spike count encodes weak inputs that a single noiseless neuron would ignore.)
+# <!-- BEGIN ANSWER -->
+# With noise the rate grows smoothly with the input even below rheobase, so a population's
+# spike count encodes weak inputs that a single noiseless neuron would ignore.
+# <!-- END ANSWER -->
 
 # %% [markdown]
 # ## 3. Many runs at once: `sweep`
@@ -189,8 +219,10 @@ plt.show()
 # **Think!** Why does the seed come from the point's index, and not simply from a
 # generator that each worker keeps drawing from?
 #
-# (The order in which points reach workers changes from run to run and with the number of
-# workers; seeds drawn in that order would give other noise, and other numbers, each time.)
+# <!-- BEGIN ANSWER -->
+# The order in which points reach workers changes from run to run and with the number of
+# workers; seeds drawn in that order would give other noise, and other numbers, each time.
+# <!-- END ANSWER -->
 
 # %% [markdown]
 # ## Summary
@@ -216,5 +248,6 @@ from labkit.lessons.lesson06 import panel
 panel()
 
 # %% [markdown]
-# Exercises: `exercises/06_if_curves_noise.ipynb`. Next:
+# Exercises: [06 · I-F curves and noise, exercises](../exercises/06_if_curves_noise.ipynb)
+# (worked answers in [solutions/](../solutions/06_if_curves_noise.ipynb)). Next:
 # [07 · Network operations](07_network_operations.ipynb).

@@ -1,10 +1,15 @@
 # %% [markdown]
 # # 07 · Network operations and `TimedArray`
 #
+# *Estimated time: 45 minutes, and 25 more for
+# [the exercises](../exercises/07_network_operations.ipynb).* Previous:
+# [06 · I-F curves and noise](06_if_curves_noise.ipynb).
+#
 # **Objectives.** After this lesson you can
 # - run your own Python code during a simulation with `@network_operation`;
 # - say what that costs, and why;
-# - give a time-varying input with a `TimedArray` instead, where it fits.
+# - give a time-varying input with a `TimedArray` instead, where it fits;
+# - build an explicit `Network` and give objects their own `Clock`.
 #
 # ## Setup
 
@@ -14,6 +19,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 from labkit import *
+from labkit.lessons import check, todo
 
 # %% [markdown]
 # ## 1. Python during the run
@@ -64,6 +70,31 @@ print("spikes of neurons 0 and 9:", Smon.count[0], Smon.count[9])
 # step). If the function accepts an argument, it gets the current time `t`. Inside, it
 # reads and writes the groups' variables like any code outside the run.
 #
+# **Your turn (07.a).** When exactly is a network operation called? Give it `dt=20*ms`,
+# let it append the time it receives to the list `calls`, and run 100 ms.
+
+# %%
+start_scope()
+G = NeuronGroup(1, eqs, threshold="v > V_t", reset="v = V_r", refractory=tau_ref,
+                method="exact")
+calls = []
+# BEGIN ANSWER
+
+
+@network_operation(dt=20 * ms)
+def record_call(t):
+    calls.append(t)
+
+
+run(100 * ms)
+print(calls)
+# END ANSWER
+check("07.a", calls=calls)
+
+# %% [markdown]
+# So the first call comes at the very start of the run, and the last one 20 ms before its
+# end: an operation with `dt=20*ms` in a 100 ms run is called five times.
+#
 # ## 2. What it costs
 #
 # labkit runs a simulation as one compiled loop over all steps. A network operation is
@@ -95,13 +126,15 @@ for label, net in [("without network operation", Network(plain)),
 # matters. Brian2 has the same cost in its runtime mode and does not allow network
 # operations at all in its C++ standalone mode.) Two explicit `Network`s keep the two
 # simulations apart: the magic `run()` refuses to mix objects it has already simulated with
-# new ones.
+# new ones. Section 4 says more about `Network`.
 #
 # **Think!** A network operation with `dt=100*ms` in a 1 s run: how many times does the
 # loop stop? Would that be a problem?
 #
-# (Ten times (at 0, 100, ... 900 ms): negligible. The cost is per call, so rare calls are
-# cheap.)
+# <!-- BEGIN ANSWER -->
+# Ten times (at 0, 100, ... 900 ms): negligible. The cost is per call, so rare calls are
+# cheap.
+# <!-- END ANSWER -->
 #
 # ## 3. `TimedArray`: input that depends on time
 #
@@ -124,16 +157,50 @@ run(100 * ms)
 print("spikes at", Smon.t)
 
 # %% [markdown]
-# Value `k` holds for `k*dt <= t < (k+1)*dt`; after the end the last value holds. A 2-D
-# TimedArray gives each neuron its own input: `I_ext(t, i)`. The method is `euler` here:
-# `I_ext(t)` makes the equation time-dependent, which `exact` does not handle.
+# Value $k$ holds for $k\,dt \le t < (k+1)\,dt$, that is
+# $I_{ext}(t) = \mathtt{values}[\lfloor t/dt \rfloor]$; after the end the last value holds. A 2-D
+# TimedArray gives each neuron its own input: `I_ext(t, i)`. The method is `euler` here,
+# a safe choice for an input that jumps: the value is read once per step.
 #
 # **Think!** Which of these need a network operation, and which fit a TimedArray?
 # (a) a stimulus recorded in an experiment, (b) stopping the run when the population rate
 # exceeds 100 Hz, (c) a sinusoidal input.
 #
-# ((a) TimedArray, (b) network operation — it depends on the simulation's own state,
-# (c) neither: `sin(2*pi*f*t)` can be written in the equations directly.)
+# <!-- BEGIN ANSWER -->
+# (a) TimedArray; (b) network operation: it depends on the simulation's own state;
+# (c) neither: `sin(2*pi*f*t)` can be written in the equations directly.
+# <!-- END ANSWER -->
+#
+# ## 4. Explicit networks and clocks
+#
+# `run()` simulates every object created since `start_scope()` (the *magic* network). A
+# `Network(...)` holds exactly the objects you give it, and `net.run(...)` simulates only
+# those: several independent simulations can live in one notebook, each with its own time
+# `net.t`, continued by the next `net.run`.
+#
+# Every object runs on a `Clock`. `dt=` on a group or monitor gives it a clock of its own
+# (lesson 03); an explicit `Clock(dt=...)` can be shared by several objects with `clock=`.
+# Below the neuron is integrated at 0.01 ms and recorded at 1 ms: a precise simulation,
+# with a small record.
+
+# %%
+start_scope()
+fine = Clock(dt=0.01 * ms)
+coarse = Clock(dt=1 * ms)
+G = NeuronGroup(1, eqs, threshold="v > V_t", reset="v = V_r", refractory=tau_ref,
+                method="exact", clock=fine)
+G.I = 1.5
+Vmon = StateMonitor(G, "v", record=0, clock=coarse)
+Smon = SpikeMonitor(G)
+net = Network(G, Vmon, Smon)
+net.run(50 * ms)
+print(net, "at", net.t, "with", len(Vmon.t), "samples")
+net.run(50 * ms)
+print("continued to", net.t, "with", len(Vmon.t), "samples; spikes at", Smon.t[:4], "...")
+
+# %% [markdown]
+# The spikes come at 7.62, 20.24 ... ms: with a 0.01 ms step the threshold crossing is
+# noticed within 0.01 ms, while the monitor keeps only one sample per millisecond.
 #
 # ## Summary
 #
@@ -141,6 +208,8 @@ print("spikes at", Smon.t)
 #   say.
 # - Each call leaves the compiled loop: call rarely, or not at all.
 # - Inputs known in advance: `TimedArray(values, dt)`, used as `I_ext(t)` in equations.
+# - `Network(...)` simulates exactly the objects given to it; `Clock(dt=...)` with
+#   `clock=` (or `dt=`) gives objects their own time step.
 #
 # ## Interactive demo
 #
@@ -153,4 +222,6 @@ from labkit.lessons.lesson07 import panel
 panel()
 
 # %% [markdown]
-# Exercises: `exercises/07_network_operations.ipynb`. This is the end of part 1 of the course.
+# Exercises: [07 · Network operations, exercises](../exercises/07_network_operations.ipynb)
+# (worked answers in [solutions/](../solutions/07_network_operations.ipynb)). This is the
+# end of part 1 of the course.

@@ -74,6 +74,28 @@ print(rate_quiet, counts_noisy)
 check("06.2", rate_quiet=rate_quiet, counts_noisy=counts_noisy)
 
 # %% [markdown]
+# ## Exercise 3: where the Hodgkin-Huxley cell starts to fire
+#
+# Give 31 Traub-Miles cells (`traub_miles_network` and `traub_miles_namespace` from
+# `labkit.models.hh`, as in the lesson) the currents `k * 0.01 nA`, k = 0..30, run 1 s, and
+# pass each cell's spike count, `counts`, and the smallest of these currents at which the
+# cell fires at all, `I_onset`. Compare `I_onset` with the LIF's rheobase (0.15 nA).
+
+# %%
+from labkit.models.hh import traub_miles_namespace, traub_miles_network
+
+start_scope()
+# BEGIN ANSWER
+currents = np.arange(31) * 0.01 * nA
+hh, objects = traub_miles_network(31, currents, record=False)
+hh.run(1 * second, namespace=traub_miles_namespace())
+counts = objects["spikes"].count[:]
+I_onset = currents[np.flatnonzero(counts)[0]]
+print(counts, I_onset)
+# END ANSWER
+check("06.3", counts=counts, I_onset=I_onset)
+
+# %% [markdown]
 # ## Think!
 #
 # With the same `sigma`, a longer `tau_noise` makes the sub-threshold neuron fire more.

@@ -64,6 +64,26 @@ print(num_spikes)
 check("07.2", stim=stim, num_spikes=num_spikes)
 
 # %% [markdown]
+# ## Exercise 3: a precise neuron, a sparse record
+#
+# Simulate one neuron of the course model with `I = 1.2`, integrated at `dt = 0.1 ms`, in
+# an explicit `Network` for 100 ms, and record its `v` with a StateMonitor `Vmon` that
+# samples only every 1 ms (its own clock). Pass the monitor to the checker.
+
+# %%
+start_scope()
+# BEGIN ANSWER
+G = NeuronGroup(1, eqs, threshold="v > V_t", reset="v = V_r", refractory=tau_ref,
+                method="exact")
+G.I = 1.2
+Vmon = StateMonitor(G, "v", record=0, clock=Clock(dt=1 * ms))
+net = Network(G, Vmon)
+net.run(100 * ms)
+print(len(Vmon.t), "samples")
+# END ANSWER
+check("07.3", Vmon=Vmon)
+
+# %% [markdown]
 # ## Think!
 #
 # Exercise 1's reset could not be written as a TimedArray. Why not, and what else could
