@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import sys
 
-__all__ = ["get_logger", "info"]
+__all__ = ["get_logger", "info", "warn"]
 
 _configured = [False]
 
@@ -54,3 +54,9 @@ def info(message: str, topic: str) -> None:
     """Log ``message`` at INFO on ``labkit.<topic>`` (e.g. ``'method_choice'``)."""
     get_logger()
     logging.getLogger(f"labkit.{topic}").info(message)
+
+
+def warn(message: str, topic: str) -> None:
+    """Log ``message`` at WARNING on ``labkit.<topic>`` (e.g. ``'namespace'``)."""
+    get_logger()
+    logging.getLogger(f"labkit.{topic}").warning(message)

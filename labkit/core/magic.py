@@ -1,6 +1,7 @@
 """The magic network: ``run(duration)`` simulates the objects visible where it is called.
 
-This is the only module that looks at the caller's frame for objects. Brian2's rule:
+With :mod:`labkit.core.namespace` (which reads it for names), this is the only module
+that looks at the caller's frame: here for objects. Brian2's rule:
 ``run()`` collects the labkit objects bound to names in the caller's locals and globals
 that were created since the last ``start_scope()``. If all of them are new, time starts
 again at 0; if all have run before, time continues; a mix is an error (it is unclear
@@ -83,8 +84,9 @@ def run(duration, report=None, report_period=None, namespace=None, level: int = 
         profile=None) -> None:
     """Simulate the objects visible here for ``duration`` (e.g. ``100*ms``).
 
-    External names in model strings are looked up in ``namespace`` if given, else in the
-    caller's locals and globals (and units, ``pi``, ``e``, ``inf``).
+    External names in model strings are looked up as :mod:`labkit.core.namespace` says:
+    defaults (units, ``pi``, ``e``, ``inf``), an object's own ``namespace=``, then
+    ``namespace`` if given, else the caller's locals and globals.
     """
     frame = sys._getframe(level + 1)
     magic_network._update(frame)

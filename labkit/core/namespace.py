@@ -1,11 +1,26 @@
-"""External names in model strings -> values, at run time (Brian2's namespace rules).
+"""External names in strings -> values: the one place that looks them up (Brian2's order).
 
-A name in an equation, threshold, reset or refractory string that is not one of the
-group's variables is looked up, in order, in: the group's own ``namespace=`` if it was
-given, then ``run(namespace=...)`` if given, else the caller's locals and globals; and
-finally in the defaults: unit names (``mV`` inside a string means 3 mV as outside) and the
-constants ``pi``, ``e``, ``inf``. Values are read at every ``run()``, so changing ``tau``
-between runs changes the simulation (and never recompiles: values are kernel arguments).
+A name in an equation, threshold, reset, refractory, ``on_pre``/``on_post`` or ``connect``
+string, in a string assigned to a variable (``G.v = 'v_rest + rand()*mV'``) or in a
+recorded subexpression means, in this order (Brian2's ``Group.resolve``):
+
+1. a variable of the object, or one of its special names (``i``, ``j``, ``N``, ``t``,
+   ``dt``, ``xi``, ``v_pre``/``v_post`` for a synapse): each object knows its own and
+   passes them as ``known``; they are never looked up here;
+2. a default: a unit name (``mV`` means 1 mV as outside strings), ``pi``, ``e``, ``inf``;
+3. the object's own ``namespace=`` (given when it was created);
+4. the run's namespace: ``run(namespace=...)`` (or ``connect(namespace=...)``) if given,
+   else the locals and globals where ``run()`` (``connect()``, the assignment) was called.
+
+Only number-like values count (numbers, arrays, Quantities, TimedArrays): a name bound
+to anything else in one place is looked for further on. When two places give one name
+different values, the first wins and a warning says so, once, as Brian2 warns. Values
+are read at every ``run()``, so changing ``tau`` between runs changes the simulation
+(without recompiling: values are kernel arguments).
+
+Only this module and :mod:`labkit.core.magic` read the caller's frame: every other
+function that needs the caller's names takes a ``level`` and calls
+:func:`frame_namespace`, as Brian2's ``get_local_namespace``.
 """
 
 from __future__ import annotations
@@ -13,64 +28,162 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
-from collections.abc import Mapping
+import sys
+from collections import ChainMap
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from labkit.core.logs import warn
 from labkit.errors import UnknownNameError
+from labkit.units.table import UNITS
 
-__all__ = ["Namespace", "defaults", "caller_namespace", "MISSING", "suggest"]
+__all__ = ["Namespace", "defaults", "frame_namespace", "MISSING", "suggest", "unknown_name"]
 
 MISSING = object()
 _DEFAULTS: dict = {}
+_WARNED: set = set()
 
 
 def defaults() -> dict:
     """Names every string can use without defining them: units, ``pi``, ``e``, ``inf``."""
     if not _DEFAULTS:
-        from labkit.units.table import UNITS
-
         _DEFAULTS.update(UNITS)
         _DEFAULTS.update(pi=math.pi, e=math.e, inf=math.inf)
     return _DEFAULTS
 
 
-class Namespace:
-    """An ordered chain of mappings searched for external names (first hit wins).
+def frame_namespace(level: int = 0) -> Mapping:
+    """The locals and globals (locals first) of a caller's frame.
 
-    >>> ns = Namespace({"tau": 2.0}, {"tau": 3.0, "w": 1.0})
-    >>> ns.lookup("tau"), ns.lookup("w"), ns.lookup("mV") is not MISSING
-    (2.0, 1.0, True)
+    ``level=0`` is the function that calls this one; each function between it and the
+    user's code adds one, as Brian2's ``get_local_namespace(level)``.
+    """
+    frame = sys._getframe(level + 1)
+    if frame.f_locals is frame.f_globals:
+        return frame.f_globals
+    return ChainMap(dict(frame.f_locals), frame.f_globals)
+
+
+def is_number_like(value) -> bool:
+    """Values a string may use: numbers, arrays and Quantities, TimedArrays."""
+    return isinstance(value, (numbers.Number, np.ndarray, np.generic)) or hasattr(
+        value, "_kernel_values")
+
+
+def _same(a, b) -> bool:
+    if a is b:
+        return True
+    try:
+        return getattr(a, "dim", None) is getattr(b, "dim", None) and bool(
+            np.array_equal(np.asarray(a), np.asarray(b)))
+    except (TypeError, ValueError):
+        return False
+
+
+class Namespace:
+    """Where one object's external names are looked up, in the order of the module doc.
+
+    ``own``: the object's ``namespace=``; ``run``: the run's namespace (explicit, or a
+    frame's from :func:`frame_namespace`); ``overrides``: values given for one run only
+    (cpp_standalone's ``device.run(run_args={'I0': ...})``), which beat everything.
+
+    >>> ns = Namespace(own={"tau": 2.0}, run={"tau": 3.0, "w": 1.0, "mV": "text"})
+    >>> ns.lookup("tau"), ns.lookup("w"), float(ns.lookup("mV"))
+    (2.0, 1.0, 0.001)
     """
 
-    def __init__(self, *mappings: Mapping):
-        self.mappings = [m for m in mappings if m is not None]
+    def __init__(self, own: Mapping | None = None, run: Mapping | None = None,
+                 overrides: Mapping | None = None):
+        self.own = own
+        self.run = run
+        self.overrides = overrides
 
-    def lookup(self, name: str):
-        for mapping in self.mappings:
-            if name in mapping:
-                return mapping[name]
-        return defaults().get(name, MISSING)
+    def _places(self):
+        yield "default", defaults()
+        if self.own is not None:
+            yield "the object's namespace=", self.own
+        if self.run is not None:
+            yield "the run's namespace", self.run
 
-    def numeric_names(self) -> list[str]:
-        """Names bound to numbers or quantities (candidates for 'did you mean')."""
+    def lookup(self, name: str, owner: str = ""):
+        """The value of ``name`` (number-like only), or :data:`MISSING`."""
+        if self.overrides is not None and name in self.overrides:
+            return self.overrides[name]
+        found = MISSING
+        where = ""
+        for place, mapping in self._places():
+            value = mapping.get(name, MISSING)
+            if value is MISSING or not is_number_like(value):
+                continue
+            if found is MISSING:
+                found, where = value, place
+            elif not _same(found, value):
+                _conflict(name, owner, where, place, found, value)
+                break
+        return found
+
+    def candidates(self) -> list[str]:
+        """Names bound to number-like values, for "did you mean" (not the units)."""
         names = []
-        for mapping in self.mappings:
-            for key, value in list(mapping.items()):
-                if isinstance(key, str) and not key.startswith("_") and _is_numberlike(value):
-                    names.append(key)
-        return names
+        for place, mapping in self._places():
+            if place != "default":
+                names += [k for k, v in list(mapping.items())
+                          if isinstance(k, str) and not k.startswith("_") and is_number_like(v)]
+        return names + ["pi", "e", "inf"]
+
+    def resolve(self, names: Iterable[str], owner: str, where: str, known=()) -> dict:
+        """``names`` (none of them the object's own) -> name -> checked value.
+
+        Raises UnknownNameError (with the closest of ``known`` and the namespace's names)
+        for a name found nowhere, TypeError for a name bound to something that is not a
+        number, quantity or TimedArray, or to more than one value.
+        """
+        out = {}
+        for name in sorted(names):
+            value = self.lookup(name, owner)
+            if value is MISSING:
+                self._not_a_number(name, owner)
+                raise unknown_name(name, owner, where, [*known, *self.candidates()])
+            out[name] = _checked(name, value, owner)
+        return out
+
+    def _not_a_number(self, name: str, owner: str) -> None:
+        for _, mapping in self._places():
+            value = mapping.get(name, MISSING)
+            if value is not MISSING:
+                raise TypeError(
+                    f"'{name}' used in {owner} is a {type(value).__name__}, not a number, "
+                    "quantity or TimedArray; rename one of them")
 
 
-def _is_numberlike(value) -> bool:
-    return isinstance(value, (numbers.Number, np.ndarray, np.generic)) or hasattr(value, "dim")
+def _conflict(name: str, owner: str, first: str, second: str, value, other) -> None:
+    """Warn that two places give ``name`` different values; each message once (Brian2's)."""
+    message = (f"The name '{name}' used in {owner} has different values in {first} "
+               f"({value!r}) and in {second} ({other!r}); using the one from {first}, as "
+               "Brian2 does. Rename one of them to avoid the confusion.")
+    if message not in _WARNED:
+        _WARNED.add(message)
+        warn(message, "namespace")
 
 
-def caller_namespace(frame) -> list[Mapping]:
-    """A frame -> [its locals, its globals] (locals first), for :class:`Namespace`."""
-    if frame.f_locals is frame.f_globals:
-        return [frame.f_globals]
-    return [dict(frame.f_locals), frame.f_globals]
+def _checked(name: str, value, owner: str):
+    """A found value -> the value to use: one number, a boolean, or a TimedArray."""
+    if hasattr(value, "_kernel_values"):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return np.bool_(value)  # stays a boolean: usable in conditions, as in Brian2
+    array = np.asarray(value.view(np.ndarray) if hasattr(value, "dim") else value)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(
+            f"'{name}' used in {owner} is a {type(value).__name__}, not a number, "
+            "quantity or TimedArray; rename one of them")
+    if array.ndim != 0 and array.size != 1:
+        raise TypeError(
+            f"'{name}' used in {owner} has {array.size} values; an external name must be "
+            f"one value. For one value per element declare '{name} : <unit>' in the model "
+            "and set it on the object")
+    return value
 
 
 def suggest(name: str, candidates) -> str:

@@ -9,11 +9,11 @@ spikes), bit for bit.
 from __future__ import annotations
 
 import itertools
-import sys
 
 import numpy as np
 
 from labkit.core.clock import SECOND, as_seconds
+from labkit.core.namespace import frame_namespace
 from labkit.errors import UnsupportedFeatureError
 from labkit.units.quantity import Quantity
 
@@ -99,16 +99,12 @@ class Network:
         level : int
             How many frames above the caller to look for names (for wrappers).
         """
-        from labkit.core.namespace import Namespace, caller_namespace
         from labkit.core.runner import run_objects
 
         seconds = as_seconds(duration, "the duration of run()")
         if seconds < 0:
             raise ValueError(f"run() needs a duration >= 0, got {duration!r}")
-        if namespace is not None:
-            ns = Namespace(namespace)
-        else:
-            ns = Namespace(*caller_namespace(sys._getframe(level + 1)))
+        ns = namespace if namespace is not None else frame_namespace(level + 1)
         period = 10.0 if report_period is None else as_seconds(report_period, "report_period")
         objects = self._all_objects()
         for obj in objects:

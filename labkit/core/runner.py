@@ -13,6 +13,7 @@ that declared them growable adopt them.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,12 +44,17 @@ class RunContext:
     owners: dict
     clocks: dict
     ranges: list  # per clock index: (first timestep, end timestep)
-    namespace: Namespace
+    namespace: Mapping  # the run's: run(namespace=...) or the caller's frame
     device: object
+    overrides: Mapping | None = None  # values for this run only (device.run(run_args=))
     _aranges: dict = field(default_factory=dict)
 
     def owner(self, obj) -> str:
         return self.owners[id(obj)]
+
+    def namespace_of(self, obj) -> Namespace:
+        """Where ``obj``'s external names are looked up in this run (see core.namespace)."""
+        return Namespace(getattr(obj, "_namespace", None), self.namespace, self.overrides)
 
     def clock(self, obj) -> int:
         return self.clocks[id(obj.clock)]
@@ -92,8 +98,8 @@ def _sorted_ops(objects, plans, schedule):
     return [(op, obj) for _, op, obj in rows]
 
 
-def run_objects(net, objects, duration: float, namespace: Namespace, report=None,
-                report_period: float = 10.0):
+def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
+                report_period: float = 10.0, overrides: Mapping | None = None):
     """Run ``objects`` for ``duration`` seconds from ``net.t_``; see the module docstring."""
     from labkit.codegen.spec import KernelSpec
     from labkit.core.prefs import prefs
@@ -113,7 +119,7 @@ def run_objects(net, objects, duration: float, namespace: Namespace, report=None
     t_start, t_end = net.t_, net.t_ + duration
     base, ks, ranges = _clock_table(clocks, t_start, t_end) if clocks else (1.0, [], [])
     ctx = RunContext({id(o): f"_o{k}" for k, o in enumerate(objects)},
-                     {id(c): k for k, c in enumerate(clocks)}, ranges, namespace, device)
+                     {id(c): k for k, c in enumerate(clocks)}, ranges, namespace, device, overrides)
     plans = [o._prepare(ctx) for o in objects]
     ordered = _sorted_ops(objects, plans, prefs.core.network.default_schedule)
     spec = KernelSpec(

@@ -158,7 +158,7 @@ class CppStandaloneDevice:
         self._last = request
         if run_args:
             self._apply(request, run_args)
-        self._execute(request, *self._namespace(request, run_args))
+        self._execute(request, _constants(run_args))
 
     def run(self, run_args=None, directory=None, with_output=None, **ignored) -> None:
         """Run the last run() again from its starting state, with ``run_args`` values.
@@ -177,7 +177,7 @@ class CppStandaloneDevice:
         request = self._last
         _restore(request.net, request.before)
         self._apply(request, run_args or {})
-        self._execute(request, *self._namespace(request, run_args))
+        self._execute(request, _constants(run_args))
 
     # -- building -------------------------------------------------------------------------
     def program(self, code, types) -> Path:
@@ -218,47 +218,30 @@ class CppStandaloneDevice:
         return cache_root() / "cpp_standalone" / project.hash[:20]
 
     # -- helpers --------------------------------------------------------------------------
-    def _execute(self, request: _Run, namespace, overrides=None) -> None:
-        """Run ``request`` through the runner; ``overrides`` (constants) also beat a
-        group's own ``namespace=``, for this run only."""
+    def _execute(self, request: _Run, overrides=None) -> None:
+        """Run ``request`` through the runner; ``overrides`` (constants) beat every other
+        value of their names, for this run only."""
         from labkit.core.runner import run_objects
 
         request.net.t_ = request.before.get("t", request.net.t_)
-        own = {}
-        for obj in request.objects:
-            names = getattr(obj, "_namespace", None)
-            if names and overrides and any(k in names for k in overrides):
-                own[obj] = names
-                object.__setattr__(obj, "_namespace", {**names, **overrides})
         self._replaying = True
         try:
-            run_objects(request.net, request.objects, request.duration, namespace,
-                        request.report, request.report_period)
+            run_objects(request.net, request.objects, request.duration, request.namespace,
+                        request.report, request.report_period, overrides=overrides)
         finally:
             self._replaying = False
-            for obj, names in own.items():
-                object.__setattr__(obj, "_namespace", names)
 
     def _dry(self, request: _Run) -> None:
         """Generate (and build) the pending run's project without running it."""
         before = _snapshot(request.net, request.objects)
         self.dry_run = True
         try:
-            self._execute(request, request.namespace)
+            self._execute(request)
         except self.DryRun:
             pass
         finally:
             self.dry_run = False
             _restore(request.net, before)
-
-    def _namespace(self, request: _Run, run_args):
-        """The run's namespace with the constants of ``run_args`` first, and those."""
-        from labkit.core.namespace import Namespace
-
-        names = {k: v for k, v in (run_args or {}).items() if isinstance(k, str)}
-        if not names:
-            return request.namespace, None
-        return Namespace(names, *request.namespace.mappings), names
 
     def _apply(self, request: _Run, run_args) -> None:
         """Set the group variables of ``run_args``; check that named constants are used."""
@@ -283,6 +266,12 @@ class CppStandaloneDevice:
         where = self.directory or "labkit's cache"
         return (f"<device 'cpp_standalone' (C++ project in {where}, threads={self.threads}, "
                 f"build_on_run={self.build_on_run})>")
+
+
+def _constants(run_args) -> dict | None:
+    """The constants of ``run_args`` (string keys), or None when it names none."""
+    names = {k: v for k, v in (run_args or {}).items() if isinstance(k, str)}
+    return names or None
 
 
 def _refuse_python(objects) -> None:

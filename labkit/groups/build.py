@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 
 from labkit.codegen.ir import Statement, UpdateBlock
 from labkit.codegen.spec import Symbol
+from labkit.plan.arguments import symbol
 from labkit.units.dimension import DIMENSIONLESS, Dimension, get_or_create_dimension
 
 __all__ = ["Structure", "build_structure", "names_in", "symbols_for", "parse_condition",
@@ -194,25 +195,28 @@ def symbols_for(names, prefix: str, arrays: dict, externals: dict) -> tuple[Symb
     out = []
     for name in sorted(names):
         if name in ("t", "dt"):
-            out.append(Symbol(name, name))
-        elif name == "t_in_timesteps":
-            out.append(Symbol(name, "timestep"))
-        elif name == "i":
-            out.append(Symbol(name, "index"))
-        elif name == "N":
-            out.append(Symbol(name, "int", f"{prefix}_N"))
+            role = name
+        elif name in _SPECIAL_ROLES:
+            role = _SPECIAL_ROLES[name]
         elif name in arrays:
-            out.append(Symbol(name, arrays[name], f"{prefix}_{name}"))
+            role = arrays[name]
         elif name in externals:
-            kind = externals[name]
-            arg = f"{prefix}_ta_{name}" if kind == "timed" else f"{prefix}_c{name}" \
-                if name.startswith("_") else f"{prefix}_c_{name}"
-            out.append(Symbol(name, kind, arg))
+            role = externals[name]
         elif name.startswith("_"):
             continue  # temporaries of the statements
         else:
             raise KeyError(f"internal error: no role for name {name!r}")
+        out.append(symbol(name, role, prefix))
     return tuple(out)
+
+
+_SPECIAL_ROLES = {"t_in_timesteps": "timestep", "i": "index", "N": "int"}
+
+
+def external_kinds(externals: dict) -> dict[str, str]:
+    """Namespace values -> their roles: ``'timed'`` for a TimedArray, else ``'scalar'``."""
+    return {name: "timed" if hasattr(value, "_kernel_values") else "scalar"
+            for name, value in externals.items()}
 
 
 def dimension_of_external(value) -> Dimension:

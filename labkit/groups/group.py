@@ -10,11 +10,10 @@ that is not a variable is an error that says how to declare it.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from labkit.core.base import LabkitObject
+from labkit.core.namespace import frame_namespace
 from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
 from labkit.errors import UnknownVariableError
 
@@ -92,10 +91,11 @@ class Group(LabkitObject):
             object.__setattr__(self, name, value)
             return
         variables = self.variables
-        if name in variables:
-            self._set(name, value, units=True, frame=sys._getframe(1))
-        elif name.endswith("_") and name[:-1] in variables:
-            self._set(name[:-1], value, units=False, frame=sys._getframe(1))
+        if name in variables or name.endswith("_") and name[:-1] in variables:
+            # a string is evaluated with the names where the assignment was written
+            namespace = frame_namespace(1) if isinstance(value, str) else None
+            raw = name not in variables
+            self._set(name[:-1] if raw else name, value, units=not raw, namespace=namespace)
         elif hasattr(type(self), name) or name in self.__dict__:
             object.__setattr__(self, name, value)
         else:
@@ -114,7 +114,7 @@ class Group(LabkitObject):
         return externals_for(self, expr, None, "a subexpression") if not \
             getattr(self, "_last_externals", None) else self._last_externals
 
-    def _set(self, name: str, value, units: bool, frame=None) -> None:
+    def _set(self, name: str, value, units: bool, namespace=None) -> None:
         var = self.variables[name]
         label = f"{self._label()}, variable '{name}'"
         if var.read_only or var.array is None:
@@ -127,7 +127,7 @@ class Group(LabkitObject):
         elif isinstance(value, str):
             from labkit.groups.strings import evaluate_string
 
-            raw = evaluate_string(self, value, var, frame)
+            raw = evaluate_string(self, value, var, namespace)
         elif units:
             raw = checked_values(value, var, label)
         else:

@@ -14,13 +14,7 @@ import numpy as np
 from labkit.core.variables import Variable
 from labkit.errors import UnsupportedFeatureError
 from labkit.groups.group import Group, add_standard_variables
-from labkit.groups.runtime_values import (
-    ObjectPlan,
-    is_boolean,
-    resolve_externals,
-    scalar_argument,
-    spike_arrays,
-)
+from labkit.groups.runtime_values import ObjectPlan, resolve_externals, spike_arrays
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
 __all__ = ["NeuronGroup"]
@@ -211,11 +205,13 @@ class NeuronGroup(Group):
         return names
 
     def _prepare(self, ctx) -> ObjectPlan:
+        from labkit.groups.build import external_kinds
+        from labkit.plan.arguments import is_boolean
+
         prefix, clock = ctx.owner(self), ctx.clock(self)
         externals = resolve_externals(self, self._used_names(), ctx)
         self._last_externals = externals
-        kinds = {n: ("timed" if hasattr(v, "_kernel_values") else "scalar")
-                 for n, v in externals.items()}
+        kinds = external_kinds(externals)
         ext_dims = {n: getattr(v, "dim", DIMENSIONLESS) for n, v in externals.items()}
         ref = self._refractory
         if ref is not None and ref[0] == "time":
@@ -300,17 +296,15 @@ class NeuronGroup(Group):
         return ops
 
     def _values(self, prefix: str, externals: dict, ctx) -> dict:
+        from labkit.plan.arguments import argument, bind
+
         values = {f"{prefix}_N": self._N, f"{prefix}_i": ctx.arange(self._N)}
         for name, var in self.variables.items():
             if var.array is not None:
-                values[f"{prefix}_{name}"] = var.array
-        for name, value in externals.items():
-            if hasattr(value, "_kernel_values"):
-                values.update(value._kernel_values(f"{prefix}_ta_{name}", self.clock.dt_))
-            else:
-                values[f"{prefix}_c_{name}"] = scalar_argument(value)
+                values[argument(prefix, name)] = var.array
+        values.update(bind(prefix, externals, self.clock.dt_))
         if self._refractory is not None and self._refractory[0] == "time":
-            values[f"{prefix}_c_refractory"] = self._refractory_value
+            values[argument(prefix, "_refractory", "constant")] = self._refractory_value
         if self._spikes is not None:
             values[f"{prefix}_spikes"] = self._spikes
             values[f"{prefix}_nspikes"] = self._nspikes

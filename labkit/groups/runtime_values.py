@@ -3,7 +3,7 @@
 :class:`ObjectPlan` is the contract between simulated objects and the network: the
 operations the object runs (each with its schedule slot and order), the values of the
 kernel arguments it owns, which spike arrays it provides, and how its buffers grow.
-``resolve_externals`` implements the namespace lookup for an object's strings.
+``resolve_externals`` asks :mod:`labkit.core.namespace` for a group's external names.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["ObjectPlan", "resolve_externals", "spike_arrays", "is_boolean", "scalar_argument"]
+__all__ = ["ObjectPlan", "resolve_externals", "spike_arrays", "SPECIAL"]
 
 
 @dataclass
@@ -40,63 +40,25 @@ class ObjectPlan:
     adopt: Callable[[dict], None] | None = None  # adopt(arrays): take enlarged arrays
 
 
-def is_boolean(value) -> bool:
-    """True for a namespace value that is a boolean (``flag = True``), not a number."""
-    return isinstance(value, (bool, np.bool_)) or (
-        getattr(value, "dim", None) is None and np.asarray(value).dtype == np.bool_)
-
-
-def scalar_argument(value):
-    """A namespace number -> the kernel argument: ``bool`` for booleans, else ``float``."""
-    return bool(value) if is_boolean(value) else float(np.asarray(value))
-
-
 def spike_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Storage for one step's spikes of ``n`` elements and their count."""
     return np.zeros(n, dtype=np.int32), np.zeros(1, dtype=np.int64)
 
 
+#: Names a group's strings may use that are neither its variables nor external.
+SPECIAL = frozenset({"t", "dt", "i", "N", "t_in_timesteps"})
+
+
 def resolve_externals(group, names, ctx) -> dict:
-    """Names used by ``group``'s strings that are not its variables -> namespace values.
+    """Names used by ``group``'s strings that are not its own -> their namespace values.
 
-    Raises UnknownNameError (with a suggestion) for a name found nowhere, TypeError for a
-    name bound to something that is neither a number/quantity nor a TimedArray.
+    The lookup is :mod:`labkit.core.namespace`'s (one order for every object); the
+    group's variables, ``t``, ``dt``, ``i``, ``N``, temporaries (``_x``) and noise
+    (``xi``, ``xi_1``) are its own.
     """
-    from labkit.core.namespace import MISSING, Namespace, unknown_name
-
-    own = getattr(group, "_namespace", None)
-    namespace = Namespace(own, *ctx.namespace.mappings) if own else ctx.namespace
-    out = {}
-    for name in sorted(names):
-        if name in group.variables or name in ("t", "dt", "i", "N", "t_in_timesteps") \
-                or name.startswith("_") or name == "xi" or name.startswith("xi_"):
-            continue
-        value = namespace.lookup(name)
-        if value is MISSING:
-            candidates = [n for n in group.variables if not n.startswith("_")]
-            candidates += namespace.numeric_names()
-            raise unknown_name(name, group._label(), "its model strings", candidates)
-        out[name] = _checked(name, value, group)
-    return out
-
-
-def _checked(name: str, value, group):
-    if hasattr(value, "_kernel_values"):
-        return value
-    if isinstance(value, (bool, np.bool_)):
-        return np.bool_(value)  # stays a boolean: usable in conditions, as in Brian2
-    dim = getattr(value, "dim", None)
-    try:
-        array = np.asarray(value.view(np.ndarray) if dim is not None else value)
-    except Exception:  # noqa: BLE001 - any object numpy cannot take
-        array = None
-    if array is None or array.dtype.kind not in "fiub":
-        raise TypeError(
-            f"'{name}' used in {group._label()} is a {type(value).__name__}, not a number, "
-            "quantity or TimedArray; rename one of them")
-    if array.ndim != 0 and array.size != 1:
-        raise TypeError(
-            f"'{name}' used in {group._label()} has {array.size} values; an external name "
-            f"must be one value. For one value per neuron declare '{name} : <unit>' in the "
-            f"model and set {group.name}.{name} = ...")
-    return value
+    own = set(group.variables) | SPECIAL
+    external = {n for n in names if n not in own and not n.startswith("_")
+                and n != "xi" and not n.startswith("xi_")}
+    known = [n for n in group.variables if not n.startswith("_")]
+    return ctx.namespace_of(group).resolve(external, group._label(), "its model strings",
+                                           known)

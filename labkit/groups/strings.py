@@ -4,8 +4,8 @@ The string is parsed through the same whitelist as model strings, its units are 
 against the target variable, and it is printed as vectorised numpy code and run over the
 group's elements: ``i`` is the element index (within a subgroup, as in Brian2, except
 inside the model's subexpressions, which belong to the parent group), ``N`` the number of
-elements, ``t`` the group's current time; other names come from the group's
-variables, then the caller's namespace (and units, ``pi``, ``e``, ``inf``).
+elements, ``t`` the group's current time, the group's variables; other names are looked
+up as :mod:`labkit.core.namespace` says, with the names where the string was written.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+
+from labkit.core.namespace import Namespace
 
 __all__ = ["evaluate", "evaluate_string"]
 
@@ -29,22 +31,6 @@ def _names(expr) -> set[str]:
 
     return {s.name for s in expr.free_symbols} | {
         f.func.__name__ for f in expr.atoms(AppliedUndef)}
-
-
-def _resolve_external(group, names, namespace, where: str) -> dict:
-    """Names that are not variables -> values (quantities, numbers, TimedArrays)."""
-    from labkit.core.namespace import MISSING, unknown_name
-
-    values = {}
-    for name in names:
-        if name in group.variables or name in ("t", "dt", "N", "i"):
-            continue
-        value = namespace.lookup(name)
-        if value is MISSING:
-            candidates = list(group.variables) + namespace.numeric_names()
-            raise unknown_name(name, group._label(), where, candidates)
-        values[name] = value
-    return values
 
 
 def evaluate(group, expr, where: str, externals: dict, subexpression: bool = False):
@@ -107,26 +93,27 @@ def run_printed(expr, scope: dict, rename: dict, functions: dict, where: str):
         return eval(compile(code, f"<{where}>", "eval"), scope)  # noqa: S307 - printed by us
 
 
-def externals_for(group, expr, frame, label: str) -> dict:
-    """The caller's (and the group's) namespace values of the names ``expr`` uses."""
-    from labkit.core.namespace import Namespace, caller_namespace
+def externals_for(group, expr, namespace, where: str) -> dict:
+    """The external names ``expr`` uses -> their values (:mod:`labkit.core.namespace`).
 
-    maps = [group._namespace] if getattr(group, "_namespace", None) else []
-    if frame is not None:
-        maps += caller_namespace(frame)
-    return _resolve_external(group, _names(expr), Namespace(*maps), label)
+    ``namespace``: the names where the string was written (None: the group's only).
+    """
+    own = set(group.variables) | {"t", "dt", "N", "i"}
+    known = [n for n in group.variables if not n.startswith("_")]
+    lookup = Namespace(getattr(group, "_namespace", None), namespace)
+    return lookup.resolve(_names(expr) - own, group._label(), where, known)
 
 
-def evaluate_string(group, text: str, var, frame):
+def evaluate_string(group, text: str, var, namespace):
     """``G.v = text`` -> the values to store, after the unit check against ``var``."""
     from labkit.equations.checks import Resolver, check_condition, infer_dimension, resolver
     from labkit.errors import DimensionMismatchError
-    from labkit.groups.runtime_values import is_boolean
+    from labkit.plan.arguments import is_boolean
     from labkit.units.dimension import readable
 
     label = f"'{text}' assigned to {group._label()}.{var.name}"
     expr = _parse(text)
-    externals = externals_for(group, expr, frame, f"the string {label}")
+    externals = externals_for(group, expr, namespace, f"the string {label}")
     res = resolver(None, externals)
     dims = {**res.dims, **{n: v.dim for n, v in group.variables.items()}}
     booleans = set(res.booleans) | {n for n, v in group.variables.items() if v.is_boolean} \

@@ -14,7 +14,7 @@ import numpy as np
 from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND
 from labkit.core.variables import as_quantity
-from labkit.groups.runtime_values import ObjectPlan, resolve_externals, scalar_argument
+from labkit.groups.runtime_values import ObjectPlan, resolve_externals
 from labkit.units.quantity import Quantity
 
 __all__ = ["SpikeMonitor"]
@@ -75,7 +75,8 @@ class SpikeMonitor(LabkitObject):
         import sympy
 
         from labkit.codegen import spec as S
-        from labkit.groups.build import names_in, symbols_for
+        from labkit.groups.build import external_kinds, names_in, symbols_for
+        from labkit.plan.arguments import bind
 
         owner = self.source._owner
         try:
@@ -90,8 +91,8 @@ class SpikeMonitor(LabkitObject):
             exprs[var] = v.expr if v.kind == "subexpression" else sympy.Symbol(var, real=True)
         names = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
         externals = resolve_externals(owner, names, ctx) if names else {}
-        kinds = {k: "scalar" for k in externals}
-        key = (src, prefix, ctx.clock(self), tuple(sorted(kinds)))
+        kinds = external_kinds(externals)
+        key = (src, prefix, ctx.clock(self), tuple(sorted(kinds.items())))
         op = self._plans.get(key)
         if op is None:
             arrays = {k: ("shared" if v.shared else "array") for k, v in owner.variables.items()
@@ -105,7 +106,7 @@ class SpikeMonitor(LabkitObject):
         self._prefix, self._source_size = prefix, f"{src}_N"
         values = {f"{src}_N": owner._N, f"{prefix}_start": self.source._start,
                   f"{prefix}_stop": self.source._stop}
-        values.update({f"{src}_c_{k}": scalar_argument(v) for k, v in externals.items()})
+        values.update(bind(src, externals, self.clock.dt_))
         self._put(values)
         growable = {name: 0 for name in self._per_spike()}
         return ObjectPlan([(self.when, self.order, op)], values,

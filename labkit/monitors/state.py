@@ -14,7 +14,7 @@ from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND
 from labkit.core.variables import as_quantity
 from labkit.errors import SimulationError
-from labkit.groups.runtime_values import ObjectPlan, resolve_externals, scalar_argument
+from labkit.groups.runtime_values import ObjectPlan, resolve_externals
 from labkit.units.quantity import Quantity
 
 __all__ = ["StateMonitor", "available_memory"]
@@ -98,7 +98,8 @@ class StateMonitor(LabkitObject):
         import sympy
 
         from labkit.codegen import spec as S
-        from labkit.groups.build import names_in, symbols_for
+        from labkit.groups.build import external_kinds, names_in, symbols_for
+        from labkit.plan.arguments import bind
 
         src = self.source
         owner = src._owner
@@ -115,8 +116,7 @@ class StateMonitor(LabkitObject):
                 sympy.Symbol(name_, real=True)
         names = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
         externals = resolve_externals(owner, names, ctx)
-        kinds = {k: ("timed" if hasattr(v, "_kernel_values") else "scalar")
-                 for k, v in externals.items()}
+        kinds = external_kinds(externals)
         key = (src_prefix, prefix, ctx.clock(self), tuple(sorted(kinds.items())))
         op = self._plans.get(key)
         if op is None:
@@ -133,11 +133,7 @@ class StateMonitor(LabkitObject):
         for name_ in self.record_variables:
             dtype = src.variables[name_].dtype
             values[f"{prefix}_v_{name_}"] = np.zeros((absolute.size, n), dtype=dtype)
-        for name_, value in externals.items():
-            if hasattr(value, "_kernel_values"):
-                values.update(value._kernel_values(f"{src_prefix}_ta_{name_}", self.clock.dt_))
-            else:
-                values[f"{src_prefix}_c_{name_}"] = scalar_argument(value)
+        values.update(bind(src_prefix, externals, self.clock.dt_))
         values[f"{src_prefix}_N"] = owner._N
         self._prefix = prefix
         return ObjectPlan([(self.when, self.order, op)], values)

@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from labkit.core.namespace import Namespace
 from labkit.synapses.connect_kernels import run_rule
 from labkit.synapses.connect_rule import build_rule
 
@@ -50,7 +51,7 @@ def generate_connections(
     p=1.0,
     n=1,
     skip_if_invalid: bool = False,
-    namespace: Mapping | None = None,
+    namespace: Mapping | Namespace | None = None,
     source_vars: Mapping | None = None,
     target_vars: Mapping | None = None,
     rng: np.random.Generator,
@@ -74,9 +75,9 @@ def generate_connections(
         Synapses per pair.
     skip_if_invalid : bool
         Generator strings only: skip out-of-range indices instead of raising IndexError.
-    namespace : mapping, optional
-        Names the strings use -> numbers or scalar Quantities. Units, ``pi``, ``e``,
-        ``inf`` are always known.
+    namespace : mapping or labkit.core.namespace.Namespace, optional
+        Names the strings use -> numbers or scalar Quantities, looked up after the
+        defaults (units, ``pi``, ``e``, ``inf``), as every string's names are.
     source_vars, target_vars : mapping, optional
         Group variables -> arrays of length ``n_source``/``n_target`` (or scalars for
         shared variables); read in strings as ``x_pre``, ``x_post`` and, for target

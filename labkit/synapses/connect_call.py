@@ -3,7 +3,7 @@
 The rules themselves (conditions, ``p``, ``n``, index arrays, generator syntax) are
 :func:`labkit.synapses.connect.generate_connections`; this module gathers what they read:
 the source and target variables (for ``v_pre > v_post`` conditions; within a subgroup,
-only its elements, as Brian2), the caller's namespace, the random generator and the
+only its elements, as Brian2), the namespace, the random generator and the
 device (compiled rules on the default device, numpy on the numpy device). Indices are
 relative to the (sub)groups; the Synapses adds the subgroups' offsets.
 """
@@ -31,28 +31,12 @@ def _group_values(group) -> dict:
     return out
 
 
-def _namespace(synapses, namespace, frame) -> dict:
-    merged = {}
-    if frame is not None:
-        merged.update(frame.f_globals)
-        if frame.f_locals is not frame.f_globals:
-            merged.update(frame.f_locals)
-    if synapses._namespace:
-        merged.update(synapses._namespace)
-    if namespace:
-        merged.update(namespace)
-    return {k: v for k, v in merged.items() if isinstance(k, str) and not k.startswith("_")
-            and _numberlike(v)}
+def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None:
+    """Generate the synapses of one connect() call and append them (see module doc).
 
-
-def _numberlike(value) -> bool:
-    if isinstance(value, (bool, np.bool_, numbers.Number)):
-        return True
-    return hasattr(value, "dim") and np.size(value) == 1
-
-
-def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace, frame) -> None:
-    """Generate the synapses of one connect() call and append them (see module doc)."""
+    ``namespace``: a :class:`~labkit.core.namespace.Namespace` (the Synapses' own
+    ``namespace=``, then connect's ``namespace=`` or the caller's names).
+    """
     from labkit.core.random import get_rng
     from labkit.devices import get_device
     from labkit.synapses.connect import generate_connections
@@ -67,7 +51,7 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace, frame) 
     try:
         sources, targets = generate_connections(
             synapses.source.N, synapses.target.N, condition=condition, i=i, j=j, p=p, n=n,
-            skip_if_invalid=skip_if_invalid, namespace=_namespace(synapses, namespace, frame),
+            skip_if_invalid=skip_if_invalid, namespace=namespace,
             source_vars=_group_values(synapses.source),
             target_vars=_group_values(synapses.target), rng=get_rng(), device=device)
     except (ValueError, TypeError, IndexError) as error:

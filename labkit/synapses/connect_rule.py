@@ -17,15 +17,15 @@ the same rule (and kernel) serves every value of ``tau``, ``p`` or the group siz
 
 Name resolution (Brian2's): ``i``, ``j``, ``N_pre``, ``N_post``, the loop variable;
 ``x_pre``/``x_post`` for source/target variables; a plain target variable ``x`` (Brian2
-adds post-synaptic variables without suffix); then the namespace, then units and ``pi``,
-``e``, ``inf``. Units are checked here, once; kernels see plain SI floats.
+adds post-synaptic variables without suffix); then, as for every string, the defaults
+(units, ``pi``, ``e``, ``inf``) and the namespace (:mod:`labkit.core.namespace`). Units
+are checked here, once; kernels see plain SI floats.
 """
 
 from __future__ import annotations
 
 import difflib
 import itertools
-import math
 import numbers
 from dataclasses import dataclass
 
@@ -33,6 +33,7 @@ import numpy as np
 import sympy
 from sympy.logic.boolalg import And, Boolean
 
+from labkit.core.namespace import MISSING, Namespace
 from labkit.equations import parse_expression
 from labkit.equations.checks import Resolver, check_condition, infer_dimension
 from labkit.equations.functions import rand, randn
@@ -133,13 +134,14 @@ class _Names:
         self.pre_side = "outer" if outer == "i" else "result"
         self.sources = dict(source_vars or {})
         self.targets = dict(target_vars or {})
-        self.namespace = namespace or {}
+        self.namespace = namespace if isinstance(namespace, Namespace) else \
+            Namespace(run=namespace or {})
         self.sizes = (n_source, n_target)
         self.values: dict[str, object] = {}
         self.loop_variable: str | None = None
 
     def known(self) -> list[str]:
-        names = ["i", "j", "N_pre", "N_post", *self.namespace]
+        names = ["i", "j", "N_pre", "N_post", *self.namespace.candidates()]
         names += [f"{n}_pre" for n in self.sources] + [f"{n}_post" for n in self.targets]
         names += list(self.targets)
         loop = self.loop_variable
@@ -188,11 +190,9 @@ class _Names:
                 return self._array(suffix[1:], base, variables[base], size)
         if name in self.targets:
             return self._array("post", name, self.targets[name], self.sizes[1])
-        if name in self.namespace:
-            return self._constant(name, self.namespace[name])
-        default = _defaults().get(name)
-        if default is not None:
-            return self._constant(name, default)
+        value = self.namespace.lookup(name, "connect()")
+        if value is not MISSING:
+            return self._constant(name, value)
         close = difflib.get_close_matches(name, self.known(), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise UnknownNameError(
@@ -223,19 +223,6 @@ class _Names:
             if kind == "integer" and not is_integer_valued(expr, integers):
                 raise TypeError(f"{where} must be an integer expression")
         return expr.xreplace({symbol(n): s for n, (s, _, _) in found.items()})
-
-
-_DEFAULTS: dict = {}
-
-
-def _defaults() -> dict:
-    """Names every string may use without defining them: units, ``pi``, ``e``, ``inf``."""
-    if not _DEFAULTS:
-        from labkit.units.table import UNITS
-
-        _DEFAULTS.update(UNITS)
-        _DEFAULTS.update(pi=math.pi, e=math.e, inf=math.inf)
-    return _DEFAULTS
 
 
 def result_names(expr, outer: str) -> set[str]:

@@ -12,10 +12,12 @@ the cpp_standalone program made itself).
 from __future__ import annotations
 
 from labkit.codegen import spec as S
+from labkit.core.namespace import MISSING
 from labkit.equations.symbols import is_noise
 from labkit.errors import UnsupportedFeatureError
 from labkit.groups.build import names_in, parse_code
-from labkit.groups.runtime_values import ObjectPlan, _checked
+from labkit.groups.runtime_values import ObjectPlan
+from labkit.plan.arguments import argument, bind, is_boolean, symbol
 from labkit.units.dimension import DIMENSIONLESS
 
 __all__ = ["plan"]
@@ -68,7 +70,7 @@ def _table(syn, externals: dict) -> tuple[dict, dict]:
         table[name] = (kind, var.dim, var.is_boolean, writable)
     for name, value in externals.items():
         kind = "timed" if hasattr(value, "_kernel_values") else "scalar"
-        table[name] = (kind, getattr(value, "dim", DIMENSIONLESS), False, False)
+        table[name] = (kind, getattr(value, "dim", DIMENSIONLESS), is_boolean(value), False)
     return table, aliases
 
 
@@ -83,23 +85,14 @@ def plan(syn, ctx) -> ObjectPlan:
         raise TypeError(f"{syn._label()} does nothing: it has no synapses. Call "
                         f"{syn.name}.connect(...) before run(), or set {syn.name}.active = "
                         "False")
-    from labkit.core.namespace import Namespace
-
-    own = syn._namespace
-    namespace = Namespace(own, *ctx.namespace.mappings) if own else ctx.namespace
+    namespace = ctx.namespace_of(syn)
     names = {n for n in _used_names(syn) if syn._kind_of(n)[0] is None
              and n not in syn.variables and not n.startswith("_") and not is_noise(n)}
-    externals = {}
     for name in sorted(names):
-        from labkit.core.namespace import MISSING, unknown_name
-
-        value = namespace.lookup(name)
-        if value is MISSING and name.endswith(("_pre", "_post")):
+        if name.endswith(("_pre", "_post")) and namespace.lookup(name) is MISSING:
             _missing_side_variable(syn, name)
-        if value is MISSING:
-            raise unknown_name(name, syn._label(), "its model, on_pre or on_post strings",
-                               syn._candidates(namespace))
-        externals[name] = _checked(name, value, syn)
+    externals = namespace.resolve(names, syn._label(), "its model, on_pre or on_post strings",
+                                  syn._known())
     syn._last_externals = externals
     table, aliases = _table(syn, externals)
     codes = tuple((p.objname, p.prepost, p.code) for p in syn._pathways)
@@ -147,13 +140,10 @@ def _symbols(names, table, prefix, src, tgt):
         kind = table[name][0]
         if kind in ("t", "dt"):
             symbols.append(S.Symbol(name, kind))
-        elif kind == "int":
-            symbols.append(S.Symbol(name, "int", f"{prefix}_{name.replace('_', '')}"))
-        elif kind in ("scalar", "timed"):
-            arg = f"{prefix}_ta_{name}" if kind == "timed" else f"{prefix}_c_{name}"
-            symbols.append(S.Symbol(name, kind, arg))
+        elif kind in ("int", "scalar", "timed"):
+            symbols.append(symbol(name, kind, prefix))
         elif kind in ("syn", "pre", "post"):
-            symbols.append(S.Symbol(name, "array", _array_arg(name, kind, prefix, src, tgt)))
+            symbols.append(_array_symbol(name, kind, prefix, src, tgt))
             indices.append((name, kind))
         else:
             raise UnsupportedFeatureError(
@@ -162,11 +152,12 @@ def _symbols(names, table, prefix, src, tgt):
     return tuple(symbols), tuple(indices)
 
 
-def _array_arg(name, kind, prefix, src, tgt) -> str:
+def _array_symbol(name, kind, prefix, src, tgt):
+    """A synaptic, source or target variable -> its array symbol (the owner's argument)."""
     if kind == "syn":
-        return f"{prefix}_{name}"
+        return symbol(name, "array", prefix)
     base = name[:-4] if kind == "pre" else name[:-5]
-    return f"{src if kind == 'pre' else tgt}_{base}"
+    return symbol(name, "array", src if kind == "pre" else tgt, base)
 
 
 def _shared_fix(symbols, indices, syn):
@@ -197,7 +188,8 @@ def _statement_names(statements, extra=()) -> set[str]:
 
 def _operations(syn, structure, table, ctx, prefix, src, tgt) -> list:
     label = syn.name
-    common = dict(pre=f"{prefix}_pre", post=f"{prefix}_post", size=f"{prefix}_N")
+    common = dict(pre=f"{prefix}_pre", post=f"{prefix}_post",
+                  size=argument(prefix, "N", "internal"))
     ops = []
 
     def roles(names):
@@ -232,7 +224,7 @@ def _operations(syn, structure, table, ctx, prefix, src, tgt) -> list:
         symbols, indices = roles(names_in(expr))
         base = name[:-4] if kind == "pre" else name[:-5]
         op = S.SummedVariable(prefix, ctx.clock(group._owner), symbols, f"{label} summed {name}",
-                              expr, f"{src if kind == 'pre' else tgt}_{base}",
+                              expr, argument(src if kind == "pre" else tgt, base),
                               f"{prefix}_{kind}", f"{prefix}_s{k}_start", f"{prefix}_s{k}_stop",
                               indices, **common)
         ops.append(("groups", group._owner.order - 1, op, f"_summed_variable_{name}"))
@@ -240,19 +232,15 @@ def _operations(syn, structure, table, ctx, prefix, src, tgt) -> list:
 
 
 def _values(syn, ctx, prefix, externals) -> dict:
-    import numpy as np
-
     n = syn._n
-    values = {f"{prefix}_N": n, f"{prefix}_Npre": syn.source.N, f"{prefix}_Npost": syn.target.N,
+    values = {argument(prefix, "N", "internal"): n,
+              argument(prefix, "N_pre", "internal"): syn.source.N,
+              argument(prefix, "N_post", "internal"): syn.target.N,
               f"{prefix}_pre": syn._pre, f"{prefix}_post": syn._post}
     for name, var in syn.variables.items():
         if var.array is not None:
-            values[f"{prefix}_{name}"] = var.array
-    for name, value in externals.items():
-        if hasattr(value, "_kernel_values"):
-            values.update(value._kernel_values(f"{prefix}_ta_{name}", syn.clock.dt_))
-        else:
-            values[f"{prefix}_c_{name}"] = float(np.asarray(value))
+            values[argument(prefix, name)] = var.array
+    values.update(bind(prefix, externals, syn.clock.dt_))
     for k, pathway in enumerate(syn._pathways):
         group = pathway.source
         sources = syn._pre if pathway.prepost == "pre" else syn._post

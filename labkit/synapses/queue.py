@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from labkit.core.clock import SECOND
+from labkit.core.namespace import frame_namespace
 from labkit.core.variables import Variable
 
 __all__ = ["Pathway"]
@@ -73,9 +74,8 @@ class Pathway:
 
     @delay.setter
     def delay(self, value):
-        import sys
-
-        self.synapses._assign(self.delay_var, value, True, sys._getframe(1),
+        namespace = frame_namespace(1) if isinstance(value, str) else None
+        self.synapses._assign(self.delay_var, value, True, namespace,
                               f"{self.synapses._label()}, delay of pathway '{self.objname}'")
 
     def delay_steps(self, dt: float, n_syn: int) -> np.ndarray:

@@ -58,7 +58,7 @@ def _owner_values(group, name: str) -> np.ndarray:
     return np.asarray(owner._get(name, units=False))
 
 
-def evaluate_synaptic(syn, expr, where: str, frame=None, externals=None):
+def evaluate_synaptic(syn, expr, where: str, namespace=None, externals=None):
     """sympy expression -> numpy values, one per synapse (or a scalar)."""
     from labkit.core.random import get_rng
     from labkit.groups.build import names_in
@@ -67,7 +67,7 @@ def evaluate_synaptic(syn, expr, where: str, frame=None, externals=None):
     names = names_in(expr)
     values, _ = synaptic_arrays(syn, names)
     if externals is None:
-        externals = syn._externals_for(names - set(values), frame, where)
+        externals = syn._externals_for(names - set(values), namespace, where)
     scope = {"np": np, "_rng": get_rng(), "_N": syn.N}
     rename, functions = {}, {}
     for name in names:
@@ -80,7 +80,7 @@ def evaluate_synaptic(syn, expr, where: str, frame=None, externals=None):
     return run_printed(expr, scope, rename, functions, where)
 
 
-def check_units(syn, expr, where: str, frame, dim=None, condition: bool = False):
+def check_units(syn, expr, where: str, namespace, dim=None, condition: bool = False):
     """Unit check of a string against the target dimension; returns the externals."""
     from labkit.equations.checks import Resolver, check_condition, infer_dimension
     from labkit.equations.unitspec import _unit_tables
@@ -90,7 +90,7 @@ def check_units(syn, expr, where: str, frame, dim=None, condition: bool = False)
 
     names = names_in(expr)
     values, dims = synaptic_arrays(syn, names)
-    externals = syn._externals_for(names - set(values), frame, where)
+    externals = syn._externals_for(names - set(values), namespace, where)
     from labkit.equations.checks import dimension_of
 
     table = dict(_unit_tables()[1])

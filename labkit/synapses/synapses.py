@@ -13,10 +13,9 @@ kernel arguments, so changing them never recompiles.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
+from labkit.core.namespace import Namespace, frame_namespace
 from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
 from labkit.errors import UnsupportedFeatureError
 from labkit.groups.group import Group
@@ -200,26 +199,17 @@ class Synapses(Group):
             return "post", name
         return None, name
 
-    def _externals_for(self, names, frame, where: str) -> dict:
-        from labkit.core.namespace import MISSING, Namespace, caller_namespace, unknown_name
+    def _externals_for(self, names, namespace, where: str) -> dict:
+        """External names of a string -> values (``namespace``: where it was written)."""
+        lookup = Namespace(self._namespace, namespace)
+        return lookup.resolve(names, self._label(), where, self._known())
 
-        maps = [self._namespace] if self._namespace else []
-        if frame is not None:
-            maps += caller_namespace(frame)
-        ns = Namespace(*maps)
-        out = {}
-        for name in sorted(names):
-            value = ns.lookup(name)
-            if value is MISSING:
-                raise unknown_name(name, self._label(), where, self._candidates(ns))
-            out[name] = value
-        return out
-
-    def _candidates(self, ns) -> list[str]:
+    def _known(self) -> list[str]:
+        """The names synaptic strings may use besides the namespace's (for suggestions)."""
         names = [n for n in self.variables if not n.startswith("_")]
         names += [f"{n}_pre" for n in self.source._owner.variables if not n.startswith("_")]
         names += [f"{n}_post" for n in self.target._owner.variables if not n.startswith("_")]
-        return names + list(_SPECIAL) + ns.numeric_names()
+        return names + list(_SPECIAL)
 
     # -- reading and writing variables --------------------------------------------------------
 
@@ -254,11 +244,11 @@ class Synapses(Group):
             values = var.array[:self._n]
         return synaptic_view(values, var.dim if units else None, self)
 
-    def _set(self, name: str, value, units: bool, frame=None) -> None:
-        self._assign(self.variables[name], value, units, frame,
+    def _set(self, name: str, value, units: bool, namespace=None) -> None:
+        self._assign(self.variables[name], value, units, namespace,
                      f"{self._label()}, variable '{name}'")
 
-    def _assign(self, var: Variable, value, units: bool, frame, label: str) -> None:
+    def _assign(self, var: Variable, value, units: bool, namespace, label: str) -> None:
         if var.read_only or var.array is None:
             what = "a subexpression" if var.kind == "subexpression" else "read-only"
             raise TypeError(f"cannot set {label}: it is {what}")
@@ -273,7 +263,7 @@ class Synapses(Group):
 
             expr = parse_condition(value, "synaptic string")
             where = f"'{value}' assigned to {label}"
-            externals = check_units(self, expr, where, frame, var.dim,
+            externals = check_units(self, expr, where, namespace, var.dim,
                                     condition=var.is_boolean)
             raw = evaluate_synaptic(self, expr, where, externals=externals)
         elif units:
@@ -311,7 +301,8 @@ class Synapses(Group):
 
         expr = parse_condition(condition, "condition")
         where = f"the condition '{condition}' indexing {self._label()}"
-        externals = check_units(self, expr, where, sys._getframe(3), condition=True)
+        # the caller of S.w['...']: _indices_where <- _lk_key <- __getitem__ <- the user
+        externals = check_units(self, expr, where, frame_namespace(3), condition=True)
         mask = evaluate_synaptic(self, expr, where, externals=externals)
         return np.flatnonzero(np.broadcast_to(mask, (self._n,)))
 
@@ -322,8 +313,9 @@ class Synapses(Group):
         """Create synapses (Brian2's rules; see ``labkit.synapses.connect``); appends."""
         from labkit.synapses.connect_call import connect
 
-        connect(self, condition, i, j, p, n, skip_if_invalid, namespace,
-                sys._getframe(level + 1))
+        names = Namespace(self._namespace,
+                          namespace if namespace is not None else frame_namespace(level + 1))
+        connect(self, condition, i, j, p, n, skip_if_invalid, names)
 
     def _append(self, sources: np.ndarray, targets: np.ndarray) -> None:
         """New synapses from source element ``sources[k]`` to target ``targets[k]``."""
