@@ -115,6 +115,8 @@ def test_02_1():
 def test_02_2():
     passed("02.2", I_min=0.8)
     failed("02.2", secret="0.8", I_min=1.0)
+    failed("02.2", I_min=1 - 0.8)                       # the distance to threshold
+    failed("02.2", I_min=0.8 * mV)                      # the model is dimensionless
 
 
 def test_02_a():
@@ -259,6 +261,8 @@ def test_05_1():
 def test_05_2():
     passed("05.2", rate=49 * Hz)
     failed("05.2", secret="49", rate=30 * Hz)
+    failed("05.2", rate=98)                             # the count, not a rate
+    failed("05.2", rate=98 * Hz)                        # the count over 1 s, not 2 s
 
 
 def test_05_3():
@@ -398,3 +402,16 @@ def test_a_crashing_answer_is_feedback_not_an_exception():
     fb = check("03.2", wrong_name=1)
     assert not fb.passed and "names" in str(fb)
 
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_checker_is_tried_with_two_wrong_answers(lesson):
+    """A checker that was never fed wrong answers may accept them (issue: 6 of 19 did)."""
+    import inspect
+
+    module = importlib.import_module(__name__)
+    for exercise in importlib.import_module(f"labkit.lessons.lesson{lesson}").CHECKS:
+        test = getattr(module, f"test_{exercise.replace('.', '_')}", None)
+        assert test is not None, f"no test_{exercise.replace('.', '_')} for checker {exercise}"
+        source = inspect.getsource(test)
+        assert source.count("passed(") >= 1 and source.count("failed(") >= 2, exercise
