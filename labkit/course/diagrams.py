@@ -5,16 +5,17 @@ it with a few matplotlib lines (no image files, no third-party drawing package) 
 in the repository as code that a test can run. Each function returns the figure; in a
 notebook the last expression of a cell shows it.
 
-Three diagrams: :func:`rc_membrane` (lessons 01-02: the passive membrane is a resistor
-and a capacitor in parallel), :func:`synapse` (lesson 04: spike, delay, ``on_pre``) and
-:func:`hh_circuit` (lesson 05: three conductances, each with its battery).
+Four diagrams: :func:`rc_membrane` (lessons 01-02: the passive membrane is a resistor
+and a capacitor in parallel), :func:`synapse` (lesson 04: spike, delay, ``on_pre``),
+:func:`hh_circuit` (lesson 05: three conductances, each with its battery) and
+:func:`multiscale_circuit` (lesson 08: four voltage-controlled current sources).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["rc_membrane", "synapse", "hh_circuit"]
+__all__ = ["rc_membrane", "synapse", "hh_circuit", "multiscale_circuit"]
 
 _INK = "#222222"
 
@@ -153,4 +154,52 @@ def synapse():
     ax.text(3.6, 1.2, "at $t$ + delay, for each synapse $i \\to j$:\non_pre = 'v_post += w'",
             ha="center", va="bottom", fontsize=9)
     ax.set(xlim=(0, 6.3), ylim=(0.0, 2.5), title="a synapse in labkit (and Brian2)")
+    return fig
+
+
+def _controlled_source(ax, x, y0, y1, color):
+    """A voltage-controlled current source (a diamond with an arrow), wired y0 -> y1."""
+    from matplotlib.patches import Polygon
+
+    mid, r = (y0 + y1) / 2, 0.3
+    _line(ax, [x, x], [y0, mid - r])
+    _line(ax, [x, x], [mid + r, y1])
+    ax.add_patch(Polygon([(x, mid - r), (x + r, mid), (x, mid + r), (x - r, mid)],
+                         closed=True, fill=True, fc=color, ec=_INK, lw=1.6))
+    ax.annotate("", xy=(x, mid + 0.17), xytext=(x, mid - 0.17),
+                arrowprops=dict(arrowstyle="->", color=_INK, lw=1.3))
+
+
+def multiscale_circuit():
+    """The multi-scale neuron: C and a leak in parallel with four current sources, each a
+    tanh of a filtered voltage (fast, slow, slow, ultra-slow), driven by I_app.
+
+    >>> multiscale_circuit().axes[0].get_title()
+    'the multi-scale neuron: four voltage-controlled current sources'
+    """
+    fig, ax = _figure(8.4, 3.4)
+    right = 9.2
+    _line(ax, [0.5, right], [_TOP, _TOP])
+    _line(ax, [0.5, right], [_BOTTOM, _BOTTOM])
+    _current_source(ax, 0.5, _BOTTOM, _TOP)
+    ax.text(0.1, _MID, "$I_{app}$", ha="right", va="center", fontsize=12)
+    _capacitor(ax, 1.9, _BOTTOM, _TOP)
+    ax.text(2.2, _MID, "$C$", va="center", fontsize=12)
+    _resistor(ax, 3.2, _BOTTOM, _TOP)
+    ax.text(3.45, _MID, "$R$", va="center", fontsize=12)
+    negative, positive = "#f6cccc", "#cfe0f3"        # the I-V views' red and blue, pale
+    sources = [(4.6, "fast $-$", r"$V$", negative), (6.1, "slow $+$", r"$V_s$", positive),
+               (7.6, "slow $-$", r"$V_s$", negative), (9.1, "ultra-slow $+$", r"$V_u$",
+                                                        positive)]
+    for x, name, filtered, color in sources:
+        _controlled_source(ax, x, _BOTTOM, _TOP, color)
+        ax.text(x, -0.15, name, ha="center", va="top", fontsize=9)
+        ax.text(x, -0.5, rf"$\alpha \tanh({filtered[1:-1]} - \delta)$", ha="center",
+                va="top", fontsize=8)
+    ax.text(4.8, -1.0, r"$\tau_m \frac{dV}{dt} = -V + \alpha_f^-\tanh(V-\delta_f^-) "
+            r"- \alpha_s^+\tanh(V_s-\delta_s^+) + \alpha_s^-\tanh(V_s-\delta_s^-) "
+            r"- \alpha_u^+\tanh(V_u-\delta_u^+) + I_{app}$",
+            ha="center", va="top", fontsize=10)
+    ax.set(xlim=(-0.6, 9.8), ylim=(-1.7, 2.5),
+           title="the multi-scale neuron: four voltage-controlled current sources")
     return fig

@@ -55,12 +55,14 @@ PARAMETERS = ("a_fm", "d_fm", "a_sp", "d_sp", "a_sm", "d_sm", "a_up", "d_up", "I
 DEFAULTS = dict(a_fm=2.0, d_fm=0.0, a_sp=1.5, d_sp=0.0, a_sm=1.5, d_sm=-1.5, a_up=1.5,
                 d_up=-1.5, I_app=-1.0)
 
-#: Named regimes at I_app = -1 (verified in models-reference 1.4 and tests/lessons):
-#: the slow positive gain alone switches between them.
+#: Named regimes (verified in models-reference 1.4 and tests/models): at I_app = -1 the
+#: slow positive gain alone switches between the first three; "excitable" rests, and a
+#: pulse (+1 for 10 ms) makes it fire one burst of 6 spikes and rest again.
 PRESETS = {
     "tonic": dict(DEFAULTS, a_sp=2.5),          # period ~111 ms
     "bursting": dict(DEFAULTS, a_sp=1.5),       # 7 spikes per burst, every ~1.95 s
     "plateau": dict(DEFAULTS, a_sp=1.0),        # one long depolarised event every ~2.65 s
+    "excitable": dict(DEFAULTS, I_app=-1.8),    # rest; a pulse gives one burst
 }
 
 #: The "spiking only" circuit (models-reference 1.3, 2.3): no slow negative, no ultra-slow

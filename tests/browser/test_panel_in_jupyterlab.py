@@ -36,14 +36,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 CELLS = [
     "from labkit.units import mV, ms, nA, second\n"
     "from labkit.widgets import FloatControl, Panel, Scope, TraceView\n"
-    "from labkit.widgets.examples import LIFNeuron, MultiScaleNeuron",
+    "from labkit.lessons.lesson08 import MultiScaleModel\n"
+    "from labkit.widgets.examples import LIFNeuron",
     "panel = Panel(LIFNeuron(duration=100 * ms),\n"
     "              [FloatControl('I', 0 * nA, 1 * nA, 0.3 * nA),\n"
     "               FloatControl('tau', 1 * ms, 100 * ms, 10 * ms, log=True)],\n"
     "              [TraceView('v', unit=mV, threshold='v_th', title='membrane')],\n"
     "              title='LIF panel')\n"
     "panel",
-    "scope = Scope(MultiScaleNeuron(), [FloatControl('a_sp', 0, 4, 2.5)],\n"
+    "scope = Scope(MultiScaleModel(), [FloatControl('a_sp', 0, 4, 2.5)],\n"
     "              [TraceView('V', title='scope')], window=1 * second, chunk=50 * ms,\n"
     "              speed=2.0, mode='thread')\n"
     "scope.start()\n"

@@ -7,7 +7,8 @@ from nbclient import NotebookClient
 CELLS = [
     "from labkit.units import ms, nA\n"
     "from labkit.widgets import FloatControl, Panel, RasterView, Scope, TraceView, live\n"
-    "from labkit.widgets.examples import LIFNeuron, MultiScaleNeuron",
+    "from labkit.lessons.lesson08 import MultiScaleModel\n"
+    "from labkit.widgets.examples import LIFNeuron",
     "panel = Panel(LIFNeuron(), [FloatControl('I', 0 * nA, 1 * nA, 0.5 * nA)],\n"
     "              [TraceView('v'), RasterView()], title='LIF')\n"
     "panel",
@@ -16,7 +17,7 @@ CELLS = [
     "def lif(I=0.6):\n"
     "    return LIFNeuron().simulate(I=I * nA)\n"
     "print('live', lif.error, len(lif.results['spike_t']))",
-    "scope = Scope(MultiScaleNeuron(), [FloatControl('a_sp', 0, 4, 2.5)], [TraceView('V')],\n"
+    "scope = Scope(MultiScaleModel(), [FloatControl('a_sp', 0, 4, 2.5)], [TraceView('V')],\n"
     "              chunk=100 * ms)\n"
     "scope.step()\n"
     "print('scope t', round(scope.t, 3), scope.views[0].line.x.size > 0)\n"

@@ -7,16 +7,17 @@ import time
 import numpy as np
 import pytest
 
+from labkit.lessons.lesson08 import MultiScaleModel
 from labkit.units import ms, mV, nA, second
 from labkit.widgets import FloatControl, IVCurveView, RasterView, Scope, TraceView
-from labkit.widgets.examples import LIFNeuron, MultiScaleNeuron
+from labkit.widgets.examples import LIFNeuron
 from labkit.widgets.scope import background_mode
 
 
 def multiscale_scope(**kw):
     controls = [FloatControl("a_sp", 0, 4, 1.5), FloatControl("I_app", -3, 3, -1)]
     views = [TraceView("V", threshold=0.0), RasterView(), IVCurveView()]
-    return Scope(MultiScaleNeuron(), controls, views, title="multi-scale", **kw)
+    return Scope(MultiScaleModel(), controls, views, title="multi-scale", **kw)
 
 
 def test_step_advances_one_chunk_and_the_window_rolls():
@@ -120,4 +121,4 @@ def test_scope_sliders_are_always_live():
     scope = multiscale_scope()
     assert all(c.widget.continuous_update for c in scope.controls.values())
     with pytest.raises(ValueError, match="needs its views"):
-        Scope(MultiScaleNeuron(), [], None)
+        Scope(MultiScaleModel(), [], None)

@@ -5,6 +5,7 @@ import time
 import numpy as np
 import pytest
 
+from labkit.lessons.lesson08 import MultiScaleModel
 from labkit.units import Hz, ms, mV, second, volt
 from labkit.widgets import (
     IFCurveView,
@@ -16,7 +17,7 @@ from labkit.widgets import (
     TraceView,
     infer_views,
 )
-from labkit.widgets.examples import FitzHughNagumo, MultiScaleNeuron
+from labkit.widgets.examples import FitzHughNagumo
 from labkit.widgets.views.rate import binned_rate
 
 
@@ -120,7 +121,7 @@ def test_phase_plane_fixed_point_on_both_nullclines():
 
 
 def test_iv_curves_of_the_multiscale_neuron():
-    model = MultiScaleNeuron(duration=100 * ms)
+    model = MultiScaleModel(duration=100 * ms)
     view = IVCurveView()
     view.update(model.simulate())
     v = np.asarray(view.lines.x)

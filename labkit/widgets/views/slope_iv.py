@@ -91,6 +91,7 @@ class SlopeIVView(View):
                                    default_size=48)
         self._figure([self.lines, self.level_line, self.points_mark], self.v_unit.label,
                      self.i_unit.label)
+        self._drawn = None
 
     def data(self, results):
         """Results -> (x, (2, n) split curve, level or None, equilibria) in display units."""
@@ -103,6 +104,14 @@ class SlopeIVView(View):
         return v, rows, level, np.atleast_1d(eq)
 
     def update(self, results) -> None:
+        # a running Scope sends the same curves with every chunk: redraw only on a change
+        inputs = [results[self.v_key], results[self.curve], results.get(self.level),
+                  results.get(self.points)]
+        if self._drawn is not None and all(
+                a is b or np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+                for a, b in zip(inputs, self._drawn, strict=True)):
+            return
+        self._drawn = inputs
         v, rows, level, eq = self.data(results)
         span = np.array([v.min(), v.max()]) if level is not None and v.size else _EMPTY
         set_marks((self.lines, {"x": v, "y": rows}),

@@ -54,7 +54,7 @@
 # - **Strengths.** Models are written as mathematics with physical units, and checked:
 #   a term in mA added to one in mV is an error, not a silent bug. Changing a model means
 #   changing a string, not rewriting a solver, which suits exploring and teaching. The
-#   generated code is fast (compiled loops; C++ standalone for long runs, lesson 09).
+#   generated code is fast (compiled loops; C++ standalone for long runs, lesson 11).
 # - **Weaknesses.** Python code that runs *during* a simulation (lesson 07) is slow; very
 #   large models need more memory than one machine has; detailed morphologies are easier
 #   in NEURON; and a simulation is only as good as its time step and its model: an
@@ -84,6 +84,7 @@
 # | [05 hodgkin_huxley](05_hodgkin_huxley.ipynb) | the Hodgkin-Huxley model: channels, gating, the action potential | [05](../exercises/05_hodgkin_huxley.ipynb) |
 # | [06 if_curves_noise](06_if_curves_noise.ipynb) | input-frequency curves; noise with `xi` | [06](../exercises/06_if_curves_noise.ipynb) |
 # | [07 network_operations](07_network_operations.ipynb) | Python during a run, and `TimedArray` | [07](../exercises/07_network_operations.ipynb) |
+# | [08 multiscale_neuron](08_multiscale_neuron.ipynb) | a neuron built from feedback on three timescales: spikes, bursts, I-V curves, a running GUI demo | [08](../exercises/08_multiscale_neuron.ipynb) |
 #
 # ## Check your setup
 #

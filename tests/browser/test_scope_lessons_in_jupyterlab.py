@@ -1,0 +1,103 @@
+"""The lessons whose demo is a running Scope (08, 09), as a learner meets them: JupyterLab,
+headless Chromium, Run All, then, with no interaction, the scope's trace must move; paused,
+a button must change the trace (08: pulse; 09: the presynaptic neuron on), and a slider
+must change what it drives (08: the I-V curves; 09: the traces). No error output.
+
+Reuses the JupyterLab and Chromium fixtures of the other browser tests; the lesson panels
+of test_lessons_in_jupyterlab.py wait for a Panel's status line, which a Scope does not
+have, so these lessons are tested here instead.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from test_lessons_in_jupyterlab import _shutdown_kernels
+from test_lessons_in_jupyterlab import lab as lab  # noqa: F401 - JupyterLab on notebooks/
+from test_panel_in_jupyterlab import _errors, _wait_until
+from test_panel_in_jupyterlab import page as page  # noqa: F401 - the Chromium fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _figures(page) -> list[str]:
+    """Each bqplot figure's line paths, joined: one string per figure, in page order."""
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('.bqplot.figure')).map(f =>"
+        " Array.from(f.querySelectorAll('path.line')).map(p => p.getAttribute('d') || '')"
+        ".join('|'))")
+
+
+def _run_all(page, lab, name):
+    page.goto(f"{lab}/lab/tree/notebooks/{name}?reset")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(timeout=60_000)
+    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
+    page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
+    status = page.locator(".widget-html-content", has_text="chunk of").last
+    status.wait_for(timeout=240_000)
+    status.scroll_into_view_if_needed()
+    return status
+
+
+def _button(page, text):
+    return page.locator("button.jupyter-button", has_text=text).last
+
+
+def _slider_handle(page, description):
+    return page.locator(".widget-slider", has_text=description).last.locator(".noUi-handle")
+
+
+def _moves_then_pauses(page, status, trace: int, figures: int):
+    first = _wait_until(lambda: (f := _figures(page)) and len(f) >= figures
+                        and f[trace].count("L") > 10 and f[trace], 60, "the scope's trace")
+    _wait_until(lambda: _figures(page)[trace] != first, 30,
+                "the running scope's trace to move on its own")
+    _button(page, "pause").click()
+    _wait_until(lambda: "paused" in status.inner_text(), 30, "the scope to pause")
+    time.sleep(1)
+    still = _figures(page)
+    time.sleep(1.5)
+    assert _figures(page) == still, "the trace moved while the scope was paused"
+    return still
+
+
+def _check(page, lab, name, test):
+    tab = page.context.browser.new_page(viewport={"width": 1400, "height": 1400})
+    tab.set_default_timeout(30_000)
+    try:
+        test(tab, _run_all(tab, lab, name))
+        assert _errors(tab) == []
+        assert tab.locator("text=Traceback").count() == 0
+    except Exception:
+        tab.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / f"lesson-{name}.png"),
+                       full_page=True)
+        raise
+    finally:
+        _shutdown_kernels(tab, lab)
+        tab.close(run_before_unload=False)
+
+
+def test_08_scope_runs_pulses_and_a_slider_redraws_the_iv_curves(page, lab):
+    def test(tab, status):
+        # figures: the trace, then the fast, slow and ultra-slow I-V curves
+        still = _moves_then_pauses(tab, status, trace=0, figures=4)
+        _button(tab, "pulse").click()                       # paused: one chunk, pulsed
+        _wait_until(lambda: _figures(tab)[0] != still[0], 30, "the pulse to change the trace")
+        curves = _figures(tab)[1:4]
+        handle = _slider_handle(tab, "a_sp")
+        handle.focus()
+        for _ in range(10):
+            tab.keyboard.press("ArrowRight")
+        _wait_until(lambda: _figures(tab)[2] != curves[1], 30,
+                    "the slow I-V curve to change after the a_sp slider moved")
+        assert _figures(tab)[1] == curves[0]                # a_sp is not a fast element
+        assert "regime" in tab.locator(".widget-html-content", has_text="regime").last \
+            .inner_text()
+
+    _check(page, lab, "08_multiscale_neuron.ipynb", test)
