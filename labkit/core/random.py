@@ -23,8 +23,11 @@ def seed(seed=None) -> None:
     """Re-create the generator from ``seed`` (an int; None for fresh OS entropy).
 
     As Brian2's ``seed``: call it before building and running to make runs reproducible.
+    Like Brian2's, it also seeds numpy's global generator, which ``rand()``/``randn()``
+    called from Python (the star import's numpy names) draw from.
     """
     _RNG[0] = np.random.Generator(np.random.PCG64(seed))
+    np.random.seed(seed)  # noqa: NPY002 - the legacy global generator rand() draws from
 
 
 def get_rng() -> np.random.Generator:

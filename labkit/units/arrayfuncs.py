@@ -158,9 +158,16 @@ def _unique(func, ar, *args, **kwargs):
             np.repeat, np.roll, np.flip, np.diagonal, np.delete, np.resize, np.trim_zeros,
             np.partition, np.take, np.squeeze, np.ravel, np.ptp, np.nan_to_num,
             np.max, np.min, np.amax, np.amin, np.sum, np.cumsum, np.mean, np.std, np.copy,
-            np.broadcast_to, np.ones_like, np.empty_like, np.zeros_like)
+            np.broadcast_to, np.empty_like)
 def _keep(func, a, *args, **kwargs):
     return wrap(func(_raw(a), *args, **kwargs), dim_of(a))
+
+
+@implements(np.zeros_like, np.ones_like)
+def _plain_like(func, a, *args, **kwargs):
+    # plain numbers, as in Brian2: ones_like(v) is an array of ones, not of volts, and
+    # zeros_like(t) can then be filled with plain numbers
+    return func(_raw(a), *args, **kwargs)
 
 
 @implements(np.var, np.nanvar)

@@ -277,10 +277,10 @@ class Quantity(np.ndarray):
         np.ndarray.__setitem__(self, key, _raw(value))
 
     def __iter__(self):
+        # raise at iter(), not at the first next(): np.iterable (and matplotlib) rely on it
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d quantity")
-        for index in range(len(self)):
-            yield self[index]
+        return (self[index] for index in range(len(self)))
 
     def tolist(self):
         """Nested lists of scalar Quantities (a 0-d Quantity returns itself)."""
