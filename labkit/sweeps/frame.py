@@ -141,7 +141,7 @@ def build_frame(grid, outcomes, seeds, product: bool) -> SweepFrame:
     data.update(results)
     data["seed"] = list(seeds)
     data["wall_time [s]"] = [o.wall for o in outcomes]
-    data["error"] = errors
+    data["error"] = pd.Series(errors, dtype=object)  # None where the point ran well
     data["worker"] = [o.worker for o in outcomes]
     data["compiled"] = [o.compiled for o in outcomes]
     data["loaded"] = [o.loaded for o in outcomes]

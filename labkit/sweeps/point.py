@@ -168,7 +168,12 @@ def _strings_of(code: types.CodeType):
 
 
 def _names_in_strings(fn) -> dict:
-    """fn -> its globals named as words in its strings (or in strings it refers to)."""
+    """fn -> its globals named as words in its strings (or in strings it refers to).
+
+    Only values a model string can use are taken (numbers, quantities, arrays, strings,
+    labkit objects such as a TimedArray), not modules, classes or functions: cloudpickle
+    sends those the code names, and a word in a docstring must not drag them along.
+    """
     code = getattr(fn, "__code__", None)
     env = getattr(fn, "__globals__", None)
     if code is None or env is None:
@@ -177,8 +182,9 @@ def _names_in_strings(fn) -> dict:
     texts += [str(env[name]) for name in code.co_names
               if type(env.get(name)).__name__ in ("str", "Equations")]
     words = {word for text in texts for word in _WORD.findall(text)}
+    skipped = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)
     return {word: env[word] for word in sorted(words)
-            if word in env and not isinstance(env[word], types.ModuleType)}
+            if word in env and not isinstance(env[word], skipped)}
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ def test_a_failing_point_is_a_row_with_its_error_and_the_rest_go_on():
     with pytest.warns(RuntimeWarning, match=r"1 of 3 points failed.*row 1: RuntimeError"):
         table = sweep(fragile, points, processes=1, progress=False)
     assert table["error"].iloc[1] == "RuntimeError: injected failure at x=2.0"
+    assert table["error"].iloc[0] is None and table["error"].iloc[2] is None
     assert table["y [mV]"].iloc[[0, 2]].tolist() == [2.0, 6.0]
     assert np.isnan(table["y [mV]"].iloc[1])
     assert len(table.failed) == 1 and "injected failure" in table.attrs["tracebacks"][1]

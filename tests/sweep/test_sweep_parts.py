@@ -69,7 +69,7 @@ def test_a_task_takes_the_globals_its_model_strings_name():
     # cloudpickle sends noisy_lif by value, with only the globals its code names;
     # V_THRESHOLD is named only inside the threshold string
     task = Task.of(noisy_lif)
-    assert "V_THRESHOLD" in task.extras and "NOISY_LIF" not in task.extras
+    assert set(task.extras) == {"V_THRESHOLD", "mV"}  # mV: a unit, named in a string
     params = {"I": 0.3 * nA, "sigma": 1 * mV}
     travelled = cloudpickle.loads(cloudpickle.dumps(task))
     assert "V_THRESHOLD" not in travelled.fn.__globals__
