@@ -1,5 +1,6 @@
 """The README's sweep example runs as shown (local processes) and gives an I-F map."""
 
+import os
 import re
 from pathlib import Path
 
@@ -20,7 +21,8 @@ def test_the_local_example_sweeps_27_points_into_a_9_by_3_array():
     exec(local, namespace)
     table, rates = namespace["table"], namespace["rates"]
     assert len(table) == 27 and table["error"].isna().all()
-    assert table["worker"].nunique() == 2  # on this 2-core machine: two worker processes
+    # one worker process per core (this test machine has 2)
+    assert table["worker"].nunique() == min(2, len(os.sched_getaffinity(0)))
     assert rates.dims == ("I", "sigma") and rates.shape == (9, 3)
     assert rates.attrs["units"] == "Hz"
     quiet, noisy = rates.values[:, 0], rates.values[:, 2]
