@@ -26,6 +26,8 @@ from labkit import (
     volt,
 )
 from labkit.lessons import check
+from labkit.models.bursts import classify
+from labkit.models.multiscale import equilibria, simulate_multiscale
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ["01", "02", "03", "04", "05", "06", "07", "08"]
@@ -402,6 +404,59 @@ def test_a_crashing_answer_is_feedback_not_an_exception():
     fb = check("03.2", wrong_name=1)
     assert not fb.passed and "names" in str(fb)
 
+
+
+# -- 08 -------------------------------------------------------------------------------------
+MEMBRANE_08 = """
+dV/dt = (-V + a_fm*tanh(V - d_fm) - a_sp*tanh(Vs - d_sp)
+         + a_sm*tanh(Vs - d_sm) - a_up*tanh(Vu - d_up) + I_app)/tau_m : 1
+"""
+
+
+def test_08_a():
+    passed("08.a", eqs=MEMBRANE_08 + "dVs/dt = (V - Vs)/tau_s : 1\ndVu/dt = (V - Vu)/tau_u : 1")
+    fb = failed("08.a", eqs=MEMBRANE_08 + "dVs/dt = (V - Vs)/tau_u : 1\n"
+                                       "dVu/dt = (V - Vu)/tau_s : 1")       # swapped
+    assert "reference fires another train" in str(fb)
+    failed("08.a", eqs=MEMBRANE_08 + "dVs/dt = (V - Vs)/tau_s : 1")            # Vu missing
+    failed("08.a", eqs=42)
+
+
+def test_08_b():
+    passed("08.b", window=(-2.134, -1.022))
+    fb = failed("08.b", secret="-1.02", window=(-2.18, -0.46))              # a_sp = 1.5
+    assert "upper end" in str(fb)
+    failed("08.b", window=(-0.88, 0.88))                                    # the fast curve
+    failed("08.b", window=-1.0)
+
+
+def test_08_c():
+    _, spikes = simulate_multiscale(25 * second, record=False, a_sp=[1.75, 1.5])
+    right = classify(spikes.t_[spikes.i_ == 0], start=10)
+    passed("08.c", regime=right)
+    failed("08.c", regime=classify(spikes.t_[spikes.i_ == 1], start=10))   # a_sp = 1.5
+    failed("08.c", regime="bursting")
+
+
+def test_08_1():
+    passed("08.1", last_bursting=2.0, first_tonic=2.25)
+    failed("08.1", secret="2.25", last_bursting=2.25, first_tonic=2.5)
+    failed("08.1", last_bursting=1.0, first_tonic=2.25)                      # a plateau
+
+
+def test_08_2():
+    passed("08.2", spikes_per_burst=[15, 23, 31], prediction="more")
+    failed("08.2", spikes_per_burst=[15, 23, 31], prediction="fewer")
+    failed("08.2", spikes_per_burst=[31, 23, 15], prediction="more")
+    failed("08.2", spikes_per_burst=[15, 23], prediction="more")
+
+
+def test_08_3():
+    V_eq = float(equilibria(a_sp=2.5)[0])
+    passed("08.3", V_eq=V_eq, fast_slope_negative=True)
+    failed("08.3", V_eq=V_eq, fast_slope_negative=False)
+    failed("08.3", secret="-0.69", V_eq=float(equilibria(a_sp=1.5)[0]),
+           fast_slope_negative=True)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

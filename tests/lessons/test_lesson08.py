@@ -1,6 +1,6 @@
 """Lesson 08: the multi-scale neuron's running model and GUI demo (pulse, presets,
-neuromodulator, regime label, I-V curves), the regime map figure, and the checkers with
-right and wrong answers."""
+neuromodulator, regime label, I-V curves) and the regime map figure (its checkers are
+tried in test_checkers.py)."""
 
 import doctest
 import time
@@ -10,9 +10,7 @@ import pytest
 
 import labkit.lessons.lesson08 as lesson08
 from labkit import ms, second
-from labkit.lessons import check
 from labkit.lessons.lesson08 import MultiScaleModel, plot_regime_map, scope
-from labkit.models.bursts import classify
 from labkit.models.multiscale import equilibria, iv_curves, regime_map, simulate_multiscale
 from labkit.widgets import SlopeIVView
 
@@ -166,69 +164,3 @@ def test_regime_map_figure():
     assert [t.get_text() for t in ax.texts] == ["7"]          # spikes per burst, bursting cell
     assert [t.get_text() for t in ax.get_legend().get_texts()] == \
         ["rest", "plateau", "tonic", "bursting"]
-
-
-# -- checkers: right and wrong answers --------------------------------------------------------
-def passed(exercise, **answers):
-    feedback = check(exercise, **answers)
-    assert feedback.passed, str(feedback)
-
-
-def failed(exercise, secret=None, **answers):
-    feedback = check(exercise, **answers)
-    assert not feedback.passed and any(not v.ok for v in feedback.verdicts), str(feedback)
-    if secret is not None:
-        assert secret not in str(feedback), f"gives {secret!r} away:\n{feedback}"
-    return feedback
-
-
-MEMBRANE = """
-dV/dt = (-V + a_fm*tanh(V - d_fm) - a_sp*tanh(Vs - d_sp)
-         + a_sm*tanh(Vs - d_sm) - a_up*tanh(Vu - d_up) + I_app)/tau_m : 1
-"""
-
-
-def test_08_a():
-    passed("08.a", eqs=MEMBRANE + "dVs/dt = (V - Vs)/tau_s : 1\ndVu/dt = (V - Vu)/tau_u : 1")
-    fb = failed("08.a", eqs=MEMBRANE + "dVs/dt = (V - Vs)/tau_u : 1\n"
-                                       "dVu/dt = (V - Vu)/tau_s : 1")       # swapped
-    assert "reference fires another train" in str(fb)
-    failed("08.a", eqs=MEMBRANE + "dVs/dt = (V - Vs)/tau_s : 1")            # Vu missing
-    failed("08.a", eqs=42)
-
-
-def test_08_b():
-    passed("08.b", window=(-2.134, -1.022))
-    fb = failed("08.b", secret="-1.02", window=(-2.18, -0.46))              # a_sp = 1.5
-    assert "upper end" in str(fb)
-    failed("08.b", window=(-0.88, 0.88))                                    # the fast curve
-    failed("08.b", window=-1.0)
-
-
-def test_08_c():
-    _, spikes = simulate_multiscale(25 * second, record=False, a_sp=[1.75, 1.5])
-    right = classify(spikes.t_[spikes.i_ == 0], start=10)
-    passed("08.c", regime=right)
-    failed("08.c", regime=classify(spikes.t_[spikes.i_ == 1], start=10))   # a_sp = 1.5
-    failed("08.c", regime="bursting")
-
-
-def test_08_1():
-    passed("08.1", last_bursting=2.0, first_tonic=2.25)
-    failed("08.1", secret="2.25", last_bursting=2.25, first_tonic=2.5)
-    failed("08.1", last_bursting=1.0, first_tonic=2.25)                      # a plateau
-
-
-def test_08_2():
-    passed("08.2", spikes_per_burst=[15, 23, 31], prediction="more")
-    failed("08.2", spikes_per_burst=[15, 23, 31], prediction="fewer")
-    failed("08.2", spikes_per_burst=[31, 23, 15], prediction="more")
-    failed("08.2", spikes_per_burst=[15, 23], prediction="more")
-
-
-def test_08_3():
-    V_eq = float(equilibria(a_sp=2.5)[0])
-    passed("08.3", V_eq=V_eq, fast_slope_negative=True)
-    failed("08.3", V_eq=V_eq, fast_slope_negative=False)
-    failed("08.3", secret="-0.69", V_eq=float(equilibria(a_sp=1.5)[0]),
-           fast_slope_negative=True)
