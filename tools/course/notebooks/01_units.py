@@ -18,11 +18,12 @@ from labkit import *
 from labkit.lessons import check, todo
 
 # %% [markdown]
-# `from labkit import *` brings in the units, the model classes and `run`, and nothing that
-# replaces one of Python's own functions: `sum`, `input`, `min`, `max`, `abs`, `round`,
-# `all`, `any` are still the builtins. (Brian2's star import replaces `sum`, `any`, `all`,
-# `divmod` and `input` with functions of its own; labkit's test suite keeps its list of
-# exported names free of builtins.)
+# `from labkit import *` brings in the units, the model classes and `run`, and, as Brian2's
+# does, numpy's and pyplot's names (`linspace`, `plot`, ...). It replaces none of Python's
+# own functions: `sum`, `input`, `min`, `max`, `abs`, `round`, `all`, `any` are still the
+# builtins. (Brian2's star import replaces `sum`, `any`, `all` and `divmod` with numpy's
+# versions, and `input` with its module `brian2.input`, so that `input("name? ")` fails;
+# labkit's test suite keeps its exported names free of builtins.)
 
 # %%
 import builtins
