@@ -23,7 +23,7 @@ from labkit.plan.arguments import symbol
 from labkit.units.dimension import DIMENSIONLESS, Dimension, get_or_create_dimension
 
 __all__ = ["Structure", "build_structure", "names_in", "symbols_for", "parse_condition",
-           "parse_code"]
+           "parse_code", "constant_functions"]
 
 SECOND = get_or_create_dimension(s=1)
 
@@ -74,7 +74,8 @@ _lock = threading.Lock()
 
 def build_structure(key: tuple, label: str, model, variables: dict, externals: dict,
                     method, threshold: str | None, reset: str | None, refractory,
-                    boolean_externals: frozenset = frozenset()) -> Structure:
+                    boolean_externals: frozenset = frozenset(),
+                    constant_functions: frozenset = frozenset()) -> Structure:
     """Check and integrate a group's model; cached under ``key`` (structure only).
 
     Parameters
@@ -93,13 +94,16 @@ def build_structure(key: tuple, label: str, model, variables: dict, externals: d
     refractory : None, ('time',) or ('string', text)
     boolean_externals : frozenset of str
         The names in ``externals`` whose values are booleans (usable as conditions).
+    constant_functions : frozenset of str
+        The names in ``externals`` whose calls are constant over a step (see
+        :func:`constant_functions`); part of ``key``.
     """
     with _lock:
         found = _cache.get(key)
     if found is not None:
         return found
     result = _build(label, model, variables, externals, method, threshold, reset, refractory,
-                    boolean_externals)
+                    boolean_externals, constant_functions)
     with _lock:
         _cache[key] = result
     return result
@@ -120,7 +124,7 @@ def _resolver(model, variables, externals, boolean_externals=frozenset()):
 
 
 def _build(label, model, variables, externals, method, threshold, reset, refractory,
-           boolean_externals=frozenset()):
+           boolean_externals=frozenset(), constant_functions=frozenset()):
     from labkit.equations.checks import (
         check_condition,
         check_dimensions,
@@ -144,11 +148,12 @@ def _build(label, model, variables, externals, method, threshold, reset, refract
     if model.diff_eq_names:
         if method is None:
             start = time.perf_counter()
-            method_name, reason = choose_method(model)
+            method_name, reason = choose_method(model, constant_functions=constant_functions)
             method_choice = (reason, time.perf_counter() - start)
         else:
             method_name = method if isinstance(method, str) else getattr(method, "name", "")
-        block = integrate(model, method if method is not None else method_name)
+        block = integrate(model, method if method is not None else method_name,
+                          constant_functions)
     cond = None
     if threshold is not None:
         where = f"the threshold '{threshold}' of {label}"
@@ -211,6 +216,18 @@ def symbols_for(names, prefix: str, arrays: dict, externals: dict) -> tuple[Symb
 
 
 _SPECIAL_ROLES = {"t_in_timesteps": "timestep", "i": "index", "N": "int"}
+
+
+def constant_functions(externals: dict, dt: float) -> frozenset[str]:
+    """Namespace values + the group's step -> names of functions constant over a step.
+
+    A function object says so itself (Brian2's ``is_locally_constant(dt)``): a TimedArray
+    whose dt is a whole number of steps, for example. Linear integrators then hold its
+    calls fixed over the step, as Brian2 does.
+    """
+    return frozenset(name for name, value in externals.items()
+                     if callable(getattr(value, "is_locally_constant", None))
+                     and value.is_locally_constant(dt))
 
 
 def external_kinds(externals: dict) -> dict[str, str]:

@@ -205,7 +205,7 @@ class NeuronGroup(Group):
         return names
 
     def _prepare(self, ctx) -> ObjectPlan:
-        from labkit.groups.build import external_kinds
+        from labkit.groups.build import constant_functions, external_kinds
         from labkit.plan.arguments import is_boolean
 
         prefix, clock = ctx.owner(self), ctx.clock(self)
@@ -217,12 +217,14 @@ class NeuronGroup(Group):
         if ref is not None and ref[0] == "time":
             kinds["_refractory"], ext_dims["_refractory"] = "scalar", SECOND
         booleans = frozenset(n for n, v in externals.items() if is_boolean(v))
+        constants = constant_functions(externals, self.clock.dt_)
         key = (self.equations, self.method, self.threshold, self.reset, ref,
-               tuple(sorted((n, kinds[n], ext_dims[n], n in booleans) for n in kinds)))
+               tuple(sorted((n, kinds[n], ext_dims[n], n in booleans) for n in kinds)),
+               tuple(sorted(constants)))
         plan_key = (key, prefix, clock)
         ops = self._plans.get(plan_key)
         if ops is None:
-            ops = self._operations(key, kinds, ext_dims, prefix, clock, booleans)
+            ops = self._operations(key, kinds, ext_dims, prefix, clock, booleans, constants)
             self._plans = {plan_key: ops}
         values = self._values(prefix, externals, ctx)
         return ObjectPlan(ops, values, spikes=(prefix, f"{prefix}_N") if self._spikes is not
@@ -241,7 +243,8 @@ class NeuronGroup(Group):
         if "(" in reason:  # other methods were refused first: say why, for the curious
             get_logger().getChild("method_choice").debug(reason)
 
-    def _operations(self, key, kinds, ext_dims, prefix, clock, booleans=frozenset()):
+    def _operations(self, key, kinds, ext_dims, prefix, clock, booleans=frozenset(),
+                    constants=frozenset()):
         from labkit.codegen import spec as S
         from labkit.groups.build import build_structure, names_in, symbols_for
 
@@ -251,7 +254,7 @@ class NeuronGroup(Group):
         refractory = None if ref is None else ("time",) if ref[0].startswith("time") else ref
         structure = build_structure(key, self._label(), self.equations, variables, ext_dims,
                                     self.method, self.threshold, self.reset, refractory,
-                                    boolean_externals=booleans)
+                                    boolean_externals=booleans, constant_functions=constants)
         self._report_method_choice(structure)
         arrays = {n: ("shared" if v.shared else "array") for n, v in self.variables.items()
                   if v.array is not None}

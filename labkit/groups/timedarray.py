@@ -62,6 +62,24 @@ class TimedArray:
 
         return Quantity(self.dt_, dim=SECOND)
 
+    def is_locally_constant(self, dt: float) -> bool:
+        """Whether calls ``name(t)`` keep their value over a step of ``dt`` seconds.
+
+        As Brian2: when this array's dt is at least ``dt`` and a whole multiple of it, the
+        value cannot change within a step, so linear integrators (``exact``) may hold it
+        fixed. Brian2's test is an exact floating-point one (``floor(ratio) == ratio``),
+        kept so that the same models get the same method.
+
+        >>> from labkit.units import ms
+        >>> ta = TimedArray([1.0, 2.0], dt=1*ms)
+        >>> ta.is_locally_constant(0.1e-3), ta.is_locally_constant(0.3e-3)
+        (True, False)
+        """
+        if dt > self.dt_:
+            return False
+        ratio = self.dt_ / float(dt)
+        return bool(np.floor(ratio) == ratio)
+
     def _kernel_values(self, arg: str, group_dt: float) -> dict:
         """Kernel arguments for a group stepping with ``group_dt`` (see ``TIMED_PARTS``)."""
         eps, k = _rounding(group_dt, self.dt_)

@@ -80,12 +80,14 @@ def _lookup(method) -> Method:
     return found
 
 
-def choose_method(equations, methods: Iterable = DEFAULT_METHODS) -> tuple[str, str]:
+def choose_method(equations, methods: Iterable = DEFAULT_METHODS,
+                  constant_functions: frozenset[str] = frozenset()) -> tuple[str, str]:
     """Equations -> (name of the first method that applies, why it was chosen).
 
     As Brian2, ``exact`` is skipped where Brian2's own exact solver gives up (a singular
     matrix, complex eigenvalues) even though ours would succeed, so that a model without an
     explicit method is integrated exactly as Brian2 would and gives the same spikes.
+    ``constant_functions`` as for :func:`integrate`.
 
     Raises
     ------
@@ -96,8 +98,9 @@ def choose_method(equations, methods: Iterable = DEFAULT_METHODS) -> tuple[str, 
     for candidate in methods:
         method = _lookup(candidate)
         try:
-            solve(equations, method)
-            why_not = method.refusal(ode_system(equations))
+            solve(equations, method, constant_functions)
+            why_not = method.refusal(ode_system(equations,
+                                                constant_functions=constant_functions))
         except IntegrationError as error:
             why_not = str(error)
         if why_not is None:
@@ -109,7 +112,8 @@ def choose_method(equations, methods: Iterable = DEFAULT_METHODS) -> tuple[str, 
     raise IntegrationError("no integration method applies: " + "; ".join(tried))
 
 
-def integrate(equations, method=None) -> UpdateBlock:
+def integrate(equations, method=None,
+              constant_functions: frozenset[str] = frozenset()) -> UpdateBlock:
     """Equations -> UpdateBlock for one time step.
 
     Parameters
@@ -121,8 +125,13 @@ def integrate(equations, method=None) -> UpdateBlock:
         A name from :data:`METHODS`, a method object, a list to try in order, or None for
         :data:`DEFAULT_METHODS`. A named method that cannot integrate the equations raises
         :class:`IntegrationError` with the reason.
+    constant_functions : frozenset of str
+        Functions whose calls are constant over a time step, as Brian2 treats a TimedArray
+        whose dt is a whole number of the group's steps: ``exact`` integrates
+        ``dv/dt = (I(t) - v)/tau`` with ``I(t)`` held over the step.
     """
     if method is None or (isinstance(method, Iterable) and not isinstance(method, str)):
-        name, _ = choose_method(equations, DEFAULT_METHODS if method is None else method)
+        name, _ = choose_method(equations, DEFAULT_METHODS if method is None else method,
+                                constant_functions)
         method = name
-    return solve(equations, _lookup(method))
+    return solve(equations, _lookup(method), constant_functions)

@@ -46,9 +46,9 @@ class Method:
         """
         return None
 
-    def block(self, equations) -> UpdateBlock:
+    def block(self, equations, constant_functions: frozenset[str] = frozenset()) -> UpdateBlock:
         """Equations -> UpdateBlock, uncached (use ``method(equations)`` instead)."""
-        system = ode_system(equations)
+        system = ode_system(equations, constant_functions=constant_functions)
         return make_block(self.statements(system), self.name, system)
 
     def __call__(self, equations) -> UpdateBlock:
@@ -112,46 +112,52 @@ def noise_draws(system: OdeSystem) -> tuple[dict[str, sympy.Symbol], list[Statem
 
 
 @functools.lru_cache(maxsize=512)
-def _solve_cached(equations, method: Method) -> UpdateBlock | IntegrationError:
-    key = cache_key(equations, method.name)
+def _solve_cached(equations, method: Method,
+                  constant_functions: frozenset[str]) -> UpdateBlock | IntegrationError:
+    key = cache_key(equations, method.name, constant_functions)
     stored = diskcache.load(key)
     if stored is not None:
         return stored
-    try:
-        result = method.block(equations)
-    except IntegrationError as error:  # cache refusals too: choose_method tries exact often
-        result = error
-    diskcache.save(key, result)
+    result = _uncached(equations, method, constant_functions)
+    diskcache.save(key, result)  # refusals too: choose_method tries exact often
     return result
 
 
-def solve(equations, method: Method) -> UpdateBlock:
-    """(equations, method) -> UpdateBlock, memoised in memory; raises IntegrationError."""
+def solve(equations, method: Method,
+          constant_functions: frozenset[str] = frozenset()) -> UpdateBlock:
+    """(equations, method) -> UpdateBlock, memoised in memory; raises IntegrationError.
+
+    ``constant_functions``: the functions whose calls are constant over a step (TimedArrays
+    on a grid of whole steps), which linear methods may treat as constants.
+    """
+    constant_functions = frozenset(constant_functions)
     try:
         hash(equations)
     except TypeError:  # unhashable equations (a plain mapping): nothing to key a cache on
-        result = _uncached(equations, method)
+        result = _uncached(equations, method, constant_functions)
     else:
-        result = _solve_cached(equations, method)
+        result = _solve_cached(equations, method, constant_functions)
     if isinstance(result, IntegrationError):
         raise IntegrationError(*result.args)
     return result
 
 
-def _uncached(equations, method: Method) -> UpdateBlock | IntegrationError:
+def _uncached(equations, method: Method,
+              constant_functions: frozenset[str]) -> UpdateBlock | IntegrationError:
     try:
-        return method.block(equations)
+        return method.block(equations, constant_functions)
     except IntegrationError as error:
         return error
 
 
-def cache_key(equations, method: str) -> str:
-    """A stable text key for (equations, method), for a disk cache of UpdateBlocks.
+def cache_key(equations, method: str, constant_functions: frozenset[str] = frozenset()) -> str:
+    """A stable text key for (equations, method, constant functions), for a disk cache.
 
     Built from each equation's printed form, so it is the same in every process.
     """
     text = "\n".join(str(eq) for eq in equations.values())
-    payload = f"labkit-integration-v{CACHE_VERSION}\n{method}\n{text}"
+    constants = ",".join(sorted(constant_functions))
+    payload = f"labkit-integration-v{CACHE_VERSION}\n{method}\n{constants}\n{text}"
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -1,6 +1,7 @@
 """Linear equations with constant coefficients -> their exact one-step solution.
 
-``dX/dt = M*X + B`` with M and B constant over a step (parameters and external names are)
+``dX/dt = M*X + B`` with M and B constant over a step (parameters and external names are,
+and so are calls of TimedArrays whose dt is a multiple of the step: ``stim(t)``)
 has the solution ``X(t+dt) = exp(M*dt)*X(t) + (integral_0^dt exp(M*s) ds)*B``. Both terms
 come out of one matrix exponential of the augmented matrix ``[[M, B], [0, 0]]*dt``, which
 also covers a singular M (``dv/dt = I/tau``: the integral is ``dt*I/tau``), where Brian2's
@@ -24,7 +25,7 @@ from labkit.equations.functions import rand, randn
 from labkit.equations.symbols import dt, symbol, t
 from labkit.errors import IntegrationError
 from labkit.integration.base import Method, assemble, make_block
-from labkit.integration.system import OdeSystem, ode_system
+from labkit.integration.system import OdeSystem, constant_over_step, ode_system
 
 #: Positive stand-in for dt while solving: lets sympy simplify exp and sqrt of dt.
 _dt = sympy.Symbol("dt", positive=True)
@@ -62,11 +63,15 @@ def linear_system(system: OdeSystem, method: str = "exact"):
                 f"{partner}: d{name}/dt = {rhs}; use exponential_euler, rk4 or euler"
             )
         for entry in (*M[i, :], B[i]):
-            if t in entry.free_symbols or entry.has(rand, randn):
-                what = "time t" if t in entry.free_symbols else "a random number"
+            if not constant_over_step(entry, system.constant_functions):
+                random = entry.has(rand, randn)
+                what = "a random number" if random else "time t"
+                advice = "" if random else (
+                    "; a TimedArray called as f(t) counts as constant when its dt is a whole "
+                    "number of the group's time steps")
                 raise IntegrationError(
                     f"{method} cannot integrate {name} because its coefficients depend on "
-                    f"{what} ({entry}), so they are not constant over a time step"
+                    f"{what} ({entry}), so they are not constant over a time step{advice}"
                 )
     return M, B
 

@@ -8,6 +8,11 @@ here keeps each method a few lines long.
 Subexpressions flagged ``(constant over dt)`` are not substituted: they are evaluated once
 at the start of the step (a ``prelude`` statement assigning the model name, as Brian2 stores
 them), so a ``randn()`` inside one is drawn once per step and can be recorded.
+
+Calls of functions that are constant over a step (a TimedArray whose dt is a whole number
+of the group's steps: ``stim(t)``) are constants for the methods, as in Brian2: the caller
+names those functions (``constant_functions``), and :func:`constant_over_step` is Brian2's
+rule for when an expression that mentions ``t`` still is.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from labkit.codegen.ir import Statement
+from labkit.equations.functions import rand, randn
 from labkit.equations.symbols import is_noise, symbol
 from labkit.errors import IntegrationError
 
@@ -38,6 +45,8 @@ class OdeSystem:
     noise: tuple[dict[str, sympy.Expr], ...]
     held: frozenset[str] = frozenset()
     prelude: tuple[Statement, ...] = ()
+    #: Names of functions whose value is constant over a step (``stim`` for ``stim(t)``).
+    constant_functions: frozenset[str] = frozenset()
 
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
@@ -69,9 +78,38 @@ class OdeSystem:
                 used = sorted(s.name for s in g.free_symbols & states)
                 if used:
                     return name, f"the factor of {xi} depends on {', '.join(used)}"
-                if symbol("t") in g.free_symbols:
+                if not constant_over_step(g, self.constant_functions):
                     return name, f"the factor of {xi} depends on time t"
         return None
+
+
+def constant_over_step(expr: sympy.Expr, functions: frozenset[str] = frozenset()) -> bool:
+    """Whether ``expr`` keeps its value over one time step (Brian2's rule).
+
+    It does not when it mentions ``t`` other than as an argument of a function in
+    ``functions`` (``stim(t)`` is constant, ``stim(t + dt)``, ``stim(2*t)`` and ``t`` are
+    not), or when it draws random numbers.
+
+    >>> from sympy import Function
+    >>> t, stim = symbol("t"), Function("stim")
+    >>> constant_over_step(2*stim(t), frozenset({"stim"})), constant_over_step(stim(t))
+    (True, False)
+    >>> constant_over_step(stim(t + 1), frozenset({"stim"}))
+    False
+    """
+    if expr == T:
+        return False
+    if isinstance(expr, (rand, randn)):
+        return False
+    name = getattr(expr.func, "__name__", None)
+    declared = isinstance(expr, AppliedUndef) and name in functions
+    return all(
+        (declared and arg == T) or (arg != T and constant_over_step(arg, functions))
+        for arg in expr.args
+    )
+
+
+T = symbol("t")
 
 
 def _substitute_all(expr: sympy.Expr, subs: dict[sympy.Symbol, sympy.Expr]) -> sympy.Expr:
@@ -148,7 +186,8 @@ def _substituted(equations) -> tuple[dict[str, sympy.Expr], tuple[Statement, ...
     return diffs, _prelude(equations, subs)
 
 
-def ode_system(equations, *, event_driven: bool = False) -> OdeSystem:
+def ode_system(equations, *, event_driven: bool = False,
+               constant_functions: frozenset[str] = frozenset()) -> OdeSystem:
     """Equations -> OdeSystem of the clock-driven (or, if asked, the event-driven) equations.
 
     Parameters
@@ -158,6 +197,8 @@ def ode_system(equations, *, event_driven: bool = False) -> OdeSystem:
         :class:`~labkit.equations.model.SingleEquation` in definition order.
     event_driven : bool
         Select the ``(event-driven)`` differential equations instead of the others.
+    constant_functions : frozenset of str
+        Functions whose calls are constant over a step (see :func:`constant_over_step`).
     """
     diffs, prelude = _substituted(equations)
     names, drift, noise, held = [], [], [], set()
@@ -171,4 +212,5 @@ def ode_system(equations, *, event_driven: bool = False) -> OdeSystem:
         if UNLESS_REFRACTORY in eq.flags:
             held.add(eq.name)
     prelude = () if event_driven else prelude
-    return OdeSystem(tuple(names), tuple(drift), tuple(noise), frozenset(held), prelude)
+    return OdeSystem(tuple(names), tuple(drift), tuple(noise), frozenset(held), prelude,
+                     frozenset(constant_functions))

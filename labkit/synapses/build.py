@@ -58,17 +58,18 @@ _lock = threading.Lock()
 
 
 def build_synapses(key, label: str, model, codes, table: dict, method,
-                   aliases: dict) -> SynapseStructure:
+                   aliases: dict, constant_functions: frozenset = frozenset()) -> SynapseStructure:
     """Check and integrate a Synapses' strings; cached under ``key`` (structure only).
 
     ``codes``: (pathway name, prepost, code text) per pathway; ``table``: name ->
     (kind, Dimension, is_boolean, assignable); ``aliases``: plain target names ->
-    ``name_post``.
+    ``name_post``; ``constant_functions``: functions constant over a step (TimedArrays),
+    part of ``key``.
     """
     with _lock:
         found = _cache.get(key)
     if found is None:
-        found = _build(label, model, codes, table, method, aliases)
+        found = _build(label, model, codes, table, method, aliases, constant_functions)
         with _lock:
             _cache[key] = found
     return found
@@ -95,7 +96,8 @@ def _substitutions(base) -> dict:
     return subs
 
 
-def _build(label, model, codes, table, method, aliases) -> SynapseStructure:
+def _build(label, model, codes, table, method, aliases,
+           constant_functions=frozenset()) -> SynapseStructure:
     from labkit.equations.checks import check_dimensions, check_statement, infer_dimension
     from labkit.errors import DimensionMismatchError
     from labkit.groups.build import parse_code
@@ -109,7 +111,8 @@ def _build(label, model, codes, table, method, aliases) -> SynapseStructure:
     alias = {sympy.Symbol(k, real=True): sympy.Symbol(v, real=True) for k, v in aliases.items()}
     update = None
     if any(eq.kind == "diff" and "event-driven" not in eq.flags for eq in base.values()):
-        update = integrate(base, method if method is not None else DEFAULT_METHODS)
+        update = integrate(base, method if method is not None else DEFAULT_METHODS,
+                           constant_functions)
     event_block = integrate_event_driven(base) if event else None
     pathways = []
     for objname, prepost, code in codes:

@@ -15,7 +15,7 @@ from labkit.codegen import spec as S
 from labkit.core.namespace import MISSING
 from labkit.equations.symbols import is_noise
 from labkit.errors import UnsupportedFeatureError
-from labkit.groups.build import names_in, parse_code
+from labkit.groups.build import constant_functions, names_in, parse_code
 from labkit.groups.runtime_values import ObjectPlan
 from labkit.plan.arguments import argument, bind, is_boolean, symbol
 from labkit.units.dimension import DIMENSIONLESS
@@ -96,10 +96,11 @@ def plan(syn, ctx) -> ObjectPlan:
     syn._last_externals = externals
     table, aliases = _table(syn, externals)
     codes = tuple((p.objname, p.prepost, p.code) for p in syn._pathways)
+    constants = constant_functions(externals, syn.clock.dt_)
     key = (syn.equations, codes, syn.method, tuple(sorted(table.items())),
-           tuple(sorted(aliases.items())))
+           tuple(sorted(aliases.items())), tuple(sorted(constants)))
     structure = build_synapses(key, syn._label(), syn.equations, codes, table, syn.method,
-                               aliases)
+                               aliases, constants)
     plan_key = (key, prefix, src, tgt, ctx.clock(syn), ctx.clock(syn.source._owner),
                 ctx.clock(syn.target._owner))
     ops = syn._plans.get(plan_key)

@@ -309,6 +309,37 @@ TIMED_ARRAY = Case(
     min_spikes=20,
 )
 
+TIMED_ARRAY_EXACT = Case(
+    "timed_array_in_exact_integration",
+    """
+    import numpy as np
+    start_scope()
+    defaultclock.dt = 0.1*ms
+    tau = 10*ms; El = -70*mV; R = 50*Mohm
+    I_step = TimedArray([0, 0.6, 0.2, 0.9, 0.45]*nA, dt=20*ms)
+    G1 = NeuronGroup(1, 'dv/dt = (El - v + R*I_step(t))/tau : volt', threshold='v > -50*mV',
+                     reset='v = El', method='exact')
+    G2 = NeuronGroup(1, 'dv/dt = (El - v + R*I_step(t))/tau : volt', threshold='v > -50*mV',
+                     reset='v = El', refractory=3*ms)
+    values = np.array([[0.5, 1.2, 2.0], [1.6, 0.2, 1.0], [3.0, 0.9, 1.4], [0.0, 2.2, 0.7]])
+    ta2 = TimedArray(values, dt=25*ms)
+    eqs = '''
+    dv/dt = (-v + ta2(t, i))/tau_v : 1
+    dw/dt = (v - w)/(2*tau_v) : 1
+    '''
+    G3 = NeuronGroup(3, eqs, threshold='v > 0.8', reset='v = 0', method='exact')
+    tau_v = 7*ms
+    G1.v = El; G2.v = El
+    M1 = StateMonitor(G1, 'v', record=True); S1 = SpikeMonitor(G1)
+    M2 = StateMonitor(G2, 'v', record=True); S2 = SpikeMonitor(G2)
+    M3 = StateMonitor(G3, ['v', 'w'], record=True); S3 = SpikeMonitor(G3)
+    run(100*ms)
+    """,
+    spikes=("S1", "S2", "S3"),
+    traces=("M1.v", "M2.v", "M3.v", "M3.w"),
+    min_spikes=20,
+)
+
 NAMESPACE_AND_STORE = Case(
     "namespace_reread_and_store_restore",
     """
@@ -477,6 +508,7 @@ CASES = (
     MULTI_SCALE_RK4,
     CUBA_UNCOUPLED,
     TIMED_ARRAY,
+    TIMED_ARRAY_EXACT,
     NAMESPACE_AND_STORE,
     SPIKE_GENERATOR_AND_RATE,
     SCHEDULE_AND_CLOCKS,
