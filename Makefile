@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: lab test test-notebooks notebooks lint bench system-packages clean
+.PHONY: lab test test-notebooks notebooks binder-lock lint bench system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ test-notebooks: $(STAMP)
 # Rebuild the course notebooks from tools/course/ (executed) and exercises/ from solutions/.
 notebooks: $(STAMP)
 	$(BIN)/python tools/build_course.py
+
+# Binder's environment: resolve pyproject.toml's dependencies (and the course extra) afresh
+# for binder/runtime.txt's Python and write them, exactly pinned, to binder/requirements.txt.
+binder-lock: $(STAMP)
+	$(BIN)/python tools/binder_lock.py
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
