@@ -82,7 +82,7 @@ def image(tmp_path_factory):
     times = {
         "venv": _run([_runtime_interpreter(), "-m", "venv", str(venv)],
                      log=root / "venv.log", timeout=120),
-        # --no-compile: no .pyc for all 110 distributions up front (half of pip's CPU
+        # --no-compile: no .pyc for every locked distribution up front (half of pip's CPU
         # time); the modules the course uses are compiled at their first import instead.
         "requirements.txt": _run([str(venv / "bin" / "python"), "-m", "pip", "install",
                                   "--quiet", "--disable-pip-version-check", "--no-compile",
