@@ -18,8 +18,10 @@ the workers (and, in every way, importing what a first model needs and loading i
 kernel); "again" is the faster of the other two, a sweep in a session already under way.
 The rates must be identical in the three ways (seeded points); the script fails otherwise.
 Target of issue 21: both parallel ways at least 1.7x faster than sequential on 2 cores.
-The machine's load average is printed before and after: other work on the machine
-slows the parallel ways most.
+The machine's load average is printed before and after each way. Measure on an idle
+machine: Linux's autogroup scheduler (``/proc/sys/kernel/sched_autogroup_enabled``) shares
+the cores fairly between sessions, not processes, so while other sessions keep the cores
+busy, the two workers of a sweep get together about what one sequential process gets.
 """
 
 from __future__ import annotations
