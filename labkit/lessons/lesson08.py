@@ -19,6 +19,7 @@ import numpy as np
 
 from labkit import Clock, Network, SpikeMonitor, StateMonitor, ms, second
 from labkit.lessons.checking import Verdict, expect_close, expect_true
+from labkit.lessons.chunks import ChunkedNetwork, RegimeLabel, assign
 from labkit.models.bursts import classify
 from labkit.models.multiscale import (
     DEFAULTS,
@@ -42,17 +43,14 @@ __all__ = ["MultiScaleModel", "MultiScaleScope", "scope", "plot_regime_map", "CH
 IV_GRID = np.linspace(-3.0, 2.0, 501)
 
 
-class MultiScaleModel:
+class MultiScaleModel(ChunkedNetwork):
     """Multi-scale neuron(s) on labkit -> chunks for a Scope (``start``/``advance``/``set``)
     and whole runs for a Panel (``simulate``).
 
-    The group and its clock are built once (a scope's thread must not share
-    ``defaultclock`` with the notebook's own runs); each chunk runs the same network with
-    fresh monitors, so memory does not grow however long the scope runs. Results: ``t``,
-    ``V``, ``spike_t``, ``spike_i``; the I-V curves ``iv_V``, ``I_fast``, ``I_slow``,
-    ``I_ultra``, the level ``I_app`` and the equilibria ``V_eq`` (of neuron 0's
+    Results: ``t``, ``V``, ``spike_t``, ``spike_i``; the I-V curves ``iv_V``, ``I_fast``,
+    ``I_slow``, ``I_ultra``, the level ``I_app`` and the equilibria ``V_eq`` (of neuron 0's
     parameters); ``regime``, the detector's reading of neuron 0's last ``window`` of
-    spikes since the last change.
+    spikes since the last change (:class:`~labkit.lessons.chunks.RegimeLabel`).
 
     >>> model = MultiScaleModel(a_sp=2.5)
     >>> chunk = model.advance(500 * ms)
@@ -64,76 +62,51 @@ class MultiScaleModel:
                  **defaults):
         _check_names(defaults, PARAMETERS, "the multi-scale neuron")
         self.defaults = {**DEFAULTS, **defaults}
-        self.duration, self.window = duration, float(np.asarray(window))
         self.group = multiscale_group(N, clock=Clock(dt, name="multiscale_model_clock"),
                                       name="multiscale_model")
-        self.network = Network(self.group)
-        self.network.store("initial")
+        self.label = RegimeLabel(float(np.asarray(window)))
         self._pulse = None
         self._iv_key, self._iv = None, {}
+        super().__init__(Network(self.group), lambda: {
+            "state": StateMonitor(self.group, "V", record=True),
+            "spikes": SpikeMonitor(self.group)}, duration)
         self.start()
 
-    # -- the chunked interface ------------------------------------------------------------------
+    @property
+    def window(self) -> float:
+        return self.label.window
+
     def start(self, **params) -> None:
         """Back to the initial state at t = 0, with the defaults and then ``params``."""
-        self.network.restore("initial", restore_random_state=False)
         self.params = {}
-        self._apply({**self.defaults, **params})
-        self._spikes, self._since, self.t = np.zeros(0), 0.0, 0.0
-        self._label_key, self._label_t, self._label_text = None, 0.0, ""
+        super().start(**{**self.defaults, **params})
+        self.label.reset()
 
     def set(self, **params) -> None:
         """New values for the chunks that follow (the state is kept)."""
-        if self._apply(params):
-            self._since = self.t
-
-    def _apply(self, params) -> bool:
         _check_names(params, PARAMETERS, "the multi-scale neuron")
-        changed = False
-        for name, value in params.items():
-            value = float(np.asarray(value)) if np.ndim(value) == 0 else \
-                np.asarray(value, dtype=float)
-            changed |= not np.array_equal(value, self.params.get(name))
-            self.params[name] = value
-            setattr(self.group, name, value)
-        return changed
+        if assign(self.group, params, self.params):
+            self.label.changed()
 
     def pulse(self, amplitude: float = 1.0, duration=10 * ms) -> None:
         """Add ``amplitude`` to I_app for ``duration`` at the start of the next chunk (the
         authors' GUI: +1 for 10 time units)."""
         self._pulse = (float(amplitude), float(np.asarray(duration)))
 
-    def advance(self, duration) -> Results:
-        """Run ``duration`` on -> that chunk's Results."""
-        state, spikes = StateMonitor(self.group, "V", record=True), SpikeMonitor(self.group)
-        self.network.add(state, spikes)
-        try:
-            self._run(float(np.asarray(duration)))
-        finally:
-            self.network.remove(state, spikes)
-        self.t = float(self.network.t_)
-        return self._results(state, spikes)
-
-    def _run(self, duration: float) -> None:
+    def run(self, duration: float) -> None:
         pulse, self._pulse = self._pulse, None
         if pulse is None:
-            self.network.run(duration * second)
+            super().run(duration)
             return
         amplitude, length = pulse[0], min(pulse[1], duration)
         self.group.I_app = self.params["I_app"] + amplitude
         try:
-            self.network.run(length * second)
+            super().run(length)
         finally:
             self.group.I_app = self.params["I_app"]
         if duration - length > 0:
-            self.network.run((duration - length) * second)
+            super().run(duration - length)
 
-    def simulate(self, **params) -> Results:
-        """params -> Results of ``duration`` from the initial state (for a Panel)."""
-        self.start(**params)
-        return self.advance(self.duration)
-
-    # -- what a chunk returns -------------------------------------------------------------------
     def first_neuron(self) -> dict:
         """Neuron 0's parameter values."""
         return {k: float(np.ravel(v)[0]) for k, v in self.params.items()}
@@ -151,26 +124,14 @@ class MultiScaleModel:
 
     def regime(self):
         """The detector's reading of neuron 0 over the last ``window`` since the last change."""
-        start = max(self._since, self.t - self.window)
-        return classify(self._spikes, start=start, stop=self.t)
+        return self.label.regime()
 
-    def _label(self, new_spikes: bool) -> str:
-        settled = self.t - self._since >= min(self.window, 4.0)
-        key = (self._since, settled)
-        # classify again when spikes came or every second (the window slides)
-        if new_spikes or key != self._label_key or self.t - self._label_t >= 1.0:
-            regime = str(self.regime())
-            self._label_text = regime if settled else f"settling ({regime} so far)"
-            self._label_key, self._label_t = key, self.t
-        return self._label_text
-
-    def _results(self, state, spikes) -> Results:
-        new = spikes.t_[spikes.i_ == 0]
-        keep = self._spikes >= self.t - self.window
-        self._spikes = np.concatenate([self._spikes[keep], new])
+    def results(self, monitors) -> Results:
+        state, spikes = monitors["state"], monitors["spikes"]
         V = state.V_
+        label = self.label.update(self.t, spikes.t_[spikes.i_ == 0])
         data = {"t": state.t, "V": V[0] if V.shape[0] == 1 else V, "spike_t": spikes.t,
-                "spike_i": spikes.i_, **self.curves(), "regime": self._label(new.size > 0)}
+                "spike_i": spikes.i_, **self.curves(), "regime": label}
         return Results(data, sim_time=self.t * second,
                        static=("iv_V", "I_fast", "I_slow", "I_ultra", "V_eq"))
 

@@ -11,6 +11,7 @@ have, so these lessons are tested here instead.
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -46,7 +47,9 @@ def _run_all(page, lab, name):
 
 
 def _button(page, text):
-    return page.locator("button.jupyter-button", has_text=text).last
+    """The last button whose label starts with ``text`` ("start" is not "restart")."""
+    return page.locator("button.jupyter-button",
+                        has_text=re.compile(rf"^\s*{re.escape(text)}")).last
 
 
 def _slider_handle(page, description):
@@ -103,3 +106,25 @@ def test_08_scope_runs_pulses_and_a_slider_redraws_the_iv_curves(page, lab):
             .inner_text()
 
     _check(page, lab, "08_multiscale_neuron.ipynb", test)
+
+
+def test_09_scope_runs_the_button_switches_the_presynaptic_neuron_a_slider_acts(page, lab):
+    def test(tab, status):
+        # figures: V_pre, s, alpha_mod, g, V (post)
+        still = _moves_then_pauses(tab, status, trace=4, figures=5)
+        _button(tab, "presynaptic neuron").click()           # paused: one chunk, switched on
+        _wait_until(lambda: _figures(tab)[1] != still[1], 30,
+                    "the trace s to change when the presynaptic neuron is switched on")
+        _wait_until(lambda: "presynaptic neuron: on" in _button(tab, "presynaptic").inner_text(),
+                    10, "the button to say on")
+        _button(tab, "start").click()
+        _wait_until(lambda: "running" in status.inner_text(), 30, "the scope to run again")
+        before = _figures(tab)[2]
+        handle = _slider_handle(tab, "theta")
+        handle.focus()
+        for _ in range(40):
+            tab.keyboard.press("ArrowRight")
+        _wait_until(lambda: _figures(tab)[2] != before, 30,
+                    "alpha_mod to change after the theta slider moved")
+
+    _check(page, lab, "09_neuromodulation.ipynb", test)

@@ -30,7 +30,7 @@ from labkit.models.bursts import classify
 from labkit.models.multiscale import equilibria, simulate_multiscale
 
 ROOT = Path(__file__).resolve().parents[2]
-LESSONS = ["01", "02", "03", "04", "05", "06", "07", "08"]
+LESSONS = ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
 
 
 def passed(exercise, **answers):
@@ -457,6 +457,53 @@ def test_08_3():
     failed("08.3", V_eq=V_eq, fast_slope_negative=False)
     failed("08.3", secret="-0.69", V_eq=float(equilibria(a_sp=1.5)[0]),
            fast_slope_negative=True)
+
+
+# -- 09 -------------------------------------------------------------------------------------
+def test_09_a():
+    beta, theta = 0.5 * second, 5
+    right = -1 / (1 + np.exp(-(float(beta * 20 * Hz) - theta)))
+    passed("09.a", rate_half=10 * Hz, alpha_20Hz=right)
+    failed("09.a", secret="10", rate_half=theta * beta, alpha_20Hz=right)   # units wrong
+    failed("09.a", rate_half=10 * Hz, alpha_20Hz=-right)                    # polarity
+    failed("09.a", rate_half=10 * Hz, alpha_20Hz=-1 / (1 + np.exp(-20)))    # forgot theta
+
+
+def test_09_b():
+    rate = 1 / (50.6 * ms)
+    passed("09.b", t_half=-5 * second * np.log(1 - 12.5 * Hz / rate))
+    passed("09.b", t_half=-5 * second * np.log(1 - 12.5 / 20))             # r ~ 20 Hz
+    failed("09.b", t_half=5 * second * np.log(2))                          # g0/2 of s_dep
+    failed("09.b", t_half=5.0)                                              # no unit
+
+
+@pytest.mark.slow
+def test_09_1():
+    from labkit.lessons.lesson09 import bursting_time
+    from labkit.models.neuromodulation import simulate_modulation
+
+    measured = bursting_time(simulate_modulation("depressive", tau_dep=6 * second)
+                             ["post_spikes"].t_)
+    passed("09.1", tau_dep=6 * second, duration=measured * second)
+    fb = failed("09.1", tau_dep=5 * second, duration=measured * second)    # 3.6 s only
+    assert "does not last" in str(fb)
+    failed("09.1", tau_dep=6 * second, duration=3.6 * second)               # not measured
+    failed("09.1", tau_dep=6.0, duration=measured * second)                 # no unit
+
+
+@pytest.mark.slow
+def test_09_2():
+    passed("09.2", polarity=1, during="tonic", after="bursting")
+    failed("09.2", polarity=-1, during="tonic", after="bursting")
+    failed("09.2", polarity=1, during="bursting", after="bursting")
+    failed("09.2", polarity=1, during="tonic", after="tonic")
+
+
+def test_09_3():
+    passed("09.3", kinds=["bursting", "bursting", "tonic"])
+    failed("09.3", kinds=["bursting", "bursting", "bursting"])
+    failed("09.3", kinds=["tonic", "tonic", "tonic"])
+    failed("09.3", kinds="bursting")
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

@@ -85,6 +85,7 @@
 # | [06 if_curves_noise](06_if_curves_noise.ipynb) | input-frequency curves; noise with `xi` | [06](../exercises/06_if_curves_noise.ipynb) |
 # | [07 network_operations](07_network_operations.ipynb) | Python during a run, and `TimedArray` | [07](../exercises/07_network_operations.ipynb) |
 # | [08 multiscale_neuron](08_multiscale_neuron.ipynb) | a neuron built from feedback on three timescales: spikes, bursts, I-V curves, a running GUI demo | [08](../exercises/08_multiscale_neuron.ipynb) |
+# | [09 neuromodulation](09_neuromodulation.ipynb) | synapses that change a neuron's parameter: tonic spiking to bursting and back | [09](../exercises/09_neuromodulation.ipynb) |
 #
 # ## Check your setup
 #
