@@ -99,7 +99,9 @@ print(MODULATED_EQS.splitlines()[-1])
 #   to the sum of `alpha_mod` over the synapses onto that neuron (here one);
 # - the parameters are per-synapse variables (`(constant)`), set after `connect()`.
 #
-# The protocol: the presynaptic neuron off for 8 s, on for 16 s, off again for 16 s.
+# The protocol: the presynaptic neuron off for 8 s, on for 16 s, off again for 16 s. (The
+# library's `simulate_modulation("additive")` builds exactly this network; because it is
+# the same structure, labkit reuses the loop it compiled for one in the other.)
 
 # %%
 start_scope()
@@ -113,12 +115,12 @@ polarity : 1 (constant)
 tau_syn : second (constant)
 beta : second (constant)
 theta : 1 (constant)
-""", on_pre="s += 1/tau_syn", method="exact")
+""", on_pre="s += 1/tau_syn", method="exact", name="modulation")
 S.connect()
 S.polarity, S.tau_syn, S.beta, S.theta = -1, 200 * ms, 0.5 * second, 5
+pre_spikes, post_spikes = SpikeMonitor(pre), SpikeMonitor(post)
 state = StateMonitor(post, ["V", "a_mod"], record=0, dt=1 * ms)
 traces = StateMonitor(S, ["s", "alpha_mod"], record=0, dt=1 * ms)
-post_spikes = SpikeMonitor(post)
 
 run(8 * second)
 pre.I_app = 0            # on
