@@ -92,13 +92,17 @@ class LocalPool(Backend):
         self.slots = processes
         self.name = f"{processes} local processes"
         self._executor = self._get()
+        self._broken = False
 
-    def _get(self):
+    def _get(self, reuse="auto"):
         from joblib.externals.loky import get_reusable_executor
 
-        return get_reusable_executor(max_workers=self.slots, timeout=IDLE_TIMEOUT)
+        return get_reusable_executor(max_workers=self.slots, timeout=IDLE_TIMEOUT, reuse=reuse)
 
     def submit(self, task, index, params, seed):
+        if self._broken:
+            # a new pool, never the old one: loky may not have flagged it broken yet
+            self._executor, self._broken = self._get(reuse=False), False
         return self._executor.submit(task, index, params, seed)
 
     def preload(self):
@@ -109,7 +113,7 @@ class LocalPool(Backend):
         return isinstance(error, concurrent.futures.process.BrokenProcessPool)
 
     def recover(self):
-        self._executor = self._get()  # loky replaces a broken pool with a new one
+        self._broken = True  # replaced at the next submission (after every dying point)
 
     def close(self, futures, interrupted):
         if interrupted:

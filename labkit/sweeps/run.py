@@ -61,8 +61,10 @@ class _Driver:
         warm = self.backend.in_process or len(queue) <= 1
         preloaded = False
         while queue or alone or self.in_flight:
-            if alone:
-                if not self.in_flight:
+            # a point whose worker died runs alone: nothing joins it while it runs
+            suspect = any(self.deaths.get(index) for index in self.in_flight.values())
+            if alone or suspect:
+                if alone and not self.in_flight:
                     self._submit(alone.popleft())
             else:
                 limit = self.backend.slots if warm else 1

@@ -1,16 +1,20 @@
 """The parts of a sweep: docstring examples, progress displays, what a task takes along."""
 
+import concurrent.futures
 import doctest
 import importlib
 import io
+from concurrent.futures.process import BrokenProcessPool
 
 import cloudpickle
 import pytest
 from sweep_models import noisy_lif
 
 from labkit import mV, nA
-from labkit.sweeps.point import Task, point_seed
+from labkit.sweeps.backends import Backend
+from labkit.sweeps.point import Outcome, Task, point_seed
 from labkit.sweeps.progress import Progress, TerminalProgress, WidgetProgress, make_progress
+from labkit.sweeps.run import _Driver
 
 
 @pytest.mark.parametrize("name", ["grid", "point", "progress", "run"])
@@ -77,3 +81,44 @@ def test_a_task_takes_the_globals_its_model_strings_name():
     assert outcome.error is None and outcome.values["rate"] > 0
     bare = cloudpickle.loads(cloudpickle.dumps(Task(noisy_lif, task.engine, {})))
     assert "V_THRESHOLD" in bare(0, params, 1).error
+
+
+class _FakePool(Backend):
+    """Two slots; the pool breaks whenever a killer point is in flight; every other wait
+    is a tick with nothing finished (as when points take longer than the tick)."""
+
+    slots, retries_deaths = 2, True
+
+    def __init__(self, killers):
+        self.killers, self.running, self.waits = killers, {}, 0
+
+    def submit(self, task, index, params, seed):
+        future = concurrent.futures.Future()
+        self.running[future] = index
+        return future
+
+    def wait(self, futures, timeout):
+        self.waits += 1
+        if self.waits % 2:
+            return []
+        broken = any(index in self.killers for index in self.running.values())
+        for future, index in self.running.items():
+            if broken:
+                future.set_exception(BrokenProcessPool("a worker died"))
+            else:
+                future.set_result(Outcome(index, {"x": index}))
+        done, self.running = list(self.running), {}
+        return done
+
+    def is_death(self, error):
+        return isinstance(error, BrokenProcessPool)
+
+
+def test_a_point_whose_worker_died_is_retried_alone_even_across_ticks():
+    outcomes = {}
+    driver = _Driver(_FakePool(killers={2, 3, 5}), None, [{}] * 6, [0] * 6,
+                     lambda outcome: outcomes.__setitem__(outcome.index, outcome))
+    driver.run(list(range(6)), tick=lambda: None)
+    failed = sorted(k for k, o in outcomes.items() if o.failed)
+    assert failed == [2, 3, 5]  # the killers only: no innocent point died twice beside one
+    assert all(outcomes[k].error.startswith("WorkerDied") for k in failed)
