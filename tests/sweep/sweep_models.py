@@ -31,8 +31,14 @@ def noisy_lif(I, sigma, N=20, duration=50 * ms):
     return {"rate": spikes.num_spikes / (N * duration), "v_mean": np.mean(group.v)}
 
 
-def tagged_lif(I, tag):
-    """A LIF whose kernel is new to the cache (``tag`` names a variable): compiled once."""
+def tagged_lif(I, tag, hold=0.0):
+    """A LIF whose kernel is new to the cache (``tag`` names a variable): compiled once.
+
+    ``hold`` (seconds) makes the point last long enough for every worker to take some.
+    """
+    import time
+
+    time.sleep(hold)
     group = NeuronGroup(50, f"dv/dt = (-65*mV - v + 100*Mohm*I)/(20*ms) : volt\nw_{tag} : 1",
                         threshold="v > -50*mV", reset="v = -65*mV", method="exact")
     group.v = -65 * mV

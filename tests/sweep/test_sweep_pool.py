@@ -29,7 +29,7 @@ def test_local_pool_gives_the_numbers_of_a_sweep_here():
 
 def test_the_first_point_compiles_and_the_other_worker_loads_from_the_disk_cache():
     tag = uuid.uuid4().hex[:12]  # a kernel no process has seen
-    table = sweep(tagged_lif, {"I": np.linspace(0.2, 0.4, 8) * nA, "tag": [tag]},
+    table = sweep(tagged_lif, {"I": np.linspace(0.2, 0.4, 8) * nA, "tag": [tag], "hold": [0.2]},
                   processes=2, progress=False)
     assert table["error"].isna().all(), table["error"].tolist()
     assert table["compiled"].iloc[0] >= 1  # the first point ran alone and compiled
