@@ -164,3 +164,16 @@ def test_regime_map_figure():
     assert [t.get_text() for t in ax.texts] == ["7"]          # spikes per burst, bursting cell
     assert [t.get_text() for t in ax.get_legend().get_texts()] == \
         ["rest", "plateau", "tonic", "bursting"]
+
+
+def test_scope_exports_its_window_with_units_and_the_figure(tmp_path):
+    from labkit.widgets import load_npz
+
+    demo = scope(start=False)
+    for _ in range(4):
+        demo.step()
+    results, params = load_npz(demo.export_npz(tmp_path / "scope.npz"))
+    assert str(results["t"].dim) == str(second.dim) and float(results["t"][-1]) < 0.5
+    assert params["a_sp"] == 1.5 and "neuromodulator" not in params
+    assert results["regime"] == demo.results["regime"]
+    assert demo.export_figure(tmp_path / "scope.png").stat().st_size > 10_000

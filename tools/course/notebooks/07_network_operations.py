@@ -224,4 +224,4 @@ panel()
 # %% [markdown]
 # Exercises: [07 · Network operations, exercises](../exercises/07_network_operations.ipynb)
 # (worked answers in [solutions/](../solutions/07_network_operations.ipynb)). This is the
-# end of part 1 of the course.
+# end of part 1 of the course. Next: [08 · The multi-scale neuron](08_multiscale_neuron.ipynb).
