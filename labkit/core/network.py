@@ -115,7 +115,9 @@ class Network:
     # -- store / restore ----------------------------------------------------------------------
 
     def store(self, name: str = "default", filename=None) -> None:
-        """Snapshot every object's state, clocks, the time and the random generator."""
+        """Snapshot every object's state, clocks, the time and the random generators
+        (labkit's, which kernels draw from, and numpy's global one, which ``rand()`` called
+        from Python draws from: Brian2 stores that one)."""
         if filename is not None:
             raise UnsupportedFeatureError("store(filename=...) is not supported; keep the state "
                                       "in memory (store(name)) or pickle monitors' arrays")
@@ -128,6 +130,7 @@ class Network:
             "objects": {id(o): (o, o._store_state()) for o in objects},
             "clocks": {k: (c, c.timestep, c.dt_) for k, c in clocks.items()},
             "rng": get_state(),
+            "numpy_rng": np.random.get_state(),  # noqa: NPY002 - the global one, as Brian2
         }
 
     def restore(self, name: str = "default", filename=None, restore_random_state=True) -> None:
@@ -150,6 +153,7 @@ class Network:
             clock.timestep = timestep
         if restore_random_state:
             set_state(snapshot["rng"])
+            np.random.set_state(snapshot["numpy_rng"])  # noqa: NPY002
 
     def __repr__(self) -> str:
         return f"<Network {self.name!r}: {len(self.objects)} objects, t={self.t_:g} s>"

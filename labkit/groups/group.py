@@ -49,6 +49,18 @@ class Group(LabkitObject):
     def _label(self) -> str:
         return f"{self._kind} '{self.name}'"
 
+    @property
+    def _conditional_writes(self) -> frozenset[str]:
+        """Variables written only where the element is not refractory (Brian2's rule for
+        ``(unless refractory)`` variables: synaptic and string writes skip refractory
+        elements; only the reset writes them). Groups without refractoriness have none."""
+        owner = self._owner
+        if getattr(owner, "_refractory", None) is None or "not_refractory" not in \
+                owner.variables:
+            return frozenset()
+        return frozenset(eq.name for eq in owner.equations.values()
+                         if eq.kind == "diff" and "unless refractory" in eq.flags)
+
     # -- reading -----------------------------------------------------------------------------
 
     def __getattr__(self, name: str):
@@ -122,12 +134,16 @@ class Group(LabkitObject):
                 else "read-only"
             raise TypeError(f"cannot set {label}: it is {what}")
         target = var.array if var.shared else var.array[self._start:self._stop]
-        if isinstance(value, str) and not var.is_boolean and is_zero_text(value):
-            raw = np.zeros(())  # '0' fits any unit, as 0 does
-        elif isinstance(value, str):
-            from labkit.groups.strings import evaluate_string
+        if isinstance(value, str):
+            if not var.is_boolean and is_zero_text(value):
+                raw = np.zeros(())  # '0' fits any unit, as 0 does
+            else:
+                from labkit.groups.strings import evaluate_string
 
-            raw = evaluate_string(self, value, var, namespace)
+                raw = evaluate_string(self, value, var, namespace)
+            if name in self._conditional_writes:  # as Brian2: refractory elements keep theirs
+                free = self._owner.variables["not_refractory"].array[self._start:self._stop]
+                raw = np.where(free, raw, target)
         elif units:
             raw = checked_values(value, var, label)
         else:

@@ -57,19 +57,23 @@ _cache: dict = {}
 _lock = threading.Lock()
 
 
-def build_synapses(key, label: str, model, codes, table: dict, method,
-                   aliases: dict, constant_functions: frozenset = frozenset()) -> SynapseStructure:
+def build_synapses(key, label: str, model, codes, table: dict, method, aliases: dict,
+                   constant_functions: frozenset = frozenset(),
+                   conditional: frozenset = frozenset()) -> SynapseStructure:
     """Check and integrate a Synapses' strings; cached under ``key`` (structure only).
 
     ``codes``: (pathway name, prepost, code text) per pathway; ``table``: name ->
     (kind, Dimension, is_boolean, assignable); ``aliases``: plain target names ->
-    ``name_post``; ``constant_functions``: functions constant over a step (TimedArrays),
+    ``name_post``; ``constant_functions``: functions constant over a step (TimedArrays);
+    ``conditional``: source/target variables (``v_post``) written only where that neuron
+    is not refractory (Brian2's rule for ``(unless refractory)`` variables). Both are
     part of ``key``.
     """
     with _lock:
         found = _cache.get(key)
     if found is None:
-        found = _build(label, model, codes, table, method, aliases, constant_functions)
+        found = _build(label, model, codes, table, method, aliases, constant_functions,
+                       conditional)
         with _lock:
             _cache[key] = found
     return found
@@ -96,8 +100,8 @@ def _substitutions(base) -> dict:
     return subs
 
 
-def _build(label, model, codes, table, method, aliases,
-           constant_functions=frozenset()) -> SynapseStructure:
+def _build(label, model, codes, table, method, aliases, constant_functions=frozenset(),
+           conditional=frozenset()) -> SynapseStructure:
     from labkit.equations.checks import check_dimensions, check_statement, infer_dimension
     from labkit.errors import DimensionMismatchError
     from labkit.groups.build import parse_code
@@ -125,7 +129,7 @@ def _build(label, model, codes, table, method, aliases,
                 where += f" (pathway '{objname}')"
             _check_target(target, table, where)
             check_statement(renamed, res, where=where)
-            statements.append(Statement(target, renamed.value.xreplace(subs)))
+            statements.append(_conditional(target, renamed.value.xreplace(subs), conditional))
         if event:
             statements.append(Statement("lastupdate", sympy.Symbol("t", real=True)))
         pathways.append(tuple(statements))
@@ -146,6 +150,18 @@ def _build(label, model, codes, table, method, aliases,
                 f"{readable(table[name][1])}")
         sums.append((name, expr.xreplace(subs)))
     return SynapseStructure(update, tuple(pathways), tuple(sums))
+
+
+def _conditional(target: str, value: sympy.Expr, conditional: frozenset) -> Statement:
+    """``v_post = value`` -> written only where the neuron is not refractory, if ``v_post``
+    is an ``(unless refractory)`` variable (Brian2 drops such writes during the refractory
+    period; the old value is kept, so serial order and summation stay exact)."""
+    if target not in conditional:
+        return Statement(target, value)
+    side = target[target.rindex("_"):]
+    free = sympy.Symbol(f"not_refractory{side}", real=True)
+    old = sympy.Symbol(target, real=True)
+    return Statement(target, sympy.Piecewise((value, free), (old, True)))
 
 
 def _check_target(target: str, table: dict, where: str) -> None:

@@ -97,10 +97,13 @@ def plan(syn, ctx) -> ObjectPlan:
     table, aliases = _table(syn, externals)
     codes = tuple((p.objname, p.prepost, p.code) for p in syn._pathways)
     constants = constant_functions(externals, syn.clock.dt_)
+    conditional = frozenset(
+        name + suffix for suffix, group in (("_pre", syn.source), ("_post", syn.target))
+        for name in getattr(group, "_conditional_writes", ()))
     key = (syn.equations, codes, syn.method, tuple(sorted(table.items())),
-           tuple(sorted(aliases.items())), tuple(sorted(constants)))
+           tuple(sorted(aliases.items())), tuple(sorted(constants)), tuple(sorted(conditional)))
     structure = build_synapses(key, syn._label(), syn.equations, codes, table, syn.method,
-                               aliases, constants)
+                               aliases, constants, conditional)
     plan_key = (key, prefix, src, tgt, ctx.clock(syn), ctx.clock(syn.source._owner),
                 ctx.clock(syn.target._owner))
     ops = syn._plans.get(plan_key)

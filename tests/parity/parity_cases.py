@@ -376,6 +376,73 @@ NAMESPACE_AND_STORE = Case(
     min_spikes=10,
 )
 
+STORE_RESTORE_IN_FLIGHT = Case(
+    "store_restore_with_events_in_flight",
+    """
+    import numpy as np
+    start_scope()
+    defaultclock.dt = 0.1*ms
+    gen = SpikeGeneratorGroup(5, [0, 1, 2, 3, 4, 0, 2, 4, 1, 3, 2],
+                              [1, 3, 5, 7, 9, 12, 15, 21, 26, 33, 9.5]*ms)
+    pgen = SpikeGeneratorGroup(2, [0, 1], [2, 4.5]*ms, period=7*ms)
+    eqs = '''
+    dv/dt = (v0 - v)/tau : volt (unless refractory)
+    dx/dt = -x/(20*ms) : 1
+    v0 : volt
+    tau : second
+    '''
+    G = NeuronGroup(6, eqs, threshold='v > 10*mV', reset='v = 0*mV; x += 1',
+                    refractory='2*ms + 0.5*ms*(i % 2)', method='exact')
+    G.tau = [5, 6, 7, 8, 9, 10]*ms
+    S = Synapses(gen, G, 'w : volt', on_pre='v += w', delay=8*ms)
+    S.connect(condition='(i + j) % 3 != 1')
+    S.w = '8*mV + 0.7*mV*i + 0.3*mV*j'
+    S2 = Synapses(pgen, G[2:5], 'w2 : volt', on_pre='v_post += w2')
+    S2.connect()
+    S2.w2 = '4*mV + j*mV'
+    S2.delay = '(1 + 2*i + j)*ms'
+    S3 = Synapses(G, G, 'dtr/dt = -tr/(5*ms) : 1 (event-driven)', on_pre='tr += 1',
+                  on_post='v_pre += 0.5*mV*tr', delay={'pre': 3*ms})
+    S3.connect(condition='i != j and abs(i - j) < 3')
+    sm = SpikeMonitor(G)
+    gm = SpikeMonitor(gen)
+    st = StateMonitor(G, ['v', 'x'], record=[0, 3])
+    rm = PopulationRateMonitor(G)
+    net = Network(gen, pgen, G, S, S2, S3, sm, gm, st, rm)
+
+    def phase():
+        return (np.array([np.asarray(sm.i[:]), np.round(np.asarray(sm.t_[:]) / 1e-4)]),
+                np.array([len(gm.i), len(st.t), len(rm.t), round(float(net.t/ms) * 10)]),
+                np.asarray(G.v_[:]).copy(), np.asarray(S3.tr[:]).copy())
+
+    net.store('initial')
+    net.run(10*ms)
+    net.store()  # events in flight: gen's spikes of 5-9.5 ms arrive 8 ms later
+    net.run(12*ms)
+    a_spikes, a_sizes, a_v, a_tr = phase()
+    net.restore()
+    G.v0 = 6*mV
+    S.w = 'w*1.5'
+    net.run(15*ms)
+    b_spikes, b_sizes, b_v, b_tr = phase()
+    net.restore()
+    S2.w2 = 'w2*0.5'
+    net.run(9.3*ms)
+    c_spikes, c_sizes, c_v, c_tr = phase()
+    net.restore('initial')
+    net.run(40*ms)
+    d_spikes, d_sizes, d_v, d_tr = phase()
+    net.restore()
+    net.run(5*ms)
+    """,
+    spikes=("sm", "gm"),
+    traces=("a_v", "a_tr", "b_v", "b_tr", "c_v", "c_tr", "d_v", "d_tr", "st.v", "st.x",
+            "G.v", "S3.tr"),
+    exact=("a_spikes", "a_sizes", "b_spikes", "b_sizes", "c_spikes", "c_sizes", "d_spikes",
+           "d_sizes", "len(st.t)", "len(rm.t)"),
+    min_spikes=10,
+)
+
 SPIKE_GENERATOR_AND_RATE = Case(
     "spike_generator_and_population_rate",
     """
@@ -510,6 +577,7 @@ CASES = (
     TIMED_ARRAY,
     TIMED_ARRAY_EXACT,
     NAMESPACE_AND_STORE,
+    STORE_RESTORE_IN_FLIGHT,
     SPIKE_GENERATOR_AND_RATE,
     SCHEDULE_AND_CLOCKS,
     FUNCTIONS_AND_FLAGS,

@@ -42,6 +42,8 @@ class CppKernel:
         self.spec = spec
         self.code = code
         self.roles = {s.arg: s.role for op in spec.operations for s in op.symbols if s.arg}
+        # a TimedArray's values are only read: several groups may share one array
+        self.read_only = {f"{arg}_values" for arg, role in self.roles.items() if role == "timed"}
         text = "\n".join(line for f in code.functions for line in f.body)
         self.source = KernelSource(text + "\n" + "\n".join(code.main_loop), "_lk_run",
                                    code.arg_names)
@@ -57,7 +59,7 @@ class CppKernel:
                 continue
             array = as_input(value, self.roles.get(name))
             arrays[name] = array
-            if array.ndim > 0:
+            if array.ndim > 0 and name not in self.read_only:
                 targets[name] = value
         arrays["_lk_threads"] = np.asarray(self.device.threads, dtype=np.int64)
         _check_no_overlap(targets)
