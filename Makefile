@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: lab test test-notebooks notebooks binder-lock lint bench system-packages clean
+.PHONY: lab test test-notebooks test-without-numba notebooks binder-lock lint bench system-packages \
+        clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,13 @@ lab: $(STAMP)
 test: $(STAMP) $(SYSTEM_PACKAGES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-notebooks
+	$(MAKE) --no-print-directory test-without-numba
+
+# labkit without numba (as in Pyodide): a venv without numba (kept in .venv-nonumba/,
+# rebuilt when the dependencies change) imports labkit, selects the numpy device by itself
+# and runs lessons 01-04 under nbval. About 30 s of CPU once the venv exists.
+test-without-numba: $(STAMP)
+	$(BIN)/python tools/test_without_numba.py
 
 # The course under nbval: lessons and solutions must reproduce their saved outputs (cells
 # tagged nbval-ignore-output excepted; the lessons' inline blanks raise and are not
@@ -65,4 +73,4 @@ bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-nonumba .pytest_cache .ruff_cache .hypothesis

@@ -39,8 +39,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numba
-
 from labkit.core.cache import cache_root
 
 __all__ = [
@@ -74,7 +72,18 @@ def _versions() -> str:
     support_text = Path(support.__file__).read_bytes() + numba_support.read_bytes()
     support_hash = hashlib.sha256(support_text).hexdigest()[:16]
     python = "{}.{}".format(*sys.version_info[:2])
-    return f"labkit={labkit_version} numba={numba.__version__} py={python} {support_hash}"
+    return f"labkit={labkit_version} numba={_numba_version()} py={python} {support_hash}"
+
+
+def _numba_version() -> str:
+    """numba's version without importing it (numpy kernels hash this too; numba is
+    optional: Pyodide has none)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("numba")
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 _VERSIONS: list[str] = []  # computed once, on first use
@@ -264,6 +273,8 @@ def _import_file(path: Path, module_name: str):
 
 def _jit(func):
     """Python function -> Numba dispatcher with a disk cache (without one if impossible)."""
+    import numba  # only here: the numpy device works without it
+
     try:
         return numba.njit(**NJIT_OPTIONS)(func)
     except RuntimeError as error:  # "cannot cache function ...: no locator available"

@@ -7,7 +7,8 @@ runs the same operations vectorised in Python (for Pyodide, and as a cross-check
 The active device comes from, in order: ``prefs.codegen.target`` if set to something
 other than ``'auto'`` (``'numpy'`` -> numpy; ``'cython'``, ``'numba'``, ``'runtime'`` ->
 runtime), else the last ``set_device(...)``, else the environment variable
-``LABKIT_DEVICE``, else runtime.
+``LABKIT_DEVICE``, else runtime. Without numba (Pyodide, or an install without it) the
+runtime device is replaced by the numpy device, with one line saying so per process.
 
 >>> set_device('numpy'); get_device().name
 'numpy'
@@ -17,14 +18,16 @@ runtime), else the last ``set_device(...)``, else the environment variable
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 
 from labkit.devices.cpp_standalone import CppStandaloneDevice
 from labkit.devices.numpy_device import NumpyDevice
 from labkit.devices.runtime import RuntimeDevice
 from labkit.errors import UnsupportedFeatureError
 
-__all__ = ["DEVICES", "set_device", "get_device", "device"]
+__all__ = ["DEVICES", "set_device", "get_device", "device", "numba_available"]
 
 #: name -> device object. Explicit, filled here.
 DEVICES = {"runtime": RuntimeDevice(), "numpy": NumpyDevice(),
@@ -70,13 +73,41 @@ def get_device():
 
     target = prefs.codegen.target
     if target != "auto":
-        return DEVICES[_canonical(target, "prefs.codegen.target")]
-    if _chosen:
-        return DEVICES[_chosen[0]]
-    env = os.environ.get("LABKIT_DEVICE")
-    if env:
-        return DEVICES[_canonical(env, "LABKIT_DEVICE")]
-    return DEVICES["runtime"]
+        chosen = DEVICES[_canonical(target, "prefs.codegen.target")]
+    elif _chosen:
+        chosen = DEVICES[_chosen[0]]
+    elif os.environ.get("LABKIT_DEVICE"):
+        chosen = DEVICES[_canonical(os.environ["LABKIT_DEVICE"], "LABKIT_DEVICE")]
+    else:
+        chosen = DEVICES["runtime"]
+    if chosen.name == "runtime" and not numba_available():
+        _say_numpy_once()
+        return DEVICES["numpy"]
+    return chosen
+
+
+_NUMBA: list[bool] = []
+_SAID: list[bool] = []
+
+
+def numba_available() -> bool:
+    """Whether numba can be imported, found without importing it (that takes ~0.5 s)."""
+    if not _NUMBA:
+        if "numba" in sys.modules:
+            found = sys.modules["numba"] is not None
+        else:
+            found = importlib.util.find_spec("numba") is not None
+        _NUMBA.append(found)
+    return _NUMBA[0]
+
+
+def _say_numpy_once() -> None:
+    if not _SAID:
+        _SAID.append(True)
+        from labkit.core.logs import info
+
+        info("numba is not installed: labkit runs on the numpy device (the same results, "
+             "slower; pip install numba for compiled loops).", "device")
 
 
 class _ActiveDevice:

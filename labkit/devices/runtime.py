@@ -80,7 +80,7 @@ def warm_up() -> None:
 
 
 class RuntimeDevice:
-    """Compiles with Numba; falls back to the numpy device (with a warning) without it."""
+    """Compiles with Numba (without numba, ``get_device()`` hands out the numpy device)."""
 
     name = "runtime"
 
@@ -92,13 +92,9 @@ class RuntimeDevice:
         """KernelSpec -> compiled Kernel (callable with the arguments its source names)."""
         try:
             import numba  # noqa: F401
-        except ImportError:  # e.g. Pyodide
-            import warnings
-
+        except ImportError:  # found but broken (get_device() handles a missing numba)
             from labkit.devices.numpy_device import NumpyDevice
 
-            warnings.warn("numba is not installed; running on the numpy device",
-                          RuntimeWarning, stacklevel=3)
             return NumpyDevice().kernel(spec)
         from labkit.codegen.compile import compile_numba
         from labkit.codegen.loop_numba import numba_source

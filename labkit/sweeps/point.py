@@ -135,7 +135,10 @@ def preload() -> str:
     that their own first point only loads kernels. The tiny model runs on the numpy
     device: it compiles nothing.
     """
-    import numba  # noqa: F401 (imported for its import time)
+    try:
+        import numba  # noqa: F401 (imported for its import time)
+    except ImportError:  # optional: without it every point runs on the numpy device
+        pass
 
     from labkit import Network, NeuronGroup, ms
 

@@ -38,7 +38,7 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
     ``namespace=``, then connect's ``namespace=`` or the caller's names).
     """
     from labkit.core.random import get_rng
-    from labkit.devices import get_device
+    from labkit.devices import get_device, numba_available
     from labkit.synapses.connect import generate_connections
 
     label = synapses._label()
@@ -47,7 +47,8 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
                          f"got p={p!r}")
     if isinstance(n, numbers.Real) and not isinstance(n, bool) and n < 0:
         raise ValueError(f"{label}.connect(): n must be >= 0, got n={n!r}")
-    device = "numpy" if getattr(get_device(), "name", "") == "numpy" else "numba"
+    device = "numpy" if getattr(get_device(), "name", "") == "numpy" \
+        or not numba_available() else "numba"
     try:
         sources, targets = generate_connections(
             synapses.source.N, synapses.target.N, condition=condition, i=i, j=j, p=p, n=n,

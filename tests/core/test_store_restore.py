@@ -38,7 +38,7 @@ def _state(net, G, mon, spikes, inputs, rate):
     return [G.v_.copy(), G.u_.copy(), G.lastspike_.copy(), G.not_refractory.copy(),
             mon.v_.copy(), mon.t_.copy(), spikes.i.copy(), spikes.t_.copy(), inputs.i.copy(),
             inputs.t_.copy(), rate.rate_.copy(), np.array([net.t_, mon.clock.t_]),
-            np.random.rand(3)]  # numpy's global generator is stored too, as in Brian2
+            rand(3)]  # numpy's global generator (the star import's rand) is restored too
 
 
 def test_a_restored_network_repeats_itself_bit_for_bit(device_name):
