@@ -153,10 +153,15 @@ class NetworkModel:
         self.network.run(duration, namespace={**self.namespace, **self._values})
 
     def simulate(self, **params) -> Results:
-        """params -> restore the initial state, set the values, run ``duration``, read monitors."""
+        """params -> restore the initial state, set the values, run ``duration``, read monitors.
+
+        The results' ``sim_time`` is the time the network ran, exactly (not inferred from
+        the last sample)."""
         self.start(**params)
         self._run(self.duration)
-        return as_results(self.monitors)
+        results = as_results(self.monitors)
+        ran = float(self.network.t) - self._t_chunk
+        return Results(dict(results), sim_time=ran, static=results.static)
 
     def start(self, **params) -> None:
         self.network.restore(self._state_name)

@@ -12,6 +12,7 @@ any other name, e.g. ``v``      a state variable, shape (n_t,) or (n_neurons, n_
 ``spike_t``, ``spike_i``        spike times and neuron indices (a SpikeMonitor's ``t``, ``i``)
 ``spike_pop``, ``populations``  population code of each spike, and the populations' names
 ``rate_t``, ``rate``            population rate over time
+``N``                           number of neurons the spikes come from (the raster's rows)
 ==============================  =============================================================
 
 Monitors are read by duck typing (Brian2's attribute names), so this module imports nothing
@@ -170,15 +171,18 @@ def _is_monitor(obj) -> bool:
 
 def _spikes(named: list[tuple[str, Any]]) -> dict:
     """Several spike monitors -> one raster; each population stacked above the previous."""
-    times, indices, codes, offset = [], [], [], 0
+    times, indices, codes, offset, sized = [], [], [], 0, True
     for code, (_, mon) in enumerate(named):
         i = np.asarray(mon.i, dtype=np.int64)
         times.append(mon.t)
         indices.append(i + offset)
         codes.append(np.full(i.shape, code, dtype=np.int64))
         size = getattr(getattr(mon, "source", None), "N", None)
+        sized = sized and size is not None
         offset += int(size) if size is not None else (int(i.max()) + 1 if i.size else 0)
     out = {"spike_t": _join(times), "spike_i": np.concatenate(indices)}
+    if sized:
+        out["N"] = offset              # the raster's rows: silent neurons included
     if len(named) > 1:
         out["spike_pop"] = np.concatenate(codes)
         out["populations"] = tuple(name for name, _ in named)

@@ -74,9 +74,9 @@ def test_a_panel_on_a_labkit_network(model):
                           FloatControl("tau", 1 * ms, 100 * ms, 10 * ms, log=True)],
                   [TraceView("v", threshold=1.0), RasterView()])
     assert panel.error is None
-    n0 = np.asarray(panel.views[1].scatters[0].x).size
+    n0 = panel.views[1].drawn()[0].size
     panel.controls["I"].value = 3.5
-    assert np.asarray(panel.views[1].scatters[0].x).size > n0
+    assert panel.views[1].drawn()[0].size > n0
 
 
 def test_as_results_reads_labkit_monitors_and_stacks_populations():

@@ -1,5 +1,7 @@
 """Views: Results -> bqplot figures, updated in place (see :mod:`.base`)."""
 
+import numpy as np
+
 from labkit.widgets.views.base import View
 from labkit.widgets.views.ifcurve import IFCurveView
 from labkit.widgets.views.ivcurve import IVCurveView
@@ -31,7 +33,12 @@ def infer_views(results) -> list[View]:
             if len(views) == 3:
                 break
     if "spike_t" in results:
-        views.append(RasterView(title="spikes"))
+        i = np.asarray(results["spike_i"])
+        rows = int(results["N"]) if np.ndim(results.get("N")) == 0 and "N" in results else (
+            int(i.max()) + 1 if i.size else 1)
+        # about 14 px a neuron: one neuron gets a strip, a hundred a full plot
+        height = int(np.clip(70 + 14 * rows, 110, 260))
+        views.append(RasterView(title="spikes", height=f"{height}px"))
     if "rate" in results:
         views.append(RateView(title="population rate"))
     if not views:

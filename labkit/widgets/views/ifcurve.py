@@ -2,7 +2,8 @@
 
 Why: lesson 06 asks how a neuron's rate grows with its input current, and how noise
 smooths the threshold; the view draws the simulated curve and, optionally, a reference
-(the analytic LIF formula) dashed beside it.
+(the analytic LIF formula), both named in the legend. The reference is drawn dashed and on
+top: where the simulation follows the formula exactly, a line drawn underneath would vanish.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import numpy as np
 from bqplot import Lines, Scatter
 
 from labkit.units import Hz
-from labkit.widgets.views.base import PALETTE, AxisUnit, View, set_marks
+from labkit.widgets.views.base import PALETTE, AxisUnit, View, padded, set_marks
 
 __all__ = ["IFCurveView"]
 
@@ -29,6 +30,8 @@ class IFCurveView(View):
         Display units (input: from the data; rate: Hz).
     reference : str, optional
         Results key of a second rate curve drawn dashed (e.g. the analytic formula).
+    label, reference_label : str
+        Legend entries of the two curves (a legend is shown when there is a reference).
 
     Attributes
     ----------
@@ -36,16 +39,21 @@ class IFCurveView(View):
     """
 
     def __init__(self, x="I", y="f", x_unit=None, y_unit=Hz, reference=None, title=None,
-                 height="260px", pixels: int = 800, color=PALETTE[0]):
+                 height="260px", pixels: int = 800, color=PALETTE[0], label="simulated",
+                 reference_label="formula"):
         super().__init__(title=title, height=height, pixels=pixels)
         self.keys, self.reference = (x, y), reference
         self.x_unit, self.y_unit = AxisUnit(x, x_unit), AxisUnit("rate", y_unit)
         scales = {"x": self.x_scale, "y": self.y_scale}
-        self.line = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=[color])
+        self.line = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=[color], stroke_width=2,
+                          labels=[label])
         self.dots = Scatter(x=_EMPTY, y=_EMPTY, scales=scales, colors=[color], default_size=12)
-        self.reference_line = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=["#555555"],
-                                    line_style="dashed")
-        self._figure([self.reference_line, self.line, self.dots], self.x_unit.label,
+        self.reference_line = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=["#222222"],
+                                    line_style="dashed", stroke_width=2,
+                                    labels=[reference_label])
+        for mark in (self.line, self.reference_line):
+            self.show_in_legend(mark, reference is not None)
+        self._figure([self.line, self.dots, self.reference_line], self.x_unit.label,
                      self.y_unit.label)
 
     def curve(self, results):
@@ -65,12 +73,18 @@ class IFCurveView(View):
         if ref is not None:
             updates.append((self.reference_line, {"x": xs, "y": ref[order]}))
         set_marks(*updates)
+        top = max([float(np.nanmax(v)) for v in (ys, ref) if v is not None and np.size(v)]
+                  or [0.0])
+        self._show_yrange(*padded(0.0, top if top > 0 else 1.0))
         self._labels(self.x_unit.label, self.y_unit.label)
 
     def plot_static(self, results, ax) -> None:
         x, y, ref = self.curve(results)
         order = np.argsort(x)
-        ax.plot(x[order], y[order], "o-", ms=3, color=self.line.colors[0])
+        ax.plot(x[order], y[order], "o-", ms=3, color=self.line.colors[0],
+                label=self.line.labels[0])
         if ref is not None:
-            ax.plot(x[order], ref[order], "--", color="#555555")
+            ax.plot(x[order], ref[order], "--", color="#222222", zorder=3,
+                    label=self.reference_line.labels[0])
+            ax.legend(loc="upper left")
         ax.set(xlabel=self.x_unit.label, ylabel=self.y_unit.label, title=self.title or "")

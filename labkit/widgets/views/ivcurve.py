@@ -50,9 +50,11 @@ class IVCurveView(View):
         self.v_unit, self.i_unit = AxisUnit("V", v_unit), AxisUnit("I", i_unit)
         scales = {"x": self.x_scale, "y": self.y_scale}
         self.lines = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=list(PALETTE),
-                           labels=list(self.curves), display_legend=True)
+                           labels=list(self.curves))
         self.level_line = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=["#555555"],
-                                line_style="dashed")
+                                line_style="dashed", labels=[level or "level"])
+        self.show_in_legend(self.lines)
+        self.show_in_legend(self.level_line, level is not None)
         self._figure([self.lines, self.level_line], self.v_unit.label, self.i_unit.label)
 
     def iv(self, results):

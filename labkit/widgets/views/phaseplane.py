@@ -47,11 +47,13 @@ class PhasePlaneView(View):
         scales = {"x": self.x_scale, "y": self.y_scale}
         self.nullcline_lines = Lines(x=_EMPTY, y=_EMPTY, scales=scales,
                                      colors=list(PALETTE[1:3]), line_style="dashed",
-                                     labels=list(self.nullclines), display_legend=True)
+                                     labels=list(self.nullclines))
         self.trajectory = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=[PALETTE[0]],
                                 labels=["trajectory"])
         self.points = Scatter(x=_EMPTY, y=_EMPTY, scales=scales, colors=["black"],
-                              default_size=40)
+                              default_size=40, labels=["fixed points"])
+        for mark in (self.nullcline_lines, self.trajectory, self.points):
+            self.show_in_legend(mark)
         self._figure([self.nullcline_lines, self.trajectory, self.points],
                      self.x_unit.label, self.y_unit.label)
 

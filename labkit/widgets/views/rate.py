@@ -14,7 +14,7 @@ from bqplot import Lines
 
 from labkit.units import Hz, ms
 from labkit.widgets.decimate import minmax_decimate
-from labkit.widgets.views.base import PALETTE, AxisUnit, View, set_marks
+from labkit.widgets.views.base import PALETTE, AxisUnit, View, padded, set_marks
 
 __all__ = ["RateView", "binned_rate"]
 
@@ -88,8 +88,14 @@ class RateView(View):
         t, r = self.rate(results)
         x, y = minmax_decimate(t, r, self.pixels)
         set_marks((self.line, {"x": x, "y": y}))
+        self._show_time_window(results, self.t_unit.factor)
+        top = float(np.nanmax(y)) if np.size(y) and np.isfinite(np.nanmax(y)) else 0.0
+        self._show_yrange(*padded(0.0, top if top > 0 else 1.0))
 
     def plot_static(self, results, ax) -> None:
         t, r = self.rate(results)
         ax.plot(t, r, color=self.line.colors[0])
+        window = self.time_window(results, self.t_unit.factor)
+        if window:
+            ax.set_xlim(*window)
         ax.set(xlabel=self.t_unit.label, ylabel=self.y_unit.label, title=self.title or "")
