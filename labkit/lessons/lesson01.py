@@ -26,28 +26,39 @@ from labkit import (
     volt,
 )
 from labkit.lessons.checking import Verdict, expect_close, expect_true
-from labkit.widgets import FloatControl, FunctionModel, Panel, TraceView
+from labkit.widgets import FloatControl, FunctionModel, Panel, Results, TraceView
 
 __all__ = ["membrane_charging", "panel", "CHECKS"]
 
 E_L = -70 * mV
 
 
-def membrane_charging(R=100 * Mohm, C=200 * pF, I=0.15 * nA, duration=200 * ms):
-    """R, C, I (Quantities) -> {"t", "v", "v_inf", "tau"}: the charging curve, with units."""
+def membrane_charging(R=100 * Mohm, C=200 * pF, I=0.15 * nA, duration=200 * ms) -> Results:
+    """R, C, I (Quantities) -> {"t", "v", "v_inf", "tau"}: the charging curve, with units,
+    over exactly ``duration``."""
     tau = R * C                                     # ohm * farad = second
     v_inf = E_L + R * I                             # ohm * amp = volt
     t = np.linspace(0, 1, 501) * duration
     v = E_L + R * I * (1 - np.exp(-t / tau))
-    return {"t": t, "v": v, "v_inf": v_inf, "tau": tau}
+    return Results({"t": t, "v": v, "v_inf": v_inf, "tau": tau}, sim_time=duration)
+
+
+#: The potential axis of the panel (mV): fixed, so that moving R or I visibly moves the
+#: level v_inf. It holds every v_inf the sliders reach: E_L + R I for R up to 300 Mohm and
+#: I from -0.1 to 0.2 nA, i.e. -100 to -10 mV.
+V_RANGE = (-105.0, -5.0)
 
 
 def panel(**kw) -> Panel:
     """R, C, I sliders -> the charging curve; the dashed line is the steady state E_L + R I."""
-    controls = [FloatControl("R", 10 * Mohm, 1000 * Mohm, 100 * Mohm, log=True),
-                FloatControl("C", 20 * pF, 1000 * pF, 200 * pF, log=True),
-                FloatControl("I", -0.3 * nA, 0.3 * nA, 0.15 * nA)]
-    views = [TraceView("v", unit=mV, threshold="v_inf", title="membrane potential")]
+    controls = [FloatControl("R", 20 * Mohm, 300 * Mohm, 100 * Mohm, log=True, unit=Mohm,
+                             label="membrane resistance R"),
+                FloatControl("C", 20 * pF, 500 * pF, 200 * pF, log=True, unit=pF,
+                             label="membrane capacitance C"),
+                FloatControl("I", -0.1 * nA, 0.2 * nA, 0.15 * nA, unit=nA,
+                             label="input current I")]
+    views = [TraceView("v", unit=mV, threshold="v_inf", threshold_label="v_inf = E_L + R I",
+                       y_range=V_RANGE, title="membrane potential")]
     return Panel(FunctionModel(membrane_charging), controls, views,
                  title="A passive membrane: tau = R C, v_inf = E_L + R I", **kw)
 

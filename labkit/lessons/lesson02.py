@@ -38,12 +38,15 @@ def lif_model(duration=100 * ms) -> WithValues:
 
 def panel(**kw) -> Panel:
     """tau, I, V_t, V_r, tau_ref -> the membrane trace (threshold dashed) and the spikes."""
-    controls = [FloatControl("tau", 1 * ms, 100 * ms, TAU, log=True),
-                FloatControl("I", 0.0, 3.0, 1.0),
-                FloatControl("V_t", 0.1, 1.5, V_T),
-                FloatControl("V_r", -0.5, 0.5, V_R),
-                FloatControl("tau_ref", 0 * ms, 20 * ms, TAU_REF)]
-    views = [TraceView("v", threshold="V_t", title="v (dimensionless)"),
+    controls = [FloatControl("tau", 1 * ms, 100 * ms, TAU, log=True, unit=ms,
+                             label="membrane time constant tau"),
+                FloatControl("I", 0.0, 3.0, 1.0, label="input I"),
+                FloatControl("V_t", 0.1, 1.5, V_T, label="threshold V_t"),
+                FloatControl("V_r", -0.5, 0.5, V_R, label="reset V_r"),
+                FloatControl("tau_ref", 0 * ms, 20 * ms, TAU_REF, unit=ms,
+                             label="refractory period tau_ref")]
+    views = [TraceView("v", threshold="V_t", threshold_label="threshold V_t",
+                       title="v (dimensionless)"),
              RasterView(title="spikes", height="120px")]
     return Panel(lif_model(), controls, views, title="Leaky integrate-and-fire", **kw)
 

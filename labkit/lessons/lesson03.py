@@ -12,7 +12,7 @@ import numpy as np
 
 from labkit import PopulationRateMonitor, ms
 from labkit.lessons.checking import Verdict, expect_close, expect_true
-from labkit.models.lif import lif_namespace, lif_network, simulate_lif
+from labkit.models.lif import V_T, lif_namespace, lif_network, simulate_lif
 from labkit.widgets import FloatControl, NetworkModel, Panel, RasterView, RateView, TraceView
 
 __all__ = ["population_model", "panel", "CHECKS"]
@@ -36,15 +36,19 @@ def population_model(N: int = 100, duration=200 * ms) -> NetworkModel:
 
 def panel(**kw) -> Panel:
     """I_max, sigma, tau -> traces of neurons 0, N/2, N-1; raster; population rate."""
-    controls = [FloatControl("I_max", 0.0, 3.0, 2.0),
-                FloatControl("sigma", 0.0, 0.5, 0.1),
-                FloatControl("tau", 2 * ms, 50 * ms, 10 * ms, log=True)]
-    views = [TraceView("v", threshold=0.8, title="v of neurons 0, N/2, N-1 (StateMonitor)"),
-             RasterView(title="spikes (SpikeMonitor)", height="200px"),
-             RateView(smooth=5 * ms, title="population rate (PopulationRateMonitor)",
-                      height="160px")]
-    return Panel(population_model(), controls, views, title="Three monitors on one population",
-                 **kw)
+    N = 100
+    controls = [FloatControl("I_max", 0.0, 3.0, 2.0, label=f"input of neuron {N - 1}, I_max"),
+                FloatControl("sigma", 0.0, 0.5, 0.1, label="noise sigma"),
+                FloatControl("tau", 2 * ms, 50 * ms, 10 * ms, log=True, unit=ms,
+                             label="membrane time constant tau")]
+    views = [TraceView("v", threshold=V_T, threshold_label="threshold V_t",
+                       labels=[f"neuron {k}" for k in (0, N // 2, N - 1)],
+                       title="v of three neurons (StateMonitor)"),
+             RasterView(title="spikes (SpikeMonitor)", height="220px"),
+             RateView(smooth=5 * ms, title="population rate, 5 ms window "
+                      "(PopulationRateMonitor)", height="180px")]
+    return Panel(population_model(N), controls, views,
+                 title="Three monitors on one population", **kw)
 
 
 # -- checkers -------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from labkit.widgets import (
     TraceView,
     View,
 )
-from labkit.widgets.views.base import set_marks
+from labkit.widgets.views.base import integer_ticks, set_marks
 
 __all__ = ["TWO_NEURON_EQS", "two_neuron_network", "two_neuron_model", "panel",
            "connect_rule", "RULES", "ConnectivityView", "connectivity_panel", "CHECKS"]
@@ -75,9 +75,12 @@ def two_neuron_model(duration=100 * ms) -> NetworkModel:
 
 def panel(**kw) -> Panel:
     """w, delay -> both neurons' traces (neuron 0 blue, neuron 1 red) and the raster."""
-    controls = [FloatControl("w", 0.0, 1.0, 0.2),
-                FloatControl("delay", 0 * ms, 20 * ms, 0 * ms, unit=ms)]
-    views = [TraceView("v", threshold=0.8, title="v of neuron 0 (blue) and neuron 1 (red)"),
+    controls = [FloatControl("w", 0.0, 1.0, 0.2, label="synaptic weight w"),
+                FloatControl("delay", 0 * ms, 20 * ms, 0 * ms, unit=ms,
+                             label="synaptic delay")]
+    views = [TraceView("v", threshold=NAMESPACE["V_t"], threshold_label="threshold V_t",
+                       labels=["neuron 0 (driven)", "neuron 1 (target)"],
+                       title="membrane potentials"),
              RasterView(title="spikes", height="120px")]
     return Panel(two_neuron_model(), controls, views, title="Two neurons, one synapse", **kw)
 
@@ -123,6 +126,9 @@ class ConnectivityView(View):
         n = int(results.get("N", 1))
         with self.x_scale.hold_sync(), self.y_scale.hold_sync():
             self.x_scale.max = self.y_scale.max = n - 0.5
+        ticks = integer_ticks(n, self.plot_pixels)
+        for axis in (self.x_axis, self.y_axis):
+            axis.tick_values, axis.tick_format = ticks, "d"
         set_marks((self.dots, {"x": np.asarray(results["pre"], dtype=float),
                                "y": np.asarray(results["post"], dtype=float)}))
 
@@ -136,7 +142,7 @@ class ConnectivityView(View):
 
 def connectivity_panel(**kw) -> Panel:
     """A choice of connection rule -> the matrix of who connects to whom (20 neurons)."""
-    controls = [ChoiceControl("rule", list(RULES), "random (p=0.2)")]
+    controls = [ChoiceControl("rule", list(RULES), "random (p=0.2)", label="connection rule")]
     return Panel(FunctionModel(connect_rule), controls,
                  [ConnectivityView(title="synapses (i -> j)")],
                  title="Connection rules", **kw)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from labkit import ms, mV, nA, second, uS
+from labkit import ms, mV, nA, nS, second, uS
 from labkit.lessons.checking import expect_close, expect_true
 from labkit.lessons.common import WithValues
 from labkit.models.hh import (
@@ -53,17 +53,25 @@ def step_model() -> WithValues:
 
 
 def panel(**kw) -> Panel:
-    """g_na, g_kd, gl, I_amp -> membrane potential, spikes (v > -40 mV), stimulus."""
-    controls = [FloatControl("g_na", 0.2 * uS, 40 * uS, G_NA, log=True, unit=uS),
-                FloatControl("g_kd", 0.5 * uS, 20 * uS, G_KD, log=True, unit=uS),
-                FloatControl("gl", 1e-3 * uS, 0.1 * uS, GL, log=True, unit=uS),
-                FloatControl("I_amp", 0 * nA, 10 * nA, 2 * nA)]
-    views = [TraceView("v", unit=mV, threshold=-40 * mV, title="membrane potential"),
-             TraceView("I_stim", unit=nA, title="input current", height="140px"),
-             RasterView(title="spikes", height="100px")]
+    """g_na, g_kd, gl, I_amp -> membrane potential, gating variables m, h, n, the stimulus
+    and the spikes (v > -40 mV). Linear conductance sliders reach 0: a blocked channel."""
+    controls = [FloatControl("g_na", 0 * uS, 30 * uS, G_NA, 0.5 * uS, unit=uS,
+                             label="sodium conductance g_na"),
+                FloatControl("g_kd", 0 * uS, 12 * uS, G_KD, 0.25 * uS, unit=uS,
+                             label="potassium conductance g_kd"),
+                FloatControl("gl", 1 * nS, 100 * nS, GL, log=True, unit=nS,
+                             label="leak conductance gl"),
+                FloatControl("I_amp", 0 * nA, 5 * nA, 2 * nA, 0.1 * nA, unit=nA,
+                             label="largest step I_amp")]
+    views = [TraceView("v", unit=mV, threshold=-40 * mV,
+                       threshold_label="spike detection (-40 mV)", title="membrane potential"),
+             TraceView(("m", "h", "n"), y_range=(0, 1), height="180px",
+                       title="gating variables: Na activation m, inactivation h; K activation n"),
+             TraceView("I_stim", unit=nA, title="input current", height="150px"),
+             RasterView(title="spikes", height="110px")]
     presets = {"tetrodotoxin (g_na / 10)": {"g_na": G_NA / 10},
-               "no potassium current": {"g_kd": 0.5 * uS},
-               "control": {"g_na": G_NA, "g_kd": G_KD, "gl": GL, "I_amp": 2 * nA}}
+               "no potassium current": {"g_kd": 0 * uS},
+               "control": {}}
     return Panel(step_model(), controls, views, presets=presets,
                  title="Hodgkin-Huxley (Traub-Miles) under a step protocol", **kw)
 

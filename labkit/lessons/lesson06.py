@@ -91,10 +91,13 @@ class IFModel:
 
 def panel(**kw) -> Panel:
     """sigma, tau_noise -> the I-F curves of the LIF (with its formula) and of the HH cell."""
-    controls = [FloatControl("sigma", 0 * nA, 0.2 * nA, 0 * nA, unit=nA),
-                FloatControl("tau_noise", 1 * ms, 50 * ms, 5 * ms, log=True)]
+    controls = [FloatControl("sigma", 0 * nA, 0.2 * nA, 0.1 * nA, unit=nA,
+                             label="noise amplitude sigma"),
+                FloatControl("tau_noise", 1 * ms, 50 * ms, 5 * ms, log=True, unit=ms,
+                             label="noise correlation time tau_noise")]
     views = [IFCurveView("I", "f_lif", x_unit=nA, reference="f_lif_theory",
-                         title="LIF (dashed: formula without noise)"),
+                         label="simulated, with noise", reference_label="formula, no noise",
+                         title="leaky integrate-and-fire"),
              IFCurveView("I", "f_hh", x_unit=nA, title="Hodgkin-Huxley (Traub-Miles)",
                          color="#d62728")]
     return Panel(IFModel(), controls, views, title="Input-frequency curves with noise", **kw)

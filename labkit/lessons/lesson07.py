@@ -26,7 +26,7 @@ from labkit import (
     network_operation,
 )
 from labkit.lessons.checking import Verdict, expect_close, expect_true
-from labkit.models.lif import LIF_EQS, lif_namespace
+from labkit.models.lif import LIF_EQS, V_T, lif_namespace
 from labkit.widgets import (
     CheckControl,
     FloatControl,
@@ -86,12 +86,16 @@ class InputModel:
 
 def panel(**kw) -> Panel:
     """amplitude, period, use_network_operation -> v with the input, spikes, wall time."""
-    controls = [FloatControl("amplitude", 0.0, 3.0, 1.5),
-                FloatControl("period", 5 * ms, 100 * ms, 40 * ms, log=True),
-                CheckControl("use_network_operation", False)]
-    views = [TraceView("v", threshold=0.8, title="v"),
-             TraceView("I_stim", title="input (square wave)", height="120px"),
-             RasterView(title="spikes", height="100px")]
+    controls = [FloatControl("amplitude", 0.0, 3.0, 1.5, label="input amplitude"),
+                FloatControl("period", 5 * ms, 100 * ms, 40 * ms, log=True, unit=ms,
+                             label="input period"),
+                CheckControl("use_network_operation", False,
+                             label="set the input from Python at every step "
+                                   "(network_operation) instead of a TimedArray")]
+    views = [TraceView("v", threshold=V_T, threshold_label="threshold V_t",
+                       title="v (dimensionless)"),
+             TraceView("I_stim", title="input (square wave)", height="140px"),
+             RasterView(title="spikes", height="110px")]
     return Panel(InputModel(), controls, views,
                  title="Time-varying input: network_operation or TimedArray", **kw)
 

@@ -35,8 +35,43 @@ __all__ = ["Control", "FloatControl", "IntControl", "ChoiceControl", "CheckContr
 _STYLE = {"description_width": "initial"}
 
 
+#: Fewest steps a slider's range is cut into by default: each key press moves it by at most
+#: 1/20 of the range, a change one sees.
+MIN_STEPS = 20
+#: Tolerance, in steps, for a value to count as lying on the grid.
+_ON_GRID = 1e-6
+
+
+def on_grid(value: float, start: float, step: float) -> bool:
+    """Is ``value`` one of ``start + k*step`` (k an integer)?"""
+    k = (value - start) / step
+    return abs(k - round(k)) < _ON_GRID
+
+
+def nice_step(lo: float, hi: float, value: float) -> float:
+    """A slider range and its default -> a step of 1, 2, 2.5 or 5 times a power of ten, at
+    most 1/MIN_STEPS of the range, with the default and both ends on the grid (the default
+    alone when no nice step fits both ends; an exact division of default - lo when no nice
+    step fits the default: a slider whose default is off its grid snaps away from it).
+
+    >>> nice_step(0.0, 3.0, 1.0), nice_step(-0.5, 0.5, 0.0), nice_step(0.0, 0.2, 0.05)
+    (0.1, 0.05, 0.01)
+    """
+    span = hi - lo
+    largest = span / MIN_STEPS
+    top = 10 ** math.floor(math.log10(largest)) * 10
+    nice = sorted((m * top / 10**e for e in range(7) for m in (5, 2.5, 2, 1)
+                   if m * top / 10**e <= largest * (1 + 1e-9)), reverse=True)
+    for needs_ends in (True, False):
+        for step in nice:
+            if on_grid(value, lo, step) and (not needs_ends or on_grid(hi, lo, step)):
+                return step
+    return (value - lo) / max(round((value - lo) / largest), 1)
+
+
 class _DisplayUnit:
-    """How a dimension is shown on a slider: SI factor, text, dimension."""
+    """How a dimension is shown on a slider: SI factor, text, dimension (the best unit for
+    the range unless ``unit`` says which: a lesson passes the unit its text uses)."""
 
     def __init__(self, values, unit=None):
         values = [v for v in values if v is not None]
@@ -126,38 +161,45 @@ class FloatControl(Control):
         The range; they fix the dimension and the unit shown (the best for ``max``).
     value : Quantity or float, optional
         Default value; middle of the range (geometric middle for a log slider) if omitted.
+        It lies on the slider's grid (min + k*step): the slider never moves it.
     step : Quantity or float, optional
-        Slider step; 1/100 of the range (of the decades for a log slider) if omitted.
+        Slider step; if omitted, 1, 2, 2.5 or 5 times a power of ten, at most 1/20 of the
+        range, that puts the default on the grid (for a log slider: an exponent step of
+        about 1/20 decade through the default). A given step must put the default on it.
     log : bool
         A ``FloatLogSlider`` (min must be > 0): for time constants and conductances.
     unit : Unit, optional
         Show values in this unit instead of the automatic choice.
     label : str, optional
-        Text before the unit; the name if omitted.
+        Text before the unit (``'resistance R'``); the name if omitted.
+    help : str, optional
+        A longer explanation, shown when the pointer rests on the slider.
     """
 
     def __init__(self, name, min, max, value=None, step=None, *, log=False, unit=None,
-                 label=None, continuous_update=True):
+                 label=None, continuous_update=True, help=None):
         self.unit = _DisplayUnit([min, max, value, None if log else step], unit)
         lo, hi = self.unit.to_number(min), self.unit.to_number(max)
         if not lo < hi:
             raise ValueError(f"control {name!r}: min must be below max, got {min!r}, {max!r}")
         common = dict(description=_label(name, label, self.unit.text), style=_STYLE,
-                      continuous_update=continuous_update,
-                      layout=W.Layout(width="95%", max_width="480px"))
+                      continuous_update=continuous_update, tooltip=help or None,
+                      layout=W.Layout(width="95%", max_width="520px"))
         if log:
             if lo <= 0:
                 raise ValueError(f"control {name!r}: a log slider needs min > 0, got {min!r}")
             lo_e, hi_e = math.log10(lo), math.log10(hi)
-            number = self.unit.to_number(value) if value is not None else 10 ** ((lo_e + hi_e) / 2)
-            step_e = (hi_e - lo_e) / 100 if step is None else float(step)
-            widget = W.FloatLogSlider(value=number, base=10, min=lo_e, max=hi_e, step=step_e,
-                                      readout_format=".3g", **common)
+            value_e = math.log10(self.unit.to_number(value)) if value is not None else None
+            step_e, value_e = _log_grid(name, lo_e, hi_e, value_e, step)
+            number = self.unit.to_number(value) if value is not None else 10**value_e
+            widget = W.FloatLogSlider(value=number, base=10, min=lo_e, max=hi_e,
+                                      step=step_e, readout_format=".3g", **common)
         else:
-            number = self.unit.to_number(value) if value is not None else (lo + hi) / 2
-            step_n = (hi - lo) / 100 if step is None else self.unit.to_number(step)
+            number = self.unit.to_number(value) if value is not None else None
+            step_n, number = _linear_grid(name, lo, hi, number,
+                                          None if step is None else self.unit.to_number(step))
             widget = W.FloatSlider(value=number, min=lo, max=hi, step=step_n,
-                                   readout_format=".3g", **common)
+                                   readout_format=_readout(step_n), **common)
         self.log = log
         super().__init__(name, widget, self.unit.to_quantity(widget.value))
 
@@ -170,14 +212,62 @@ class FloatControl(Control):
         self.widget.value = self.unit.to_number(value)
 
 
+def _readout(step: float) -> str:
+    """A slider step -> the format showing its values with the digits the step has
+    (0.05 -> '.2f': 0.80, not 0.8000 or 0.800000001)."""
+    for digits in range(7):
+        if abs(step * 10**digits - round(step * 10**digits)) < 1e-6 * step * 10**digits:
+            return f".{digits}f"
+    return ".4g"
+
+
+def _linear_grid(name, lo, hi, value, step):
+    """Range, default (or None: the grid point nearest the middle) and step (or None: a nice
+    one) -> (step, default) with the default on the slider's grid ``lo + k*step``."""
+    if value is None:
+        step = step or nice_step(lo, hi, lo)
+        return step, lo + round((hi - lo) / 2 / step) * step
+    if not lo <= value <= hi:
+        raise ValueError(f"control {name!r}: the default {value:g} is outside {lo:g}..{hi:g}")
+    if step is None:
+        return nice_step(lo, hi, value), value
+    if not on_grid(value, lo, step):
+        raise ValueError(f"control {name!r}: the default {value:g} is not on the slider's "
+                         f"grid {lo:g} + k*{step:g}, so the slider would move it; choose a "
+                         f"step that divides {value - lo:g}")
+    return step, value
+
+
+def _log_grid(name, lo_e, hi_e, value_e, step_e):
+    """As :func:`_linear_grid`, on exponents: about MIN_STEPS steps per decade unless
+    ``step_e`` is given."""
+    if value_e is None:
+        value_e = (lo_e + hi_e) / 2
+        step_e = step_e or (hi_e - lo_e) / max(round((hi_e - lo_e) * MIN_STEPS), 1)
+        return step_e, lo_e + round((value_e - lo_e) / step_e) * step_e
+    if not lo_e - _ON_GRID <= value_e <= hi_e + _ON_GRID:
+        raise ValueError(f"control {name!r}: the default {10**value_e:g} is outside "
+                         f"{10**lo_e:g}..{10**hi_e:g}")
+    if step_e is None:
+        below = value_e - lo_e
+        if below < _ON_GRID:
+            return (hi_e - lo_e) / max(round((hi_e - lo_e) * MIN_STEPS), 1), value_e
+        return below / max(round(below * MIN_STEPS), 1), value_e
+    if not on_grid(value_e, lo_e, float(step_e)):
+        raise ValueError(f"control {name!r}: the default {10**value_e:g} is not on the log "
+                         f"slider's grid (exponent {lo_e:g} + k*{step_e:g}); leave the step "
+                         "out to have one chosen")
+    return float(step_e), value_e
+
+
 class IntControl(Control):
     """An integer parameter in ``[min, max]`` (a count: neurons, spikes) on an IntSlider."""
 
     def __init__(self, name, min, max, value=None, step=1, *, label=None,
-                 continuous_update=True):
+                 continuous_update=True, help=None):
         value = (min + max) // 2 if value is None else int(value)
         widget = W.IntSlider(value=value, min=int(min), max=int(max), step=int(step),
-                             description=label or name, style=_STYLE,
+                             description=label or name, style=_STYLE, tooltip=help or None,
                              continuous_update=continuous_update)
         super().__init__(name, widget, value)
 
@@ -192,7 +282,7 @@ class ChoiceControl(Control):
         dropdown holds their positions, so no array comparison happens in the widget.
     """
 
-    def __init__(self, name, options, value=None, *, label=None):
+    def __init__(self, name, options, value=None, *, label=None, help=None):
         pairs = list(options.items()) if isinstance(options, Mapping) else [
             (str(v), v) for v in options]
         if not pairs:
@@ -201,7 +291,8 @@ class ChoiceControl(Control):
         self.name = name
         index = 0 if value is None else self._index(value)
         widget = W.Dropdown(options=[(text, k) for k, (text, _) in enumerate(pairs)],
-                            value=index, description=label or name, style=_STYLE)
+                            value=index, description=label or name, style=_STYLE,
+                            tooltip=help or None)
         super().__init__(name, widget, self.options[index])
 
     def _index(self, value) -> int:
@@ -224,9 +315,10 @@ class ChoiceControl(Control):
 class CheckControl(Control):
     """A boolean parameter (``True``/``False``) on a Checkbox."""
 
-    def __init__(self, name, value=False, *, label=None):
+    def __init__(self, name, value=False, *, label=None, help=None):
         widget = W.Checkbox(value=bool(value), description=label or name, style=_STYLE,
-                            indent=False)
+                            indent=False, tooltip=help or None,
+                            layout=W.Layout(width="auto"))        # a long label, uncut
         super().__init__(name, widget, bool(value))
 
 

@@ -6,7 +6,8 @@ split): controls give parameter values (Quantities), the model turns them into
 
 * **live or on release**: after each run it times model + drawing; under ``live_below``
   (0.1 s) sliders update while dragging, otherwise only when released;
-* **a status line**: simulated time, wall time, live/on-release;
+* **a status line**: simulated time, wall time, live/on-release; a busy line while a run
+  takes longer than ``busy_after`` (a model compiling);
 * **errors in the panel**: an exception in the model is shown (type, message, traceback in a
   collapsible block) and the last good plots stay; the next valid value recovers;
 * **defaults, presets, export**: a reset-to-defaults button, named presets (a dropdown),
@@ -22,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import html
 import statistics
+import threading
 import time
 import traceback
 from collections.abc import Mapping, Sequence
@@ -37,6 +39,11 @@ from labkit.widgets.results import Results, as_results
 
 __all__ = ["Panel"]
 
+_NO_PRESET = "(presets)"
+#: The status line while a run takes long (the first run of a new model compiles it).
+BUSY_STATUS = ("<span style='color:#b35900'>&#9203; running&hellip; (a new model is "
+               "compiled on its first run: a few seconds)</span>")
+
 
 def _as_controls(controls) -> list[Control]:
     if isinstance(controls, Mapping):
@@ -45,8 +52,7 @@ def _as_controls(controls) -> list[Control]:
 
 
 def _format_seconds(seconds) -> str:
-    if seconds is None:
-        return "?"
+    """0.2 -> '200 ms', 1.5 -> '1.5 s' (4 significant digits: 200.000000004 is 200)."""
     seconds = float(seconds)
     return f"{seconds * 1e3:.4g} ms" if seconds < 1 else f"{seconds:.4g} s"
 
@@ -65,11 +71,14 @@ class Panel(W.VBox):
         Default: chosen from the first results (:func:`~labkit.widgets.views.infer_views`).
     title : str, optional
     presets : mapping of name -> {param: value}, optional
-        Shown in a dropdown; choosing one sets those controls and re-runs once.
+        Shown in a dropdown; choosing one sets those controls, puts the others back at
+        their defaults and re-runs once.
     live_below : float
         Wall-time threshold (seconds) under which sliders update while dragging.
     export_dir : path
         Where the export buttons write files.
+    busy_after : float
+        Seconds after which a run still going shows the busy line in the status.
 
     Attributes
     ----------
@@ -83,7 +92,7 @@ class Panel(W.VBox):
 
     def __init__(self, model, controls, views=None, title: str | None = None,
                  presets: Mapping | None = None, live_below: float = 0.1,
-                 export_dir: str | Path = "."):
+                 export_dir: str | Path = ".", busy_after: float = 0.3):
         super().__init__()
         self.model = model if hasattr(model, "simulate") else FunctionModel(model)
         self.controls = {c.name: c for c in _as_controls(controls)}
@@ -96,8 +105,18 @@ class Panel(W.VBox):
         self.error: Exception | None = None
         self.timings: list[float] = []
         self.live = False
+        self.busy = False
+        self.busy_after = busy_after
+        self._busy_lock = threading.Lock()
+        self._busy_token: object | None = None
         self._holding = 0
         self._pending = False
+        self._in_preset = False
+        for name, values in self.presets.items():
+            unknown = sorted(set(values) - set(self.controls))
+            if unknown:
+                raise ValueError(f"preset {name!r} names no control {', '.join(unknown)}; "
+                                 f"the controls are {', '.join(self.controls)}")
         self._build()
         if self.views is not None:
             self._set_views(self.views)
@@ -114,7 +133,7 @@ class Panel(W.VBox):
                                      tooltip="put every control back at its default",
                                      layout=W.Layout(width="auto"))
         self.reset_button.on_click(lambda _b: self.reset())
-        self.preset_menu = W.Dropdown(options=["(presets)", *self.presets], value="(presets)",
+        self.preset_menu = W.Dropdown(options=[_NO_PRESET, *self.presets], value=_NO_PRESET,
                                       layout=W.Layout(width="auto",
                                                       display="" if self.presets else "none"))
         self.preset_menu.observe(self._on_preset, names="value")
@@ -151,6 +170,8 @@ class Panel(W.VBox):
         self.rerun()
 
     def _on_control(self, _control) -> None:
+        if not self._in_preset and self.preset_menu.value != _NO_PRESET:
+            self.preset_menu.value = _NO_PRESET         # the values are no longer the preset's
         if self._holding:
             self._pending = True
         else:
@@ -171,6 +192,7 @@ class Panel(W.VBox):
     def rerun(self) -> Results | None:
         """Controls' values -> model -> views. Returns the results, or None on error."""
         started = time.perf_counter()
+        token = self._busy_soon()
         try:
             results = as_results(self.model.simulate(**self.params()))
             if self.views is None:
@@ -180,8 +202,10 @@ class Panel(W.VBox):
             for view in self.views:
                 view.update(results)
         except Exception as exc:  # noqa: BLE001 - any model error is shown, never raised
+            self._not_busy(token)
             self._show_error(exc)
             return None
+        self._not_busy(token)
         wall = time.perf_counter() - started
         self.results, self.error = results, None
         self.timings.append(wall)
@@ -189,6 +213,33 @@ class Panel(W.VBox):
         self._adapt_update_mode()
         self._show_status(results.sim_time, wall)
         return results
+
+    def _busy_soon(self) -> object:
+        """Show the busy line if this run lasts longer than ``busy_after`` seconds (a model
+        compiling takes seconds, during which the plots show the previous values). A timer
+        thread writes it: widget messages from a thread reach the browser while the kernel
+        computes. Returns a token for :meth:`_not_busy`."""
+        token = object()
+        with self._busy_lock:
+            self._busy_token = token
+        timer = threading.Timer(self.busy_after, self._show_busy, args=(token,))
+        timer.daemon = True
+        timer.start()
+        self._busy_timer = timer
+        return token
+
+    def _show_busy(self, token) -> None:
+        with self._busy_lock:
+            if self._busy_token is token:
+                self.busy = True
+                self.status.value = BUSY_STATUS
+
+    def _not_busy(self, token) -> None:
+        self._busy_timer.cancel()
+        with self._busy_lock:
+            if self._busy_token is token:
+                self._busy_token = None
+            self.busy = False
 
     def _adapt_update_mode(self) -> None:
         """Live while dragging when runs are fast. The first run may include compilation,
@@ -200,8 +251,9 @@ class Panel(W.VBox):
 
     def _show_status(self, sim_time, wall) -> None:
         mode = "live" if self.live else "on release"
-        self.status.value = (f"<span style='color:#555'>simulated {_format_seconds(sim_time)}"
-                             f" in {_format_seconds(wall)} wall &middot; {mode}</span>")
+        done = "computed" if sim_time is None else f"simulated {_format_seconds(sim_time)}"
+        self.status.value = (f"<span style='color:#555'>{done} in {_format_seconds(wall)} "
+                             f"wall &middot; {mode}</span>")
 
     def _show_error(self, exc: Exception) -> None:
         self.error = exc
@@ -242,10 +294,18 @@ class Panel(W.VBox):
                 control.reset()
 
     def apply_preset(self, name: str) -> None:
-        """Set the controls named in preset ``name``; one re-run."""
+        """Preset ``name``: the values it names, every other control at its default; one
+        re-run. (A preset is a state to compare with, whatever was set before it.)"""
         if name not in self.presets:
             raise KeyError(f"no preset {name!r}; the presets are {', '.join(self.presets)}")
-        self.set(**self.presets[name])
+        values = self.presets[name]
+        self._in_preset = True
+        try:
+            with self.hold():
+                for control_name, control in self.controls.items():
+                    control.value = values.get(control_name, control.default)
+        finally:
+            self._in_preset = False
 
     def _on_preset(self, change) -> None:
         if change["new"] in self.presets:

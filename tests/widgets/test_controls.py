@@ -4,13 +4,27 @@ import ipywidgets as W
 import numpy as np
 import pytest
 
-from labkit.units import DimensionMismatchError, Quantity, mS, ms, mV, nA, nS, pA, second
+from labkit.units import (
+    DimensionMismatchError,
+    Mohm,
+    Quantity,
+    mS,
+    ms,
+    mV,
+    nA,
+    nS,
+    pA,
+    pF,
+    second,
+    uS,
+)
 from labkit.widgets.controls import (
     CheckControl,
     ChoiceControl,
     FloatControl,
     IntControl,
     control_from_spec,
+    on_grid,
 )
 
 
@@ -40,8 +54,50 @@ def test_log_control_for_time_constants():
 def test_unit_can_be_forced_and_range_defaults():
     c = FloatControl("tau", 0.001 * second, 0.1 * second, unit=ms)
     assert c.widget.description == "tau [ms]"
-    assert float(c.value) == pytest.approx(0.0505)            # middle of the range
-    assert c.widget.step == pytest.approx(0.99)                # 1/100 of the range
+    assert c.widget.step == 1.0                                # 99 ms: a nice step, ends on it
+    assert float(c.value) == pytest.approx(0.051)             # the grid point mid-range
+
+
+@pytest.mark.parametrize(("lo", "hi", "default", "step"), [
+    (0.0, 3.0, 1.0, 0.1),          # lesson 02's I = 1.0 (was 0.99 after a move)
+    (-0.5, 0.5, 0.0, 0.05),
+    (0.0, 0.2, 0.05, 0.01),        # at least 20 steps, so that a key press shows
+    (0.1, 1.5, 0.8, 0.05),
+    (0.0, 1.0, 0.123456, None),    # no nice step fits: an exact division of the default
+])
+def test_a_default_lies_on_the_slider_grid(lo, hi, default, step):
+    c = FloatControl("x", lo, hi, default)
+    w = c.widget
+    assert w.value == default
+    assert on_grid(w.value, w.min, w.step) and (hi - lo) / w.step >= 20
+    if step is not None:
+        assert w.step == pytest.approx(step) and on_grid(w.max, w.min, w.step)
+
+
+@pytest.mark.parametrize(("lo", "hi", "default"), [
+    (20 * pF, 1000 * pF, 200 * pF), (2 * ms, 50 * ms, 10 * ms), (0.2 * uS, 40 * uS, 20 * uS),
+    (1 * ms, 100 * ms, 1 * ms)])
+def test_a_log_slider_default_lies_on_its_exponent_grid(lo, hi, default):
+    c = FloatControl("x", lo, hi, default, log=True)
+    w = c.widget
+    assert on_grid(np.log10(w.value), w.min, w.step)
+    assert float(c.value) == pytest.approx(float(default), rel=1e-12)
+    assert 15 <= 1 / w.step <= 25                               # about 20 steps a decade
+
+
+def test_a_step_that_misses_the_default_is_refused_with_the_fix():
+    with pytest.raises(ValueError, match=r"default 1 is not on the slider's grid 0 \+ "
+                                         r"k\*0.03.*divides 1"):
+        FloatControl("I", 0.0, 3.0, 1.0, step=0.03)
+    with pytest.raises(ValueError, match="outside"):
+        FloatControl("I", 0.0, 3.0, 4.0)
+
+
+def test_a_control_can_have_a_readable_label_and_help():
+    c = FloatControl("R", 10 * Mohm, 500 * Mohm, 100 * Mohm, log=True, unit=Mohm,
+                     label="membrane resistance R", help="R sets the steady state")
+    assert c.widget.description == "membrane resistance R [Mohm]"
+    assert c.widget.tooltip == "R sets the steady state"
 
 
 def test_dimensionless_control_gives_floats():

@@ -58,11 +58,11 @@ def test_headless_first_run_fills_the_marks():
 def test_more_current_means_more_spikes_in_raster_and_higher_rate():
     panel = lif_panel()
     raster, rate = panel.views[1], panel.views[2]
-    spikes = [raster.scatters[0].x.size]
+    spikes = [raster.drawn()[0].size]
     rates = [float(np.mean(rate.line.y))]
     for current in (0.4, 0.6, 0.9):
         panel.controls["I"].widget.value = current          # as the browser would
-        spikes.append(raster.scatters[0].x.size)
+        spikes.append(raster.drawn()[0].size)
         rates.append(float(np.mean(rate.line.y)))
     assert spikes == sorted(spikes) and spikes[0] < spikes[-1]
     assert rates == sorted(rates) and rates[0] < rates[-1]
@@ -75,7 +75,7 @@ def test_below_rheobase_no_spikes_and_v_settles_at_e_l_plus_r_i():
     panel = lif_panel()
     panel.controls["I"].value = 0.1 * nA                        # rheobase is 0.2 nA
     assert panel.error is None
-    assert np.asarray(panel.views[1].scatters[0].x).size == 0
+    assert panel.views[1].drawn()[0].size == 0
     assert np.asarray(panel.views[0].line.y)[-1] == pytest.approx(-60.0, abs=1e-3)
 
 
@@ -134,7 +134,8 @@ def test_a_panel_whose_first_run_fails_shows_its_views_and_recovers():
     panel = Panel(LIFNeuron(), [FloatControl("v_reset", -80 * mV, -40 * mV, -45 * mV)],
                   [TraceView("v")])
     assert panel.results is None and isinstance(panel.error, ValueError)
-    assert list(panel.views_box.children) == [panel.views[0].figure]
+    assert list(panel.views_box.children) == [panel.views[0].widget]
+    assert panel.views[0].figure in panel.views[0].widget.children
     panel.controls["v_reset"].value = -70 * mV
     assert panel.error is None and np.asarray(panel.views[0].line.x).size == 1000
 
@@ -155,6 +156,54 @@ def test_presets_and_reset_run_the_model_once_each():
     assert float(panel.controls["tau"].value) == pytest.approx(0.01)
     with pytest.raises(KeyError, match="no preset"):
         panel.apply_preset("slow")
+
+
+def test_a_preset_sets_what_it_names_and_resets_the_rest():
+    model = Counting(LIFNeuron())
+    panel = Panel(model, [FloatControl("I", 0 * nA, 1 * nA, 0.3 * nA),
+                          FloatControl("tau", 1 * ms, 100 * ms, 10 * ms, log=True),
+                          FloatControl("v_reset", -80 * mV, -50 * mV, -70 * mV)],
+                  [RasterView()], presets={"weak": {"I": 0.1 * nA},
+                                           "slow": {"tau": 50 * ms}})
+    panel.apply_preset("slow")
+    panel.preset_menu.value = "weak"                           # as the browser would
+    assert float(panel.controls["I"].value) == pytest.approx(0.1e-9)
+    assert float(panel.controls["tau"].value) == pytest.approx(0.01)      # back to default
+    assert float(model.calls[-1]["tau"]) == pytest.approx(0.01)
+    assert len(model.calls) == 3                                # one run per preset
+    panel.controls["I"].value = 0.5 * nA                        # no longer the preset
+    assert panel.preset_menu.value == "(presets)"
+    with pytest.raises(ValueError, match="preset 'bad' names no control g; the controls "
+                                         "are I$"):
+        Panel(model, [FloatControl("I", 0 * nA, 1 * nA)], [RasterView()],
+              presets={"bad": {"g": 1}})
+
+
+def test_a_long_run_shows_the_busy_line_until_it_ends():
+    from labkit.widgets.panel import BUSY_STATUS
+
+    model = Counting(LIFNeuron())
+    panel = Panel(model, [FloatControl("I", 0 * nA, 1 * nA, 0.3 * nA)], [TraceView("v")],
+                  busy_after=0.1)
+    seen = []
+    panel.status.observe(lambda change: seen.append(change["new"]), names="value")
+    model.delay = 0.5                                           # a model compiling
+    panel.controls["I"].value = 0.5 * nA
+    assert BUSY_STATUS in seen and not panel.busy
+    assert "simulated 100 ms" in panel.status.value
+    seen.clear()
+    model.delay = 0.0
+    panel.controls["I"].value = 0.6 * nA
+    time.sleep(0.2)                                             # the timer would have fired
+    assert BUSY_STATUS not in seen and "simulated" in panel.status.value
+
+
+def test_the_status_line_is_exact_with_and_without_a_duration():
+    panel = lif_panel()
+    assert "simulated 200 ms in " in panel.status.value
+    curve = Panel(lambda a=1.0: {"I": [0.0, 1.0], "f": [0.0, float(a)]},
+                  [FloatControl("a", 0.0, 2.0, 1.0)], [IFCurveView("I", "f", y_unit=None)])
+    assert "computed in " in curve.status.value and "?" not in curve.status.value
 
 
 def test_live_while_dragging_only_when_runs_are_fast():
@@ -222,9 +271,9 @@ def test_live_decorator_builds_controls_from_specs_and_defaults():
     assert lif.controls["tau"].widget.description == "tau [ms]"
     kinds = [type(v).__name__ for v in lif.views]
     assert kinds == ["TraceView", "RasterView"]                # inferred from the results
-    n0 = lif.views[1].scatters[0].x.size
+    n0 = lif.views[1].drawn()[0].size
     lif.controls["I"].value = 0.9
-    assert lif.views[1].scatters[0].x.size > n0
+    assert lif.views[1].drawn()[0].size > n0
     with pytest.raises(TypeError, match="no parameter"):
         live(J=(0, 1), show=False)(lambda I: {})
 
