@@ -1,34 +1,51 @@
-"""The course as a learner meets it: the lessons in JupyterLab, headless Chromium.
+"""The course as a learner meets it: every lesson in JupyterLab, in headless Chromium.
 
-For each lesson notebook: open it, Run All, wait for the last live panel's plots, move the
-panel's first slider with the keyboard, and check that the plotted lines change and that
-no unexpected error output appears (cells tagged ``raises-exception`` raise on
-purpose: lesson 01's unit mistakes and the blanks of the inline exercises). Reuses the
-JupyterLab and Chromium fixtures of test_panel_in_jupyterlab.py, pointed at the repository
-instead of a temporary notebook.
+For each lesson notebook: open it, Run All, and once its panels are drawn
+
+* save a screenshot of every panel in out/screenshots/ (to look at: they show what no
+  assertion can);
+* check what a learner reads: the status line ("simulated 200 ms in ..."); each time axis
+  spans the simulated window, the same for every plot of the panel; a raster's neuron
+  axis has integer ticks from 0; the legends name every line; no two tick labels
+  overprint;
+* move the panel's first slider with the keyboard: the plotted lines change; move it back
+  as many steps: the readout and the lines are the default's again (the default lies on
+  the slider's grid);
+* the cells that raise on purpose (lesson 01's unit mistakes, the blanks of the inline
+  exercises) show short: the message (which exercise, for a blank), the cell's line, no
+  labkit frames; lesson 05's presets reset what they do not name; no other error appears.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
+import re
 import time
-from pathlib import Path
 
 import pytest
-from test_panel_in_jupyterlab import _errors, _wait_until, jupyterlab
-from test_panel_in_jupyterlab import page as page  # noqa: F401 - the Chromium fixture
+from conftest import ROOT, SCREENSHOTS
+from lab_page import (
+    errors,
+    lines,
+    open_notebook,
+    panels,
+    press,
+    readout,
+    run_all,
+    sliders,
+    status,
+    views,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
 # lessons whose demo is a running Scope: tests/browser/test_scope_lessons_in_jupyterlab.py
 SCOPE_LESSONS = {"08_multiscale_neuron.ipynb", "09_neuromodulation.ipynb"}
 LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")
                  if p.name not in SCOPE_LESSONS)
 
 
-def _expected_errors(name: str) -> int:
+def expected_errors(name: str) -> int:
     """Cells that raise on purpose: lesson 01's unit mistakes and every lesson's inline
     exercise blanks (``todo(...)``), all tagged ``raises-exception``."""
     import nbformat
@@ -37,65 +54,88 @@ def _expected_errors(name: str) -> int:
     return sum("raises-exception" in c.metadata.get("tags", []) for c in nb.cells)
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """JupyterLab serving a copy of notebooks/ (JupyterLab autosaves, and the committed
-    notebooks must keep their nbval outputs); yields its base URL."""
-    state = tmp_path_factory.mktemp("lab-state")
-    root = tmp_path_factory.mktemp("lab-root")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    # render every cell (JupyterLab 4 otherwise draws only the cells in view)
-    settings = state / "settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    with jupyterlab(root, state) as url:
-        yield url
-
-
-def _lines(page) -> str:
-    """Every bqplot line's path, joined: changes when any plotted line changes."""
-    return page.evaluate(
-        "() => Array.from(document.querySelectorAll('.bqplot.figure path.line'))"
-        ".map(p => p.getAttribute('d') || '').join('|')")
-
-
-def _shutdown_kernels(page, lab):
-    page.evaluate("url => fetch(url + '/api/kernels').then(r => r.json()).then(ks =>"
-                  " Promise.all(ks.map(k => fetch(url + '/api/kernels/' + k.id,"
-                  " {method: 'DELETE'}))))", lab)
+#: What each lesson's last panel simulates, as its status line says it.
+DURATION_MS = {"00": 100, "01": 200, "02": 100, "03": 200, "04": 100, "05": 100, "06": 1000,
+               "07": 200}
+#: Legend entries each lesson's last panel must show (view by view, those with a legend).
+LEGENDS = {
+    "01": [["v", "v_inf = E_L + R I"]],
+    "02": [["v", "threshold V_t"]],
+    "03": [["neuron 0", "neuron 50", "neuron 99", "threshold V_t"]],
+    "04": [["neuron 0 (driven)", "neuron 1 (target)", "threshold V_t"]],
+    "05": [["v", "spike detection (-40 mV)"], ["m", "h", "n"]],
+    "06": [["simulated, with noise", "formula, no noise"]],
+    "07": [["v", "threshold V_t"]],
+}
+#: Closest two tick labels of one axis may come (pixels) without overprinting.
+TICK_ROOM = 13
 
 
 @pytest.mark.parametrize("name", LESSONS)
-def test_lesson_runs_and_its_panel_responds(page, lab, name):
-    tab = page                          # the shared browser; a fresh page for each lesson
-    page = tab.context.browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_default_timeout(30_000)
-    try:
-        page.goto(f"{lab}/lab/tree/notebooks/{name}?reset")      # no restored workspace
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(timeout=60_000)
-        page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
-        page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
-        # the panel's status line appears once its first run is drawn
-        status = page.locator(".widget-html-content", has_text="simulated").last
-        status.wait_for(timeout=180_000)
-        status.scroll_into_view_if_needed()
-        handle = page.locator(".widget-slider .noUi-handle").first
-        _wait_until(lambda: _lines(page).count("L") > 10, 60, "the panel's lines")
-        time.sleep(1)
-        before = _lines(page)
-        handle.focus()
-        for _ in range(15):
-            page.keyboard.press("ArrowRight")
-        _wait_until(lambda: _lines(page) != before, 60,
-                    "the plotted lines to change after the slider moved")
-        errors = _errors(page)
-        assert len(errors) == _expected_errors(name), errors
-        assert page.locator("text=the plots show the last good run").count() == 0
-    except Exception:
-        page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / f"lesson-{name}.png"),
-                        full_page=True)
-        raise
-    finally:
-        _shutdown_kernels(page, lab)
-        page.close(run_before_unload=False)
+def test_lesson_runs_and_its_panel_reads_well(page, lab, name):
+    lesson = name[:2]
+    open_notebook(page, f"notebooks/{name}")
+    run_all(page)
+    # the panel's status line appears once its first run is drawn
+    wait_until(lambda: re.search(r"simulated \S+ \S+ in", status(panels(page).last))
+               if panels(page).count() else False, 240, "the last panel's first run")
+    panel = panels(page).last
+    panel.scroll_into_view_if_needed()
+    wait_until(lambda: lines(page).count("L") > 10, 60, "the panel's lines")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for k in range(panels(page).count()):
+        suffix = "" if k == panels(page).count() - 1 else f"-{k + 1}"
+        panels(page).nth(k).screenshot(path=str(SCREENSHOTS / f"{name[:-6]}{suffix}.png"))
+
+    duration = DURATION_MS[lesson]
+    shown_duration = f"{duration:g} ms" if duration < 1000 else f"{duration / 1000:g} s"
+    assert re.search(rf"simulated {shown_duration} in \d", status(panel)), status(panel)
+    shown = views(panel)
+    time_views = [v for v in shown if v["x"]["labels"] and v["xlabel"].startswith("t [")]
+    for view in time_views:                   # each time axis is the simulated window ...
+        assert float(view["x"]["labels"][0]) == 0, view
+        assert float(view["x"]["labels"][-1]) == duration, view
+    for end in (0, -1):                        # ... at the same place in every plot
+        at = [v["x"]["positions"][end] for v in time_views]
+        assert not at or max(at) - min(at) <= 2, at
+    for view in shown:
+        y = view["y"]
+        gaps = [abs(a - b) for a, b in zip(y["positions"], y["positions"][1:], strict=False)]
+        assert not gaps or min(gaps) >= TICK_ROOM, f"{view['title']}: tick labels overprint"
+        if view["ylabel"] == "neuron":
+            assert y["labels"][0] == "0" and all(re.fullmatch(r"\d+", t) for t in y["labels"])
+    legends = [v["legend"] for v in shown if v["legend"]]
+    assert legends == LEGENDS.get(lesson, legends), legends
+
+    first = sliders(panel).first
+    default, before = readout(first), lines(page)
+    press(first, "ArrowRight", 5)
+    wait_until(lambda: lines(page) != before, 60,
+               "the plotted lines to change after the slider moved")
+    press(first, "ArrowLeft", 5)
+    wait_until(lambda: readout(first) == default and lines(page) == before, 60,
+               f"the slider back at its default {default} to draw the default's lines")
+    if lesson == "05":
+        _presets_reset_what_they_do_not_name(page, panel)
+
+    shown_errors = errors(page)
+    assert len(shown_errors) == expected_errors(name), shown_errors
+    for text in shown_errors:   # short: message (hint), the user's line; no labkit frames
+        assert len(text.splitlines()) <= 4 and "Cell In[" in text, text
+        assert "labkit/" not in text and "Traceback" not in text, text
+        if text.startswith("ExerciseIncomplete"):          # which exercise, not which cell
+            assert re.match(r"ExerciseIncomplete: Exercise \d\d\.\d+", text), text
+    assert page.locator("text=the plots show the last good run").count() == 0
+
+
+def _presets_reset_what_they_do_not_name(page, panel) -> None:
+    g_na, g_kd = sliders(panel).nth(0), sliders(panel).nth(1)
+    na_default = readout(g_na)
+    before = lines(page)
+    press(g_na, "ArrowLeft", 10)
+    wait_until(lambda: lines(page) != before, 60, "g_na to change the lines")
+    assert readout(g_na) != na_default
+    panel.locator("select").select_option("no potassium current")
+    wait_until(lambda: readout(g_kd) == "0.00" and readout(g_na) == na_default, 60,
+               "the preset to set g_kd = 0 and put g_na back at its default")
+    time.sleep(0.5)

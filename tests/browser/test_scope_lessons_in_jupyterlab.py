@@ -3,27 +3,22 @@ headless Chromium, Run All, then, with no interaction, the scope's trace must mo
 a button must change the trace (08: pulse; 09: the presynaptic neuron on), and a slider
 must change what it drives (08: the I-V curves; 09: the traces). No error output.
 
-Reuses the JupyterLab and Chromium fixtures of the other browser tests; the lesson panels
-of test_lessons_in_jupyterlab.py wait for a Panel's status line, which a Scope does not
-have, so these lessons are tested here instead.
+Uses the JupyterLab, Chromium and page the other browser tests share (conftest.py); the
+lesson panels of test_lessons_in_jupyterlab.py wait for a Panel's status line, which a
+Scope does not have, so these lessons are tested here instead.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from pathlib import Path
 
 import pytest
-from test_lessons_in_jupyterlab import _expected_errors, _shutdown_kernels
-from test_lessons_in_jupyterlab import lab as lab  # noqa: F401 - JupyterLab on notebooks/
-from test_panel_in_jupyterlab import _errors, _wait_until
-from test_panel_in_jupyterlab import page as page  # noqa: F401 - the Chromium fixture
+from conftest import SCREENSHOTS
+from lab_page import errors, open_notebook, run_all, wait_until
+from test_lessons_in_jupyterlab import expected_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _figures(page) -> list[str]:
@@ -34,12 +29,9 @@ def _figures(page) -> list[str]:
         ".join('|'))")
 
 
-def _run_all(page, lab, name):
-    page.goto(f"{lab}/lab/tree/notebooks/{name}?reset")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(timeout=60_000)
-    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
-    page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
+def _run_all(page, name):
+    open_notebook(page, f"notebooks/{name}")
+    run_all(page)
     status = page.locator(".widget-html-content", has_text="chunk of").last
     status.wait_for(timeout=240_000)
     status.scroll_into_view_if_needed()
@@ -57,12 +49,12 @@ def _slider_handle(page, description):
 
 
 def _moves_then_pauses(page, status, trace: int, figures: int):
-    first = _wait_until(lambda: (f := _figures(page)) and len(f) >= figures
+    first = wait_until(lambda: (f := _figures(page)) and len(f) >= figures
                         and f[trace].count("L") > 10 and f[trace], 60, "the scope's trace")
-    _wait_until(lambda: _figures(page)[trace] != first, 30,
+    wait_until(lambda: _figures(page)[trace] != first, 30,
                 "the running scope's trace to move on its own")
     _button(page, "pause").click()
-    _wait_until(lambda: "paused" in status.inner_text(), 30, "the scope to pause")
+    wait_until(lambda: "paused" in status.inner_text(), 30, "the scope to pause")
     time.sleep(1)
     still = _figures(page)
     time.sleep(1.5)
@@ -70,22 +62,16 @@ def _moves_then_pauses(page, status, trace: int, figures: int):
     return still
 
 
-def _check(page, lab, name, test):
-    tab = page.context.browser.new_page(viewport={"width": 1400, "height": 1400})
-    tab.set_default_timeout(30_000)
-    try:
-        test(tab, _run_all(tab, lab, name))
-        errors = _errors(tab)              # the inline exercises' blanks raise on purpose
-        assert len(errors) == _expected_errors(name), errors
-        assert all("ExerciseIncomplete" in e for e in errors), errors
-        assert tab.locator("text=Traceback").count() == 0
-    except Exception:
-        tab.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / f"lesson-{name}.png"),
-                       full_page=True)
-        raise
-    finally:
-        _shutdown_kernels(tab, lab)
-        tab.close(run_before_unload=False)
+def _check(page, name, test):
+    test(page, _run_all(page, name))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".jp-OutputArea-output",
+                 has=page.locator(".widget-html-content", has_text="chunk of")).last \
+        .screenshot(path=str(SCREENSHOTS / f"{name[:-6]}.png"))
+    shown = errors(page)                  # the inline exercises' blanks raise on purpose
+    assert len(shown) == expected_errors(name), shown
+    assert all(re.match(r"ExerciseIncomplete: Exercise \d\d\.\d+", e) for e in shown), shown
+    assert page.locator("text=Traceback").count() == 0
 
 
 def test_08_scope_runs_pulses_and_a_slider_redraws_the_iv_curves(page, lab):
@@ -93,19 +79,19 @@ def test_08_scope_runs_pulses_and_a_slider_redraws_the_iv_curves(page, lab):
         # figures: the trace, then the fast, slow and ultra-slow I-V curves
         still = _moves_then_pauses(tab, status, trace=0, figures=4)
         _button(tab, "pulse").click()                       # paused: one chunk, pulsed
-        _wait_until(lambda: _figures(tab)[0] != still[0], 30, "the pulse to change the trace")
+        wait_until(lambda: _figures(tab)[0] != still[0], 30, "the pulse to change the trace")
         curves = _figures(tab)[1:4]
         handle = _slider_handle(tab, "a_sp")
         handle.focus()
         for _ in range(10):
             tab.keyboard.press("ArrowRight")
-        _wait_until(lambda: _figures(tab)[2] != curves[1], 30,
+        wait_until(lambda: _figures(tab)[2] != curves[1], 30,
                     "the slow I-V curve to change after the a_sp slider moved")
         assert _figures(tab)[1] == curves[0]                # a_sp is not a fast element
         assert "regime" in tab.locator(".widget-html-content", has_text="regime").last \
             .inner_text()
 
-    _check(page, lab, "08_multiscale_neuron.ipynb", test)
+    _check(page, "08_multiscale_neuron.ipynb", test)
 
 
 def test_09_scope_runs_the_button_switches_the_presynaptic_neuron_a_slider_acts(page, lab):
@@ -113,18 +99,18 @@ def test_09_scope_runs_the_button_switches_the_presynaptic_neuron_a_slider_acts(
         # figures: V_pre, s, alpha_mod, g, V (post)
         still = _moves_then_pauses(tab, status, trace=4, figures=5)
         _button(tab, "presynaptic neuron").click()           # paused: one chunk, switched on
-        _wait_until(lambda: _figures(tab)[1] != still[1], 30,
-                    "the trace s to change when the presynaptic neuron is switched on")
-        _wait_until(lambda: "presynaptic neuron: on" in _button(tab, "presynaptic").inner_text(),
-                    10, "the button to say on")
+        wait_until(lambda: _figures(tab)[1] != still[1], 30,
+                   "the trace s to change when the presynaptic neuron is switched on")
+        wait_until(lambda: "presynaptic neuron: on" in _button(tab, "presynaptic").inner_text(),
+                   10, "the button to say on")
         _button(tab, "start").click()
-        _wait_until(lambda: "running" in status.inner_text(), 30, "the scope to run again")
+        wait_until(lambda: "running" in status.inner_text(), 30, "the scope to run again")
         before = _figures(tab)[2]
         handle = _slider_handle(tab, "theta")
         handle.focus()
         for _ in range(40):
             tab.keyboard.press("ArrowRight")
-        _wait_until(lambda: _figures(tab)[2] != before, 30,
-                    "alpha_mod to change after the theta slider moved")
+        wait_until(lambda: _figures(tab)[2] != before, 30,
+                   "alpha_mod to change after the theta slider moved")
 
-    _check(page, lab, "09_neuromodulation.ipynb", test)
+    _check(page, "09_neuromodulation.ipynb", test)
