@@ -61,3 +61,12 @@ def test_static_plot_draws_both_parts_and_the_points():
     view.plot_static(_results(), ax)
     assert len(ax.lines) == 4 and ax.get_title() == "fast"     # 2 parts, level, points
     assert ax.lines[-1].get_ydata().tolist() == [-1.0]
+
+
+def test_the_legend_names_both_colours_and_a_narrow_view_gets_few_x_labels():
+    view = SlopeIVView("I_fast", points="V_eq")
+    view.update(_results())
+    assert [e[0] for e in view.legend_entries()] == ["slope > 0", "slope < 0", "I_app",
+                                                     "equilibria"]
+    assert len(view.x_axis.tick_values) <= 6
+    assert (view.x_scale.min, view.x_scale.max) == (-3.0, 1.5)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from bqplot import Lines, Scatter
 
-from labkit.widgets.views.base import AxisUnit, View, set_marks
+from labkit.widgets.views.base import AxisUnit, View, nice_ticks, set_marks, set_range, set_ticks
 
 __all__ = ["SlopeIVView", "split_by_slope"]
 
@@ -83,12 +83,16 @@ class SlopeIVView(View):
         self.v_unit, self.i_unit = AxisUnit("V", v_unit), AxisUnit("I", i_unit)
         scales = {"x": self.x_scale, "y": self.y_scale}
         self.lines = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=list(colors),
-                           labels=["positive conductance", "negative conductance"],
+                           labels=["slope > 0", "slope < 0"],
                            stroke_width=2)
         self.level_line = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=["#555555"],
-                                line_style="dashed", stroke_width=1)
+                                line_style="dashed", stroke_width=1,
+                                labels=[level or "level"])
         self.points_mark = Scatter(x=_EMPTY, y=_EMPTY, scales=scales, colors=["black"],
-                                   default_size=48)
+                                   default_size=48, labels=["equilibria"])
+        self.show_in_legend(self.lines)
+        self.show_in_legend(self.level_line, level is not None)
+        self.show_in_legend(self.points_mark, points is not None)
         self._figure([self.lines, self.level_line, self.points_mark], self.v_unit.label,
                      self.i_unit.label)
         self._drawn = None
@@ -117,6 +121,9 @@ class SlopeIVView(View):
         set_marks((self.lines, {"x": v, "y": rows}),
                   (self.level_line, {"x": span, "y": np.full(span.size, level or 0.0)}),
                   (self.points_mark, {"x": eq, "y": np.full(eq.size, level or 0.0)}))
+        if v.size:          # side by side the views are narrow: six x labels at most
+            set_range(self.x_scale, float(v.min()), float(v.max()))
+            set_ticks(self.x_axis, *nice_ticks(float(v.min()), float(v.max()), 6))
         self._labels(self.v_unit.label, self.i_unit.label)
 
     def plot_static(self, results, ax) -> None:
