@@ -213,8 +213,9 @@ print("continued to", net.t, "with", len(Vmon.t), "samples; spikes at", Smon.t[:
 #
 # ## Interactive demo
 #
-# A square-wave input, given either way. Tick `use_network_operation` and watch the wall
-# time in the status line; the spikes stay the same.
+# A square-wave input, given either way. Tick *set the input from Python at every step*
+# (`use_network_operation`) and watch the wall time in the status line; the spikes stay
+# the same.
 
 # %% tags=["nbval-ignore-output"]
 from labkit.lessons.lesson07 import panel
