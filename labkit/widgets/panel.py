@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import html
 import statistics
+import sys
 import threading
 import time
 import traceback
@@ -40,6 +41,8 @@ from labkit.widgets.results import Results, as_results
 __all__ = ["Panel"]
 
 _NO_PRESET = "(presets)"
+#: Whether threads run here (not in Pyodide/WASI builds, where a scope uses asyncio).
+_THREADS = sys.platform not in ("emscripten", "wasi")
 #: The status line while a run takes long (the first run of a new model compiles it).
 BUSY_STATUS = ("<span style='color:#b35900'>&#9203; running&hellip; (a new model is "
                "compiled on its first run: a few seconds)</span>")
@@ -109,6 +112,7 @@ class Panel(W.VBox):
         self.busy_after = busy_after
         self._busy_lock = threading.Lock()
         self._busy_token: object | None = None
+        self._busy_timer: threading.Timer | None = None
         self._holding = 0
         self._pending = False
         self._in_preset = False
@@ -222,10 +226,11 @@ class Panel(W.VBox):
         token = object()
         with self._busy_lock:
             self._busy_token = token
-        timer = threading.Timer(self.busy_after, self._show_busy, args=(token,))
-        timer.daemon = True
-        timer.start()
-        self._busy_timer = timer
+        if _THREADS:                # JupyterLite (Pyodide) has none: no busy line there
+            self._busy_timer = threading.Timer(self.busy_after, self._show_busy,
+                                               args=(token,))
+            self._busy_timer.daemon = True
+            self._busy_timer.start()
         return token
 
     def _show_busy(self, token) -> None:
@@ -235,7 +240,8 @@ class Panel(W.VBox):
                 self.status.value = BUSY_STATUS
 
     def _not_busy(self, token) -> None:
-        self._busy_timer.cancel()
+        if self._busy_timer is not None:
+            self._busy_timer.cancel()
         with self._busy_lock:
             if self._busy_token is token:
                 self._busy_token = None

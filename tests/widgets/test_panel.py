@@ -198,6 +198,17 @@ def test_a_long_run_shows_the_busy_line_until_it_ends():
     assert BUSY_STATUS not in seen and "simulated" in panel.status.value
 
 
+def test_without_threads_there_is_no_busy_line_and_the_panel_still_runs(monkeypatch):
+    import labkit.widgets.panel as panel_module
+
+    monkeypatch.setattr(panel_module, "_THREADS", False)      # as in Pyodide
+    model = Counting(LIFNeuron(), delay=0.3)
+    panel = Panel(model, [FloatControl("I", 0 * nA, 1 * nA, 0.3 * nA)], [TraceView("v")],
+                  busy_after=0.05)
+    assert panel.error is None and panel._busy_timer is None
+    assert "simulated 100 ms" in panel.status.value
+
+
 def test_the_status_line_is_exact_with_and_without_a_duration():
     panel = lif_panel()
     assert "simulated 200 ms in " in panel.status.value
