@@ -72,6 +72,8 @@ def test_a_default_lies_on_the_slider_grid(lo, hi, default, step):
     assert on_grid(w.value, w.min, w.step) and (hi - lo) / w.step >= 20
     if step is not None:
         assert w.step == pytest.approx(step) and on_grid(w.max, w.min, w.step)
+        digits = {0.1: ".1f", 0.05: ".2f", 0.01: ".2f"}[step]   # the readout: 1.0, not 1.000
+        assert w.readout_format == digits
 
 
 @pytest.mark.parametrize(("lo", "hi", "default"), [
