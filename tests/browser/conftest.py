@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from lab_page import ROOT, SCREENSHOTS
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "out" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]
+#: Where the browser tests save what they saw (not committed: /out/ is in .gitignore).
+SCREENSHOTS = ROOT / "out" / "screenshots"
 STATUS = re.compile(r"simulated|computed")
 
 

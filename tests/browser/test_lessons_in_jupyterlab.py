@@ -22,8 +22,9 @@ import re
 import time
 
 import pytest
-from conftest import ROOT, SCREENSHOTS
 from lab_page import (
+    ROOT,
+    SCREENSHOTS,
     errors,
     lines,
     open_notebook,

@@ -14,8 +14,7 @@ import re
 import time
 
 import pytest
-from conftest import SCREENSHOTS
-from lab_page import errors, open_notebook, run_all, wait_until
+from lab_page import SCREENSHOTS, errors, open_notebook, run_all, wait_until
 from test_lessons_in_jupyterlab import expected_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
