@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from lab_page import ROOT, SCREENSHOTS
+
+from .lab_page import ROOT, SCREENSHOTS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -142,7 +143,7 @@ def warming(notebooks: list[Path], log: Path):
                     warm.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab(tmp_path_factory):
     """JupyterLab serving a copy of the course (notebooks/, exercises/); yields a Lab."""
     if CHROMIUM is None:
@@ -172,7 +173,7 @@ def lab(tmp_path_factory):
         yield Lab(url, root)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(lab):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
@@ -184,7 +185,7 @@ def browser(lab):
             chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def _lab_page(browser, lab):
     """One JupyterLab page for the session: loading JupyterLab takes 8-20 s, opening a
     notebook in it 4 s."""

@@ -22,7 +22,8 @@ import re
 import time
 
 import pytest
-from lab_page import (
+
+from .lab_page import (
     ROOT,
     SCREENSHOTS,
     errors,

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
-from lab_page import errors, open_notebook, run_all, wait_until
+
+from .lab_page import errors, open_notebook, run_all, wait_until
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,9 @@ import re
 import time
 
 import pytest
-from lab_page import SCREENSHOTS, errors, open_notebook, run_all, wait_until
-from test_lessons_in_jupyterlab import expected_errors
+
+from .lab_page import SCREENSHOTS, errors, open_notebook, run_all, wait_until
+from .test_lessons_in_jupyterlab import expected_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
