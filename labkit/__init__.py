@@ -18,6 +18,7 @@ from labkit import core as _core
 from labkit import devices as _devices
 from labkit import groups as _groups
 from labkit import monitors as _monitors
+from labkit import spatial as _spatial
 from labkit import star as _star
 from labkit import sweeps as _sweeps
 from labkit import synapses as _synapses
@@ -46,6 +47,7 @@ __all__ = (
     + _reexport(_groups)
     + _reexport(_synapses)
     + _reexport(_monitors)
+    + _reexport(_spatial)
     + _reexport(_sweeps)
     + [name for name in ("set_device", "get_device", "device")
        if _reexport_one(_devices, name)]
