@@ -197,7 +197,9 @@ class CppStandaloneDevice:
         directory = self._directory_for(project)
         _write_project(directory, project.files)
         stamp = directory / ".labkit-build"
-        built = f"{project.hash} {compiler}"
+        # make takes ARCH from the environment when it is set (binder/start names a
+        # portable target): a program built for other instructions is built again
+        built = f"{project.hash} {compiler} {os.environ.get('ARCH', '-march=native')}"
         if not (directory / "main").exists() or not stamp.exists() or \
                 stamp.read_text() != built:
             started = time.perf_counter()

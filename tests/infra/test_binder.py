@@ -7,8 +7,9 @@ Python there is), installs ``binder/requirements.txt`` into it, then runs
 stands for that user's home, which the image keeps. Sessions then start through
 ``binder/start``: here, a fresh kernel runs lesson 02 up to its first ``run()``, which must
 load its kernels from the cache postBuild warmed (no compilation) and take under 0.5 s of
-CPU; and JupyterLab, started from that environment with no option naming a page, must
-open lesson 00.
+CPU (the C++ standalone lesson's programs must be in that cache too, built for the same
+portable target as Numba's kernels); and JupyterLab, started from that environment with no
+option naming a page, must open lesson 00.
 
 The build takes a few minutes (most of it compiling every lesson's models); each step's
 time is printed (``pytest -s``).
@@ -116,6 +117,15 @@ def test_postbuild_installs_this_checkout_and_warms_the_cache_in_home(image):
     kernels = image.home / ".cache" / "labkit" / "kernels"
     assert len(list(kernels.glob("*.py"))) >= 10, sorted(kernels.iterdir())
     assert list(kernels.glob("__pycache__/*.nbi")), "Numba saved no machine code"
+    programs = list((image.home / ".cache" / "labkit" / "cpp_standalone").glob("*/main"))
+    assert programs, "the C++ standalone lesson's programs were not built into the image"
+    started = subprocess.run([str(BINDER / "start"), "env"], env=image.env,
+                             capture_output=True, text=True, check=True).stdout.splitlines()
+    if "NUMBA_CPU_NAME=x86-64-v3" in started:  # built for the sessions' CPUs, not this one
+        assert "ARCH=-march=x86-64-v3" in started
+        for program in programs:
+            stamp = (program.parent / ".labkit-build").read_text()
+            assert stamp.endswith(" -march=x86-64-v3"), (program, stamp)
 
 
 def _first_run(image, log: Path, **env: str) -> dict:

@@ -30,7 +30,7 @@ from labkit.models.bursts import classify
 from labkit.models.multiscale import equilibria, simulate_multiscale
 
 ROOT = Path(__file__).resolve().parents[2]
-LESSONS = ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
+LESSONS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "11"]
 
 
 def passed(exercise, **answers):
@@ -504,6 +504,90 @@ def test_09_3():
     failed("09.3", kinds=["bursting", "bursting", "bursting"])
     failed("09.3", kinds=["tonic", "tonic", "tonic"])
     failed("09.3", kinds="bursting")
+
+
+# -- 11 -------------------------------------------------------------------------------------
+def _timing_table():
+    import pandas as pd
+
+    return pd.DataFrame({"N": [100, 400, 1600, 6400, 20000],
+                         "runtime": [0.01, 0.01, 0.03, 0.08, 0.2],
+                         "numpy": [0.4, 0.44, 0.75, 1.27, 2.3],
+                         "cpp_standalone": [0.1, 0.07, 0.11, 0.21, 0.66]})
+
+
+def test_11_a():
+    table, compile_time = _timing_table(), 7.5
+    total_numpy = 10 * table["numpy"].to_numpy()
+    total_cpp = compile_time + 10 * table["cpp_standalone"].to_numpy()
+    passed("11.a", table=table, compile_time=compile_time, total_numpy=total_numpy,
+           total_cpp=total_cpp, crossing=6400)
+    passed("11.a", table=table, compile_time=compile_time * second,      # a Quantity too
+           total_numpy=total_numpy * second, total_cpp=total_cpp * second, crossing=6400)
+    fb = failed("11.a", table=table, compile_time=compile_time, total_numpy=total_numpy,
+                total_cpp=10 * table["cpp_standalone"].to_numpy(), crossing=400)
+    assert "leaves out the compile" in str(fb)
+    failed("11.a", table=table, compile_time=compile_time, total_numpy=total_numpy / 10,
+           total_cpp=total_cpp, crossing=6400)                              # 100 ms, not 1 s
+    failed("11.a", secret="6400", table=table, compile_time=compile_time,
+           total_numpy=total_numpy, total_cpp=total_cpp, crossing=20000)   # the last win
+    slow_compile = 60.0                                                     # never wins
+    passed("11.a", table=table, compile_time=slow_compile, total_numpy=total_numpy,
+           total_cpp=slow_compile + 10 * table["cpp_standalone"].to_numpy(), crossing=None)
+    failed("11.a", table=table, compile_time=slow_compile, total_numpy=total_numpy,
+           total_cpp=slow_compile + 10 * table["cpp_standalone"].to_numpy(), crossing=100)
+
+
+def test_11_b():
+    from labkit.lessons.lesson11 import cuba_rates
+
+    values = [0.5, 1.0, 1.5, 2.0, 2.5] * mV
+    rates = cuba_rates(4000, we=values)
+    passed("11.b", values=values, rates=np.asarray(rates) * Hz)
+    passed("11.b", values=values, rates=rates)                            # plain Hz
+    fb = failed("11.b", values=values, rates=rates[::-1])                  # order mixed up
+    assert "differ" in str(fb)
+    failed("11.b", values=values, rates=[rates[2]] * 5)                     # one run, 5 times
+    failed("11.b", values=values[:4], rates=rates[:4])
+    failed("11.b", values=[0.5, 1.0, 1.5, 2.0, 2.5], rates=rates)          # no unit
+    failed("11.b", values=values, rates=cuba_rates(2000, we=values))      # another network
+
+
+def test_11_1():
+    from labkit.lessons.lesson11 import RECOMPILES
+
+    passed("11.1", recompiles=dict(RECOMPILES))
+    fb = failed("11.1", recompiles={**RECOMPILES, "size": True})           # Brian2's answer
+    assert "size: not what labkit does" in str(fb)
+    failed("11.1", recompiles={k: True for k in RECOMPILES})
+    failed("11.1", recompiles={k: v for k, v in RECOMPILES.items() if k != "monitor"})
+    failed("11.1", recompiles=[False, False, False, True, True])
+
+
+def test_11_2():
+    from labkit.lessons.lesson11 import NEURON_CONSTANTS, cuba_rates
+
+    c = NEURON_CONSTANTS
+    t_first = c["taum"] * np.log((c["El"] - c["Vr"]) / (c["El"] - c["Vt"]))
+    rate = cuba_rates(2000, v0=c["Vr"])[0]
+    passed("11.2", t_first=t_first, rate=rate * Hz)
+    fb = failed("11.2", t_first=t_first, rate=cuba_rates(2000)[0] * Hz)   # random start
+    assert "random start" in str(fb)
+    failed("11.2", t_first=c["taum"] * np.log((c["El"] - c["Vr"]) / (c["Vt"] - c["Vr"])), rate=rate)
+    failed("11.2", t_first=float(t_first), rate=rate)                      # no unit
+    failed("11.2", t_first=t_first, rate=[rate, rate])
+
+
+def test_11_3():
+    run_numpy, run_cpp = 0.76, 0.11
+    payoff = 5 * second / ((run_numpy - run_cpp) / 0.1)
+    passed("11.3", run_numpy=run_numpy, run_cpp=run_cpp, payoff=payoff)
+    passed("11.3", run_numpy=run_numpy * second, run_cpp=run_cpp * second, payoff=payoff)
+    failed("11.3", run_numpy=run_numpy, run_cpp=run_cpp, payoff=payoff / 10)  # per 100 ms
+    failed("11.3", run_numpy=run_numpy, run_cpp=run_cpp, payoff=float(payoff))  # no unit
+    failed("11.3", run_numpy=run_numpy, run_cpp=run_cpp, payoff=None)
+    passed("11.3", run_numpy=0.1, run_cpp=0.2, payoff=None)               # numpy faster
+    failed("11.3", run_numpy=0.1, run_cpp=0.2, payoff=5 * second)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
