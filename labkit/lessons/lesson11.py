@@ -38,6 +38,10 @@ FAN_IN = 80
 #: The lesson's seed: the checkers rebuild the lesson's networks with it.
 SEED = 11
 DEVICES = ("runtime", "numpy", "cpp_standalone")
+#: Neurons the explorer's raster shows (one pixel row each; the rate counts them all).
+SHOWN = 200
+#: Bins of the explorer's population rate (2 ms over its 200 ms).
+RATE_BINS = 100
 
 
 def cuba(N: int):
@@ -164,8 +168,13 @@ class CubaExplorer:
         with on_device(device):
             net.run(self.duration, namespace={"we": we, "wi": wi})
         self.wall = time.perf_counter() - started
-        rate = spikes.num_spikes / (int(N) * float(self.duration / second))
-        return Results({"spike_t": spikes.t, "spike_i": spikes.i_, "N": int(N),
+        duration = float(self.duration / second)
+        rate = spikes.num_spikes / (int(N) * duration)
+        shown = spikes.i_ < SHOWN
+        counts, edges = np.histogram(spikes.t_, bins=RATE_BINS, range=(0, duration))
+        return Results({"spike_t": spikes.t[shown], "spike_i": spikes.i_[shown],
+                        "N": min(SHOWN, int(N)), "rate_t": (edges[:-1] + edges[1:]) / 2,
+                        "rate": counts / (int(N) * (edges[1] - edges[0])),
                         "rate_mean": rate, "wall": self.wall}, sim_time=self.duration)
 
     def __repr__(self):
@@ -179,8 +188,8 @@ def panel(**kw) -> Panel:
                 FloatControl("we", 0 * mV, 4 * mV, WEIGHTS["we"], unit=mV, step=0.02 * mV),
                 FloatControl("wi", -20 * mV, 0 * mV, WEIGHTS["wi"], unit=mV, step=0.1 * mV),
                 ChoiceControl("device", list(DEVICES), "runtime")]
-    views = [RasterView(title="spikes", height="240px", max_spikes=8000),
-             RateView(bin=2 * ms, title="population rate", height="150px")]
+    views = [RasterView(title=f"spikes of the first {SHOWN} neurons", height="240px"),
+             RateView(title="population rate (all neurons)", height="150px")]
     return Panel(CubaExplorer(), controls, views,
                  title="The CUBA network on three devices", **kw)
 

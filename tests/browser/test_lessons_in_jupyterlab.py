@@ -58,7 +58,7 @@ def expected_errors(name: str) -> int:
 
 #: What each lesson's last panel simulates, as its status line says it.
 DURATION_MS = {"00": 100, "01": 200, "02": 100, "03": 200, "04": 100, "05": 100, "06": 1000,
-               "07": 200}
+               "07": 200, "11": 200}
 #: Legend entries each lesson's last panel must show (view by view, those with a legend).
 LEGENDS = {
     "01": [["v", "v_inf = E_L + R I"]],

@@ -116,15 +116,18 @@ def test_explorer_builds_once_per_size_and_weights_change_the_rate():
     assert np.array_equal(numpy["spike_t"], busy["spike_t"])
     model.simulate(N=1600)
     assert model._net is not net
-    assert set(busy) >= {"spike_t", "spike_i", "N", "wall"}
+    assert set(busy) >= {"spike_t", "spike_i", "N", "rate_t", "rate", "wall"}
+    rate = np.asarray(busy["rate"])
+    assert rate.size == 100 and rate.mean() == pytest.approx(busy["rate_mean"])
 
 
 def test_panel_draws_the_raster_and_the_rate():
     p = panel()
-    assert p.error is None and p.results["N"] == 1600
-    dots = np.asarray(p.views[0].scatters[0].x).size
+    assert p.error is None and p.results["N"] == 200                # the neurons shown
+    assert np.asarray(p.results["spike_i"]).max() < 200
+    dots = p.views[0].drawn()[0].size
     p.controls["we"].value = 3.5 * mV
-    assert p.error is None and np.asarray(p.views[0].scatters[0].x).size > dots
+    assert p.error is None and p.views[0].drawn()[0].size > dots
     assert np.asarray(p.views[1].line.y).max() > 0
     assert re.search(r"simulated 200 ms in", p.status.value)
 

@@ -9,6 +9,7 @@
 # is compiled already if you ran the lesson.
 
 # %%
+import tempfile
 import time
 
 import matplotlib.pyplot as plt
@@ -31,10 +32,11 @@ from labkit.lessons.lesson11 import NEURON_CONSTANTS, WEIGHTS, cuba
 #
 # Predict first, then **measure** with `device.compile_count` (how many times `make` ran)
 # on the small model below, and give `recompiles`, a dict from each change to `True`
-# (compiles) or `False`.
+# (compiles) or `False`. The project goes into a new directory: labkit's cache would find
+# programs that an earlier session built, and hide their compile.
 
 # %%
-set_device("cpp_standalone")
+set_device("cpp_standalone", directory=tempfile.mkdtemp(prefix="cells-"))
 eqs = """
 dv/dt = (I - v)/tau : 1
 I : 1
