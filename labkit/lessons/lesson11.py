@@ -242,9 +242,13 @@ def _check_crossing(table, compile_time, total_numpy, total_cpp, crossing):
 
 
 
-def _check_run_args(values, rates):
+def _check_run_args(N, values, rates):
     """11.b (inline): five re-runs of the compiled program with run_args={'we': value}
-    (the lesson's network: N = 4000, 200 ms, seed 11) -> their mean rates."""
+    (the lesson's network of N neurons, 200 ms, seed 11) -> their mean rates."""
+    if isinstance(N, bool) or not isinstance(N, (int, np.integer)) or N < 1:
+        yield Verdict(False, f"N must be the network's number of neurons, not {N!r}",
+                      "pass the N the lesson's cells use: check('11.b', N=N, ...)")
+        return
     values = list(values)
     yield expect_true(len(values) == 5, "five values",
                       f"{len(values)} values; the exercise asks for five",
@@ -263,13 +267,13 @@ def _check_run_args(values, rates):
         yield Verdict(False, f"rates has {got.size} numbers; it needs one per value",
                       "append spikes.num_spikes / (N * duration) after each device.run")
         return
-    want = cuba_rates(4000, we=[v * mV for v in volts])
+    want = cuba_rates(int(N), we=[v * mV for v in volts])
     close = np.isclose(got, want, rtol=1e-3, atol=0)
     yield expect_true(bool(close.all()), "every rate matches its value of we",
                       f"{int((~close).sum())} of the 5 rates differ from that network's rate "
                       "at that weight",
                       "each device.run starts from the same initial state; read "
-                      "spikes.num_spikes after each one, divided by 4000 neurons * 200 ms")
+                      "spikes.num_spikes after each one, divided by N neurons * 200 ms")
 
 
 #: Which changes make labkit's cpp_standalone compile again (11.1).

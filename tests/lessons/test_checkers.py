@@ -542,15 +542,17 @@ def test_11_b():
     from labkit.lessons.lesson11 import cuba_rates
 
     values = [0.5, 1.0, 1.5, 2.0, 2.5] * mV
-    rates = cuba_rates(4000, we=values)
-    passed("11.b", values=values, rates=np.asarray(rates) * Hz)
-    passed("11.b", values=values, rates=rates)                            # plain Hz
-    fb = failed("11.b", values=values, rates=rates[::-1])                  # order mixed up
+    rates = cuba_rates(1000, we=values)
+    passed("11.b", N=1000, values=values, rates=np.asarray(rates) * Hz)
+    passed("11.b", N=1000, values=values, rates=rates)                    # plain Hz
+    fb = failed("11.b", N=1000, values=values, rates=rates[::-1])          # order mixed up
     assert "differ" in str(fb)
-    failed("11.b", values=values, rates=[rates[2]] * 5)                     # one run, 5 times
-    failed("11.b", values=values[:4], rates=rates[:4])
-    failed("11.b", values=[0.5, 1.0, 1.5, 2.0, 2.5], rates=rates)          # no unit
-    failed("11.b", values=values, rates=cuba_rates(2000, we=values))      # another network
+    failed("11.b", N=1000, values=values, rates=[rates[2]] * 5)             # one run, 5 times
+    failed("11.b", N=1000, values=values[:4], rates=rates[:4])
+    failed("11.b", N=1000, values=[0.5, 1.0, 1.5, 2.0, 2.5], rates=rates)  # no unit
+    failed("11.b", N=1000, values=values, rates=cuba_rates(400, we=values))  # another network
+    fb = failed("11.b", N="1000", values=values, rates=rates)
+    assert "number of neurons" in str(fb)
 
 
 def test_11_1():

@@ -86,6 +86,7 @@
 # | [07 network_operations](07_network_operations.ipynb) | Python during a run, and `TimedArray` | [07](../exercises/07_network_operations.ipynb) |
 # | [08 multiscale_neuron](08_multiscale_neuron.ipynb) | a neuron built from feedback on three timescales: spikes, bursts, I-V curves, a running GUI demo | [08](../exercises/08_multiscale_neuron.ipynb) |
 # | [09 neuromodulation](09_neuromodulation.ipynb) | synapses that change a neuron's parameter: tonic spiking to bursting and back | [09](../exercises/09_neuromodulation.ipynb) |
+# | [11 cpp_standalone](11_cpp_standalone.ipynb) | C++ standalone: where a simulation's time goes, the generated project, re-runs without a compile, when it pays off | [11](../exercises/11_cpp_standalone.ipynb) |
 #
 # ## Check your setup
 #
