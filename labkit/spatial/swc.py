@@ -17,11 +17,10 @@ the sections.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from labkit.core.logs import warn
 
 __all__ = ["SectionSpec", "read_swc", "sections_from_points", "SWC_TYPES"]
 
@@ -113,8 +112,10 @@ def _merge_three_point_soma(root: _Node, nodes: dict) -> None:
             and all(not c.children for c in somatic)):
         count = sum(node.name == "soma" for node in nodes.values())
         if count > 1:
-            warn(f"the morphology has {count} soma points; a three-point soma is "
-                 "recognised only when it comes first in the file", "spatial")
+            # the logger by name: the module that configures labkit's loggers is moving
+            logging.getLogger("labkit.spatial").warning(
+                f"the morphology has {count} soma points; a three-point soma is "
+                "recognised only when it comes first in the file")
         return
     for side in somatic:
         if abs(side.diameter - root.diameter) > 1e-15:
