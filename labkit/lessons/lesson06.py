@@ -99,7 +99,7 @@ def panel(**kw) -> Panel:
                          label="simulated, with noise", reference_label="formula, no noise",
                          title="leaky integrate-and-fire"),
              IFCurveView("I", "f_hh", x_unit=nA, title="Hodgkin-Huxley (Traub-Miles)",
-                         color="#d62728")]
+                         color="#d62728", label="simulated, with noise", legend=True)]
     return Panel(IFModel(), controls, views, title="Input-frequency curves with noise", **kw)
 
 

@@ -18,6 +18,7 @@ from labkit.widgets import (
     infer_views,
 )
 from labkit.widgets.examples import FitzHughNagumo
+from labkit.widgets.views.base import PALETTE
 from labkit.widgets.views.rate import binned_rate
 
 
@@ -211,6 +212,9 @@ def test_if_curve_view_sorts_inputs_and_marks_them():
     np.testing.assert_allclose(view.line.y, [0, 10, 30])
     np.testing.assert_allclose(view.dots.y, [0, 10, 30])
     assert not view.in_legend(view.line)                     # no reference: no legend
+    named = IFCurveView(x="I", y="f", label="simulated, with noise", legend=True)
+    assert named.legend_entries() == [("simulated, with noise", PALETTE[0], "solid")]
+    assert "simulated, with noise" in named.header.value
 
 
 def test_if_curve_reference_is_named_and_drawn_on_top_of_the_data():

@@ -31,7 +31,10 @@ class IFCurveView(View):
     reference : str, optional
         Results key of a second rate curve drawn dashed (e.g. the analytic formula).
     label, reference_label : str
-        Legend entries of the two curves (a legend is shown when there is a reference).
+        Legend entries of the two curves.
+    legend : bool, optional
+        Name the simulated curve in the legend above the plot; default: only when there
+        is a reference (a lone curve is named by the title).
 
     Attributes
     ----------
@@ -40,7 +43,7 @@ class IFCurveView(View):
 
     def __init__(self, x="I", y="f", x_unit=None, y_unit=Hz, reference=None, title=None,
                  height="260px", pixels: int = 800, color=PALETTE[0], label="simulated",
-                 reference_label="formula"):
+                 reference_label="formula", legend=None):
         super().__init__(title=title, height=height, pixels=pixels)
         self.keys, self.reference = (x, y), reference
         self.x_unit, self.y_unit = AxisUnit(x, x_unit), AxisUnit("rate", y_unit)
@@ -51,8 +54,8 @@ class IFCurveView(View):
         self.reference_line = Lines(x=_EMPTY, y=_EMPTY, scales=scales, colors=["#222222"],
                                     line_style="dashed", stroke_width=2,
                                     labels=[reference_label])
-        for mark in (self.line, self.reference_line):
-            self.show_in_legend(mark, reference is not None)
+        self.show_in_legend(self.line, reference is not None if legend is None else legend)
+        self.show_in_legend(self.reference_line, reference is not None)
         self._figure([self.line, self.dots, self.reference_line], self.x_unit.label,
                      self.y_unit.label)
 
@@ -86,5 +89,6 @@ class IFCurveView(View):
         if ref is not None:
             ax.plot(x[order], ref[order], "--", color="#222222", zorder=3,
                     label=self.reference_line.labels[0])
+        if self.in_legend(self.line) or ref is not None:
             ax.legend(loc="upper left")
         ax.set(xlabel=self.x_unit.label, ylabel=self.y_unit.label, title=self.title or "")
