@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import html
 import sys
 import time
 
@@ -30,7 +29,7 @@ import ipywidgets as W
 import numpy as np
 
 from labkit.units import ms, second
-from labkit.widgets.panel import Panel
+from labkit.widgets.panel import Panel, _format_seconds
 from labkit.widgets.results import Results, as_results, concat_results
 
 try:
@@ -169,11 +168,15 @@ class Scope(Panel):
         self._show_scope_status(wall)
         return self._buffer
 
-    def _show_scope_status(self, wall) -> None:
+    def _show_scope_status(self, wall=None) -> None:
+        """t, the chunk, the wall time of the last chunk run (if any), running or paused."""
         state = f"running ({self.mode})" if self.running else "paused"
+        took = "" if wall is None else f" in {_format_seconds(wall)} wall"
         self.status.value = (f"<span style='color:#555'>t = {self.t:.3f} s &middot; chunk of "
-                             f"{html.escape(str(self.chunk))} in {wall * 1e3:.3g} ms wall "
-                             f"&middot; {state}</span>")
+                             f"{_format_seconds(self.chunk)}{took} &middot; {state}</span>")
+
+    def _last_wall(self) -> float | None:
+        return self.timings[-1] if self.timings else None
 
     def _interval(self) -> float:
         """Wall seconds between chunk starts (pacing to ``speed``)."""
@@ -196,7 +199,7 @@ class Scope(Panel):
             except RuntimeError:
                 loop = asyncio.get_event_loop()
             self._worker = loop.create_task(self._async_loop())
-        self._show_scope_status(0.0)
+        self._show_scope_status(self._last_wall())
 
     def pause(self, timeout: float = 2.0) -> None:
         """Stop after the current chunk (waits up to ``timeout`` s for the thread)."""
@@ -209,7 +212,7 @@ class Scope(Panel):
             if self._new_params is not None:
                 self.model.set(**self._new_params)
                 self._new_params = None
-        self._show_scope_status(0.0)
+        self._show_scope_status(self._last_wall())
 
     def restart(self) -> None:
         """Back to t = 0 with the current control values (the loop keeps its state)."""

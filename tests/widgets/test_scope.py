@@ -32,6 +32,10 @@ def test_step_advances_one_chunk_and_the_window_rolls():
     assert (trace.x_scale.min, trace.x_scale.max) == pytest.approx((1000.0, 2000.0))
     assert np.min(trace.line.x) >= 1000.0 - 1e-6
     assert "t = 2.000 s" in scope.status.value
+    assert "chunk of 200 ms in " in scope.status.value          # exact, as the text says
+    scope.pause()
+    took = f"{scope.timings[-1] * 1e3:.4g} ms wall"              # the last chunk's, not 0
+    assert f"chunk of 200 ms in {took}" in scope.status.value and "paused" in scope.status.value
 
 
 def test_a_control_changes_the_running_model_without_restarting():
