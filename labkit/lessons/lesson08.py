@@ -211,12 +211,22 @@ class MultiScaleScope(Scope):
         return results
 
 
+#: What each slider does, in the words of the lesson's table (a_fm is alpha_f^-, ...).
+LABELS = {"a_fm": "fast negative gain a_fm", "d_fm": "fast negative offset d_fm",
+          "a_sp": "slow positive gain a_sp", "d_sp": "slow positive offset d_sp",
+          "a_sm": "slow negative gain a_sm", "d_sm": "slow negative offset d_sm",
+          "a_up": "ultra-slow positive gain a_up", "d_up": "ultra-slow positive offset d_up",
+          "I_app": "applied current I_app"}
+
+
 def controls() -> list:
     """A slider for every gain and offset (the authors' ranges), I_app and the
-    neuromodulator level."""
+    neuromodulator level, each named by what it is."""
     sliders = [FloatControl(name, *RANGES[name], DEFAULTS[name], step=0.01 if
-                            name != "I_app" else 0.02) for name in PARAMETERS]
-    return [*sliders, FloatControl("neuromodulator", 0.0, 1.0, 0.0, step=0.01)]
+                            name != "I_app" else 0.02, label=LABELS[name])
+               for name in PARAMETERS]
+    return [*sliders, FloatControl("neuromodulator", 0.0, 1.0, 0.0, step=0.01,
+                                   label="neuromodulator level")]
 
 
 def views() -> list:

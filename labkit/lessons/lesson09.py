@@ -162,18 +162,26 @@ class ModulationScope(Scope):
 
 
 def controls() -> list:
-    return [FloatControl("beta", 0.05 * second, 2 * second, DEFAULTS["beta"], log=True),
-            FloatControl("theta", 0.0, 10.0, DEFAULTS["theta"], step=0.1),
-            FloatControl("tau_syn", 20 * ms, 2 * second, DEFAULTS["tau_syn"], log=True),
-            FloatControl("tau_dep", 0.5 * second, 20 * second, DEFAULTS["tau_dep"], log=True),
-            FloatControl("g0", 0.0, 2.0, DEFAULTS["g0"], step=0.01),
-            CheckControl("depression", True)]
+    """The modulation's sigmoid (beta, theta), the traces' time constants, the depression
+    gain at rest and the depression itself, each named by what it is."""
+    return [FloatControl("beta", 0.05 * second, 2 * second, DEFAULTS["beta"], log=True,
+                         label="modulation slope beta"),
+            FloatControl("theta", 0.0, 10.0, DEFAULTS["theta"], step=0.1,
+                         label="modulation threshold theta"),
+            FloatControl("tau_syn", 20 * ms, 2 * second, DEFAULTS["tau_syn"], log=True,
+                         label="trace time constant tau_syn"),
+            FloatControl("tau_dep", 0.5 * second, 20 * second, DEFAULTS["tau_dep"], log=True,
+                         label="depression time constant tau_dep"),
+            FloatControl("g0", 0.0, 2.0, DEFAULTS["g0"], step=0.01,
+                         label="depression gain at rest g0"),
+            CheckControl("depression", True, label="synaptic depression")]
 
 
 def views() -> list:
     common = dict(time_unit=second, height="130px")
     return [TraceView("V_pre", title="presynaptic V", **common),
-            TraceView("s", unit=Hz, title="traces: s (blue), s_dep (red)", **common),
+            TraceView("s", unit=Hz, labels=["s", "s_dep"], title="synaptic traces",
+                      **common),
             TraceView("alpha_mod", title="alpha_mod = polarity S(beta s - theta)", **common),
             TraceView("g", title="depression gain g", **common),
             TraceView("V", threshold=0.0, title="postsynaptic V", time_unit=second,

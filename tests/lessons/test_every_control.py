@@ -60,6 +60,7 @@ def test_every_control_at_its_extremes(module, factory):
     default = _picture(panel)
     for name, control in panel.controls.items():
         widget = control.widget
+        assert widget.description.split(" [")[0] != name, f"{name}: a bare variable name"
         original = widget.value
         visible = False
         for value in _extremes(widget):

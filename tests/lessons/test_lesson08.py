@@ -76,6 +76,8 @@ def test_scope_layout_controls_and_label():
     assert len(demo.controls) == 10                          # 8 gains/offsets, I_app, modulator
     ranges = {n: (c.widget.min, c.widget.max) for n, c in demo.controls.items()}
     assert ranges["a_sp"] == (0, 4) and ranges["d_sm"] == (-2, 2) and ranges["I_app"] == (-3, 3)
+    assert demo.controls["a_sp"].widget.description == "slow positive gain a_sp"
+    assert all(c.widget.description != name for name, c in demo.controls.items())
     curves = [v for v in demo.views if isinstance(v, SlopeIVView)]
     assert len(curves) == 3
     row = demo.views_box.children[-1]

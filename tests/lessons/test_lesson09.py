@@ -64,6 +64,9 @@ def test_scope_stacks_the_traces_and_the_button_switches_the_neuron():
         ["V_pre", "s", "alpha_mod", "g", "V"]
     assert {v.t_unit.factor for v in demo.views} == {1.0}          # one time axis, in s
     assert set(demo.controls) == {"beta", "theta", "tau_syn", "tau_dep", "g0", "depression"}
+    assert [label for label, _, _ in demo.views[1].legend_entries()] == ["s", "s_dep"]
+    for name, control in demo.controls.items():           # named by what they do, not bare
+        assert control.widget.description.split(" [")[0] not in (name, ""), name
     before = np.asarray(demo.views[1].line.y).copy()
     demo.pre_button.value = True                                   # paused: a chunk now
     assert demo.model.pre_on and demo.pre_button.description.endswith("on")
