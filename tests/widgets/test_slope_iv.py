@@ -70,3 +70,15 @@ def test_the_legend_names_both_colours_and_a_narrow_view_gets_few_x_labels():
                                                      "equilibria"]
     assert len(view.x_axis.tick_values) <= 6
     assert (view.x_scale.min, view.x_scale.max) == (-3.0, 1.5)
+
+
+def test_the_level_stays_inside_the_plot_and_the_labels_fit_its_height():
+    from labkit.widgets.views.base import tick_count
+
+    view = SlopeIVView("I_fast", height="220px")
+    view.update(_results(I_app=-2.5))                 # below the whole curve
+    lo, hi = view.y_scale.min, view.y_scale.max
+    assert lo < -2.5 < hi and lo < np.nanmin(np.asarray(view.lines.y, dtype=float))
+    ticks = np.asarray(view.y_axis.tick_values)
+    assert 2 <= ticks.size <= tick_count(view.plot_pixels)
+    assert np.allclose(ticks / (ticks[1] - ticks[0]), np.round(ticks / (ticks[1] - ticks[0])))

@@ -13,7 +13,15 @@ from __future__ import annotations
 import numpy as np
 from bqplot import Lines, Scatter
 
-from labkit.widgets.views.base import AxisUnit, View, nice_ticks, set_marks, set_range, set_ticks
+from labkit.widgets.views.base import (
+    AxisUnit,
+    View,
+    nice_ticks,
+    padded,
+    set_marks,
+    set_range,
+    set_ticks,
+)
 
 __all__ = ["SlopeIVView", "split_by_slope"]
 
@@ -124,6 +132,12 @@ class SlopeIVView(View):
         if v.size:          # side by side the views are narrow: six x labels at most
             set_range(self.x_scale, float(v.min()), float(v.max()))
             set_ticks(self.x_axis, *nice_ticks(float(v.min()), float(v.max()), 6))
+        finite = rows[np.isfinite(rows)]
+        if finite.size:     # the curve and the level, off the plot's edges; labels that fit
+            lo, hi = float(finite.min()), float(finite.max())
+            if level is not None:
+                lo, hi = min(lo, level), max(hi, level)
+            self._show_yrange(*padded(lo, hi))
         self._labels(self.v_unit.label, self.i_unit.label)
 
     def plot_static(self, results, ax) -> None:
