@@ -26,9 +26,13 @@ seed(3)
 # ## 1. A population worth recording
 #
 # One neuron is easy to watch; a population is not. We take 100 copies of lesson 02's LIF
-# neuron and give neuron `i` the input `I = 2 i / (N - 1)` — a string expression evaluated
-# for each neuron, where `i` is the neuron's index and `N` the group size. Inputs span 0 to
-# 2, so some neurons never reach `V_t = 0.8` and others fire fast.
+# neuron,
+#
+# $$\tau \frac{dv_i}{dt} = -v_i + I_i, \qquad I_i = \frac{2\,i}{N - 1},$$
+#
+# and set the inputs with one string expression, `G.I = "2.0*i/(N-1)"`, evaluated for each
+# neuron, where `i` is the neuron's index and `N` the group size. Inputs span 0 to 2, so
+# some neurons never reach $V_t = 0.8$ and others fire fast.
 
 # %%
 start_scope()

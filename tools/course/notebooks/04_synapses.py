@@ -27,9 +27,14 @@ seed(2)
 #
 # A chemical synapse turns a presynaptic spike into a change in the postsynaptic cell,
 # after a short delay (the spike travels down the axon; transmitter is released and
-# diffuses). The simplest model: each presynaptic spike adds a fixed amount `w` (the
-# **weight**) to the postsynaptic potential. In Brian2 and labkit that is one statement,
-# run for each synapse whose presynaptic neuron just fired:
+# diffuses). The simplest model: each presynaptic spike adds a fixed amount $w$ (the
+# **weight**) to the postsynaptic potential. When neuron $i$ fires at time $t_i$, each
+# neuron $j$ it connects to jumps after the synapse's delay $d_{ij}$:
+#
+# $$v_j(t_i + d_{ij}) \;\to\; v_j(t_i + d_{ij}) + w_{ij}.$$
+#
+# In Brian2 and labkit that is one statement, run for each synapse whose presynaptic
+# neuron just fired:
 #
 # `on_pre="v_post += w"`
 #
@@ -123,9 +128,10 @@ print("neuron 0 fires at", first, "; neuron 1's first sample after the jump:", j
 # could you model that with what you know?
 #
 # <!-- BEGIN ANSWER -->
-# Let the synapse increment a variable that decays, e.g. `dg/dt = -g/tau_s` in the
-# target, with `on_pre="g_post += w"` and `g` driving `v`: a current-based exponential
-# synapse, as in the CUBA network.
+# Let the synapse increment a variable that decays, $\tau_s\, dg/dt = -g$ in the target
+# (`dg/dt = -g/tau_s`), with `on_pre="g_post += w"` and $g$ driving $v$
+# ($\tau\, dv/dt = -v + I + g$): a current-based exponential synapse, as in the CUBA
+# network.
 # <!-- END ANSWER -->
 #
 # ## 4. Unreliable synapses and postsynaptic spikes
