@@ -222,7 +222,16 @@ class Scope(Panel):
             self.step()
 
     def _pause_between(self, started: float) -> float:
-        return max(0.005, self._interval() - (time.perf_counter() - started))
+        """Seconds to wait before the next chunk: what is left of the pacing interval, and
+        at least as long as the chunk took. A machine too slow for ``speed`` then runs the
+        scope at half its time, not all of it: the kernel still answers the buttons at
+        once, and the browser has time to draw what it was sent (on a loaded machine it
+        fell tens of seconds behind, and "pause" seemed to do nothing). Unpaced
+        (``speed=None``): 5 ms."""
+        if self.speed is None:
+            return 0.005
+        took = time.perf_counter() - started
+        return max(0.005, took, self._interval() - took)
 
     def _thread_loop(self) -> None:
         while self.running:

@@ -87,6 +87,14 @@ def test_thread_mode_runs_in_the_background_and_pauses():
     assert scope.model.params["I_app"] == -1.0
 
 
+def test_a_machine_too_slow_for_the_speed_runs_the_scope_half_the_time():
+    scope = multiscale_scope(chunk=100 * ms, speed=2.0)          # a chunk every 50 ms
+    now = time.perf_counter()
+    assert scope._pause_between(now - 0.01) == pytest.approx(0.04, abs=0.005)   # on time
+    assert scope._pause_between(now - 0.2) == pytest.approx(0.2, abs=0.005)     # too slow
+    assert multiscale_scope(speed=None)._pause_between(now - 0.2) == 0.005
+
+
 def test_asyncio_mode_runs_as_a_task_on_the_event_loop():
     async def drive():
         scope = multiscale_scope(chunk=20 * ms, speed=None, mode="asyncio")
