@@ -33,7 +33,7 @@ from labkit.widgets import (
     TraceView,
     View,
 )
-from labkit.widgets.views.base import integer_ticks, set_marks
+from labkit.widgets.views.base import MARGIN, integer_ticks, set_marks
 
 __all__ = ["TWO_NEURON_EQS", "two_neuron_network", "two_neuron_model", "panel",
            "connect_rule", "RULES", "ConnectivityView", "connectivity_panel", "CHECKS"]
@@ -120,7 +120,12 @@ class ConnectivityView(View):
         self.dots = Scatter(x=np.zeros(0), y=np.zeros(0), marker="square", default_size=40,
                             scales={"x": self.x_scale, "y": self.y_scale}, colors=["#1f77b4"])
         self._figure([self.dots], "source neuron i", "target neuron j")
-        self.figure.min_aspect_ratio = self.figure.max_aspect_ratio = 1
+        # a square matrix: the plot area (the figure less its margins) as wide as it is high
+        side = self.plot_pixels
+        width = side + MARGIN["left"] + MARGIN["right"]
+        self.figure.layout.width = f"{width:g}px"
+        self.figure.min_aspect_ratio = self.figure.max_aspect_ratio = \
+            width / (side + MARGIN["top"] + MARGIN["bottom"])
 
     def update(self, results) -> None:
         n = int(results.get("N", 1))

@@ -115,6 +115,19 @@ def test_04_connectivity_panel_rules():
     np.testing.assert_array_equal(np.asarray(p.results["pre"]), first)     # seeded
 
 
+def test_04_connectivity_matrix_is_drawn_square():
+    from labkit.lessons.lesson04 import ConnectivityView
+    from labkit.widgets.views.base import MARGIN
+
+    figure = ConnectivityView().figure
+    width = float(figure.layout.width.removesuffix("px"))
+    height = width / figure.max_aspect_ratio
+    assert figure.min_aspect_ratio == figure.max_aspect_ratio
+    assert width - MARGIN["left"] - MARGIN["right"] == \
+        pytest.approx(height - MARGIN["top"] - MARGIN["bottom"])
+    assert height == pytest.approx(320)
+
+
 def test_05_panel_tetrodotoxin_and_current():
     from labkit.lessons.lesson05 import panel
     from labkit.models.hh import G_NA
