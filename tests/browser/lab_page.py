@@ -78,11 +78,15 @@ _VIEWS = """panel => Array.from(panel.querySelectorAll('.bqplot.figure')).map(fi
         const ticks = Array.from(axis.querySelectorAll('g.tick'));
         const vertical = axis.getAttribute('text-anchor') !== 'middle';   // y: 'end'/'start'
         const label = axis.querySelector('.axislabel');
+        const texts = ticks.map(t => t.querySelector('text')).filter(t => t &&
+                                                                      t.textContent.trim());
         return {vertical: vertical, label: label ? label.textContent.trim() : '',
                 labels: ticks.map(t => t.textContent.trim()).filter(t => t.length),
-                positions: ticks.map(t => t.getBoundingClientRect()[vertical ? 'y' : 'x'])};
+                positions: ticks.map(t => t.getBoundingClientRect()[vertical ? 'y' : 'x']),
+                boxes: texts.map(t => { const r = t.getBoundingClientRect();
+                                        return [r.left, r.top, r.right, r.bottom]; })};
     });
-    const none = {label: '', labels: [], positions: []};
+    const none = {label: '', labels: [], positions: [], boxes: []};
     const x = axes.filter(a => !a.vertical)[0] || none;
     const y = axes.filter(a => a.vertical)[0] || none;
     return {
@@ -97,8 +101,17 @@ _VIEWS = """panel => Array.from(panel.querySelectorAll('.bqplot.figure')).map(fi
 
 def views(panel) -> list[dict]:
     """Each view of a panel: title, legend entries, axis labels (``xlabel``, ``ylabel``),
-    x and y tick labels with their pixel positions, figure height."""
+    x and y tick labels with their pixel positions and the boxes their text covers
+    (``[left, top, right, bottom]``), figure height."""
     return panel.evaluate(_VIEWS)
+
+
+def overprinted(boxes, room: float = 1.0) -> list[tuple]:
+    """Text boxes ``[left, top, right, bottom]`` -> the pairs that overlap (closer than
+    ``room`` pixels in both directions): tick labels written over each other."""
+    return [(a, b) for k, a in enumerate(boxes) for b in boxes[k + 1:]
+            if a[0] < b[2] + room and b[0] < a[2] + room
+            and a[1] < b[3] + room and b[1] < a[3] + room]
 
 
 def sliders(panel):

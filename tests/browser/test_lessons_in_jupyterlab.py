@@ -26,9 +26,11 @@ import pytest
 from .lab_page import (
     ROOT,
     SCREENSHOTS,
+    STATUS,
     errors,
     lines,
     open_notebook,
+    overprinted,
     panels,
     press,
     readout,
@@ -66,9 +68,11 @@ LEGENDS = {
     "03": [["neuron 0", "neuron 50", "neuron 99", "threshold V_t"]],
     "04": [["neuron 0 (driven)", "neuron 1 (target)", "threshold V_t"]],
     "05": [["v", "spike detection (-40 mV)"], ["m", "h", "n"]],
-    "06": [["simulated, with noise", "formula, no noise"]],
+    "06": [["simulated, with noise", "formula, no noise"], ["simulated, with noise"]],
     "07": [["v", "threshold V_t"]],
 }
+#: A connection rule of lesson 04 that no cell runs before the test chooses it.
+NEW_RULE = "distance-dependent (p='exp(-abs(i-j)/3.0)')"
 #: Closest two tick labels of one axis may come (pixels) without overprinting.
 TICK_ROOM = 13
 
@@ -100,12 +104,9 @@ def test_lesson_runs_and_its_panel_reads_well(page, lab, name):
     for end in (0, -1):                        # ... at the same place in every plot
         at = [v["x"]["positions"][end] for v in time_views]
         assert not at or max(at) - min(at) <= 2, at
-    for view in shown:
-        y = view["y"]
-        gaps = [abs(a - b) for a, b in zip(y["positions"], y["positions"][1:], strict=False)]
-        assert not gaps or min(gaps) >= TICK_ROOM, f"{view['title']}: tick labels overprint"
-        if view["ylabel"] == "neuron":
-            assert y["labels"][0] == "0" and all(re.fullmatch(r"\d+", t) for t in y["labels"])
+    for k in range(panels(page).count()):     # every panel of the lesson
+        for view in views(panels(page).nth(k)):
+            _ticks_read_well(view)
     legends = [v["legend"] for v in shown if v["legend"]]
     assert legends == LEGENDS.get(lesson, legends), legends
 
@@ -114,11 +115,15 @@ def test_lesson_runs_and_its_panel_reads_well(page, lab, name):
     press(first, "ArrowRight", 5)
     wait_until(lambda: lines(page) != before, 60,
                "the plotted lines to change after the slider moved")
+    if lesson == "01":                 # v_inf moves on a fixed axis: the move is visible
+        assert [v["y"]["labels"] for v in views(panel)] == [v["y"]["labels"] for v in shown]
     press(first, "ArrowLeft", 5)
     wait_until(lambda: readout(first) == default and lines(page) == before, 60,
                f"the slider back at its default {default} to draw the default's lines")
     if lesson == "05":
         _presets_reset_what_they_do_not_name(page, panel)
+    if lesson == "04":
+        _busy_while_a_new_rule_compiles(page)
 
     shown_errors = errors(page)
     assert len(shown_errors) == expected_errors(name), shown_errors
@@ -128,6 +133,38 @@ def test_lesson_runs_and_its_panel_reads_well(page, lab, name):
         if text.startswith("ExerciseIncomplete"):          # which exercise, not which cell
             assert re.match(r"ExerciseIncomplete: Exercise \d\d\.\w+", text), text
     assert page.locator("text=the plots show the last good run").count() == 0
+
+
+def _ticks_read_well(view) -> None:
+    """No two tick labels of an axis overprint; a raster's neuron ticks are integers from
+    0."""
+    y = view["y"]
+    gaps = [abs(a - b) for a, b in zip(y["positions"], y["positions"][1:], strict=False)]
+    assert not gaps or min(gaps) >= TICK_ROOM, f"{view['title']}: tick labels overprint"
+    for axis in ("x", "y"):                     # no two labels' text boxes overlap either
+        assert not overprinted(view[axis]["boxes"]), (view["title"], axis, view[axis])
+    if view["ylabel"] == "neuron":
+        assert y["labels"][0] == "0" and all(re.fullmatch(r"\d+", t) for t in y["labels"])
+
+
+def _busy_while_a_new_rule_compiles(page) -> None:
+    """A rule not run before compiles its kernel (seconds): meanwhile the status line says
+    the panel is busy, then what it computed; the matrix shows the new rule."""
+    rules = page.locator(".jp-OutputArea-output",
+                         has=page.locator("option", has_text=NEW_RULE))
+    line = rules.locator(".widget-html-content", has_text=STATUS).first
+    # every text the status line shows, recorded by the page as it changes
+    line.evaluate("e => { window.lkStatuses = []; new MutationObserver(() => "
+                  "window.lkStatuses.push(e.innerText)).observe(e, "
+                  "{subtree: true, childList: true, characterData: true}); }")
+    before = rules.locator(".bqplot.figure").first.inner_html()
+    rules.locator("select", has=page.locator("option", has_text=NEW_RULE)) \
+        .select_option(label=NEW_RULE)
+    shown = wait_until(lambda: (seen := page.evaluate("() => window.lkStatuses"))
+                       and re.match(r"computed in \d", seen[-1]) and seen, 90,
+                       "the status line after the new rule's run")
+    assert any("running" in text for text in shown), shown
+    assert rules.locator(".bqplot.figure").first.inner_html() != before
 
 
 def _settled(page) -> bool:
