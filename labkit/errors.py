@@ -7,6 +7,23 @@ Brian2 (``except ValueError``) keeps working, and every one pickles (its state l
 
 from __future__ import annotations
 
+#: Characters of a user's string an error message shows (a 40 kB expression must not make
+#: a 120 kB message); the caret's neighbourhood is what is kept.
+SHOWN = 240
+
+
+def shorten(text: str, limit: int = SHOWN) -> str:
+    """``text``, or its start and end around a note of how much was left out.
+
+    >>> shorten("v > " + "1+" * 500 + "1", 40)
+    'v > 1+1+1+1+1+1+1+ ... (1005 characters) ... 1+1+1+1+1'
+    """
+    if len(text) <= limit:
+        return text
+    head = text[: limit // 2].rstrip()
+    tail = text[-(limit // 4):].lstrip()
+    return f"{head} ... ({len(text)} characters) ... {tail}"
+
 
 class LabkitError(Exception):
     """Base of every error labkit raises on purpose."""

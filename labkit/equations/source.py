@@ -9,9 +9,23 @@ from __future__ import annotations
 
 import ast
 
-from labkit.errors import ExpressionError
+from labkit.errors import SHOWN, ExpressionError
 
 INDENT = "    "
+
+def _window(line: str, start: int, stop: int) -> tuple[str, int, int]:
+    """A long line cut to about SHOWN characters around ``start``; columns shifted."""
+    if len(line) <= SHOWN:
+        return line, start, stop
+    first = max(0, min(start - SHOWN // 3, len(line) - SHOWN))
+    last = first + SHOWN
+    shown = line[first:last]
+    offset = first
+    if first > 0:
+        shown, offset = "... " + shown, first - 4
+    if last < len(line):
+        shown += f" ... ({len(line)} characters)"
+    return shown, start - offset, min(stop - offset, len(shown))
 
 
 def _char_column(line: str, byte_offset: int) -> int:
@@ -49,6 +63,8 @@ def caret_block(
     if end_lineno is not None and end_lineno != lineno:
         stop = len(line)
     start = min(max(start, 0), len(line))
+    stop = max(stop, start + 1)
+    line, start, stop = _window(line, start, stop)
     stop = max(stop, start + 1)
     return f"{INDENT}{line}\n{INDENT}{' ' * start}{'^' * (stop - start)}"
 
