@@ -19,8 +19,10 @@ Representation decisions (every later stage relies on them):
   the float64 range is an error. Powers of two numbers are evaluated exactly only when
   small (integer exponent <= 64), so ``9**9**9`` is an error instead of a hang.
 - ``True``/``False`` are ``sympy.true``/``sympy.false``; comparisons are sympy relationals
-  (chains become ``And``); ``and``/``or``/``not`` are ``And``/``Or``/``Not``. Using a
-  comparison as a number (``(v > 0) + 1``) is an error, as in Brian2.
+  (chains become ``And``); ``and``/``or``/``not`` are ``And``/``Or``/``Not``. A condition
+  used as a number -- in arithmetic, as a function's argument, compared with a number --
+  is 1 where it holds and 0 elsewhere (Brian2's rule, ``int(v > 1)``, ``w*(rand() < p)``):
+  ``Piecewise((1, c), (0, True))``, which prints as ``int(c)``.
 - Each ``rand()``/``randn()`` call site is ``rand(k)`` with a distinct integer ``k``, counted
   per parse (or per ``call_sites`` counter shared by a caller), so ``rand() - rand()`` does
   not cancel and parsing the same text twice gives equal expressions.
@@ -306,7 +308,7 @@ class SympyBuilder:
             raise self.error(bad, node)
         left, right = self.visit(node.left), self.visit(node.right)
         # Brian2: a condition inside arithmetic counts as 1 or 0 ('w * (rand() < p)')
-        left, right = _as_number(left), _as_number(right)
+        left, right = self._number(left, node), self._number(right, node)
         if isinstance(node.op, ast.Pow):
             return self._checked(node, lambda: power(left, right), left, right)
         if isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)) and is_zero(right):
@@ -330,7 +332,9 @@ class SympyBuilder:
             if relation is None:
                 names = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
                 raise self.error(f"'{names[type(op)]}' is not allowed in expressions", node)
-            build = lambda r=relation, a=left, b=right: r(a, b)  # noqa: E731
+            a, b = (self._number(left, node), self._number(right, node)) \
+                if _is_condition(left) or _is_condition(right) else (left, right)
+            build = lambda r=relation, a=a, b=b: r(a, b)  # noqa: E731
             parts.append(self._checked(node, build, left, right))
         if len(parts) == 1:
             return parts[0]
@@ -365,7 +369,10 @@ class SympyBuilder:
         if spec.nargs == 0 and name in ("rand", "randn"):
             kind = rand if name == "rand" else randn
             return random_call(kind, site=next(self.call_sites))
-        args = [self.visit(arg) for arg in node.args]
+        # A condition as a function's argument counts as 1 or 0: int(v > 1) is the idiom.
+        args = [self._number(self.visit(arg), node) for arg in node.args]
+        if name == "int" and isinstance(args[0], sympy.Piecewise):
+            return args[0]  # already the 1-or-0 form that int(condition) prints as
         result = self._checked(node, lambda: spec.build(*args), *args)
         draws = sum(_count_draws(arg) for arg in args)
         rewritten = foreign_functions(result) or _count_draws(result) > draws
@@ -381,7 +388,7 @@ class SympyBuilder:
         if allowed is not None:
             counts = (allowed,) if isinstance(allowed, int) else tuple(allowed)
             self._check_arg_count(node, name, counts)
-        args = [self.visit(arg) for arg in node.args]
+        args = [self._number(self.visit(arg), node) for arg in node.args]
         return self._checked(node, lambda: sympy.Function(name)(*args), *args)
 
     def _check_arg_count(self, node: ast.Call, name: str, counts: tuple[int, ...]) -> None:
@@ -401,13 +408,27 @@ class SympyBuilder:
 
     # -- helpers -------------------------------------------------------------------------
 
+    def _number(self, operand: sympy.Basic, node: ast.AST) -> sympy.Basic:
+        """:func:`_as_number`, refusing a rewriting that would copy a random draw."""
+        try:
+            number = _as_number(operand, atoms=True)
+        except (ValueError, ArithmeticError, TypeError) as exc:  # e.g. x % 0 once unfolded
+            raise self.error(f"cannot evaluate this ({exc})", node) from None
+        if _count_draws(number) > _count_draws(operand):
+            raise self.error("this condition, used as a number, compares a random number "
+                             "with another condition; compute that condition in a "
+                             "subexpression first", node)
+        return number
+
     def _checked(self, node: ast.AST, make, *operands: sympy.Basic) -> sympy.Expr:
         """Build one node with sympy, turning sympy's refusals into located errors."""
         try:
             result = make()
-            if _count_draws(result) > sum(_count_draws(arg) for arg in operands):
+            if _count_draws(result) > sum(_count_draws(arg) for arg in operands) or \
+                    _rewrote_a_condition(result):
                 # sympy copied a random draw (sqrt(r**10) -> Abs(r)*r**4), which would print
-                # as two independent draws: keep this node as written instead.
+                # as two independent draws, or turned a condition-as-number into another
+                # Piecewise the dialect cannot write: keep this node as written instead.
                 with sympy.evaluate(False):
                     result = make()
         except TypeError as exc:
@@ -426,12 +447,47 @@ class SympyBuilder:
             raise self.error(str(exc), node) from None
 
 
-def _as_number(operand: sympy.Basic) -> sympy.Basic:
-    """A condition used in arithmetic -> 1 where it holds, else 0 (Brian2's rule)."""
-    if isinstance(operand, (sympy.core.relational.Relational,
-                            sympy.logic.boolalg.BooleanFunction)):
-        return sympy.Piecewise((sympy.S.One, operand), (sympy.S.Zero, True))
+def _is_condition(operand: sympy.Basic) -> bool:
+    return isinstance(operand, (sympy.core.relational.Relational,
+                                sympy.logic.boolalg.BooleanFunction))
+
+
+def _as_number(operand: sympy.Basic, *, atoms: bool = False) -> sympy.Basic:
+    """A condition used as a number -> 1 where it holds, else 0 (Brian2's rule).
+
+    ``atoms``: also ``True``/``False`` -> 1/0 (not beside a boolean variable in ``b ==
+    True``, where a symbol may be boolean).
+    """
+    if _is_condition(operand):
+        return sympy.Piecewise((sympy.S.One, _unfolded(operand)), (sympy.S.Zero, True))
+    if atoms and isinstance(operand, sympy.logic.boolalg.BooleanAtom):
+        return sympy.S.One if operand is sympy.true else sympy.S.Zero
     return operand
+
+
+def _unfolded(condition: sympy.Basic) -> sympy.Basic:
+    """A condition that compares a condition-as-number (``v < int(w < x)``), written
+    without it: sympy would fold it into an ``ITE`` as the Piecewise is built, which the
+    model dialect cannot print; ``(w < x and v < 1) or (not w < x and v < 0)`` it can."""
+    inner = next((p for p in sympy.preorder_traversal(condition)
+                  if isinstance(p, sympy.Piecewise)), None)
+    if inner is None:
+        return condition
+    (_, holds), _ = inner.args
+    when = (_unfolded(condition.xreplace({inner: sympy.S.One})),
+            _unfolded(condition.xreplace({inner: sympy.S.Zero})))
+    return sympy.Or(sympy.And(holds, when[0]), sympy.And(sympy.Not(holds), when[1]))
+
+
+def _rewrote_a_condition(expr: sympy.Basic) -> bool:
+    """Whether ``expr`` holds a Piecewise other than a condition's ``int(c)`` form."""
+    return any(isinstance(p, sympy.Piecewise) and not _is_indicator(p)
+               for p in sympy.preorder_traversal(expr))
+
+
+def _is_indicator(piecewise: sympy.Piecewise) -> bool:
+    (one, _), (zero, otherwise) = piecewise.args if len(piecewise.args) == 2 else ((0, 0),) * 2
+    return one == 1 and zero == 0 and otherwise is sympy.true
 
 
 def _count_draws(expr: sympy.Basic) -> int:

@@ -48,6 +48,15 @@ class int_(sympy.Function):
     def fdiff(self, argindex=1):
         return sympy.S.Zero
 
+    @classmethod
+    def eval(cls, x):
+        # A constant argument folds (int(2.5) is 2); int(True), from a condition, is 1.
+        if x.is_Number:
+            whole = int(x)
+            # beyond 2**53 every float64 is whole; an Integer that large overflows kernels
+            return sympy.Integer(whole) if abs(whole) < 2**53 else sympy.Float(float(x))
+        return None
+
 
 class _RandomDraw(sympy.Function):
     """A random number: real, never a constant, never evaluated numerically by sympy.

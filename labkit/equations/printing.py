@@ -41,6 +41,19 @@ class ExpressionPrinter(StrPrinter):
     def _print_BooleanFalse(self, expr) -> str:
         return "False"
 
+    def _print_Piecewise(self, expr) -> str:
+        """A condition used as a number, ``Piecewise((1, c), (0, True))``, is ``int(c)``."""
+        one, zero = expr.args[0], expr.args[-1]
+        if len(expr.args) == 2 and one.expr == 1 and zero.expr == 0 and zero.cond is sympy.true:
+            return f"int({self._print(one.cond)})"
+        # any other (built by a later stage): the same value as a sum of such indicators
+        terms, before = [], sympy.false
+        for piece in expr.args:
+            holds = sympy.And(piece.cond, sympy.Not(before))
+            terms.append(piece.expr * sympy.Piecewise((1, holds), (0, True), evaluate=False))
+            before = sympy.Or(before, piece.cond)
+        return self._print(sympy.Add(*terms, evaluate=False))
+
     def _print_Relational(self, expr) -> str:
         op = {"==": "==", "!=": "!="}.get(expr.rel_op, expr.rel_op)
         return f"{self._operand(expr.lhs)} {op} {self._operand(expr.rhs)}"

@@ -1,9 +1,11 @@
 """parse_expression: the whitelist, sympy representation, and located errors."""
 
+import math
+
 import pytest
 import sympy
 
-from labkit.equations import parse_expression
+from labkit.equations import expression_str, parse_expression
 from labkit.equations.functions import clip, exprel, int_, rand, randn
 from labkit.equations.symbols import symbol
 from labkit.errors import ExpressionError, LabkitError
@@ -251,6 +253,28 @@ def test_condition_in_arithmetic_counts_as_one_or_zero():
     expr = parse_expression("2*(v > 0) + 1")
     v = sympy.Symbol("v", real=True)
     assert expr.subs(v, 1) == 3 and expr.subs(v, -1) == 1
+
+
+@pytest.mark.parametrize("text, at_two, at_zero", [
+    ("sin(v > 1)", math.sin(1), 0.0),          # a function's argument (was AttributeError)
+    ("int(v > 1)", 1, 0),                      # Brian2's idiom
+    ("int(v > 1 and not v > 3)*2", 2, 0),
+    ("(v > 1) + True", 2, 1),                  # True is 1
+    ("(v > 1) > 0.5", True, False),            # compared with a number
+    ("exp(v < 1) - 1", 0.0, math.e - 1),
+    ("int(True) + int(2.5) + int(-2.5)", 1, 1),  # constants fold, truncating towards 0
+])
+def test_conditions_used_as_numbers_are_one_or_zero(text, at_two, at_zero):
+    expr = parse_expression(text)
+    for value, expected in ((2, at_two), (0, at_zero)):
+        got = expr.subs(v, value)
+        assert got == expected or float(got) == pytest.approx(float(expected))
+    assert parse_expression(expression_str(expr)) == expr  # prints as int(...), round-trips
+
+
+def test_a_boolean_variable_compared_with_true_stays_a_condition():
+    expr = parse_expression("b == True")
+    assert isinstance(expr, sympy.Eq) and expr.rhs is sympy.true
 
 
 @pytest.mark.parametrize("text", ["sqrt((rand() ** 10))", "(rand()**10)**(1/2)"])

@@ -97,16 +97,19 @@ def _binary(parts):
     return f"({parts[0]} {parts[1]} {parts[2]})"
 
 
+COMPARISONS = ["<", "<=", ">", ">=", "==", "!="]
+
 arithmetic = st.deferred(lambda: st.one_of(
     atoms, atoms, atoms,
     st.tuples(arithmetic, st.sampled_from(["+", "-", "*", "/", "**", "%", "//"]),
               arithmetic).map(_binary),
+    # a comparison used as a number is 1 or 0 (Brian2's rule)
+    st.tuples(arithmetic, st.sampled_from(COMPARISONS), arithmetic).map(_binary),
     st.tuples(st.sampled_from(["-", "+"]), arithmetic).map("{0[0]}({0[1]})".format),
     st.tuples(st.sampled_from(UNARY_FUNCTIONS), arithmetic).map("{0[0]}({0[1]})".format),
     st.tuples(arithmetic, arithmetic, arithmetic).map("clip({0[0]}, {0[1]}, {0[2]})".format),
 ))
-comparison = st.tuples(arithmetic, st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
-                       arithmetic).map(_binary)
+comparison = st.tuples(arithmetic, st.sampled_from(COMPARISONS), arithmetic).map(_binary)
 conditions = st.deferred(lambda: st.one_of(
     comparison, comparison,
     st.tuples(conditions, st.sampled_from(["and", "or"]), conditions).map(_binary),
