@@ -89,6 +89,11 @@ class IntegrationError(LabkitError, ValueError):
     """The requested integration method cannot integrate these equations."""
 
 
+class SymbolicTimeLimitError(LabkitError, RuntimeError):
+    """sympy's work on a model (substituting, solving, simplifying) took too long and was
+    stopped; the message says what it was doing and how to simplify the model."""
+
+
 class SimulationError(LabkitError, RuntimeError):
     """A run that had to stop: NaN/inf state, a crashed kernel, a refused monitor."""
 

@@ -21,12 +21,13 @@ from dataclasses import replace
 import numpy as np
 import sympy
 
+from labkit.equations.budget import time_limit
 from labkit.equations.functions import rand, randn
 from labkit.equations.grammar import _check_name, parse_equations
 from labkit.equations.model import SingleEquation
 from labkit.equations.printing import expression_str
 from labkit.equations.symbols import TIME, TIMESTEP, is_noise, symbol
-from labkit.errors import EquationError
+from labkit.errors import EquationError, shorten
 from labkit.units.dimension import DIMENSIONLESS
 
 CONSTANT_OVER_DT = "constant over dt"
@@ -64,7 +65,8 @@ class Equations(Mapping):
         if isinstance(eqs, Equations):
             equations, constants = tuple(eqs._equations.values()), dict(eqs._constants)
         elif isinstance(eqs, str):
-            equations, constants = parse_equations(eqs), {}
+            with time_limit(f"the equations '{shorten(eqs.strip())}'"):
+                equations, constants = parse_equations(eqs), {}
         else:
             equations, constants = tuple(eqs), {}
             if not all(isinstance(eq, SingleEquation) for eq in equations):
@@ -159,6 +161,10 @@ class Equations(Mapping):
         ...              J = w + 1 : 1''').get_substituted_expressions()
         [('v', (2*w + 2)/tau)]
         """
+        with time_limit(f"substituting the subexpressions of '{shorten(str(self))}'"):
+            return self._substituted(include_subexpressions)
+
+    def _substituted(self, include_subexpressions: bool) -> list[tuple[str, sympy.Expr]]:
         substituted: dict[sympy.Symbol, sympy.Expr] = {}
         for name in _dependency_order(self._equations):
             eq = self._equations[name]

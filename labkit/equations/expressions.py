@@ -41,6 +41,7 @@ from collections.abc import Iterator, Mapping
 import sympy
 from sympy.logic.boolalg import Boolean
 
+from labkit.equations.budget import time_limit
 from labkit.equations.folding import (
     NOT_A_NUMBER,
     Unrepresentable,
@@ -55,7 +56,7 @@ from labkit.equations.functions import FUNCTIONS, rand, randn, random_call
 from labkit.equations.printing import expression_str
 from labkit.equations.source import error_at, from_syntax_error
 from labkit.equations.symbols import symbol
-from labkit.errors import ExpressionError
+from labkit.errors import ExpressionError, shorten
 
 #: A user function's allowed argument counts: one int, several, or None for any.
 ArgCount = int | tuple[int, ...] | None
@@ -184,7 +185,9 @@ def parse_expression(
     builder = SympyBuilder(
         stripped, context, user_functions, call_sites, allow_undefined_functions
     )
-    return builder.build(tree.body)
+    where = f" ({context})" if context else ""
+    with time_limit(f"the expression '{shorten(stripped)}'{where}"):
+        return builder.build(tree.body)
 
 
 class SympyBuilder:

@@ -29,8 +29,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from labkit.codegen.ir import UpdateBlock
-from labkit.errors import IntegrationError
-from labkit.integration.base import Method, cache_key, clear_cache, solve
+from labkit.equations.budget import time_limit
+from labkit.errors import IntegrationError, shorten
+from labkit.integration.base import _OTHER_METHOD, Method, _text, cache_key, clear_cache, solve
 from labkit.integration.exact import exact, integrate_event_driven
 from labkit.integration.explicit import euler, heun, milstein, rk2, rk4
 from labkit.integration.exponential_euler import exponential_euler
@@ -99,8 +100,10 @@ def choose_method(equations, methods: Iterable = DEFAULT_METHODS,
         method = _lookup(candidate)
         try:
             solve(equations, method, constant_functions)
-            why_not = method.refusal(ode_system(equations,
-                                                constant_functions=constant_functions))
+            with time_limit(f"choosing an integration method for '{shorten(_text(equations))}'",
+                            _OTHER_METHOD):
+                why_not = method.refusal(ode_system(equations,
+                                                    constant_functions=constant_functions))
         except IntegrationError as error:
             why_not = str(error)
         if why_not is None:

@@ -15,9 +15,10 @@ import hashlib
 import sympy
 
 from labkit.codegen.ir import Statement, UpdateBlock
+from labkit.equations.budget import time_limit
 from labkit.equations.functions import rand, randn
 from labkit.equations.symbols import symbol
-from labkit.errors import IntegrationError
+from labkit.errors import IntegrationError, shorten
 from labkit.integration import diskcache
 from labkit.integration.system import OdeSystem, ode_system
 
@@ -145,9 +146,19 @@ def solve(equations, method: Method,
 def _uncached(equations, method: Method,
               constant_functions: frozenset[str]) -> UpdateBlock | IntegrationError:
     try:
-        return method.block(equations, constant_functions)
+        with time_limit(f"integrating '{shorten(_text(equations))}' with method "
+                        f"'{method.name}'", _OTHER_METHOD):
+            return method.block(equations, constant_functions)
     except IntegrationError as error:
         return error
+
+
+#: The fix a too-long integration suggests besides simpler equations.
+_OTHER_METHOD = "give an explicit method= that needs no solving, e.g. method='euler'"
+
+
+def _text(equations) -> str:
+    return "; ".join(str(eq) for eq in equations.values())
 
 
 def cache_key(equations, method: str, constant_functions: frozenset[str] = frozenset()) -> str:

@@ -1,6 +1,7 @@
 """Random text never escapes as anything but a labkit error; valid text round-trips."""
 
 import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -151,3 +152,53 @@ def test_conditions_round_trip_through_printing(text):
                                   "((v - v) < 0.0)", "(1e-05 * x)", "abs(-(rand()))"])
 def test_round_trip_examples(text):
     _round_trip(text)
+
+
+# -- whole models: built and run on the numpy device -------------------------------------------
+
+_UNITS = {"tau": "1", "t": "(t/tau)", "xi": "(xi*sqrt(tau))"}  # every variable is unit-less
+
+
+def _in_model(text: str) -> str:
+    return re.sub(r"\b(tau|t|xi)\b", lambda m: _UNITS[m.group(1)], text)
+
+
+def _model_text(dv, dw, u, with_w):
+    """v and w (state, w only sometimes), u (a subexpression of any of them), x : 1."""
+    lines = [f"dv/dt = ({dv})/tau : 1", f"u = {u} : 1", "x : 1"]
+    if with_w:
+        lines.append(f"dw/dt = ({dw})/tau : 1")
+    text = "\n".join(lines)
+    return text if with_w else re.sub(r"\bw\b", "u", text)
+
+
+model_arithmetic = arithmetic.map(_in_model)
+models = st.builds(_model_text, model_arithmetic.map(lambda s: s.replace("x", "u")),
+                   model_arithmetic, model_arithmetic.map(lambda s: re.sub(r"\bu\b", "x", s)),
+                   st.booleans())
+
+#: Each example is one model built and run; sympy's share is limited (labkit's own limit,
+#: lowered here), and hypothesis fails an example that still takes longer than this.
+MODEL_FUZZ = settings(max_examples=int(os.environ.get("LABKIT_FUZZ_MODELS", "60")),
+                      deadline=20_000, suppress_health_check=[
+                          HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+@pytest.mark.slow
+@MODEL_FUZZ
+@given(models, st.one_of(st.none(), conditions.map(_in_model)),
+       st.sampled_from([None, "euler", "exact", "rk4", "exponential_euler"]))
+def test_random_models_run_or_raise_labkit_errors(monkeypatch, model, threshold, method):
+    """The issue #20 hunt: comparisons as numbers, noise in odd places, sympy blow-ups."""
+    from labkit import Network, NeuronGroup, ms, set_device
+    from labkit.equations import budget
+
+    monkeypatch.setattr(budget, "TIME_LIMIT", 2.0)
+    set_device("numpy")
+    try:
+        group = NeuronGroup(2, model, threshold=threshold, reset=None if threshold is None
+                            else "v = 0", method=method, namespace={"tau": 1 * ms})
+        group.v = [0.5, 2]
+        Network(group).run(0.3 * ms)
+    except LabkitError:
+        pass

@@ -17,3 +17,14 @@ def test_a_huge_expression_gives_a_message_of_a_few_hundred_characters():
     assert len(str(info.value)) < 1200
     assert "characters" in str(info.value)
 
+
+def test_sympy_work_on_an_awkward_model_is_quick(monkeypatch):
+    # was: sympy ran for more than 25 s evaluating the substituted condition
+    from labkit.equations import budget
+
+    monkeypatch.setattr(budget, "TIME_LIMIT", 10.0)
+    started = time.perf_counter()
+    G = NeuronGroup(3, "u = sin(0*log(-g)) : 1\ndg/dt = (int(cosh(u)) > u)/ms : 1")
+    run(1 * ms)
+    assert time.perf_counter() - started < 10
+    assert G.g[:] == pytest.approx([1, 1, 1])  # int(cosh(0)) = 1 > 0 holds: dg/dt = 1/ms
