@@ -354,6 +354,7 @@ def check_condition(expr, resolve: Resolve, *, where: str = "condition") -> None
     labkit.errors.ExpressionError: threshold must be a condition ... but 'v + 1' is a number
     """
     resolve = _as_callable(resolve)
+    refuse_noise(expr, where)
     inference = _Inference(resolve, where, getattr(resolve, "booleans", None))
     inference.dim(expr)
     if not inference.is_boolean(expr):
@@ -361,6 +362,16 @@ def check_condition(expr, resolve: Resolve, *, where: str = "condition") -> None
             f"{where} must be a condition (a comparison such as 'v > v_th'), "
             f"but {expression_str(expr)!r} is a number"
         )
+
+
+def refuse_noise(expr, where: str, per: str = "step") -> None:
+    """As in Brian2: white noise only makes sense inside a differential equation."""
+    noise = sorted(s.name for s in expr.free_symbols if is_noise(s.name))
+    if noise:
+        raise ExpressionError(
+            f"in {where}: '{noise[0]}' is white noise, which exists only in differential "
+            "equations ('dv/dt = ... + sigma*xi*tau**-0.5 : volt'); for one random number "
+            f"per {per} write randn() (a standard normal) or rand() instead")
 
 
 def check_statement(stmt: Statement, resolve: Resolve, *, where: str | None = None) -> None:
@@ -371,12 +382,7 @@ def check_statement(stmt: Statement, resolve: Resolve, *, where: str | None = No
     """
     resolve = _as_callable(resolve)
     where = where or f"statement '{stmt.source or stmt}'"
-    noise = sorted(s.name for s in stmt.expr.free_symbols if is_noise(s.name))
-    if noise:  # as in Brian2: white noise only makes sense inside a differential equation
-        raise ExpressionError(
-            f"in {where}: '{noise[0]}' is white noise, which exists only in differential "
-            "equations ('dv/dt = ... + sigma*xi*tau**-0.5 : volt'); for one random number "
-            "per event write randn() (a standard normal) or rand() instead")
+    refuse_noise(stmt.expr, where, "event")
     inference = _Inference(resolve, where, getattr(resolve, "booleans", None))
     variables = getattr(resolve, "variables", None)
     target_dim = inference.name(stmt.target)

@@ -118,8 +118,11 @@ def _resolver(model, variables, externals, boolean_externals=frozenset()):
     dims.update({name: dim for name, (dim, _) in variables.items()})
     booleans = set(base.booleans) | {n for n, (_, b) in variables.items() if b} \
         | set(boolean_externals)
-    assignable = frozenset(n for n in variables if n not in GROUP_NAMES or n in (
-        "lastspike", "not_refractory")) | (base.variables or frozenset())
+    # the model's own names are assignable only if they are stored (not subexpressions,
+    # constants or linked variables)
+    stored = base.variables or frozenset()
+    assignable = frozenset(n for n in variables if (n not in GROUP_NAMES or n in (
+        "lastspike", "not_refractory")) and (n not in model or n in stored)) | stored
     return Resolver(dims, frozenset(booleans), assignable)
 
 
@@ -130,6 +133,7 @@ def _build(label, model, variables, externals, method, threshold, reset, refract
         check_dimensions,
         check_statement,
         infer_dimension,
+        refuse_noise,
     )
     from labkit.errors import DimensionMismatchError
     from labkit.integration import choose_method, integrate
@@ -173,6 +177,7 @@ def _build(label, model, variables, externals, method, threshold, reset, refract
             text = refractory[1]
             where = f"the refractory '{text}' of {label}"
             expr = parse_condition(text, "refractory")
+            refuse_noise(expr, where)
             try:
                 dim = infer_dimension(expr, res, where=where)
             except DimensionMismatchError:

@@ -9,6 +9,26 @@ from labkit import NeuronGroup, Network, TimedArray, mV, ms, run
 from labkit.errors import DimensionMismatchError, ExpressionError, LabkitError
 
 
+def test_noise_in_a_threshold_is_refused_with_the_reason():
+    # was KeyError: "internal error: no role for name 'xi'"
+    G = NeuronGroup(1, "dv/dt = -v/ms : 1", threshold="v > xi*sqrt(ms)")
+    with pytest.raises(ExpressionError, match=r"'xi' is white noise.*randn\(\)"):
+        run(0.1 * ms)
+
+
+def test_noise_in_a_refractory_condition_is_refused_with_the_reason():
+    G = NeuronGroup(1, "dv/dt = -v/ms : 1", threshold="v > 1", refractory="xi*ms*sqrt(ms)")
+    with pytest.raises(ExpressionError, match="'xi' is white noise"):
+        run(0.1 * ms)
+
+
+def test_a_reset_cannot_write_a_subexpression():
+    # was KeyError: "internal error: no role for name 'g'"
+    G = NeuronGroup(1, "dv/dt = -v/ms : 1\ng = v*2 : 1", threshold="v > 1", reset="g = 0")
+    with pytest.raises(ExpressionError, match="cannot assign to 'g'.*subexpressions"):
+        run(0.1 * ms)
+
+
 def test_a_huge_expression_gives_a_message_of_a_few_hundred_characters():
     # was: a 40 kB threshold gave a 40-120 kB message
     threshold = "v > " + "+".join(["1"] * 10000) + " + v.x"
