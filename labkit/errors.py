@@ -102,6 +102,26 @@ class DeviceError(LabkitError, RuntimeError):
     """A device that cannot do what was asked (missing compiler, failed build, ...)."""
 
 
+class ArgumentTypeError(LabkitError, TypeError):
+    """An argument of a type the function cannot use; the message says which it needs."""
+
+
+class ArgumentValueError(LabkitError, ValueError):
+    """An argument of the right type whose value the function cannot use (as Brian2, a
+    ValueError); the message says what it must be."""
+
+
+class NotFoundError(LabkitError, KeyError):
+    """A name looked up in a collection (a group's variables, stored states) is not there.
+
+    A KeyError, as Brian2 raises, but shown as the plain message (KeyError's own ``str``
+    quotes it, escaping every newline and quote).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class UnknownVariableError(LabkitError, AttributeError):
     """Setting an attribute of a group that is not one of its model variables."""
 

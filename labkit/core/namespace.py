@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from labkit.core.logs import warn
-from labkit.errors import UnknownNameError
+from labkit.errors import ArgumentTypeError, UnknownNameError, shorten
 from labkit.units.table import UNITS
 
 __all__ = ["Namespace", "defaults", "frame_namespace", "MISSING", "suggest", "unknown_name"]
@@ -109,7 +109,7 @@ class Namespace:
     def lookup(self, name: str, owner: str = ""):
         """The value of ``name`` (number-like only), or :data:`MISSING`."""
         if self.overrides is not None and name in self.overrides:
-            return self.overrides[name]
+            return _override(name, self.overrides[name])
         found = MISSING
         where = ""
         for place, mapping in self._places():
@@ -152,9 +152,30 @@ class Namespace:
         for _, mapping in self._places():
             value = mapping.get(name, MISSING)
             if value is not MISSING:
-                raise TypeError(
-                    f"'{name}' used in {owner} is a {type(value).__name__}, not a number, "
-                    "quantity or TimedArray; rename one of them")
+                raise _not_a_number(name, owner, value)
+
+
+def _not_a_number(name: str, owner: str, value) -> ArgumentTypeError:
+    """A string's name bound, where it is looked up, to something that is not a number."""
+    return ArgumentTypeError(
+        f"'{name}' used in {owner} is the {type(value).__name__} "
+        f"{shorten(repr(value), 60)} where it is looked up, not a number, quantity or "
+        f"TimedArray. If '{name}' is meant to be a model constant, give it a value such as "
+        f"{name} = 10*ms; if that name is taken by something else in your script, rename "
+        "the constant in the model (or pass namespace={...} with its value)")
+
+
+def _override(name: str, value):
+    """A value given for one run (cpp_standalone's ``device.run(run_args=...)``), checked."""
+    array = None if hasattr(value, "_kernel_values") else np.asarray(
+        value.view(np.ndarray) if hasattr(value, "dim") else value)
+    if array is not None and (array.dtype.kind not in "fiub" or array.size != 1):
+        raise ArgumentTypeError(
+            f"run_args gives '{name}' the {type(value).__name__} {shorten(repr(value), 60)}; "
+            "a constant's value must be one number or quantity, e.g. "
+            f"run_args={{'{name}': 1.5*nA}} (a string is not evaluated here; to set a "
+            "group's variable from an expression, assign it before the run: G.v = '...')")
+    return value
 
 
 def _conflict(name: str, owner: str, first: str, second: str, value, other) -> None:
@@ -175,11 +196,9 @@ def _checked(name: str, value, owner: str):
         return np.bool_(value)  # stays a boolean: usable in conditions, as in Brian2
     array = np.asarray(value.view(np.ndarray) if hasattr(value, "dim") else value)
     if array.dtype.kind not in "fiub":
-        raise TypeError(
-            f"'{name}' used in {owner} is a {type(value).__name__}, not a number, "
-            "quantity or TimedArray; rename one of them")
+        raise _not_a_number(name, owner, value)
     if array.ndim != 0 and array.size != 1:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"'{name}' used in {owner} has {array.size} values; an external name must be "
             f"one value. For one value per element declare '{name} : <unit>' in the model "
             "and set it on the object")

@@ -8,12 +8,14 @@ steps recorded until then).
 
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 
 from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND
 from labkit.core.variables import as_quantity
-from labkit.errors import SimulationError
+from labkit.errors import NotFoundError, SimulationError, shorten
 from labkit.groups.runtime_values import ObjectPlan, resolve_externals
 from labkit.units.quantity import Quantity
 
@@ -73,10 +75,8 @@ class StateMonitor(LabkitObject):
         elif isinstance(variables, str):
             variables = [variables]
         for name_ in variables:
-            if name_ not in source.variables:
-                known = ", ".join(n for n in source.variables if not n.startswith("_"))
-                raise KeyError(f"StateMonitor {self.name!r}: {source._label()} has no variable "
-                               f"{name_!r}; its variables are {known}")
+            if not isinstance(name_, str) or name_ not in source.variables:
+                raise self._unknown(name_)
         self.record_variables = list(variables)
         if record is True:
             record = np.arange(source.N)
@@ -91,6 +91,17 @@ class StateMonitor(LabkitObject):
         self._t_chunks: list = []
         self._cache: dict = {}
         self._plans: dict = {}
+
+    def _unknown(self, name) -> NotFoundError:
+        known = [n for n in self.source.variables if not n.startswith("_")]
+        close = difflib.get_close_matches(str(name), known, n=1)
+        hint = f"Did you mean '{close[0]}'? " if close else ""
+        example = close[0] if close else known[0]
+        return NotFoundError(
+            f"StateMonitor {self.name!r}: {self.source._label()} has no variable "
+            f"{shorten(repr(name))}; "
+            f"its variables are {', '.join(known)}. {hint}Record one of them by name, e.g. "
+            f"StateMonitor(group, '{example}', record=True)")
 
     # -- running ------------------------------------------------------------------------------
 

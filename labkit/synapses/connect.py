@@ -35,6 +35,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from labkit.core.namespace import Namespace
+from labkit.errors import ArgumentValueError, shorten
 from labkit.synapses.connect_kernels import run_rule
 from labkit.synapses.connect_rule import build_rule
 
@@ -179,8 +180,23 @@ def _check_types(condition, i, j, p, n) -> None:
     if not isinstance(p, (numbers.Real, str)):
         raise TypeError(f"p must be a number or a string, not {type(p).__name__}")
     if isinstance(condition, str) and re.search(r"\bfor\b", condition):
-        raise ValueError(f"a generator expression was given as condition; write "
-                         f"connect(j='{condition}') instead")
+        raise _generator_as_condition(condition)
+
+
+def _generator_as_condition(condition: str) -> ArgumentValueError:
+    """A loop given as ``condition``: say what a condition is and where a generator goes."""
+    text = condition.strip()
+    shown = f"connect(condition={shorten(text)!r})"
+    if text[:1] in "[({" and text[-1:] in "])}":  # Python's comprehension, not Brian2's syntax
+        inner = text[1:-1].strip()
+        return ArgumentValueError(
+            f"{shown}: a condition is an expression that holds or not for each pair, such "
+            "as 'i != j'; a comprehension is not allowed. To give each i a list of targets, "
+            f"write the loop without brackets as j: connect(j={shorten(inner)!r})")
+    return ArgumentValueError(
+        f"{shown}: a condition is an expression that holds or not for each pair, such as "
+        f"'i != j'; this is a loop. To give each i a list of targets, write it as j: "
+        f"connect(j={shorten(text)!r})")
 
 
 def _indices(value, name: str, size: int, group: str) -> np.ndarray:

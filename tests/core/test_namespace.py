@@ -139,7 +139,7 @@ def test_same_values_in_two_places_give_no_warning(caplog):
 
 def test_a_name_bound_to_text_is_not_a_value():
     ns = Namespace(run={"x": "three"})
-    with pytest.raises(TypeError, match="'x' used in G is a str, not a number"):
+    with pytest.raises(TypeError, match="'x' used in G is the str 'three' .*not a number"):
         ns.resolve({"x"}, "G", "its model")
     assert Namespace(own={"x": 2.0}, run={"x": "three"}).resolve({"x"}, "G", "it") == \
         {"x": 2.0}
@@ -163,3 +163,23 @@ def test_frame_namespace_reads_the_callers_locals_first():
 
     names = callee()
     assert names["x"] == "local" and "pytest" in names  # locals, then the globals
+
+
+def test_a_name_bound_to_a_string_says_how_to_fix_either_side():
+    G = NeuronGroup(1, 'dv/dt = -v/tau : 1')
+    tau = "ten ms"  # noqa: F841 (found by name)
+    with pytest.raises(TypeError, match=r"'tau' used in NeuronGroup .* is the str 'ten ms'.*"
+                       r"give it a value such as tau = 10\*ms.*rename") as info:
+        run(0.1 * ms)
+    from labkit.errors import LabkitError
+
+    assert isinstance(info.value, LabkitError)
+
+
+def test_a_string_given_for_one_run_is_a_run_args_error():
+    # cpp_standalone's device.run(run_args={'tau': '5'}) said "rename one of them"
+    namespace = Namespace(run={"tau": 1.0}, overrides={"tau": "5"})
+    with pytest.raises(TypeError, match=r"run_args gives 'tau' the str '5'.*one number or "
+                       r"quantity, e.g. run_args=\{'tau': 1.5\*nA\}"):
+        namespace.lookup("tau")
+    assert Namespace(overrides={"tau": 5 * ms}).lookup("tau") == 5 * ms

@@ -81,3 +81,17 @@ def test_population_rate_monitor_dt_is_refused_as_in_brian2():
     with pytest.raises(TypeError, match="smooth_rate"):
         PopulationRateMonitor(G, dt=1 * ms)
     PopulationRateMonitor(G, codeobj_class=None, dtype=float)  # Brian2's other arguments
+
+
+def test_an_unknown_variable_to_record_is_a_readable_key_error():
+    # was a raw KeyError whose text came out repr-escaped
+    G = NeuronGroup(1, 'dv/dt = -v/ms : 1\nI : 1')
+    with pytest.raises(KeyError) as info:
+        StateMonitor(G, 'vv', record=True)
+    message = str(info.value)
+    assert message.startswith("StateMonitor") and "\\" not in message
+    assert "has no variable 'vv'; its variables are v, I" in message
+    assert "Did you mean 'v'?" in message and "StateMonitor(group, 'v', record=True)" in message
+    from labkit.errors import LabkitError
+
+    assert isinstance(info.value, LabkitError)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from labkit.errors import DimensionMismatchError, ExpressionError, UnknownNameError
+from labkit.errors import DimensionMismatchError, ExpressionError, LabkitError, UnknownNameError
 from labkit.synapses.connect import generate_connections
 from labkit.synapses.connect_kernels import numba_source
 from labkit.synapses.connect_rule import build_rule
@@ -243,3 +243,16 @@ class TestErrors:
     def test_bad_device(self):
         with pytest.raises(ValueError, match="unknown device"):
             pairs(3, 3, condition="i != j", device="gpu")
+
+
+@pytest.mark.parametrize("condition, fix", [
+    ("[x for x in range(3)]", "connect(j='x for x in range(3)')"),
+    ("k for k in range(i, 3)", "connect(j='k for k in range(i, 3)')"),
+])
+def test_a_loop_given_as_condition_says_where_it_belongs(condition, fix):
+    # was a builtin ValueError suggesting connect(j='[x for x in range(3)]'), itself an error
+    with pytest.raises(ValueError, match="a condition is an expression") as info:
+        pairs(3, 3, condition=condition)
+    assert str(info.value).endswith(fix) and isinstance(info.value, LabkitError)
+    j = fix[len("connect(j='"):-2]
+    assert len(pairs(3, 3, j=j)) in (6, 9)  # the suggested call works
