@@ -177,8 +177,7 @@ class NeuronGroup(Group):
             return ("string", refractory)
         dim = getattr(refractory, "dim", DIMENSIONLESS)
         if dim is not SECOND:
-            raise TypeError(f"refractory of {self._label()} must be a time (e.g. 5*ms), "
-                            f"a string or False; got {refractory!r}")
+            raise self._bad_refractory(refractory, dim)
         values = np.asarray(refractory.view(np.ndarray), dtype=float)
         if values.ndim == 0:
             self._refractory_value = float(values)
@@ -189,6 +188,21 @@ class NeuronGroup(Group):
         self.variables["_refractory"] = Variable("_refractory", SECOND, "internal",
                                                  values.copy())
         return ("time-array",)
+
+    def _bad_refractory(self, refractory, dim) -> Exception:
+        """A labkit error for ``refractory=`` that is neither a time, a string nor False."""
+        import numbers
+
+        from labkit.errors import ArgumentTypeError, DimensionMismatchError, shorten
+
+        wanted = (f"refractory of {self._label()} must be a time (e.g. refractory=5*ms), a "
+                  "string (a time such as '2*ms + rand()*ms', or a condition such as "
+                  "'v > -50*mV') or False")
+        if isinstance(refractory, (np.ndarray, numbers.Real)):  # a Quantity or a number
+            shown = shorten(str(refractory), 80)
+            return DimensionMismatchError(f"{wanted}; got {shown}, which is not a time", dim)
+        return ArgumentTypeError(f"{wanted}; got {shorten(repr(refractory), 80)} "
+                                 f"({type(refractory).__name__})")
 
     # -- running ----------------------------------------------------------------------------
 

@@ -29,6 +29,15 @@ def test_a_reset_cannot_write_a_subexpression():
         run(0.1 * ms)
 
 
+@pytest.mark.parametrize("refractory, error", [
+    (5 * mV, DimensionMismatchError), (5, DimensionMismatchError), ([1, 2], TypeError)])
+def test_refractory_that_is_not_a_time_says_what_it_must_be(refractory, error):
+    # was a builtin TypeError
+    with pytest.raises(error, match=r"must be a time \(e.g. refractory=5\*ms\)") as info:
+        NeuronGroup(2, "dv/dt = -v/ms : 1", threshold="v > 1", refractory=refractory)
+    assert isinstance(info.value, LabkitError)
+
+
 def test_a_huge_expression_gives_a_message_of_a_few_hundred_characters():
     # was: a 40 kB threshold gave a 40-120 kB message
     threshold = "v > " + "+".join(["1"] * 10000) + " + v.x"
