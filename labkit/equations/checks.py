@@ -56,6 +56,31 @@ def dimension_of(value) -> Dimension:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """A function's result and argument dimensions (a TimedArray: ``second -> volt``).
+
+    Stands for the function's name wherever a name maps to a Dimension: its ``dim`` is the
+    result's, so :func:`dimension_of` reads it as any value.
+    """
+
+    dim: Dimension
+    args: tuple[Dimension, ...]
+
+
+def external_dimension(value) -> Dimension | Signature:
+    """A namespace value -> its dimension, or its :class:`Signature` if it is a function
+    that says what its arguments are (``arg_dims``, e.g. a TimedArray).
+
+    >>> external_dimension(2.0) is DIMENSIONLESS
+    True
+    """
+    args = getattr(value, "arg_dims", None)
+    if args is not None:
+        return Signature(dimension_of(value), tuple(args))
+    return dimension_of(value)
+
+
+@dataclass(frozen=True)
 class Resolver:
     """name -> Dimension for one model: its variables, a namespace, group names, units.
 
@@ -99,7 +124,7 @@ def resolver(equations=None, namespace: Mapping | None = None, *, units: bool = 
 
         dims.update(_unit_tables()[1])
     dims.update({name: dim for name, (dim, _) in GROUP_NAMES.items()})
-    dims.update({name: dimension_of(value) for name, value in (namespace or {}).items()})
+    dims.update({name: external_dimension(v) for name, v in (namespace or {}).items()})
     variables = None
     if equations is not None:
         dims.update({name: dimension_of(v) for name, v in equations.constants.items()})
@@ -202,10 +227,30 @@ class _Inference:
                     )
             return DIMENSIONLESS
         if isinstance(expr, AppliedUndef):
-            for arg in expr.args:
-                self.dim(arg)
-            return self.name(expr.func.__name__)
+            return self.call(expr)
         return self.function(expr)
+
+    def call(self, expr) -> Dimension:
+        """A user function's call: its arguments checked against its signature, if known."""
+        name = expr.func.__name__
+        dims = [self.dim(arg) for arg in expr.args]
+        result = self.name(name)
+        try:
+            signature = self.resolve(name)
+        except (KeyError, LookupError, NameError):
+            return result
+        for k, (arg, got, wanted) in enumerate(zip(expr.args, dims,
+                                                   getattr(signature, "args", ()),
+                                                   strict=False)):
+            if got is not wanted:
+                which = "argument" if len(expr.args) == 1 else \
+                    f"{('first', 'second', 'third')[min(k, 2)]} argument"
+                example = f" (a time, e.g. {name}(t))" if wanted is SECOND and k == 0 else ""
+                raise self.fail(
+                    f"the {which} of {name}() in {expression_str(expr)!r} must have units of "
+                    f"{readable(wanted)}{example}, but {expression_str(arg)!r} has units of "
+                    f"{readable(got)}")
+        return result
 
     def same(self, args, what: str) -> Dimension:
         dims = [self.dim(arg) for arg in args]

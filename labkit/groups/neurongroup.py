@@ -219,6 +219,7 @@ class NeuronGroup(Group):
         return names
 
     def _prepare(self, ctx) -> ObjectPlan:
+        from labkit.equations.checks import external_dimension
         from labkit.groups.build import constant_functions, external_kinds
         from labkit.plan.arguments import is_boolean
 
@@ -226,7 +227,7 @@ class NeuronGroup(Group):
         externals = resolve_externals(self, self._used_names(), ctx)
         self._last_externals = externals
         kinds = external_kinds(externals)
-        ext_dims = {n: getattr(v, "dim", DIMENSIONLESS) for n, v in externals.items()}
+        ext_dims = {n: external_dimension(v) for n, v in externals.items()}
         ref = self._refractory
         if ref is not None and ref[0] == "time":
             kinds["_refractory"], ext_dims["_refractory"] = "scalar", SECOND

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from labkit.codegen import spec as S
 from labkit.core.namespace import MISSING
+from labkit.equations.checks import external_dimension
 from labkit.equations.symbols import is_noise
 from labkit.errors import UnsupportedFeatureError
 from labkit.groups.build import constant_functions, names_in, parse_code
@@ -70,7 +71,7 @@ def _table(syn, externals: dict) -> tuple[dict, dict]:
         table[name] = (kind, var.dim, var.is_boolean, writable)
     for name, value in externals.items():
         kind = "timed" if hasattr(value, "_kernel_values") else "scalar"
-        table[name] = (kind, getattr(value, "dim", DIMENSIONLESS), is_boolean(value), False)
+        table[name] = (kind, external_dimension(value), is_boolean(value), False)
     return table, aliases
 
 

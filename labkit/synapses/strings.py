@@ -91,10 +91,10 @@ def check_units(syn, expr, where: str, namespace, dim=None, condition: bool = Fa
     names = names_in(expr)
     values, dims = synaptic_arrays(syn, names)
     externals = syn._externals_for(names - set(values), namespace, where)
-    from labkit.equations.checks import dimension_of
+    from labkit.equations.checks import external_dimension
 
     table = dict(_unit_tables()[1])
-    table.update({n: dimension_of(v) for n, v in externals.items()})
+    table.update({n: external_dimension(v) for n, v in externals.items()})
     table.update(dims)
     booleans = frozenset(n for n, v in values.items() if np.asarray(v).dtype == np.bool_)
     lookup = Resolver(table, booleans, None)

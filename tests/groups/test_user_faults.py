@@ -38,6 +38,29 @@ def test_refractory_that_is_not_a_time_says_what_it_must_be(refractory, error):
     assert isinstance(info.value, LabkitError)
 
 
+@pytest.mark.parametrize("model, where", [
+    ("dv/dt = (stim(v) - v)/ms : volt", "'v' has units of volt"),
+    ("dv/dt = (stim(t/ms) - v)/ms : volt", "'t/ms' has units of 1"),
+])
+def test_a_timed_array_called_with_something_else_than_a_time_is_refused(model, where):
+    # was: ran silently, reading the array at v seconds
+    stim = TimedArray([1, 2, 3] * mV, dt=1 * ms)  # noqa: F841 (found by name)
+    G = NeuronGroup(1, model)
+    with pytest.raises(DimensionMismatchError, match=r"argument of stim\(\).*must have units "
+                       r"of second \(a time, e.g. stim\(t\)\)") as info:
+        Network(G).run(0.1 * ms)
+    assert where in str(info.value)
+
+
+def test_a_two_dimensional_timed_array_takes_a_time_and_an_index():
+    stim = TimedArray([[1, 2], [3, 4]] * mV, dt=1 * ms)  # noqa: F841 (found by name)
+    G = NeuronGroup(2, "dv/dt = (stim(t, i) - v)/ms : volt")
+    run(0.2 * ms)
+    bad = NeuronGroup(2, "dv/dt = (stim(t, v) - v)/ms : volt")
+    with pytest.raises(DimensionMismatchError, match="the second argument of stim"):
+        Network(bad).run(0.1 * ms)
+
+
 def test_a_huge_expression_gives_a_message_of_a_few_hundred_characters():
     # was: a 40 kB threshold gave a 40-120 kB message
     threshold = "v > " + "+".join(["1"] * 10000) + " + v.x"
