@@ -25,6 +25,8 @@ these over every kernel dispatcher made in this process.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import importlib.util
 import inspect
@@ -60,6 +62,8 @@ _FIXED_MTIME = 1_000_000_000
 #: Options of every Numba kernel. error_model='numpy': x/0 gives inf/nan as in numpy and
 #: C++, instead of raising ZeroDivisionError (which also costs a check per division).
 NJIT_OPTIONS = {"cache": True, "error_model": "numpy"}
+#: Damaged cache entries repaired per call at most (the kernel's, support functions').
+_REPAIRS = 4
 
 
 def _versions() -> str:
@@ -143,6 +147,15 @@ class Kernel:
     language: str
 
     def __call__(self, *args):
+        # Numba loads machine code at the first call; an unreadable cache entry (a
+        # truncated .nbi/.nbc, of the kernel or of a support function it calls) would
+        # fail every later run of this model until deleted by hand: delete and retry.
+        for _ in range(_REPAIRS):
+            try:
+                return self.func(*args)
+            except Exception as error:
+                if self.language != "numba" or not _repair_cache(error, self.source):
+                    raise
         return self.func(*args)
 
     def __repr__(self) -> str:
@@ -282,6 +295,48 @@ def _jit(func):
             f"labkit: {error}; compiling without a disk cache", RuntimeWarning, stacklevel=3
         )
         return numba.njit(**{**NJIT_OPTIONS, "cache": False})(func)
+
+
+def _damaged_cache_files(error: BaseException) -> list[Path]:
+    """The disk-cache files Numba was reading when ``error`` was raised -> their paths
+    (that function's index and data files); empty if the error came from elsewhere.
+
+    Found from the traceback: a frame of ``numba/core/caching.py`` whose ``self`` is the
+    index-and-data cache file it was reading. This is also how a damaged entry of a
+    support function (compiled while the kernel compiles) is found.
+    """
+    found: list[Path] = []
+    tb = error.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        owner = frame.f_locals.get("self")
+        if Path(frame.f_code.co_filename).name == "caching.py" and \
+                hasattr(owner, "_index_path") and hasattr(owner, "_data_name_pattern"):
+            index = Path(owner._index_path)
+            base = index.name[: -len(".nbi")]
+            found += [index, *index.parent.glob(f"{glob.escape(base)}.*.nbc")]
+        tb = tb.tb_next
+    return list(dict.fromkeys(found))
+
+
+def _repair_cache(error: BaseException, src: KernelSource) -> bool:
+    """Delete the unreadable cache files behind ``error`` and say so once -> whether any
+    were deleted (then the call can be repeated: Numba compiles and saves a new entry)."""
+    removed = []
+    for path in _damaged_cache_files(error):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    if not removed:
+        return False
+    from labkit.core.logs import warn
+
+    names = ", ".join(sorted({p.name.split(".")[0][:24] for p in removed}))
+    warn(f"the compiled-kernel cache of {src.name} ({names}) could not be read: "
+         f"{type(error).__name__}: {error}, a truncated or damaged file in "
+         f"{removed[0].parent}. Deleted {len(removed)} file(s) and compiling the kernel "
+         "again; this takes a few seconds once.", "kernel_cache")
+    return True
 
 
 def compile_numba(src: KernelSource) -> Kernel:

@@ -193,6 +193,28 @@ def test_a_new_process_loads_the_kernel_from_disk(kernel_cache):
     assert kernel.func.stats.cache_hits and not kernel.func.stats.cache_misses
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".nbi", ".nbc"])
+def test_a_truncated_cache_file_is_deleted_and_the_kernel_compiled_again(
+        kernel_cache, suffix, caplog):
+    # was: every later run of that model failed with a raw UnpicklingError
+    src = _unique_source()
+    assert _run_child(src)["compiled"] == 1  # another process filled the cache
+    damaged = list((kernel_cache / "kernels" / "__pycache__").glob(f"{src.hash}.*{suffix}"))
+    assert damaged
+    for path in damaged:
+        with open(path, "r+b") as handle:
+            handle.truncate(20)
+    kernel = compile_numba(src)
+    assert kernel(2.0, 3.0, 1.0) == 7.0
+    assert kernel(2.0, 3.0, 1.0) == 7.0
+    said = [r.getMessage() for r in caplog.records if r.name == "labkit.kernel_cache"]
+    assert len(said) == 1 and "could not be read" in said[0] \
+        and "compiling the kernel again" in said[0]
+    # the repaired entry serves the next process
+    assert _run_child(src) == {"value": 7.0, "compiled": 0, "loaded": 1, "hash": src.hash}
+
+
 def test_stats_count_numpy_builds_separately(kernel_cache):
     before = compile_stats()
     src = _unique_source()
