@@ -166,7 +166,7 @@ def test_frame_namespace_reads_the_callers_locals_first():
 
 
 def test_a_name_bound_to_a_string_says_how_to_fix_either_side():
-    G = NeuronGroup(1, 'dv/dt = -v/tau : 1')
+    G = NeuronGroup(1, 'dv/dt = -v/tau : 1')  # noqa: F841 (run() finds it)
     tau = "ten ms"  # noqa: F841 (found by name)
     with pytest.raises(TypeError, match=r"'tau' used in NeuronGroup .* is the str 'ten ms'.*"
                        r"give it a value such as tau = 10\*ms.*rename") as info:

@@ -5,26 +5,26 @@ import time
 
 import pytest
 
-from labkit import NeuronGroup, Network, TimedArray, mV, ms, run
+from labkit import Network, NeuronGroup, TimedArray, ms, mV, run
 from labkit.errors import DimensionMismatchError, ExpressionError, LabkitError
 
 
 def test_noise_in_a_threshold_is_refused_with_the_reason():
     # was KeyError: "internal error: no role for name 'xi'"
-    G = NeuronGroup(1, "dv/dt = -v/ms : 1", threshold="v > xi*sqrt(ms)")
+    G = NeuronGroup(1, "dv/dt = -v/ms : 1", threshold="v > xi*sqrt(ms)")  # noqa: F841 (run() finds it)
     with pytest.raises(ExpressionError, match=r"'xi' is white noise.*randn\(\)"):
         run(0.1 * ms)
 
 
 def test_noise_in_a_refractory_condition_is_refused_with_the_reason():
-    G = NeuronGroup(1, "dv/dt = -v/ms : 1", threshold="v > 1", refractory="xi*ms*sqrt(ms)")
+    G = NeuronGroup(1, "dv/dt = -v/ms : 1", threshold="v > 1", refractory="xi*ms*sqrt(ms)")  # noqa: F841 (run() finds it)
     with pytest.raises(ExpressionError, match="'xi' is white noise"):
         run(0.1 * ms)
 
 
 def test_a_reset_cannot_write_a_subexpression():
     # was KeyError: "internal error: no role for name 'g'"
-    G = NeuronGroup(1, "dv/dt = -v/ms : 1\ng = v*2 : 1", threshold="v > 1", reset="g = 0")
+    G = NeuronGroup(1, "dv/dt = -v/ms : 1\ng = v*2 : 1", threshold="v > 1", reset="g = 0")  # noqa: F841 (run() finds it)
     with pytest.raises(ExpressionError, match="cannot assign to 'g'.*subexpressions"):
         run(0.1 * ms)
 
@@ -54,7 +54,7 @@ def test_a_timed_array_called_with_something_else_than_a_time_is_refused(model, 
 
 def test_a_two_dimensional_timed_array_takes_a_time_and_an_index():
     stim = TimedArray([[1, 2], [3, 4]] * mV, dt=1 * ms)  # noqa: F841 (found by name)
-    G = NeuronGroup(2, "dv/dt = (stim(t, i) - v)/ms : volt")
+    G = NeuronGroup(2, "dv/dt = (stim(t, i) - v)/ms : volt")  # noqa: F841 (run() finds it)
     run(0.2 * ms)
     bad = NeuronGroup(2, "dv/dt = (stim(t, v) - v)/ms : volt")
     with pytest.raises(DimensionMismatchError, match="the second argument of stim"):
