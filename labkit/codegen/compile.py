@@ -35,6 +35,7 @@ import os
 import sys
 import tempfile
 import threading
+import traceback
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,8 +63,6 @@ _FIXED_MTIME = 1_000_000_000
 #: Options of every Numba kernel. error_model='numpy': x/0 gives inf/nan as in numpy and
 #: C++, instead of raising ZeroDivisionError (which also costs a check per division).
 NJIT_OPTIONS = {"cache": True, "error_model": "numpy"}
-#: Damaged cache entries repaired per call at most (the kernel's, support functions').
-_REPAIRS = 4
 
 
 def _versions() -> str:
@@ -150,11 +149,11 @@ class Kernel:
         # Numba loads machine code at the first call; an unreadable cache entry (a
         # truncated .nbi/.nbc, of the kernel or of a support function it calls) would
         # fail every later run of this model until deleted by hand: delete and retry.
-        for _ in range(_REPAIRS):
+        for attempt in range(2):
             try:
                 return self.func(*args)
             except Exception as error:
-                if self.language != "numba" or not _repair_cache(error, self.source):
+                if self.language != "numba" or not _repair_cache(error, self.source, attempt):
                     raise
         return self.func(*args)
 
@@ -297,45 +296,49 @@ def _jit(func):
         return numba.njit(**{**NJIT_OPTIONS, "cache": False})(func)
 
 
-def _damaged_cache_files(error: BaseException) -> list[Path]:
-    """The disk-cache files Numba was reading when ``error`` was raised -> their paths
-    (that function's index and data files); empty if the error came from elsewhere.
-
-    Found from the traceback: a frame of ``numba/core/caching.py`` whose ``self`` is the
-    index-and-data cache file it was reading. This is also how a damaged entry of a
-    support function (compiled while the kernel compiles) is found.
-    """
-    found: list[Path] = []
-    tb = error.__traceback__
-    while tb is not None:
-        frame = tb.tb_frame
-        owner = frame.f_locals.get("self")
-        if Path(frame.f_code.co_filename).name == "caching.py" and \
-                hasattr(owner, "_index_path") and hasattr(owner, "_data_name_pattern"):
-            index = Path(owner._index_path)
-            base = index.name[: -len(".nbi")]
-            found += [index, *index.parent.glob(f"{glob.escape(base)}.*.nbc")]
-        tb = tb.tb_next
-    return list(dict.fromkeys(found))
+def _from_cache(error: BaseException) -> bool:
+    """Whether ``error`` was raised while Numba read or updated its disk cache."""
+    return any(Path(f.filename).name == "caching.py" and "numba" in f.filename
+               for f in traceback.extract_tb(error.__traceback__))
 
 
-def _repair_cache(error: BaseException, src: KernelSource) -> bool:
-    """Delete the unreadable cache files behind ``error`` and say so once -> whether any
-    were deleted (then the call can be repeated: Numba compiles and saves a new entry)."""
+def _cache_files(attempt: int, src: KernelSource) -> list[Path]:
+    """The disk-cache files to delete at repair ``attempt``: first the kernel's own, then
+    those of the support functions it calls (compiled, or loaded, as the kernel is)."""
+    if attempt == 0:
+        directory = cache_dir() / "__pycache__"
+        return [p for p in directory.glob(f"{src.hash}.*") if p.suffix in (".nbi", ".nbc")]
+    from labkit.codegen import support_numba
+
+    found = []
+    for value in vars(support_numba).values():
+        cache = getattr(value, "_cache", None)
+        index = getattr(getattr(cache, "_cache_file", None), "_index_name", None)
+        if index:
+            base = index[: -len(".nbi")]
+            directory = Path(cache._cache_path)
+            found += [directory / index, *directory.glob(f"{glob.escape(base)}.*.nbc")]
+    return found
+
+
+def _repair_cache(error: BaseException, src: KernelSource, attempt: int) -> bool:
+    """Delete unreadable cache files behind ``error`` (see :func:`_cache_files`) and say so
+    once -> whether the call may be repeated (Numba then compiles and saves anew)."""
+    if attempt > 1 or not _from_cache(error):
+        return False
     removed = []
-    for path in _damaged_cache_files(error):
+    for path in _cache_files(attempt, src):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
             removed.append(path)
-    if not removed:
-        return False
-    from labkit.core.logs import warn
+    if attempt == 0:
+        from labkit.core.logs import warn
 
-    names = ", ".join(sorted({p.name.split(".")[0][:24] for p in removed}))
-    warn(f"the compiled-kernel cache of {src.name} ({names}) could not be read: "
-         f"{type(error).__name__}: {error}, a truncated or damaged file in "
-         f"{removed[0].parent}. Deleted {len(removed)} file(s) and compiling the kernel "
-         "again; this takes a few seconds once.", "kernel_cache")
+        where = removed[0].parent if removed else cache_dir() / "__pycache__"
+        warn(f"the compiled-kernel cache of {src.name} ({src.hash[:12]}) could not be read: "
+             f"{type(error).__name__}: {error}, a truncated or damaged file in {where}. "
+             f"Deleted {len(removed)} file(s) and compiling the kernel again; this takes a "
+             "few seconds once.", "kernel_cache")
     return True
 
 
