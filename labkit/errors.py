@@ -1,4 +1,4 @@
-"""Every exception labkit raises, in one place.
+"""Every exception labkit raises, in one place (and :func:`suggest`, their "did you mean").
 
 Each subclasses the matching builtin as well as :class:`LabkitError`, so code written for
 Brian2 (``except ValueError``) keeps working, and every one pickles (its state lives in
@@ -6,6 +6,8 @@ Brian2 (``except ValueError``) keeps working, and every one pickles (its state l
 """
 
 from __future__ import annotations
+
+import difflib
 
 #: Characters of a user's string an error message shows (a 40 kB expression must not make
 #: a 120 kB message); the caret's neighbourhood is what is kept.
@@ -51,10 +53,9 @@ class DimensionMismatchError(LabkitError, ValueError):
 
 
 def _readable(dim) -> str:
-    # Imported lazily: errors.py must stay importable before the units package.
-    from labkit.units.dimension import readable
-
-    return readable(dim)
+    # A Dimension says how a user reads it; errors.py stays below the units package.
+    readable = getattr(dim, "readable", None)
+    return readable() if callable(readable) else str(dim)
 
 
 class UnitError(LabkitError, ValueError):
@@ -135,3 +136,13 @@ class UnsupportedFeatureError(LabkitError, NotImplementedError):
 
     Subclasses NotImplementedError, which is what Brian2 raises for its own gaps.
     """
+
+
+def suggest(name: str, candidates) -> str:
+    """'; did you mean 'tau'?' for the closest candidate, or '' when none is close.
+
+    >>> suggest("tua", ["tau", "v"])
+    "; did you mean 'tau'?"
+    """
+    close = difflib.get_close_matches(name, list(dict.fromkeys(candidates)), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""

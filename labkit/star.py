@@ -24,6 +24,8 @@ import types
 
 import numpy as np
 
+from labkit.units.plotting import register
+
 __all__ = ["numpy_names", "PYPLOT_FUNCTIONS", "PyplotFunction", "pyplot_names"]
 
 #: pyplot's plotting and figure functions (matplotlib 3.x; ``tests/test_star_import.py``
@@ -57,8 +59,6 @@ PYPLOT_FUNCTIONS = (
 def _pyplot():
     """``matplotlib.pyplot``, imported on first use, with labkit's unit converter."""
     import matplotlib.pyplot
-
-    from labkit.units.plotting import register
 
     register()
     return matplotlib.pyplot

@@ -42,7 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from labkit.core.cache import cache_root
+from labkit.cache import cache_root
+from labkit.codegen import support
 
 __all__ = [
     "CompileStats",
@@ -66,16 +67,13 @@ NJIT_OPTIONS = {"cache": True, "error_model": "numpy"}
 
 
 def _versions() -> str:
-    """labkit, numba, Python versions and the support module: what compiled code depends on."""
-    import labkit
-    from labkit.codegen import support
-
-    labkit_version = getattr(labkit, "__version__", "unknown")
+    """numba and Python versions and the support modules: what compiled code depends on
+    besides its own text (labkit's version would add nothing: the text is labkit's)."""
     numba_support = Path(support.__file__).with_name("support_numba.py")
     support_text = Path(support.__file__).read_bytes() + numba_support.read_bytes()
     support_hash = hashlib.sha256(support_text).hexdigest()[:16]
     python = "{}.{}".format(*sys.version_info[:2])
-    return f"labkit={labkit_version} numba={_numba_version()} py={python} {support_hash}"
+    return f"numba={_numba_version()} py={python} {support_hash}"
 
 
 def _numba_version() -> str:

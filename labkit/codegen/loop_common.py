@@ -322,18 +322,6 @@ def share_calls(statements, lookups: dict) -> tuple[tuple[Statement, ...], dict]
 
 # -- the parts of a kernel that do not depend on the language ------------------------------
 
-#: Arguments every kernel takes first, in this order.
-FIXED_ARGS = (
-    "_lk_s0", "_lk_pos0", "_lk_s1", "_lk_clock_ts", "_lk_clock_end", "_lk_clock_k",
-    "_lk_clock_dt", "_lk_status", "_rng",
-)
-
-#: Status codes a kernel leaves in ``_lk_status[0]``: done; a spike buffer is full (grow
-#: it and resume at the step in ``_lk_status[1]``); a state variable is not finite; a
-#: Python call is due (call it, resume at step ``[1]``, position ``[2]``).
-DONE, BUFFER_FULL, NOT_FINITE, PYTHON_CALL = 0, 1, 2, 3
-
-
 #: Elements per block of a threshold's vectorised pre-pass (Numba and C++): small enough
 #: that a spike costs a serial pass over few elements, large enough to amortise the test.
 THRESHOLD_BLOCK = 256

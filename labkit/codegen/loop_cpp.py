@@ -7,10 +7,10 @@ per-step hoisting) as the Numba and numpy kernels, and its expressions through
 ``int op<p>(const Step&)`` (0: carry on, 1: stop, the status says why), written by the
 emitter registered for its class in :data:`EMITTERS`; ``main_loop`` is the schedule as a
 readable loop over time steps that calls them, with the same resumable status protocol as
-the Numba kernel (``loop_common.DONE`` ... ``PYTHON_CALL``), so the device can hand the
+the Numba kernel (``spec.DONE`` ... ``PYTHON_CALL``), so the device can hand the
 same arguments to a compiled binary that it hands to a Numba function. One difference: a
 full SpikeMonitor buffer or synaptic queue does not stop the loop, the program enlarges
-it (results/ then holds the larger arrays, which their objects adopt), so a run needs one
+it (results/ then holds the larger arrays, which go into their Growables), so a run needs one
 process.
 
 The text here does not depend on the arguments' dtypes: ``labkit.devices.cpp.files``
@@ -27,12 +27,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import sympy
-
 from labkit.codegen import spec as S
+from labkit.codegen.cpp_parts import _draws, _expr, _head, _lookups, _statements, _stop
 from labkit.codegen.loop_common import (
-    FIXED_ARGS,
-    NOT_FINITE,
     THRESHOLD_BLOCK,
     Writer,
     is_scalar_expr,
@@ -40,7 +37,8 @@ from labkit.codegen.loop_common import (
     rename_for,
     symbol_texts,
 )
-from labkit.codegen.printers import print_expr
+from labkit.codegen.spec import FIXED_ARGS, NOT_FINITE
+from labkit.codegen.synapse_cpp import EMITTERS as SYNAPSE_EMITTERS
 from labkit.errors import DeviceError
 
 __all__ = ["CppCode", "CppFunction", "EMITTERS", "cpp_code"]
@@ -77,70 +75,6 @@ class CppCode:
     main_loop: tuple[str, ...]
     arg_names: tuple[str, ...]
     n_clocks: int
-
-
-def _expr(expr, rename) -> str:
-    return print_expr(expr, LANG, rename)
-
-
-def _timed(op, lookup, rename) -> str:
-    """``values[row]`` of a TimedArray lookup, with Brian2's rounding (as ``timed_index``)."""
-    arg = op.roles()[lookup.timed].arg
-    args = [_expr(a, rename) for a in lookup.args]
-    row = f"_lk_row({args[0]}, {arg}_eps, {arg}_K, {arg}_n)"
-    if len(args) > 1:
-        row = f"{row}*{arg}_ncols + (int64_t)({args[1]})"
-    return f"{arg}_values[{row}]"
-
-
-def _head(op, w, d, prepared, rename) -> None:
-    """Per-step scalars of an operation: TimedArray lookups and hoisted terms."""
-    for lookup in prepared.hoisted_lookups:
-        w(d, f"const double {rename[lookup.symbol]} = {_timed(op, lookup, rename)};")
-    for name, expr in prepared.hoisted:
-        w(d, f"const double {rename[name]} = {_expr(expr, rename)};")
-
-
-def _draws(p, w, d, prepared, size: str, scratch: list) -> None:
-    """Random numbers for ``size`` elements, call site by call site, before the loop.
-
-    Drawing serially into buffers keeps the element loops free of RNG state, so they can
-    run on several threads and still give the one-thread numbers.
-    """
-    for j, kind in enumerate(prepared.randoms):
-        name = f"_lkr{p}_{j}"
-        scratch.append(name)
-        call = "_rand()" if kind == "rand" else "_randn()"
-        w(d, f"double* const __restrict {name} = {name}_buf.get({size});")
-        w(d, f"for (int64_t _k = 0; _k < {size}; ++_k) {name}[_k] = {call};")
-
-
-def _lookups(op, w, d, lookups, rename) -> None:
-    for lookup in lookups:
-        w(d, f"const double {rename[lookup.symbol]} = {_timed(op, lookup, rename)};")
-
-
-def _statements(op, w, d, prepared, rename, held=frozenset(), nr="") -> None:
-    roles = op.roles()
-    declared: set[str] = set()
-    for k, stmt in enumerate(prepared.statements):
-        _lookups(op, w, d, prepared.lookups.get(k, ()), rename)
-        value = _expr(stmt.expr, rename)
-        target = rename[stmt.target]
-        if stmt.target in roles:
-            guard = f"if ({nr}) " if stmt.target in held else ""
-            w(d, f"{guard}{target} = {value};")
-        elif stmt.target in declared:
-            w(d, f"{target} = {value};")
-        else:  # a temporary of the integration method
-            declared.add(stmt.target)
-            kind = "bool" if isinstance(stmt.expr, sympy.logic.boolalg.Boolean) else "double"
-            w(d, f"{kind} {target} = {value};")
-
-
-def _stop(w, d, code: int, p: int, extra: str = "") -> None:
-    w(d, f"_lk_status[0] = {code}; _lk_status[1] = _lk_s; _lk_status[2] = {p};{extra}")
-    w(d, "return 1;")
 
 
 def _state_update(op: S.StateUpdate, p, w, d, scratch) -> None:
@@ -339,8 +273,7 @@ def _python_call(op: S.PythonCall, p, w, d, scratch) -> None:
 
 
 #: Operation class -> function writing its C++ body, with the same signature as
-#: ``loop_numba.EMITTERS``: (op, position, writer, depth, scratch). Synapses' are merged in
-#: at the end of this module.
+#: ``loop_numba.EMITTERS``: (op, position, writer, depth, scratch).
 EMITTERS = {
     S.StateUpdate: _state_update,
     S.Threshold: _threshold,
@@ -350,6 +283,7 @@ EMITTERS = {
     S.RateRecord: _rate_record,
     S.SpikeGenerator: _spike_generator,
     S.PythonCall: _python_call,
+    **SYNAPSE_EMITTERS,  # spike push, per-synapse code, summed variables
 }
 
 
@@ -422,8 +356,3 @@ def cpp_code(spec: S.KernelSpec) -> CppCode:
     arg_names = FIXED_ARGS + tuple(sorted(args))
     return CppCode(functions, tuple(main.lines), arg_names, spec.n_clocks)
 
-
-# Synapses add their operations (spike push, per-synapse code, summed variables).
-from labkit.codegen.synapse_cpp import EMITTERS as _SYNAPSE_EMITTERS  # noqa: E402
-
-EMITTERS.update(_SYNAPSE_EMITTERS)

@@ -3,7 +3,7 @@
 The generated function loops over the base time steps ``_lk_s0 .. _lk_s1``; at each step
 it works out which clocks are due, then runs the operations in schedule order, each inside
 ``if <its clock is due>``, each element loop written out (``for _i in range(N)``). It
-returns early, leaving a status (see ``loop_common``), when a spike buffer is full, a
+returns early, leaving a status (see ``spec``), when a spike buffer is full, a
 state variable is not finite, or a Python call is due; the caller resumes it at the step
 and position stored in the status. Every number is an argument.
 
@@ -18,67 +18,21 @@ import functools
 
 from labkit.codegen import spec as S
 from labkit.codegen.loop_common import (
-    BUFFER_FULL,
-    FIXED_ARGS,
-    NOT_FINITE,
-    PYTHON_CALL,
     THRESHOLD_BLOCK,
     Writer,
     is_scalar_expr,
     prepare,
     rename_for,
     symbol_texts,
-    timed_index,
 )
-from labkit.codegen.printers import PRELUDES, print_expr
+from labkit.codegen.numba_parts import _draws, _expr, _head, _lookups, _statements
+from labkit.codegen.printers import PRELUDES
+from labkit.codegen.spec import BUFFER_FULL, FIXED_ARGS, NOT_FINITE, PYTHON_CALL
+from labkit.codegen.synapse_numba import EMITTERS as SYNAPSE_EMITTERS
 
 __all__ = ["numba_source", "EMITTERS"]
 
 LANG = "numba"
-
-
-def _expr(expr, rename) -> str:
-    return print_expr(expr, LANG, rename)
-
-
-def _head(op, p, w, d, prepared, rename) -> None:
-    """Per-step scalars of an operation: TimedArray lookups and hoisted terms."""
-    roles = op.roles()
-    for lookup in prepared.hoisted_lookups:
-        args = [_expr(a, rename) for a in lookup.args]
-        arg = roles[lookup.timed].arg
-        w(d, f"{rename[lookup.symbol]} = {arg}_values[{timed_index(lookup, roles, args, False)}]")
-    for name, expr in prepared.hoisted:
-        w(d, f"{rename[name]} = {_expr(expr, rename)}")
-
-
-def _draws(p, w, d, prepared, size: str) -> None:
-    """Random numbers for ``size`` elements, call site by call site (numpy's order)."""
-    for j, kind in enumerate(prepared.randoms):
-        call = "_rng.random()" if kind == "rand" else "_rng.standard_normal()"
-        w(d, f"for _k in range({size}):")
-        w(d + 1, f"_lkr{p}_{j}[_k] = {call}")
-
-
-def _lookups(op, w, d, lookups, rename) -> None:
-    roles = op.roles()
-    for lookup in lookups:
-        args = [_expr(a, rename) for a in lookup.args]
-        arg = roles[lookup.timed].arg
-        w(d, f"{rename[lookup.symbol]} = {arg}_values[{timed_index(lookup, roles, args, False)}]")
-
-
-def _statements(op, w, d, prepared, rename, held=frozenset(), nr="") -> None:
-    roles = op.roles()
-    for k, stmt in enumerate(prepared.statements):
-        _lookups(op, w, d, prepared.lookups.get(k, ()), rename)
-        value = _expr(stmt.expr, rename)
-        target = rename[stmt.target]
-        if stmt.target in held and stmt.target in roles:
-            w(d, f"if {nr}:")
-            w(d + 1, f"{target} = {value}")
-        else:
-            w(d, f"{target} = {value}")
 
 
 def _state_update(op: S.StateUpdate, p, w, d, scratch) -> None:
@@ -292,7 +246,7 @@ def _python_call(op: S.PythonCall, p, w, d, scratch) -> None:
     w(d, "return")
 
 
-#: Operation class -> function writing its code. The Synapses issue adds entries.
+#: Operation class -> function writing its code.
 EMITTERS = {
     S.StateUpdate: _state_update,
     S.Threshold: _threshold,
@@ -302,6 +256,7 @@ EMITTERS = {
     S.RateRecord: _rate_record,
     S.SpikeGenerator: _spike_generator,
     S.PythonCall: _python_call,
+    **SYNAPSE_EMITTERS,  # spike push, per-synapse code, summed variables
 }
 
 
@@ -311,6 +266,7 @@ def numba_source(spec: S.KernelSpec):
     from labkit.codegen.compile import KernelSource
 
     body, scratch = Writer(), []
+    body.growth = {g.owner: k for k, g in enumerate(spec.growable)}  # for pushes
     d = 2
     for c in range(spec.n_clocks):
         body(d, f"_lk_ts{c} = _lk_clock_ts[{c}]")
@@ -321,7 +277,8 @@ def numba_source(spec: S.KernelSpec):
     for monitor, size in spec.buffers:
         body.use(f"{monitor}_n", f"{monitor}_i", size)
         body(d, f"if {monitor}_n[0] + {size} > {monitor}_i.shape[0]:")
-        body(d + 1, f"_lk_status[0] = {BUFFER_FULL}; _lk_status[1] = _lk_s; _lk_status[2] = 0")
+        body(d + 1, f"_lk_status[0] = {BUFFER_FULL}; _lk_status[1] = _lk_s; _lk_status[2] = 0; "
+                    f"_lk_status[3] = {spec.growth_of(monitor)}")
         body(d + 1, "return")
     for p, op in enumerate(spec.operations):
         body(d, f"# {p}: {type(op).__name__}")  # no names: the text depends on structure only
@@ -341,8 +298,3 @@ def numba_source(spec: S.KernelSpec):
     text = "\n".join(lines) + "\n"
     return KernelSource(text, "_lk_run", args)
 
-
-# Synapses add their operations (spike push, per-synapse code, summed variables).
-from labkit.codegen.synapse_numba import EMITTERS as _SYNAPSE_EMITTERS  # noqa: E402
-
-EMITTERS.update(_SYNAPSE_EMITTERS)

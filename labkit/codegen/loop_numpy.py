@@ -14,82 +14,25 @@ import functools
 
 from labkit.codegen import spec as S
 from labkit.codegen.loop_common import (
-    BUFFER_FULL,
-    FIXED_ARGS,
-    NOT_FINITE,
-    PYTHON_CALL,
     Writer,
     prepare,
     rename_for,
     symbol_texts,
-    timed_index,
 )
-from labkit.codegen.printers import PRELUDES, print_expr
+from labkit.codegen.numpy_parts import (
+    _PRELUDE,
+    _draws,
+    _expr,
+    _head,
+    _lookups,
+    _statements,
+)
+from labkit.codegen.spec import BUFFER_FULL, FIXED_ARGS, NOT_FINITE, PYTHON_CALL
+from labkit.codegen.synapse_numpy import EMITTERS as SYNAPSE_EMITTERS
 
 __all__ = ["numpy_source", "EMITTERS"]
 
 LANG = "numpy"
-
-
-def _expr(expr, rename) -> str:
-    return print_expr(expr, LANG, rename)
-
-
-#: The kernel module's imports: numpy's, plus the plain-Python exp/exprel under the names
-#: the Numba printer gives them, for the per-step scalars (no Numba on this device).
-_PRELUDE = ("import math\n\n" + PRELUDES[LANG]
-            + "from labkit.codegen.support import exp_scalar as _lk_exp\n"
-            + "from labkit.codegen.support import exprel_scalar as _exprel\n")
-
-
-def _scalar(expr, rename) -> str:
-    """A per-step scalar, printed and computed as Numba does (``math``, and labkit's own
-    ``exp``/``exprel`` in plain Python, see ``_PRELUDE``): the same bits on both devices."""
-    return print_expr(expr, "numba", rename)
-
-
-def _head(op, w, d, prepared, rename) -> None:
-    roles = op.roles()
-    for lookup in prepared.hoisted_lookups:
-        args = [_scalar(a, rename) for a in lookup.args]
-        arg = roles[lookup.timed].arg
-        w(d, f"{rename[lookup.symbol]} = {arg}_values[{timed_index(lookup, roles, args, False)}]")
-    for name, expr in prepared.hoisted:
-        w(d, f"{rename[name]} = {_scalar(expr, rename)}")
-
-
-def _draws(p, w, d, prepared, size: str) -> None:
-    for j, kind in enumerate(prepared.randoms):
-        call = "random" if kind == "rand" else "standard_normal"
-        w(d, f"_lkr{p}_{j} = _rng.{call}({size})")
-
-
-def _lookups(op, w, d, lookups, rename) -> None:
-    roles = op.roles()
-    for lookup in lookups:
-        args = [_expr(a, rename) for a in lookup.args]
-        arg = roles[lookup.timed].arg
-        w(d, f"{rename[lookup.symbol]} = {arg}_values[{timed_index(lookup, roles, args, True)}]")
-
-
-def _whole(arg_text: str) -> str:
-    """``_g0_v[_lk_idx]`` stays; a whole array ``_g0_v`` is assigned through ``[:]``."""
-    return arg_text if arg_text.endswith("]") else f"{arg_text}[:]"
-
-
-def _statements(op, w, d, prepared, rename, held=frozenset(), nr="") -> None:
-    roles = op.roles()
-    for k, stmt in enumerate(prepared.statements):
-        _lookups(op, w, d, prepared.lookups.get(k, ()), rename)
-        value = _expr(stmt.expr, rename)
-        target = rename[stmt.target]
-        if stmt.target in roles and roles[stmt.target].role == "array":
-            if stmt.target in held:
-                w(d, f"{target}[:] = np.where({nr}, {value}, {target})")
-            else:
-                w(d, f"{_whole(target)} = {value}")
-        else:
-            w(d, f"{target} = {value}")
 
 
 def _state_update(op: S.StateUpdate, p, w, d) -> None:
@@ -227,7 +170,7 @@ def _python_call(op: S.PythonCall, p, w, d) -> None:
     w(d, "return")
 
 
-#: Operation class -> function writing its vectorised code. The Synapses issue adds entries.
+#: Operation class -> function writing its vectorised code.
 EMITTERS = {
     S.StateUpdate: _state_update,
     S.Threshold: _threshold,
@@ -237,6 +180,7 @@ EMITTERS = {
     S.RateRecord: _rate_record,
     S.SpikeGenerator: _spike_generator,
     S.PythonCall: _python_call,
+    **SYNAPSE_EMITTERS,  # spike push, per-synapse code, summed variables
 }
 
 
@@ -246,6 +190,7 @@ def numpy_source(spec: S.KernelSpec):
     from labkit.codegen.compile import KernelSource
 
     body = Writer()
+    body.growth = {g.owner: k for k, g in enumerate(spec.growable)}  # for pushes
     d = 2
     for c in range(spec.n_clocks):
         body(d, f"_lk_ts{c} = int(_lk_clock_ts[{c}])")
@@ -256,7 +201,8 @@ def numpy_source(spec: S.KernelSpec):
     for monitor, size in spec.buffers:
         body.use(f"{monitor}_n", f"{monitor}_i", size)
         body(d, f"if {monitor}_n[0] + {size} > {monitor}_i.shape[0]:")
-        body(d + 1, f"_lk_status[0] = {BUFFER_FULL}; _lk_status[1] = _lk_s; _lk_status[2] = 0")
+        body(d + 1, f"_lk_status[0] = {BUFFER_FULL}; _lk_status[1] = _lk_s; _lk_status[2] = 0; "
+                    f"_lk_status[3] = {spec.growth_of(monitor)}")
         body(d + 1, "return")
     for p, op in enumerate(spec.operations):
         body(d, f"# {p}: {type(op).__name__}")  # no names: the text depends on structure only
@@ -274,8 +220,3 @@ def numpy_source(spec: S.KernelSpec):
     lines.append("    _lk_status[1] = _lk_s1")
     return KernelSource("\n".join(lines) + "\n", "_lk_run", args)
 
-
-# Synapses add their operations (spike push, per-synapse code, summed variables).
-from labkit.codegen.synapse_numpy import EMITTERS as _SYNAPSE_EMITTERS  # noqa: E402
-
-EMITTERS.update(_SYNAPSE_EMITTERS)

@@ -12,9 +12,8 @@ Argument names are derived from an operation's ``owner`` prefix (``_g0`` for the
 group of the network, ``_m1`` for a monitor, ...), never from user names, so renaming a
 group does not change the spec either.
 
-The Synapses issue adds its own operation classes here; an operation class only has to be
-a frozen dataclass that the loop assemblers (``loop_numba``, ``loop_numpy``) know how to
-emit (see their ``EMITTERS`` tables).
+An operation class is a frozen dataclass that every loop assembler (``loop_numba``,
+``loop_numpy``, ``loop_cpp``) knows how to emit (see their ``EMITTERS`` tables).
 """
 
 from __future__ import annotations
@@ -40,8 +39,28 @@ __all__ = [
     "SpikePush",
     "SynapticCode",
     "SummedVariable",
+    "Growth",
     "KernelSpec",
+    "FIXED_ARGS",
+    "DONE",
+    "BUFFER_FULL",
+    "NOT_FINITE",
+    "PYTHON_CALL",
 ]
+
+#: Arguments every kernel takes first, in this order: the step range (first step, the
+#: position in the schedule to start at, end step), the clocks' current timesteps, end
+#: timesteps, multiples of the base dt and dts, the status array, the random generator.
+FIXED_ARGS = (
+    "_lk_s0", "_lk_pos0", "_lk_s1", "_lk_clock_ts", "_lk_clock_end", "_lk_clock_k",
+    "_lk_clock_dt", "_lk_status", "_rng",
+)
+
+#: Status codes a kernel leaves in ``_lk_status[0]``: done; a buffer is full (``[3]``:
+#: which of ``KernelSpec.growable``; enlarge it and resume at step ``[1]``, position
+#: ``[2]``); a state variable is not finite (``[3]``: element, ``[4]``: which of the
+#: operation's ``checked``); a Python call is due (call it, resume at ``[1]``, ``[2]``).
+DONE, BUFFER_FULL, NOT_FINITE, PYTHON_CALL = 0, 1, 2, 3
 
 #: What a model name can be inside a kernel.
 #:
@@ -160,11 +179,11 @@ class PythonCall(Operation):
 # A synaptic pathway keeps its pending events in a ring buffer of ``D`` slots (one slot per
 # future time step, ``D`` = largest delay in steps + 1), all arguments owned by the pathway
 # prefix ``q``: ``q_qdata`` (D x capacity int32 synapse indices), ``q_qn`` (events per
-# slot), ``q_qn0`` (scratch copy of ``q_qn``), ``q_qoff`` (the slot of the current step)
-# and ``q_qfull`` (set when a push did not fit: the kernel returns BUFFER_FULL and resumes
-# at the push after the Python side doubled the capacity; the cpp_standalone program
-# instead doubles ``q_qdata`` itself, without ``q_qn0``/``q_qfull``, and the pathway adopts
-# the wider array it returns). Synapses of a source neuron are
+# slot), ``q_qn0`` (scratch copy of ``q_qn``, to undo a push that did not fit) and
+# ``q_qoff`` (the slot of the current step). A push that does not fit returns BUFFER_FULL
+# (``q_qdata`` is one of ``KernelSpec.growable``) and resumes at the push once the runner
+# doubled the capacity; the cpp_standalone program instead doubles ``q_qdata`` itself
+# (without ``q_qn0``) and hands back the wider array. Synapses of a source neuron are
 # found through ``q_ptr`` / ``q_syn`` (CSR: the synapses of source ``k`` are
 # ``q_syn[q_ptr[k]:q_ptr[k+1]]`` in increasing order); ``q_delay`` holds each synapse's
 # delay in steps.
@@ -227,17 +246,34 @@ class SummedVariable(Operation):
 
 
 @dataclass(frozen=True)
+class Growth:
+    """Buffers a kernel may find full: the arguments ``arrays`` of ``owner``, enlarged
+    together along ``axis`` (a SpikeMonitor's per-spike arrays, a pathway's queue)."""
+
+    owner: str
+    arrays: tuple[str, ...]
+    axis: int = 0
+
+
+@dataclass(frozen=True)
 class KernelSpec:
     """The structure of one run: operations in schedule order and the number of clocks.
 
     ``spikes`` lists the owners that produce spikes (they get ``_spikes``/``_nspikes``
-    arrays), ``buffers`` the SpikeRecord owners whose capacity is checked at each step.
+    arrays), ``buffers`` the SpikeRecord owners whose capacity is checked at each step,
+    ``growable`` the buffers that may fill up: a kernel that finds ``growable[k]`` full
+    returns BUFFER_FULL with ``k`` in ``_lk_status[3]`` (or enlarges it itself).
     """
 
     operations: tuple[Operation, ...]
     n_clocks: int
     spikes: tuple[tuple[str, str], ...] = ()  # (owner, argument holding its size)
     buffers: tuple[tuple[str, str], ...] = ()  # (monitor owner, source size argument)
+    growable: tuple[Growth, ...] = ()
+
+    def growth_of(self, owner: str) -> int:
+        """The index in ``growable`` of ``owner``'s buffers."""
+        return next(k for k, g in enumerate(self.growable) if g.owner == owner)
 
     def __repr__(self) -> str:
         lines = "".join(f"\n    {type(op).__name__} {op.label} (clock {op.clock})"

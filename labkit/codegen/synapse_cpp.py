@@ -15,16 +15,12 @@ the other devices: the push never returns BUFFER_FULL, it widens a full queue in
 from __future__ import annotations
 
 from labkit.codegen import spec as S
+from labkit.codegen.cpp_parts import _draws, _expr, _head, _lookups, _statements
 from labkit.codegen.loop_common import prepare, rename_for
 from labkit.codegen.synapse_common import SYN, element_indices, synaptic_texts
 
 __all__ = ["EMITTERS"]
 
-
-def _lc():
-    from labkit.codegen import loop_cpp  # imported late: loop_cpp imports this module
-
-    return loop_cpp
 
 
 def _spike_push(op: S.SpikePush, p, w, d, scratch) -> None:
@@ -68,25 +64,24 @@ def _push_one(q: str, w, d) -> None:
 
 
 def _synaptic_code(op: S.SynapticCode, p, w, d, scratch) -> None:
-    lc = _lc()
     q = op.queue
     prepared = prepare(op, op.statements)
     texts = synaptic_texts(op, p, w, rindex="[_k]" if q else f"[{SYN}]")
     rename = rename_for(prepared, texts, p)
-    lc._head(op, w, d, prepared, rename)
+    _head(op, w, d, prepared, rename)
     if q:
         w.use(f"{q}_qdata", f"{q}_qn", f"{q}_qoff")
         w(d, f"const int64_t _lk_off = {q}_qoff[0];")
         w(d, f"const int64_t _lk_n = {q}_qn[_lk_off];")
-        lc._draws(p, w, d, prepared, "_lk_n", scratch)
+        _draws(p, w, d, prepared, "_lk_n", scratch)
         w(d, "for (int64_t _k = 0; _k < _lk_n; ++_k) {")
         w(d + 1, f"const int64_t {SYN} = {q}_qdata[_lk_off*{q}_qdata_n1 + _k];")
     else:
         w.use(op.size)
-        lc._draws(p, w, d, prepared, op.size, scratch)
+        _draws(p, w, d, prepared, op.size, scratch)
         w(d, f"for (int64_t {SYN} = 0; {SYN} < {op.size}; ++{SYN}) {{")
     element_indices(op, w, d + 1, "cpp")
-    lc._statements(op, w, d + 1, prepared, rename)
+    _statements(op, w, d + 1, prepared, rename)
     w(d, "}")
     if q:  # the slot is delivered: empty it and move the ring on by one step
         w(d, f"{q}_qn[_lk_off] = 0;")
@@ -94,18 +89,17 @@ def _synaptic_code(op: S.SynapticCode, p, w, d, scratch) -> None:
 
 
 def _summed_variable(op: S.SummedVariable, p, w, d, scratch) -> None:
-    lc = _lc()
     prepared = prepare(op, (), (op.expr,))
     texts = synaptic_texts(op, p, w, rindex=f"[{SYN}]")
     rename = rename_for(prepared, texts, p)
     w.use(op.size, op.target, op.index, op.start, op.stop)
-    lc._head(op, w, d, prepared, rename)
-    lc._draws(p, w, d, prepared, op.size, scratch)
+    _head(op, w, d, prepared, rename)
+    _draws(p, w, d, prepared, op.size, scratch)
     w(d, f"for (int64_t _k = {op.start}; _k < {op.stop}; ++_k) {op.target}[_k] = 0.0;")
     w(d, f"for (int64_t {SYN} = 0; {SYN} < {op.size}; ++{SYN}) {{")
     element_indices(op, w, d + 1, "cpp")
-    lc._lookups(op, w, d + 1, prepared.lookups.get(-1, ()), rename)
-    value = lc._expr(prepared.expressions[0], rename)
+    _lookups(op, w, d + 1, prepared.lookups.get(-1, ()), rename)
+    value = _expr(prepared.expressions[0], rename)
     w(d + 1, f"{op.target}[{op.index}[{SYN}]] += {value};")
     w(d, "}")
 

@@ -9,23 +9,19 @@ target element in one step add up exactly as in Brian2.
 from __future__ import annotations
 
 from labkit.codegen import spec as S
-from labkit.codegen.loop_common import BUFFER_FULL, prepare, rename_for
+from labkit.codegen.loop_common import prepare, rename_for
+from labkit.codegen.numba_parts import _draws, _expr, _head, _lookups, _statements
+from labkit.codegen.spec import BUFFER_FULL
 from labkit.codegen.synapse_common import SYN, element_indices, synaptic_texts
 
 __all__ = ["EMITTERS"]
 
 
-def _ln():
-    from labkit.codegen import loop_numba  # imported late: loop_numba imports this module
-
-    return loop_numba
-
 
 def _spike_push(op: S.SpikePush, p, w, d, scratch) -> None:
     q, src = op.owner, op.source
     w.use(f"{src}_spikes", f"{src}_nspikes", f"{q}_start", f"{q}_stop", f"{q}_ptr",
-          f"{q}_syn", f"{q}_delay", f"{q}_qdata", f"{q}_qn", f"{q}_qn0", f"{q}_qoff",
-          f"{q}_qfull")
+          f"{q}_syn", f"{q}_delay", f"{q}_qdata", f"{q}_qn", f"{q}_qn0", f"{q}_qoff")
     w(d, f"_lk_D = {q}_qn.shape[0]")
     w(d, f"_lk_cap = {q}_qdata.shape[1]")
     w(d, f"_lk_off = {q}_qoff[0]")
@@ -51,34 +47,33 @@ def _spike_push(op: S.SpikePush, p, w, d, scratch) -> None:
     w(d, "if _lk_over:")
     w(d + 1, "for _k in range(_lk_D):")
     w(d + 2, f"{q}_qn[_k] = {q}_qn0[_k]")
-    w(d + 1, f"{q}_qfull[0] = 1")
-    w(d + 1, f"_lk_status[0] = {BUFFER_FULL}; _lk_status[1] = _lk_s; _lk_status[2] = {p}")
+    w(d + 1, f"_lk_status[0] = {BUFFER_FULL}; _lk_status[1] = _lk_s; _lk_status[2] = {p}; "
+             f"_lk_status[3] = {w.growth[q]}")
     w(d + 1, "return")
 
 
 def _synaptic_code(op: S.SynapticCode, p, w, d, scratch) -> None:
-    ln = _ln()
     q = op.queue
     prepared = prepare(op, op.statements)
     texts = synaptic_texts(op, p, w, rindex="[_k]" if q else f"[{SYN}]")
     rename = rename_for(prepared, texts, p)
-    ln._head(op, p, w, d, prepared, rename)
+    _head(op, p, w, d, prepared, rename)
     if q:
         w.use(f"{q}_qdata", f"{q}_qn", f"{q}_qoff")
         scratch.extend((f"_lkr{p}_{j}", f"{q}_qdata.shape[1]")
                        for j in range(len(prepared.randoms)))
         w(d, f"_lk_off = {q}_qoff[0]")
         w(d, f"_lk_n = {q}_qn[_lk_off]")
-        ln._draws(p, w, d, prepared, "_lk_n")
+        _draws(p, w, d, prepared, "_lk_n")
         w(d, "for _k in range(_lk_n):")
         w(d + 1, f"{SYN} = {q}_qdata[_lk_off, _k]")
     else:
         w.use(op.size)
         scratch.extend((f"_lkr{p}_{j}", op.size) for j in range(len(prepared.randoms)))
-        ln._draws(p, w, d, prepared, op.size)
+        _draws(p, w, d, prepared, op.size)
         w(d, f"for {SYN} in range({op.size}):")
     element_indices(op, w, d + 1)
-    ln._statements(op, w, d + 1, prepared, rename)
+    _statements(op, w, d + 1, prepared, rename)
     if q:
         w(d, f"{q}_qn[_lk_off] = 0")
         w(d, "_lk_off += 1")
@@ -86,20 +81,19 @@ def _synaptic_code(op: S.SynapticCode, p, w, d, scratch) -> None:
 
 
 def _summed_variable(op: S.SummedVariable, p, w, d, scratch) -> None:
-    ln = _ln()
     prepared = prepare(op, (), (op.expr,))
     texts = synaptic_texts(op, p, w, rindex=f"[{SYN}]")
     rename = rename_for(prepared, texts, p)
     w.use(op.size, op.target, op.index, op.start, op.stop)
     scratch.extend((f"_lkr{p}_{j}", op.size) for j in range(len(prepared.randoms)))
-    ln._head(op, p, w, d, prepared, rename)
-    ln._draws(p, w, d, prepared, op.size)
+    _head(op, p, w, d, prepared, rename)
+    _draws(p, w, d, prepared, op.size)
     w(d, f"for _k in range({op.start}, {op.stop}):")
     w(d + 1, f"{op.target}[_k] = 0.0")
     w(d, f"for {SYN} in range({op.size}):")
     element_indices(op, w, d + 1)
-    ln._lookups(op, w, d + 1, prepared.lookups.get(-1, ()), rename)
-    value = ln._expr(prepared.expressions[0], rename)
+    _lookups(op, w, d + 1, prepared.lookups.get(-1, ()), rename)
+    value = _expr(prepared.expressions[0], rename)
     w(d + 1, f"{op.target}[{op.index}[{SYN}]] += {value}")
 
 

@@ -12,7 +12,9 @@ gives the same). Writing both sides at once falls back to rounds computed by a l
 from __future__ import annotations
 
 from labkit.codegen import spec as S
-from labkit.codegen.loop_common import BUFFER_FULL, prepare, rename_for
+from labkit.codegen.loop_common import prepare, rename_for
+from labkit.codegen.numpy_parts import _draws, _expr, _head, _lookups, _statements
+from labkit.codegen.spec import BUFFER_FULL
 from labkit.codegen.synapse_common import (
     SYN,
     element_indices,
@@ -23,16 +25,11 @@ from labkit.codegen.synapse_common import (
 __all__ = ["EMITTERS"]
 
 
-def _ln():
-    from labkit.codegen import loop_numpy  # imported late: loop_numpy imports this module
-
-    return loop_numpy
-
 
 def _spike_push(op: S.SpikePush, p, w, d) -> None:
     q, src = op.owner, op.source
     w.use(f"{src}_spikes", f"{src}_nspikes", f"{q}_start", f"{q}_stop", f"{q}_ptr",
-          f"{q}_syn", f"{q}_delay", f"{q}_qdata", f"{q}_qn", f"{q}_qoff", f"{q}_qfull")
+          f"{q}_syn", f"{q}_delay", f"{q}_qdata", f"{q}_qn", f"{q}_qoff")
     w(d, f"_lk_idx = {src}_spikes[:{src}_nspikes[0]]")
     w(d, f"_lk_idx = _lk_idx[(_lk_idx >= {q}_start) & (_lk_idx < {q}_stop)] - {q}_start")
     w(d, f"_lk_a = {q}_ptr[_lk_idx]")
@@ -47,8 +44,8 @@ def _spike_push(op: S.SpikePush, p, w, d) -> None:
     rank_lines(w, e, "_lk_slot", "_lk_tot", "_lk_rank")
     w(e, f"_lk_col = {q}_qn[_lk_slot] + _lk_rank")
     w(e, f"if _lk_col.max() >= {q}_qdata.shape[1]:")
-    w(e + 1, f"{q}_qfull[0] = 1")
-    w(e + 1, f"_lk_status[0] = {BUFFER_FULL}; _lk_status[1] = _lk_s; _lk_status[2] = {p}")
+    w(e + 1, f"_lk_status[0] = {BUFFER_FULL}; _lk_status[1] = _lk_s; _lk_status[2] = {p}; "
+             f"_lk_status[3] = {w.growth[q]}")
     w(e + 1, "return")
     w(e, f"{q}_qdata[_lk_slot, _lk_col] = _lk_sy")
     w(e, f"{q}_qn[:] += np.bincount(_lk_slot, minlength=_lk_D)")
@@ -75,24 +72,23 @@ def _rounds(op, w, d) -> str:
 
 
 def _synaptic_code(op: S.SynapticCode, p, w, d) -> None:
-    ln = _ln()
     q = op.queue
     prepared = prepare(op, op.statements)
     texts = synaptic_texts(op, p, w, rindex="[_lk_sel]")
     rename = rename_for(prepared, texts, p)
-    ln._head(op, w, d, prepared, rename)
+    _head(op, w, d, prepared, rename)
     if not q:
         w.use(op.size)
-        ln._draws(p, w, d, prepared, op.size)
+        _draws(p, w, d, prepared, op.size)
         w(d, f"_lk_sel = {SYN} = slice(None)")
         element_indices(op, w, d)
-        ln._statements(op, w, d, prepared, rename)
+        _statements(op, w, d, prepared, rename)
         return
     w.use(f"{q}_qdata", f"{q}_qn", f"{q}_qoff")
     w(d, f"_lk_off = int({q}_qoff[0])")
     w(d, f"_lk_n = int({q}_qn[_lk_off])")
     w(d, f"_lk_ev = {q}_qdata[_lk_off, :_lk_n]")
-    ln._draws(p, w, d, prepared, "_lk_n")
+    _draws(p, w, d, prepared, "_lk_n")
     w(d, "if _lk_n:")
     e = d + 1
     if op.conflicts:
@@ -104,23 +100,22 @@ def _synaptic_code(op: S.SynapticCode, p, w, d) -> None:
         w(e, "_lk_sel = slice(None)")
     w(e, f"{SYN} = _lk_ev[_lk_sel]")
     element_indices(op, w, e)
-    ln._statements(op, w, e, prepared, rename)
+    _statements(op, w, e, prepared, rename)
     w(d, f"{q}_qn[_lk_off] = 0")
     w(d, f"{q}_qoff[0] = (_lk_off + 1) % {q}_qn.shape[0]")
 
 
 def _summed_variable(op: S.SummedVariable, p, w, d) -> None:
-    ln = _ln()
     prepared = prepare(op, (), (op.expr,))
     texts = synaptic_texts(op, p, w, rindex="[_lk_sel]")
     rename = rename_for(prepared, texts, p)
     w.use(op.size, op.target, op.index, op.start, op.stop)
-    ln._head(op, w, d, prepared, rename)
-    ln._draws(p, w, d, prepared, op.size)
+    _head(op, w, d, prepared, rename)
+    _draws(p, w, d, prepared, op.size)
     w(d, f"_lk_sel = {SYN} = slice(None)")
     element_indices(op, w, d)
-    ln._lookups(op, w, d, prepared.lookups.get(-1, ()), rename)
-    value = ln._expr(prepared.expressions[0], rename)
+    _lookups(op, w, d, prepared.lookups.get(-1, ()), rename)
+    value = _expr(prepared.expressions[0], rename)
     w(d, f"_lk_val = np.broadcast_to(np.asarray({value}, dtype=np.float64), ({op.size},))")
     w(d, f"{op.target}[{op.start}:{op.stop}] = np.bincount({op.index} - {op.start}, "
          f"weights=_lk_val, minlength={op.stop} - {op.start})")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 from labkit.core.base import SCOPE, LabkitObject
-from labkit.core.network import Network
+from labkit.core.network import Network, _network_ids
 from labkit.errors import LabkitError
 
 __all__ = ["start_scope", "run", "store", "restore", "collect", "MagicError", "magic_network"]
@@ -47,9 +47,7 @@ class _MagicNetwork(Network):
 
 
 def _new_id() -> int:
-    from labkit.core import network
-
-    return next(network._network_ids)
+    return next(_network_ids)
 
 
 magic_network = _MagicNetwork()

@@ -25,7 +25,6 @@ function that needs the caller's names takes a ``level`` and calls
 
 from __future__ import annotations
 
-import difflib
 import math
 import numbers
 import sys
@@ -34,11 +33,11 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from labkit.core.logs import warn
-from labkit.errors import ArgumentTypeError, UnknownNameError, shorten
+from labkit.errors import ArgumentTypeError, UnknownNameError, shorten, suggest
+from labkit.logs import warn
 from labkit.units.table import UNITS
 
-__all__ = ["Namespace", "defaults", "frame_namespace", "MISSING", "suggest", "unknown_name"]
+__all__ = ["Namespace", "defaults", "frame_namespace", "MISSING", "unknown_name"]
 
 MISSING = object()
 _DEFAULTS: dict = {}
@@ -123,6 +122,9 @@ class Namespace:
                 break
         return found
 
+    def __contains__(self, name: str) -> bool:
+        return self.lookup(name) is not MISSING
+
     def candidates(self) -> list[str]:
         """Names bound to number-like values, for "did you mean" (not the units)."""
         names = []
@@ -203,12 +205,6 @@ def _checked(name: str, value, owner: str):
             f"one value. For one value per element declare '{name} : <unit>' in the model "
             "and set it on the object")
     return value
-
-
-def suggest(name: str, candidates) -> str:
-    """'; did you mean 'tau'?' for the closest candidate, or '' when none is close."""
-    close = difflib.get_close_matches(name, list(dict.fromkeys(candidates)), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def unknown_name(name: str, owner: str, where: str, candidates) -> UnknownNameError:

@@ -12,8 +12,10 @@ import itertools
 
 import numpy as np
 
+from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND, as_seconds
 from labkit.core.namespace import frame_namespace
+from labkit.core.random import get_state, set_state
 from labkit.errors import UnsupportedFeatureError
 from labkit.units.quantity import Quantity
 
@@ -57,8 +59,6 @@ class Network:
 
     def add(self, *objects) -> None:
         """Add objects (or lists/dicts of them); each object once."""
-        from labkit.core.base import LabkitObject
-
         for obj in _flatten(objects):
             if not isinstance(obj, LabkitObject):
                 raise TypeError(f"cannot add {obj!r} to a Network: it is not a labkit object "
@@ -121,8 +121,6 @@ class Network:
         if filename is not None:
             raise UnsupportedFeatureError("store(filename=...) is not supported; keep the state "
                                       "in memory (store(name)) or pickle monitors' arrays")
-        from labkit.core.random import get_state
-
         objects = self._all_objects()
         clocks = {id(o.clock): o.clock for o in objects}
         self._stored[name] = {
@@ -137,8 +135,6 @@ class Network:
         """Put back a snapshot taken by :meth:`store` (bit-identical)."""
         if filename is not None:
             raise UnsupportedFeatureError("restore(filename=...) is not supported")
-        from labkit.core.random import set_state
-
         try:
             snapshot = self._stored[name]
         except KeyError:

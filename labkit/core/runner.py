@@ -2,12 +2,14 @@
 
 Steps of a run: gather the objects and their clocks (several clocks must have dts that are
 integer multiples of the smallest); give each object an argument prefix; ask each for its
-:class:`~labkit.groups.runtime_values.ObjectPlan`; sort the operations into Brian2's
-schedule; build (or fetch from cache) the kernel for that structure; call it with the
-values, resuming after every early return (a full spike buffer, a network_operation);
-finally let monitors trim their arrays and advance the clocks. A kernel that enlarges
-full buffers itself (cpp_standalone) returns the larger arrays instead, and the objects
-that declared them growable adopt them.
+:class:`~labkit.plan.objectplan.ObjectPlan` (plain data: operations and argument values);
+sort the operations into Brian2's schedule; build (or fetch from cache) the kernel for that
+structure; call it with the values, resuming after every early return: a full buffer (the
+runner doubles that :class:`~labkit.plan.buffers.Growable`), a network_operation (its
+function is called), a value that is not finite (an error); finally advance the clocks.
+A kernel that enlarges full buffers itself (cpp_standalone) hands back the larger arrays,
+which go into their Growables. Monitors read what was recorded from the arrays they own;
+nothing calls back into the objects.
 """
 
 from __future__ import annotations
@@ -18,11 +20,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from labkit.codegen.loop_common import BUFFER_FULL, DONE, NOT_FINITE, PYTHON_CALL
+from labkit.codegen.spec import BUFFER_FULL, DONE, NOT_FINITE, PYTHON_CALL, KernelSpec
 from labkit.core.namespace import Namespace
+from labkit.core.random import get_rng, get_state, set_state
+from labkit.devices import get_device
 from labkit.errors import SimulationError
+from labkit.plan.buffers import Growable
+from labkit.prefs import prefs
+from labkit.units.dimension import get_or_create_dimension
+from labkit.units.quantity import Quantity
 
-__all__ = ["RunContext", "run_objects", "slot_rank"]
+__all__ = ["RunContext", "RunRequest", "run_objects", "slot_rank"]
 
 
 def slot_rank(when: str, schedule) -> int:
@@ -71,6 +79,41 @@ class RunContext:
         return found
 
 
+@dataclass
+class RunRequest:
+    """One ``run()``, as a device may keep it: it runs itself again (with ``overrides``,
+    values for this run only), and takes and puts back the state a run depends on (as
+    ``Network.store``): cpp_standalone's ``build_on_run=False`` and ``device.run()``."""
+
+    net: object
+    objects: list
+    duration: float
+    namespace: Mapping
+    report: object = None
+    report_period: float = 10.0
+
+    def run(self, overrides: Mapping | None = None) -> None:
+        run_objects(self.net, self.objects, self.duration, self.namespace, self.report,
+                    self.report_period, overrides)
+
+    def state(self) -> dict:
+        """The objects' states, their clocks, the time and the random generator's state."""
+        clocks = {id(o.clock): o.clock for o in self.objects}
+        return {"t": self.net.t_, "objects": [(o, o._store_state()) for o in self.objects],
+                "clocks": [(c, c.timestep, c.dt_) for c in clocks.values()],
+                "rng": get_state()}
+
+    def restore(self, state: dict) -> None:
+        """Put back a :meth:`state`."""
+        self.net.t_ = state["t"]
+        for obj, saved in state["objects"]:
+            obj._restore_state(saved)
+        for clock, timestep, dt in state["clocks"]:
+            clock._dt = dt
+            clock.timestep = timestep
+        set_state(state["rng"])
+
+
 def _clock_table(clocks, t_start: float, t_end: float):
     """Clocks -> (k per clock, first/end timestep per clock); checks the dts fit together."""
     base = min(c.dt_ for c in clocks)
@@ -88,26 +131,25 @@ def _clock_table(clocks, t_start: float, t_end: float):
 
 
 def _sorted_ops(objects, plans, schedule):
+    """(operation, its object, its object's plan) in Brian2's schedule order."""
     rows = []
     for obj, plan in zip(objects, plans, strict=True):
         for k, (when, order, op, *suffix) in enumerate(plan.ops):
             # Brian2 breaks ties by name (its sub-objects are '<group>_stateupdater', ...)
             name = obj.name + (suffix[0] if suffix else "")
-            rows.append(((slot_rank(when, schedule), order, name, obj._creation, k), op, obj))
+            rows.append(((slot_rank(when, schedule), order, name, obj._creation, k), op, obj,
+                         plan))
     rows.sort(key=lambda row: row[0])
-    return [(op, obj) for _, op, obj in rows]
+    return [row[1:] for row in rows]
 
 
 def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
                 report_period: float = 10.0, overrides: Mapping | None = None):
     """Run ``objects`` for ``duration`` seconds from ``net.t_``; see the module docstring."""
-    from labkit.codegen.spec import KernelSpec
-    from labkit.core.prefs import prefs
-    from labkit.devices import get_device
-
     device = get_device()
     hook = getattr(device, "before_run", None)  # cpp_standalone records runs (run_args)
-    if hook is not None and hook(net, objects, duration, namespace, report, report_period):
+    request = RunRequest(net, list(objects), duration, namespace, report, report_period)
+    if hook is not None and hook(request):
         return  # the device took the run over (build_on_run=False: device.build() runs it)
     objects = sorted(objects, key=lambda o: o._creation)
     names = [o.name for o in objects]
@@ -119,18 +161,20 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     t_start, t_end = net.t_, net.t_ + duration
     base, ks, ranges = _clock_table(clocks, t_start, t_end) if clocks else (1.0, [], [])
     ctx = RunContext({id(o): f"_o{k}" for k, o in enumerate(objects)},
-                     {id(c): k for k, c in enumerate(clocks)}, ranges, namespace, device, overrides)
+                     {id(c): k for k, c in enumerate(clocks)}, ranges, namespace, device,
+                     overrides)
     plans = [o._prepare(ctx) for o in objects]
     ordered = _sorted_ops(objects, plans, prefs.core.network.default_schedule)
     spec = KernelSpec(
-        tuple(op for op, _ in ordered), len(clocks),
+        tuple(op for op, _, _ in ordered), len(clocks),
         tuple(p.spikes for p in plans if p.spikes is not None),
-        tuple(b for p in plans for b in p.buffers))
+        tuple(b for p in plans for b in p.buffers),
+        tuple(g for p in plans for g in p.growable))
     kernel = device.kernel(spec)
-    values, growable = {}, {}
+    values = {}
     for plan in plans:
         values.update(plan.values)
-        growable.update(plan.growable)
+    growable = {n: v.axis for n, v in values.items() if isinstance(v, Growable)}
     clock_ts = np.array([r[0] for r in ranges], dtype=np.int64)
     clock_end = np.array([r[1] for r in ranges], dtype=np.int64)
     clock_k = np.array(ks, dtype=np.int64)
@@ -139,10 +183,7 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     live = [(r, k) for r, k in zip(ranges, ks, strict=True) if r[1] > r[0]]
     s0 = min((r[0] * k for r, k in live), default=0)
     s_end = max(((r[1] - 1) * k + 1 for r, k in live), default=s0)
-    fixed = {"_lk_clock_ts": clock_ts, "_lk_clock_end": clock_end, "_lk_clock_k": clock_k,
-             "_lk_clock_dt": clock_dt, "_lk_status": status}
-    ops = [op for op, _ in ordered]
-    owners_of = [obj for _, obj in ordered]
+    fixed = (clock_ts, clock_end, clock_k, clock_dt, status)
     reporter = _Reporter(report, report_period, t_start, duration) if report else None
     pos, step = 0, s0
     error = None
@@ -153,8 +194,8 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
             args = _arguments(kernel, values, fixed, step, pos, chunk_end)
             with np.errstate(all="ignore"):  # inf/NaN are reported by the kernel's own check
                 resized = _call(kernel, args, growable)
-            if resized:
-                _adopt(resized, plans, values)
+            for name, array in resized.items():  # enlarged by the device itself
+                values[name].array = array
             code = int(status[0])
             if code == DONE:
                 step, pos = chunk_end, 0
@@ -163,27 +204,22 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
                 continue
             step, pos = int(status[1]), int(status[2])
             if code == BUFFER_FULL:
-                for plan in plans:
-                    for grow in plan.grow:
-                        grow(values)
+                _enlarge(spec.growable[int(status[3])], values)
             elif code == PYTHON_CALL:
                 # the function may read clock times
                 for c, ts in zip(clocks, clock_ts, strict=True):
                     c.timestep = int(ts)
-                c = ops[pos - 1].clock
-                owners_of[pos - 1]._call(float(clock_ts[c]) * float(clock_dt[c]))
+                op, _, plan = ordered[pos - 1]
+                plan.call(float(clock_ts[op.clock]) * float(clock_dt[op.clock]))
             elif code == NOT_FINITE:
-                error = _not_finite(ops[pos], owners_of[pos], status, clock_dt, clock_ts)
+                op, obj, _ = ordered[pos]
+                error = _not_finite(op, obj._label(), values, status, clock_dt, clock_ts)
                 break
             else:
                 raise SimulationError(f"the kernel stopped with unknown status {code}")
     finally:
         for c, ts in zip(clocks, clock_ts, strict=True):
             c.timestep = int(ts)
-        for obj in objects:
-            finish = getattr(obj, "_finish_run", None)
-            if finish is not None:
-                finish(values)
     net._last_run_time = time.perf_counter() - started
     if error is not None:
         net.t_ = float(status[1]) * base
@@ -194,16 +230,18 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
 
 
 def _arguments(kernel, values, fixed, step, pos, chunk_end):
-    from labkit.core.random import get_rng
-
-    head = (step, pos, chunk_end, fixed["_lk_clock_ts"], fixed["_lk_clock_end"],
-            fixed["_lk_clock_k"], fixed["_lk_clock_dt"], fixed["_lk_status"], get_rng())
+    """The kernel's arguments, in its order (a Growable buffer gives its current array)."""
+    head = (step, pos, chunk_end, *fixed, get_rng())
     names = kernel.source.arg_names
     try:
-        return head + tuple(values[n] for n in names[len(head):])
+        return head + tuple(_array(values[n]) for n in names[len(head):])
     except KeyError as missing:
         raise SimulationError(f"internal error: no value for kernel argument {missing}") \
             from None
+
+
+def _array(value):
+    return value.array if isinstance(value, Growable) else value
 
 
 def _call(kernel, args, growable: dict) -> dict:
@@ -214,21 +252,19 @@ def _call(kernel, args, growable: dict) -> dict:
     return {}
 
 
-def _adopt(resized: dict, plans, values: dict) -> None:
-    """Enlarged arrays -> the objects that declared them growable, and the values."""
-    for plan in plans:
-        mine = {name: array for name, array in resized.items() if name in plan.growable}
-        if mine:
-            plan.adopt(mine)
-    values.update(resized)
+def _enlarge(growth, values: dict) -> None:
+    """Double the buffers the kernel found full (it resumes where it stopped)."""
+    for name in growth.arrays:
+        buffer = values[name]
+        buffer.enlarge(2 * buffer.array.shape[buffer.axis])
 
 
-def _not_finite(op, obj, status, clock_dt, clock_ts) -> SimulationError:
+def _not_finite(op, label, values, status, clock_dt, clock_ts) -> SimulationError:
     neuron, var = int(status[3]), op.checked[int(status[4])]
     t = int(clock_ts[op.clock]) * float(clock_dt[op.clock])
-    value = obj.variables[var].array[neuron]
+    value = values[op.roles()[var].arg][neuron]
     return SimulationError(
-        f"{obj._label()}: {var} became {value} at t={t * 1e3:g} ms (neuron {neuron}). "
+        f"{label}: {var} became {value} at t={t * 1e3:g} ms (neuron {neuron}). "
         f"The integration is unstable: try a smaller dt (now {clock_dt[op.clock] * 1e3:g} ms) "
         f"or another method, e.g. method='exponential_euler' for conductance models "
         f"(this group uses {op.label.rsplit(' ', 1)[0]!r}'s method). Monitors keep what "
@@ -269,9 +305,6 @@ class _Reporter:
         self._last_emit = time.perf_counter()
         elapsed = self._last_emit - self.started
         if callable(self.report):
-            from labkit.units.dimension import get_or_create_dimension
-            from labkit.units.quantity import Quantity
-
             second = get_or_create_dimension(s=1)
             self.report(Quantity(elapsed, dim=second), fraction,
                         Quantity(self.t_start, dim=second), Quantity(self.duration, dim=second))

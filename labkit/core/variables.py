@@ -16,6 +16,7 @@ import numpy as np
 
 from labkit.errors import DimensionMismatchError
 from labkit.units.dimension import DIMENSIONLESS, Dimension, readable
+from labkit.units.helpers import get_unit
 from labkit.units.quantity import Quantity
 from labkit.units.ufunc_rules import is_plain_zero
 
@@ -115,6 +116,4 @@ def is_zero_text(text: str) -> bool:
 
 
 def _unit_name(dim: Dimension) -> str:
-    from labkit.units.helpers import get_unit
-
     return str(get_unit(dim))

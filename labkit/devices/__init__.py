@@ -26,6 +26,8 @@ from labkit.devices.cpp_standalone import CppStandaloneDevice
 from labkit.devices.numpy_device import NumpyDevice
 from labkit.devices.runtime import RuntimeDevice
 from labkit.errors import UnsupportedFeatureError
+from labkit.logs import info
+from labkit.prefs import prefs
 
 __all__ = ["DEVICES", "set_device", "get_device", "device", "numba_available"]
 
@@ -57,8 +59,6 @@ def set_device(name: str, **options) -> None:
     ``options`` go to the device's ``configure`` (cpp_standalone: ``directory``,
     ``build_on_run``, ``threads``, ...); the other devices take none.
     """
-    from labkit.core.prefs import prefs
-
     canonical = _canonical(name, "device")
     configure = getattr(DEVICES[canonical], "configure", None)
     if configure is not None:
@@ -69,8 +69,6 @@ def set_device(name: str, **options) -> None:
 
 def get_device():
     """The device the next ``run()`` will use."""
-    from labkit.core.prefs import prefs
-
     target = prefs.codegen.target
     if target != "auto":
         chosen = DEVICES[_canonical(target, "prefs.codegen.target")]
@@ -104,8 +102,6 @@ def numba_available() -> bool:
 def _say_numpy_once() -> None:
     if not _SAID:
         _SAID.append(True)
-        from labkit.core.logs import info
-
         info("numba is not installed: labkit runs on the numpy device (the same results, "
              "slower; pip install numba for compiled loops).", "device")
 

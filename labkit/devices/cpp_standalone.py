@@ -32,6 +32,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labkit.cache import cache_root
+from labkit.devices.cpp.build import find_compiler, openmp_flag, run_make
 from labkit.errors import DeviceError
 
 __all__ = ["CppStandaloneDevice"]
@@ -41,15 +43,11 @@ _OPTIONS = ("directory", "build_on_run", "threads", "compiler", "with_output", "
 
 
 @dataclass
-class _Run:
-    """One run() call: what the runner needs to do it again, and the state before it."""
+class _Recorded:
+    """A run() the device keeps to run again: the runner's request (it can run itself,
+    take and restore the state it depends on), the state before it, its KernelSpec."""
 
-    net: object
-    objects: list
-    duration: float
-    namespace: object
-    report: object
-    report_period: float
+    request: object
     before: dict = field(default_factory=dict)
     spec: object = None
 
@@ -97,8 +95,8 @@ class CppStandaloneDevice:
         self.compiler = None
         self.with_output = False
         self.dry_run = False
-        self._pending: list[_Run] = []
-        self._last: _Run | None = None
+        self._pending: list = []  # requests recorded with build_on_run=False
+        self._last: _Recorded | None = None
         self._replaying = False
 
     def activate(self, **options) -> None:
@@ -119,10 +117,9 @@ class CppStandaloneDevice:
             self._last.spec = spec
         return kernel
 
-    def before_run(self, net, objects, duration, namespace, report, report_period) -> bool:
-        """Called by the runner before a run; True means "recorded, do not run it now"."""
-        _refuse_python(objects)
-        request = _Run(net, list(objects), duration, namespace, report, report_period)
+    def before_run(self, request) -> bool:
+        """Called by the runner with a run's request; True means "recorded, not run now"."""
+        _refuse_python(request.objects)
         if not self.build_on_run and not self._replaying:
             if self._pending:
                 raise DeviceError(
@@ -132,8 +129,7 @@ class CppStandaloneDevice:
             self._pending.append(request)
             return True
         if not self._replaying:
-            request.before = _snapshot(net, objects)
-            self._last = request
+            self._last = _Recorded(request, request.state())
         return False
 
     def build(self, directory=None, compile=True, run=True, clean=False,  # noqa: A002
@@ -154,10 +150,9 @@ class CppStandaloneDevice:
             self._dry(request)
             return
         self._pending.clear()
-        request.before = _snapshot(request.net, request.objects)
-        self._last = request
+        self._last = _Recorded(request, request.state())
         if run_args:
-            self._apply(request, run_args)
+            self._apply(run_args)
         self._execute(request, _constants(run_args))
 
     def run(self, run_args=None, directory=None, with_output=None, **ignored) -> None:
@@ -174,15 +169,13 @@ class CppStandaloneDevice:
                               "first (with build_on_run=False, then device.build())")
         if with_output is not None:
             self.with_output = bool(with_output)
-        request = self._last
-        _restore(request.net, request.before)
-        self._apply(request, run_args or {})
-        self._execute(request, _constants(run_args))
+        self._last.request.restore(self._last.before)
+        self._apply(run_args or {})
+        self._execute(self._last.request, _constants(run_args))
 
     # -- building -------------------------------------------------------------------------
     def program(self, code, types) -> Path:
         """CppCode + argument types -> directory with a built ``main`` (builds if needed)."""
-        from labkit.devices.cpp.build import find_compiler, openmp_flag, run_make
         from labkit.devices.cpp.files import render
 
         compiler = find_compiler(self.compiler)
@@ -215,27 +208,21 @@ class CppStandaloneDevice:
     def _directory_for(self, project) -> Path:
         if self.directory is not None:
             return self.directory
-        from labkit.core.cache import cache_root
-
         return cache_root() / "cpp_standalone" / project.hash[:20]
 
     # -- helpers --------------------------------------------------------------------------
-    def _execute(self, request: _Run, overrides=None) -> None:
-        """Run ``request`` through the runner; ``overrides`` (constants) beat every other
-        value of their names, for this run only."""
-        from labkit.core.runner import run_objects
-
-        request.net.t_ = request.before.get("t", request.net.t_)
+    def _execute(self, request, overrides=None) -> None:
+        """Run ``request`` again; ``overrides`` (constants) beat every other value of their
+        names, for this run only."""
         self._replaying = True
         try:
-            run_objects(request.net, request.objects, request.duration, request.namespace,
-                        request.report, request.report_period, overrides=overrides)
+            request.run(overrides)
         finally:
             self._replaying = False
 
-    def _dry(self, request: _Run) -> None:
+    def _dry(self, request) -> None:
         """Generate (and build) the pending run's project without running it."""
-        before = _snapshot(request.net, request.objects)
+        before = request.state()
         self.dry_run = True
         try:
             self._execute(request)
@@ -243,17 +230,18 @@ class CppStandaloneDevice:
             pass
         finally:
             self.dry_run = False
-            _restore(request.net, before)
+            request.restore(before)
 
-    def _apply(self, request: _Run, run_args) -> None:
+    def _apply(self, run_args) -> None:
         """Set the group variables of ``run_args``; check that named constants are used."""
+        spec = self._last.spec if self._last is not None else None
         used = set()
-        if request.spec is not None:
-            used = {s.name for op in request.spec.operations for s in op.symbols
+        if spec is not None:
+            used = {s.name for op in spec.operations for s in op.symbols
                     if s.role == "scalar" and not s.name.startswith("_")}
         for key, value in run_args.items():
             if isinstance(key, str):
-                if request.spec is not None and key not in used:
+                if spec is not None and key not in used:
                     raise ValueError(f"run_args: the model uses no constant named {key!r}"
                                  f"; the constants it uses: {', '.join(sorted(used)) or 'none'}")
                 continue
@@ -287,27 +275,6 @@ def _refuse_python(objects) -> None:
                 "device: the compiled program runs the whole simulation without Python. Run "
                 "this script on the default device (set_device('runtime')), or express the "
                 "operation in the model (e.g. a TimedArray for an input that changes).")
-
-
-def _snapshot(net, objects) -> dict:
-    """Everything a run depends on (as Network.store): state, clocks, time, generator."""
-    from labkit.core.random import get_state
-
-    clocks = {id(o.clock): o.clock for o in objects}
-    return {"t": net.t_, "objects": [(o, o._store_state()) for o in objects],
-            "clocks": [(c, c.timestep, c.dt_) for c in clocks.values()], "rng": get_state()}
-
-
-def _restore(net, snapshot: dict) -> None:
-    from labkit.core.random import set_state
-
-    net.t_ = snapshot["t"]
-    for obj, state in snapshot["objects"]:
-        obj._restore_state(state)
-    for clock, timestep, dt in snapshot["clocks"]:
-        clock._dt = dt
-        clock.timestep = timestep
-    set_state(snapshot["rng"])
 
 
 def _write_project(directory: Path, files: dict) -> None:

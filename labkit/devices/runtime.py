@@ -24,6 +24,8 @@ import os
 import sys
 import threading
 
+from labkit.devices.numpy_device import NumpyDevice
+
 __all__ = ["RuntimeDevice", "warm_up"]
 
 _warm_started = threading.Event()
@@ -93,8 +95,6 @@ class RuntimeDevice:
         try:
             import numba  # noqa: F401
         except ImportError:  # found but broken (get_device() handles a missing numba)
-            from labkit.devices.numpy_device import NumpyDevice
-
             return NumpyDevice().kernel(spec)
         from labkit.codegen.compile import compile_numba
         from labkit.codegen.loop_numba import numba_source

@@ -17,19 +17,15 @@ import warnings
 import numpy as np
 
 from labkit.equations.model import VarType
-from labkit.equations.printing import NAMED_UNITS, unit_str
+from labkit.equations.printing import unit_str
 from labkit.errors import UnitError
 from labkit.units.dimension import DIMENSIONLESS, Dimension
+from labkit.units.table import UNITS
 
 
 @functools.lru_cache(maxsize=1)
 def _unit_tables() -> tuple[dict[str, Dimension], dict[str, Dimension]]:
     """(base units, all units): name -> dimension, from the unit table."""
-    try:
-        from labkit.units.table import UNITS
-    except ImportError:  # pragma: no cover - only while the units package is incomplete
-        everything = dict(NAMED_UNITS, meter=NAMED_UNITS["metre"], Hz=NAMED_UNITS["hertz"])
-        return everything, everything
     everything = {name: unit.dim for name, unit in UNITS.items()}
     base = {
         name: unit.dim
@@ -93,8 +89,6 @@ def parse_unit(text: str) -> tuple[Dimension, VarType]:
 def _register(node: ast.AST):
     """Build the declared unit from units, as Brian2 does when it evaluates the text:
     the compound units this makes (``siemens / (metre ** 2)``) become display units."""
-    from labkit.units.table import UNITS
-
     if isinstance(node, ast.Name):
         return UNITS[node.id]
     if isinstance(node, ast.Constant):

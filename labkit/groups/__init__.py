@@ -3,11 +3,11 @@
 Synapses have their own package, :mod:`labkit.synapses`.
 """
 
+from labkit.groups.group import Subgroup
 from labkit.groups.network_operation import NetworkOperation, network_operation
 from labkit.groups.neurongroup import NeuronGroup
 from labkit.groups.poisson import PoissonGroup
 from labkit.groups.spikegenerator import SpikeGeneratorGroup
-from labkit.groups.subgroup import Subgroup
 from labkit.groups.timedarray import TimedArray
 
 __all__ = ["NeuronGroup", "Subgroup", "PoissonGroup", "SpikeGeneratorGroup", "TimedArray",

@@ -6,6 +6,11 @@ check. Assignment accepts numbers, quantities, arrays and strings; a string is a
 expression over the group's variables (``'rand()*mV'``, ``'v_rest + i*mV'``), parsed
 through the whitelist and evaluated with numpy over the group's elements. Setting a name
 that is not a variable is an error that says how to declare it.
+
+``G[10:20]`` is a :class:`Subgroup`, a contiguous view of the elements: it owns no storage
+and runs nothing; reading ``S.v`` gives a view of the parent's arrays, assigning writes
+into them, and monitors of a subgroup record the parent's elements ``start .. stop-1``
+(reporting indices relative to the subgroup, as Brian2).
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from labkit.core.base import LabkitObject
 from labkit.core.namespace import frame_namespace
 from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
 from labkit.errors import UnknownVariableError
+from labkit.groups.strings import evaluate, evaluate_string, externals_for
+from labkit.groups.variable_view import with_origin
 
-__all__ = ["Group"]
+__all__ = ["Group", "Subgroup"]
 
 
 class Group(LabkitObject):
@@ -79,8 +86,6 @@ class Group(LabkitObject):
     def _get(self, name: str, units: bool):
         var = self.variables[name]
         if var.kind == "subexpression":
-            from labkit.groups.strings import evaluate
-
             values = np.asarray(evaluate(self, var.expr, f"subexpression '{name}'",
                                          self._run_externals(var.expr), subexpression=True))
             values = np.broadcast_to(values, (self.N,)).copy()
@@ -91,8 +96,6 @@ class Group(LabkitObject):
             values = var.array
         else:
             values = var.array[self._start:self._stop]
-        from labkit.groups.variable_view import with_origin
-
         # hashable, and knows its origin: device.run(run_args={G.tau: ...}) as in Brian2
         return with_origin(as_quantity(values, var.dim) if units else values, self, name)
 
@@ -121,8 +124,6 @@ class Group(LabkitObject):
 
     def _run_externals(self, expr) -> dict:
         """Namespace values for evaluating a subexpression outside a run (last run's)."""
-        from labkit.groups.strings import externals_for
-
         return externals_for(self, expr, None, "a subexpression") if not \
             getattr(self, "_last_externals", None) else self._last_externals
 
@@ -138,8 +139,6 @@ class Group(LabkitObject):
             if not var.is_boolean and is_zero_text(value):
                 raw = np.zeros(())  # '0' fits any unit, as 0 does
             else:
-                from labkit.groups.strings import evaluate_string
-
                 raw = evaluate_string(self, value, var, namespace)
             if name in self._conditional_writes:  # as Brian2: refractory elements keep theirs
                 free = self._owner.variables["not_refractory"].array[self._start:self._stop]
@@ -156,8 +155,6 @@ class Group(LabkitObject):
                 "elements; give one value or one per element") from None
 
     def __getitem__(self, item):
-        from labkit.groups.subgroup import Subgroup
-
         if not isinstance(item, slice):
             if isinstance(item, (int, np.integer)):
                 item = slice(int(item), int(item) + 1 if int(item) != -1 else None)
@@ -202,6 +199,52 @@ class Group(LabkitObject):
                 if not n.startswith("_")}
 
 
+def spike_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Storage for one step's spikes of ``n`` elements and their count."""
+    return np.zeros(n, dtype=np.int32), np.zeros(1, dtype=np.int64)
+
+
 def add_standard_variables(variables: dict[str, Variable], n: int) -> None:
     """Every group has ``i`` (its element index)."""
     variables["i"] = Variable("i", kind="index", read_only=True)
+
+
+class Subgroup(Group):
+    """Elements ``start .. stop-1`` of ``parent`` (use ``G[start:stop]`` to make one)."""
+
+    _kind = "Subgroup"
+    _magic = False  # never collected by run(): it runs nothing of its own
+
+    def __init__(self, parent: Group, start: int, stop: int, name=None):
+        root = parent._owner
+        offset = parent._start
+        LabkitObject.__init__(self, clock=root.clock, when=root.when, order=root.order,
+                              name=name or f"{root.name}_subgroup*")
+        self.parent = root
+        self._start, self._stop = offset + start, offset + stop
+        self._N = stop - start
+        self.variables = root.variables
+        self._namespace = getattr(root, "_namespace", None)
+        self._freeze()
+
+    @property
+    def _owner(self) -> Group:
+        return self.parent
+
+    @property
+    def _spikes(self):
+        return getattr(self.parent, "_spikes", None)
+
+    def _prepare(self, ctx):
+        from labkit.plan.objectplan import ObjectPlan  # loads sympy: only when running
+
+        return ObjectPlan()
+
+    def _store_state(self) -> dict:
+        return {}
+
+    def _restore_state(self, state) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return f"<Subgroup {self.parent.name}[{self._start}:{self._stop}]>"

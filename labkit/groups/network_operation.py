@@ -10,6 +10,8 @@ from __future__ import annotations
 import inspect
 
 from labkit.core.base import LabkitObject
+from labkit.core.clock import SECOND
+from labkit.units.quantity import Quantity
 
 __all__ = ["NetworkOperation", "network_operation"]
 
@@ -37,16 +39,11 @@ class NetworkOperation(LabkitObject):
         self._takes_t = len(params) == 1
 
     def _prepare(self, ctx):
-        from labkit.codegen import spec as S
-        from labkit.groups.runtime_values import ObjectPlan
+        from labkit.plan.inputs import plan_network_operation  # loads sympy: when running
 
-        op = S.PythonCall(ctx.owner(self), ctx.clock(self), (), self.name)
-        return ObjectPlan([(self.when, self.order, op)], {})
+        return plan_network_operation(self, ctx)
 
     def _call(self, t: float) -> None:
-        from labkit.core.clock import SECOND
-        from labkit.units.quantity import Quantity
-
         if self._takes_t:
             self.function(Quantity(t, dim=SECOND))
         else:

@@ -3,18 +3,26 @@
 A NeuronGroup stores its variables and, when a network runs, contributes up to three
 operations in Brian2's schedule: refractoriness + integration (``groups``), the threshold
 (``thresholds``) and the reset (``resets``). What it contributes is built from its
-strings and the *kinds* of the external names they use (cached in ``groups.build``); the
+strings and the *kinds* of the external names they use (:mod:`labkit.plan.neurons`); the
 values (N, state arrays, ``tau``) are bound as kernel arguments at every run.
 """
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from labkit.core.variables import Variable
-from labkit.errors import UnsupportedFeatureError
-from labkit.groups.group import Group, add_standard_variables
-from labkit.groups.runtime_values import ObjectPlan, resolve_externals, spike_arrays
+from labkit.devices import get_device
+from labkit.errors import (
+    ArgumentTypeError,
+    DimensionMismatchError,
+    ExpressionError,
+    UnsupportedFeatureError,
+    shorten,
+)
+from labkit.groups.group import Group, add_standard_variables, spike_arrays
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
 __all__ = ["NeuronGroup"]
@@ -48,8 +56,6 @@ def _cached_equations(text: str):
 
 def _warm_up_device() -> None:
     """Let the device start its slow initialisation (Numba's) while the model is built."""
-    from labkit.devices import get_device
-
     try:
         warm = getattr(get_device(), "warm_up", None)
     except (ValueError, UnsupportedFeatureError):  # a bad target is reported by run()
@@ -115,7 +121,6 @@ class NeuronGroup(Group):
         self._refractory = self._normalise_refractory(refractory)
         self._spikes, self._nspikes = spike_arrays(self._N) if threshold is not None \
             else (None, None)
-        self._plans: dict = {}
         self._last_externals = None
         self._check_syntax(threshold, reset)
         self._freeze()
@@ -128,7 +133,7 @@ class NeuronGroup(Group):
         A reset runs once per spiking neuron, so it may not write a ``(shared)`` variable
         (Brian2 refuses it too): the result would depend on how many neurons spiked.
         """
-        from labkit.groups.build import parse_code, parse_condition
+        from labkit.plan.structure import parse_code, parse_condition
 
         if threshold is not None:
             parse_condition(threshold, "threshold")
@@ -136,8 +141,6 @@ class NeuronGroup(Group):
             for stmt in parse_code(reset, "reset"):
                 var = self.variables.get(stmt.target)
                 if var is not None and var.shared:
-                    from labkit.errors import ExpressionError
-
                     raise ExpressionError(
                         f"the reset '{stmt.source or stmt}' of {self._label()} writes to "
                         f"'{stmt.target}', a (shared) variable: a reset runs once for each "
@@ -171,7 +174,7 @@ class NeuronGroup(Group):
         self.variables["not_refractory"] = Variable(
             "not_refractory", DIMENSIONLESS, "internal", np.ones(self._N, dtype=np.bool_))
         if isinstance(refractory, str):
-            from labkit.groups.build import parse_condition
+            from labkit.plan.structure import parse_condition
 
             parse_condition(refractory, "refractory")
             return ("string", refractory)
@@ -191,10 +194,6 @@ class NeuronGroup(Group):
 
     def _bad_refractory(self, refractory, dim) -> Exception:
         """A labkit error for ``refractory=`` that is neither a time, a string nor False."""
-        import numbers
-
-        from labkit.errors import ArgumentTypeError, DimensionMismatchError, shorten
-
         wanted = (f"refractory of {self._label()} must be a time (e.g. refractory=5*ms), a "
                   "string (a time such as '2*ms + rand()*ms', or a condition such as "
                   "'v > -50*mV') or False")
@@ -206,127 +205,13 @@ class NeuronGroup(Group):
 
     # -- running ----------------------------------------------------------------------------
 
-    def _used_names(self) -> set[str]:
-        from labkit.groups.build import names_in, parse_code, parse_condition
+    def _prepare(self, ctx):
+        """This run's operations and values (:mod:`labkit.plan.neurons` makes them)."""
+        from labkit.plan.neurons import plan_neurons  # loads sympy: only when running
 
-        names = set(self.equations.identifiers)
-        if self.threshold is not None:
-            names |= names_in(parse_condition(self.threshold, "threshold"))
-        for stmt in parse_code(self.reset, "reset") if self.reset else ():
-            names |= names_in(stmt.expr) | {stmt.target}
-        if self._refractory and self._refractory[0] == "string":
-            names |= names_in(parse_condition(self._refractory[1], "refractory"))
-        return names
-
-    def _prepare(self, ctx) -> ObjectPlan:
-        from labkit.equations.checks import external_dimension
-        from labkit.groups.build import constant_functions, external_kinds
-        from labkit.plan.arguments import is_boolean
-
-        prefix, clock = ctx.owner(self), ctx.clock(self)
-        externals = resolve_externals(self, self._used_names(), ctx)
-        self._last_externals = externals
-        kinds = external_kinds(externals)
-        ext_dims = {n: external_dimension(v) for n, v in externals.items()}
-        ref = self._refractory
-        if ref is not None and ref[0] == "time":
-            kinds["_refractory"], ext_dims["_refractory"] = "scalar", SECOND
-        booleans = frozenset(n for n, v in externals.items() if is_boolean(v))
-        constants = constant_functions(externals, self.clock.dt_)
-        key = (self.equations, self.method, self.threshold, self.reset, ref,
-               tuple(sorted((n, kinds[n], ext_dims[n], n in booleans) for n in kinds)),
-               tuple(sorted(constants)))
-        plan_key = (key, prefix, clock)
-        ops = self._plans.get(plan_key)
-        if ops is None:
-            ops = self._operations(key, kinds, ext_dims, prefix, clock, booleans, constants)
-            self._plans = {plan_key: ops}
-        values = self._values(prefix, externals, ctx)
-        return ObjectPlan(ops, values, spikes=(prefix, f"{prefix}_N") if self._spikes is not
-                          None else None)
-
-    def _report_method_choice(self, structure) -> None:
-        """As Brian2: one INFO line, once per group, naming the method chosen for it."""
-        if structure.method_choice is None or self.__dict__.get("_method_reported"):
-            return
-        from labkit.core.logs import get_logger, info
-
-        self._method_reported = True
-        reason, seconds = structure.method_choice
-        info(f"No numerical integration method specified for group '{self.name}', "
-             f"using method '{structure.method}' (took {seconds:.2f}s).", "method_choice")
-        if "(" in reason:  # other methods were refused first: say why, for the curious
-            get_logger().getChild("method_choice").debug(reason)
-
-    def _operations(self, key, kinds, ext_dims, prefix, clock, booleans=frozenset(),
-                    constants=frozenset()):
-        from labkit.codegen import spec as S
-        from labkit.groups.build import build_structure, names_in, symbols_for
-
-        variables = {n: (v.dim, v.is_boolean) for n, v in self.variables.items()
-                     if v.kind != "index"}
-        ref = self._refractory
-        refractory = None if ref is None else ("time",) if ref[0].startswith("time") else ref
-        structure = build_structure(key, self._label(), self.equations, variables, ext_dims,
-                                    self.method, self.threshold, self.reset, refractory,
-                                    boolean_externals=booleans, constant_functions=constants)
-        self._report_method_choice(structure)
-        arrays = {n: ("shared" if v.shared else "array") for n, v in self.variables.items()
-                  if v.array is not None}
-        ext_kinds = dict(kinds)
-        if ref is not None and ref[0] == "time-array":
-            ext_kinds.pop("_refractory", None)
-
-        def roles(*exprs, extra=()):
-            names = set(extra)
-            for e in exprs:
-                names |= names_in(e)
-            return symbols_for(names, prefix, arrays, ext_kinds)
-
-        ops = []
-        block = structure.block
-        label = self.name
-        if block is not None or structure.refractory is not None:
-            statements = block.statements if block is not None else ()
-            exprs = [s.expr for s in statements]
-            extra = {s.target for s in statements}
-            if structure.refractory is not None:
-                exprs.append(structure.ref_expr)
-                extra |= {"lastspike", "not_refractory", "t", "dt"}
-            held = block.held if (block is not None and ref is not None) else frozenset()
-            checked = tuple(n for n in (block.state if block is not None else ())
-                            if self.variables[n].dtype == np.float64)
-            op = S.StateUpdate(prefix, clock, roles(*exprs, extra=extra), f"{label} update",
-                               statements, frozenset(held), checked, structure.refractory,
-                               structure.ref_expr, f"{prefix}_N")
-            ops.append(("groups", self.order, op, "_stateupdater"))
-        if structure.threshold is not None:
-            extra = {"lastspike", "not_refractory", "t"} if ref is not None else set()
-            op = S.Threshold(prefix, clock, roles(structure.threshold, extra=extra),
-                             f"{label} threshold", structure.threshold, ref is not None,
-                             f"{prefix}_N")
-            ops.append(("thresholds", self.order, op, "_spike_thresholder"))
-        if structure.reset:
-            exprs = [s.expr for s in structure.reset]
-            op = S.Reset(prefix, clock, roles(*exprs, extra={s.target for s in structure.reset}),
-                         f"{label} reset", structure.reset)
-            ops.append(("resets", self.order, op, "_spike_resetter"))
-        return ops
-
-    def _values(self, prefix: str, externals: dict, ctx) -> dict:
-        from labkit.plan.arguments import argument, bind
-
-        values = {f"{prefix}_N": self._N, f"{prefix}_i": ctx.arange(self._N)}
-        for name, var in self.variables.items():
-            if var.array is not None:
-                values[argument(prefix, name)] = var.array
-        values.update(bind(prefix, externals, self.clock.dt_))
-        if self._refractory is not None and self._refractory[0] == "time":
-            values[argument(prefix, "_refractory", "constant")] = self._refractory_value
-        if self._spikes is not None:
-            values[f"{prefix}_spikes"] = self._spikes
-            values[f"{prefix}_nspikes"] = self._nspikes
-        return values
+        plan = plan_neurons(self, ctx)
+        self._last_externals = plan.externals  # for reading subexpressions after the run
+        return plan
 
     @property
     def spikes(self) -> np.ndarray:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from labkit.core.clock import as_seconds
+from labkit.core.clock import SECOND, as_seconds
 from labkit.core.variables import Variable
-from labkit.groups.group import Group, add_standard_variables
-from labkit.groups.runtime_values import ObjectPlan, spike_arrays
+from labkit.errors import DimensionMismatchError
+from labkit.groups.group import Group, add_standard_variables, spike_arrays
 
 __all__ = ["SpikeGeneratorGroup"]
 
@@ -66,10 +66,11 @@ class SpikeGeneratorGroup(Group):
         object.__setattr__(self, "_times", seconds[order])
         object.__setattr__(self, "_changed", True)
 
-    def _prepare(self, ctx) -> ObjectPlan:
-        from labkit.codegen import spec as S
+    def _prepare(self, ctx):
+        """Bin the spikes for this run's dt, then plan (:mod:`labkit.plan.inputs`)."""
+        from labkit.plan.inputs import plan_spike_generator  # loads sympy: when running
 
-        prefix, dt = ctx.owner(self), self.clock.dt_
+        dt = self.clock.dt_
         bins = ((self._times + 1e-3 * dt) / dt).astype(np.int64)
         clash = (np.diff(bins) == 0) & (np.diff(self._indices) == 0)
         if clash.any():
@@ -85,12 +86,7 @@ class SpikeGeneratorGroup(Group):
             now = ctx.ranges[ctx.clock(self)][0]  # spikes before the run's start: skipped
             self._last[0] = np.searchsorted(bins, now, side="left") if not period else 0
             object.__setattr__(self, "_changed", False)
-        op = S.SpikeGenerator(prefix, ctx.clock(self), (), self.name)
-        values = {f"{prefix}_bins": bins, f"{prefix}_indices": self._indices,
-                  f"{prefix}_last": self._last, f"{prefix}_period": period,
-                  f"{prefix}_spikes": self._spikes, f"{prefix}_nspikes": self._nspikes,
-                  f"{prefix}_N": self._N}
-        return ObjectPlan([(self.when, self.order, op)], values, spikes=(prefix, f"{prefix}_N"))
+        return plan_spike_generator(self, ctx, bins, period)
 
     def _store_state(self) -> dict:
         state = super()._store_state()
@@ -107,9 +103,6 @@ class SpikeGeneratorGroup(Group):
 
 
 def _times_in_seconds(times) -> np.ndarray:
-    from labkit.core.clock import SECOND
-    from labkit.errors import DimensionMismatchError
-
     if getattr(times, "dim", None) is not SECOND:
         raise DimensionMismatchError("times of a SpikeGeneratorGroup must be times (e.g. "
                                      "[1, 2]*ms)", getattr(times, "dim", None))

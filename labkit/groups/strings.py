@@ -15,6 +15,9 @@ import functools
 import numpy as np
 
 from labkit.core.namespace import Namespace
+from labkit.core.random import get_rng
+from labkit.errors import DimensionMismatchError
+from labkit.units.dimension import readable
 
 __all__ = ["evaluate", "evaluate_string"]
 
@@ -40,8 +43,6 @@ def evaluate(group, expr, where: str, externals: dict, subexpression: bool = Fal
     (``subexpression=True``, and the subexpressions an expression uses): a subexpression
     belongs to the whole group, so there they are the parent's, as in Brian2.
     """
-    from labkit.core.random import get_rng
-
     n = group.N
     owner = getattr(group, "_owner", group)
     first, size = (group._start - owner._start, owner.N) if subexpression else (0, n)
@@ -107,10 +108,7 @@ def externals_for(group, expr, namespace, where: str) -> dict:
 def evaluate_string(group, text: str, var, namespace):
     """``G.v = text`` -> the values to store, after the unit check against ``var``."""
     from labkit.equations.checks import Resolver, check_condition, infer_dimension, resolver
-    from labkit.errors import DimensionMismatchError
     from labkit.plan.arguments import is_boolean
-    from labkit.units.dimension import readable
-
     label = f"'{text}' assigned to {group._label()}.{var.name}"
     expr = _parse(text)
     externals = externals_for(group, expr, namespace, f"the string {label}")

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from labkit.core.clock import as_seconds
+from labkit.core.clock import SECOND, as_seconds, defaultclock
+from labkit.core.variables import as_quantity
 from labkit.units.dimension import DIMENSIONLESS
+from labkit.units.quantity import Quantity
 
 __all__ = ["TimedArray"]
 
@@ -35,8 +37,6 @@ class TimedArray:
         dim = getattr(values, "dim", None)
         if dim is None and isinstance(values, (list, tuple)) and values \
                 and hasattr(values[0], "dim"):
-            from labkit.units.quantity import Quantity
-
             values = Quantity(values)
             dim = values.dim
         self.dim = dim if dim is not None else DIMENSIONLESS
@@ -59,15 +59,10 @@ class TimedArray:
 
     @property
     def values(self):
-        from labkit.core.variables import as_quantity
-
         return as_quantity(self.values_, self.dim)
 
     @property
     def dt(self):
-        from labkit.core.clock import SECOND
-        from labkit.units.quantity import Quantity
-
         return Quantity(self.dt_, dim=SECOND)
 
     def is_locally_constant(self, dt: float) -> bool:
@@ -111,9 +106,6 @@ class TimedArray:
 
     def __call__(self, t, i=None):
         """Value(s) at time ``t`` (a Quantity), rounded with the default clock's dt."""
-        from labkit.core.clock import defaultclock
-        from labkit.core.variables import as_quantity
-
         seconds = np.asarray(t.view(np.ndarray) if hasattr(t, "dim") else t, dtype=float)
         out = self._numpy_function(defaultclock.dt_)(seconds, i)
         out = np.asarray(out)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sympy
 
-from labkit.core.cache import atomic_write, cache_root
+from labkit.cache import atomic_write, cache_root
 
 _PACKAGES = ("integration", "equations")
 

@@ -21,6 +21,7 @@ from labkit import (
     StateMonitor,
     Synapses,
     ms,
+    seed,
 )
 from labkit.lessons.checking import Verdict, expect_true
 from labkit.widgets import (
@@ -102,8 +103,6 @@ RULES = {
 
 def connect_rule(rule: str = "random (p=0.2)", N: int = 20, seed_value: int = 1):
     """A rule from :data:`RULES` on ``N`` neurons -> {"pre": S.i, "post": S.j, "N": N}."""
-    from labkit import seed
-
     seed(seed_value)
     G = NeuronGroup(N, "v : 1", name="cells")
     S = Synapses(G, G, name="connections")

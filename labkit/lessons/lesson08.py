@@ -17,7 +17,7 @@ import html
 import ipywidgets as W
 import numpy as np
 
-from labkit import Clock, Network, SpikeMonitor, StateMonitor, ms, second
+from labkit import Clock, Network, NeuronGroup, SpikeMonitor, StateMonitor, ms, second
 from labkit.lessons.checking import Verdict, expect_close, expect_true
 from labkit.lessons.chunks import ChunkedNetwork, RegimeLabel, assign
 from labkit.models.bursts import classify
@@ -296,8 +296,6 @@ def _spikes_of(a_sp, duration=25 * second, **params):
 
 def _check_filters(eqs):
     """08.a (inline): the two filter equations completed; the neuron fires as ours."""
-    from labkit import NeuronGroup
-
     yield expect_true(isinstance(eqs, str), "eqs is a string", "eqs must be the model string",
                       'eqs = """ ... """')
     if not isinstance(eqs, str):

@@ -11,7 +11,6 @@ import numpy as np
 from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND, as_seconds
 from labkit.errors import UnsupportedFeatureError
-from labkit.groups.runtime_values import ObjectPlan
 from labkit.units.dimension import get_or_create_dimension
 from labkit.units.quantity import Quantity
 
@@ -38,34 +37,20 @@ class PopulationRateMonitor(LabkitObject):
                 "width=...) after the run")
         super().__init__(clock=source.clock, when=when, order=order, name=name)
         self.source = source
-        self._rate_chunks: list = []
-        self._t_chunks: list = []
+        self._chunks: list = []  # per run: (steps written, times, rates), filled by the kernel
 
-    def _prepare(self, ctx) -> ObjectPlan:
-        owner = self.source._owner
-        try:
-            src = ctx.owner(owner)
-        except KeyError:
-            raise ValueError(f"PopulationRateMonitor {self.name!r} listens to "
-                             f"{owner._label()}, which is not part of this run") from None
-        from labkit.codegen import spec as S
+    def _prepare(self, ctx):
+        """Allocate this run's arrays (one entry per step) and record into them."""
+        from labkit.plan.monitors import plan_rate_monitor  # loads sympy: only when running
 
-        prefix, n = ctx.owner(self), ctx.n_steps(self)
-        op = S.RateRecord(prefix, ctx.clock(self), (), self.name, src)
-        self._prefix = prefix
-        values = {f"{prefix}_n": np.zeros(1, dtype=np.int64), f"{prefix}_t": np.zeros(n),
-                  f"{prefix}_rate": np.zeros(n), f"{prefix}_start": self.source._start,
-                  f"{prefix}_stop": self.source._stop}
-        return ObjectPlan([(self.when, self.order, op)], values)
-
-    def _finish_run(self, values) -> None:
-        n = int(values[f"{self._prefix}_n"][0])
-        self._t_chunks.append(values[f"{self._prefix}_t"][:n].copy())
-        self._rate_chunks.append(values[f"{self._prefix}_rate"][:n].copy())
+        steps = ctx.n_steps(self)
+        chunk = (np.zeros(1, dtype=np.int64), np.zeros(steps), np.zeros(steps))
+        self._chunks.append(chunk)
+        return plan_rate_monitor(self, ctx, *chunk)
 
     @property
     def rate_(self) -> np.ndarray:
-        return np.concatenate(self._rate_chunks) if self._rate_chunks else np.zeros(0)
+        return np.concatenate([rate[:n[0]] for n, _, rate in self._chunks] or [np.zeros(0)])
 
     @property
     def rate(self) -> Quantity:
@@ -74,7 +59,7 @@ class PopulationRateMonitor(LabkitObject):
 
     @property
     def t_(self) -> np.ndarray:
-        return np.concatenate(self._t_chunks) if self._t_chunks else np.zeros(0)
+        return np.concatenate([t[:n[0]] for n, t, _ in self._chunks] or [np.zeros(0)])
 
     @property
     def t(self) -> Quantity:
@@ -108,10 +93,11 @@ class PopulationRateMonitor(LabkitObject):
         return Quantity(smoothed, dim=HERTZ)
 
     def _store_state(self) -> dict:
-        return {"t": list(self._t_chunks), "rate": list(self._rate_chunks)}
+        # runs only append (to their own chunk): how far each chunk was filled is the state
+        return {"chunks": [(n[0], t, rate) for n, t, rate in self._chunks]}
 
     def _restore_state(self, state) -> None:
-        self._t_chunks, self._rate_chunks = list(state["t"]), list(state["rate"])
+        self._chunks = [(np.array([n]), t, rate) for n, t, rate in state["chunks"]]
 
     def __repr__(self) -> str:
         return f"<PopulationRateMonitor {self.name!r} of {self.source.name!r}>"

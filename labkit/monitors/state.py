@@ -9,6 +9,8 @@ steps recorded until then).
 from __future__ import annotations
 
 import difflib
+import os
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,7 +18,6 @@ from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND
 from labkit.core.variables import as_quantity
 from labkit.errors import NotFoundError, SimulationError, shorten
-from labkit.groups.runtime_values import ObjectPlan, resolve_externals
 from labkit.units.quantity import Quantity
 
 __all__ = ["StateMonitor", "available_memory"]
@@ -31,8 +32,6 @@ def available_memory() -> int:
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
-    import os
-
     try:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
@@ -87,10 +86,8 @@ class StateMonitor(LabkitObject):
             raise IndexError(f"StateMonitor {self.name!r}: record indices must be in "
                              f"0..{source.N - 1} for {source._label()}")
         self.record = record
-        self._chunks: dict[str, list] = {name_: [] for name_ in self.record_variables}
-        self._t_chunks: list = []
+        self._chunks: list[_Chunk] = []  # one per run: the arrays the kernel filled
         self._cache: dict = {}
-        self._plans: dict = {}
 
     def _unknown(self, name) -> NotFoundError:
         known = [n for n in self.source.variables if not n.startswith("_")]
@@ -105,49 +102,17 @@ class StateMonitor(LabkitObject):
 
     # -- running ------------------------------------------------------------------------------
 
-    def _prepare(self, ctx) -> ObjectPlan:
-        import sympy
+    def _prepare(self, ctx):
+        """Allocate this run's arrays (one column per step) and record into them."""
+        from labkit.plan.monitors import plan_state_monitor  # loads sympy: only when running
 
-        from labkit.codegen import spec as S
-        from labkit.groups.build import external_kinds, names_in, symbols_for
-        from labkit.plan.arguments import bind
-
-        src = self.source
-        owner = src._owner
-        try:
-            src_prefix = ctx.owner(owner)
-        except KeyError:
-            raise ValueError(f"StateMonitor {self.name!r} records {owner._label()}, which is "
-                             "not part of this run; add it to the network") from None
-        prefix, n = ctx.owner(self), ctx.n_steps(self)
-        exprs = {}
-        for name_ in self.record_variables:
-            var = src.variables[name_]
-            exprs[name_] = var.expr if var.kind == "subexpression" else \
-                sympy.Symbol(name_, real=True)
-        names = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
-        externals = resolve_externals(owner, names, ctx)
-        kinds = external_kinds(externals)
-        key = (src_prefix, prefix, ctx.clock(self), tuple(sorted(kinds.items())))
-        op = self._plans.get(key)
-        if op is None:
-            arrays = {k: ("shared" if v.shared else "array") for k, v in owner.variables.items()
-                      if v.array is not None}
-            op = S.StateRecord(prefix, ctx.clock(self), symbols_for(names, src_prefix, arrays,
-                               kinds), f"{self.name}", src_prefix,
-                               tuple((k, e) for k, e in exprs.items()))
-            self._plans = {key: op}
-        self._check_memory(n)
-        absolute = self.record + src._start
-        values = {f"{prefix}_n": np.zeros(1, dtype=np.int64), f"{prefix}_rec": absolute,
-                  f"{prefix}_t": np.zeros(n)}
-        for name_ in self.record_variables:
-            dtype = src.variables[name_].dtype
-            values[f"{prefix}_v_{name_}"] = np.zeros((absolute.size, n), dtype=dtype)
-        values.update(bind(src_prefix, externals, self.clock.dt_))
-        values[f"{src_prefix}_N"] = owner._N
-        self._prefix = prefix
-        return ObjectPlan([(self.when, self.order, op)], values)
+        steps = ctx.n_steps(self)
+        self._check_memory(steps)
+        chunk = _Chunk(np.zeros(1, dtype=np.int64), np.zeros(steps), {
+            name_: np.zeros((self.record.size, steps), dtype=self.source.variables[name_].dtype)
+            for name_ in self.record_variables})
+        self._chunks.append(chunk)
+        return plan_state_monitor(self, ctx, chunk.n, chunk.t, chunk.values)
 
     def _check_memory(self, n_steps: int) -> None:
         per_step = 8 + sum(self.record.size * self.source.variables[v].dtype.itemsize
@@ -162,26 +127,22 @@ class StateMonitor(LabkitObject):
                 "less: fewer neurons (record=[0, 10, 20]), a larger monitor dt "
                 "(StateMonitor(..., dt=1*ms)), fewer variables, or a shorter run.")
 
-    def _finish_run(self, values) -> None:
-        prefix = self._prefix
-        n = int(values[f"{prefix}_n"][0])
-        self._t_chunks.append(values[f"{prefix}_t"][:n].copy())
-        for name_ in self.record_variables:
-            self._chunks[name_].append(values[f"{prefix}_v_{name_}"][:, :n].copy())
-        self._cache.clear()
-
     # -- results --------------------------------------------------------------------------------
 
     def _data(self, name_: str) -> np.ndarray:
-        if name_ not in self._cache:
-            if name_ == "t":
-                chunks = self._t_chunks or [np.zeros(0)]
-                self._cache[name_] = np.concatenate(chunks)
-            else:
-                dtype = self.source.variables[name_].dtype
-                chunks = self._chunks[name_] or [np.zeros((self.record.size, 0), dtype=dtype)]
-                self._cache[name_] = np.concatenate(chunks, axis=1)
-        return self._cache[name_]
+        """The recorded values of ``name_`` (or the times, ``'t'``) of every run so far."""
+        filled = tuple((id(c), int(c.n[0])) for c in self._chunks)
+        found = self._cache.get(name_)
+        if found is not None and found[0] == filled:
+            return found[1]
+        if name_ == "t":
+            data = np.concatenate([c.t[:c.n[0]] for c in self._chunks] or [np.zeros(0)])
+        else:
+            dtype = self.source.variables[name_].dtype
+            data = np.concatenate([c.values[name_][:, :c.n[0]] for c in self._chunks]
+                                  or [np.zeros((self.record.size, 0), dtype=dtype)], axis=1)
+        self._cache[name_] = (filled, data)
+        return data
 
     @property
     def t(self) -> Quantity:
@@ -195,9 +156,9 @@ class StateMonitor(LabkitObject):
     def __getattr__(self, name_: str):
         if name_.startswith("__") or "_chunks" not in self.__dict__:
             raise AttributeError(name_)
-        raw = name_.endswith("_") and name_[:-1] in self._chunks
+        raw = name_.endswith("_") and name_[:-1] in self.record_variables
         key = name_[:-1] if raw else name_
-        if key in self._chunks:
+        if key in self.record_variables:
             data = self._data(key)
             return data if raw else as_quantity(data, self.source.variables[key].dim)
         raise AttributeError(f"StateMonitor {self.name!r} has no attribute {name_!r}; it "
@@ -220,16 +181,26 @@ class StateMonitor(LabkitObject):
         return {n: getattr(self, n if units else n + "_") for n in names}
 
     def _store_state(self) -> dict:
-        return {"t": list(self._t_chunks), "v": {k: list(v) for k, v in self._chunks.items()}}
+        # runs only append (to their own chunk): how far each chunk was filled is the state
+        return {"chunks": [(c, int(c.n[0])) for c in self._chunks]}
 
     def _restore_state(self, state: dict) -> None:
-        self._t_chunks = list(state["t"])
-        self._chunks = {k: list(v) for k, v in state["v"].items()}
+        self._chunks = [_Chunk(np.array([n]), c.t, c.values) for c, n in state["chunks"]]
         self._cache.clear()
 
     def __repr__(self) -> str:
         return (f"<StateMonitor {self.name!r} of {self.source.name!r}: "
                 f"{', '.join(self.record_variables)}, {self.record.size} element(s)>")
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """The arrays one run records into: ``n`` (steps written so far), ``t``, ``values``
+    (name -> elements x steps)."""
+
+    n: np.ndarray
+    t: np.ndarray
+    values: dict
 
 
 class _MonitorView:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from labkit.core.cache import atomic_write
+from labkit.cache import atomic_write
 from labkit.sweeps.point import Outcome
 
 __all__ = ["PointCache", "fingerprint"]

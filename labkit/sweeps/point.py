@@ -31,6 +31,18 @@ from typing import Any
 
 import numpy as np
 
+from labkit import devices
+from labkit.core.base import SCOPE
+from labkit.core.clock import defaultclock
+from labkit.core.magic import magic_network, start_scope
+from labkit.core.network import Network
+from labkit.core.random import get_state, set_state
+from labkit.core.random import seed as labkit_seed
+from labkit.devices import get_device, set_device
+from labkit.groups.neurongroup import NeuronGroup
+from labkit.prefs import prefs
+from labkit.units import ms, second
+
 __all__ = ["Outcome", "Task", "EngineState", "EngineSnapshot", "point_seed", "normalise",
            "preload"]
 
@@ -60,9 +72,6 @@ class EngineState:
     @classmethod
     def current(cls) -> EngineState:
         """The caller's state; refused for cpp_standalone (workers would share its folder)."""
-        from labkit.core.clock import defaultclock
-        from labkit.devices import get_device
-
         name = get_device().name
         if name not in ("runtime", "numpy"):
             raise ValueError(
@@ -73,11 +82,6 @@ class EngineState:
 
     def apply(self) -> None:
         """Put labkit's engine into this state, in a fresh scope at t = 0."""
-        from labkit.core.clock import defaultclock
-        from labkit.core.magic import start_scope
-        from labkit.devices import set_device
-        from labkit.units import second
-
         start_scope()
         set_device(self.device)
         defaultclock.timestep = 0
@@ -97,26 +101,12 @@ class EngineSnapshot:
 
     @classmethod
     def take(cls) -> EngineSnapshot:
-        from labkit import devices
-        from labkit.core.base import SCOPE
-        from labkit.core.clock import defaultclock
-        from labkit.core.magic import magic_network
-        from labkit.core.prefs import prefs
-        from labkit.core.random import get_state
-
         legacy = np.random.get_state()  # noqa: NPY002 (users' fns may draw from it)
         return cls(SCOPE.key, (magic_network.t_, magic_network.id, magic_network.objects),
                    (defaultclock.dt, defaultclock.timestep), list(devices._chosen),
                    prefs.codegen.target, (get_state(), legacy, random.getstate()))
 
     def restore(self) -> None:
-        from labkit import devices
-        from labkit.core.base import SCOPE
-        from labkit.core.clock import defaultclock
-        from labkit.core.magic import magic_network
-        from labkit.core.prefs import prefs
-        from labkit.core.random import set_state
-
         SCOPE.key = self.scope
         magic_network.t_, magic_network.id, magic_network.objects = self.magic
         defaultclock.timestep = 0  # so that setting dt never needs to keep a time
@@ -140,8 +130,6 @@ def preload() -> str:
     except ImportError:  # optional: without it every point runs on the numpy device
         pass
 
-    from labkit import Network, NeuronGroup, ms
-
     with _ENGINE_LOCK:
         snapshot = EngineSnapshot.take()
         try:
@@ -155,8 +143,6 @@ def preload() -> str:
 
 
 def _reseed(seed: int) -> None:
-    from labkit.core.random import seed as labkit_seed
-
     labkit_seed(seed)
     np.random.seed(seed)  # noqa: NPY002 (a fn may use numpy's global generator)
     random.seed(seed)

@@ -26,8 +26,9 @@ import warnings
 from collections import deque
 
 from labkit.sweeps.backends import choose_backend
+from labkit.sweeps.cache import PointCache
 from labkit.sweeps.grid import as_grid
-from labkit.sweeps.point import Outcome, Task, point_seed
+from labkit.sweeps.point import EngineSnapshot, Outcome, Task, point_seed
 from labkit.sweeps.progress import make_progress
 
 __all__ = ["sweep"]
@@ -206,8 +207,6 @@ def sweep(fn, grid, *, client=None, processes=None, cache=None, progress=True, s
 def _open_cache(cache, fn):
     if cache is None:
         return None
-    from labkit.sweeps.cache import PointCache
-
     return PointCache(cache, fn)
 
 
@@ -219,8 +218,6 @@ class _engine_kept:
 
     def __enter__(self):
         if self.here:
-            from labkit.sweeps.point import EngineSnapshot
-
             self.snapshot = EngineSnapshot.take()
 
     def __exit__(self, *exc):

@@ -14,13 +14,15 @@ import numbers
 
 import numpy as np
 
+from labkit.core.random import get_rng
+from labkit.core.variables import as_quantity
+from labkit.devices import get_device, numba_available
+
 __all__ = ["connect"]
 
 
 def _group_values(group) -> dict:
     """A group's variables -> values over its elements (Quantities where they have units)."""
-    from labkit.core.variables import as_quantity
-
     owner = group._owner
     out = {}
     for name, var in owner.variables.items():
@@ -37,8 +39,6 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
     ``namespace``: a :class:`~labkit.core.namespace.Namespace` (the Synapses' own
     ``namespace=``, then connect's ``namespace=`` or the caller's names).
     """
-    from labkit.core.random import get_rng
-    from labkit.devices import get_device, numba_available
     from labkit.synapses.connect import generate_connections
 
     label = synapses._label()

@@ -7,8 +7,8 @@ Pending events live in a ring buffer that the compiled kernel updates in place (
 current step at ``qoff``. Because the buffer is plain arrays held here, ``store()`` /
 ``restore()`` copy pending spikes bit for bit, and a second ``run()`` continues with the
 events the first one left in flight, as Brian2's SpikeQueue does. A full slot doubles the
-capacity: the kernel returns and :meth:`Pathway.grow` widens ``qdata``, or (cpp_standalone)
-the program widens it and :meth:`Pathway.adopt` takes the wider array.
+capacity: ``qdata`` is a :class:`~labkit.plan.buffers.Growable` the runner widens when the
+kernel says it is full (cpp_standalone's program widens it itself).
 
 Delays are rounded to steps as Brian2's C++ queue does, ``int(delay/dt + 0.5)``.
 """
@@ -20,6 +20,7 @@ import numpy as np
 from labkit.core.clock import SECOND
 from labkit.core.namespace import frame_namespace
 from labkit.core.variables import Variable
+from labkit.plan.buffers import Growable
 
 __all__ = ["Pathway"]
 
@@ -51,14 +52,18 @@ class Pathway:
             seconds = _delay_seconds(delay, synapses, objname)
             self.delay_var = Variable("delay", SECOND, "parameter", np.array([seconds]),
                                       shared=True)
-        self.qdata = np.zeros((1, 16), dtype=np.int32)
+        self._qdata = Growable(np.zeros((1, 16), dtype=np.int32), axis=1)
         self.qn = np.zeros(1, dtype=np.int64)
         self.qn0 = np.zeros(1, dtype=np.int64)
         self.qoff = np.zeros(1, dtype=np.int64)
-        self.qfull = np.zeros(1, dtype=np.int64)
         self._dt: float | None = None
         self._csr_key = None
         self._csr = (np.zeros(1, np.int64), np.zeros(0, np.int32))
+
+    @property
+    def qdata(self) -> np.ndarray:
+        """The pending events: ``D`` slots (rows) of synapse indices (the row's ``qn``)."""
+        return self._qdata.array
 
     @property
     def source(self):
@@ -109,7 +114,7 @@ class Pathway:
         for rel, _ in events:
             counts[min(rel, n_slots - 1)] += 1
         capacity = max(capacity, int(counts.max()) if counts.size else 0, 1)
-        self.qdata = np.zeros((n_slots, capacity), dtype=np.int32)
+        self._qdata.array = np.zeros((n_slots, capacity), dtype=np.int32)
         self.qn = np.zeros(n_slots, dtype=np.int64)
         self.qn0 = np.zeros(n_slots, dtype=np.int64)
         self.qoff = np.zeros(1, dtype=np.int64)
@@ -118,9 +123,9 @@ class Pathway:
             self.qdata[slot, self.qn[slot]] = syn
             self.qn[slot] += 1
 
-    def prepare(self, prefix: str, dt: float, n_syn: int, sources: np.ndarray,
-                version: int) -> dict:
-        """Bring the queue in line with this run's delays and dt -> kernel argument values.
+    def prepare(self, dt: float, n_syn: int, sources: np.ndarray, version: int) -> dict:
+        """Bring the queue in line with this run's delays and dt -> its arrays by part name
+        (``start``, ``stop``, ``ptr``, ``syn``, ``delay``, ``qdata``, ``qn``, ...).
 
         ``sources``: each synapse's element in the source's storage (absolute indices).
         """
@@ -142,42 +147,24 @@ class Pathway:
             self._layout(max(n_slots, self.qn.shape[0]), self.qdata.shape[1], events)
         elif n_slots > self.qn.shape[0]:
             self._layout(n_slots, self.qdata.shape[1], self._events())
-        if self.qdata.shape[1] < min(max(64, 2 * out_degree), max(n_syn, 1)):
-            self._grow_to(min(max(64, 2 * out_degree), max(n_syn, 1)))
+        wanted = min(max(64, 2 * out_degree), max(n_syn, 1))
+        if self.qdata.shape[1] < wanted:
+            self._qdata.enlarge(wanted)
         self._dt = dt
-        q = prefix
-        return {f"{q}_start": group._start, f"{q}_stop": group._stop, f"{q}_ptr": ptr,
-                f"{q}_syn": order, f"{q}_delay": steps, f"{q}_qdata": self.qdata,
-                f"{q}_qn": self.qn, f"{q}_qn0": self.qn0, f"{q}_qoff": self.qoff,
-                f"{q}_qfull": self.qfull}
-
-    def _grow_to(self, capacity: int) -> None:
-        data = np.zeros((self.qdata.shape[0], capacity), dtype=np.int32)
-        data[:, :self.qdata.shape[1]] = self.qdata
-        self.qdata = data
-
-    def grow(self, prefix: str, values: dict) -> None:
-        """After a push did not fit: double the capacity (the kernel resumes the push)."""
-        if self.qfull[0]:
-            self._grow_to(2 * self.qdata.shape[1])
-            self.qfull[0] = 0
-            values[f"{prefix}_qdata"] = self.qdata
-
-    def adopt(self, prefix: str, arrays: dict) -> None:
-        """Take the wider ``qdata`` a kernel made itself (cpp_standalone), if it did."""
-        self.qdata = arrays.get(f"{prefix}_qdata", self.qdata)
+        return {"start": group._start, "stop": group._stop, "ptr": ptr, "syn": order,
+                "delay": steps, "qdata": self._qdata, "qn": self.qn, "qn0": self.qn0,
+                "qoff": self.qoff}
 
     # -- store / restore ----------------------------------------------------------------------
 
     def state(self) -> dict:
-        return {"qdata": self.qdata.copy(), "qn": self.qn.copy(), "qoff": self.qoff.copy(),
-                "dt": self._dt, "delay": self.delay_var.array.copy()}
+        return {"qdata": self.qdata.copy(), "qn": self.qn.copy(),
+                "qoff": self.qoff.copy(), "dt": self._dt, "delay": self.delay_var.array.copy()}
 
     def restore(self, state: dict) -> None:
-        self.qdata, self.qn = state["qdata"].copy(), state["qn"].copy()
+        self._qdata.array, self.qn = state["qdata"].copy(), state["qn"].copy()
         self.qn0 = np.zeros_like(self.qn)
         self.qoff, self._dt = state["qoff"].copy(), state["dt"]
-        self.qfull[0] = 0
         self.delay_var.array = state["delay"].copy()
 
     def __repr__(self) -> str:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from labkit.core.random import get_rng
+from labkit.errors import DimensionMismatchError
+from labkit.groups.strings import bind_external, run_printed
+from labkit.units.dimension import DIMENSIONLESS, readable
+
 __all__ = ["synaptic_arrays", "evaluate_synaptic"]
 
 
 def synaptic_arrays(syn, names) -> tuple[dict, dict]:
     """Names -> (values per synapse or scalars, dimensions); unknown names are left out."""
-    from labkit.units.dimension import DIMENSIONLESS
-
     n = syn.N
     values, dims = {}, {}
     for name in names:
@@ -60,9 +63,7 @@ def _owner_values(group, name: str) -> np.ndarray:
 
 def evaluate_synaptic(syn, expr, where: str, namespace=None, externals=None):
     """sympy expression -> numpy values, one per synapse (or a scalar)."""
-    from labkit.core.random import get_rng
-    from labkit.groups.build import names_in
-    from labkit.groups.strings import bind_external, run_printed
+    from labkit.plan.structure import names_in
 
     names = names_in(expr)
     values, _ = synaptic_arrays(syn, names)
@@ -84,10 +85,7 @@ def check_units(syn, expr, where: str, namespace, dim=None, condition: bool = Fa
     """Unit check of a string against the target dimension; returns the externals."""
     from labkit.equations.checks import Resolver, check_condition, infer_dimension
     from labkit.equations.unitspec import _unit_tables
-    from labkit.errors import DimensionMismatchError
-    from labkit.groups.build import names_in
-    from labkit.units.dimension import readable
-
+    from labkit.plan.structure import names_in
     names = names_in(expr)
     values, dims = synaptic_arrays(syn, names)
     externals = syn._externals_for(names - set(values), namespace, where)

@@ -7,7 +7,7 @@ Brian2's schedule: the clock-driven update (``groups``), each summed variable (`
 just before the target: order ``target.order - 1``) and, per pathway, a spike push
 followed by the pathway code over the events due now (``synapses``, order -1 for
 presynaptic and +1 for postsynaptic pathways). The strings are checked and integrated once
-per structure (:mod:`labkit.synapses.build`); weights, delays and constants are
+per structure (:mod:`labkit.plan.synapse_structure`); weights, delays and constants are
 kernel arguments, so changing them never recompiles.
 """
 
@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from labkit.core.clock import SECOND
 from labkit.core.namespace import Namespace, frame_namespace
 from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
 from labkit.errors import UnsupportedFeatureError
 from labkit.groups.group import Group
-from labkit.groups.runtime_values import ObjectPlan
+from labkit.groups.neurongroup import _parse_model
+from labkit.synapses.connect_call import connect
 from labkit.synapses.queue import Pathway
+from labkit.synapses.strings import check_units, evaluate_synaptic, synaptic_arrays
+from labkit.synapses.views import match, synaptic_view
 from labkit.units.dimension import DIMENSIONLESS
+from labkit.units.quantity import Quantity
 
 __all__ = ["Synapses"]
 
@@ -79,15 +84,12 @@ class Synapses(Group):
             on_post if on_post is not None else post
         self.source = _check_group(source, "source", label)
         self.target = _check_group(source if target is None else target, "target", label)
-        from labkit.groups.neurongroup import _parse_model
-
         self.equations = _parse_model(model or "")
         self.method = tuple(method) if isinstance(method, (list, tuple)) else method
         self._namespace = dict(namespace) if namespace is not None else None
         self._n = 0
         self._connect_called = False
         self._version = 0
-        self._plans: dict = {}
         self._last_externals = None
         self.variables: dict[str, Variable] = {}
         self._make_variables()
@@ -100,7 +102,7 @@ class Synapses(Group):
     # -- construction -----------------------------------------------------------------------
 
     def _make_variables(self) -> None:
-        from labkit.synapses.build import split_model
+        from labkit.plan.synapse_structure import split_model
 
         base, event, _ = split_model(self.equations)
         for name in ("i", "j", "delay", "lastupdate", "N"):
@@ -124,8 +126,6 @@ class Synapses(Group):
             kind = "state" if eq.kind == "diff" else "parameter"
             self.variables[name] = Variable(name, eq.dim, kind, array, shared=shared)
         if event:
-            from labkit.core.clock import SECOND
-
             self.variables["lastupdate"] = Variable("lastupdate", SECOND, "internal",
                                                     np.zeros(0))
         for name in _INDEX_VARS:
@@ -133,8 +133,6 @@ class Synapses(Group):
                                             np.zeros(0, dtype=np.int32), read_only=True)
 
     def _make_pathways(self, on_pre, on_post, delay) -> None:
-        from labkit.units.quantity import Quantity
-
         delays = {} if delay is None else {"pre": delay} if isinstance(delay, Quantity) \
             else delay
         if not isinstance(delays, dict):
@@ -156,7 +154,7 @@ class Synapses(Group):
                 if not isinstance(code, str):
                     raise TypeError(f"the on_{prepost} code of pathway '{objname}' must be a "
                                     "string of statements")
-                from labkit.groups.build import parse_code
+                from labkit.plan.structure import parse_code
 
                 parse_code(code, f"on_{prepost}")  # syntax errors now, at the line of the call
                 if objname in self.__dict__ or hasattr(type(self), objname):
@@ -220,8 +218,6 @@ class Synapses(Group):
             raw = name.endswith("_")
             kind, base = self._kind_of(name[:-1] if raw else name)
             if kind in ("pre", "post"):
-                from labkit.synapses.strings import synaptic_arrays
-
                 values, dims = synaptic_arrays(self, [base + "_" + kind])
                 value = values[base + "_" + kind]
                 return value if raw else as_quantity(np.asarray(value), dims[base + "_" + kind])
@@ -231,11 +227,7 @@ class Synapses(Group):
         return self._get_variable(self.variables[name], units)
 
     def _get_variable(self, var: Variable, units: bool):
-        from labkit.synapses.views import synaptic_view
-
         if var.kind == "subexpression":
-            from labkit.synapses.strings import evaluate_synaptic
-
             values = np.broadcast_to(np.asarray(evaluate_synaptic(
                 self, var.expr, f"subexpression '{var.name}'")), (self._n,)).copy()
         elif var.shared:
@@ -258,9 +250,7 @@ class Synapses(Group):
         if isinstance(value, str) and not var.is_boolean and is_zero_text(value):
             raw = np.zeros(())  # '0' fits any unit, as 0 does
         elif isinstance(value, str):
-            from labkit.groups.build import parse_condition
-            from labkit.synapses.strings import check_units, evaluate_synaptic
-
+            from labkit.plan.structure import parse_condition
             expr = parse_condition(value, "synaptic string")
             where = f"'{value}' assigned to {label}"
             externals = check_units(self, expr, where, namespace, var.dim,
@@ -279,8 +269,6 @@ class Synapses(Group):
                              "synapse") from None
 
     def _indices_of_pairs(self, i, j, k=None) -> np.ndarray:
-        from labkit.synapses.views import match
-
         n = self._n
         mask = match(self.variables["i"].array[:n], i, self.source.N) & match(
             self.variables["j"].array[:n], j, self.target.N)
@@ -296,9 +284,7 @@ class Synapses(Group):
         return found
 
     def _indices_where(self, condition: str) -> np.ndarray:
-        from labkit.groups.build import parse_condition
-        from labkit.synapses.strings import check_units, evaluate_synaptic
-
+        from labkit.plan.structure import parse_condition
         expr = parse_condition(condition, "condition")
         where = f"the condition '{condition}' indexing {self._label()}"
         # the caller of S.w['...']: _indices_where <- _lk_key <- __getitem__ <- the user
@@ -311,8 +297,6 @@ class Synapses(Group):
     def connect(self, condition=None, i=None, j=None, p=1.0, n=1, skip_if_invalid=False,
                 namespace=None, level=0):
         """Create synapses (Brian2's rules; see ``labkit.synapses.connect``); appends."""
-        from labkit.synapses.connect_call import connect
-
         names = Namespace(self._namespace,
                           namespace if namespace is not None else frame_namespace(level + 1))
         connect(self, condition, i, j, p, n, skip_if_invalid, names)
@@ -346,10 +330,13 @@ class Synapses(Group):
 
     # -- running ------------------------------------------------------------------------------
 
-    def _prepare(self, ctx) -> ObjectPlan:
-        from labkit.synapses.plan import plan
+    def _prepare(self, ctx):
+        """This run's operations and values (:mod:`labkit.plan.synapses` makes them)."""
+        from labkit.plan.synapses import plan_synapses  # loads sympy: only when running
 
-        return plan(self, ctx)
+        plan = plan_synapses(self, ctx)
+        self._last_externals = plan.externals  # for reading subexpressions after the run
+        return plan
 
     # -- store / restore ----------------------------------------------------------------------
 

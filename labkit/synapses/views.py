@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from labkit.units.dimension import DIMENSIONLESS
 from labkit.units.quantity import Quantity
 
 __all__ = ["SynapticArray", "SynapticQuantity", "synaptic_view"]
@@ -57,8 +58,6 @@ class SynapticQuantity(_PairIndexing, Quantity):
 
 def synaptic_view(values: np.ndarray, dim, synapses):
     """Raw array (a view) -> SynapticArray / SynapticQuantity bound to ``synapses``."""
-    from labkit.units.dimension import DIMENSIONLESS
-
     if dim is None or dim is DIMENSIONLESS:
         view = values.view(SynapticArray)
     else:

@@ -103,8 +103,18 @@ class Dimension:
     def __repr__(self) -> str:
         return f"Dimension({self})"
 
+    def readable(self) -> str:
+        """As a user reads it: 'volt', 'volt/second' (see the module's :func:`readable`)."""
+        return readable(self)
+
 
 DIMENSIONLESS = Dimension((0,) * 7)
+
+
+def dim_of(x) -> Dimension:
+    """Anything -> its Dimension (DIMENSIONLESS unless it carries a ``dim``)."""
+    dim = getattr(x, "dim", DIMENSIONLESS)
+    return dim if isinstance(dim, Dimension) else DIMENSIONLESS
 
 
 def get_or_create_dimension(*args, **keywords) -> Dimension:

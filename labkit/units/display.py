@@ -22,9 +22,8 @@ from typing import NamedTuple
 import numpy as np
 
 from labkit.errors import DimensionMismatchError
-from labkit.units.dimension import BASE_NAMES, BASE_SYMBOLS, DIMENSIONLESS, Dimension
+from labkit.units.dimension import BASE_NAMES, BASE_SYMBOLS, DIMENSIONLESS, Dimension, dim_of
 from labkit.units.registry import REGISTRIES
-from labkit.units.ufunc_rules import dim_of
 
 __all__ = ["DisplayUnit", "best_unit", "base_unit", "format_quantity", "format_in_unit",
            "format_with_spec", "describe"]

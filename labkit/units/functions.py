@@ -79,8 +79,9 @@ from numpy import (
     zeros_like,
 )
 
+from labkit.units.dimension import dim_of
 from labkit.units.quantity import wrap
-from labkit.units.ufunc_rules import common_dim, dim_of
+from labkit.units.ufunc_rules import common_dim
 
 __all__ = [
     "absolute", "allclose", "arange", "arccos", "arcsin", "arctan", "arctan2", "argmax",

@@ -15,9 +15,11 @@ import numbers
 import numpy as np
 
 from labkit.errors import DimensionMismatchError
-from labkit.units.dimension import DIMENSIONLESS, Dimension, readable
+from labkit.units import table  # noqa: F401 - importing it fills the registries read here
+from labkit.units.dimension import DIMENSIONLESS, Dimension, dim_of, readable
+from labkit.units.display import base_unit, describe, format_in_unit
 from labkit.units.quantity import Unit
-from labkit.units.ufunc_rules import dim_of
+from labkit.units.registry import REGISTRIES
 
 __all__ = ["get_dimensions", "have_same_dimensions", "is_dimensionless", "get_unit",
            "in_unit", "check_units", "fail_for_dimension_mismatch"]
@@ -71,10 +73,6 @@ def get_unit(dim) -> Unit:
     >>> print(get_unit(siemens / cm**2))
     m^-4 kg^-1 s^3 A^2
     """
-    from labkit.units import table  # noqa: F401 - fills the registries
-    from labkit.units.display import base_unit
-    from labkit.units.registry import REGISTRIES
-
     dim = get_dimensions(dim)
     if dim is DIMENSIONLESS:
         return Unit(1.0, DIMENSIONLESS, "1", "1")
@@ -93,8 +91,6 @@ def in_unit(x, unit, precision=None) -> str:
     >>> in_unit(3 * mV, volt)
     '0.003 V'
     """
-    from labkit.units.display import format_in_unit
-
     return format_in_unit(x, unit, precision)
 
 
@@ -133,8 +129,6 @@ def _check_one(function_name: str, name: str, value, expected, arguments) -> Non
     expected_dim = get_dimensions(expected)
     value_dim = dim_of(value)
     if value_dim is not expected_dim:
-        from labkit.units.display import describe
-
         shown = readable(expected_dim)
         raise DimensionMismatchError(
             f"Function {function_name!r} expected a quantity with unit {shown} for "

@@ -22,9 +22,9 @@ from typing import NamedTuple
 import numpy as np
 
 from labkit.errors import DimensionMismatchError
-from labkit.units.dimension import Dimension, readable
+from labkit.units.dimension import Dimension, dim_of, readable
+from labkit.units.display import best_unit
 from labkit.units.quantity import Quantity
-from labkit.units.ufunc_rules import dim_of
 
 __all__ = ["PlotUnit", "register", "register_when_matplotlib_loads"]
 
@@ -46,8 +46,6 @@ def _values(x) -> tuple[Dimension, np.ndarray]:
 
 def default_units(x, axis=None) -> PlotUnit:
     """The unit the first data on an axis is shown in: the one ``str`` would choose."""
-    from labkit.units.display import best_unit
-
     dim, raw = _values(x)
     finite = raw[np.isfinite(raw)]
     shown = best_unit(dim, finite if finite.size else raw)

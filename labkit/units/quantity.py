@@ -22,12 +22,13 @@ import numbers
 import numpy as np
 
 from labkit.errors import DimensionMismatchError
-from labkit.units.dimension import DIMENSIONLESS, Dimension
+from labkit.units.arrayfuncs import HANDLED
+from labkit.units.dimension import DIMENSIONLESS, Dimension, dim_of
+from labkit.units.display import describe, format_in_unit, format_quantity, format_with_spec
 from labkit.units.registry import register_new_unit
 from labkit.units.ufunc_rules import (
     RULES,
     dim_mul,
-    dim_of,
     dim_pow,
     is_plain_zero,
     rule_for,
@@ -105,9 +106,6 @@ def _keeping(name: str, power: float = 1.0):
     method.__name__ = name
     method.__doc__ = f"Like ``ndarray.{name}``, with units."
     return method
-
-
-_ARRAY_FUNCTIONS: dict = {}
 
 
 class Quantity(np.ndarray):
@@ -189,13 +187,9 @@ class Quantity(np.ndarray):
         return wrap(result, result_dim)
 
     def __array_function__(self, func, types, args, kwargs):
-        if not _ARRAY_FUNCTIONS:
-            from labkit.units.arrayfuncs import HANDLED
-
-            _ARRAY_FUNCTIONS.update(HANDLED)
-        implementation = _ARRAY_FUNCTIONS.get(func)
+        implementation = HANDLED.get(func)
         if implementation is not None:
-            return implementation(*args, **kwargs)
+            return implementation(wrap, *args, **kwargs)
         return super().__array_function__(func, types, args, kwargs)
 
     # -- Python operators (shortcuts to the same rules) ------------------------------------
@@ -269,8 +263,6 @@ class Quantity(np.ndarray):
         value_dim = dim_of(value)
         if value_dim is not self.dim and not (value_dim is DIMENSIONLESS
                                               and is_plain_zero(value)):
-            from labkit.units.display import describe
-
             raise DimensionMismatchError(f"Cannot assign {describe(value)} to an array in "
                                          f"{describe(self)}, units do not match",
                                          self.dim, value_dim)
@@ -310,29 +302,21 @@ class Quantity(np.ndarray):
     # -- display -------------------------------------------------------------------------
     def in_unit(self, unit, precision=None, python_code=False) -> str:
         """This quantity as text in ``unit``: ``(3*mV).in_unit(volt) == '0.003 V'``."""
-        from labkit.units.display import format_in_unit
-
         return format_in_unit(self, unit, precision, python_code)
 
     def in_best_unit(self, precision=None, python_code=False) -> str:
         """This quantity as text in the unit that reads best: ``'3. mV'``."""
-        from labkit.units.display import format_quantity
-
         return format_quantity(self, precision, python_code)
 
     def __str__(self):
         return self.in_best_unit()
 
     def __repr__(self):
-        from labkit.units.display import format_quantity
-
         return format_quantity(self, python_code=True)
 
     def __format__(self, spec):
         if not spec:
             return str(self)
-        from labkit.units.display import format_with_spec
-
         return format_with_spec(self, spec)
 
     # -- pickling: the dimension travels with the data ----------------------------------

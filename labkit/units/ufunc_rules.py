@@ -18,8 +18,9 @@ import numpy as np
 
 from labkit.errors import DimensionMismatchError, UnitError
 from labkit.units.dimension import DIMENSIONLESS, Dimension
+from labkit.units.display import describe
 
-__all__ = ["RULES", "common_dim", "dim_mul", "dim_div", "dim_pow", "dim_of", "is_plain_zero"]
+__all__ = ["RULES", "common_dim", "dim_mul", "dim_div", "dim_pow", "is_plain_zero"]
 
 _MUL: dict[tuple[int, int], Dimension] = {}
 _DIV: dict[tuple[int, int], Dimension] = {}
@@ -66,12 +67,6 @@ def dim_pow(a: Dimension, power: float) -> Dimension:
         return result
 
 
-def dim_of(x) -> Dimension:
-    """Anything -> its Dimension (DIMENSIONLESS unless it carries a ``dim``)."""
-    dim = getattr(x, "dim", DIMENSIONLESS)
-    return dim if isinstance(dim, Dimension) else DIMENSIONLESS
-
-
 def is_plain_zero(x) -> bool:
     """A plain (unit-less) number or array that is all zeros fits any dimension, as in Brian2.
 
@@ -100,8 +95,6 @@ _SYMBOLS = {
 
 def mismatch(ufunc, inputs, dims, what: str = "units do not match") -> DimensionMismatchError:
     """Build the error that names both sides: 'Cannot calculate 1. V + 2. A, units ...'."""
-    from labkit.units.display import describe
-
     shown = [describe(x) for x in inputs]
     symbol = _SYMBOLS.get(ufunc)
     if symbol is not None and len(shown) == 2:

@@ -35,6 +35,7 @@ import ipywidgets as W
 from labkit.errors import LabkitError
 from labkit.tracebacks import short_traceback
 from labkit.widgets.controls import Control, control_from_spec
+from labkit.widgets.export import save_figure, save_npz
 from labkit.widgets.model import FunctionModel
 from labkit.widgets.results import Results, as_results
 
@@ -320,14 +321,10 @@ class Panel(W.VBox):
     # -- export -------------------------------------------------------------------------------
     def export_npz(self, path: str | Path) -> Path:
         """Current results + parameters -> ``path`` (.npz, see :mod:`labkit.widgets.export`)."""
-        from labkit.widgets.export import save_npz
-
         return save_npz(path, self._need_results(), self.params())
 
     def export_figure(self, path: str | Path) -> Path:
         """Current results -> a PNG/SVG/PDF of all views drawn by matplotlib (no browser)."""
-        from labkit.widgets.export import save_figure
-
         return save_figure(path, self.views, self._need_results(), title=self.title)
 
     def download_png(self, filename: str = "panel.png") -> None:

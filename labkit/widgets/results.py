@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from labkit.units import Quantity
+
 __all__ = ["Results", "as_results", "time_key_of"]
 
 
@@ -197,8 +199,6 @@ def _join(parts):
     dim = getattr(parts[0], "dim", None)
     if dim is None:
         return joined
-    from labkit.units import Quantity
-
     return Quantity(joined, dim=dim)
 
 

@@ -6,6 +6,7 @@ test runs the same script on both devices and wants the same spikes, and on
 cpp_standalone one start of the program per run() call.
 """
 
+import dataclasses
 import json
 
 import numpy as np
@@ -89,10 +90,10 @@ def test_undeclared_growth_is_refused_and_loads_nothing(cpp, monkeypatch):
     """Only arrays an object declares growable may come back larger than they went in."""
     prepare = _SpikeMonitor._prepare
 
-    def undeclared(self, ctx):
+    def undeclared(self, ctx):  # the buffers as plain arrays, not Growable
         plan = prepare(self, ctx)
-        plan.growable = {}
-        return plan
+        plain = {name: getattr(value, "array", value) for name, value in plan.values.items()}
+        return dataclasses.replace(plan, values=plain, growable=())
 
     monkeypatch.setattr(_SpikeMonitor, '_prepare', undeclared)
     G = _fast_spikers()

@@ -40,7 +40,7 @@ def test_no_line_when_the_method_is_given(caplog):
 
 
 def test_shown_on_stderr_by_default(capsys):
-    from labkit.core.logs import get_logger
+    from labkit.logs import get_logger
 
     assert get_logger().level == logging.INFO
     G = NeuronGroup(1, 'dv/dt = -v/(10*ms) : 1', name='shown')  # noqa: F841

@@ -14,8 +14,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from labkit.codegen.loop_common import FIXED_ARGS
 from labkit.codegen.loop_cpp import CppCode, CppFunction
+from labkit.codegen.spec import FIXED_ARGS
 from labkit.devices.cpp import templates
 
 __all__ = ["ArgType", "CTYPES", "Project", "render", "object_name"]

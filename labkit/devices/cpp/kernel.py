@@ -11,7 +11,7 @@ Unlike the runtime device's kernel, the program enlarges a full SpikeMonitor buf
 synaptic queue itself instead of returning to Python, since every return would be a new
 process. The
 runner therefore passes ``growable`` (argument -> axis, from the objects' plans) and gets
-back the arrays that came back larger, for their objects to adopt.
+back the arrays that came back larger, for their Growable buffers.
 """
 
 from __future__ import annotations

@@ -19,8 +19,9 @@ from sympy.core.function import AppliedUndef
 
 from labkit.codegen.ir import Statement, UpdateBlock
 from labkit.codegen.spec import Symbol
+from labkit.errors import DimensionMismatchError
 from labkit.plan.arguments import symbol
-from labkit.units.dimension import DIMENSIONLESS, Dimension, get_or_create_dimension
+from labkit.units.dimension import DIMENSIONLESS, Dimension, get_or_create_dimension, readable
 
 __all__ = ["Structure", "build_structure", "names_in", "symbols_for", "parse_condition",
            "parse_code", "constant_functions"]
@@ -135,10 +136,7 @@ def _build(label, model, variables, externals, method, threshold, reset, refract
         infer_dimension,
         refuse_noise,
     )
-    from labkit.errors import DimensionMismatchError
     from labkit.integration import choose_method, integrate
-    from labkit.units.dimension import readable
-
     res = _resolver(model, variables, externals, boolean_externals)
     check_dimensions(model, res)
     subs = {}

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import sympy
 
 from labkit.codegen.ir import Statement, UpdateBlock
+from labkit.errors import DimensionMismatchError, UnknownNameError, suggest
+from labkit.units.dimension import readable
 
 __all__ = ["SynapseStructure", "build_synapses", "split_model"]
 
@@ -103,11 +105,8 @@ def _substitutions(base) -> dict:
 def _build(label, model, codes, table, method, aliases, constant_functions=frozenset(),
            conditional=frozenset()) -> SynapseStructure:
     from labkit.equations.checks import check_dimensions, check_statement, infer_dimension
-    from labkit.errors import DimensionMismatchError
-    from labkit.groups.build import parse_code
     from labkit.integration import integrate, integrate_event_driven
-    from labkit.units.dimension import readable
-
+    from labkit.plan.structure import parse_code
     res = _resolver(table)
     base, event, summed = split_model(model)
     check_dimensions(base, res)
@@ -165,8 +164,6 @@ def _conditional(target: str, value: sympy.Expr, conditional: frozenset) -> Stat
 
 
 def _check_target(target: str, table: dict, where: str) -> None:
-    from labkit.errors import UnknownNameError
-
     if target in table:
         return
     for suffix, side in (("_post", "target"), ("_pre", "source")):
@@ -176,8 +173,6 @@ def _check_target(target: str, table: dict, where: str) -> None:
                 f"'{target[:-len(suffix)]}', but the {side} group has no such variable; "
                 f"declare it in the {side}'s model (e.g. '{target[:-len(suffix)]} : 1') or "
                 "correct the name")
-    from labkit.core.namespace import suggest
-
     candidates = [n for n, (_, _, _, a) in table.items() if a]
     raise UnknownNameError(f"in {where}: cannot assign to unknown name '{target}'"
                            f"{suggest(target, candidates)}")

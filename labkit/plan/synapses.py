@@ -5,23 +5,30 @@ names of its strings in the namespace; build (or fetch) the checked structure; t
 into kernel operations with argument names derived from prefixes only (``_o3_w`` for the
 synaptic ``w``, ``_o0_v`` for the target's ``v``, ``_o3_q0_*`` for the first pathway's
 queue); collect the values: per-synapse arrays, indices, delays in steps, the queues;
-and say how the queues grow (``grow`` after BUFFER_FULL, or ``adopt`` of a wider ``qdata``
-the cpp_standalone program made itself).
+and declare the queues as growable (the runner widens a full one; cpp_standalone's program
+widens it itself).
 """
 
 from __future__ import annotations
 
+import weakref
+
 from labkit.codegen import spec as S
-from labkit.core.namespace import MISSING
 from labkit.equations.checks import external_dimension
 from labkit.equations.symbols import is_noise
-from labkit.errors import UnsupportedFeatureError
-from labkit.groups.build import constant_functions, names_in, parse_code
-from labkit.groups.runtime_values import ObjectPlan
+from labkit.errors import UnknownNameError, UnsupportedFeatureError, suggest
 from labkit.plan.arguments import argument, bind, is_boolean, symbol
-from labkit.units.dimension import DIMENSIONLESS
+from labkit.plan.objectplan import ObjectPlan
+from labkit.plan.structure import constant_functions, names_in, parse_code
+from labkit.plan.synapse_structure import build_synapses
+from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
-__all__ = ["plan"]
+__all__ = ["plan_synapses"]
+
+SECOND = get_or_create_dimension(s=1)
+
+#: Synapses -> (structure key, its operations), reused while nothing changes.
+_OPERATIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _owner_prefix(ctx, group, syn, side: str) -> str:
@@ -49,8 +56,6 @@ def _used_names(syn) -> set[str]:
 
 def _table(syn, externals: dict) -> tuple[dict, dict]:
     """name -> (kind, dim, boolean, assignable); plus plain target names -> name_post."""
-    from labkit.core.clock import SECOND
-
     table = {"N": ("int", DIMENSIONLESS, False, False),
              "N_pre": ("int", DIMENSIONLESS, False, False),
              "N_post": ("int", DIMENSIONLESS, False, False),
@@ -75,10 +80,8 @@ def _table(syn, externals: dict) -> tuple[dict, dict]:
     return table, aliases
 
 
-def plan(syn, ctx) -> ObjectPlan:
+def plan_synapses(syn, ctx) -> ObjectPlan:
     """See the module docstring."""
-    from labkit.synapses.build import build_synapses
-
     prefix = ctx.owner(syn)
     src = _owner_prefix(ctx, syn.source, syn, "source")
     tgt = _owner_prefix(ctx, syn.target, syn, "target")
@@ -90,11 +93,10 @@ def plan(syn, ctx) -> ObjectPlan:
     names = {n for n in _used_names(syn) if syn._kind_of(n)[0] is None
              and n not in syn.variables and not n.startswith("_") and not is_noise(n)}
     for name in sorted(names):
-        if name.endswith(("_pre", "_post")) and namespace.lookup(name) is MISSING:
+        if name.endswith(("_pre", "_post")) and name not in namespace:
             _missing_side_variable(syn, name)
     externals = namespace.resolve(names, syn._label(), "its model, on_pre or on_post strings",
                                   syn._known())
-    syn._last_externals = externals
     table, aliases = _table(syn, externals)
     codes = tuple((p.objname, p.prepost, p.code) for p in syn._pathways)
     constants = constant_functions(externals, syn.clock.dt_)
@@ -107,26 +109,24 @@ def plan(syn, ctx) -> ObjectPlan:
                                aliases, constants, conditional)
     plan_key = (key, prefix, src, tgt, ctx.clock(syn), ctx.clock(syn.source._owner),
                 ctx.clock(syn.target._owner))
-    ops = syn._plans.get(plan_key)
-    if ops is None:
+    cached = _OPERATIONS.get(syn)
+    if cached is not None and cached[0] == plan_key:
+        ops = cached[1]
+    else:
         ops = _operations(syn, structure, table, ctx, prefix, src, tgt)
-        syn._plans = {plan_key: ops}
-    values = _values(syn, ctx, prefix, externals)
-    queues = {f"{prefix}_q{k}": pathway for k, pathway in enumerate(syn._pathways)}
-    grow = [lambda v, p=p, q=q: p.grow(q, v) for q, p in queues.items()]
+        _OPERATIONS[syn] = (plan_key, ops)
+    growable = tuple(S.Growth(q, (argument(q, "qdata", "internal"),), 1)
+                     for q in _queues(prefix, syn))
+    return ObjectPlan(ops, _values(syn, ctx, prefix, externals), growable=growable,
+                      externals=externals)
 
-    def adopt(arrays: dict) -> None:
-        for q, pathway in queues.items():
-            pathway.adopt(q, arrays)
 
-    return ObjectPlan(ops, values, grow=grow, growable={f"{q}_qdata": 1 for q in queues},
-                      adopt=adopt)
+def _queues(prefix: str, syn) -> list[str]:
+    """The argument prefix of each pathway's queue (``_o3_q0``, ``_o3_q1``, ...)."""
+    return [argument(prefix, f"q{k}", "internal") for k in range(len(syn._pathways))]
 
 
 def _missing_side_variable(syn, name: str) -> None:
-    from labkit.core.namespace import suggest
-    from labkit.errors import UnknownNameError
-
     side, group = ("source", syn.source) if name.endswith("_pre") else ("target", syn.target)
     base = name.rsplit("_", 1)[0]
     known = [n for n in group._owner.variables if not n.startswith("_")]
@@ -191,9 +191,10 @@ def _statement_names(statements, extra=()) -> set[str]:
     return names
 
 
-def _operations(syn, structure, table, ctx, prefix, src, tgt) -> list:
+def _operations(syn, structure, table, ctx, prefix, src, tgt) -> tuple:
     label = syn.name
-    common = dict(pre=f"{prefix}_pre", post=f"{prefix}_post",
+    common = dict(pre=argument(prefix, "pre", "internal"),
+                  post=argument(prefix, "post", "internal"),
                   size=argument(prefix, "N", "internal"))
     ops = []
 
@@ -206,9 +207,8 @@ def _operations(syn, structure, table, ctx, prefix, src, tgt) -> list:
         op = S.SynapticCode(prefix, ctx.clock(syn), symbols, f"{label} update", statements,
                             indices, "", **common)
         ops.append(("groups", syn.order, op, "_stateupdater"))
-    for k, (pathway, statements) in enumerate(zip(syn._pathways, structure.pathways,
-                                                  strict=True)):
-        q = f"{prefix}_q{k}"
+    for q, pathway, statements in zip(_queues(prefix, syn), syn._pathways,
+                                      structure.pathways, strict=True):
         group = pathway.source._owner
         clock = ctx.clock(group)
         side = src if pathway.prepost == "pre" else tgt
@@ -230,10 +230,10 @@ def _operations(syn, structure, table, ctx, prefix, src, tgt) -> list:
         base = name[:-4] if kind == "pre" else name[:-5]
         op = S.SummedVariable(prefix, ctx.clock(group._owner), symbols, f"{label} summed {name}",
                               expr, argument(src if kind == "pre" else tgt, base),
-                              f"{prefix}_{kind}", f"{prefix}_s{k}_start", f"{prefix}_s{k}_stop",
-                              indices, **common)
+                              common[kind], argument(prefix, f"s{k}_start", "internal"),
+                              argument(prefix, f"s{k}_stop", "internal"), indices, **common)
         ops.append(("groups", group._owner.order - 1, op, f"_summed_variable_{name}"))
-    return ops
+    return tuple(ops)
 
 
 def _values(syn, ctx, prefix, externals) -> dict:
@@ -241,20 +241,20 @@ def _values(syn, ctx, prefix, externals) -> dict:
     values = {argument(prefix, "N", "internal"): n,
               argument(prefix, "N_pre", "internal"): syn.source.N,
               argument(prefix, "N_post", "internal"): syn.target.N,
-              f"{prefix}_pre": syn._pre, f"{prefix}_post": syn._post}
+              argument(prefix, "pre", "internal"): syn._pre,
+              argument(prefix, "post", "internal"): syn._post}
     for name, var in syn.variables.items():
         if var.array is not None:
             values[argument(prefix, name)] = var.array
     values.update(bind(prefix, externals, syn.clock.dt_))
-    for k, pathway in enumerate(syn._pathways):
-        group = pathway.source
+    for q, pathway in zip(_queues(prefix, syn), syn._pathways, strict=True):
         sources = syn._pre if pathway.prepost == "pre" else syn._post
-        values.update(pathway.prepare(f"{prefix}_q{k}", group._owner.clock.dt_, n, sources,
-                                      syn._version))
+        parts = pathway.prepare(pathway.source._owner.clock.dt_, n, sources, syn._version)
+        values.update({argument(q, part, "internal"): value for part, value in parts.items()})
     for k, (name, _) in enumerate(_summed_names(syn)):
         group = syn.source if name.endswith("_pre") else syn.target
-        values[f"{prefix}_s{k}_start"] = group._start
-        values[f"{prefix}_s{k}_stop"] = group._stop
+        values[argument(prefix, f"s{k}_start", "internal")] = group._start
+        values[argument(prefix, f"s{k}_stop", "internal")] = group._stop
     return values
 
 

@@ -1,0 +1,115 @@
+"""A monitor at the start of a run + the arrays it records into -> its ObjectPlan.
+
+Monitors own their storage (a StateMonitor allocates one chunk of arrays per run, a
+SpikeMonitor keeps growable buffers across runs); this module turns a monitor into the
+operation that records into them and binds them, with whatever the recorded expressions
+need (the source's variables, its subexpressions' constants), to kernel arguments.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import sympy
+
+from labkit.codegen import spec as S
+from labkit.plan.arguments import argument, bind
+from labkit.plan.neurons import resolve_externals
+from labkit.plan.objectplan import ObjectPlan
+from labkit.plan.structure import external_kinds, names_in, symbols_for
+
+__all__ = ["plan_state_monitor", "plan_spike_monitor", "plan_rate_monitor"]
+
+#: monitor -> (structure key, its operation), reused while nothing changes.
+_OPERATIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _source_prefix(monitor, ctx, verb: str) -> str:
+    owner = monitor.source._owner
+    try:
+        return ctx.owner(owner)
+    except KeyError:
+        raise ValueError(f"{type(monitor).__name__} {monitor.name!r} {verb} {owner._label()}, "
+                         "which is not part of this run; add it to the network") from None
+
+
+def _recorded(monitor, ctx, names):
+    """The recorded names -> (their expressions, the namespace values those use)."""
+    owner = monitor.source._owner
+    exprs = {}
+    for name in names:
+        var = owner.variables[name]
+        exprs[name] = var.expr if var.kind == "subexpression" else sympy.Symbol(name, real=True)
+    used = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
+    externals = resolve_externals(owner, used, ctx) if used else {}
+    return exprs, used, externals
+
+
+def _operation(monitor, key, make):
+    cached = _OPERATIONS.get(monitor)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    op = make()
+    _OPERATIONS[monitor] = (key, op)
+    return op
+
+
+def _symbols(owner, names, src, externals):
+    arrays = {k: ("shared" if v.shared else "array") for k, v in owner.variables.items()
+              if v.array is not None}
+    return symbols_for(names, src, arrays, external_kinds(externals))
+
+
+def plan_state_monitor(monitor, ctx, n, t, recorded: dict) -> ObjectPlan:
+    """``n`` (steps written), ``t`` and ``recorded`` (name -> elements x steps): the
+    arrays this run fills; the monitor keeps them."""
+    src = _source_prefix(monitor, ctx, "records")
+    owner = monitor.source._owner
+    prefix = ctx.owner(monitor)
+    exprs, used, externals = _recorded(monitor, ctx, monitor.record_variables)
+    key = (src, prefix, ctx.clock(monitor), tuple(sorted(external_kinds(externals).items())))
+    op = _operation(monitor, key, lambda: S.StateRecord(
+        prefix, ctx.clock(monitor), _symbols(owner, used, src, externals), monitor.name, src,
+        tuple(exprs.items())))
+    values = {argument(prefix, "n", "internal"): n, argument(prefix, "t", "internal"): t,
+              argument(prefix, "rec", "internal"): monitor.record + monitor.source._start,
+              argument(src, "N", "internal"): owner._N}
+    values.update({argument(prefix, f"v_{name}", "internal"): array
+                   for name, array in recorded.items()})
+    values.update(bind(src, externals, monitor.clock.dt_))
+    return ObjectPlan(((monitor.when, monitor.order, op),), values, externals=externals)
+
+
+def plan_spike_monitor(monitor, ctx, buffers: dict) -> ObjectPlan:
+    """``buffers``: argument part (``'n'``, ``'count'``, ``'i'``, ``'t'``, ``'v_x'``) ->
+    the monitor's arrays (the per-spike ones :class:`~labkit.plan.objectplan.Growable`)."""
+    src = _source_prefix(monitor, ctx, "listens to")
+    owner = monitor.source._owner
+    prefix = ctx.owner(monitor)
+    exprs, used, externals = _recorded(monitor, ctx, monitor.record_variables)
+    key = (src, prefix, ctx.clock(monitor), tuple(sorted(external_kinds(externals).items())))
+    op = _operation(monitor, key, lambda: S.SpikeRecord(
+        prefix, ctx.clock(monitor), _symbols(owner, used, src, externals), monitor.name, src,
+        tuple(exprs.items())))
+    size = argument(src, "N", "internal")
+    values = {size: owner._N, argument(prefix, "start", "internal"): monitor.source._start,
+              argument(prefix, "stop", "internal"): monitor.source._stop}
+    values.update({argument(prefix, part, "internal"): array
+                   for part, array in buffers.items()})
+    values.update(bind(src, externals, monitor.clock.dt_))
+    growing = tuple(argument(prefix, part, "internal") for part in buffers
+                    if part not in ("n", "count"))
+    return ObjectPlan(((monitor.when, monitor.order, op),), values, buffers=((prefix, size),),
+                      growable=(S.Growth(prefix, growing, 0),), externals=externals)
+
+
+def plan_rate_monitor(monitor, ctx, n, t, rate) -> ObjectPlan:
+    """``n``, ``t``, ``rate``: the arrays this run fills; the monitor keeps them."""
+    src = _source_prefix(monitor, ctx, "listens to")
+    prefix = ctx.owner(monitor)
+    op = S.RateRecord(prefix, ctx.clock(monitor), (), monitor.name, src)
+    values = {argument(prefix, "n", "internal"): n, argument(prefix, "t", "internal"): t,
+              argument(prefix, "rate", "internal"): rate,
+              argument(prefix, "start", "internal"): monitor.source._start,
+              argument(prefix, "stop", "internal"): monitor.source._stop}
+    return ObjectPlan(((monitor.when, monitor.order, op),), values)
