@@ -78,11 +78,13 @@ def _small_power(printer, expr, one: str) -> str | None:
     return f"({product})" if n > 0 else f"({one}/({product}))"
 
 
-class _PythonMixin:
-    """What the Numba and numpy printers share: names, exact floats, the custom calls."""
+class _Shared:
+    """What every language's printer does alike: names, exact floats, the custom calls,
+    small powers, and Piecewise with NaN where no branch holds (as sympy defines it)."""
 
     _rand_call = "_rng.random()"
     _randn_call = "_rng.standard_normal()"
+    _one = "1"
 
     def _print_Symbol(self, expr):
         rename = self._settings["rename"]
@@ -101,20 +103,24 @@ class _PythonMixin:
         return self._randn_call
 
     def _print_Pow(self, expr, rational=False):
-        product = _small_power(self, expr, "1")
+        product = _small_power(self, expr, self._one)
         if product is not None:
             return product
         if expr.exp.is_Float and float(expr.exp) in (0.5, -0.5):  # x**0.5 -> sqrt(x)
             expr = sympy.Pow(expr.base, sympy.sign(expr.exp) / 2, evaluate=False)
+        return self._print_other_power(expr, rational)
+
+    def _print_other_power(self, expr, rational):
         return super()._print_Pow(expr, rational=rational)
 
     def _print_Piecewise(self, expr):
-        if expr.args[-1].cond != sympy.true:  # no default branch: NaN, as sympy defines it
-            expr = sympy.Piecewise(*expr.args, (sympy.nan, True), evaluate=False)
-        return self._print_pieces(expr.args)
+        pieces = list(expr.args)
+        if pieces[-1].cond != sympy.true:  # no default branch: NaN, as sympy defines it
+            pieces.append((sympy.nan, sympy.true))
+        return self._print_pieces(pieces)
 
 
-class NumbaPrinter(_PythonMixin, PythonCodePrinter):
+class NumbaPrinter(_Shared, PythonCodePrinter):
     """sympy -> scalar Python for a Numba loop body (also valid plain Python).
 
     >>> import sympy
@@ -175,7 +181,7 @@ class NumbaPrinter(_PythonMixin, PythonCodePrinter):
         return f"(({self._print(value)}) if ({self._print(cond)}) else ({other}))"
 
 
-class NumpyPrinter(_PythonMixin, NumPyPrinter):
+class NumpyPrinter(_Shared, NumPyPrinter):
     """sympy -> vectorised numpy code over whole arrays.
 
     >>> import sympy
@@ -211,10 +217,10 @@ class NumpyPrinter(_PythonMixin, NumPyPrinter):
         other = self._print_pieces(rest)
         return f"np.where({self._print(cond)}, {self._print(value)}, {other})"
 
-    def _print_Pow(self, expr, rational=False):
+    def _print_other_power(self, expr, rational):
         if expr.exp is sympy.S.NegativeOne:  # 1/x, not numpy printer's x**(-1.0)
             return self._hprint_Pow(expr, rational=rational, sqrt="np.sqrt")
-        return super()._print_Pow(expr, rational=rational)
+        return super()._print_other_power(expr, rational)
 
     def _print_Relational(self, expr):  # operators work on arrays and scalars alike
         return PythonCodePrinter._print_Relational(self, expr)
@@ -237,7 +243,7 @@ class NumpyPrinter(_PythonMixin, NumPyPrinter):
         return self._print_logical("maximum", expr.args)
 
 
-class CppPrinter(CXX17CodePrinter):
+class CppPrinter(_Shared, CXX17CodePrinter):
     """sympy -> a C++17 expression on doubles.
 
     Numbers always print as doubles, so no division is ever integer division.
@@ -249,6 +255,9 @@ class CppPrinter(CXX17CodePrinter):
     """
 
     language = "C++"
+    _rand_call = "_rand()"
+    _randn_call = "_randn()"
+    _one = "1.0"
     _default_settings = {**CXX17CodePrinter._default_settings, **_SETTINGS}
 
     def __init__(self, settings=None):
@@ -265,16 +274,6 @@ class CppPrinter(CXX17CodePrinter):
 
     def _print_int_(self, expr):
         return f"std::trunc({self._print(expr.args[0])})"
-
-    def _print_Symbol(self, expr):
-        rename = self._settings["rename"]
-        if expr.name in rename:
-            return rename[expr.name]
-        return super()._print_Symbol(expr)
-
-    def _print_Float(self, expr):
-        value = float(expr)
-        return _float_literal(value) if math.isfinite(value) else self._print(sympy.S(value))
 
     def _print_Integer(self, expr):
         return f"{int(expr)}.0"
@@ -294,21 +293,12 @@ class CppPrinter(CXX17CodePrinter):
     def _print_Exp1(self, expr):
         return _float_literal(math.e)
 
-    def _print_Pow(self, expr):
-        base, exp = expr.base, expr.exp
-        product = _small_power(self, expr, "1.0")
-        if product is not None:
-            return product
-        if exp.is_Float and float(exp) in (0.5, -0.5):
-            expr = sympy.Pow(base, sympy.sign(exp) / 2, evaluate=False)
+    def _print_other_power(self, expr, rational):
         if expr.exp == -sympy.S.Half:
-            return f"(1.0/std::sqrt({self._print(base)}))"
-        return super()._print_Pow(expr)
+            return f"(1.0/std::sqrt({self._print(expr.base)}))"
+        return CXX17CodePrinter._print_Pow(self, expr)
 
-    def _print_Piecewise(self, expr):
-        pieces = list(expr.args)
-        if pieces[-1].cond != sympy.true:
-            pieces.append((sympy.nan, sympy.true))
+    def _print_pieces(self, pieces):
         text = self._print(pieces[-1][0])
         for value, cond in reversed(pieces[:-1]):
             text = f"(({self._print(cond)}) ? ({self._print(value)}) : ({text}))"
@@ -321,11 +311,6 @@ class CppPrinter(CXX17CodePrinter):
         x, low, high = (self._print(a) for a in expr.args)
         return f"std::min(std::max({x}, {low}), {high})"
 
-    def _print_rand(self, expr):
-        return "_rand()"
-
-    def _print_randn(self, expr):
-        return "_randn()"
 
 
 def _exact(rational: sympy.Rational) -> bool:

@@ -12,8 +12,8 @@ Argument names are derived from an operation's ``owner`` prefix (``_g0`` for the
 group of the network, ``_m1`` for a monitor, ...), never from user names, so renaming a
 group does not change the spec either.
 
-An operation class is a frozen dataclass that every loop assembler (``loop_numba``,
-``loop_numpy``, ``loop_cpp``) knows how to emit (see their ``EMITTERS`` tables).
+An operation class is a frozen dataclass whose loop :mod:`labkit.codegen.operations`
+describes (its ``BUILDERS`` table), once for every language.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ __all__ = [
     "SummedVariable",
     "Growth",
     "KernelSpec",
+    "KINDS",
+    "argument",
     "FIXED_ARGS",
     "DONE",
     "BUFFER_FULL",
@@ -70,6 +72,34 @@ DONE, BUFFER_FULL, NOT_FINITE, PYTHON_CALL = 0, 1, 2, 3
 #: clock's; ``timed``: a TimedArray (arguments ``arg_values``, ``arg_eps``, ``arg_K``,
 #: ``arg_n``, ``arg_ncols``).
 ROLES = ("array", "shared", "scalar", "int", "index", "t", "dt", "timestep", "timed")
+
+
+#: kind -> how the argument's name follows the owner's prefix (see :func:`argument`).
+KINDS = {"variable": "_", "constant": "__c_", "timed": "__t_", "internal": "__"}
+
+
+def argument(owner: str, name: str, kind: str = "variable") -> str:
+    """The kernel argument of ``name`` (of ``kind``) owned by ``owner``: the one place
+    that names arguments, for the plans that bind values and the loops that read them.
+
+    The run numbers its objects ``_o0``, ``_o1``, ...; a name follows its owner's prefix:
+
+    ==========  ================  ===========================================
+    kind        argument          value
+    ==========  ================  ===========================================
+    variable    ``_o3_v``         the variable's storage array
+    constant    ``_o3__c_tau``    a namespace number (float, bool for a flag)
+    timed       ``_o3__t_I``      a TimedArray (``_values``, ``_eps``, ...)
+    internal    ``_o3__spikes``   sizes, indices, buffers the object keeps
+    ==========  ================  ===========================================
+
+    User names never start with ``_``, so kinds never meet (a variable ``c_tau`` and a
+    constant ``tau``, a variable ``spikes`` and the spike buffer).
+
+    >>> argument("_o3", "tau", "constant"), argument("_o3", "v")
+    ('_o3__c_tau', '_o3_v')
+    """
+    return f"{owner}{KINDS[kind]}{name}"
 
 
 @dataclass(frozen=True)
@@ -259,21 +289,19 @@ class Growth:
 class KernelSpec:
     """The structure of one run: operations in schedule order and the number of clocks.
 
-    ``spikes`` lists the owners that produce spikes (they get ``_spikes``/``_nspikes``
-    arrays), ``buffers`` the SpikeRecord owners whose capacity is checked at each step,
+    ``buffers`` lists the SpikeRecord owners whose capacity is checked at each step,
     ``growable`` the buffers that may fill up: a kernel that finds ``growable[k]`` full
     returns BUFFER_FULL with ``k`` in ``_lk_status[3]`` (or enlarges it itself).
     """
 
     operations: tuple[Operation, ...]
     n_clocks: int
-    spikes: tuple[tuple[str, str], ...] = ()  # (owner, argument holding its size)
     buffers: tuple[tuple[str, str], ...] = ()  # (monitor owner, source size argument)
     growable: tuple[Growth, ...] = ()
 
     def growth_of(self, owner: str) -> int:
-        """The index in ``growable`` of ``owner``'s buffers."""
-        return next(k for k, g in enumerate(self.growable) if g.owner == owner)
+        """The index in ``growable`` of ``owner``'s buffers (-1: none declared)."""
+        return next((k for k, g in enumerate(self.growable) if g.owner == owner), -1)
 
     def __repr__(self) -> str:
         lines = "".join(f"\n    {type(op).__name__} {op.label} (clock {op.clock})"

@@ -40,7 +40,8 @@ import math
 
 import numpy as np
 
-__all__ = ["CPP_SUPPORT", "EXP_CONSTANTS", "exp_scalar", "exprel_scalar", "_exprel_vec"]
+__all__ = ["CPP_SUPPORT", "EXP_CONSTANTS", "exp_scalar", "exprel_scalar", "_exprel_vec",
+           "rank_of_equal", "rounds"]
 
 #: Above this, expm1(x) overflows; exprel(x) is +inf there (as Brian2 has it).
 EXPREL_OVERFLOW = 717.0
@@ -127,6 +128,43 @@ def _exprel_vec(x):
     out = np.where(x == 0.0, 1.0, out)
     out = np.where(x > EXPREL_OVERFLOW, np.inf, out)
     return out[()]  # a 0-d result becomes a numpy scalar
+
+
+def rank_of_equal(key: np.ndarray) -> np.ndarray:
+    """numpy device: ``out[k]`` = how many earlier entries of ``key`` equal ``key[k]``.
+
+    >>> rank_of_equal(np.array([3, 1, 3, 3, 1])).tolist()
+    [0, 0, 1, 2, 1]
+    """
+    n = key.shape[0]
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.ones(n, dtype=np.bool_)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    positions = np.arange(n)
+    out = np.empty(n, dtype=np.int64)
+    out[order] = positions - np.maximum.accumulate(np.where(starts, positions, 0))
+    return out
+
+
+def rounds(*keys: np.ndarray) -> np.ndarray:
+    """numpy device: the round of each event so that no round has two events with an equal
+    entry in any of ``keys``, and events sharing an entry keep their order across rounds.
+
+    >>> rounds(np.array([0, 1, 0]), np.array([5, 5, 6])).tolist()
+    [0, 1, 1]
+    """
+    if len(keys) == 1:
+        return rank_of_equal(keys[0])
+    out = np.zeros(keys[0].shape[0], dtype=np.int64)
+    last = [{} for _ in keys]
+    for k in range(out.shape[0]):
+        values = [int(key[k]) for key in keys]
+        r = max(seen.get(v, -1) for seen, v in zip(last, values, strict=True)) + 1
+        out[k] = r
+        for seen, v in zip(last, values, strict=True):
+            seen[v] = r
+    return out
 
 
 def _cpp_constants() -> str:

@@ -167,7 +167,6 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     ordered = _sorted_ops(objects, plans, prefs.core.network.default_schedule)
     spec = KernelSpec(
         tuple(op for op, _, _ in ordered), len(clocks),
-        tuple(p.spikes for p in plans if p.spikes is not None),
         tuple(b for p in plans for b in p.buffers),
         tuple(g for p in plans for g in p.growable))
     kernel = device.kernel(spec)
@@ -204,7 +203,7 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
                 continue
             step, pos = int(status[1]), int(status[2])
             if code == BUFFER_FULL:
-                _enlarge(spec.growable[int(status[3])], values)
+                _enlarge(spec, int(status[3]), values)
             elif code == PYTHON_CALL:
                 # the function may read clock times
                 for c, ts in zip(clocks, clock_ts, strict=True):
@@ -252,9 +251,12 @@ def _call(kernel, args, growable: dict) -> dict:
     return {}
 
 
-def _enlarge(growth, values: dict) -> None:
+def _enlarge(spec, k: int, values: dict) -> None:
     """Double the buffers the kernel found full (it resumes where it stopped)."""
-    for name in growth.arrays:
+    if not 0 <= k < len(spec.growable):
+        raise SimulationError(f"internal error: a kernel found buffer {k} full, but the run "
+                              "declared no such growable buffer")
+    for name in spec.growable[k].arrays:
         buffer = values[name]
         buffer.enlarge(2 * buffer.array.shape[buffer.axis])
 

@@ -1,7 +1,7 @@
 """The cpp_standalone device: each run() as a generated C++ project, built and executed.
 
 ``set_device('cpp_standalone', directory=None, build_on_run=True, threads=1)`` makes every
-``run()`` generate a C++ project from the run's KernelSpec (``codegen.loop_cpp``), build it
+``run()`` generate a C++ project from the run's KernelSpec (``codegen.kernels``), build it
 with ``make`` (only when the structure or the argument types are new), write the values
 to ``static/``, run the program and read ``results/`` back into the monitors and groups,
 which then read exactly as on the runtime device. Every object the runtime device runs
@@ -106,7 +106,7 @@ class CppStandaloneDevice:
     # -- the runner's side: kernels and the run hook --------------------------------------
     def kernel(self, spec):
         """KernelSpec -> CppKernel (generated now, built at its first call)."""
-        from labkit.codegen.loop_cpp import cpp_code
+        from labkit.codegen.kernels import cpp_code
         from labkit.devices.cpp.kernel import CppKernel
 
         started = time.perf_counter()
@@ -176,7 +176,7 @@ class CppStandaloneDevice:
     # -- building -------------------------------------------------------------------------
     def program(self, code, types) -> Path:
         """CppCode + argument types -> directory with a built ``main`` (builds if needed)."""
-        from labkit.devices.cpp.files import render
+        from labkit.codegen.cpp_project import render
 
         compiler = find_compiler(self.compiler)
         openmp = openmp_flag(compiler) if self.threads > 1 else ""

@@ -15,7 +15,7 @@ class NumpyDevice:
     def kernel(self, spec):
         """KernelSpec -> Kernel running the vectorised loop in Python."""
         from labkit.codegen.compile import compile_numpy
-        from labkit.codegen.loop_numpy import numpy_source
+        from labkit.codegen.kernels import numpy_source
 
         return compile_numpy(numpy_source(spec))
 

@@ -1,7 +1,7 @@
 """The default device: KernelSpec -> one Numba-compiled loop over all time steps.
 
 Kernels are cached by structure at three levels: the generated source per KernelSpec
-(``loop_numba.numba_source`` is memoised), the compiled dispatcher per source hash in
+(``codegen.kernels.numba_source`` is memoised), the compiled dispatcher per source hash in
 memory, and the machine code on disk (``codegen.compile``), so a re-run with new values
 costs neither sympy nor Numba, and a new process loads instead of compiling.
 
@@ -97,7 +97,7 @@ class RuntimeDevice:
         except ImportError:  # found but broken (get_device() handles a missing numba)
             return NumpyDevice().kernel(spec)
         from labkit.codegen.compile import compile_numba
-        from labkit.codegen.loop_numba import numba_source
+        from labkit.codegen.kernels import numba_source
 
         return compile_numba(numba_source(spec))
 

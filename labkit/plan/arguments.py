@@ -1,23 +1,11 @@
-"""A model name + the prefix of its owner -> the kernel argument, and the value bound to it.
+"""Namespace values -> the values bound to kernel arguments, and the Symbols that read them.
 
-Every number a kernel reads is an argument. Its name comes from the owner's prefix (the
-run numbers its objects ``_o0``, ``_o1``, ...) and the model name, here and nowhere
-else, so two objects that read one value (a group and the monitor recording one of its
-subexpressions) bind it under one name, and names of different kinds never meet:
+Arguments are named by :func:`labkit.codegen.spec.argument` (one function, for the plans
+that bind values and the loops that read them). Here: a constant becomes a ``float``, or a
+``bool`` for a flag, so it stays usable as a condition; a TimedArray its five parts; a
+model name of an operation a :class:`~labkit.codegen.spec.Symbol` with its role and
+argument.
 
-============  =====================  ===============================================
-kind          argument               value
-============  =====================  ===============================================
-variable      ``_o3_v``              the variable's storage array
-constant      ``_o3__c_tau``         a namespace number: float (bool for a boolean)
-timed         ``_o3__t_I``           a TimedArray: ``_o3__t_I_values``, ``_eps``, ...
-internal      ``_o3_N``              sizes, indices, buffers the object keeps
-============  =====================  ===============================================
-
-(User names never start with ``_``, so ``_o3__c_tau`` cannot be a variable's argument.)
-
->>> argument("_o3", "tau", "constant"), argument("_o3", "v")
-('_o3__c_tau', '_o3_v')
 >>> bind("_o3", {"flag": True, "tau": 0.01}, dt=1e-4)
 {'_o3__c_flag': True, '_o3__c_tau': 0.01}
 """
@@ -28,21 +16,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from labkit.codegen.spec import Symbol
+from labkit.codegen.spec import Symbol, argument
 
-__all__ = ["KINDS", "argument", "is_boolean", "constant_value", "bind", "symbol"]
-
-#: kind -> how the argument's name follows the owner's prefix.
-KINDS = {"variable": "_", "constant": "__c_", "timed": "__t_", "internal": "_"}
+__all__ = ["is_boolean", "constant_value", "bind", "symbol"]
 
 #: Symbol roles whose argument is the owner's variable, constant or TimedArray.
 _ROLE_KINDS = {"array": "variable", "shared": "variable", "scalar": "constant",
                "timed": "timed", "int": "internal"}
-
-
-def argument(owner: str, name: str, kind: str = "variable") -> str:
-    """The kernel argument of ``name`` (of ``kind``, see the module doc) owned by ``owner``."""
-    return f"{owner}{KINDS[kind]}{name}"
 
 
 def is_boolean(value) -> bool:

@@ -8,7 +8,7 @@ kernel stops at the operation's place in the schedule.
 from __future__ import annotations
 
 from labkit.codegen import spec as S
-from labkit.plan.arguments import argument
+from labkit.codegen.spec import argument
 from labkit.plan.objectplan import ObjectPlan
 
 __all__ = ["plan_spike_generator", "plan_network_operation"]
@@ -26,7 +26,7 @@ def plan_spike_generator(group, ctx, bins, period: int) -> ObjectPlan:
               argument(prefix, "period", "internal"): period,
               argument(prefix, "spikes", "internal"): group._spikes,
               argument(prefix, "nspikes", "internal"): group._nspikes, size: group._N}
-    return ObjectPlan(((group.when, group.order, op),), values, spikes=(prefix, size))
+    return ObjectPlan(((group.when, group.order, op),), values)
 
 
 def plan_network_operation(operation, ctx) -> ObjectPlan:

@@ -8,21 +8,16 @@ need (the source's variables, its subexpressions' constants), to kernel argument
 
 from __future__ import annotations
 
-import weakref
-
 import sympy
 
 from labkit.codegen import spec as S
-from labkit.plan.arguments import argument, bind
+from labkit.codegen.spec import argument
+from labkit.plan.arguments import bind
 from labkit.plan.neurons import resolve_externals
-from labkit.plan.objectplan import ObjectPlan
+from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import external_kinds, names_in, symbols_for
 
 __all__ = ["plan_state_monitor", "plan_spike_monitor", "plan_rate_monitor"]
-
-#: monitor -> (structure key, its operation), reused while nothing changes.
-_OPERATIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
 
 def _source_prefix(monitor, ctx, verb: str) -> str:
     owner = monitor.source._owner
@@ -33,47 +28,35 @@ def _source_prefix(monitor, ctx, verb: str) -> str:
                          "which is not part of this run; add it to the network") from None
 
 
-def _recorded(monitor, ctx, names):
-    """The recorded names -> (their expressions, the namespace values those use)."""
+def _record(monitor, ctx, verb: str, kind):
+    """The record operation of ``kind`` for ``monitor``'s variables -> (source prefix,
+    monitor prefix, the operation, the namespace values its expressions use)."""
+    src = _source_prefix(monitor, ctx, verb)
     owner = monitor.source._owner
+    prefix = ctx.owner(monitor)
     exprs = {}
-    for name in names:
+    for name in monitor.record_variables:
         var = owner.variables[name]
         exprs[name] = var.expr if var.kind == "subexpression" else sympy.Symbol(name, real=True)
     used = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
     externals = resolve_externals(owner, used, ctx) if used else {}
-    return exprs, used, externals
-
-
-def _operation(monitor, key, make):
-    cached = _OPERATIONS.get(monitor)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    op = make()
-    _OPERATIONS[monitor] = (key, op)
-    return op
-
-
-def _symbols(owner, names, src, externals):
+    kinds = external_kinds(externals)
     arrays = {k: ("shared" if v.shared else "array") for k, v in owner.variables.items()
               if v.array is not None}
-    return symbols_for(names, src, arrays, external_kinds(externals))
+    key = (kind, src, prefix, ctx.clock(monitor), tuple(sorted(kinds.items())))
+    op = operations_for(monitor, key, lambda: kind(
+        prefix, ctx.clock(monitor), symbols_for(used, src, arrays, kinds), monitor.name, src,
+        tuple(exprs.items())))
+    return src, prefix, op, externals
 
 
 def plan_state_monitor(monitor, ctx, n, t, recorded: dict) -> ObjectPlan:
     """``n`` (steps written), ``t`` and ``recorded`` (name -> elements x steps): the
     arrays this run fills; the monitor keeps them."""
-    src = _source_prefix(monitor, ctx, "records")
-    owner = monitor.source._owner
-    prefix = ctx.owner(monitor)
-    exprs, used, externals = _recorded(monitor, ctx, monitor.record_variables)
-    key = (src, prefix, ctx.clock(monitor), tuple(sorted(external_kinds(externals).items())))
-    op = _operation(monitor, key, lambda: S.StateRecord(
-        prefix, ctx.clock(monitor), _symbols(owner, used, src, externals), monitor.name, src,
-        tuple(exprs.items())))
+    src, prefix, op, externals = _record(monitor, ctx, "records", S.StateRecord)
     values = {argument(prefix, "n", "internal"): n, argument(prefix, "t", "internal"): t,
               argument(prefix, "rec", "internal"): monitor.record + monitor.source._start,
-              argument(src, "N", "internal"): owner._N}
+              argument(src, "N", "internal"): monitor.source._owner._N}
     values.update({argument(prefix, f"v_{name}", "internal"): array
                    for name, array in recorded.items()})
     values.update(bind(src, externals, monitor.clock.dt_))
@@ -83,16 +66,10 @@ def plan_state_monitor(monitor, ctx, n, t, recorded: dict) -> ObjectPlan:
 def plan_spike_monitor(monitor, ctx, buffers: dict) -> ObjectPlan:
     """``buffers``: argument part (``'n'``, ``'count'``, ``'i'``, ``'t'``, ``'v_x'``) ->
     the monitor's arrays (the per-spike ones :class:`~labkit.plan.objectplan.Growable`)."""
-    src = _source_prefix(monitor, ctx, "listens to")
-    owner = monitor.source._owner
-    prefix = ctx.owner(monitor)
-    exprs, used, externals = _recorded(monitor, ctx, monitor.record_variables)
-    key = (src, prefix, ctx.clock(monitor), tuple(sorted(external_kinds(externals).items())))
-    op = _operation(monitor, key, lambda: S.SpikeRecord(
-        prefix, ctx.clock(monitor), _symbols(owner, used, src, externals), monitor.name, src,
-        tuple(exprs.items())))
+    src, prefix, op, externals = _record(monitor, ctx, "listens to", S.SpikeRecord)
     size = argument(src, "N", "internal")
-    values = {size: owner._N, argument(prefix, "start", "internal"): monitor.source._start,
+    values = {size: monitor.source._owner._N,
+              argument(prefix, "start", "internal"): monitor.source._start,
               argument(prefix, "stop", "internal"): monitor.source._stop}
     values.update({argument(prefix, part, "internal"): array
                    for part, array in buffers.items()})

@@ -17,10 +17,11 @@ import weakref
 import numpy as np
 
 from labkit.codegen import spec as S
+from labkit.codegen.spec import argument
 from labkit.equations.checks import external_dimension
 from labkit.logs import get_logger, info
-from labkit.plan.arguments import argument, bind, is_boolean
-from labkit.plan.objectplan import ObjectPlan
+from labkit.plan.arguments import bind, is_boolean
+from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import (
     build_structure,
     constant_functions,
@@ -39,8 +40,6 @@ SECOND = get_or_create_dimension(s=1)
 #: Names a group's strings may use that are neither its variables nor external.
 SPECIAL = frozenset({"t", "dt", "i", "N", "t_in_timesteps"})
 
-#: group -> (structure key, its operations): the last plan's, reused while nothing changes.
-_OPERATIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: Groups whose chosen integration method was reported (once per group, as Brian2).
 _REPORTED: weakref.WeakSet = weakref.WeakSet()
 
@@ -85,17 +84,9 @@ def plan_neurons(group, ctx) -> ObjectPlan:
     key = (group.equations, group.method, group.threshold, group.reset, ref,
            tuple(sorted((n, kinds[n], ext_dims[n], n in booleans) for n in kinds)),
            tuple(sorted(constants)))
-    plan_key = (key, prefix, clock)
-    cached = _OPERATIONS.get(group)
-    if cached is not None and cached[0] == plan_key:
-        ops = cached[1]
-    else:
-        ops = _operations(group, key, kinds, ext_dims, prefix, clock, booleans, constants)
-        _OPERATIONS[group] = (plan_key, ops)
-    spikes = (prefix, argument(prefix, "N", "internal")) if group._spikes is not None \
-        else None
-    return ObjectPlan(ops, _values(group, prefix, externals, ctx), spikes=spikes,
-                      externals=externals)
+    ops = operations_for(group, (key, prefix, clock), lambda: _operations(
+        group, key, kinds, ext_dims, prefix, clock, booleans, constants))
+    return ObjectPlan(ops, _values(group, prefix, externals, ctx), externals=externals)
 
 
 def _report_method_choice(group, structure) -> None:

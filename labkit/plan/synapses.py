@@ -11,14 +11,13 @@ widens it itself).
 
 from __future__ import annotations
 
-import weakref
-
 from labkit.codegen import spec as S
+from labkit.codegen.spec import argument
 from labkit.equations.checks import external_dimension
 from labkit.equations.symbols import is_noise
 from labkit.errors import UnknownNameError, UnsupportedFeatureError, suggest
-from labkit.plan.arguments import argument, bind, is_boolean, symbol
-from labkit.plan.objectplan import ObjectPlan
+from labkit.plan.arguments import bind, is_boolean, symbol
+from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import constant_functions, names_in, parse_code
 from labkit.plan.synapse_structure import build_synapses
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
@@ -26,9 +25,6 @@ from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 __all__ = ["plan_synapses"]
 
 SECOND = get_or_create_dimension(s=1)
-
-#: Synapses -> (structure key, its operations), reused while nothing changes.
-_OPERATIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _owner_prefix(ctx, group, syn, side: str) -> str:
@@ -109,12 +105,8 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
                                aliases, constants, conditional)
     plan_key = (key, prefix, src, tgt, ctx.clock(syn), ctx.clock(syn.source._owner),
                 ctx.clock(syn.target._owner))
-    cached = _OPERATIONS.get(syn)
-    if cached is not None and cached[0] == plan_key:
-        ops = cached[1]
-    else:
-        ops = _operations(syn, structure, table, ctx, prefix, src, tgt)
-        _OPERATIONS[syn] = (plan_key, ops)
+    ops = operations_for(syn, plan_key, lambda: _operations(syn, structure, table, ctx,
+                                                           prefix, src, tgt))
     growable = tuple(S.Growth(q, (argument(q, "qdata", "internal"),), 1)
                      for q in _queues(prefix, syn))
     return ObjectPlan(ops, _values(syn, ctx, prefix, externals), growable=growable,

@@ -76,7 +76,7 @@ def test_generated_project_builds_with_plain_make(cpp, tmp_path):
     subprocess.run(['./main'], cwd=fresh, check=True, capture_output=True)
     index = json.loads((fresh / 'results' / 'index.json').read_text())
     arrays = {e['name']: e for e in index['arrays']}
-    entry = arrays['_o2_v_v']  # the StateMonitor's v: neurons x steps, as M.v
+    entry = arrays['_o2__v_v']  # the StateMonitor's v: neurons x steps, as M.v
     assert entry['object'] == 'trace' and entry['shape'] == list(M.v.shape)
     v = np.fromfile(fresh / 'results' / entry['file'], dtype=entry['dtype'])
     np.testing.assert_array_equal(v.reshape(entry['shape']), M.v_)
@@ -124,14 +124,15 @@ def test_missing_compiler_is_a_clear_error(cpp, tmp_path, monkeypatch):
 
 
 def test_compile_error_names_file_and_line(cpp, tmp_path, monkeypatch):
-    from labkit.codegen import loop_cpp
+    from labkit.codegen import kernels, operations
     from labkit.codegen import spec as S
+    from labkit.codegen.loops import Assign, Const, Name
 
-    def broken(op, p, w, d, scratch):
-        w(d, "this is not C++;")
+    def broken(op, p, spec):
+        return (Assign(Name("this is not C++"), Const(0)),)
 
-    monkeypatch.setitem(loop_cpp.EMITTERS, S.Reset, broken)
-    loop_cpp.cpp_code.cache_clear()
+    monkeypatch.setitem(operations.BUILDERS, S.Reset, broken)
+    kernels.cpp_code.cache_clear()
     try:
         set_device('cpp_standalone', directory=tmp_path / 'broken')
         G = NeuronGroup(2, 'dv/dt = 1/(10*ms) : 1', threshold='v > 1', reset='v = 0')
@@ -141,7 +142,7 @@ def test_compile_error_names_file_and_line(cpp, tmp_path, monkeypatch):
             run(20 * ms)
         assert (G.v == 0).all() and M.num_spikes == 0  # nothing half-loaded
     finally:
-        loop_cpp.cpp_code.cache_clear()
+        kernels.cpp_code.cache_clear()
 
 
 @pytest.mark.parametrize("script, message", [

@@ -98,7 +98,7 @@ def test_undeclared_growth_is_refused_and_loads_nothing(cpp, monkeypatch):
     monkeypatch.setattr(_SpikeMonitor, '_prepare', undeclared)
     G = _fast_spikers()
     M = SpikeMonitor(G)
-    with pytest.raises(DeviceError, match=r"result '_o1_i' has shape \(\d+,\), \d+ values; "
+    with pytest.raises(DeviceError, match=r"result '_o1__i' has shape \(\d+,\), \d+ values; "
                                           r"expected \(64,\)$"):
         run(20 * ms)
     assert (G.v == 0).all() and M.num_spikes == 0 and M._i.size == 64

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from labkit import NeuronGroup, ms, mV, run, set_device
-from labkit.codegen import loop_numba
+from labkit.codegen import kernels
 from labkit.errors import SimulationError
 
 
@@ -14,14 +14,14 @@ from labkit.errors import SimulationError
 def sources(monkeypatch):
     """The Numba source of every kernel spec built while the fixture is active."""
     seen = []
-    original = loop_numba.numba_source
+    original = kernels.numba_source
 
     def spy(spec):
         source = original(spec)
         seen.append(source.text)
         return source
 
-    monkeypatch.setattr(loop_numba, "numba_source", spy)
+    monkeypatch.setattr(kernels, "numba_source", spy)
     return seen
 
 
@@ -50,7 +50,7 @@ def test_scalar_terms_and_refractory_steps_are_computed_once_per_step(sources):
     body = _element_loop(sources[-1])
     text = "\n".join(body)
     assert "exp(" not in text and "taum" not in text and "c_El" not in text
-    assert "_lk_ref" in text and "c_refractory" not in text
+    assert "_lk_ref" in text and "__c__refractory" not in text
     assert not any(line.startswith("return") for line in body)  # no early exit inside
 
 
@@ -79,7 +79,7 @@ def test_prepare_hoists_scalar_terms_but_never_a_name_the_operation_writes():
 
     from labkit.codegen import spec as S
     from labkit.codegen.ir import Statement
-    from labkit.codegen.loop_common import prepare
+    from labkit.codegen.prepare import prepare
 
     v, s, tau, dt = sympy.symbols("v s tau dt", real=True)
     roles = (S.Symbol("v", "array", "_g_v"), S.Symbol("s", "shared", "_g_s"),

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from labkit import *
-from labkit.plan.arguments import KINDS, argument, bind, constant_value, symbol
+from labkit.codegen.spec import KINDS, argument
+from labkit.plan.arguments import bind, constant_value, symbol
 
 
 def test_each_kind_has_its_own_names():
@@ -50,3 +51,14 @@ def test_a_boolean_constant_stays_a_condition_in_synaptic_code(device_name):
     S.w = [0.5, -1.0]
     run(1 * ms)
     assert G.v[0] == pytest.approx(0.5)
+
+
+def test_a_variable_named_like_a_buffer_keeps_its_own_values(device_name):
+    """``spikes`` (a variable) and the group's spike buffer used to share ``_o0_spikes``."""
+    G = NeuronGroup(3, "dv/dt = rate/ms : 1\nrate : 1\nspikes : 1", threshold="v > 1",
+                    reset="v = 0; spikes += 1", method="euler")
+    G.rate = [0.5, 1.0, 0.0]
+    M = SpikeMonitor(G)
+    run(5.05 * ms)
+    assert G.spikes_.tolist() == [2.0, 4.0, 0.0]  # each spike counted by the reset
+    assert M.count.tolist() == [2, 4, 0]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from labkit.devices.cpp.files import CTYPES, ArgType
+from labkit.codegen.cpp_project import CTYPES, ArgType
 from labkit.errors import DeviceError
 
 __all__ = ["arg_type", "as_input", "write_inputs", "read_results"]

@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from labkit.codegen.compile import KernelSource
-from labkit.codegen.loop_cpp import CppCode
+from labkit.codegen.kernels import CppCode
 from labkit.devices.cpp.io import arg_type, as_input, read_results, write_inputs
 from labkit.errors import DeviceError
 

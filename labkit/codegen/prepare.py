@@ -1,7 +1,8 @@
 """An operation's sympy expressions -> expressions ready to print inside a loop.
 
-Both loop assemblers (Numba, numpy) first pass an operation's statements through
-:func:`prepare`, so that both devices compute the same numbers in the same order:
+Every operation's statements pass through :func:`prepare` before they are described as a
+loop (:mod:`labkit.codegen.modelcode`), so that every device computes the same numbers in
+the same order:
 
 - every ``rand()``/``randn()`` call site becomes a symbol ``_lkrand<j>`` whose values are
   drawn beforehand, call site by call site, for all elements in index order: the
@@ -33,7 +34,8 @@ from labkit.codegen.ir import Statement
 from labkit.codegen.spec import Operation
 from labkit.equations.functions import rand, randn
 
-__all__ = ["Prepared", "prepare", "SCALAR_ROLES", "temp_name", "is_internal", "is_scalar_expr"]
+__all__ = ["Prepared", "prepare", "SCALAR_ROLES", "TIMED_PARTS", "temp_name", "is_internal",
+           "is_scalar_expr"]
 
 #: Roles whose value is the same for every element of an operation.
 SCALAR_ROLES = frozenset({"shared", "scalar", "int", "t", "dt", "timestep"})
@@ -320,107 +322,6 @@ def share_calls(statements, lookups: dict) -> tuple[tuple[Statement, ...], dict]
     return tuple(out), moved
 
 
-# -- the parts of a kernel that do not depend on the language ------------------------------
-
-#: Elements per block of a threshold's vectorised pre-pass (Numba and C++): small enough
-#: that a spike costs a serial pass over few elements, large enough to amortise the test.
-THRESHOLD_BLOCK = 256
-
-
-class Writer:
-    """Collects generated lines (with indentation) and the argument names they use."""
-
-    def __init__(self):
-        self.lines: list[str] = []
-        self.args: set[str] = set()
-
-    def __call__(self, depth: int, text: str) -> None:
-        self.lines.append("    " * depth + text)
-
-    def use(self, *names: str) -> None:
-        self.args.update(names)
-
-
-def symbol_texts(op: Operation, p: int, writer: Writer, *, index: str, arrays: str,
-                 rindex: str) -> dict[str, str]:
-    """Model names of ``op`` -> their text inside the element loop (or vectorised code).
-
-    ``index`` is the text of the element index, ``arrays`` what follows an array argument
-    (``'[_i]'``, ``''`` for whole arrays, ``'[_lk_idx]'``), ``rindex`` the subscript of
-    random draws (``'[_k]'``, or ``''`` when vectorised).
-    """
-    texts = {}
-    for s in op.symbols:
-        if s.role == "array":
-            texts[s.name] = f"{s.arg}{arrays}"
-        elif s.role == "shared":
-            texts[s.name] = f"{s.arg}[0]"
-        elif s.role in ("scalar", "int"):
-            texts[s.name] = s.arg
-        elif s.role == "index":
-            texts[s.name] = index
-        elif s.role in ("t", "dt", "timestep"):
-            texts[s.name] = {"t": "_lk_t", "dt": "_lk_dt", "timestep": "_lk_ts"}[s.role] \
-                + str(op.clock)
-            continue
-        elif s.role == "timed":
-            writer.use(*(f"{s.arg}_{part}" for part in TIMED_PARTS))
-            continue
-        if s.arg:
-            writer.use(s.arg)
-    texts["_lk_rindex"] = rindex
-    return texts
-
-
 #: The arguments behind a TimedArray used by an operation: values (flat), the rounding
 #: step eps and factor K (Brian2's rule), number of time points, number of columns.
 TIMED_PARTS = ("values", "eps", "K", "n", "ncols")
-
-
-def rename_for(prepared: Prepared, texts: dict[str, str], p: int, extra=()) -> dict[str, str]:
-    """The printer's ``rename`` for a prepared operation: model names, temporaries, internals."""
-    rename = {k: v for k, v in texts.items() if k != "_lk_rindex"}
-    names: set[str] = set()
-    for stmt in prepared.statements:
-        names |= {s.name for s in stmt.expr.free_symbols} | {stmt.target}
-    for expr in prepared.expressions:
-        names |= {s.name for s in expr.free_symbols}
-    for lookups in prepared.lookups.values():
-        for lookup in lookups:
-            names.add(lookup.symbol)
-            for a in lookup.args:
-                names |= {s.name for s in a.free_symbols}
-    for name, expr in prepared.hoisted:
-        names |= {s.name for s in expr.free_symbols} | {name}
-    for lookup in prepared.hoisted_lookups:
-        names.add(lookup.symbol)
-    names |= set(extra)
-    for name in names:
-        if name in rename:
-            continue
-        if name.startswith("_lkrand"):
-            rename[name] = f"_lkr{p}_{name[7:]}{texts['_lk_rindex']}"
-        elif name.startswith("_lkh") or name.startswith("_lkta"):
-            rename[name] = f"{name}_{p}"
-        elif name.startswith("_"):
-            rename[name] = temp_name(name)
-        else:
-            raise KeyError(f"internal error: no role for {name!r} in operation {p}")
-    return rename
-
-
-def timed_index(lookup: TimedLookup, roles, printed_args, vector: bool) -> str:
-    """Text of the values index of a TimedArray lookup (Brian2's rounding, clipped)."""
-    arg = roles[lookup.timed].arg
-    t = printed_args[0]
-    if vector:
-        # np.asarray(x).astype truncates towards zero like C's (int) cast
-        row = (f"np.clip((np.asarray(({t})/{arg}_eps + 0.5)/{arg}_K).astype(np.int64), "
-               f"0, {arg}_n - 1)")
-        if len(printed_args) > 1:
-            return f"{row}*{arg}_ncols + np.asarray({printed_args[1]}).astype(np.int64)"
-        return row
-    row = f"min(max(int((({t})/{arg}_eps + 0.5)/{arg}_K), 0), {arg}_n - 1)"
-    if len(printed_args) > 1:
-        return f"{row}*{arg}_ncols + int({printed_args[1]})"
-    return row

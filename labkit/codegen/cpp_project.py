@@ -1,7 +1,7 @@
 """CppCode + argument types -> the text of every file of a C++ project.
 
-``loop_cpp`` writes the operations without types (the same text whatever the dtypes);
-here each argument gets its C++ type from the values of the first call: the declarations
+``kernels.cpp_code`` writes the operations without types (the same text whatever the
+dtypes); here each argument gets its C++ type from the values of the first call: the declarations
 in ``lk_args.h``, the loading and saving in ``lk_args.cpp``, and at the top of each
 operation function a local ``__restrict`` copy of every pointer it uses (so the compiler
 knows arrays do not overlap, and vectorises loops). The project's hash covers every file,
@@ -14,9 +14,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from labkit.codegen.loop_cpp import CppCode, CppFunction
+from labkit.codegen import cpp_templates as templates
+from labkit.codegen.kernels import CppCode, CppFunction
 from labkit.codegen.spec import FIXED_ARGS
-from labkit.devices.cpp import templates
 
 __all__ = ["ArgType", "CTYPES", "Project", "render", "object_name"]
 
