@@ -44,6 +44,7 @@ from typing import Any
 
 from labkit.cache import cache_root
 from labkit.codegen import support
+from labkit.logs import warn
 
 __all__ = [
     "CompileStats",
@@ -330,8 +331,6 @@ def _repair_cache(error: BaseException, src: KernelSource, attempt: int) -> bool
             path.unlink()
             removed.append(path)
     if attempt == 0:
-        from labkit.core.logs import warn
-
         where = removed[0].parent if removed else cache_dir() / "__pycache__"
         warn(f"the compiled-kernel cache of {src.name} ({src.hash[:12]}) could not be read: "
              f"{type(error).__name__}: {error}, a truncated or damaged file in {where}. "

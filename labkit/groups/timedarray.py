@@ -53,8 +53,6 @@ class TimedArray:
     def arg_dims(self) -> tuple:
         """What a call takes: a time, and for a 2-D array an index (model strings are
         checked against it: ``stim(v)`` with ``v`` in volt is an error)."""
-        from labkit.core.clock import SECOND
-
         return (SECOND,) if self.values_.ndim == 1 else (SECOND, DIMENSIONLESS)
 
     @property

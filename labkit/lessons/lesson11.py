@@ -16,8 +16,11 @@ import contextlib
 import numpy as np
 
 from labkit import Network, NeuronGroup, SpikeMonitor, Synapses, ms, mV, second, seed
+from labkit.core.random import get_state, set_state
+from labkit.devices import DEVICES as KNOWN_DEVICES
 from labkit.errors import DeviceError
 from labkit.lessons.checking import Verdict, expect_close, expect_true
+from labkit.prefs import prefs
 from labkit.widgets import ChoiceControl, FloatControl, Panel, RasterView, RateView, Results
 
 __all__ = ["NEURON_CONSTANTS", "WEIGHTS", "EQUATIONS", "SEED", "cuba", "on_device",
@@ -73,12 +76,9 @@ def on_device(name: str):
     Uses ``prefs.codegen.target``, which wins over ``set_device``. The ``cpp_standalone``
     device keeps its options (directory, threads); it must run each ``run()`` at once.
     """
-    from labkit.core.prefs import prefs
-    from labkit.devices import DEVICES
-
-    if name not in DEVICES:
-        raise ValueError(f"unknown device {name!r}; known: {', '.join(DEVICES)}")
-    if not getattr(DEVICES[name], "build_on_run", True):
+    if name not in KNOWN_DEVICES:
+        raise ValueError(f"unknown device {name!r}; known: {', '.join(KNOWN_DEVICES)}")
+    if not getattr(KNOWN_DEVICES[name], "build_on_run", True):
         raise DeviceError(f"the {name} device is set to build_on_run=False (run() is "
                           "recorded for device.build()); call set_device('cpp_standalone') "
                           "to make it run each run() at once")
@@ -93,8 +93,6 @@ def on_device(name: str):
 @contextlib.contextmanager
 def _own_random_state():
     """The block's seed() leaves labkit's and numpy's generators as they were."""
-    from labkit.core.random import get_state, set_state
-
     labkit_state = get_state()
     numpy_state = np.random.get_state()  # noqa: NPY002 - seed() also seeds numpy's global
     try:

@@ -8,26 +8,29 @@ them into Soma and Section objects and attaches each to its parent under its typ
 
 from __future__ import annotations
 
-from labkit.spatial.sections import Section, Soma
 from labkit.units import um
 
 __all__ = ["build"]
 
 
-def _section(spec):
+def _section(spec, kinds):
     if spec.kind == "soma":
         x, y, z = spec.points[0]
-        return Soma(diameter=spec.diameters[0] * um, x=x * um, y=y * um, z=z * um)
+        return kinds["soma"](diameter=spec.diameters[0] * um, x=x * um, y=y * um, z=z * um)
     points = spec.points
-    return Section(diameter=spec.diameters * um, n=spec.n, x=points[:, 0] * um,
+    return kinds["section"](diameter=spec.diameters * um, n=spec.n, x=points[:, 0] * um,
                    y=points[:, 1] * um, z=points[:, 2] * um, type=spec.name)
 
 
-def build(specs):
-    """SectionSpecs (the root first, parents before children) -> the root section."""
+def build(specs, kinds):
+    """SectionSpecs (the root first, parents before children) -> the root section.
+
+    ``kinds`` maps ``"soma"`` and ``"section"`` to the classes to make (Soma, Section): they
+    subclass Morphology, whose loaders call this, so they are handed in, not imported.
+    """
     sections = []
     for spec in specs:
-        section = _section(spec)
+        section = _section(spec, kinds)
         if spec.parent is not None:
             sections[spec.parent].children.add(spec.name, section, automatic_name=True)
         sections.append(section)

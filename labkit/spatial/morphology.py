@@ -25,11 +25,17 @@ import numpy as np
 from labkit.spatial import coordinates as _coordinates
 from labkit.spatial.addressing import at_distance, is_length, one_index, parse_slice, to_meters
 from labkit.spatial.children import Children, is_chained_name
+from labkit.spatial.loading import build
 from labkit.spatial.subtree import IndexView, SubMorphology
+from labkit.spatial.swc import read_swc, sections_from_points
 from labkit.spatial.topology import Topology
 from labkit.units import Quantity, meter
 
 __all__ = ["Morphology"]
+
+#: The classes a file's sections become (``"soma"``, ``"section"``). They subclass
+#: Morphology, so :mod:`labkit.spatial.sections` comes after this module and fills this in.
+SECTION_KINDS: dict = {}
 
 
 def _points_axis(points, axis: int, rows: slice):
@@ -277,9 +283,7 @@ class Morphology(metaclass=ABCMeta):
         As SWC (:meth:`from_swc_file`) but with the type as a name (``'soma'``, ``'dend'``)
         and the diameter instead of the radius.
         """
-        from labkit.spatial.loading import build
-        from labkit.spatial.swc import sections_from_points
-        return build(sections_from_points(points, spherical_soma))
+        return build(sections_from_points(points, spherical_soma), SECTION_KINDS)
 
     @staticmethod
     def from_swc_file(filename, spherical_soma=True):
@@ -289,7 +293,6 @@ class Morphology(metaclass=ABCMeta):
         sections ``soma``, ``axon``, ``dend``, ``apic``; a three-point soma becomes one
         spherical :class:`Soma` unless ``spherical_soma=False``.
         """
-        from labkit.spatial.swc import read_swc
         return Morphology.from_points(read_swc(filename), spherical_soma)
 
     @staticmethod

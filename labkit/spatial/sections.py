@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from labkit.spatial.morphology import Morphology
+from labkit.spatial.morphology import SECTION_KINDS, Morphology
 from labkit.units import Quantity, get_dimensions, meter
 
 __all__ = ["Soma", "Section", "Cylinder"]
@@ -299,3 +299,6 @@ class Cylinder(Section):
         ends = self._relative[[0, -1]]
         return ", ".join(f"{axis}={Quantity(ends[:, k], dim=meter.dim)!r}"
                          for k, axis in enumerate("xyz"))
+
+
+SECTION_KINDS.update(soma=Soma, section=Section)

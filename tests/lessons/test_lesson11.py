@@ -11,7 +11,6 @@ import pytest
 
 import labkit
 from labkit import ms, mV, seed, set_device
-from labkit.core.prefs import prefs
 from labkit.core.random import get_rng
 from labkit.errors import DeviceError
 from labkit.lessons.lesson11 import (
@@ -23,6 +22,7 @@ from labkit.lessons.lesson11 import (
     on_device,
     panel,
 )
+from labkit.prefs import prefs
 
 SOURCE = Path(__file__).resolve().parents[2] / "tools" / "course" / "notebooks" / \
     "11_cpp_standalone.py"
