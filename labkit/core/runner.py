@@ -210,6 +210,8 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
                     c.timestep = int(ts)
                 op, _, plan = ordered[pos - 1]
                 plan.call(float(clock_ts[op.clock]) * float(clock_dt[op.clock]))
+                if net.stop_requested:  # stop(): finish this step, then end the run
+                    s_end = min(s_end, step + 1)
             elif code == NOT_FINITE:
                 op, obj, _ = ordered[pos]
                 error = _not_finite(op, obj._label(), values, status, clock_dt, clock_ts)
@@ -223,7 +225,7 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     if error is not None:
         net.t_ = float(status[1]) * base
         raise error
-    net.t_ = t_end
+    net.t_ = s_end * base if net.stop_requested else t_end
     if reporter is not None:
         reporter.done()
 
