@@ -138,6 +138,14 @@ def _reset(op: S.Reset, p: int, spec) -> tuple:
                                      *statements(op, sc, prepared)), kind="elements"))
 
 
+def _scalar_code(op: S.ScalarCode, p: int, spec) -> tuple:
+    """The statements once per step, not per element (``(shared)`` variables)."""
+    prepared = prepare(op, op.statements)
+    sc = scope(op, prepared, p, element=Const(0), draw=Const(0))
+    return (*head(op, sc, prepared), *draws(p, prepared, Const(1), Const(1)),
+            *statements(op, sc, prepared))
+
+
 def _state_record(op: S.StateRecord, p: int, spec) -> tuple:
     """One column of values per step, one row per recorded element."""
     prepared = prepare(op, (), tuple(e for _, e in op.variables))
@@ -224,6 +232,7 @@ BUILDERS = {
     S.StateUpdate: _state_update,
     S.Threshold: _threshold,
     S.Reset: _reset,
+    S.ScalarCode: _scalar_code,
     S.StateRecord: _state_record,
     S.SpikeRecord: _spike_record,
     S.RateRecord: _rate_record,

@@ -14,13 +14,14 @@ nothing calls back into the objects.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from labkit.codegen.spec import BUFFER_FULL, DONE, NOT_FINITE, PYTHON_CALL, KernelSpec
+from labkit.codegen.spec import BUFFER_FULL, DONE, NOT_FINITE, PYTHON_CALL, KernelSpec, Symbol
 from labkit.core.namespace import Namespace
 from labkit.core.random import get_rng, get_state, set_state
 from labkit.devices import get_device
@@ -165,6 +166,9 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
                      overrides)
     plans = [o._prepare(ctx) for o in objects]
     ordered = _sorted_ops(objects, plans, prefs.core.network.default_schedule)
+    aliases = {a: b for p in plans for a, b in p.aliases.items()}
+    if aliases:  # a linked variable reads the argument of the variable it links to
+        ordered = [(_aliased(op, aliases), obj, plan) for op, obj, plan in ordered]
     spec = KernelSpec(
         tuple(op for op, _, _ in ordered), len(clocks),
         tuple(b for p in plans for b in p.buffers),
@@ -228,6 +232,14 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     net.t_ = s_end * base if net.stop_requested else t_end
     if reporter is not None:
         reporter.done()
+
+
+def _aliased(op, aliases: dict):
+    """``op`` with the arguments of its symbols renamed by ``aliases``."""
+    if not any(s.arg in aliases for s in op.symbols):
+        return op
+    symbols = tuple(Symbol(s.name, s.role, aliases.get(s.arg, s.arg)) for s in op.symbols)
+    return dataclasses.replace(op, symbols=symbols)
 
 
 def _arguments(kernel, values, fixed, step, pos, chunk_end):

@@ -21,7 +21,9 @@ from labkit.core.base import LabkitObject
 from labkit.core.namespace import frame_namespace
 from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
 from labkit.errors import UnknownVariableError
-from labkit.groups.strings import evaluate, evaluate_string, externals_for
+from labkit.groups.linked import LinkedVariable, link
+from labkit.groups.regular import run_regularly
+from labkit.groups.strings import evaluate, evaluate_string, externals_for, indices_where
 from labkit.groups.variable_view import with_origin
 
 __all__ = ["Group", "Subgroup"]
@@ -132,6 +134,9 @@ class Group(LabkitObject):
         condition string (``'i > 2'``), ``value`` an expression string."""
         var = self.variables[name]
         label = f"{self._label()}, variable '{name}'"
+        if _is_link(value) or var.kind == "linked":
+            self._link(name, value)
+            return
         if var.read_only or var.array is None:
             what = "a subexpression (computed from the model)" if var.kind == "subexpression" \
                 else "read-only"
@@ -152,8 +157,6 @@ class Group(LabkitObject):
         if key is None:
             key = Ellipsis
         elif isinstance(key, str):
-            from labkit.groups.strings import indices_where
-
             key = indices_where(self, key, namespace)
         if isinstance(value, str) and np.ndim(raw):  # one value per element: take the key's
             raw = np.broadcast_to(raw, target.shape)[key]
@@ -163,6 +166,31 @@ class Group(LabkitObject):
             raise ValueError(
                 f"cannot set {label}: got {np.shape(raw)} values for "
                 f"{np.size(target[key])} elements; give one value or one per element") from None
+
+    def _link(self, name: str, value) -> None:
+        """``G.x = linked_var(H, 'y')`` for a variable declared ``x : unit (linked)``."""
+        if self.variables[name].kind != "linked":
+            raise TypeError(f"cannot link {self._label()}.{name}: declare it as linked in the "
+                            f"model ('{name} : <unit> (linked)') first")
+        if not _is_link(value):
+            raise TypeError(f"{self._label()}.{name} is a linked variable: it cannot be set, "
+                            f"only linked, e.g. {self.name}.{name} = linked_var(other, "
+                            f"'{name}')")
+        if self._owner is not self:
+            raise TypeError(f"link {self._owner._label()}.{name} on the whole group, not on "
+                            "a subgroup")
+        self.variables[name] = link(self, name, value)
+
+    def run_regularly(self, code: str, dt=None, clock=None, when="start", order=0, name=None,
+                      codeobj_class=None):
+        """Run ``code`` over this group's elements every ``dt`` (default: the group's own
+        dt), in the ``when`` slot; returns the object (it runs with the group).
+
+        ``code`` is Brian2's abstract code: statements, temporaries, and ``(shared)``
+        variables written once (see :mod:`labkit.groups.regular`).
+        """
+        return run_regularly(self, code, dt=dt, clock=clock, when=when, order=order,
+                             name=name)
 
     def __getitem__(self, item):
         if not isinstance(item, slice):
@@ -212,6 +240,10 @@ class Group(LabkitObject):
 def spike_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Storage for one step's spikes of ``n`` elements and their count."""
     return np.zeros(n, dtype=np.int32), np.zeros(1, dtype=np.int64)
+
+
+def _is_link(value) -> bool:
+    return isinstance(value, LinkedVariable)
 
 
 def add_standard_variables(variables: dict[str, Variable], n: int) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from labkit.core.variables import Variable
 from labkit.devices import get_device
+from labkit.groups.linked import check_linked
 from labkit.errors import (
     ArgumentTypeError,
     DimensionMismatchError,
@@ -160,6 +161,9 @@ class NeuronGroup(Group):
                 self.variables[name] = Variable(name, eq.dim, "subexpression",
                                                 expr=subs.get(name, eq.expr), shared=shared)
                 continue
+            if "linked" in eq.flags:  # storage comes from the group it is linked to
+                self.variables[name] = Variable(name, eq.dim, "linked", read_only=True)
+                continue
             dtype = _DTYPES[eq.var_type]
             kind = "state" if eq.kind in ("diff", "sub") else "parameter"
             array = np.zeros(1 if shared else n, dtype=dtype)
@@ -209,6 +213,7 @@ class NeuronGroup(Group):
         """This run's operations and values (:mod:`labkit.plan.neurons` makes them)."""
         from labkit.plan.neurons import plan_neurons  # loads sympy: only when running
 
+        check_linked(self)
         plan = plan_neurons(self, ctx)
         self._last_externals = plan.externals  # for reading subexpressions after the run
         return plan

@@ -18,7 +18,7 @@ import numpy as np
 
 from labkit.codegen.spec import Symbol, argument
 
-__all__ = ["is_boolean", "constant_value", "bind", "symbol"]
+__all__ = ["is_boolean", "constant_value", "bind", "symbol", "link_aliases"]
 
 #: Symbol roles whose argument is the owner's variable, constant or TimedArray.
 _ROLE_KINDS = {"array": "variable", "shared": "variable", "scalar": "constant",
@@ -61,3 +61,17 @@ def symbol(name: str, role: str, owner: str = "", variable: str | None = None) -
     if kind is None:  # the index, t, dt, timestep: no argument
         return Symbol(name, role)
     return Symbol(name, role, argument(owner, variable or name, kind))
+
+
+def link_aliases(group, ctx) -> dict[str, str]:
+    """The kernel arguments of ``group``'s linked variables -> the arguments of the
+    variables they link to (only for links to groups in this run: a group outside it
+    passes the linked array itself)."""
+    aliases = {}
+    for name, target in getattr(group, "_links", {}).items():
+        try:
+            source = ctx.owner(getattr(target.group, "_owner", target.group))
+        except KeyError:
+            continue
+        aliases[argument(ctx.owner(group), name)] = argument(source, target.name)
+    return aliases

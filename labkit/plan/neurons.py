@@ -20,7 +20,7 @@ from labkit.codegen import spec as S
 from labkit.codegen.spec import argument
 from labkit.equations.checks import external_dimension
 from labkit.logs import get_logger, info
-from labkit.plan.arguments import bind, is_boolean
+from labkit.plan.arguments import bind, is_boolean, link_aliases
 from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import (
     build_structure,
@@ -86,7 +86,8 @@ def plan_neurons(group, ctx) -> ObjectPlan:
            tuple(sorted(constants)))
     ops = operations_for(group, (key, prefix, clock), lambda: _operations(
         group, key, kinds, ext_dims, prefix, clock, booleans, constants))
-    return ObjectPlan(ops, _values(group, prefix, externals, ctx), externals=externals)
+    return ObjectPlan(ops, _values(group, prefix, externals, ctx), externals=externals,
+                      aliases=link_aliases(group, ctx))
 
 
 def _report_method_choice(group, structure) -> None:

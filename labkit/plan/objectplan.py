@@ -30,7 +30,9 @@ class ObjectPlan:
     prefix, size argument) of spike buffers checked at each step; ``growable``: the
     buffers a run may enlarge, as :class:`Growth` (owner, arguments, axis); ``externals``:
     the namespace values its strings use; ``call``: a network_operation's function,
-    called with the time (seconds) when its operation is due.
+    called with the time (seconds) when its operation is due; ``aliases``: argument ->
+    argument its operations read instead (a linked variable reads the variable it links
+    to, one array under one argument).
     """
 
     ops: tuple = ()
@@ -39,6 +41,7 @@ class ObjectPlan:
     growable: tuple[Growth, ...] = ()
     externals: Mapping = field(default_factory=dict)
     call: Callable[[float], None] | None = None
+    aliases: Mapping = field(default_factory=dict)
 
 
 #: object -> (structure key, its operations): the last plan's, reused while nothing changes.

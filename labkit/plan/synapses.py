@@ -16,7 +16,7 @@ from labkit.codegen.spec import argument
 from labkit.equations.checks import external_dimension
 from labkit.equations.symbols import is_noise
 from labkit.errors import UnknownNameError, UnsupportedFeatureError, suggest
-from labkit.plan.arguments import bind, is_boolean, symbol
+from labkit.plan.arguments import bind, is_boolean, link_aliases, symbol
 from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import constant_functions, names_in, parse_code
 from labkit.plan.synapse_structure import build_synapses
@@ -110,7 +110,7 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
     growable = tuple(S.Growth(q, (argument(q, "qdata", "internal"),), 1)
                      for q in _queues(prefix, syn))
     return ObjectPlan(ops, _values(syn, ctx, prefix, externals), growable=growable,
-                      externals=externals)
+                      externals=externals, aliases=link_aliases(syn, ctx))
 
 
 def _queues(prefix: str, syn) -> list[str]:

@@ -20,6 +20,7 @@ from labkit.core.namespace import Namespace, frame_namespace
 from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
 from labkit.errors import UnsupportedFeatureError
 from labkit.groups.group import Group
+from labkit.groups.linked import check_linked
 from labkit.groups.neurongroup import _parse_model
 from labkit.synapses.connect_call import connect
 from labkit.synapses.queue import Pathway
@@ -121,6 +122,9 @@ class Synapses(Group):
             if eq.kind == "sub":
                 self.variables[name] = Variable(name, eq.dim, "subexpression", expr=eq.expr,
                                                 shared=shared)
+                continue
+            if "linked" in eq.flags:  # storage comes from the group it is linked to
+                self.variables[name] = Variable(name, eq.dim, "linked", read_only=True)
                 continue
             array = np.zeros(1 if shared else 0, dtype=_DTYPES[eq.var_type])
             kind = "state" if eq.kind == "diff" else "parameter"
@@ -238,6 +242,11 @@ class Synapses(Group):
 
     def _set(self, name: str, value, units: bool, namespace=None, key=None) -> None:
         """``S.name = value``, or ``S.name[key] = value`` (``key``: synapse indices)."""
+        from labkit.groups.group import _is_link
+
+        if self.variables[name].kind == "linked" or _is_link(value):
+            self._link(name, value)
+            return
         self._assign(self.variables[name], value, units, namespace,
                      f"{self._label()}, variable '{name}'", key)
 
@@ -332,7 +341,8 @@ class Synapses(Group):
         self._version += 1
 
     def _per_synapse_variables(self):
-        seen = [v for v in self.variables.values() if v.array is not None and not v.shared]
+        seen = [v for v in self.variables.values() if v.array is not None and not v.shared
+                and v.kind != "linked"]
         for pathway in self._pathways:
             if not pathway.delay_var.shared and all(pathway.delay_var is not v for v in seen):
                 seen.append(pathway.delay_var)
@@ -344,6 +354,7 @@ class Synapses(Group):
         """This run's operations and values (:mod:`labkit.plan.synapses` makes them)."""
         from labkit.plan.synapses import plan_synapses  # loads sympy: only when running
 
+        check_linked(self)
         plan = plan_synapses(self, ctx)
         self._last_externals = plan.externals  # for reading subexpressions after the run
         return plan
