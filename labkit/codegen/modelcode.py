@@ -90,9 +90,15 @@ def head(op, sc: Scope, prepared: Prepared) -> list:
     return out
 
 
-def draws(p: int, prepared: Prepared, size, capacity) -> list:
-    """Random numbers for ``size`` elements (``capacity``: the most there can be)."""
-    return [Draws(p, tuple(prepared.randoms), size, capacity)] if prepared.randoms else []
+def draws(p: int, prepared: Prepared, sc: Scope, size, capacity) -> list:
+    """Random numbers for ``size`` elements (``capacity``: the most there can be).
+
+    A kind is ``'rand'``, ``'randn'`` or ``('binomial', n, p)`` with ``n`` and ``p`` as
+    loop expressions (they are read where the draws are made, before the loop).
+    """
+    kinds = tuple(kind if isinstance(kind, str) else (kind[0], *(Model(x, sc) for x in kind[1:]))
+                  for kind in prepared.randoms)
+    return [Draws(p, kinds, size, capacity)] if kinds else []
 
 
 def lookups(op, sc: Scope, prepared: Prepared, k: int) -> list:

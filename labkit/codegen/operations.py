@@ -59,7 +59,7 @@ def _state_update(op: S.StateUpdate, p: int, spec) -> tuple:
     prepared = prepare(op, op.statements, exprs)
     sc = scope(op, prepared, p, element=I, draw=I)
     size, clock = Name(op.size), clock_names(op.clock)
-    out = [*head(op, sc, prepared), *draws(p, prepared, size, size)]
+    out = [*head(op, sc, prepared), *draws(p, prepared, sc, size, size)]
     ref_time = None
     if op.refractory == "time" and is_scalar_expr(op, prepared.expressions[0]):
         ref_time = Name("_lk_reft")  # the same for every element: once per step
@@ -116,7 +116,7 @@ def _threshold(op: S.Threshold, p: int, spec) -> tuple:
     if op.refractory:
         spike += [Assign(sc.names["lastspike"], clock_names(op.clock)["t"]),
                   Assign(nr, Const(False))]
-    return (*head(op, sc, prepared), *draws(p, prepared, size, size),
+    return (*head(op, sc, prepared), *draws(p, prepared, sc, size, size),
             Assign(N_, Const(0), "int64_t"),
             # the vectorised pass tests the condition alone: with the not_refractory
             # booleans g++ does not vectorise it (CUBA's loop: 106 ms with them, 74 without)
@@ -133,7 +133,7 @@ def _reset(op: S.Reset, p: int, spec) -> tuple:
     spikes = Name(argument(op.owner, "spikes", "internal"))
     return (*head(op, sc, prepared),
             Assign(N_, _internal(op.owner, "nspikes")[Const(0)], "const int64_t"),
-            *draws(p, prepared, N_, _internal(op.owner, "N")),
+            *draws(p, prepared, sc, N_, _internal(op.owner, "N")),
             For("_k", Const(0), N_, (Assign(I, spikes[K], "const int64_t"),
                                      *statements(op, sc, prepared)), kind="elements"))
 
@@ -142,7 +142,7 @@ def _scalar_code(op: S.ScalarCode, p: int, spec) -> tuple:
     """The statements once per step, not per element (``(shared)`` variables)."""
     prepared = prepare(op, op.statements)
     sc = scope(op, prepared, p, element=Const(0), draw=Const(0))
-    return (*head(op, sc, prepared), *draws(p, prepared, Const(1), Const(1)),
+    return (*head(op, sc, prepared), *draws(p, prepared, sc, Const(1), Const(1)),
             *statements(op, sc, prepared))
 
 

@@ -137,7 +137,8 @@ class CppLoops(LoopPrinter):
         for j, kind in enumerate(s.kinds):
             name = f"_lkr{s.p}_{j}"
             self.scratch.append(name)  # a file-static Scratch buffer
-            call = "_rand()" if kind == "rand" else "_randn()"
+            call = ("_rand()" if kind == "rand" else "_randn()" if kind == "randn" else
+                    f"_binomial({self.expr(kind[1])}, {self.expr(kind[2])})")
             self.write(depth, f"double* const __restrict {name} = {name}_buf.get({size});")
             self.write(depth, f"for (int64_t _k = 0; _k < {size}; ++_k) {name}[_k] = {call};")
 

@@ -35,6 +35,17 @@ class PythonLoops(LoopPrinter):
         if len(self.lines) == before:
             self.write(depth, "pass")
 
+    def _draw(self, kind, size: str) -> str:
+        """One call of numpy's generator for a draw of ``kind`` (``size`` values, or one
+        value when ``size`` is empty): Numba and numpy read the same stream."""
+        more = f", {size}" if size else ""
+        if kind == "rand":
+            return f"_rng.random({size})"
+        if kind == "randn":
+            return f"_rng.standard_normal({size})"
+        _, n, p = kind  # ('binomial', n, p)
+        return f"_rng.binomial({self.expr(n)}, {self.expr(p)}{more})"
+
     # -- expressions -------------------------------------------------------------------------
     def _e_Const(self, e) -> str:
         if isinstance(e.value, bool):
@@ -128,7 +139,7 @@ class NumbaLoops(PythonLoops):
         for j, kind in enumerate(s.kinds):
             name = f"_lkr{s.p}_{j}"
             self.scratch.append((name, self.expr(s.capacity)))  # allocated once per call
-            call = "_rng.random()" if kind == "rand" else "_rng.standard_normal()"
+            call = self._draw(kind, "")
             self.write(depth, f"for _k in range({self.expr(s.size)}):")
             self.write(depth + 1, f"{name}[_k] = {call}")
 
@@ -251,8 +262,7 @@ class NumpyLoops(PythonLoops):
     # -- the patterns -------------------------------------------------------------------------
     def _Draws(self, s, depth) -> None:
         for j, kind in enumerate(s.kinds):
-            call = "random" if kind == "rand" else "standard_normal"
-            self.write(depth, f"_lkr{s.p}_{j} = _rng.{call}({self.expr(s.size)})")
+            self.write(depth, f"_lkr{s.p}_{j} = {self._draw(kind, self.expr(s.size))}")
 
     def _Append(self, s, depth) -> None:
         """All hits at once: their positions, then the body for all of them."""

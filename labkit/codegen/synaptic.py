@@ -65,7 +65,7 @@ def _synaptic_code(op: S.SynapticCode, p: int, spec) -> tuple:
     code = (*_elements(op), *statements(op, sc, prepared))
     if not q:
         size = Name(op.size)
-        return (*head(op, sc, prepared), *draws(p, prepared, size, size),
+        return (*head(op, sc, prepared), *draws(p, prepared, sc, size, size),
                 For("_s", Const(0), size, code, kind="elements"))
     off, n = Name("_lk_off"), Name("_lk_n")
     qn, qoff = _queue(q, "qn"), _queue(q, "qoff")
@@ -73,7 +73,7 @@ def _synaptic_code(op: S.SynapticCode, p: int, spec) -> tuple:
     return (*head(op, sc, prepared),
             Assign(off, qoff[Const(0)], "const int64_t"),
             Assign(n, qn[off], "const int64_t"),
-            *draws(p, prepared, n, Length(argument(q, "qdata", "internal"), 1)),
+            *draws(p, prepared, sc, n, Length(argument(q, "qdata", "internal"), 1)),
             For("_k", Const(0), n, (Assign(SYN, At(argument(q, "qdata", "internal"), (off, k)),
                                            "const int64_t"), *code),
                 kind="ordered", keys=keys),
@@ -88,7 +88,7 @@ def _summed_variable(op: S.SummedVariable, p: int, spec) -> tuple:
     prepared = prepare(op, (), (op.expr,))
     sc = scope(op, prepared, p, element=SYN, draw=SYN, by_kind=_BY_KIND)
     size, k = Name(op.size), Name("_k")
-    return (*head(op, sc, prepared), *draws(p, prepared, size, size),
+    return (*head(op, sc, prepared), *draws(p, prepared, sc, size, size),
             For("_k", Name(op.start), Name(op.stop), (Assign(At(op.target, (k,)), Const(0.0)),),
                 kind="elements"),
             ScatterAdd("_s", size, (*_elements(op), *lookups(op, sc, prepared, -1)),

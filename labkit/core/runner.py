@@ -165,6 +165,9 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
                      {id(c): k for k, c in enumerate(clocks)}, ranges, namespace, device,
                      overrides)
     plans = [o._prepare(ctx) for o in objects]
+    for obj in objects:  # prepared without error: they belong to this network (Brian2)
+        if obj._network is None:
+            obj._network = net.id
     ordered = _sorted_ops(objects, plans, prefs.core.network.default_schedule)
     aliases = {a: b for p in plans for a, b in p.aliases.items()}
     if aliases:  # a linked variable reads the argument of the variable it links to

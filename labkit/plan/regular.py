@@ -32,7 +32,7 @@ from labkit.plan.structure import (
     symbols_for,
 )
 
-__all__ = ["plan_regular"]
+__all__ = ["plan_regular", "through_subexpressions"]
 
 
 def plan_regular(code_object, ctx) -> ObjectPlan:
@@ -49,7 +49,7 @@ def plan_regular(code_object, ctx) -> ObjectPlan:
         names |= names_in(stmt.expr) - temporaries
         if stmt.target not in owner.variables:  # a temporary: not looked up
             temporaries.add(stmt.target)
-    externals = resolve_externals(owner, _through_subexpressions(owner.variables, names), ctx)
+    externals = resolve_externals(owner, through_subexpressions(owner.variables, names), ctx)
     kinds = external_kinds(externals)
     dims = {n: getattr(v, "dim", None) for n, v in externals.items()}
     me, clock = ctx.owner(code_object), ctx.clock(code_object)
@@ -67,7 +67,7 @@ def plan_regular(code_object, ctx) -> ObjectPlan:
     return ObjectPlan(ops, values, externals=externals)
 
 
-def _through_subexpressions(variables, names: set[str]) -> set[str]:
+def through_subexpressions(variables, names: set[str]) -> set[str]:
     """``names`` and every name the subexpressions among them use, at any depth."""
     found, todo = set(names), list(names)
     while todo:
