@@ -24,6 +24,7 @@ import types
 
 import numpy as np
 
+import labkit.numpy_ as numpy_
 from labkit.units.plotting import register
 
 __all__ = ["numpy_names", "PYPLOT_FUNCTIONS", "PyplotFunction", "pyplot_names", "LazyModule",
@@ -151,8 +152,6 @@ def module_names(taken) -> dict:
     """The modules Brian2's star import binds -> labkit's counterparts, lazily where heavy:
     ``numpy`` is ``labkit.numpy_`` (numpy with unit-aware ``arange``, as ``brian2.numpy_``),
     ``plt``, ``mpl`` and ``matplotlib`` are stand-ins that import matplotlib on first use."""
-    import labkit.numpy_ as numpy_
-
     names = {"numpy": numpy_, "plt": LazyModule("matplotlib.pyplot"),
              "mpl": LazyModule("matplotlib"), "matplotlib": LazyModule("matplotlib")}
     return {name: value for name, value in names.items() if name not in taken}

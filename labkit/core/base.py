@@ -13,6 +13,8 @@ import re
 import weakref
 
 from labkit.core.clock import Clock, defaultclock
+from labkit.devices.device import on_reinit
+from labkit.units.quantity import Quantity
 
 __all__ = ["LabkitObject", "SCOPE", "unique_name"]
 
@@ -27,6 +29,16 @@ class _Scope:
 
 
 SCOPE = _Scope()
+
+
+def _fresh_start() -> None:
+    """``reinit_devices()``'s part here: scope 0, ``defaultclock`` at 0 with dt = 0.1 ms."""
+    SCOPE.key = 0
+    defaultclock.timestep = 0  # a fresh start: no earlier time has to fit the new dt
+    defaultclock.dt = Quantity(1e-4, dim=defaultclock.dt.dim)
+
+
+on_reinit(_fresh_start)
 
 
 def unique_name(base: str) -> str:

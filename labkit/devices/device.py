@@ -25,10 +25,10 @@ from labkit.devices.numpy_device import NumpyDevice
 from labkit.devices.runtime import RuntimeDevice
 from labkit.errors import UnsupportedFeatureError
 from labkit.logs import info
-from labkit.prefs import prefs
+from labkit.prefs import prefs, restore_defaults
 
 __all__ = ["DEVICES", "set_device", "get_device", "device", "reset_device", "reinit_devices",
-           "numba_available"]
+           "on_reinit", "numba_available"]
 
 #: name -> device object. Explicit, filled here.
 DEVICES = {"runtime": RuntimeDevice(), "numpy": NumpyDevice(),
@@ -96,12 +96,11 @@ def reset_device(device=None) -> None:
 
 def reinit_devices() -> None:
     """Every device forgets its recorded runs and options; preferences, ``defaultclock.dt``
-    and the scope go back to their state at import (Brian2's ``reinit_devices``)."""
-    from labkit.core.base import SCOPE
-    from labkit.core.clock import defaultclock
-    from labkit.prefs import restore_defaults
-    from labkit.units.quantity import Quantity
+    and the scope go back to their state at import (Brian2's ``reinit_devices``).
 
+    The simulator's own state (clock, scope) lives in :mod:`labkit.core`, above the devices:
+    it registers its reset with :func:`on_reinit`.
+    """
     for each in DEVICES.values():
         reinit = getattr(each, "reinit", None)
         if reinit is not None:
@@ -109,9 +108,17 @@ def reinit_devices() -> None:
     if _chosen:
         _choose(_chosen[0], {})
     restore_defaults()
-    SCOPE.key = 0
-    defaultclock.timestep = 0  # a fresh start: no earlier time has to fit the new dt
-    defaultclock.dt = Quantity(1e-4, dim=defaultclock.dt.dim)
+    for reset in _REINIT:
+        reset()
+
+
+#: What ``reinit_devices`` also resets, registered by the layers above the devices.
+_REINIT: list = []
+
+
+def on_reinit(reset) -> None:
+    """Have ``reinit_devices()`` call ``reset()`` (no arguments) after the devices'."""
+    _REINIT.append(reset)
 
 
 def get_device():

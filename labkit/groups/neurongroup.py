@@ -15,7 +15,6 @@ import numpy as np
 
 from labkit.core.variables import Variable
 from labkit.devices import get_device
-from labkit.groups.linked import check_linked
 from labkit.errors import (
     ArgumentTypeError,
     DimensionMismatchError,
@@ -24,6 +23,7 @@ from labkit.errors import (
     shorten,
 )
 from labkit.groups.group import Group, add_standard_variables, spike_arrays
+from labkit.groups.linked import check_linked
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
 __all__ = ["NeuronGroup"]

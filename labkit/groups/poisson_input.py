@@ -13,8 +13,6 @@ Its kernel operation is planned in :mod:`labkit.plan.poisson_input`.
 
 from __future__ import annotations
 
-import numpy as np
-
 from labkit.core.base import LabkitObject
 from labkit.errors import DimensionMismatchError
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension, readable

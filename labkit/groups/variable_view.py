@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from labkit.core.namespace import frame_namespace
+from labkit.groups.strings import indices_where
 from labkit.units.quantity import Quantity
 
 __all__ = ["with_origin"]
@@ -32,8 +33,6 @@ class _ByCondition:
 
     def __getitem__(self, key):
         if isinstance(key, str) and self._lk_origin is not None:
-            from labkit.groups.strings import indices_where
-
             key = indices_where(self._lk_origin[0], key, frame_namespace(1))
         return super().__getitem__(key)
 

@@ -20,7 +20,7 @@ from labkit.core.namespace import Namespace, frame_namespace
 from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
 from labkit.errors import UnsupportedFeatureError
 from labkit.groups.group import Group
-from labkit.groups.linked import check_linked
+from labkit.groups.linked import LinkedVariable, check_linked
 from labkit.groups.neurongroup import _parse_model
 from labkit.synapses.connect_call import connect
 from labkit.synapses.queue import Pathway
@@ -242,9 +242,7 @@ class Synapses(Group):
 
     def _set(self, name: str, value, units: bool, namespace=None, key=None) -> None:
         """``S.name = value``, or ``S.name[key] = value`` (``key``: synapse indices)."""
-        from labkit.groups.group import _is_link
-
-        if self.variables[name].kind == "linked" or _is_link(value):
+        if self.variables[name].kind == "linked" or isinstance(value, LinkedVariable):
             self._link(name, value)
             return
         self._assign(self.variables[name], value, units, namespace,
@@ -305,6 +303,8 @@ class Synapses(Group):
     def _indices_where(self, condition: str, namespace) -> np.ndarray:
         """Indices of the synapses where ``condition`` holds (``namespace``: the names
         where it was written)."""
+        from labkit.plan.structure import parse_condition  # loads sympy
+
         expr = parse_condition(condition, "condition")
         where = f"the condition '{condition}' indexing {self._label()}"
         externals = check_units(self, expr, where, namespace, condition=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from labkit.units.dimension import DIMENSIONLESS
 from labkit.core.namespace import frame_namespace
+from labkit.units.dimension import DIMENSIONLESS
 from labkit.units.quantity import Quantity
 
 __all__ = ["SynapticArray", "SynapticQuantity", "SynapseIndices", "synaptic_view"]
