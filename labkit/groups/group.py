@@ -21,6 +21,7 @@ from labkit.core.base import LabkitObject
 from labkit.core.namespace import frame_namespace
 from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
 from labkit.errors import UnknownVariableError
+from labkit.groups.events import NO_EVENTS
 from labkit.groups.linked import LinkedVariable, link
 from labkit.groups.regular import run_regularly
 from labkit.groups.strings import evaluate, evaluate_string, externals_for, indices_where
@@ -38,6 +39,9 @@ class Group(LabkitObject):
     """
 
     _kind = "Group"
+    #: Custom events (NeuronGroup's ``events=``) and the code run on them: none here.
+    events = NO_EVENTS
+    _event_code = NO_EVENTS
 
     def _freeze(self) -> None:
         object.__setattr__(self, "_frozen", True)

@@ -22,6 +22,7 @@ from labkit.errors import (
     UnsupportedFeatureError,
     shorten,
 )
+from labkit.groups.events import check_events, event_code
 from labkit.groups.group import Group, add_standard_variables, spike_arrays
 from labkit.groups.linked import check_linked
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
@@ -104,8 +105,6 @@ class NeuronGroup(Group):
                             "the model comes second: NeuronGroup(N, model, ...)")
         if int(N) != N or N < 1:
             raise ValueError(f"NeuronGroup needs at least one neuron; got N={N!r}")
-        if events:
-            raise UnsupportedFeatureError("custom events are not supported yet; use threshold")
         self._N = int(N)
         self._start, self._stop = 0, self._N
         self.equations = _parse_model(model)
@@ -122,6 +121,9 @@ class NeuronGroup(Group):
         self._refractory = self._normalise_refractory(refractory)
         self._spikes, self._nspikes = spike_arrays(self._N) if threshold is not None \
             else (None, None)
+        self.events = check_events(self, events)
+        self._event_spikes = {event: spike_arrays(self._N) for event in self.events}
+        self._event_code: dict = {}
         self._last_externals = None
         self._check_syntax(threshold, reset)
         self._freeze()
@@ -217,6 +219,11 @@ class NeuronGroup(Group):
         plan = plan_neurons(self, ctx)
         self._last_externals = plan.externals  # for reading subexpressions after the run
         return plan
+
+    def run_on_event(self, event: str, code: str, when: str = "after_resets", order=None):
+        """Run ``code`` for each neuron where custom ``event`` happened this step (in the
+        ``when`` slot, ``after_resets`` by default), as Brian2's ``run_on_event``."""
+        return event_code(self, event, code, when, order)
 
     @property
     def spikes(self) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""SpikeMonitor: a source's spikes -> ``i``, ``t``, ``count``, ``spike_trains()``, values.
+"""SpikeMonitor, EventMonitor: a source's spikes (or custom events) -> ``i``, ``t``,
+``count``, ``spike_trains()``, values.
 
 The kernel appends each step's spikes to buffers that live across runs. At the start of
 every step it checks that one more step's worth (the source's size) fits; if not it
@@ -14,43 +15,58 @@ import numpy as np
 from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND
 from labkit.core.variables import as_quantity
+from labkit.groups.events import check_event
 from labkit.plan.buffers import Growable
 from labkit.units.quantity import Quantity
 
-__all__ = ["SpikeMonitor"]
+__all__ = ["EventMonitor", "SpikeMonitor"]
 
 
-class SpikeMonitor(LabkitObject):
-    """Record the spikes of a group (and optionally variables at spike time).
+class EventMonitor(LabkitObject):
+    """Record the events of a group (and optionally variables at event time).
 
     Parameters
     ----------
     source : NeuronGroup, PoissonGroup, SpikeGeneratorGroup or a subgroup of one
+    event : str
+        ``'spike'``, or one of the source's custom events (``NeuronGroup(events=...)``).
     variables : str or list of str, optional
-        Variables to record at each spike (after the threshold, before the reset).
+        Variables to record at each event (when it is detected, before code runs on it).
     record : bool
         False keeps only ``count`` (no indices or times).
+    when, order
+        The schedule slot; by default, right after the event's detection (Brian2's rule).
     """
 
-    _default_name = "spikemonitor*"
+    _default_name = "eventmonitor*"
     invalidates_magic_network = False  # added between runs, it joins the simulation
 
-    def __init__(self, source, variables=None, record=True, when="thresholds", order=None,
-                 name=None):
+    def __init__(self, source, event, variables=None, record=True, when=None, order=None,
+                 name=None, codeobj_class=None):
         owner = source._owner
-        if getattr(owner, "_spikes", None) is None:
-            raise TypeError(f"SpikeMonitor needs a source that spikes; {owner._label()} has no "
-                            "threshold")
-        super().__init__(clock=source.clock, when=when,
-                         order=owner.order + 1 if order is None else order, name=name)
-        self.source = source
+        if not isinstance(event, str):
+            raise TypeError(f"{type(self).__name__}: the event must be a name such as "
+                            f"'spike', not {type(event).__name__}")
+        if event == "spike" and getattr(owner, "_spikes", None) is None:
+            raise TypeError(f"{type(self).__name__} needs a source that spikes; "
+                            f"{owner._label()} has no threshold")
+        check_event(source, event, type(self).__name__)
+        if when is None:
+            if order is not None:
+                raise ValueError(f"{type(self).__name__}: give 'when' with 'order' (the "
+                                 "order alone has no slot to apply to)")
+            when = "thresholds" if event == "spike" else "after_thresholds"
+            order = owner.order + 1
+        super().__init__(clock=source.clock, when=when, order=0 if order is None else order,
+                         name=name)
+        self.source, self.event = source, event
         if isinstance(variables, str):
             variables = [variables]
         self.record_variables = list(variables or ())
         for var in self.record_variables:
             if var not in source.variables:
-                raise KeyError(f"SpikeMonitor {self.name!r}: {owner._label()} has no variable "
-                               f"{var!r}")
+                raise KeyError(f"{type(self).__name__} {self.name!r}: {owner._label()} has no "
+                               f"variable {var!r}")
         self.record = bool(record)
         self._n = np.zeros(1, dtype=np.int64)
         self._count = np.zeros(source.N, dtype=np.int64)
@@ -136,7 +152,7 @@ class SpikeMonitor(LabkitObject):
         if key in self.record_variables:
             data = self._buffers[f"v_{key}"].array[:self._recorded()].copy()
             return data if raw else as_quantity(data, self.source.variables[key].dim)
-        raise AttributeError(f"SpikeMonitor {self.name!r} has no attribute {name_!r}")
+        raise AttributeError(f"{type(self).__name__} {self.name!r} has no attribute {name_!r}")
 
     def _per_element(self, values) -> dict:
         i = self.i
@@ -169,4 +185,25 @@ class SpikeMonitor(LabkitObject):
             buffer.array = state["buffers"][k].copy()
 
     def __repr__(self) -> str:
-        return f"<SpikeMonitor {self.name!r} of {self.source.name!r}: {self.num_spikes} spikes>"
+        what = "spikes" if self.event == "spike" else f"{self.event!r} events"
+        return (f"<{type(self).__name__} {self.name!r} of {self.source.name!r}: "
+                f"{self.num_spikes} {what}>")
+
+
+class SpikeMonitor(EventMonitor):
+    """Record the spikes of a group (and optionally variables at spike time).
+
+    Parameters
+    ----------
+    source : NeuronGroup, PoissonGroup, SpikeGeneratorGroup or a subgroup of one
+    variables : str or list of str, optional
+        Variables to record at each spike (after the threshold, before the reset).
+    record : bool
+        False keeps only ``count`` (no indices or times).
+    """
+
+    _default_name = "spikemonitor*"
+
+    def __init__(self, source, variables=None, record=True, when=None, order=None,
+                 name=None, codeobj_class=None):
+        super().__init__(source, "spike", variables, record, when, order, name)

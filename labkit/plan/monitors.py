@@ -13,6 +13,7 @@ import sympy
 from labkit.codegen import spec as S
 from labkit.codegen.spec import argument
 from labkit.plan.arguments import bind
+from labkit.plan.events import event_prefix
 from labkit.plan.neurons import resolve_externals
 from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import external_kinds, names_in, symbols_for
@@ -28,12 +29,13 @@ def _source_prefix(monitor, ctx, verb: str) -> str:
                          "which is not part of this run; add it to the network") from None
 
 
-def _record(monitor, ctx, verb: str, kind):
+def _record(monitor, ctx, verb: str, kind, event: str | None = None):
     """The record operation of ``kind`` for ``monitor``'s variables -> (source prefix,
     monitor prefix, the operation, the namespace values its expressions use)."""
     src = _source_prefix(monitor, ctx, verb)
     owner = monitor.source._owner
     prefix = ctx.owner(monitor)
+    events_from = src if event is None else event_prefix(owner, src, event)
     exprs = {}
     for name in monitor.record_variables:
         var = owner.variables[name]
@@ -43,10 +45,10 @@ def _record(monitor, ctx, verb: str, kind):
     kinds = external_kinds(externals)
     arrays = {k: ("shared" if v.shared else "array") for k, v in owner.variables.items()
               if v.array is not None}
-    key = (kind, src, prefix, ctx.clock(monitor), tuple(sorted(kinds.items())))
+    key = (kind, src, events_from, prefix, ctx.clock(monitor), tuple(sorted(kinds.items())))
     op = operations_for(monitor, key, lambda: kind(
-        prefix, ctx.clock(monitor), symbols_for(used, src, arrays, kinds), monitor.name, src,
-        tuple(exprs.items())))
+        prefix, ctx.clock(monitor), symbols_for(used, src, arrays, kinds), monitor.name,
+        events_from, tuple(exprs.items())))
     return src, prefix, op, externals
 
 
@@ -66,7 +68,8 @@ def plan_state_monitor(monitor, ctx, n, t, recorded: dict) -> ObjectPlan:
 def plan_spike_monitor(monitor, ctx, buffers: dict) -> ObjectPlan:
     """``buffers``: argument part (``'n'``, ``'count'``, ``'i'``, ``'t'``, ``'v_x'``) ->
     the monitor's arrays (the per-spike ones :class:`~labkit.plan.objectplan.Growable`)."""
-    src, prefix, op, externals = _record(monitor, ctx, "listens to", S.SpikeRecord)
+    src, prefix, op, externals = _record(monitor, ctx, "listens to", S.SpikeRecord,
+                                         monitor.event)
     size = argument(src, "N", "internal")
     values = {size: monitor.source._owner._N,
               argument(prefix, "start", "internal"): monitor.source._start,

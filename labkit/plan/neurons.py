@@ -15,14 +15,17 @@ from __future__ import annotations
 import weakref
 
 import numpy as np
+import sympy
 
 from labkit.codegen import spec as S
 from labkit.codegen.spec import argument
 from labkit.equations.checks import external_dimension
 from labkit.logs import get_logger, info
 from labkit.plan.arguments import bind, is_boolean, link_aliases
+from labkit.plan.events import event_names, event_operations, event_values
 from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import (
+    _resolver,
     build_structure,
     constant_functions,
     external_kinds,
@@ -67,7 +70,7 @@ def _used_names(group) -> set[str]:
         names |= names_in(stmt.expr) | {stmt.target}
     if group._refractory and group._refractory[0] == "string":
         names |= names_in(parse_condition(group._refractory[1], "refractory"))
-    return names
+    return names | event_names(group)
 
 
 def plan_neurons(group, ctx) -> ObjectPlan:
@@ -82,6 +85,8 @@ def plan_neurons(group, ctx) -> ObjectPlan:
     booleans = frozenset(n for n, v in externals.items() if is_boolean(v))
     constants = constant_functions(externals, group.clock.dt_)
     key = (group.equations, group.method, group.threshold, group.reset, ref,
+           tuple(sorted(group.events.items())),
+           tuple(sorted((e, c.code, c.when, c.order) for e, c in group._event_code.items())),
            tuple(sorted((n, kinds[n], ext_dims[n], n in booleans) for n in kinds)),
            tuple(sorted(constants)))
     ops = operations_for(group, (key, prefix, clock), lambda: _operations(
@@ -151,6 +156,11 @@ def _operations(group, key, kinds, ext_dims, prefix, clock, booleans, constants)
         op = S.Reset(prefix, clock, roles(*exprs, extra={s.target for s in structure.reset}),
                      f"{label} reset", structure.reset)
         ops.append(("resets", group.order, op, "_spike_resetter"))
+    if group.events:
+        resolve = _resolver(group.equations, variables, ext_dims, booleans)
+        sub_symbols = {sympy.Symbol(n, real=True): e for n, e in structure.subexpressions
+                       if "constant over dt" not in group.equations[n].flags}
+        ops += event_operations(group, resolve, sub_symbols, prefix, clock, roles)
     return tuple(ops)
 
 
@@ -166,4 +176,5 @@ def _values(group, prefix: str, externals: dict, ctx) -> dict:
     if group._spikes is not None:
         values[argument(prefix, "spikes", "internal")] = group._spikes
         values[argument(prefix, "nspikes", "internal")] = group._nspikes
+    values.update(event_values(group, prefix))
     return values

@@ -17,6 +17,7 @@ from labkit.equations.checks import external_dimension
 from labkit.equations.symbols import is_noise
 from labkit.errors import UnknownNameError, UnsupportedFeatureError, suggest
 from labkit.plan.arguments import bind, is_boolean, link_aliases, symbol
+from labkit.plan.events import event_prefix
 from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import constant_functions, names_in, parse_code
 from labkit.plan.synapse_structure import build_synapses
@@ -203,7 +204,7 @@ def _operations(syn, structure, table, ctx, prefix, src, tgt) -> tuple:
                                       structure.pathways, strict=True):
         group = pathway.source._owner
         clock = ctx.clock(group)
-        side = src if pathway.prepost == "pre" else tgt
+        side = event_prefix(group, src if pathway.prepost == "pre" else tgt, pathway.event)
         symbols, indices = roles(_statement_names(statements))
         kinds = dict(indices)
         conflicts = tuple(sorted({kinds[s.target] for s in statements

@@ -41,11 +41,15 @@ class Pathway:
     delay : Quantity or None
         One delay for every synapse of this pathway; ``None``: a delay per synapse
         (``S.delay`` / ``S.<objname>.delay``, 0 until set).
+    event : str
+        The event of the source that triggers it (``'spike'`` or a custom event).
     """
 
-    def __init__(self, synapses, prepost: str, objname: str, code: str, delay=None):
+    def __init__(self, synapses, prepost: str, objname: str, code: str, delay=None,
+                 event: str = "spike"):
         self.synapses = synapses
         self.prepost, self.objname, self.code = prepost, objname, code
+        self.event = event
         if delay is None:
             self.delay_var = Variable("delay", SECOND, "parameter", np.zeros(0))
         else:

@@ -18,7 +18,7 @@ import numpy as np
 from labkit.core.clock import SECOND
 from labkit.core.namespace import Namespace, frame_namespace
 from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
-from labkit.errors import UnsupportedFeatureError
+from labkit.groups.events import check_event
 from labkit.groups.group import Group
 from labkit.groups.linked import LinkedVariable, check_linked
 from labkit.groups.neurongroup import _parse_model
@@ -59,6 +59,9 @@ class Synapses(Group):
     on_pre, on_post : str or dict of str
         Statements run when a presynaptic (postsynaptic) spike reaches a synapse; a dict
         makes several named pathways (``{'up': ..., 'down': ...}``).
+    on_event : str or dict of str
+        The event of the source (target, for ``on_post``) that triggers the pathways:
+        ``'spike'`` or a custom event (``NeuronGroup(events=...)``), per pathway name.
     delay : Quantity or dict
         One delay for the ``pre`` pathway (or per pathway name); omitted: one delay per
         synapse, set later with ``S.delay = ...``.
@@ -79,8 +82,6 @@ class Synapses(Group):
         if connect is not None:
             raise TypeError("Synapses(connect=...) is not supported (nor by Brian2 2.x); "
                             "call S.connect(...) after creating the Synapses")
-        if on_event != "spike":
-            raise UnsupportedFeatureError("custom events are not supported; use spikes")
         on_pre, on_post = on_pre if on_pre is not None else pre, \
             on_post if on_post is not None else post
         self.source = _check_group(source, "source", label)
@@ -97,7 +98,7 @@ class Synapses(Group):
         self._pre = np.zeros(0, dtype=np.int32)
         self._post = np.zeros(0, dtype=np.int32)
         self._pathways: list[Pathway] = []
-        self._make_pathways(on_pre, on_post, delay)
+        self._make_pathways(on_pre, on_post, delay, on_event)
         self._freeze()
 
     # -- construction -----------------------------------------------------------------------
@@ -136,7 +137,10 @@ class Synapses(Group):
             self.variables[name] = Variable(name, DIMENSIONLESS, "internal",
                                             np.zeros(0, dtype=np.int32), read_only=True)
 
-    def _make_pathways(self, on_pre, on_post, delay) -> None:
+    def _make_pathways(self, on_pre, on_post, delay, on_event="spike") -> None:
+        if not isinstance(on_event, (str, dict)):
+            raise TypeError(f"{self._label()}: on_event must be an event name or a dict of "
+                            f"pathway names to event names, not {type(on_event).__name__}")
         delays = {} if delay is None else {"pre": delay} if isinstance(delay, Quantity) \
             else delay
         if not isinstance(delays, dict):
@@ -150,11 +154,14 @@ class Synapses(Group):
                 raise TypeError(f"on_{prepost} of {self._label()} must be a string or a dict "
                                 f"of pathway names to strings")
             group = self.source if prepost == "pre" else self.target
-            if getattr(group._owner, "_spikes", None) is None:
-                raise ValueError(f"{self._label()}: on_{prepost} needs spikes from "
-                                 f"{group._owner._label()}, which has no threshold. Did you "
-                                 "forget to set a 'threshold'?")
             for objname, code in codes.items():
+                event = on_event if isinstance(on_event, str) else on_event.get(objname,
+                                                                                "spike")
+                if event == "spike" and getattr(group._owner, "_spikes", None) is None:
+                    raise ValueError(f"{self._label()}: on_{prepost} needs spikes from "
+                                     f"{group._owner._label()}, which has no threshold. Did "
+                                     "you forget to set a 'threshold'?")
+                check_event(group, event, f"{self._label()}, pathway '{objname}'")
                 if not isinstance(code, str):
                     raise TypeError(f"the on_{prepost} code of pathway '{objname}' must be a "
                                     "string of statements")
@@ -164,9 +171,14 @@ class Synapses(Group):
                 if objname in self.__dict__ or hasattr(type(self), objname):
                     raise ValueError(f"{self._label()}: a pathway cannot be named "
                                      f"'{objname}' (already an attribute)")
-                pathway = Pathway(self, prepost, objname, code, delays.get(objname))
+                pathway = Pathway(self, prepost, objname, code, delays.get(objname), event)
                 self._pathways.append(pathway)
                 object.__setattr__(self, objname, pathway)
+        unknown = set(on_event if isinstance(on_event, dict) else ()) - {
+            p.objname for p in self._pathways}
+        if unknown:
+            raise ValueError(f"{self._label()}: on_event names pathway "
+                             f"'{sorted(unknown)[0]}', which does not exist")
         unknown = set(delays) - {p.objname for p in self._pathways}
         if unknown:
             raise ValueError(f"{self._label()}: cannot set the delay of pathway "

@@ -53,3 +53,34 @@ def test_poisson_input_counts_have_the_binomial_statistics(cpp):
         assert abs(values.mean() - mean) < 5 * np.sqrt(var / 2000)
         assert abs(values.var() / var - 1) < 5 * np.sqrt(2 / 1999)
         assert np.allclose(values, np.round(values)) == whole
+
+
+def custom_events(device_name):
+    set_device(device_name)
+    start_scope()
+    inp = SpikeGeneratorGroup(1, [0] * 20, (np.arange(20) * 4.3 + 1) * ms, name='inp')
+    G = NeuronGroup(1, '''dv/dt = (g - v)/(50*ms) : 1
+                          dg/dt = -g/(10*ms) : 1
+                          allow : boolean''', threshold='v > 1',
+                    reset='v = 0; g = 0; allow = True',
+                    events={'gspike': 'g > 1 and allow', 'end': 'g < 1 and not allow'},
+                    method='exact', name='g')
+    G.run_on_event('gspike', 'allow = False')
+    G.run_on_event('end', 'allow = True')
+    H = NeuronGroup(1, 'dy/dt = -y/(10*ms) : 1', method='exact', name='h')
+    Sin = Synapses(inp, G, on_pre='g += 0.5', name='sin')
+    Sin.connect()
+    S = Synapses(G, H, on_pre='y += 1', on_event='gspike', name='s')
+    S.connect()
+    E = EventMonitor(G, 'gspike', 'g', name='e')
+    G.allow = True
+    run(100 * ms)
+    return E.t_.copy(), E.g_.copy(), H.y_.copy()
+
+
+def test_custom_events_as_on_the_runtime_device(cpp):
+    theirs = custom_events("cpp_standalone")
+    ours = custom_events("runtime")
+    assert len(ours[0]) > 10
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
