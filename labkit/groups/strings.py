@@ -19,7 +19,7 @@ from labkit.core.random import get_rng
 from labkit.errors import DimensionMismatchError
 from labkit.units.dimension import readable
 
-__all__ = ["evaluate", "evaluate_string", "indices_where", "names_through_subexpressions"]
+__all__ = ["evaluate", "evaluate_string", "indices_where"]
 
 
 @functools.lru_cache(maxsize=512)
@@ -99,24 +99,14 @@ def externals_for(group, expr, namespace, where: str) -> dict:
 
     ``namespace``: the names where the string was written (None: the group's only).
     """
+    from labkit.plan.regular import through_subexpressions  # loads sympy, as _names does
+
     own = set(group.variables) | {"t", "dt", "N", "i"}
     known = [n for n in group.variables if not n.startswith("_")]
     lookup = Namespace(getattr(group, "_namespace", None), namespace)
-    return lookup.resolve(names_through_subexpressions(group.variables, _names(expr)) - own,
+    # ``G.n = 'n_inf'`` needs the constants in ``n_inf``'s expression too
+    return lookup.resolve(through_subexpressions(group.variables, _names(expr)) - own,
                           group._label(), where, known)
-
-
-def names_through_subexpressions(variables, names: set[str]) -> set[str]:
-    """``names`` and every name the subexpressions among them use, at any depth
-    (``G.n = 'n_inf'`` needs the constants in ``n_inf``'s expression too)."""
-    found, todo = set(names), list(names)
-    while todo:
-        var = variables.get(todo.pop())
-        if var is not None and var.kind == "subexpression":
-            for name in _names(var.expr) - found:
-                found.add(name)
-                todo.append(name)
-    return found
 
 
 def evaluate_string(group, text: str, var, namespace):

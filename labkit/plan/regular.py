@@ -68,7 +68,8 @@ def plan_regular(code_object, ctx) -> ObjectPlan:
 
 
 def through_subexpressions(variables, names: set[str]) -> set[str]:
-    """``names`` and every name the subexpressions among them use, at any depth."""
+    """``names`` and every name the subexpressions among them use, at any depth (a string
+    naming a subexpression needs the names in its expression too)."""
     found, todo = set(names), list(names)
     while todo:
         var = variables.get(todo.pop())
