@@ -241,8 +241,9 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
                     if net.stop_requested:  # stop(): finish this step, then end the run
                         s_end = min(s_end, step + 1)
                 elif code == NOT_FINITE:
-                    op, obj, _ = ordered[pos]
-                    error = _not_finite(op, obj._label(), values, status, clock_dt, clock_ts)
+                    op, obj, plan = ordered[pos]
+                    error = _not_finite(op, obj, plan, values, status, clock_dt, clock_ts,
+                                        int(status[1]) == s0)
                     break
                 else:
                     raise SimulationError(f"the kernel stopped with unknown status {code}")
@@ -364,16 +365,16 @@ def _enlarge(spec, k: int, values: dict) -> None:
         buffer.enlarge(2 * buffer.array.shape[buffer.axis])
 
 
-def _not_finite(op, label, values, status, clock_dt, clock_ts) -> SimulationError:
+def _not_finite(op, obj, plan, values, status, clock_dt, clock_ts,
+                first_step) -> SimulationError:
+    from labkit.core.not_finite import not_finite_error
+    from labkit.plan.neurons import integration_method
+
     neuron, var = int(status[3]), op.checked[int(status[4])]
     t = int(clock_ts[op.clock]) * float(clock_dt[op.clock])
-    value = values[op.roles()[var].arg][neuron]
-    return SimulationError(
-        f"{label}: {var} became {value} at t={t * 1e3:g} ms (neuron {neuron}). "
-        f"The integration is unstable: try a smaller dt (now {clock_dt[op.clock] * 1e3:g} ms) "
-        f"or another method, e.g. method='exponential_euler' for conductance models "
-        f"(this group uses {op.label.rsplit(' ', 1)[0]!r}'s method). Monitors keep what "
-        "was recorded up to this step.")
+    value = _array(values[op.roles()[var].arg])[neuron]
+    return not_finite_error(obj, var, neuron, value, t, float(clock_dt[op.clock]), first_step,
+                            integration_method(obj), plan.externals or {})
 
 
 class _Reporter:

@@ -45,6 +45,13 @@ SPECIAL = frozenset({"t", "dt", "i", "N", "t_in_timesteps"})
 
 #: Groups whose chosen integration method was reported (once per group, as Brian2).
 _REPORTED: weakref.WeakSet = weakref.WeakSet()
+#: The integration method each group's plan uses (given or chosen), for messages.
+_METHODS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def integration_method(group) -> str:
+    """The name of the method ``group`` was last planned with ('' before any run)."""
+    return _METHODS.get(group, "")
 
 
 def resolve_externals(group, names, ctx) -> dict:
@@ -116,6 +123,7 @@ def _operations(group, key, kinds, ext_dims, prefix, clock, booleans, constants)
                                 group.method, group.threshold, group.reset, refractory,
                                 boolean_externals=booleans, constant_functions=constants)
     _report_method_choice(group, structure)
+    _METHODS[group] = structure.method
     arrays = {n: ("shared" if v.shared else "array") for n, v in group.variables.items()
               if v.array is not None}
     ext_kinds = dict(kinds)
