@@ -210,7 +210,7 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     error = None
     started = time.perf_counter()
     try:
-        with _deferred_interrupt() as interrupted:
+        with _deferred_interrupt(not getattr(kernel, "enlarges_arrays", False)) as interrupted:
             while step < s_end:
                 chunk_end = s_end if chunks is None else chunks.end(step, s_end)
                 args = _arguments(kernel, values, fixed, step, pos, chunk_end)
@@ -259,6 +259,8 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
         raise error
     if reporter is not None:
         reporter.done()
+    if interrupted():
+        raise KeyboardInterrupt  # pressed during the last call: the run is complete
 
 
 def _aliased(op, aliases: dict):
@@ -292,17 +294,18 @@ class _Chunks:
 
 
 @contextlib.contextmanager
-def _deferred_interrupt():
+def _deferred_interrupt(wanted: bool):
     """Within: a first Ctrl-C is noted (-> ``interrupted()`` is true), not raised, so the
     runner stops at the end of a step; a second one interrupts at once, as usual.
 
-    Only in the main thread (where Python delivers signals) and only over a handler that
+    Only when ``wanted`` (not for a C++ program, which a Ctrl-C stops with nothing read
+    back), in the main thread (where Python delivers signals) and over a handler that
     raises KeyboardInterrupt or some other Python function (Jupyter's); elsewhere the
     usual behaviour stays.
     """
     noted = []
     previous = None
-    if threading.current_thread() is threading.main_thread():
+    if wanted and threading.current_thread() is threading.main_thread():
         previous = signal.getsignal(signal.SIGINT)
 
     def handler(signum, frame):
