@@ -20,7 +20,7 @@ from labkit.plan.arguments import bind, is_boolean, link_aliases, symbol
 from labkit.plan.events import event_prefix
 from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import constant_functions, names_in, parse_code
-from labkit.plan.synapse_structure import build_synapses
+from labkit.plan.synapse_structure import build_synapses, is_temporary
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
 __all__ = ["plan_synapses"]
@@ -46,8 +46,14 @@ def _used_names(syn) -> set[str]:
         if eq.expr is not None:
             names |= names_in(eq.expr)
     for pathway in syn._pathways:
+        temporaries = set()
         for stmt in parse_code(pathway.code, f"on_{pathway.prepost}"):
-            names |= names_in(stmt.expr) | {stmt.target}
+            names |= names_in(stmt.expr) - temporaries
+            if is_temporary(stmt, syn._kind_of(stmt.target)[0] is not None
+                            or stmt.target in syn.equations):
+                temporaries.add(stmt.target)
+            elif stmt.target not in temporaries:
+                names.add(stmt.target)
     return names - set(syn.equations)
 
 
