@@ -31,7 +31,6 @@ from typing import Any
 
 import numpy as np
 
-from labkit import devices
 from labkit.core.base import SCOPE
 from labkit.core.clock import defaultclock
 from labkit.core.magic import magic_network, start_scope
@@ -39,6 +38,8 @@ from labkit.core.network import Network
 from labkit.core.random import get_state, set_state
 from labkit.core.random import seed as labkit_seed
 from labkit.devices import get_device, set_device
+from labkit.devices.device import choice as device_choice
+from labkit.devices.device import restore_choice
 from labkit.groups.neurongroup import NeuronGroup
 from labkit.prefs import prefs
 from labkit.units import ms, second
@@ -103,7 +104,7 @@ class EngineSnapshot:
     def take(cls) -> EngineSnapshot:
         legacy = np.random.get_state()  # noqa: NPY002 (users' fns may draw from it)
         return cls(SCOPE.key, (magic_network.t_, magic_network.id, magic_network.objects),
-                   (defaultclock.dt, defaultclock.timestep), list(devices._chosen),
+                   (defaultclock.dt, defaultclock.timestep), device_choice(),
                    prefs.codegen.target, (get_state(), legacy, random.getstate()))
 
     def restore(self) -> None:
@@ -111,7 +112,7 @@ class EngineSnapshot:
         magic_network.t_, magic_network.id, magic_network.objects = self.magic
         defaultclock.timestep = 0  # so that setting dt never needs to keep a time
         defaultclock.dt, defaultclock.timestep = self.clock
-        devices._chosen[:] = self.chosen
+        restore_choice(self.chosen)
         prefs.codegen.target = self.target
         set_state(self.generators[0])
         np.random.set_state(self.generators[1])  # noqa: NPY002
