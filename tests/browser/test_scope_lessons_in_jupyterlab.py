@@ -15,7 +15,15 @@ import time
 
 import pytest
 
-from .lab_page import SCREENSHOTS, errors, open_notebook, run_all, wait_until
+from .lab_page import (
+    SCREENSHOTS,
+    errors,
+    open_notebook,
+    overprinted,
+    run_all,
+    views,
+    wait_until,
+)
 from .test_lessons_in_jupyterlab import expected_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -62,12 +70,17 @@ def _moves_then_pauses(page, status, trace: int, figures: int):
     return still
 
 
-def _check(page, name, test):
+def _check(page, name, test, legends):
     test(page, _run_all(page, name))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.locator(".jp-OutputArea-output",
-                 has=page.locator(".widget-html-content", has_text="chunk of")).last \
-        .screenshot(path=str(SCREENSHOTS / f"{name[:-6]}.png"))
+    scope = page.locator(".jp-OutputArea-output",
+                         has=page.locator(".widget-html-content", has_text="chunk of")).last
+    scope.screenshot(path=str(SCREENSHOTS / f"{name[:-6]}.png"))
+    shown = views(scope)
+    for view in shown:                  # side by side the I-V plots are narrow
+        for axis in ("x", "y"):
+            assert not overprinted(view[axis]["boxes"]), (view["title"], axis, view[axis])
+    assert {v["title"]: v["legend"] for v in shown if v["title"] in legends} == legends
     shown = errors(page)                  # the inline exercises' blanks raise on purpose
     assert len(shown) == expected_errors(name), shown
     assert all(re.match(r"ExerciseIncomplete: Exercise \d\d\.\w+", e) for e in shown), shown
@@ -91,7 +104,9 @@ def test_08_scope_runs_pulses_and_a_slider_redraws_the_iv_curves(page, lab):
         assert "regime" in tab.locator(".widget-html-content", has_text="regime").last \
             .inner_text()
 
-    _check(page, "08_multiscale_neuron.ipynb", test)
+    _check(page, "08_multiscale_neuron.ipynb", test,
+           {"membrane potential V": ["V", "threshold"],
+            "fast I-V": ["slope > 0", "slope < 0", "I_app"]})
 
 
 def test_09_scope_runs_the_button_switches_the_presynaptic_neuron_a_slider_acts(page, lab):
@@ -113,4 +128,5 @@ def test_09_scope_runs_the_button_switches_the_presynaptic_neuron_a_slider_acts(
         wait_until(lambda: _figures(tab)[2] != before, 30,
                    "alpha_mod to change after the theta slider moved")
 
-    _check(page, "09_neuromodulation.ipynb", test)
+    _check(page, "09_neuromodulation.ipynb", test,
+           {"synaptic traces": ["s", "s_dep"], "postsynaptic V": ["V", "threshold"]})
