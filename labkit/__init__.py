@@ -3,7 +3,8 @@
 ``from labkit import *`` gives exactly ``__all__``: units and the simulator's user-facing
 objects (groups, monitors, networks, run, devices), ``np`` (numpy), and, as Brian2's star
 import does, numpy's functions (``linspace``, ``zeros``, ``rand``, ...) and pyplot's
-(``plot``, ``figure``, ``xlabel``, ``show``, ...; see :mod:`labkit.star`). It never
+(``plot``, ``figure``, ``xlabel``, ``show``, ...) and the modules ``numpy`` (as
+``brian2.numpy_``), ``plt``, ``mpl`` and ``matplotlib`` (see :mod:`labkit.star`). It never
 shadows a Python builtin, and it imports neither sympy, numba nor matplotlib: those load
 when a model is first built or a plot first drawn. Quantities plot with their units
 (:mod:`labkit.units.plotting`). Inside IPython it installs the short display of labkit's
@@ -62,6 +63,7 @@ def _reexport_names(names: dict) -> list[str]:
 
 __all__ += _reexport_names(_star.numpy_names(set(__all__)))
 __all__ += _reexport_names(_star.pyplot_names(set(__all__)))
+__all__ += _reexport_names(_star.module_names(set(__all__)))
 _register_plotting()  # Quantities convert on matplotlib axes, whenever pyplot gets imported
 
 # In IPython/Jupyter, labkit's own errors show as their message and the learner's line,

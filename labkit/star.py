@@ -24,7 +24,8 @@ import types
 
 import numpy as np
 
-__all__ = ["numpy_names", "PYPLOT_FUNCTIONS", "PyplotFunction", "pyplot_names"]
+__all__ = ["numpy_names", "PYPLOT_FUNCTIONS", "PyplotFunction", "pyplot_names", "LazyModule",
+           "module_names"]
 
 #: pyplot's plotting and figure functions (matplotlib 3.x; ``tests/test_star_import.py``
 #: checks each against the installed pyplot).
@@ -99,6 +100,62 @@ class PyplotFunction:
 
     def __repr__(self) -> str:
         return f"<pyplot function {self._name}, loaded on first use>"
+
+
+class LazyModule:
+    """Stands in for a module until one of its attributes is read (then imports it).
+
+    Brian2's star import binds ``plt`` (pyplot), ``mpl`` and ``matplotlib``; scripts write
+    ``plt.subplots(...)`` without importing pyplot. A stand-in keeps labkit's import free
+    of matplotlib until the first such use.
+
+    >>> plt = LazyModule("matplotlib.pyplot")
+    >>> plt
+    <module 'matplotlib.pyplot', loaded on first use>
+    """
+
+    __slots__ = ("_module_name",)
+
+    def __init__(self, module_name: str):
+        self._module_name = module_name
+
+    @property
+    def __wrapped__(self):
+        import importlib
+
+        return importlib.import_module(self._module_name)
+
+    @property
+    def __doc__(self):
+        return self.__wrapped__.__doc__
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # introspection (IPython, pickle) must not load it
+            raise AttributeError(name)
+        return getattr(self.__wrapped__, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in LazyModule.__slots__:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self.__wrapped__, name, value)
+
+    def __dir__(self) -> list[str]:
+        return dir(self.__wrapped__)
+
+    def __repr__(self) -> str:
+        return f"<module {self._module_name!r}, loaded on first use>"
+
+
+def module_names(taken) -> dict:
+    """The modules Brian2's star import binds -> labkit's counterparts, lazily where heavy:
+    ``numpy`` is ``labkit.numpy_`` (numpy with unit-aware ``arange``, as ``brian2.numpy_``),
+    ``plt``, ``mpl`` and ``matplotlib`` are stand-ins that import matplotlib on first use."""
+    import labkit.numpy_ as numpy_
+
+    names = {"numpy": numpy_, "plt": LazyModule("matplotlib.pyplot"),
+             "mpl": LazyModule("matplotlib"), "matplotlib": LazyModule("matplotlib")}
+    return {name: value for name, value in names.items() if name not in taken}
 
 
 def _public(module) -> dict:

@@ -114,5 +114,26 @@ def test_no_module_comes_in_with_numpys_names():
     import types
 
     modules = [n for n in labkit.__all__ if isinstance(getattr(labkit, n), types.ModuleType)]
-    assert modules == ["np"]
+    assert modules == ["np", "numpy"]  # numpy: labkit.numpy_, as Brian2's is brian2.numpy_
     assert labkit.core.__name__ == "labkit.core"
+
+
+def test_the_modules_brian2s_star_import_binds():
+    # numpy is brian2.numpy_'s counterpart; plt, mpl, matplotlib are stand-ins
+    import labkit.numpy_
+
+    assert labkit.numpy is labkit.numpy_ and "numpy" in labkit.__all__
+    assert repr(labkit.plt) == "<module 'matplotlib.pyplot', loaded on first use>"
+    with pytest.raises(AttributeError):
+        labkit.plt._repr_html_  # introspection does not load matplotlib  # noqa: B018
+    out = _run("""
+        import sys
+        from labkit import *
+        print('matplotlib' in sys.modules, end=' ')
+        fig, axes = plt.subplots(1, 2)
+        mpl.rcParams['lines.linewidth'] = 3
+        import matplotlib.pyplot as real
+        print(len(axes), matplotlib.rcParams['lines.linewidth'], plt.gcf() is real.gcf(),
+              numpy.mean([1, 2]*ms), 'plot' in dir(plt))
+    """, env=dict(os.environ, MPLBACKEND="Agg"))
+    assert out.split() == ["False", "2", "3.0", "True", "1.5", "ms", "True"]

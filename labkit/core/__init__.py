@@ -3,9 +3,9 @@
 from labkit.core.clock import Clock, defaultclock
 from labkit.core.lazy import Equations
 from labkit.core.magic import collect, restore, run, start_scope, store
-from labkit.core.network import Network
+from labkit.core.network import Network, stop
 from labkit.core.prefs import prefs
 from labkit.core.random import seed
 
 __all__ = ["Clock", "defaultclock", "Network", "run", "start_scope", "store", "restore",
-           "collect", "seed", "prefs", "Equations"]
+           "collect", "seed", "prefs", "Equations", "stop"]

@@ -61,6 +61,10 @@ class LabkitObject:
     #: Default name pattern of a class (``*`` -> numbered).
     _default_name = "object*"
 
+    #: Whether a new object of this kind makes ``run()`` start a new simulation (Brian2's
+    #: flag; monitors clear it, so adding one between runs continues the simulation).
+    invalidates_magic_network = True
+
     def __init__(self, dt=None, clock=None, when="start", order=0, name=None):
         if dt is not None and clock is not None:
             raise ValueError(f"give {type(self).__name__} either dt or clock, not both")

@@ -6,6 +6,7 @@ that looks at the caller's frame: here for objects. Brian2's rule:
 that were created since the last ``start_scope()``. If all of them are new, time starts
 again at 0; if all have run before, time continues; a mix is an error (it is unclear
 whether a new simulation is meant), which says to use ``start_scope()`` or a Network.
+Monitors do not count as new: one added between two runs joins the continuing simulation.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class _MagicNetwork(Network):
         contained = [c for o in objects for c in getattr(o, "contained_objects", ())]
         objects += [c for c in contained if all(c is not o for o in objects)]
         known = [o for o in objects if o._network == self.id]
-        new = [o for o in objects if o._network is None]
+        # monitors added between runs neither start a new simulation nor clash (Brian2)
+        new = [o for o in objects if o._network is None and o.invalidates_magic_network]
         if known and new:
             raise MagicError(
                 "run() sees objects that were simulated before "

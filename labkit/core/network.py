@@ -14,10 +14,10 @@ import numpy as np
 
 from labkit.core.clock import SECOND, as_seconds
 from labkit.core.namespace import frame_namespace
-from labkit.errors import UnsupportedFeatureError
+from labkit.errors import SimulationError, UnsupportedFeatureError
 from labkit.units.quantity import Quantity
 
-__all__ = ["Network"]
+__all__ = ["Network", "stop"]
 
 _network_ids = itertools.count(1)
 
@@ -35,14 +35,21 @@ def _flatten(items):
 class Network:
     """Objects simulated together.
 
+    A run ends early, after the current time step, when :meth:`stop` or :func:`stop` is
+    called during it (from a ``network_operation``); ``t`` is then the time reached.
+
     >>> from labkit.units import ms
     >>> net = Network()
     >>> net.t
     0.0 * second
     """
 
+    #: Set by :func:`stop`: the running network, whichever it is, ends after this step.
+    _globally_stopped = False
+
     def __init__(self, *objects, name: str = "network"):
         self.name = name
+        self._stopped = False
         self.objects: list = []
         self.t_ = 0.0
         self.id = next(_network_ids)
@@ -63,6 +70,13 @@ class Network:
             if not isinstance(obj, LabkitObject):
                 raise TypeError(f"cannot add {obj!r} to a Network: it is not a labkit object "
                                 "(NeuronGroup, monitor, network_operation, ...)")
+            if obj._network is not None:
+                raise SimulationError(
+                    f"{obj.name} has already been simulated, so it cannot be added to network "
+                    f"{self.name!r} (Brian2's rule: an object belongs to the network that ran "
+                    "it first). To pause an object, set its active flag to False instead of "
+                    "removing and adding it; to simulate it in a new network, create it again "
+                    "(after start_scope()).")
             if all(obj is not o for o in self.objects):
                 self.objects.append(obj)
 
@@ -110,7 +124,23 @@ class Network:
         for obj in objects:
             if obj._network is None:
                 obj._network = self.id
+            elif obj._network != self.id:
+                raise SimulationError(
+                    f"{obj.name!r} has already been run in another network, so network "
+                    f"{self.name!r} cannot run it. Use add/remove on the network that ran it "
+                    "instead of creating a new one, or create the object again (after "
+                    "start_scope()).")
+        self._stopped = Network._globally_stopped = False
         run_objects(self, objects, seconds, ns, report, period)
+
+    def stop(self) -> None:
+        """End the current run after this time step (from a ``network_operation``)."""
+        self._stopped = True
+
+    @property
+    def stop_requested(self) -> bool:
+        """Whether :meth:`stop` or :func:`stop` was called since this run started."""
+        return self._stopped or Network._globally_stopped
 
     # -- store / restore ----------------------------------------------------------------------
 
@@ -157,6 +187,15 @@ class Network:
 
     def __repr__(self) -> str:
         return f"<Network {self.name!r}: {len(self.objects)} objects, t={self.t_:g} s>"
+
+
+def stop() -> None:
+    """End the running simulation after the current time step (Brian2's ``stop()``).
+
+    Called from a ``network_operation``, e.g. once enough spikes were counted; the
+    network's time is then the end of that step, and the next ``run()`` continues from it.
+    """
+    Network._globally_stopped = True
 
 
 def copy_arrays(arrays: dict) -> dict:

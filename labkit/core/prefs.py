@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["prefs", "PreferenceGroup"]
+__all__ = ["prefs", "PreferenceGroup", "restore_defaults"]
 
 DEFAULT_SCHEDULE = ("start", "groups", "thresholds", "synapses", "resets", "end")
 
@@ -87,3 +87,13 @@ def _build() -> PreferenceGroup:
 
 #: The preferences of this process (Brian2's ``prefs``).
 prefs = _build()
+
+
+def restore_defaults(group: PreferenceGroup = prefs, defaults: PreferenceGroup | None = None):
+    """Every preference back to its value at import (Brian2's ``prefs._restore()``)."""
+    defaults = _build() if defaults is None else defaults
+    for name, value in defaults._values.items():
+        if isinstance(value, PreferenceGroup):
+            restore_defaults(group._values[name], value)
+        else:
+            group._values[name] = value

@@ -172,6 +172,8 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
                     c.timestep = int(ts)
                 c = ops[pos - 1].clock
                 owners_of[pos - 1]._call(float(clock_ts[c]) * float(clock_dt[c]))
+                if net.stop_requested:  # stop(): finish this step, then end the run
+                    s_end = min(s_end, step + 1)
             elif code == NOT_FINITE:
                 error = _not_finite(ops[pos], owners_of[pos], status, clock_dt, clock_ts)
                 break
@@ -188,7 +190,7 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     if error is not None:
         net.t_ = float(status[1]) * base
         raise error
-    net.t_ = t_end
+    net.t_ = s_end * base if net.stop_requested else t_end
     if reporter is not None:
         reporter.done()
 

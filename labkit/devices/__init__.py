@@ -3,12 +3,9 @@
 ``'runtime'`` (the default) compiles one Numba function per run structure; ``'numpy'``
 runs the same operations vectorised in Python (for Pyodide, and as a cross-check);
 ``'cpp_standalone'`` generates, builds and runs a C++ project (options such as
-``directory=`` and ``threads=`` go to its ``configure``).
-The active device comes from, in order: ``prefs.codegen.target`` if set to something
-other than ``'auto'`` (``'numpy'`` -> numpy; ``'cython'``, ``'numba'``, ``'runtime'`` ->
-runtime), else the last ``set_device(...)``, else the environment variable
-``LABKIT_DEVICE``, else runtime. Without numba (Pyodide, or an install without it) the
-runtime device is replaced by the numpy device, with one line saying so per process.
+``directory=`` and ``threads=`` go to its ``configure``). How the active device is chosen
+(``set_device``, ``reset_device``, ...) is :mod:`labkit.devices.device`'s, as in Brian2's
+``brian2.devices.device``.
 
 >>> set_device('numpy'); get_device().name
 'numpy'
@@ -16,115 +13,17 @@ runtime device is replaced by the numpy device, with one line saying so per proc
 'runtime'
 """
 
-from __future__ import annotations
+# Importing the submodule binds ``labkit.devices.device`` to it; the name imported from it
+# below binds it again to the active-device object, as ``brian2.devices.device`` is.
+from labkit.devices.device import (
+    DEVICES,
+    device,
+    get_device,
+    reinit_devices,
+    numba_available,
+    reset_device,
+    set_device,
+)
 
-import importlib.util
-import os
-import sys
-
-from labkit.devices.cpp_standalone import CppStandaloneDevice
-from labkit.devices.numpy_device import NumpyDevice
-from labkit.devices.runtime import RuntimeDevice
-from labkit.errors import UnsupportedFeatureError
-
-__all__ = ["DEVICES", "set_device", "get_device", "device", "numba_available"]
-
-#: name -> device object. Explicit, filled here.
-DEVICES = {"runtime": RuntimeDevice(), "numpy": NumpyDevice(),
-           "cpp_standalone": CppStandaloneDevice()}
-
-_ALIASES = {"numba": "runtime", "cython": "runtime", "auto": "runtime", "weave": "runtime",
-            "runtime": "runtime", "numpy": "numpy", "cpp_standalone": "cpp_standalone"}
-
-_chosen: list[str] = []
-
-
-def _canonical(name: str, what: str) -> str:
-    try:
-        return _ALIASES[str(name).lower()]
-    except KeyError:
-        if str(name).lower() in ("cuda_standalone", "genn"):
-            raise UnsupportedFeatureError(
-                f"{what} {name!r} is not available yet; use 'runtime' (compiled) or "
-                "'numpy'") from None
-        raise ValueError(f"unknown {what} {name!r}; known: runtime (also numba, cython, auto), "
-                         "numpy, cpp_standalone") from None
-
-
-def set_device(name: str, **options) -> None:
-    """Choose the device for the next runs: ``'runtime'``, ``'numpy'``, ``'cpp_standalone'``.
-
-    ``options`` go to the device's ``configure`` (cpp_standalone: ``directory``,
-    ``build_on_run``, ``threads``, ...); the other devices take none.
-    """
-    from labkit.core.prefs import prefs
-
-    canonical = _canonical(name, "device")
-    configure = getattr(DEVICES[canonical], "configure", None)
-    if configure is not None:
-        configure(**options)
-    _chosen[:] = [canonical]
-    prefs.codegen.target = "auto"
-
-
-def get_device():
-    """The device the next ``run()`` will use."""
-    from labkit.core.prefs import prefs
-
-    target = prefs.codegen.target
-    if target != "auto":
-        chosen = DEVICES[_canonical(target, "prefs.codegen.target")]
-    elif _chosen:
-        chosen = DEVICES[_chosen[0]]
-    elif os.environ.get("LABKIT_DEVICE"):
-        chosen = DEVICES[_canonical(os.environ["LABKIT_DEVICE"], "LABKIT_DEVICE")]
-    else:
-        chosen = DEVICES["runtime"]
-    if chosen.name == "runtime" and not numba_available():
-        _say_numpy_once()
-        return DEVICES["numpy"]
-    return chosen
-
-
-_NUMBA: list[bool] = []
-_SAID: list[bool] = []
-
-
-def numba_available() -> bool:
-    """Whether numba can be imported, found without importing it (that takes ~0.5 s)."""
-    if not _NUMBA:
-        if "numba" in sys.modules:
-            found = sys.modules["numba"] is not None
-        else:
-            found = importlib.util.find_spec("numba") is not None
-        _NUMBA.append(found)
-    return _NUMBA[0]
-
-
-def _say_numpy_once() -> None:
-    if not _SAID:
-        _SAID.append(True)
-        from labkit.core.logs import info
-
-        info("numba is not installed: labkit runs on the numpy device (the same results, "
-             "slower; pip install numba for compiled loops).", "device")
-
-
-class _ActiveDevice:
-    """``device``: the active device, as Brian2's module-level ``device``.
-
-    Brian2 scripts call ``device.build(...)`` and ``device.run(run_args=...)``; attribute
-    access goes to the device the next ``run()`` would use, and ``device()`` returns it.
-    """
-
-    def __call__(self):
-        return get_device()
-
-    def __getattr__(self, name: str):
-        return getattr(get_device(), name)
-
-    def __repr__(self) -> str:
-        return repr(get_device())
-
-
-device = _ActiveDevice()
+__all__ = ["DEVICES", "set_device", "get_device", "device", "reset_device", "reinit_devices",
+           "numba_available"]

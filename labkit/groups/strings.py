@@ -101,7 +101,21 @@ def externals_for(group, expr, namespace, where: str) -> dict:
     own = set(group.variables) | {"t", "dt", "N", "i"}
     known = [n for n in group.variables if not n.startswith("_")]
     lookup = Namespace(getattr(group, "_namespace", None), namespace)
-    return lookup.resolve(_names(expr) - own, group._label(), where, known)
+    return lookup.resolve(names_through_subexpressions(group.variables, _names(expr)) - own,
+                          group._label(), where, known)
+
+
+def names_through_subexpressions(variables, names: set[str]) -> set[str]:
+    """``names`` and every name the subexpressions among them use, at any depth
+    (``G.n = 'n_inf'`` needs the constants in ``n_inf``'s expression too)."""
+    found, todo = set(names), list(names)
+    while todo:
+        var = variables.get(todo.pop())
+        if var is not None and var.kind == "subexpression":
+            for name in _names(var.expr) - found:
+                found.add(name)
+                todo.append(name)
+    return found
 
 
 def evaluate_string(group, text: str, var, namespace):

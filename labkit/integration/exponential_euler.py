@@ -25,21 +25,34 @@ from labkit.integration.base import Method, assemble
 from labkit.integration.system import OdeSystem
 
 
-def conditionally_linear(name: str, var: sympy.Symbol, rhs: sympy.Expr) -> sympy.Expr:
-    """``dx/dt = A*x + B`` -> A; IntegrationError if the right side is not of that form.
+def conditionally_linear(name: str, var: sympy.Symbol, rhs: sympy.Expr):
+    """``dx/dt = A*x + B`` -> ``(A, rhs)`` to step with; IntegrationError if not of that form.
+
+    Linear in ``x`` (A, B free of ``x``), A is the derivative. Otherwise Brian2's rule
+    applies: the expanded right side, collected by powers of ``x``, must have only an
+    ``x`` term and a rest; their coefficients may still involve ``x`` inside functions (a
+    sodium activation ``m_inf(v)`` used instantaneously) and are then frozen over the step
+    at the current ``x``, as Brian2 integrates such models.
 
     >>> from labkit.equations.symbols import symbol
     >>> m, v = symbol("m"), symbol("v")
-    >>> conditionally_linear("m", m, (1 - m)*v - 2*m)
+    >>> conditionally_linear("m", m, (1 - m)*v - 2*m)[0]
     -v - 2
+    >>> conditionally_linear("v", v, -v*sympy.tanh(v) + 1)[0]
+    -tanh(v)
     """
     A = sympy.diff(rhs, var)
-    if var in A.free_symbols or sympy.expand(rhs - A * var).has(var):
+    if var not in A.free_symbols and not sympy.expand(rhs - A * var).has(var):
+        return A, rhs
+    parts = sympy.collect(sympy.expand(rhs), var, evaluate=False)
+    if len(parts) > 2 or var not in parts or set(parts) - {var, sympy.S.One}:
         raise IntegrationError(
             f"exponential_euler cannot integrate {name}: d{name}/dt is not linear in {name} "
-            f"(it must read A*{name} + B with A, B independent of {name}): {rhs}"
+            f"(it must read A*{name} + B, where only functions of {name} may appear in A and "
+            f"B, not powers of it): {rhs}. Use another method, e.g. method='rk4'."
         )
-    return A
+    A, B = parts[var], parts.get(sympy.S.One, sympy.S.Zero)
+    return A, A * var + B
 
 
 class ExponentialEuler(Method):
@@ -56,7 +69,7 @@ class ExponentialEuler(Method):
             )
         new = {}
         for name, var, rhs in zip(system.names, system.symbols, system.drift, strict=True):
-            A = conditionally_linear(name, var, rhs)
+            A, rhs = conditionally_linear(name, var, rhs)
             new[name] = var + dt * exprel(A * dt) * rhs
         return assemble(system, (), new)
 

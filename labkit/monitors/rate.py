@@ -24,6 +24,7 @@ class PopulationRateMonitor(LabkitObject):
     """Record the instantaneous population rate of a spiking group (at ``when='end'``)."""
 
     _default_name = "ratemonitor*"
+    invalidates_magic_network = False  # added between runs, it joins the simulation
 
     def __init__(self, source, name=None, when="end", order=0, dt=None, codeobj_class=None,
                  dtype=np.float64):

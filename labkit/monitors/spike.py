@@ -33,6 +33,7 @@ class SpikeMonitor(LabkitObject):
     """
 
     _default_name = "spikemonitor*"
+    invalidates_magic_network = False  # added between runs, it joins the simulation
 
     def __init__(self, source, variables=None, record=True, when="thresholds", order=None,
                  name=None):

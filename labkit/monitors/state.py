@@ -62,6 +62,7 @@ class StateMonitor(LabkitObject):
     """
 
     _default_name = "statemonitor*"
+    invalidates_magic_network = False  # added between runs, it joins the simulation
 
     def __init__(self, source, variables, record, dt=None, clock=None, when="start", order=0,
                  name=None):

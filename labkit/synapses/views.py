@@ -25,7 +25,10 @@ class _PairIndexing:
         parent = getattr(super(), "__array_finalize__", None)
         if parent is not None:
             parent(obj)
-        self._lk_synapses = getattr(obj, "_lk_synapses", None)
+        # only the view synaptic_view makes indexes by pairs: an array computed from it
+        # (S.w / gmax, S.w[:]) is indexed as numpy does, or matplotlib's y[:, None] would
+        # be read as a (source, target) pair
+        self._lk_synapses = None
 
     def _lk_key(self, key):
         synapses = self._lk_synapses
@@ -49,6 +52,11 @@ class _PairIndexing:
 
 class SynapticArray(_PairIndexing, np.ndarray):
     """A dimensionless (or integer) per-synapse array with synaptic indexing."""
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        # arithmetic gives plain numbers, as Brian2's views do (S.w / gmax is an ndarray)
+        result = np.asarray(array).view(np.ndarray)
+        return result[()] if return_scalar else result
 
 
 class SynapticQuantity(_PairIndexing, Quantity):

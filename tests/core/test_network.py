@@ -53,9 +53,9 @@ def test_magic_run_store_restore_and_time():
 
 
 def test_magic_refuses_a_mix_of_old_and_new_objects():
-    G = NeuronGroup(1, 'v : 1')
+    G = NeuronGroup(1, 'v : 1')  # noqa: F841 - collected by run()
     run(0.5 * ms)
-    M = StateMonitor(G, 'v', record=0)  # noqa: F841 - collected by run()
+    H = NeuronGroup(1, 'v : 1')  # noqa: F841 - collected by run()
     with pytest.raises(MagicError, match="start_scope"):
         run(0.5 * ms)
 

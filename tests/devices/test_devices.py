@@ -10,6 +10,10 @@ import pytest
 
 from labkit import *
 from labkit.devices import DEVICES
+from labkit.devices.device import reinit_devices, reset_device
+
+# the module (labkit.devices.device, the attribute, is the active device, as in Brian2)
+CHOICE = sys.modules["labkit.devices.device"]
 
 
 def test_selection_by_set_device_prefs_and_environment(monkeypatch):
@@ -21,13 +25,47 @@ def test_selection_by_set_device_prefs_and_environment(monkeypatch):
     prefs.codegen.target = 'cython'
     assert get_device().name == 'runtime'
     prefs.codegen.target = 'auto'
-    from labkit import devices
-
-    monkeypatch.setattr(devices, "_chosen", [])
+    monkeypatch.setattr(CHOICE, "_chosen", [])
     monkeypatch.setenv("LABKIT_DEVICE", "numpy")
     assert get_device().name == 'numpy'
     with pytest.raises(ValueError, match="unknown device"):
         set_device('gpu')
+
+
+def test_reset_device_goes_back_through_earlier_choices(monkeypatch):
+    monkeypatch.setattr(CHOICE, "_chosen", [])
+    monkeypatch.setattr(CHOICE, "_previous", [])
+    monkeypatch.delenv("LABKIT_DEVICE", raising=False)
+    set_device('numpy')
+    set_device('cpp_standalone', directory=None, with_output=False)
+    set_device('runtime')
+    reset_device()
+    assert get_device().name == 'cpp_standalone'
+    assert DEVICES['cpp_standalone'].build_on_run  # its options came back with it
+    reset_device()
+    assert get_device().name == 'numpy'
+    reset_device()  # before any choice: the default device
+    assert get_device() is DEVICES['runtime'] and CHOICE._chosen == []
+    reset_device()  # nothing left to go back to: still the default
+    assert get_device().name == 'runtime'
+    reset_device('numpy')
+    assert get_device().name == 'numpy'
+    with pytest.raises(ValueError, match="unknown device 'gpu'"):
+        reset_device('gpu')
+
+
+def test_reinit_devices_starts_afresh(monkeypatch):
+    monkeypatch.setattr(CHOICE, "_previous", [])
+    set_device('cpp_standalone', directory=None, threads=2)
+    prefs.codegen.target = 'numpy'
+    prefs.core.default_float_dtype = np.float32
+    defaultclock.dt = 0.5 * ms
+    G = NeuronGroup(1, 'v : 1')  # noqa: F841 - in scope before
+    reinit_devices()
+    assert prefs.codegen.target == 'auto' and prefs.core.default_float_dtype is np.float64
+    assert float(defaultclock.dt / ms) == pytest.approx(0.1)
+    assert get_device().name == 'cpp_standalone' and get_device().threads == 1
+    set_device('runtime')
 
 
 HH = '''

@@ -14,11 +14,13 @@ import pytest
 import labkit.devices as devices
 from labkit import *
 
+CHOICE = sys.modules["labkit.devices.device"]  # where the choice is kept (labkit.devices.device)
+
 
 @pytest.fixture
 def no_numba(monkeypatch):
-    monkeypatch.setattr(devices, "_NUMBA", [False])
-    monkeypatch.setattr(devices, "_SAID", [])
+    monkeypatch.setattr(CHOICE, "_NUMBA", [False])
+    monkeypatch.setattr(CHOICE, "_SAID", [])
 
 
 def test_the_numpy_device_is_chosen_with_one_notice(no_numba, caplog):

@@ -203,3 +203,17 @@ def test_a_reset_cannot_write_a_shared_variable():
     with pytest.raises(ExpressionError, match=r"writes to 's', a \(shared\) variable"):
         NeuronGroup(3, '''v : 1
                           s : 1 (shared)''', threshold='v > 1', reset='s += 1')
+
+
+def test_string_assignment_through_a_subexpression_finds_its_constants():
+    V_3, V_4 = -1 * mV, 14.5 * mV
+    G = NeuronGroup(3, '''dn/dt = (n_inf - n)/(10*ms) : 1
+                          n_inf = 0.5*(1 + tanh((V - V_3)/V_4)) : 1
+                          twice = 2*n_inf : 1
+                          V : volt''', method='euler')
+    G.V = '(i - 1)*10*mV'
+    G.n = 'twice/2'  # n_inf, through twice: V_3 and V_4 come from here
+    assert np.allclose(G.n_, 0.5 * (1 + np.tanh((np.array([-10, 0, 10]) + 1) / 14.5)))
+    del V_3, V_4
+    with pytest.raises(UnknownNameError, match="V_3"):
+        G.n = 'n_inf'

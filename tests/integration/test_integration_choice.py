@@ -67,7 +67,17 @@ def test_exact_refuses_noise_time_and_randomness():
 def test_exponential_euler_refuses_what_is_not_conditionally_linear():
     message = refusal(make_eqs("dv/dt = -v**2/tau : 1"), "exponential_euler")
     assert message.startswith("exponential_euler cannot integrate v: dv/dt is not linear in v")
+    assert "method='rk4'" in message
+    # v only inside a function and never as a factor: Brian2 refuses this too
+    assert "not linear in v" in refusal(make_eqs("dv/dt = tanh(v)/tau : 1"),
+                                        "exponential_euler")
     assert "stochastic" in refusal(OU, "exponential_euler")
+
+
+def test_exponential_euler_freezes_functions_of_the_variable_as_brian2():
+    # v*tanh(v): linear in the factor v, tanh(v) held at the step's start (Brian2's rule)
+    block = integrate(make_eqs("dv/dt = (-v*tanh(v) + 1)/tau : 1"), "exponential_euler")
+    assert "tanh(v)" in str(block)
 
 
 def test_explicit_methods_refuse_noise_they_cannot_handle():

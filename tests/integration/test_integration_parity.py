@@ -91,3 +91,27 @@ def test_event_driven_traces_match_brian2_over_the_elapsed_time():
                          dict(values, dt=values["t"] - values["lastupdate"]))
     for name in ("apre", "apost"):
         np.testing.assert_allclose(ours[name], theirs[name], rtol=1e-12, atol=0)
+
+
+# Wang & Buzsaki (1996): the sodium activation m is instantaneous, a subexpression of v, so
+# dv/dt is linear in v only "conditionally" (v also appears inside m**3)
+WANG_BUZSAKI = """
+dv/dt = (-gNa*m**3*h*(v-ENa) - gK*n**4*(v-EK) - gL*(v-EL) + Iapp)/Cm : volt
+m = alpha_m/(alpha_m+beta_m) : 1
+alpha_m = 0.1/mV*10*mV/exprel(-(v+35*mV)/(10*mV))/ms : Hz
+beta_m = 4*exp(-(v+60*mV)/(18*mV))/ms : Hz
+dh/dt = 5*(alpha_h*(1-h)-beta_h*h) : 1
+alpha_h = 0.07*exp(-(v+58*mV)/(20*mV))/ms : Hz
+beta_h = 1./(exp(-0.1/mV*(v+28*mV))+1)/ms : Hz
+dn/dt = 5*(alpha_n*(1-n)-beta_n*n) : 1
+alpha_n = 0.01/mV*10*mV/exprel(-(v+34*mV)/(10*mV))/ms : Hz
+beta_n = 0.125*exp(-(v+44*mV)/(80*mV))/ms : Hz
+"""
+
+
+def test_exponential_euler_with_an_instantaneous_gate_matches_brian2():
+    values = dict(Cm=1e-6, Iapp=2e-6, gL=0.1e-3, EL=-65e-3, ENa=55e-3, EK=-90e-3,
+                  gNa=35e-3, gK=9e-3, v=RNG.uniform(-80e-3, 20e-3, N),
+                  h=RNG.uniform(0, 1, N), n=RNG.uniform(0, 1, N), dt=1e-5, t=0.0)
+    assert_same_step(WANG_BUZSAKI, "exponential_euler", b2_exponential_euler, values,
+                     ["v", "h", "n"])

@@ -210,3 +210,24 @@ def test_group_from_another_scope():
 
 def test_mv_units_import_is_used():
     assert float(1 * mV) == pytest.approx(1e-3)
+
+
+def test_values_computed_from_a_view_are_plain_arrays():
+    # matplotlib indexes y[:, None]; a (source, target) reading of it raised IndexError
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    G = NeuronGroup(3, "v : 1")
+    S = Synapses(G, G, "w : 1")
+    S.connect()
+    S.w = "i + 10*j"
+    scaled = S.w / 0.5
+    assert type(scaled) is np.ndarray and scaled[1] == 20.0  # synapse 1 is (0, 1)
+    assert type(S.w * 2 + 1) is np.ndarray and float(S.w.sum()) == 99.0
+    assert scaled[:, None].shape == (9, 1) and S.w[:][:, None].shape == (9, 1)
+    assert S.w[1, 2].tolist() == [21.0]  # the view itself keeps pair indexing
+    line, = plt.plot(S.w / 0.5, ".k")
+    assert line.get_ydata().tolist() == scaled.tolist()
+    plt.close("all")
