@@ -126,7 +126,9 @@ class Group(LabkitObject):
         return externals_for(self, expr, None, "a subexpression") if not \
             getattr(self, "_last_externals", None) else self._last_externals
 
-    def _set(self, name: str, value, units: bool, namespace=None) -> None:
+    def _set(self, name: str, value, units: bool, namespace=None, key=None) -> None:
+        """``G.name = value`` (``key`` None) or ``G.name[key] = value``; ``key`` may be a
+        condition string (``'i > 2'``), ``value`` an expression string."""
         var = self.variables[name]
         label = f"{self._label()}, variable '{name}'"
         if var.read_only or var.array is None:
@@ -148,12 +150,20 @@ class Group(LabkitObject):
             raw = checked_values(value, var, label)
         else:
             raw = np.asarray(value)
+        if key is None:
+            key = Ellipsis
+        elif isinstance(key, str):
+            from labkit.groups.strings import indices_where
+
+            key = indices_where(self, key, namespace)
+        if isinstance(value, str) and np.ndim(raw):  # one value per element: take the key's
+            raw = np.broadcast_to(raw, target.shape)[key]
         try:
-            target[...] = raw
+            target[key] = raw
         except ValueError:
             raise ValueError(
-                f"cannot set {label}: got {np.shape(raw)} values for {np.size(target)} "
-                "elements; give one value or one per element") from None
+                f"cannot set {label}: got {np.shape(raw)} values for "
+                f"{np.size(target[key])} elements; give one value or one per element") from None
 
     def __getitem__(self, item):
         from labkit.groups.subgroup import Subgroup

@@ -16,7 +16,7 @@ import numpy as np
 
 from labkit.core.namespace import Namespace
 
-__all__ = ["evaluate", "evaluate_string"]
+__all__ = ["evaluate", "evaluate_string", "indices_where", "names_through_subexpressions"]
 
 
 @functools.lru_cache(maxsize=512)
@@ -120,12 +120,23 @@ def names_through_subexpressions(variables, names: set[str]) -> set[str]:
 
 def evaluate_string(group, text: str, var, namespace):
     """``G.v = text`` -> the values to store, after the unit check against ``var``."""
+    label = f"'{text}' assigned to {group._label()}.{var.name}"
+    return _checked_values(group, text, namespace, label, var.dim, var.is_boolean, var.name)
+
+
+def indices_where(group, condition: str, namespace) -> np.ndarray:
+    """``G.v['i > 2']`` -> the indices (within ``group``) of the elements where it holds."""
+    label = f"the condition '{condition}' indexing {group._label()}"
+    mask = _checked_values(group, condition, namespace, label, None, True, "")
+    return np.flatnonzero(np.broadcast_to(mask, (group.N,)))
+
+
+def _checked_values(group, text: str, namespace, label: str, dim, condition: bool, name: str):
     from labkit.equations.checks import Resolver, check_condition, infer_dimension, resolver
     from labkit.errors import DimensionMismatchError
     from labkit.plan.arguments import is_boolean
     from labkit.units.dimension import readable
 
-    label = f"'{text}' assigned to {group._label()}.{var.name}"
     expr = _parse(text)
     externals = externals_for(group, expr, namespace, f"the string {label}")
     res = resolver(None, externals)
@@ -133,12 +144,12 @@ def evaluate_string(group, text: str, var, namespace):
     booleans = set(res.booleans) | {n for n, v in group.variables.items() if v.is_boolean} \
         | {n for n, v in externals.items() if is_boolean(v)}
     lookup = Resolver(dims, frozenset(booleans), None)
-    if var.is_boolean:
+    if condition:
         check_condition(expr, lookup, where=label)
     else:
         got = infer_dimension(expr, lookup, where=label)
-        if got is not var.dim:
+        if got is not dim:
             raise DimensionMismatchError(
                 f"in {label}: the expression has units of {readable(got)}, but "
-                f"{var.name} needs {readable(var.dim)}")
+                f"{name} needs {readable(dim)}")
     return evaluate(group, expr, label, externals)

@@ -3,8 +3,9 @@
 Brian2's ``device.run(run_args={G.tau: 20*ms})`` names a variable by reading it, so the
 object ``G.tau`` returns must be hashable (numpy arrays are not) and must remember where
 it came from. These subclasses add exactly that: identity hashing (as Brian2's
-``VariableView``) and ``_lk_origin = (group, name)``; everything else, printing included,
-is the Quantity or array it was.
+``VariableView``) and ``_lk_origin = (group, name)``, which also lets them take Brian2's
+string indexing (``G.v['i > 2']``, ``G.v[:5] = 'rand()*mV'``); everything else, printing
+included, is the Quantity or array it was.
 
 >>> import numpy as np
 >>> view = with_origin(np.zeros(2), 'G', 'v')
@@ -16,23 +17,45 @@ from __future__ import annotations
 
 import numpy as np
 
+from labkit.core.namespace import frame_namespace
 from labkit.units.quantity import Quantity
 
 __all__ = ["with_origin"]
 
 
-class VariableQuantity(Quantity):
+class _ByCondition:
+    """Brian2's string indexing on the view read from a group: ``G.v['i > 2']`` (a
+    condition over the group) and ``G.v[2:5] = 'rand()*mV'`` (an expression per element),
+    both with the names where the line was written."""
+
+    _lk_origin = None
+
+    def __getitem__(self, key):
+        if isinstance(key, str) and self._lk_origin is not None:
+            from labkit.groups.strings import indices_where
+
+            key = indices_where(self._lk_origin[0], key, frame_namespace(1))
+        return super().__getitem__(key)
+
+    def __setitem__(self, key, value):
+        if self._lk_origin is not None and (isinstance(key, str) or isinstance(value, str)):
+            group, name = self._lk_origin
+            group._set(name, value, units=isinstance(self, Quantity),
+                       namespace=frame_namespace(1), key=key)
+        else:
+            super().__setitem__(key, value)
+
+
+class VariableQuantity(_ByCondition, Quantity):
     """A Quantity read from a group variable: hashable by identity, knows its origin."""
 
     __hash__ = object.__hash__
-    _lk_origin = None
 
 
-class VariableArray(np.ndarray):
+class VariableArray(_ByCondition, np.ndarray):
     """A dimensionless variable's array: hashable by identity, prints as a plain array."""
 
     __hash__ = object.__hash__
-    _lk_origin = None
 
     def __repr__(self) -> str:
         return repr(self.view(np.ndarray))

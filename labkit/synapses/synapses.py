@@ -242,13 +242,15 @@ class Synapses(Group):
             values = var.array
         else:
             values = var.array[:self._n]
-        return synaptic_view(values, var.dim if units else None, self)
+        return synaptic_view(values, var.dim if units else None, self, var.name)
 
-    def _set(self, name: str, value, units: bool, namespace=None) -> None:
+    def _set(self, name: str, value, units: bool, namespace=None, key=None) -> None:
+        """``S.name = value``, or ``S.name[key] = value`` (``key``: synapse indices)."""
         self._assign(self.variables[name], value, units, namespace,
-                     f"{self._label()}, variable '{name}'")
+                     f"{self._label()}, variable '{name}'", key)
 
-    def _assign(self, var: Variable, value, units: bool, namespace, label: str) -> None:
+    def _assign(self, var: Variable, value, units: bool, namespace, label: str,
+                key=None) -> None:
         if var.read_only or var.array is None:
             what = "a subexpression" if var.kind == "subexpression" else "read-only"
             raise TypeError(f"cannot set {label}: it is {what}")
@@ -271,11 +273,14 @@ class Synapses(Group):
         else:
             raw = np.asarray(value)
         target = var.array if var.shared else var.array[:self._n]
+        key = Ellipsis if key is None else key
+        if isinstance(value, str) and np.ndim(raw):  # one value per synapse: the key's
+            raw = np.broadcast_to(raw, target.shape)[key]
         try:
-            target[...] = raw
+            target[key] = raw
         except ValueError:
             raise ValueError(f"cannot set {label}: got {np.shape(raw)} values for "
-                             f"{np.size(target)} synapses; give one value or one per "
+                             f"{np.size(target[key])} synapses; give one value or one per "
                              "synapse") from None
 
     def _indices_of_pairs(self, i, j, k=None) -> np.ndarray:
@@ -295,14 +300,22 @@ class Synapses(Group):
             found = found[match(rank, k, max(int(rank.max(initial=0)) + 1, 1))]
         return found
 
-    def _indices_where(self, condition: str) -> np.ndarray:
+    @property
+    def indices(self):
+        """``S.indices[i, j]``, ``S.indices['i > j']``: the indices of those synapses."""
+        from labkit.synapses.views import SynapseIndices
+
+        return SynapseIndices(self)
+
+    def _indices_where(self, condition: str, namespace) -> np.ndarray:
+        """Indices of the synapses where ``condition`` holds (``namespace``: the names
+        where it was written)."""
         from labkit.groups.build import parse_condition
         from labkit.synapses.strings import check_units, evaluate_synaptic
 
         expr = parse_condition(condition, "condition")
         where = f"the condition '{condition}' indexing {self._label()}"
-        # the caller of S.w['...']: _indices_where <- _lk_key <- __getitem__ <- the user
-        externals = check_units(self, expr, where, frame_namespace(3), condition=True)
+        externals = check_units(self, expr, where, namespace, condition=True)
         mask = evaluate_synaptic(self, expr, where, externals=externals)
         return np.flatnonzero(np.broadcast_to(mask, (self._n,)))
 

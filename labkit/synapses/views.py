@@ -4,16 +4,17 @@
 understands, besides synapse indices and slices, ``S.w[i, j]`` (synapses from source
 ``i`` to target ``j``; each part an int, a slice or an array), ``S.w[i, j, k]`` (the
 ``k``-th of several synapses of a pair) and ``S.w['i > j']`` (synapses where a condition
-holds).
+holds); an expression string may be assigned to any such selection.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from labkit.core.namespace import frame_namespace
 from labkit.units.quantity import Quantity
 
-__all__ = ["SynapticArray", "SynapticQuantity", "synaptic_view"]
+__all__ = ["SynapticArray", "SynapticQuantity", "SynapseIndices", "synaptic_view"]
 
 
 class _PairIndexing:
@@ -34,8 +35,8 @@ class _PairIndexing:
         synapses = self._lk_synapses
         if synapses is None or self.ndim != 1:
             return key
-        if isinstance(key, str):
-            return synapses._indices_where(key)
+        if isinstance(key, str):  # frame 2: the user's line, via __getitem__/__setitem__
+            return synapses._indices_where(key, frame_namespace(2))
         if isinstance(key, tuple) and len(key) in (2, 3):
             return synapses._indices_of_pairs(*key)
         return key
@@ -47,7 +48,12 @@ class _PairIndexing:
         return result
 
     def __setitem__(self, key, value):
-        super().__setitem__(self._lk_key(key), value)
+        if isinstance(value, str) and self._lk_synapses is not None:
+            # S.w['i > j'] = 'exp(-(i - j)**2/sigma)*mV': an expression for those synapses
+            self._lk_synapses._set(self._lk_name, value, units=True,
+                                   namespace=frame_namespace(1), key=self._lk_key(key))
+        else:
+            super().__setitem__(self._lk_key(key), value)
 
 
 class SynapticArray(_PairIndexing, np.ndarray):
@@ -63,8 +69,31 @@ class SynapticQuantity(_PairIndexing, Quantity):
     """A per-synapse Quantity with synaptic indexing."""
 
 
-def synaptic_view(values: np.ndarray, dim, synapses):
-    """Raw array (a view) -> SynapticArray / SynapticQuantity bound to ``synapses``."""
+class SynapseIndices:
+    """``S.indices[...]``: synapse indices for a key of any form ``S.w[...]`` takes
+    (Brian2's ``Synapses.indices``), e.g. ``S.w[S.indices[:, 10:20]] = w_minus``."""
+
+    def __init__(self, synapses):
+        self._synapses = synapses
+
+    def __getitem__(self, key) -> np.ndarray:
+        synapses = self._synapses
+        if isinstance(key, str):
+            return synapses._indices_where(key, frame_namespace(1))
+        if isinstance(key, tuple) and len(key) in (2, 3):
+            return synapses._indices_of_pairs(*key)
+        return np.arange(synapses.N)[key]
+
+    def __len__(self) -> int:
+        return self._synapses.N
+
+    def __repr__(self) -> str:
+        return f"<synapse indices of {self._synapses._label()}>"
+
+
+def synaptic_view(values: np.ndarray, dim, synapses, name: str):
+    """Raw array (a view) of variable ``name`` -> SynapticArray / SynapticQuantity bound to
+    ``synapses``."""
     from labkit.units.dimension import DIMENSIONLESS
 
     if dim is None or dim is DIMENSIONLESS:
@@ -72,7 +101,7 @@ def synaptic_view(values: np.ndarray, dim, synapses):
     else:
         view = values.view(SynapticQuantity)
         view.dim = dim
-    view._lk_synapses = synapses
+    view._lk_synapses, view._lk_name = synapses, name
     return view
 
 

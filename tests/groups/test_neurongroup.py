@@ -217,3 +217,23 @@ def test_string_assignment_through_a_subexpression_finds_its_constants():
     del V_3, V_4
     with pytest.raises(UnknownNameError, match="V_3"):
         G.n = 'n_inf'
+
+
+def test_string_indexing_and_expressions_on_a_part_of_a_group():
+    G = NeuronGroup(5, 'v : volt')
+    G.v[1:3] = 'i*mV'  # i is the element's index, as in Brian2
+    assert np.allclose(G.v / mV, [0, 1, 2, 0, 0])
+    k = 2
+    G.v['i > k'] = '2*i*mV'  # names from where the line was written
+    assert np.allclose(G.v / mV, [0, 1, 2, 6, 8])
+    assert np.allclose(G.v['i >= 3'] / mV, [6, 8])
+    G.v['i == 0'] = -1 * mV
+    G[2:5].v['i == 0'] = '-i*mV - 5*mV'  # within a subgroup i counts from its start
+    assert np.allclose(G.v / mV, [-1, 1, -5, 6, 8])
+    del k
+    with pytest.raises(DimensionMismatchError, match="needs volt"):
+        G.v[:2] = '3*ms'
+    with pytest.raises(ExpressionError):
+        G.v['i + 1'] = 1 * mV  # a condition must be boolean
+    with pytest.raises(UnknownNameError, match="k"):
+        G.v['i > k'] = 1 * mV

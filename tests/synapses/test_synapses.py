@@ -231,3 +231,35 @@ def test_values_computed_from_a_view_are_plain_arrays():
     line, = plt.plot(S.w / 0.5, ".k")
     assert line.get_ydata().tolist() == scaled.tolist()
     plt.close("all")
+
+
+def test_expressions_assigned_to_a_selection_of_synapses():
+    G = NeuronGroup(4, "v : volt")
+    S = Synapses(G, G, "w : volt")
+    S.connect()
+    space_constant = 2.0
+    S.w["i > j"] = "exp(-(i - j)**2/space_constant) * mV"
+    i, j = S.i[:], S.j[:]
+    expected = np.where(i > j, np.exp(-(i - j) ** 2 / 2.0), 0)
+    assert np.allclose(S.w / mV, expected)
+    S.w[1, :] = "3*mV"
+    S.w[2] = "5*mV"
+    assert np.allclose(S.w[1, :] / mV, 3) and float(S.w[2] / mV) == 5
+    with pytest.raises(DimensionMismatchError, match="w"):
+        S.w[0, :] = "3*ms"
+    del space_constant
+
+
+def test_indices_of_synapses_by_pairs_and_conditions():
+    G = NeuronGroup(4, "v : 1")
+    S = Synapses(G, G, "w : 1")
+    S.connect()
+    k = 2
+    assert S.indices[:, 1:3].tolist() == [1, 2, 5, 6, 9, 10, 13, 14]  # Brian2's answer
+    assert S.indices["i > k"].tolist() == [12, 13, 14, 15]
+    assert S.indices[0, 0].tolist() == [0] and S.indices[1:3].tolist() == [1, 2]
+    S.w[S.indices[:, 1:3]] = 1  # as Brunel & Wang (2001) set their weights
+    assert float(S.w.sum()) == 8 and np.all(S.w[:, 1:3] == 1)
+    del k
+    with pytest.raises(UnknownNameError, match="'k'"):
+        S.indices["i > k"]  # noqa: B018
