@@ -246,6 +246,15 @@ def _reset(op: S.Reset, p, w, d, scratch) -> None:
     w(d, "}")
 
 
+def _scalar_code(op: S.ScalarCode, p, w, d, scratch) -> None:
+    prepared = prepare(op, op.statements)
+    texts = symbol_texts(op, p, w, index="0", arrays="[0]", rindex="[0]")
+    rename = rename_for(prepared, texts, p)
+    _head(op, w, d, prepared, rename)
+    _draws(p, w, d, prepared, "1", scratch)
+    _statements(op, w, d, prepared, rename)
+
+
 def _state_record(op: S.StateRecord, p, w, d, scratch) -> None:
     prepared = prepare(op, (), tuple(e for _, e in op.variables))
     texts = symbol_texts(op, p, w, index="_i", arrays="[_i]", rindex="[_k]")
@@ -345,6 +354,7 @@ EMITTERS = {
     S.StateUpdate: _state_update,
     S.Threshold: _threshold,
     S.Reset: _reset,
+    S.ScalarCode: _scalar_code,
     S.StateRecord: _state_record,
     S.SpikeRecord: _spike_record,
     S.RateRecord: _rate_record,

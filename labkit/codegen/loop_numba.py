@@ -212,6 +212,16 @@ def _reset(op: S.Reset, p, w, d, scratch) -> None:
     _statements(op, w, d + 1, prepared, rename)
 
 
+def _scalar_code(op: S.ScalarCode, p, w, d, scratch) -> None:
+    prepared = prepare(op, op.statements)
+    texts = symbol_texts(op, p, w, index="0", arrays="[0]", rindex="[0]")
+    rename = rename_for(prepared, texts, p)
+    scratch.extend((f"_lkr{p}_{j}", 1) for j in range(len(prepared.randoms)))
+    _head(op, p, w, d, prepared, rename)
+    _draws(p, w, d, prepared, "1")
+    _statements(op, w, d, prepared, rename)
+
+
 def _state_record(op: S.StateRecord, p, w, d, scratch) -> None:
     exprs = tuple(e for _, e in op.variables)
     prepared = prepare(op, (), exprs)
@@ -297,6 +307,7 @@ EMITTERS = {
     S.StateUpdate: _state_update,
     S.Threshold: _threshold,
     S.Reset: _reset,
+    S.ScalarCode: _scalar_code,
     S.StateRecord: _state_record,
     S.SpikeRecord: _spike_record,
     S.RateRecord: _rate_record,

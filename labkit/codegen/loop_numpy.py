@@ -153,6 +153,18 @@ def _reset(op: S.Reset, p, w, d) -> None:
     _statements(op, w, d, prepared, rename)
 
 
+def _scalar_code(op: S.ScalarCode, p, w, d) -> None:
+    # one value per statement: printed as the Numba kernel prints it (the same bits)
+    prepared = prepare(op, op.statements)
+    texts = symbol_texts(op, p, w, index="0", arrays="[0]", rindex="[0]")
+    rename = rename_for(prepared, texts, p)
+    _head(op, w, d, prepared, rename)
+    _draws(p, w, d, prepared, "1")
+    for k, stmt in enumerate(prepared.statements):
+        _lookups(op, w, d, prepared.lookups.get(k, ()), rename)
+        w(d, f"{rename[stmt.target]} = {_scalar(stmt.expr, rename)}")
+
+
 def _state_record(op: S.StateRecord, p, w, d) -> None:
     exprs = tuple(e for _, e in op.variables)
     prepared = prepare(op, (), exprs)
@@ -232,6 +244,7 @@ EMITTERS = {
     S.StateUpdate: _state_update,
     S.Threshold: _threshold,
     S.Reset: _reset,
+    S.ScalarCode: _scalar_code,
     S.StateRecord: _state_record,
     S.SpikeRecord: _spike_record,
     S.RateRecord: _rate_record,

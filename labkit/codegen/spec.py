@@ -32,6 +32,7 @@ __all__ = [
     "StateUpdate",
     "Threshold",
     "Reset",
+    "ScalarCode",
     "SpikeGenerator",
     "StateRecord",
     "SpikeRecord",
@@ -114,6 +115,14 @@ class Threshold(Operation):
 @dataclass(frozen=True)
 class Reset(Operation):
     """Statements run, in order, for each element that spiked this step."""
+
+    statements: tuple[Statement, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScalarCode(Operation):
+    """Statements run once per step, not per element: the scalar block of user code
+    (``run_regularly``), writing ``(shared)`` variables; each ``rand()`` draws once."""
 
     statements: tuple[Statement, ...] = ()
 

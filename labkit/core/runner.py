@@ -122,6 +122,13 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
                      {id(c): k for k, c in enumerate(clocks)}, ranges, namespace, device, overrides)
     plans = [o._prepare(ctx) for o in objects]
     ordered = _sorted_ops(objects, plans, prefs.core.network.default_schedule)
+    aliases = {}
+    for obj in objects:  # a linked variable reads the argument of the variable it links to
+        hook = getattr(obj, "_argument_aliases", None)
+        if hook is not None:
+            aliases.update(hook(ctx))
+    if aliases:
+        ordered = [(_aliased(op, aliases), obj) for op, obj in ordered]
     spec = KernelSpec(
         tuple(op for op, _ in ordered), len(clocks),
         tuple(p.spikes for p in plans if p.spikes is not None),
@@ -193,6 +200,18 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     net.t_ = s_end * base if net.stop_requested else t_end
     if reporter is not None:
         reporter.done()
+
+
+def _aliased(op, aliases: dict):
+    """``op`` with the arguments of its symbols renamed by ``aliases``."""
+    import dataclasses
+
+    from labkit.codegen.spec import Symbol
+
+    if not any(s.arg in aliases for s in op.symbols):
+        return op
+    symbols = tuple(Symbol(s.name, s.role, aliases.get(s.arg, s.arg)) for s in op.symbols)
+    return dataclasses.replace(op, symbols=symbols)
 
 
 def _arguments(kernel, values, fixed, step, pos, chunk_end):

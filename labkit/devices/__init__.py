@@ -19,8 +19,8 @@ from labkit.devices.device import (
     DEVICES,
     device,
     get_device,
-    reinit_devices,
     numba_available,
+    reinit_devices,
     reset_device,
     set_device,
 )

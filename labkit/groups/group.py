@@ -131,6 +131,9 @@ class Group(LabkitObject):
         condition string (``'i > 2'``), ``value`` an expression string."""
         var = self.variables[name]
         label = f"{self._label()}, variable '{name}'"
+        if _is_link(value) or var.kind == "linked":
+            self._link(name, value)
+            return
         if var.read_only or var.array is None:
             what = "a subexpression (computed from the model)" if var.kind == "subexpression" \
                 else "read-only"
@@ -164,6 +167,40 @@ class Group(LabkitObject):
             raise ValueError(
                 f"cannot set {label}: got {np.shape(raw)} values for "
                 f"{np.size(target[key])} elements; give one value or one per element") from None
+
+    def _link(self, name: str, value) -> None:
+        """``G.x = linked_var(H, 'y')`` for a variable declared ``x : unit (linked)``."""
+        from labkit.groups.linked import link
+
+        if self.variables[name].kind != "linked":
+            raise TypeError(f"cannot link {self._label()}.{name}: declare it as linked in the "
+                            f"model ('{name} : <unit> (linked)') first")
+        if not _is_link(value):
+            raise TypeError(f"{self._label()}.{name} is a linked variable: it cannot be set, "
+                            f"only linked, e.g. {self.name}.{name} = linked_var(other, "
+                            f"'{name}')")
+        if self._owner is not self:
+            raise TypeError(f"link {self._owner._label()}.{name} on the whole group, not on "
+                            "a subgroup")
+        self.variables[name] = link(self, name, value)
+
+    def _argument_aliases(self, ctx) -> dict:
+        from labkit.groups.linked import argument_aliases
+
+        return argument_aliases(self, ctx)
+
+    def run_regularly(self, code: str, dt=None, clock=None, when="start", order=0, name=None,
+                      codeobj_class=None):
+        """Run ``code`` over this group's elements every ``dt`` (default: the group's own
+        dt), in the ``when`` slot; returns the object (it runs with the group).
+
+        ``code`` is Brian2's abstract code: statements, temporaries, and ``(shared)``
+        variables written once (see :mod:`labkit.groups.regular`).
+        """
+        from labkit.groups.regular import run_regularly
+
+        return run_regularly(self, code, dt=dt, clock=clock, when=when, order=order,
+                             name=name)
 
     def __getitem__(self, item):
         from labkit.groups.subgroup import Subgroup
@@ -210,6 +247,12 @@ class Group(LabkitObject):
         """name -> values of every (non-internal) variable."""
         return {n: self._get(n, units) for n, v in self.variables.items()
                 if not n.startswith("_")}
+
+
+def _is_link(value) -> bool:
+    from labkit.groups.linked import LinkedVariable
+
+    return isinstance(value, LinkedVariable)
 
 
 def add_standard_variables(variables: dict[str, Variable], n: int) -> None:

@@ -157,6 +157,9 @@ class NeuronGroup(Group):
                 self.variables[name] = Variable(name, eq.dim, "subexpression",
                                                 expr=subs.get(name, eq.expr), shared=shared)
                 continue
+            if "linked" in eq.flags:  # storage comes from the group it is linked to
+                self.variables[name] = Variable(name, eq.dim, "linked", read_only=True)
+                continue
             dtype = _DTYPES[eq.var_type]
             kind = "state" if eq.kind in ("diff", "sub") else "parameter"
             array = np.zeros(1 if shared else n, dtype=dtype)
@@ -221,8 +224,10 @@ class NeuronGroup(Group):
     def _prepare(self, ctx) -> ObjectPlan:
         from labkit.equations.checks import external_dimension
         from labkit.groups.build import constant_functions, external_kinds
+        from labkit.groups.linked import check_linked
         from labkit.plan.arguments import is_boolean
 
+        check_linked(self)
         prefix, clock = ctx.owner(self), ctx.clock(self)
         externals = resolve_externals(self, self._used_names(), ctx)
         self._last_externals = externals

@@ -120,6 +120,9 @@ class Synapses(Group):
                 self.variables[name] = Variable(name, eq.dim, "subexpression", expr=eq.expr,
                                                 shared=shared)
                 continue
+            if "linked" in eq.flags:  # storage comes from the group it is linked to
+                self.variables[name] = Variable(name, eq.dim, "linked", read_only=True)
+                continue
             array = np.zeros(1 if shared else 0, dtype=_DTYPES[eq.var_type])
             kind = "state" if eq.kind == "diff" else "parameter"
             self.variables[name] = Variable(name, eq.dim, kind, array, shared=shared)
@@ -246,6 +249,11 @@ class Synapses(Group):
 
     def _set(self, name: str, value, units: bool, namespace=None, key=None) -> None:
         """``S.name = value``, or ``S.name[key] = value`` (``key``: synapse indices)."""
+        from labkit.groups.group import _is_link
+
+        if self.variables[name].kind == "linked" or _is_link(value):
+            self._link(name, value)
+            return
         self._assign(self.variables[name], value, units, namespace,
                      f"{self._label()}, variable '{name}'", key)
 
@@ -351,7 +359,8 @@ class Synapses(Group):
         self._version += 1
 
     def _per_synapse_variables(self):
-        seen = [v for v in self.variables.values() if v.array is not None and not v.shared]
+        seen = [v for v in self.variables.values() if v.array is not None and not v.shared
+                and v.kind != "linked"]
         for pathway in self._pathways:
             if not pathway.delay_var.shared and all(pathway.delay_var is not v for v in seen):
                 seen.append(pathway.delay_var)
@@ -360,8 +369,10 @@ class Synapses(Group):
     # -- running ------------------------------------------------------------------------------
 
     def _prepare(self, ctx) -> ObjectPlan:
+        from labkit.groups.linked import check_linked
         from labkit.synapses.plan import plan
 
+        check_linked(self)
         return plan(self, ctx)
 
     # -- store / restore ----------------------------------------------------------------------

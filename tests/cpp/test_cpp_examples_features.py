@@ -1,0 +1,42 @@
+"""cpp_standalone runs the features Brian2's examples need: run_regularly, linked
+variables, ... with the runtime device's results (random numbers aside)."""
+
+import numpy as np
+
+from labkit import *
+
+
+def regular_and_linked(device_name):
+    set_device(device_name)
+    start_scope()
+    # names fixed: the order of the updates within a slot follows them (Brian2's rule)
+    H = NeuronGroup(1, 'dx/dt = (1 - x)/(5*ms) : 1', method='exact', name='drive')
+    G = NeuronGroup(6, '''dv/dt = -v/(10*ms) + I/(20*ms) : 1
+                          I : 1 (linked)
+                          k : 1
+                          direction : 1 (shared)''', method='exact', name='cells')
+    G.I = linked_var(H, 'x')
+    G.run_regularly('''direction = 7*t/ms
+                       v = v + 0.5 + direction
+                       k = i''', dt=1 * ms)
+    G[2:5].run_regularly('k = k + N*i', dt=2 * ms, when='end')
+    M = StateMonitor(G, ['v', 'direction', 'I'], record=[0, 3])
+    run(5 * ms)
+    return M.v_.copy(), M.direction_.copy(), M.I_.copy(), G.k_.copy()
+
+
+def test_run_regularly_and_linked_variables_as_on_the_runtime_device(cpp):
+    theirs = regular_and_linked("cpp_standalone")
+    ours = regular_and_linked("runtime")
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert ours[3].tolist() == [0, 1, 2, 6, 10, 5]
+
+
+def test_shared_random_draws_once_per_call(cpp):
+    seed(2)
+    G = NeuronGroup(500, 'v : 1\ndirection : 1 (shared)')
+    G.run_regularly('direction = rand()\nv = direction + 0*rand()', dt=1 * ms)
+    M = StateMonitor(G, 'direction', record=0)
+    run(10 * ms)
+    assert len(set(M.direction[0])) == 10 and np.allclose(G.v_, G.direction_[0])
