@@ -31,7 +31,7 @@ from sympy.core.function import AppliedUndef
 
 from labkit.codegen.ir import Statement
 from labkit.codegen.spec import Operation
-from labkit.equations.functions import rand, randn
+from labkit.equations.functions import RANDOM_DRAWS
 
 __all__ = ["Prepared", "prepare", "SCALAR_ROLES", "temp_name", "is_internal", "is_scalar_expr"]
 
@@ -63,15 +63,16 @@ class Prepared:
     """An operation's expressions after :func:`prepare`.
 
     ``statements``/``expressions`` have random calls, TimedArray calls and hoisted terms
-    replaced by symbols; ``randoms`` lists each draw's kind (``'rand'``/``'randn'``) in
-    draw order; ``hoisted`` the per-step scalars (name, expression) in order;
-    ``lookups[k]`` the per-element TimedArray lookups needed before statement ``k``
-    (``lookups[-1]`` for the expressions).
+    replaced by symbols; ``randoms`` lists each draw's kind (``'rand'``/``'randn'``, or
+    ``('binomial', n, p)`` with the expressions of its parameters) in draw order;
+    ``hoisted`` the per-step scalars (name, expression) in order; ``lookups[k]`` the
+    per-element TimedArray lookups needed before statement ``k`` (``lookups[-1]`` for
+    the expressions).
     """
 
     statements: tuple[Statement, ...] = ()
     expressions: tuple[sympy.Expr, ...] = ()
-    randoms: tuple[str, ...] = ()
+    randoms: tuple = ()
     hoisted: list[tuple[str, sympy.Expr]] = field(default_factory=list)
     hoisted_lookups: list[TimedLookup] = field(default_factory=list)
     lookups: dict[int, list[TimedLookup]] = field(default_factory=dict)
@@ -98,16 +99,19 @@ class _Preparer:
                     return False
             elif not s.name.startswith("_lkh"):
                 return False
-        return not expr.has(rand, randn) and not any(
+        return not expr.has(*RANDOM_DRAWS) and not any(
             s.name.startswith("_lkrand") for s in expr.free_symbols)
 
     def replace_random(self, expr: sympy.Expr) -> sympy.Expr:
-        calls = sorted(expr.atoms(rand, randn), key=lambda c: (c.func.__name__, int(c.args[0])))
+        calls = sorted(expr.atoms(*RANDOM_DRAWS),
+                       key=lambda c: (c.func.__name__, int(c.args[-1])))
         mapping = {}
         for call in calls:
             if call not in self.random_symbols:
                 j = len(self.randoms)
-                self.randoms.append(call.func.__name__)
+                # 'rand', 'randn', or ('binomial', n, p) with the expressions of n and p
+                self.randoms.append(call.func.__name__ if len(call.args) == 1
+                                    else (call.func.__name__, *call.args[:-1]))
                 self.random_symbols[call] = sympy.Symbol(f"_lkrand{j}", real=True)
             mapping[call] = self.random_symbols[call]
         return expr.xreplace(mapping) if mapping else expr
@@ -193,7 +197,7 @@ class _Preparer:
         if expr.is_Atom or not isinstance(expr, sympy.Expr) or isinstance(
                 expr, (sympy.logic.boolalg.Boolean, sympy.Piecewise)):
             return False
-        return not any(isinstance(a, (rand, randn, AppliedUndef))
+        return not any(isinstance(a, (*RANDOM_DRAWS, AppliedUndef))
                        for a in sympy.preorder_traversal(expr))
 
     def one(self, expr: sympy.Expr, lookups: list[TimedLookup]) -> sympy.Expr:
@@ -406,6 +410,9 @@ def rename_for(prepared: Prepared, texts: dict[str, str], p: int, extra=()) -> d
         names |= {s.name for s in expr.free_symbols} | {name}
     for lookup in prepared.hoisted_lookups:
         names.add(lookup.symbol)
+    for kind in prepared.randoms:  # a binomial draw's parameters are printed with it
+        for parameter in kind[1:] if isinstance(kind, tuple) else ():
+            names |= {s.name for s in parameter.free_symbols}
     names |= set(extra)
     for name in names:
         if name in rename:

@@ -101,7 +101,7 @@ def _head(op, w, d, prepared, rename) -> None:
         w(d, f"const double {rename[name]} = {_expr(expr, rename)};")
 
 
-def _draws(p, w, d, prepared, size: str, scratch: list) -> None:
+def _draws(p, w, d, prepared, size: str, scratch: list, rename=None) -> None:
     """Random numbers for ``size`` elements, call site by call site, before the loop.
 
     Drawing serially into buffers keeps the element loops free of RNG state, so they can
@@ -110,7 +110,10 @@ def _draws(p, w, d, prepared, size: str, scratch: list) -> None:
     for j, kind in enumerate(prepared.randoms):
         name = f"_lkr{p}_{j}"
         scratch.append(name)
-        call = "_rand()" if kind == "rand" else "_randn()"
+        if isinstance(kind, tuple):  # ('binomial', n, p)
+            call = f"_binomial({_expr(kind[1], rename)}, {_expr(kind[2], rename)})"
+        else:
+            call = "_rand()" if kind == "rand" else "_randn()"
         w(d, f"double* const __restrict {name} = {name}_buf.get({size});")
         w(d, f"for (int64_t _k = 0; _k < {size}; ++_k) {name}[_k] = {call};")
 
@@ -150,7 +153,7 @@ def _state_update(op: S.StateUpdate, p, w, d, scratch) -> None:
     rename = rename_for(prepared, texts, p)
     w.use(op.size)
     _head(op, w, d, prepared, rename)
-    _draws(p, w, d, prepared, op.size, scratch)
+    _draws(p, w, d, prepared, op.size, scratch, rename=rename)
     dt = f"_lk_dt{op.clock}"
     ref_time = ""
     if op.refractory == "time" and is_scalar_expr(op, prepared.expressions[0]):
@@ -200,7 +203,7 @@ def _threshold(op: S.Threshold, p, w, d, scratch) -> None:
     spikes, count = f"{op.owner}_spikes", f"{op.owner}_nspikes"
     w.use(op.size, spikes, count)
     _head(op, w, d, prepared, rename)
-    _draws(p, w, d, prepared, op.size, scratch)
+    _draws(p, w, d, prepared, op.size, scratch, rename=rename)
     crossed = _expr(prepared.expressions[0], rename)
     cond = f"({crossed}) && {rename['not_refractory']}" if op.refractory else crossed
     lookups = prepared.lookups.get(-1, ())
@@ -239,7 +242,7 @@ def _reset(op: S.Reset, p, w, d, scratch) -> None:
     w.use(spikes, count, f"{op.owner}_N")
     _head(op, w, d, prepared, rename)
     w(d, f"const int64_t _lk_n = {count}[0];")
-    _draws(p, w, d, prepared, "_lk_n", scratch)
+    _draws(p, w, d, prepared, "_lk_n", scratch, rename=rename)
     w(d, "for (int64_t _k = 0; _k < _lk_n; ++_k) {")
     w(d + 1, f"const int64_t _i = {spikes}[_k];")
     _statements(op, w, d + 1, prepared, rename)
@@ -251,7 +254,7 @@ def _scalar_code(op: S.ScalarCode, p, w, d, scratch) -> None:
     texts = symbol_texts(op, p, w, index="0", arrays="[0]", rindex="[0]")
     rename = rename_for(prepared, texts, p)
     _head(op, w, d, prepared, rename)
-    _draws(p, w, d, prepared, "1", scratch)
+    _draws(p, w, d, prepared, "1", scratch, rename=rename)
     _statements(op, w, d, prepared, rename)
 
 

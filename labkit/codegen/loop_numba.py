@@ -52,12 +52,21 @@ def _head(op, p, w, d, prepared, rename) -> None:
         w(d, f"{rename[name]} = {_expr(expr, rename)}")
 
 
-def _draws(p, w, d, prepared, size: str) -> None:
+def _draws(p, w, d, prepared, size: str, rename=None) -> None:
     """Random numbers for ``size`` elements, call site by call site (numpy's order)."""
     for j, kind in enumerate(prepared.randoms):
-        call = "_rng.random()" if kind == "rand" else "_rng.standard_normal()"
         w(d, f"for _k in range({size}):")
-        w(d + 1, f"_lkr{p}_{j}[_k] = {call}")
+        w(d + 1, f"_lkr{p}_{j}[_k] = {random_call(kind, rename)}")
+
+
+def random_call(kind, rename) -> str:
+    """One draw of ``kind`` (see ``loop_common.Prepared.randoms``) from the generator."""
+    if kind == "rand":
+        return "_rng.random()"
+    if kind == "randn":
+        return "_rng.standard_normal()"
+    _, n, p = kind
+    return f"_rng.binomial({_expr(n, rename)}, {_expr(p, rename)})"
 
 
 def _lookups(op, w, d, lookups, rename) -> None:
@@ -87,7 +96,7 @@ def _state_update(op: S.StateUpdate, p, w, d, scratch) -> None:
     texts = symbol_texts(op, p, w, index="_i", arrays="[_i]", rindex="[_i]")
     rename = rename_for(prepared, texts, p)
     _head(op, p, w, d, prepared, rename)
-    _draws(p, w, d, prepared, op.size)
+    _draws(p, w, d, prepared, op.size, rename=rename)
     scratch.extend((f"_lkr{p}_{j}", op.size) for j in range(len(prepared.randoms)))
     w.use(op.size)
     dt = f"_lk_dt{op.clock}"
@@ -166,7 +175,7 @@ def _threshold(op: S.Threshold, p, w, d, scratch) -> None:
     texts = symbol_texts(op, p, w, index="_i", arrays="[_i]", rindex="[_i]")
     rename = rename_for(prepared, texts, p)
     _head(op, p, w, d, prepared, rename)
-    _draws(p, w, d, prepared, op.size)
+    _draws(p, w, d, prepared, op.size, rename=rename)
     scratch.extend((f"_lkr{p}_{j}", op.size) for j in range(len(prepared.randoms)))
     spikes, count = f"{op.owner}_spikes", f"{op.owner}_nspikes"
     w.use(op.size, spikes, count)
@@ -206,7 +215,7 @@ def _reset(op: S.Reset, p, w, d, scratch) -> None:
     scratch.extend((f"_lkr{p}_{j}", size) for j in range(len(prepared.randoms)))
     _head(op, p, w, d, prepared, rename)
     w(d, f"_lk_n = {count}[0]")
-    _draws(p, w, d, prepared, "_lk_n")
+    _draws(p, w, d, prepared, "_lk_n", rename=rename)
     w(d, "for _k in range(_lk_n):")
     w(d + 1, f"_i = {spikes}[_k]")
     _statements(op, w, d + 1, prepared, rename)
@@ -218,7 +227,7 @@ def _scalar_code(op: S.ScalarCode, p, w, d, scratch) -> None:
     rename = rename_for(prepared, texts, p)
     scratch.extend((f"_lkr{p}_{j}", 1) for j in range(len(prepared.randoms)))
     _head(op, p, w, d, prepared, rename)
-    _draws(p, w, d, prepared, "1")
+    _draws(p, w, d, prepared, "1", rename=rename)
     _statements(op, w, d, prepared, rename)
 
 

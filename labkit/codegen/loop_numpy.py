@@ -58,8 +58,12 @@ def _head(op, w, d, prepared, rename) -> None:
         w(d, f"{rename[name]} = {_scalar(expr, rename)}")
 
 
-def _draws(p, w, d, prepared, size: str) -> None:
+def _draws(p, w, d, prepared, size: str, rename=None) -> None:
     for j, kind in enumerate(prepared.randoms):
+        if isinstance(kind, tuple):  # ('binomial', n, p): the same stream as Numba's
+            n, prob = (_scalar(x, rename) for x in kind[1:])
+            w(d, f"_lkr{p}_{j} = _rng.binomial({n}, {prob}, {size})")
+            continue
         call = "random" if kind == "rand" else "standard_normal"
         w(d, f"_lkr{p}_{j} = _rng.{call}({size})")
 
@@ -99,7 +103,7 @@ def _state_update(op: S.StateUpdate, p, w, d) -> None:
     rename = rename_for(prepared, texts, p)
     w.use(op.size, f"{op.owner}_i")
     _head(op, w, d, prepared, rename)
-    _draws(p, w, d, prepared, op.size)
+    _draws(p, w, d, prepared, op.size, rename=rename)
     nr = rename.get("not_refractory", "")
     if op.refractory is not None:
         _lookups(op, w, d, prepared.lookups.get(-1, ()), rename)
@@ -127,7 +131,7 @@ def _threshold(op: S.Threshold, p, w, d) -> None:
     spikes, count = f"{op.owner}_spikes", f"{op.owner}_nspikes"
     w.use(op.size, spikes, count, f"{op.owner}_i")
     _head(op, w, d, prepared, rename)
-    _draws(p, w, d, prepared, op.size)
+    _draws(p, w, d, prepared, op.size, rename=rename)
     _lookups(op, w, d, prepared.lookups.get(-1, ()), rename)
     cond = _expr(prepared.expressions[0], rename)
     if op.refractory:
@@ -149,7 +153,7 @@ def _reset(op: S.Reset, p, w, d) -> None:
     w.use(spikes, count)
     w(d, f"_lk_idx = {spikes}[:{count}[0]]")
     _head(op, w, d, prepared, rename)
-    _draws(p, w, d, prepared, "_lk_idx.shape[0]")
+    _draws(p, w, d, prepared, "_lk_idx.shape[0]", rename=rename)
     _statements(op, w, d, prepared, rename)
 
 
@@ -159,7 +163,7 @@ def _scalar_code(op: S.ScalarCode, p, w, d) -> None:
     texts = symbol_texts(op, p, w, index="0", arrays="[0]", rindex="[0]")
     rename = rename_for(prepared, texts, p)
     _head(op, w, d, prepared, rename)
-    _draws(p, w, d, prepared, "1")
+    _draws(p, w, d, prepared, "1", rename=rename)
     for k, stmt in enumerate(prepared.statements):
         _lookups(op, w, d, prepared.lookups.get(k, ()), rename)
         w(d, f"{rename[stmt.target]} = {_scalar(stmt.expr, rename)}")

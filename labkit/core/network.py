@@ -121,10 +121,8 @@ class Network:
         ns = namespace if namespace is not None else frame_namespace(level + 1)
         period = 10.0 if report_period is None else as_seconds(report_period, "report_period")
         objects = self._all_objects()
-        for obj in objects:
-            if obj._network is None:
-                obj._network = self.id
-            elif obj._network != self.id:
+        for obj in objects:  # new objects become this network's once prepared (runner)
+            if obj._network is not None and obj._network != self.id:
                 raise SimulationError(
                     f"{obj.name!r} has already been run in another network, so network "
                     f"{self.name!r} cannot run it. Use add/remove on the network that ran it "

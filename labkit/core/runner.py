@@ -121,6 +121,9 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     ctx = RunContext({id(o): f"_o{k}" for k, o in enumerate(objects)},
                      {id(c): k for k, c in enumerate(clocks)}, ranges, namespace, device, overrides)
     plans = [o._prepare(ctx) for o in objects]
+    for obj in objects:  # prepared without error: they belong to this network (Brian2)
+        if obj._network is None:
+            obj._network = net.id
     ordered = _sorted_ops(objects, plans, prefs.core.network.default_schedule)
     aliases = {}
     for obj in objects:  # a linked variable reads the argument of the variable it links to

@@ -98,6 +98,16 @@ class randn(_RandomDraw):
     """A standard normal random number; the argument only makes each call site distinct."""
 
 
+class binomial(_RandomDraw):
+    """``binomial(n, p, site)``: a count of successes in ``n`` trials of probability ``p``
+    (PoissonInput's events per step); ``site`` makes each call site distinct."""
+
+    nargs = 3
+
+
+#: Every kind of random draw: a draw is never a constant, never hoisted, never shared.
+RANDOM_DRAWS = (rand, randn, binomial)
+
 _call_sites = itertools.count()
 
 

@@ -40,3 +40,16 @@ def test_shared_random_draws_once_per_call(cpp):
     M = StateMonitor(G, 'direction', record=0)
     run(10 * ms)
     assert len(set(M.direction[0])) == 10 and np.allclose(G.v_, G.direction_[0])
+
+
+def test_poisson_input_counts_have_the_binomial_statistics(cpp):
+    seed(4)
+    G = NeuronGroup(2000, 'x : 1\ny : 1')
+    exact = PoissonInput(G, 'x', 100, 10 * Hz, 1.0)  # noqa: F841 - N*p = 0.1
+    normal = PoissonInput(G, 'y', 1000, 200 * Hz, 1.0)  # noqa: F841 - N*p = 20
+    run(10 * ms)
+    for values, n_inputs, p, whole in ((G.x_, 100, 1e-3, True), (G.y_, 1000, 0.02, False)):
+        mean, var = n_inputs * p * 100, n_inputs * p * (1 - p) * 100
+        assert abs(values.mean() - mean) < 5 * np.sqrt(var / 2000)
+        assert abs(values.var() / var - 1) < 5 * np.sqrt(2 / 1999)
+        assert np.allclose(values, np.round(values)) == whole

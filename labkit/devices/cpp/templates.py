@@ -83,6 +83,28 @@ static inline double _randn()
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
 }
 
+// a binomial count (n trials of probability p) by inversion: walk the cumulative
+// distribution from 0 (about n*p steps); p > 1/2 counts the failures instead. Used where
+// n*p or n*(1-p) is at most 5 (PoissonInput; larger counts use a normal approximation),
+// so the walk is short; a walk past 10 standard deviations starts again.
+static inline double _binomial(const int64_t n, const double p)
+{
+    const bool flip = p > 0.5;
+    const double P = flip ? 1.0 - p : p, q = 1.0 - P;
+    const double p0 = std::exp((double)n * std::log(q));
+    const double limit = std::min((double)n, n * P + 10.0 * std::sqrt(n * P * q + 1.0));
+    for (;;) {
+        double u = _rand(), px = p0;
+        int64_t x = 0;
+        while (u > px && x <= limit) {
+            u -= px;
+            ++x;
+            px *= (double)(n - x + 1) * P / ((double)x * q);
+        }
+        if (x <= limit) return (double)(flip ? n - x : x);
+    }
+}
+
 // the row of a TimedArray at time t (Brian2's rounding, clipped to the last value)
 static inline int64_t _lk_row(const double t, const double eps, const double K,
                               const int64_t n)
