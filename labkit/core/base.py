@@ -105,5 +105,14 @@ class LabkitObject:
     #: Objects this one brings into a network with it (a group's subgroups do not count).
     contained_objects: tuple = ()
 
+    def add_attribute(self, name: str) -> None:
+        """Make ``name`` an attribute of this object (``None`` until set), as Brian2's
+        ``add_attribute``: a group refuses to set names that are not its variables, so a
+        misspelt variable is caught, and this says the new name is meant."""
+        if hasattr(self, name):
+            raise AttributeError(f"{type(self).__name__} {self.name!r} already has an "
+                                 f"attribute {name!r}; choose another name")
+        object.__setattr__(self, name, None)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

@@ -8,12 +8,14 @@ from labkit.errors import UnsupportedFeatureError
 
 
 def linked_network():
-    H = NeuronGroup(1, 'dx/dt = (1 - x)/(5*ms) : 1', method='exact')
-    K = NeuronGroup(3, 'dy/dt = (i*mV - y)/(5*ms) : volt', method='exact')
+    # named so that they update in the order Brian2 gives them in a fresh process (ties
+    # in a slot go by name: K, G, then H), whatever other tests named their groups
+    H = NeuronGroup(1, 'dx/dt = (1 - x)/(5*ms) : 1', method='exact', name='k3')
+    K = NeuronGroup(3, 'dy/dt = (i*mV - y)/(5*ms) : volt', method='exact', name='k1')
     G = NeuronGroup(3, '''dv/dt = (I - v)/(2*ms) + z/(10*ms*volt) : 1
                           I : 1 (linked)
                           z : volt (linked)''', method='euler', threshold='v > 0.5',
-                    reset='v = 0')
+                    reset='v = 0', name='k2')
     G.I = linked_var(H, 'x')  # one value for all (H has one element)
     G.z = linked_var(K.y)  # one value each (equal sizes)
     K.y = 'i*mV'

@@ -1,0 +1,38 @@
+"""add_attribute and magic_network: two names Brian2's examples use (compare_GSL,
+float_32_64_benchmark, coupled_oscillators)."""
+
+import numpy as np
+import pytest
+
+from labkit import NeuronGroup, StateMonitor, magic_network, ms, run
+from labkit.errors import UnknownVariableError
+
+
+def test_add_attribute_lets_a_group_take_a_new_name():
+    G = NeuronGroup(1, 'v : 1')
+    with pytest.raises(UnknownVariableError):
+        G.run_time = 3  # a misspelt variable is refused...
+    G.add_attribute('run_time')  # ...unless the name is declared
+    assert G.run_time is None
+    G.run_time = 3
+    assert G.run_time == 3
+    M = StateMonitor(G, 'v', record=True)
+    M.add_attribute('label')
+    M.label = 'x'
+    assert M.label == 'x'
+
+
+def test_add_attribute_refuses_a_name_taken():
+    G = NeuronGroup(1, 'v : 1')
+    with pytest.raises(AttributeError, match="already has an attribute 'v'"):
+        G.add_attribute('v')
+    with pytest.raises(AttributeError, match="already has an attribute 'when'"):
+        StateMonitor(G, 'v', record=True).add_attribute('when')
+
+
+def test_magic_network_is_the_network_run_uses():
+    G = NeuronGroup(1, 'dv/dt = -v/(10*ms) : 1', method='exact')
+    G.v = 1
+    run(2 * ms)
+    assert abs(float(magic_network.t / ms) - 2) < 1e-9
+    assert abs(float(G.v[0]) - np.exp(-0.2)) < 1e-12
