@@ -10,7 +10,7 @@ the examples are read from a checkout given on the command line, and each conver
 script runs in a scratch directory, in its own process, with matplotlib's Agg backend and
 ``show()`` doing nothing (plotting is part of the script; a window is not).
 
-Usage (from the repository root)::
+Usage (from the repository root; ``--markdown results.json`` prints a table instead)::
 
     python tools/brian2_examples.py --examples ~/brian2/examples [--timeout 120]
         [--json results.json] [--compare older.json] [--target brian2] [NAME ...]
@@ -19,7 +19,9 @@ Usage (from the repository root)::
 scripts unchanged on Brian2 (the reference: which examples Brian2 itself runs here).
 ``--compare`` prints the examples whose status changed since an earlier ``--json`` file.
 A status is ``ran``, ``error``, ``missing-package`` (a package labkit does not provide and
-the venv lacks: scipy, sbi, cv2, ...) or ``timeout``.
+the venv lacks: scipy, sbi, cv2, ...) or ``timeout``. The time limit is CPU time of the
+script's process (``--timeout`` seconds; the wall clock gets four times as long), so a busy
+machine does not turn a slow example into a timeout.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import argparse
 import json
 import os
 import re
+import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -95,14 +99,26 @@ def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float
     (work / script.name).write_text(PRELUDE + (convert(source) if target == "labkit"
                                                else source))
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+
+    def limit_cpu():  # in the child: SIGXCPU after ``timeout`` CPU seconds
+        resource.setrlimit(resource.RLIMIT_CPU, (int(timeout), int(timeout) + 5))
+
     try:
         done = subprocess.run([sys.executable, script.name], cwd=work, capture_output=True,
-                              text=True, timeout=timeout,
+                              text=True, timeout=4 * timeout, preexec_fn=limit_cpu,
                               env={**os.environ, "MPLBACKEND": "Agg"})
-        result = {"status": "ran"} if done.returncode == 0 else classify(done.stderr)
+        if done.returncode == 0:
+            result = {"status": "ran"}
+        elif done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            result = {"status": "timeout"}
+        else:
+            result = classify(done.stderr)
     except subprocess.TimeoutExpired:
         result = {"status": "timeout"}
     result["seconds"] = round(time.perf_counter() - started, 1)
+    result["cpu_seconds"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before, 1)
     return result
 
 
@@ -114,16 +130,40 @@ def summary(results: dict) -> str:
     return f"{counts.get('ran', 0)} of {len(results)} ran ({parts})"
 
 
+def markdown(results: dict) -> str:
+    """The results as the README's table: example, status, and why when it did not run."""
+    rows = ["| example | result |", "|---|---|"]
+    for name, result in sorted(results.items()):
+        status = result["status"]
+        if status == "ran":
+            text = "runs"
+        elif status == "timeout":
+            text = "runs out of time (CPU limit)"
+        else:
+            message = result.get("message", "").replace("|", "\\|")
+            text = f"{status}: `{result.get('type', '')}` {message[:110]}"
+        rows.append(f"| `{name}` | {text} |")
+    return "\n".join(rows)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--examples", type=Path, required=True,
+    parser.add_argument("--examples", type=Path,
                         help="the examples/ folder of a brian-team/brian2 checkout")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per script")
+    parser.add_argument("--timeout", type=float, default=120.0,
+                        help="CPU seconds per script")
     parser.add_argument("--target", choices=("labkit", "brian2"), default="labkit")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--compare", type=Path, help="an earlier --json file")
+    parser.add_argument("--markdown", type=Path,
+                        help="print this --json file as a markdown table (runs nothing)")
     parser.add_argument("names", nargs="*", help="run only examples whose path has one")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return 0
+    if args.examples is None:
+        parser.error("--examples is needed to run the examples")
     root = args.examples.resolve()
     scripts = [p for p in examples(root)
                if not args.names or any(n in str(p.relative_to(root)) for n in args.names)]
@@ -133,12 +173,12 @@ def main(argv=None) -> int:
             name = str(script.relative_to(root).with_suffix(""))
             result = results[name] = run_one(script, root, Path(scratch), args.target,
                                              args.timeout)
-            print(f"{name:58s} {result['status']:15s} {result['seconds']:6.1f}  "
+            print(f"{name:58s} {result['status']:15s} {result['cpu_seconds']:6.1f}  "
                   f"{result.get('type', '')} {result.get('message', '')[:100]}"
                   f"{' @ ' + result['where'] if result.get('where') else ''}", flush=True)
+            if args.json:  # after each example: a long survey cut short keeps its results
+                args.json.write_text(json.dumps(results, indent=1, sort_keys=True))
     print(summary(results))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1, sort_keys=True))
     if args.compare:
         before = json.loads(args.compare.read_text())
         for name in sorted(results):

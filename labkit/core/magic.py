@@ -93,7 +93,7 @@ def run(duration, report=None, report_period=None, namespace=None, level: int = 
     frame = sys._getframe(level + 1)
     magic_network._update(frame)
     magic_network.run(duration, report=report, report_period=report_period,
-                      namespace=namespace, level=level + 1)
+                      namespace=namespace, level=level + 1, profile=profile)
     magic_network.objects = []
 
 

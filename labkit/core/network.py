@@ -55,6 +55,7 @@ class Network:
         self.id = next(_network_ids)
         self._stored: dict = {}
         self._last_run_time = 0.0
+        self._profile: list | None = None
         self.add(*objects)
 
     @property
@@ -90,6 +91,16 @@ class Network:
     def __len__(self) -> int:
         return len(self.objects)
 
+    def __getitem__(self, name: str):
+        """The object of this network called ``name`` (``net['poissongroup']``), as Brian2."""
+        for obj in self.objects:
+            for o in (obj, *getattr(obj, "contained_objects", ())):
+                if o.name == name:
+                    return o
+        known = ", ".join(repr(o.name) for o in self.objects) or "none"
+        raise KeyError(f"network {self.name!r} has no object named {name!r} (its objects: "
+                       f"{known})")
+
     def _all_objects(self) -> list:
         found = []
         for obj in self.objects:
@@ -112,6 +123,8 @@ class Network:
             Values of external names; default: the caller's locals and globals.
         level : int
             How many frames above the caller to look for names (for wrappers).
+        profile : bool
+            Record the run's time for :attr:`profiling_info`.
         """
         from labkit.core.runner import run_objects
 
@@ -130,6 +143,20 @@ class Network:
                     "start_scope()).")
         self._stopped = Network._globally_stopped = False
         run_objects(self, objects, seconds, ns, report, period)
+        self._profile = [(f"{self.name}_kernel", self._last_run_time)] if profile else None
+
+    @property
+    def profiling_info(self) -> list:
+        """``[(name, time)]`` of the last run made with ``profile=True``.
+
+        Brian2 lists each code object; labkit runs every object of a run in one compiled
+        loop, so the list has one entry, the loop, and its total is the run's time as in
+        Brian2.
+        """
+        if self._profile is None:
+            raise ValueError(f"network {self.name!r} has no profiling information: run it "
+                             "with run(..., profile=True)")
+        return [(name, Quantity(t, dim=SECOND)) for name, t in self._profile]
 
     def stop(self) -> None:
         """End the current run after this time step (from a ``network_operation``)."""

@@ -1,10 +1,10 @@
-"""add_attribute and magic_network: two names Brian2's examples use (compare_GSL,
-float_32_64_benchmark, coupled_oscillators)."""
+"""add_attribute, magic_network, profiling_info, net[name]: what Brian2's examples use (compare_GSL,
+float_32_64_benchmark, coupled_oscillators, Spreizer_et_al_2019)."""
 
 import numpy as np
 import pytest
 
-from labkit import NeuronGroup, StateMonitor, magic_network, ms, run
+from labkit import Network, NeuronGroup, StateMonitor, magic_network, ms, run
 from labkit.errors import UnknownVariableError
 
 
@@ -36,3 +36,25 @@ def test_magic_network_is_the_network_run_uses():
     run(2 * ms)
     assert abs(float(magic_network.t / ms) - 2) < 1e-9
     assert abs(float(G.v[0]) - np.exp(-0.2)) < 1e-12
+
+
+def test_profiling_info_gives_the_time_of_a_profiled_run():
+    G = NeuronGroup(10, 'dv/dt = -v/(10*ms) : 1', method='exact')
+    net = Network(G)
+    with pytest.raises(ValueError, match="profile=True"):
+        _ = net.profiling_info
+    net.run(5 * ms, profile=True)
+    (name, t), = net.profiling_info
+    assert name == 'network_kernel' and 0 < float(t) < 60
+    net.run(1 * ms)
+    with pytest.raises(ValueError, match="profile=True"):
+        _ = net.profiling_info
+
+
+def test_a_network_gives_its_objects_by_name():
+    G = NeuronGroup(2, 'v : 1', name='cells')
+    M = StateMonitor(G, 'v', record=True, name='trace')
+    net = Network(G, M)
+    assert net['cells'] is G and net['trace'] is M
+    with pytest.raises(KeyError, match="no object named 'cell'.*'cells', 'trace'"):
+        net['cell']
