@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from labkit.errors import ArgumentTypeError, NotFoundError, shorten
+
 __all__ = ["Results", "as_results", "time_key_of"]
 
 
@@ -66,7 +68,10 @@ class Results(Mapping):
             object.__setattr__(self, "sim_time", _infer_sim_time(self._frozen))
 
     def __getitem__(self, key):
-        return self._frozen[key]
+        try:
+            return self._frozen[key]
+        except KeyError:
+            raise _missing(key, self._frozen) from None
 
     def __iter__(self):
         return iter(self._frozen)
@@ -202,6 +207,23 @@ def _join(parts):
     return Quantity(joined, dim=dim)
 
 
+def _shown(obj) -> str:
+    if isinstance(obj, (list, tuple)):
+        kinds = ", ".join(sorted({type(m).__name__ for m in obj})) or "nothing"
+        return f"a {type(obj).__name__} of {kinds}"
+    return f"a {type(obj).__name__} ({shorten(repr(obj), 60)})"
+
+
+def _missing(key, data) -> NotFoundError:
+    """A view asked the model's results for ``key``, which they do not have."""
+    have = ", ".join(map(str, data)) or "nothing"
+    return NotFoundError(
+        f"a plot needs '{key}' from the model's results, which have: {have}. Return the "
+        f"monitor that records it (a StateMonitor gives 't' and its variables, a "
+        f"SpikeMonitor 'spike_t' and 'spike_i'), or put it in the returned dict: "
+        f"{{'{key}': ...}}; or give views=[...] that fit what the model returns")
+
+
 def _monitor_items(obj) -> list[tuple[str, Any]]:
     """dict / list / single monitor -> [(name, monitor)]."""
     if isinstance(obj, Mapping):
@@ -227,6 +249,13 @@ def as_results(obj) -> Results:
     """
     if isinstance(obj, Results):
         return obj
+    if not isinstance(obj, (Mapping, list, tuple)) and not _is_monitor(obj) or \
+            isinstance(obj, (list, tuple)) and not all(_is_monitor(m) for m in obj):
+        raise ArgumentTypeError(
+            f"the model function returned {_shown(obj)}; it must return a monitor "
+            "(return M, a StateMonitor, SpikeMonitor or PopulationRateMonitor), a list or "
+            "dict of monitors (return [M, S]), or a dict of arrays such as "
+            "{'t': M.t, 'v': M.v}")
     items = _monitor_items(obj)
     if isinstance(obj, Mapping) and not any(_is_monitor(m) for _, m in items):
         return Results(obj)

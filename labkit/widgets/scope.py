@@ -87,6 +87,7 @@ class Scope(Panel):
         self.running = False
         self.t = 0.0
         self.chunks = 0
+        self.failures = 0  # chunks failed in a row: the loop backs off (see _pause_between)
         self._buffer: Results | None = None
         self._new_params: dict | None = None
         self._restart = False
@@ -118,6 +119,7 @@ class Scope(Panel):
         if self._holding:
             self._pending = True
             return
+        self.failures = 0                               # a new value is tried at once
         with self._lock:
             if self.running:
                 self._new_params = self.params()        # the loop applies it before a chunk
@@ -157,9 +159,16 @@ class Scope(Panel):
                     view.set_xrange(lo / view.t_unit.factor, self.t / view.t_unit.factor)
                 view.update(self._buffer)
         except Exception as exc:  # noqa: BLE001 - shown in the panel; the loop goes on
+            self.failures += 1
             self._show_error(exc)
+            if self.running and self.failures > 1:
+                self.status.value = (
+                    f"<span style='color:#b00020'>error: the chunk failed {self.failures} "
+                    f"times in a row; retrying every {self._backoff():.3g} s (change a value, "
+                    "or pause)</span>")
             return None
         wall = time.perf_counter() - started
+        self.failures = 0
         self.chunks += 1
         self.results, self.error = self._buffer, None
         self.timings.append(wall)
@@ -221,17 +230,22 @@ class Scope(Panel):
         if not self.running:
             self.step()
 
+    def _backoff(self) -> float:
+        """Seconds between retries of a failing chunk: 0.1 s, doubling to at most 5 s (it
+        retried ~47 times a second, each time redrawing the same error)."""
+        return 0.0 if self.failures == 0 else min(5.0, 0.1 * 2 ** (self.failures - 1))
+
     def _pause_between(self, started: float) -> float:
         """Seconds to wait before the next chunk: what is left of the pacing interval, and
         at least as long as the chunk took. A machine too slow for ``speed`` then runs the
         scope at half its time, not all of it: the kernel still answers the buttons at
         once, and the browser has time to draw what it was sent (on a loaded machine it
         fell tens of seconds behind, and "pause" seemed to do nothing). Unpaced
-        (``speed=None``): 5 ms."""
+        (``speed=None``): 5 ms. A chunk that keeps failing waits :meth:`_backoff`."""
         if self.speed is None:
-            return 0.005
+            return max(0.005, self._backoff())
         took = time.perf_counter() - started
-        return max(0.005, took, self._interval() - took)
+        return max(0.005, took, self._interval() - took, self._backoff())
 
     def _thread_loop(self) -> None:
         while self.running:

@@ -134,3 +134,45 @@ def test_scope_sliders_are_always_live():
     assert all(c.widget.continuous_update for c in scope.controls.values())
     with pytest.raises(ValueError, match="needs its views"):
         Scope(MultiScaleModel(), [], None)
+
+
+def test_a_chunk_that_keeps_failing_backs_off_and_says_so():
+    # was: about 47 retries a second, each redrawing the same error
+    controls = [FloatControl("I", 0 * nA, 1 * nA, 0.5 * nA),
+                FloatControl("v_reset", -80 * mV, -40 * mV, -70 * mV)]
+    scope = Scope(LIFNeuron(), controls, [TraceView("v"), RasterView()], chunk=5 * ms,
+                  speed=None, mode="thread")
+    scope.controls["v_reset"].value = -45 * mV                    # every chunk fails
+    scope.start()
+    try:
+        time.sleep(1.6)
+        failures = scope.failures
+        assert 3 <= failures <= 6                                 # 0.1, 0.2, 0.4, 0.8 s
+        assert f"failed {failures} times in a row; retrying every" in scope.status.value
+        scope.controls["v_reset"].value = -65 * mV                # a new value: at once
+        deadline = time.monotonic() + 5
+        while scope.error is not None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert scope.error is None and scope.failures == 0
+    finally:
+        scope.pause()
+
+
+def test_a_live_model_that_returns_the_wrong_type_says_what_it_must_return():
+    # was: KeyError: 't'
+    from labkit.widgets import live
+
+    @live(views=[TraceView("v")])
+    def returns_a_number(I=1.0):
+        return 5.0
+
+    assert isinstance(returns_a_number.error, TypeError)
+    assert "returned a float (5.0); it must return a monitor" in str(returns_a_number.error)
+
+    @live(views=[TraceView("v")])
+    def returns_no_times(I=1.0):
+        return {"v": [1.0, 2.0]}
+
+    message = str(returns_no_times.error)
+    assert isinstance(returns_no_times.error, KeyError)
+    assert message.startswith("a plot needs 't' from the model's results, which have: v.")
