@@ -25,6 +25,7 @@ random models agree with the runtime device statistically, not number for number
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -32,6 +33,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labkit.devices.cpp.place import checked_directory, one_process
 from labkit.errors import DeviceError
 
 __all__ = ["CppStandaloneDevice"]
@@ -78,7 +80,7 @@ class CppStandaloneDevice:
                             f"known: {', '.join(_OPTIONS)}")
         self.reinit()
         directory = options.get("directory")
-        self.directory = Path(directory).resolve() if directory is not None else None
+        self.directory = checked_directory(directory) if directory is not None else None
         self.build_on_run = bool(options.get("build_on_run", True))
         threads = int(options.get("threads", 1) or 1)
         if threads < 1:
@@ -140,7 +142,7 @@ class CppStandaloneDevice:
               run_args=None, with_output=None, **ignored) -> None:
         """Run the recorded run() (Brian2's ``device.build``); ``run=False`` only builds."""
         if directory is not None:
-            self.directory = Path(directory).resolve()
+            self.directory = checked_directory(directory)
         if clean and self.directory is not None and self.directory.exists():
             shutil.rmtree(self.directory)
         if with_output is not None:
@@ -180,8 +182,10 @@ class CppStandaloneDevice:
         self._execute(request, _constants(run_args))
 
     # -- building -------------------------------------------------------------------------
-    def program(self, code, types) -> Path:
-        """CppCode + argument types -> directory with a built ``main`` (builds if needed)."""
+    @contextlib.contextmanager
+    def program(self, code, types):
+        """CppCode + argument types -> (within) the directory with a built ``main``
+        (built if needed); no other process builds or runs there meanwhile."""
         from labkit.devices.cpp.build import find_compiler, openmp_flag, run_make
         from labkit.devices.cpp.files import render
 
@@ -195,22 +199,23 @@ class CppStandaloneDevice:
         if project is None:
             project = self._programs[key] = render(code, types, openmp)
         directory = self._directory_for(project)
-        _write_project(directory, project.files)
-        stamp = directory / ".labkit-build"
-        # make takes ARCH from the environment when it is set (binder/start names a
-        # portable target): a program built for other instructions is built again
-        built = f"{project.hash} {compiler} {os.environ.get('ARCH', '-march=native')}"
-        if not (directory / "main").exists() or not stamp.exists() or \
-                stamp.read_text() != built:
-            started = time.perf_counter()
-            stamp.unlink(missing_ok=True)
-            self.compile_count += 1
-            run_make(directory, compiler, openmp)
-            stamp.write_text(built)
-            self.timings["compile"] = self.timings.get("compile", 0.0) + \
-                time.perf_counter() - started
-        self.last_directory = directory
-        return directory
+        with one_process(directory):
+            _write_project(directory, project.files)
+            stamp = directory / ".labkit-build"
+            # make takes ARCH from the environment when it is set (binder/start names a
+            # portable target): a program built for other instructions is built again
+            built = f"{project.hash} {compiler} {os.environ.get('ARCH', '-march=native')}"
+            if not (directory / "main").exists() or not stamp.exists() or \
+                    stamp.read_text() != built:
+                started = time.perf_counter()
+                stamp.unlink(missing_ok=True)
+                self.compile_count += 1
+                run_make(directory, compiler, openmp)
+                stamp.write_text(built)
+                self.timings["compile"] = self.timings.get("compile", 0.0) + \
+                    time.perf_counter() - started
+            self.last_directory = directory
+            yield directory
 
     def _directory_for(self, project) -> Path:
         if self.directory is not None:

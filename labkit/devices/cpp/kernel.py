@@ -71,31 +71,35 @@ class CppKernel:
         device = self.device
         arrays, targets = self.inputs(args)
         types = {name: arg_type(array) for name, array in arrays.items()}
-        directory = device.program(self.code, types)  # builds when new (timed as 'compile')
-        started = time.perf_counter()
-        write_inputs(directory / "static", arrays)
-        results = directory / "results"
-        (results / "index.json").unlink(missing_ok=True)  # never read a previous run's
-        device.timings["write"] = device.timings.get("write", 0.0) + \
-            time.perf_counter() - started
-        if device.dry_run:
-            raise device.DryRun()
-        ran = time.perf_counter()
-        device.launch_count += 1
-        done = subprocess.run([str(directory / "main"), "static", "results"], cwd=directory,
-                              capture_output=True, text=True, check=False)
-        device.timings["run"] = device.timings.get("run", 0.0) + time.perf_counter() - ran
-        for line in done.stdout.splitlines():
-            if line.startswith("labkit loop_seconds "):
-                device.timings["loop"] = device.timings.get("loop", 0.0) + float(line.split()[2])
-            elif device.with_output:
-                print(line)
-        if done.returncode != 0:
-            raise DeviceError(_failure(done, directory))
-        loaded = time.perf_counter()
-        resized = read_results(results, targets, growable)
-        device.timings["read"] = device.timings.get("read", 0.0) + \
-            time.perf_counter() - loaded
+        # built when new (timed as 'compile'); one process at a time in the directory
+        with device.program(self.code, types) as directory:
+            started = time.perf_counter()
+            write_inputs(directory / "static", arrays)
+            results = directory / "results"
+            (results / "index.json").unlink(missing_ok=True)  # never read a previous run's
+            device.timings["write"] = device.timings.get("write", 0.0) + \
+                time.perf_counter() - started
+            if device.dry_run:
+                raise device.DryRun()
+            ran = time.perf_counter()
+            device.launch_count += 1
+            done = subprocess.run([str(directory / "main"), "static", "results"], cwd=directory,
+                                  capture_output=True, text=True, check=False)
+            device.timings["run"] = device.timings.get("run", 0.0) + time.perf_counter() - ran
+            for line in done.stdout.splitlines():
+                if line.startswith("labkit loop_seconds "):
+                    device.timings["loop"] = device.timings.get("loop", 0.0) + \
+                        float(line.split()[2])
+                elif device.with_output:
+                    print(line)
+            if done.returncode == -signal.SIGINT:  # Ctrl-C reached the program too
+                raise KeyboardInterrupt
+            if done.returncode != 0:
+                raise DeviceError(_failure(done, directory))
+            loaded = time.perf_counter()
+            resized = read_results(results, targets, growable)
+            device.timings["read"] = device.timings.get("read", 0.0) + \
+                time.perf_counter() - loaded
         return resized
 
     def __repr__(self) -> str:
