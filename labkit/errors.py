@@ -98,6 +98,11 @@ class SimulationError(LabkitError, RuntimeError):
     """A run that had to stop: NaN/inf state, a crashed kernel, a refused monitor."""
 
 
+class OutOfMemoryError(LabkitError, MemoryError):
+    """What was asked for (a group, a monitor's records, synapses) would not fit in the
+    memory available; raised before allocating, with what would help."""
+
+
 class DeviceError(LabkitError, RuntimeError):
     """A device that cannot do what was asked (missing compiler, failed build, ...)."""
 

@@ -102,6 +102,7 @@ class NeuronGroup(Group):
         self._N = int(N)
         self._start, self._stop = 0, self._N
         self.equations = _parse_model(model)
+        self._check_memory(threshold, refractory)
         self.method = tuple(method) if isinstance(method, (list, tuple)) else method
         for text, what in ((threshold, "threshold"), (reset, "reset")):
             if text is not None and not isinstance(text, str):
@@ -144,6 +145,21 @@ class NeuronGroup(Group):
                         "neuron that spiked, so it can only write per-neuron variables. "
                         f"Declare '{stmt.target}' without (shared), or change it from Python "
                         "(a network_operation) between steps.")
+
+    def _check_memory(self, threshold, refractory) -> None:
+        """Before any array exists: would this group's arrays fit? (NeuronGroup(10**10)
+        ended in numpy's MemoryError, or the system's out-of-memory killer.)"""
+        from labkit.memory import check_memory
+
+        stored = sum(1 for eq in self.equations.values()
+                     if "shared" not in eq.flags and (eq.kind != "sub"
+                                                      or "constant over dt" in eq.flags))
+        # 8 bytes a variable, an index during a run, spikes and refractoriness if used
+        per_neuron = 8 * stored + 8 + (4 if threshold is not None else 0) + \
+            (9 if refractory not in (False, None) else 0)
+        check_memory(self._N * per_neuron, f"{self._label()} with N={self._N:,} neurons "
+                     f"({per_neuron} bytes each)", "Use fewer neurons: a network that "
+                     "size needs a larger machine (or cpp_standalone on a cluster node).")
 
     def _make_variables(self) -> None:
         n = self._N

@@ -17,34 +17,10 @@ from labkit.core.clock import SECOND
 from labkit.core.variables import as_quantity
 from labkit.errors import NotFoundError, SimulationError, shorten
 from labkit.groups.runtime_values import ObjectPlan, resolve_externals
+from labkit.memory import available_memory, size_text
 from labkit.units.quantity import Quantity
 
 __all__ = ["StateMonitor", "available_memory"]
-
-
-def available_memory() -> int:
-    """Bytes of memory available now: MemAvailable from /proc/meminfo, else sysconf."""
-    try:
-        with open("/proc/meminfo") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    import os
-
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return 1 << 62  # unknown: do not refuse
-
-
-def _size(n: float) -> str:
-    for unit in ("bytes", "kB", "MB", "GB", "TB"):
-        if n < 1000 or unit == "TB":
-            return f"{n:.3g} {unit}"
-        n /= 1000
-    return f"{n:.3g} TB"
 
 
 class StateMonitor(LabkitObject):
@@ -157,9 +133,9 @@ class StateMonitor(LabkitObject):
         available = available_memory()
         if needed > available:
             raise SimulationError(
-                f"StateMonitor {self.name!r} would need {_size(needed)} to record "
+                f"StateMonitor {self.name!r} would need {size_text(needed)} to record "
                 f"{', '.join(self.record_variables)} of {self.record.size} elements for "
-                f"{n_steps} steps, but only {_size(available)} of memory is available. Record "
+                f"{n_steps} steps, but only {size_text(available)} of memory is available. Record "
                 "less: fewer neurons (record=[0, 10, 20]), a larger monitor dt "
                 "(StateMonitor(..., dt=1*ms)), fewer variables, or a shorter run.")
 

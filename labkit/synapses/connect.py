@@ -57,6 +57,7 @@ def generate_connections(
     target_vars: Mapping | None = None,
     rng: np.random.Generator,
     device: str = "numba",
+    limit: int = 1 << 62,
 ) -> tuple[np.ndarray, np.ndarray]:
     """connect() arguments -> (i, j) int32 arrays of the synapses to create.
 
@@ -88,6 +89,9 @@ def generate_connections(
         The only source of randomness (see the module docstring for the draw order).
     device : {'numba', 'numpy'}
         A compiled Numba kernel, or vectorised numpy in blocks of rows.
+    limit : int
+        The most synapses there is memory for: a rule stops as soon as it has made more
+        (``connect_kernels.TooManySynapses``, with the projected total).
 
     Returns
     -------
@@ -129,7 +133,7 @@ def generate_connections(
         if condition is False or condition == "False":
             return _empty(), _empty()
         rule, values = build_rule(n_source, n_target, condition=condition, **kwds)
-        return _run(rule, values, n_source, n_target, rng, skip_if_invalid, device, p)
+        return _run(rule, values, n_source, n_target, rng, skip_if_invalid, device, limit)
     if i is not None and j is not None and not isinstance(i, str) and not isinstance(j, str):
         if skip_if_invalid:
             raise ValueError("skip_if_invalid can only be used with generator strings")
@@ -142,19 +146,19 @@ def generate_connections(
                             f"with the {over} argument")
         rule, values = build_rule(n_source, n_target, generator=generator, over=over, **kwds)
         sizes = (n_source, n_target) if over == "i" else (n_target, n_source)
-        outer, result = _run(rule, values, *sizes, rng, skip_if_invalid, device, p)
+        outer, result = _run(rule, values, *sizes, rng, skip_if_invalid, device, limit)
         return (outer, result) if over == "i" else (result, outer)
     raise ValueError("specify a condition, both i and j, or a generator string for i or j")
 
 
-def _run(rule, values, n_outer, n_result, rng, skip, device, p):
+def _run(rule, values, n_outer, n_result, rng, skip, device, limit):
     """Run a rule with an output buffer sized for the expected number of synapses."""
     expected = 2 * n_outer
     if rule.draw == "p" and "_p_value" in values:
         expected = int(n_outer * n_result * values["_p_value"] * 1.1)
-    cap = min(max(1024, expected), 1 << 26)
+    cap = min(max(1024, expected), 1 << 26, max(limit, 16))
     return run_rule(rule, values, n_outer, n_result, rng, skip_if_invalid=skip,
-                    device=device, cap=cap)
+                    device=device, cap=cap, limit=limit)
 
 
 def _empty() -> np.ndarray:

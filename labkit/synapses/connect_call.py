@@ -39,7 +39,9 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
     """
     from labkit.core.random import get_rng
     from labkit.devices import get_device, numba_available
+    from labkit.memory import available_memory
     from labkit.synapses.connect import generate_connections
+    from labkit.synapses.connect_kernels import TooManySynapses
 
     label = synapses._label()
     if isinstance(p, numbers.Real) and not isinstance(p, bool) and not 0 <= p <= 1:
@@ -49,12 +51,56 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
         raise ValueError(f"{label}.connect(): n must be >= 0, got n={n!r}")
     device = "numpy" if getattr(get_device(), "name", "") == "numpy" \
         or not numba_available() else "numba"
+    per_synapse = _bytes_per_synapse(synapses)
+    _check_all_pairs(synapses, condition, i, j, p, n, per_synapse)
     try:
         sources, targets = generate_connections(
             synapses.source.N, synapses.target.N, condition=condition, i=i, j=j, p=p, n=n,
             skip_if_invalid=skip_if_invalid, namespace=namespace,
             source_vars=_group_values(synapses.source),
-            target_vars=_group_values(synapses.target), rng=get_rng(), device=device)
+            target_vars=_group_values(synapses.target), rng=get_rng(), device=device,
+            limit=max(1, available_memory() // per_synapse))
+    except TooManySynapses as many:
+        raise _too_many(synapses, many.projected, per_synapse,
+                        f"was stopped after making {many.count:,} synapses for the first "
+                        f"{many.o + 1:,} of {many.n_outer:,} neurons; at that rate it "
+                        "would make") from None
     except (ValueError, TypeError, IndexError) as error:
         raise type(error)(f"{label}.connect(): {error}") from error
     synapses._append(np.asarray(sources, dtype=np.int64), np.asarray(targets, dtype=np.int64))
+
+
+def _bytes_per_synapse(synapses) -> int:
+    """Memory one synapse takes: its variables (i, j, weights, delays, counts), the two
+    index arrays a run uses, and connect()'s own buffers while it generates them."""
+    stored = sum(v.array.dtype.itemsize for v in synapses._per_synapse_variables())
+    return stored + 2 * 4 + 2 * 4
+
+
+def _check_all_pairs(synapses, condition, i, j, p, n, per_synapse: int) -> None:
+    """connect(p=...) over all pairs: the expected count is known before generating."""
+    from labkit.memory import available_memory
+
+    if i is not None or j is not None or condition not in (None, True, "True"):
+        return
+    if not all(isinstance(x, numbers.Real) and not isinstance(x, bool) for x in (p, n)):
+        return
+    expected = synapses.source.N * synapses.target.N * float(p) * float(n)
+    if expected * per_synapse > available_memory():
+        raise _too_many(synapses, expected, per_synapse,
+                        f"of {synapses.source.N:,} x {synapses.target.N:,} pairs with "
+                        f"p={p:g} would make")
+
+
+def _too_many(synapses, count: float, per_synapse: int, how: str):
+    from labkit.errors import OutOfMemoryError
+    from labkit.memory import available_memory, size_text
+
+    available = available_memory()
+    return OutOfMemoryError(
+        f"{synapses._label()}.connect() {how} about {count:,.0f} synapses, which "
+        f"would need {size_text(count * per_synapse)} ({per_synapse} bytes each), but "
+        f"only {size_text(available)} of memory is available (room for about "
+        f"{available // per_synapse:,}). Connect fewer pairs: a smaller p, a condition "
+        "such as 'abs(i - j) < 50', a fixed number per neuron "
+        "(j='k for k in sample(N_post, size=100)'), or smaller groups.")

@@ -93,13 +93,16 @@ def numba_source(rule: ConnectRule, names: tuple[str, ...]) -> KernelSource:
     loop += [f"_n = int({show(rule.n)})", "if _n < 0:",
              "    " + _FAIL.format(code=4, value="float(_n)"), "for _rep in range(_n):",
              "    if _count == _out_o.shape[0]:",
+             "        if _count >= _limit or (4 * _count >= _limit and",
+             "                                _count * _n_outer >= _limit * (_o + 1)):",
+             "            return _out_o, _out_r, _count, 5, _o, 0.0",
              "        _more_o = np.empty(2 * _count + 16, dtype=np.int32)",
              "        _more_r = np.empty(2 * _count + 16, dtype=np.int32)",
              "        for _q in range(_count):  # (a slice copy compiles 2 s slower)",
              "            _more_o[_q] = _out_o[_q]", "            _more_r[_q] = _out_r[_q]",
              "        _out_o, _out_r = _more_o, _more_r",
              "    _out_o[_count] = _o", "    _out_r[_count] = _r", "    _count += 1"]
-    args = ("_n_outer", "_n_result", "_rng", "_skip", "_cap", *names)
+    args = ("_n_outer", "_n_result", "_rng", "_skip", "_cap", "_limit", *names)
     lines = [
         PRELUDES["numba"], "",
         f"def _connect_kernel({', '.join(args)}):",
@@ -134,11 +137,13 @@ def numpy_source(rule: ConnectRule, names: tuple[str, ...]) -> KernelSource:
 
 
 def run_rule(rule: ConnectRule, values: dict, n_outer: int, n_result: int, rng, *,
-             skip_if_invalid: bool = False, device: str = "numba", cap: int = 1024):
+             skip_if_invalid: bool = False, device: str = "numba", cap: int = 1024,
+             limit: int = 1 << 62):
     """Run a rule -> (outer indices, result indices) as int32 arrays, in Brian2's order.
 
     Raises IndexError / ValueError for out-of-range results, a zero step, a bad sample
-    size or a negative ``n`` (unless ``skip_if_invalid`` skips the first three).
+    size or a negative ``n`` (unless ``skip_if_invalid`` skips the first three), and
+    :class:`TooManySynapses` as soon as it is clear there will be more than ``limit``.
     """
     names = tuple(sorted(values))
     args = tuple(values[name] for name in names)
@@ -146,18 +151,38 @@ def run_rule(rule: ConnectRule, values: dict, n_outer: int, n_result: int, rng, 
         kernel = compile_numba(numba_source(rule, names))
         with np.errstate(all="ignore"):
             outer, result, count, status, o, value = kernel(
-                n_outer, n_result, rng, bool(skip_if_invalid), max(int(cap), 16), *args)
+                n_outer, n_result, rng, bool(skip_if_invalid), max(int(cap), 16),
+                int(limit), *args)
+        if status == 5:
+            raise TooManySynapses(count, int(o), n_outer)
         outer, result = outer[:count].copy(), result[:count].copy()
     elif device == "numpy":
         pieces = compile_numpy(numpy_source(rule, names))()
         with np.errstate(all="ignore"):
             outer, result, status, o, value = _run_blocks(
-                rule, pieces, n_outer, n_result, rng, bool(skip_if_invalid), args)
+                rule, pieces, n_outer, n_result, rng, bool(skip_if_invalid), args, limit)
     else:
         raise ValueError(f"unknown device {device!r}; use 'numba' or 'numpy'")
     if status:
         raise _error(rule, status, int(o), value, n_result)
     return outer, result
+
+
+def _too_many(count: int, o: int, n_outer: int, limit: int) -> bool:
+    """More than ``limit`` synapses made, or a quarter of it made and, at the rate of rows
+    0..o, more than ``limit`` to come (the Numba kernel tests the same at each growth)."""
+    return count >= limit or (4 * count >= limit and count * n_outer >= limit * (o + 1))
+
+
+class TooManySynapses(Exception):  # noqa: N818 - caught by connect(), which says why
+    """A rule stopped early: ``count`` synapses made for outer indices 0..``o`` of
+    ``n_outer`` were more than the limit or, at that rate, all would be (see
+    :func:`_too_many`); ``projected`` is the whole run's at that rate."""
+
+    def __init__(self, count: int, o: int, n_outer: int):
+        super().__init__(count, o, n_outer)
+        self.count, self.o, self.n_outer = count, o, n_outer
+        self.projected = count * n_outer / (o + 1)
 
 
 def _error(rule: ConnectRule, status: int, o: int, value: float, n_result: int):
@@ -195,10 +220,10 @@ class _Candidates:
                        for key, v in self.fields.items()}
 
 
-def _run_blocks(rule, pieces, n_outer, n_result, rng, skip, args):
+def _run_blocks(rule, pieces, n_outer, n_result, rng, skip, args, limit):
     """The numpy device: the Numba kernel's loop, many rows at a time."""
     block = max(1, BLOCK_CANDIDATES // max(n_result, 1))
-    outs, first_error = [], None
+    outs, first_error, count = [], None, 0
     for start in range(0, n_outer, block):
         rows = np.arange(start, min(start + block, n_outer))
         done, first_error = _block(rule, pieces, rows, n_result, rng, skip,
@@ -206,6 +231,9 @@ def _run_blocks(rule, pieces, n_outer, n_result, rng, skip, args):
         if first_error is not None:
             return None, None, first_error[1], first_error[2], first_error[3]
         outs.append(done)
+        count += len(done[0])
+        if _too_many(count, int(rows[-1]), n_outer, limit):
+            raise TooManySynapses(count, int(rows[-1]), n_outer)
     outer = np.concatenate([o for o, _ in outs] or [np.zeros(0, np.int32)])
     result = np.concatenate([r for _, r in outs] or [np.zeros(0, np.int32)])
     return outer.astype(np.int32), result.astype(np.int32), 0, 0, 0.0

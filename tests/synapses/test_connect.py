@@ -256,3 +256,39 @@ def test_a_loop_given_as_condition_says_where_it_belongs(condition, fix):
     assert str(info.value).endswith(fix) and isinstance(info.value, LabkitError)
     j = fix[len("connect(j='"):-2]
     assert len(pairs(3, 3, j=j)) in (6, 9)  # the suggested call works
+
+
+def _synapses(n, name="S"):
+    from labkit import NeuronGroup, Synapses
+
+    G = NeuronGroup(n, "v : 1")
+    return Synapses(G, G, "w : 1", name=name)
+
+
+def test_connect_all_pairs_that_cannot_fit_is_refused_at_once():
+    # was: 3.3 GB allocated in 12 s, then numba's MemoryError (or the OOM killer)
+    import time
+
+    S = _synapses(10**5)
+    started = time.perf_counter()
+    with pytest.raises(MemoryError, match=r"Synapses 'S'.connect\(\) of 100,000 x 100,000 "
+                       r"pairs with p=1 would make about 10,000,000,000 synapses, which would "
+                       r"need \d+ GB \(\d+ bytes each\), but only .* available .*smaller p"):
+        S.connect(p=1)
+    assert time.perf_counter() - started < 1 and len(S) == 0
+
+
+@pytest.mark.parametrize("device", ["runtime", "numpy"])
+def test_connect_stops_early_when_its_rate_would_exhaust_memory(monkeypatch, device):
+    from labkit import memory, set_device
+
+    set_device(device)
+    monkeypatch.setattr(memory, "available_memory", lambda: 40_000_000)  # 1e6 synapses
+    S = _synapses(2000)
+    with pytest.raises(MemoryError, match=r"was stopped after making [\d,]+ synapses for the "
+                       r"first [\d,]+ of 2,000 neurons; at that rate it would make about "
+                       r"3,9\d\d,\d+ synapses") as info:
+        S.connect("i != j")
+    assert isinstance(info.value, LabkitError) and len(S) == 0
+    S.connect("i < 100")  # dense at first, then nothing: 200,000 fit
+    assert len(S) == 200_000
