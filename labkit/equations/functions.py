@@ -45,15 +45,6 @@ class int_(sympy.Function):
 
     nargs = 1
 
-    @classmethod
-    def eval(cls, x):
-        # int(x > 0) is 0 or 1, as in Python: a condition becomes a number here, so that
-        # every printer truncates a number (Numba has no truncation of a bool).
-        if isinstance(x, (sympy.core.relational.Relational, sympy.logic.boolalg.BooleanAtom,
-                          sympy.logic.boolalg.BooleanFunction)):
-            return sympy.Piecewise((sympy.S.One, x), (sympy.S.Zero, True))
-        return None
-
     def fdiff(self, argindex=1):
         return sympy.S.Zero
 

@@ -1,20 +1,12 @@
 """int() of a condition is 0 or 1, as in Python and Brian2, in every kind of code.
 
-The smooth-pursuit model's hemifield rule connects with ``j='int(x_neuron_pre > 0)'``;
-Numba has no truncation of a bool, so labkit turns ``int(condition)`` into a number first.
+The smooth-pursuit model's hemifield rule connects with ``j='int(x_neuron_pre > 0)'``: a
+connect rule, a reset and an equation use it here, on both devices.
 """
 
 import numpy as np
-import sympy
 
 from labkit import *
-from labkit.equations.functions import int_
-
-
-def test_int_of_a_condition_is_a_number():
-    x = sympy.Symbol("x", real=True)
-    assert int_(x > 0).subs(x, 2) == 1 and int_(x > 0).subs(x, -2) == 0
-    assert isinstance(int_(x), int_)                        # a number stays truncated
 
 
 def test_int_of_a_condition_in_connect_reset_and_equations(device_name):
