@@ -8,10 +8,20 @@ values, resuming after every early return (a full spike buffer, a network_operat
 finally let monitors trim their arrays and advance the clocks. A kernel that enlarges
 full buffers itself (cpp_standalone) returns the larger arrays instead, and the objects
 that declared them growable adopt them.
+
+Interrupted runs: the Python devices run the duration in calls of about 50 ms of wall time
+(compiled code cannot be interrupted), and a Ctrl-C stops the run at the end of the step
+being computed. Whatever stops a run -- Ctrl-C, an error, a network_operation that raises
+-- the clocks, ``net.t`` and the monitors agree on the first step not completed, and the
+next run continues from it. cpp_standalone's program is one process per run: interrupted,
+nothing is read back and everything stays as before the run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -154,55 +164,135 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     ops = [op for op, _ in ordered]
     owners_of = [obj for _, obj in ordered]
     reporter = _Reporter(report, report_period, t_start, duration) if report else None
+    chunks = None if getattr(kernel, "enlarges_arrays", False) else _Chunks(CHUNK_SECONDS)
+    if chunks is None and reporter is not None:
+        # a program launched per call (C++) runs the whole duration at once, unless
+        # reporting: then about ten calls per report period, none over a second
+        chunks = _Chunks(min(reporter.period / 10, 1.0))
     pos, step = 0, s0
     error = None
     started = time.perf_counter()
     try:
-        while step < s_end:
-            chunk_end = s_end if reporter is None else reporter.chunk_end(step, s_end)
-            args = _arguments(kernel, values, fixed, step, pos, chunk_end)
-            with np.errstate(all="ignore"):  # inf/NaN are reported by the kernel's own check
-                resized = _call(kernel, args, growable)
-            if resized:
-                _adopt(resized, plans, values)
-            code = int(status[0])
-            if code == DONE:
-                step, pos = chunk_end, 0
-                if reporter is not None:
-                    reporter.progress(step - s0, s_end - s0)
-                continue
-            step, pos = int(status[1]), int(status[2])
-            if code == BUFFER_FULL:
-                for plan in plans:
-                    for grow in plan.grow:
-                        grow(values)
-            elif code == PYTHON_CALL:
-                # the function may read clock times
-                for c, ts in zip(clocks, clock_ts, strict=True):
-                    c.timestep = int(ts)
-                c = ops[pos - 1].clock
-                owners_of[pos - 1]._call(float(clock_ts[c]) * float(clock_dt[c]))
-                if net.stop_requested:  # stop(): finish this step, then end the run
-                    s_end = min(s_end, step + 1)
-            elif code == NOT_FINITE:
-                error = _not_finite(ops[pos], owners_of[pos], status, clock_dt, clock_ts)
-                break
-            else:
-                raise SimulationError(f"the kernel stopped with unknown status {code}")
+        with _deferred_interrupt(not getattr(kernel, "enlarges_arrays", False)) as interrupted:
+            while step < s_end:
+                chunk_end = s_end if chunks is None else chunks.end(step, s_end)
+                args = _arguments(kernel, values, fixed, step, pos, chunk_end)
+                called = time.perf_counter()
+                with np.errstate(all="ignore"):  # inf/NaN are reported by the kernel's check
+                    resized = _call(kernel, args, growable)
+                if resized:
+                    _adopt(resized, plans, values)
+                code = int(status[0])
+                if code == DONE:
+                    if chunks is not None:
+                        chunks.took(chunk_end - step, time.perf_counter() - called)
+                    step, pos = chunk_end, 0
+                    if reporter is not None:
+                        reporter.progress(step - s0, s_end - s0)
+                    if interrupted() and step < s_end:
+                        raise KeyboardInterrupt  # at a step's end: the state is consistent
+                    continue
+                step, pos = int(status[1]), int(status[2])
+                if code == BUFFER_FULL:
+                    for plan in plans:
+                        for grow in plan.grow:
+                            grow(values)
+                elif code == PYTHON_CALL:
+                    # the function may read clock times
+                    for c, ts in zip(clocks, clock_ts, strict=True):
+                        c.timestep = int(ts)
+                    c = ops[pos - 1].clock
+                    owners_of[pos - 1]._call(float(clock_ts[c]) * float(clock_dt[c]))
+                    if net.stop_requested:  # stop(): finish this step, then end the run
+                        s_end = min(s_end, step + 1)
+                elif code == NOT_FINITE:
+                    error = _not_finite(ops[pos], owners_of[pos], status, clock_dt, clock_ts,
+                                        int(status[1]) == s0)
+                    break
+                else:
+                    raise SimulationError(f"the kernel stopped with unknown status {code}")
     finally:
+        # Whatever stopped the run (an error, Ctrl-C, a network_operation that raised), the
+        # clocks, the network's time and the monitors' records agree: at the first step not
+        # completed, which the next run() starts with (as in Brian2).
         for c, ts in zip(clocks, clock_ts, strict=True):
             c.timestep = int(ts)
         for obj in objects:
             finish = getattr(obj, "_finish_run", None)
             if finish is not None:
                 finish(values)
-    net._last_run_time = time.perf_counter() - started
+        net.t_ = _time_reached(clock_ts, clock_end, clock_k, base, s0, t_start, t_end)
+        net._last_run_time = time.perf_counter() - started
     if error is not None:
-        net.t_ = float(status[1]) * base
         raise error
-    net.t_ = s_end * base if net.stop_requested else t_end
     if reporter is not None:
         reporter.done()
+    if interrupted():
+        raise KeyboardInterrupt  # pressed during the last call: the run is complete
+
+
+#: Wall-clock seconds one kernel call aims at: Ctrl-C is answered within about this time
+#: (compiled code cannot be interrupted; the runner checks between calls).
+CHUNK_SECONDS = 0.05
+
+
+class _Chunks:
+    """Steps per kernel call, adapted so that each call takes about ``seconds``."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.size = 100
+
+    def end(self, step: int, s_end: int) -> int:
+        return min(s_end, step + self.size)
+
+    def took(self, steps: int, seconds: float) -> None:
+        if steps < self.size:  # the run's last, short call says nothing about the rate
+            return
+        factor = min(4.0, self.seconds / seconds) if seconds > 0 else 4.0
+        self.size = max(10, int(self.size * factor))
+
+
+@contextlib.contextmanager
+def _deferred_interrupt(wanted: bool):
+    """Within: a first Ctrl-C is noted (-> ``interrupted()`` is true), not raised, so the
+    runner stops at the end of a step; a second one interrupts at once, as usual.
+
+    Only when ``wanted`` (not for a C++ program, which a Ctrl-C stops with nothing read
+    back), in the main thread (where Python delivers signals) and over a handler that
+    raises KeyboardInterrupt or some other Python function (Jupyter's); elsewhere the
+    usual behaviour stays.
+    """
+    noted = []
+    previous = None
+    if wanted and threading.current_thread() is threading.main_thread():
+        previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum, frame):
+        if noted and callable(previous):
+            previous(signum, frame)
+        noted.append(True)
+
+    installed = callable(previous)
+    if installed:
+        signal.signal(signal.SIGINT, handler)
+    try:
+        yield lambda: bool(noted)
+    finally:
+        if installed:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _time_reached(clock_ts, clock_end, clock_k, base: float, s0: int, t_start: float,
+                  t_end: float) -> float:
+    """The network's time once a run stopped: that of the first (smallest-dt) step some
+    clock has not completed, ``t_end`` if none is left, ``t_start`` if none has run."""
+    left = [int(ts) * int(k) for ts, end, k in zip(clock_ts, clock_end, clock_k, strict=True)
+            if ts < end]
+    if not left:
+        return t_end
+    step = min(left)
+    return t_start if step <= s0 else step * base
 
 
 def _aliased(op, aliases: dict):
@@ -247,16 +337,15 @@ def _adopt(resized: dict, plans, values: dict) -> None:
     values.update(resized)
 
 
-def _not_finite(op, obj, status, clock_dt, clock_ts) -> SimulationError:
+def _not_finite(op, obj, status, clock_dt, clock_ts, first_step) -> SimulationError:
+    from labkit.core.not_finite import not_finite_error
+
     neuron, var = int(status[3]), op.checked[int(status[4])]
     t = int(clock_ts[op.clock]) * float(clock_dt[op.clock])
     value = obj.variables[var].array[neuron]
-    return SimulationError(
-        f"{obj._label()}: {var} became {value} at t={t * 1e3:g} ms (neuron {neuron}). "
-        f"The integration is unstable: try a smaller dt (now {clock_dt[op.clock] * 1e3:g} ms) "
-        f"or another method, e.g. method='exponential_euler' for conductance models "
-        f"(this group uses {op.label.rsplit(' ', 1)[0]!r}'s method). Monitors keep what "
-        "was recorded up to this step.")
+    return not_finite_error(obj, var, neuron, value, t, float(clock_dt[op.clock]), first_step,
+                            getattr(obj, "_method_used", ""),
+                            getattr(obj, "_last_externals", None) or {})
 
 
 class _Reporter:
@@ -269,21 +358,10 @@ class _Reporter:
         self.report, self.period = report, period
         self.t_start, self.duration = t_start, duration
         self.started = time.perf_counter()
-        self.chunk = 100
-        self.last_call = self.started
         self.emit(0.0)
-
-    def chunk_end(self, step: int, s_end: int) -> int:
-        return min(s_end, step + self.chunk)
 
     def progress(self, done: int, total: int) -> None:
         now = time.perf_counter()
-        took = now - self.last_call
-        self.last_call = now
-        # aim for about ten chunks per report period, and no chunk over 1 s
-        target = min(self.period / 10, 1.0)
-        if took > 0:
-            self.chunk = max(10, int(self.chunk * min(4.0, target / took)))
         if now - getattr(self, "_last_emit", self.started) >= self.period:
             self.emit(done / total if total else 1.0)
 
