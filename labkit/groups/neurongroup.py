@@ -292,6 +292,7 @@ class NeuronGroup(Group):
                                     self.method, self.threshold, self.reset, refractory,
                                     boolean_externals=booleans, constant_functions=constants)
         self._report_method_choice(structure)
+        self._method_used = structure.method  # named when a state becomes NaN
         arrays = {n: ("shared" if v.shared else "array") for n, v in self.variables.items()
                   if v.array is not None}
         ext_kinds = dict(kinds)

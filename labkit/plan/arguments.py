@@ -53,8 +53,13 @@ def is_boolean(value) -> bool:
 
 
 def constant_value(value):
-    """A namespace value -> what the kernel gets: ``bool`` for booleans, else ``float``."""
-    return bool(value) if is_boolean(value) else float(np.asarray(value))
+    """A namespace value -> what the kernel gets: ``bool`` for booleans, else a float64.
+
+    numpy's float64, not Python's float: the numpy device's scalar arithmetic then divides
+    by zero as the compiled devices do (``inf``, reported as a non-finite state naming the
+    zero) instead of raising ZeroDivisionError from generated code.
+    """
+    return bool(value) if is_boolean(value) else np.float64(np.asarray(value))
 
 
 def bind(owner: str, externals: Mapping, dt: float) -> dict:

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from labkit import Network, NeuronGroup, TimedArray, ms, mV, run
-from labkit.errors import DimensionMismatchError, ExpressionError, LabkitError
+from labkit.errors import DimensionMismatchError, ExpressionError, LabkitError, SimulationError
 
 
 def test_noise_in_a_threshold_is_refused_with_the_reason():
@@ -91,3 +91,26 @@ def test_a_group_too_large_for_memory_is_refused_before_allocating():
         NeuronGroup(10**10, "dv/dt = -v/ms : 1", name="big")
     assert isinstance(info.value, LabkitError)
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize("model, start, namespace, method, cause", [
+    ("dv/dt = -v/tau : 1", 1, {"tau": 0 * ms}, "euler",
+     r"'tau' is 0 for this neuron and dv/dt = -v/tau divides by it"),
+    ("dv/dt = log(v)/ms : 1", 0, {}, None, r"uses log of a value <= 0"),
+    ("dv/dt = sqrt(v)/ms : 1", -1, {}, "euler", r"uses sqrt of a negative value"),
+    ("dv/dt = -v/ms : 1", float("nan"), {}, None, r"the run's first step: check the start "
+     r"value of v"),
+    ("dv/dt = (I - v)/ms : 1\nI : 1", 0, {}, None, r"'I' is inf for this neuron"),
+    ("dv/dt = v**2/ms : 1", 0.5, {}, "euler", r"likely unstable: try a smaller dt \(now 0.1 "
+     r"ms\) or another method than 'euler'.*\(euler\)"),
+])
+def test_a_state_that_is_not_finite_names_the_likely_cause(device_name, model, start,
+                                                           namespace, method, cause):
+    # was: every NaN/inf blamed the step size, naming the method as "'neurongroup''s"
+    G = NeuronGroup(1, model, namespace=namespace, **({"method": method} if method else {}))
+    G.v = start
+    if "I : 1" in model:
+        G.I = float("inf")
+    with pytest.raises(SimulationError, match=cause) as info:
+        Network(G).run(20 * ms)
+    assert "'s method" not in str(info.value)
