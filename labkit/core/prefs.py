@@ -81,7 +81,11 @@ def _build() -> PreferenceGroup:
     codegen = PreferenceGroup("codegen", root, target="auto", string_expression_target="numpy")
     network = PreferenceGroup("core.network", root, default_schedule=list(DEFAULT_SCHEDULE))
     core = PreferenceGroup("core", root, default_float_dtype=np.float64, network=network)
-    root._values.update(codegen=codegen, core=core)
+    # Brian2's name for the OpenMP threads of cpp_standalone (0: none); set_device's
+    # threads= wins when given
+    cpp = PreferenceGroup("devices.cpp_standalone", root, openmp_threads=0)
+    devices = PreferenceGroup("devices", root, cpp_standalone=cpp)
+    root._values.update(codegen=codegen, core=core, devices=devices)
     return root
 
 

@@ -82,20 +82,30 @@ class CppStandaloneDevice:
         directory = options.get("directory")
         self.directory = checked_directory(directory) if directory is not None else None
         self.build_on_run = bool(options.get("build_on_run", True))
-        threads = int(options.get("threads", 1) or 1)
-        if threads < 1:
+        threads = options.get("threads")
+        if threads is not None and int(threads) < 1:
             raise ValueError(f"threads must be >= 1, got {threads}")
-        self.threads = threads
+        self._threads = None if threads is None else int(threads)
         self.compiler = options.get("compiler")
         self.with_output = bool(options.get("with_output", False))
         if options.get("clean") and self.directory is not None and self.directory.exists():
             shutil.rmtree(self.directory)
 
+    @property
+    def threads(self) -> int:
+        """OpenMP threads of the program: ``set_device(..., threads=n)``, else Brian2's
+        ``prefs.devices.cpp_standalone.openmp_threads`` when above 0, else 1."""
+        if self._threads is not None:
+            return self._threads
+        from labkit.core.prefs import prefs
+
+        return max(1, int(prefs.devices.cpp_standalone.openmp_threads))
+
     def reinit(self) -> None:
         """Forget recorded runs and options (Brian2's ``device.reinit()``)."""
         self.directory = None
         self.build_on_run = True
-        self.threads = 1
+        self._threads = None
         self.compiler = None
         self.with_output = False
         self.dry_run = False
