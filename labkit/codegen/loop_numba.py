@@ -311,7 +311,7 @@ def _python_call(op: S.PythonCall, p, w, d, scratch) -> None:
     w(d, "return")
 
 
-#: Operation class -> function writing its code. The Synapses issue adds entries.
+#: Operation class -> function writing its code (the synapses' are merged in below).
 EMITTERS = {
     S.StateUpdate: _state_update,
     S.Threshold: _threshold,

@@ -243,7 +243,7 @@ def _python_call(op: S.PythonCall, p, w, d) -> None:
     w(d, "return")
 
 
-#: Operation class -> function writing its vectorised code. The Synapses issue adds entries.
+#: Operation class -> function writing its vectorised code (the synapses' are merged in below).
 EMITTERS = {
     S.StateUpdate: _state_update,
     S.Threshold: _threshold,

@@ -12,9 +12,9 @@ Argument names are derived from an operation's ``owner`` prefix (``_g0`` for the
 group of the network, ``_m1`` for a monitor, ...), never from user names, so renaming a
 group does not change the spec either.
 
-The Synapses issue adds its own operation classes here; an operation class only has to be
-a frozen dataclass that the loop assemblers (``loop_numba``, ``loop_numpy``) know how to
-emit (see their ``EMITTERS`` tables).
+An operation class only has to be a frozen dataclass that the loop assemblers
+(``loop_numba``, ``loop_numpy``, ``loop_cpp``) know how to emit (see their ``EMITTERS``
+tables, which ``synapse_numba``/``synapse_numpy``/``synapse_cpp`` extend).
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ from __future__ import annotations
 import numpy as np
 
 from labkit import (
-    Hz,
     Mohm,
     Network,
     NeuronGroup,
@@ -30,6 +29,7 @@ from labkit import (
     mV,
     nA,
 )
+from labkit.widgets.examples.lif import lif_rate as _formula_rate
 
 __all__ = [
     "TAU", "V_T", "V_R", "TAU_REF", "LIF_EQS", "LIF_NOISY_EQS",
@@ -101,19 +101,13 @@ def simulate_lif(I=1.0, tau=TAU, V_t=V_T, V_r=V_R, tau_ref=TAU_REF, duration=70 
 def lif_rate(I, tau=TAU, V_t=V_T, V_r=V_R, tau_ref=TAU_REF):
     """Constant input(s) -> firing rate of the course's LIF (Quantity in Hz; 0 below V_t).
 
+    The dimensionless neuron is the physical one with ``E_L = 0`` and ``R = 1``: one formula
+    (:func:`labkit.widgets.examples.lif.lif_rate`) serves both.
+
     >>> print(lif_rate(1.0))
     47.40... Hz
     """
-    return _rate(np.asarray(I, dtype=float), V_t, V_r, tau, tau_ref)
-
-
-def _rate(v_inf, V_t, V_r, tau, tau_ref):
-    v_inf, V_t, V_r = (np.asarray(x, dtype=float) for x in (v_inf, V_t, V_r))
-    above = v_inf > V_t
-    with np.errstate(divide="ignore", invalid="ignore"):
-        climb = float(tau) * np.log((v_inf - V_r) / (v_inf - V_t))
-        rate = np.where(above, 1.0 / (float(tau_ref) + climb), 0.0)
-    return Quantity(rate, dim=Hz.dim)
+    return _formula_rate(I, tau=tau, R=1.0, E_L=0.0, v_th=V_t, v_reset=V_r, t_ref=tau_ref)
 
 
 # -- a LIF in physical units (lesson 06) -------------------------------------------------
@@ -161,5 +155,4 @@ def lif_physical_rate(I, tau_m=TAU_M, R_m=R_M, E_L=E_L, V_th=V_TH, V_reset=V_RES
     >>> print(lif_physical_rate(0.1 * nA))
     0. Hz
     """
-    v_inf = np.asarray(E_L, dtype=float) + float(R_m) * np.asarray(I, dtype=float)
-    return _rate(v_inf, V_th, V_reset, tau_m, t_ref)
+    return _formula_rate(I, tau=tau_m, R=R_m, E_L=E_L, v_th=V_th, v_reset=V_reset, t_ref=t_ref)

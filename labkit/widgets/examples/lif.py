@@ -56,6 +56,8 @@ def lif_rate(I, tau=10 * ms, R=100 * Mohm, E_L=-70 * mV, v_th=-50 * mV, v_reset=
              t_ref=2 * ms):
     """Input current(s) -> firing rate(s) of the LIF neuron (Quantity in Hz).
 
+    The course's one LIF rate formula: :mod:`labkit.models.lif` computes its rates with it.
+
     >>> from labkit.units import nA
     >>> print(lif_rate(0.1 * nA))
     0. Hz
