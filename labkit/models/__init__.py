@@ -13,4 +13,6 @@ plot; plots never simulate.
   I-V curves, presets and the regime map; :mod:`labkit.models.bursts` the spike/burst
   detector that names its regimes; :mod:`labkit.models.neuromodulation` the additive and
   depressive modulatory synapses (lesson 09).
+- :mod:`labkit.models.eye_movements`: the closed-loop smooth-pursuit model of Stimberg,
+  Brette and Goodman 2019 (lesson 12), written with Brian2's API only.
 """
