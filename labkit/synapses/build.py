@@ -102,7 +102,12 @@ def _substitutions(base) -> dict:
 
 def _build(label, model, codes, table, method, aliases, constant_functions=frozenset(),
            conditional=frozenset()) -> SynapseStructure:
-    from labkit.equations.checks import check_dimensions, check_statement, infer_dimension
+    from labkit.equations.checks import (
+        Resolver,
+        check_dimensions,
+        check_statement,
+        infer_dimension,
+    )
     from labkit.errors import DimensionMismatchError
     from labkit.groups.build import parse_code
     from labkit.integration import integrate, integrate_event_driven
@@ -121,14 +126,28 @@ def _build(label, model, codes, table, method, aliases, constant_functions=froze
     pathways = []
     for objname, prepost, code in codes:
         statements = list(event_block.statements) if event_block is not None else []
+        local, temps = res, {}  # temporaries: their units are their first value's
         for stmt in parse_code(code, f"on_{prepost}"):
             target = aliases.get(stmt.target, stmt.target)
-            renamed = type(stmt)(target, stmt.op, stmt.expr.xreplace(alias), stmt.source)
+            expr = stmt.expr.xreplace(alias).xreplace(temps)
             where = f"the on_{prepost} code '{stmt.source or stmt}' of {label}"
             if objname not in ("pre", "post"):
                 where += f" (pathway '{objname}')"
+            if is_temporary(stmt, target in table) or sympy.Symbol(target, real=True) in temps:
+                symbol = temps.setdefault(sympy.Symbol(target, real=True),
+                                          sympy.Symbol(_temporary(target), real=True))
+                dim = infer_dimension(expr, local, where=where)
+                if symbol.name in local.dims and local.dims[symbol.name] is not dim:
+                    raise DimensionMismatchError(
+                        f"in {where}: '{target}' had units of "
+                        f"{readable(local.dims[symbol.name])}, now {readable(dim)}")
+                local = Resolver({**local.dims, symbol.name: dim}, local.booleans,
+                                 local.variables)
+                statements.append(Statement(symbol.name, expr.xreplace(subs)))
+                continue
+            renamed = type(stmt)(target, stmt.op, expr, stmt.source)
             _check_target(target, table, where)
-            check_statement(renamed, res, where=where)
+            check_statement(renamed, local, where=where)
             statements.append(_conditional(target, renamed.value.xreplace(subs), conditional))
         if event:
             statements.append(Statement("lastupdate", sympy.Symbol("t", real=True)))
@@ -150,6 +169,17 @@ def _build(label, model, codes, table, method, aliases, constant_functions=froze
                 f"{readable(table[name][1])}")
         sums.append((name, expr.xreplace(subs)))
     return SynapseStructure(update, tuple(pathways), tuple(sums))
+
+
+def is_temporary(stmt, known: bool) -> bool:
+    """Whether ``stmt`` makes a temporary of pathway code (Brian2's abstract code): a plain
+    ``=`` to a name that is no variable (``known``: of the synapses, source or target)."""
+    return stmt.op == "=" and not known and not stmt.target.endswith(("_pre", "_post"))
+
+
+def _temporary(name: str) -> str:
+    """A temporary's name in the statements: internal (``_``), so code declares it."""
+    return f"_lkt_{name}"
 
 
 def _conditional(target: str, value: sympy.Expr, conditional: frozenset) -> Statement:

@@ -19,6 +19,7 @@ from labkit.errors import UnsupportedFeatureError
 from labkit.groups.build import constant_functions, names_in, parse_code
 from labkit.groups.runtime_values import ObjectPlan
 from labkit.plan.arguments import argument, bind, is_boolean, symbol
+from labkit.synapses.build import is_temporary
 from labkit.units.dimension import DIMENSIONLESS
 
 __all__ = ["plan"]
@@ -42,8 +43,14 @@ def _used_names(syn) -> set[str]:
         if eq.expr is not None:
             names |= names_in(eq.expr)
     for pathway in syn._pathways:
+        temporaries = set()
         for stmt in parse_code(pathway.code, f"on_{pathway.prepost}"):
-            names |= names_in(stmt.expr) | {stmt.target}
+            names |= names_in(stmt.expr) - temporaries
+            if is_temporary(stmt, syn._kind_of(stmt.target)[0] is not None
+                            or stmt.target in syn.equations):
+                temporaries.add(stmt.target)
+            elif stmt.target not in temporaries:
+                names.add(stmt.target)
     return names - set(syn.equations)
 
 

@@ -53,3 +53,27 @@ def test_poisson_input_counts_have_the_binomial_statistics(cpp):
         assert abs(values.mean() - mean) < 5 * np.sqrt(var / 2000)
         assert abs(values.var() / var - 1) < 5 * np.sqrt(2 / 1999)
         assert np.allclose(values, np.round(values)) == whole
+
+
+def synaptic_temporaries(device_name):
+    set_device(device_name)
+    start_scope()
+    inp = SpikeGeneratorGroup(3, [0, 1, 2, 0, 1], [1, 2, 3, 6, 8] * ms, name='inp')
+    G = NeuronGroup(2, 'dv/dt = -v/(10*ms) : volt\nu : volt', method='exact', name='g')
+    G.u = '(i + 1)*2*mV'
+    S = Synapses(inp, G, 'w : 1', on_pre='''a = w*(u_post/mV)
+                                            b = a*mV + 0.5*mV
+                                            v_post += b
+                                            w = clip(w + a*0.01, 0, 1)''', name='s')
+    S.connect()
+    S.w = 'j*0.1 + i*0.05 + 0.1'
+    run(12 * ms)
+    return G.v_.copy(), S.w_.copy()
+
+
+def test_synaptic_temporaries_as_on_the_runtime_device(cpp):
+    theirs = synaptic_temporaries("cpp_standalone")
+    ours = synaptic_temporaries("runtime")
+    assert np.allclose(ours[1], [0.10404, 0.21632, 0.15606, 0.2704, 0.204, 0.312])
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

@@ -118,7 +118,34 @@ STRING_INDEXING = Case(
     min_spikes=5,
 )
 
-CASES = (LINKED_INPUT, RUN_REGULARLY, STOP, MONITOR_BETWEEN_RUNS, STRING_INDEXING)
+# Clopath_et_al_2010: temporaries in pathway code (names assigned and read within it)
+SYNAPTIC_TEMPORARIES = Case(
+    "example_synaptic_temporaries",
+    """
+    start_scope()
+    inp = SpikeGeneratorGroup(3, [0, 1, 2, 0, 1], [1, 2, 3, 6, 8]*ms)
+    G = NeuronGroup(2, '''dv/dt = -v/(10*ms) : volt
+                          u : volt''', threshold='v > 3*mV', reset='v = 0*mV',
+                    method='exact')
+    G.u = '(i + 1)*2*mV'
+    S = Synapses(inp, G, 'w : 1', on_pre='''a = w*(u_post/mV)
+                                            b = a*mV + 0.5*mV
+                                            v_post += b
+                                            w = clip(w + a*0.01, 0, 1)''')
+    S.connect()
+    S.w = 'j*0.1 + i*0.05 + 0.1'
+    M = StateMonitor(G, 'v', record=True)
+    spikes = SpikeMonitor(G)
+    run(12*ms)
+    w = S.w[:]
+    """,
+    spikes=("spikes",),
+    traces=("M.v", "w"),
+    min_spikes=1,
+)
+
+CASES = (SYNAPTIC_TEMPORARIES, LINKED_INPUT, RUN_REGULARLY, STOP, MONITOR_BETWEEN_RUNS,
+         STRING_INDEXING)
 
 # Brunel_2000 / Wang_2002: PoissonInput in its exact (binomial) and approximate (normal)
 # regimes; random streams differ, so the spike counts must agree statistically
