@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import sys
 
-__all__ = ["get_logger", "info", "warn"]
+__all__ = ["get_logger", "info", "warn", "BrianLogger"]
 
 _configured = [False]
 
@@ -60,3 +60,24 @@ def warn(message: str, topic: str) -> None:
     """Log ``message`` at WARNING on ``labkit.<topic>`` (e.g. ``'namespace'``)."""
     get_logger()
     logging.getLogger(f"labkit.{topic}").warning(message)
+
+
+class BrianLogger:
+    """Brian2's switches of what its log shows, for scripts that call them
+    (``BrianLogger.log_level_info()``): they set the level of the ``'labkit'`` logger."""
+
+    @staticmethod
+    def log_level_debug() -> None:
+        get_logger().setLevel(logging.DEBUG)
+
+    @staticmethod
+    def log_level_info() -> None:
+        get_logger().setLevel(logging.INFO)
+
+    @staticmethod
+    def log_level_warn() -> None:
+        get_logger().setLevel(logging.WARNING)
+
+    @staticmethod
+    def log_level_error() -> None:
+        get_logger().setLevel(logging.ERROR)

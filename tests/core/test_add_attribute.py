@@ -1,5 +1,6 @@
-"""add_attribute, magic_network, profiling_info, net[name]: what Brian2's examples use (compare_GSL,
-float_32_64_benchmark, coupled_oscillators, Spreizer_et_al_2019)."""
+"""add_attribute, magic_network, profiling_info, net[name], BrianLogger: what Brian2's examples
+use (compare_GSL, Rossant_et_al_2011bis, float_32_64_benchmark, coupled_oscillators,
+Spreizer_et_al_2019)."""
 
 import numpy as np
 import pytest
@@ -58,3 +59,23 @@ def test_a_network_gives_its_objects_by_name():
     assert net['cells'] is G and net['trace'] is M
     with pytest.raises(KeyError, match="no object named 'cell'.*'cells', 'trace'"):
         net['cell']
+
+
+def test_brian_logger_sets_what_labkit_logs():
+    import logging
+
+    from labkit import BrianLogger
+
+    logger = logging.getLogger('labkit')
+    before = logger.level
+    try:
+        BrianLogger.log_level_error()
+        assert logger.level == logging.ERROR
+        BrianLogger.log_level_debug()
+        assert logger.level == logging.DEBUG
+        BrianLogger.log_level_warn()
+        assert logger.level == logging.WARNING
+        BrianLogger.log_level_info()
+        assert logger.level == logging.INFO
+    finally:
+        logger.setLevel(before)
