@@ -3,10 +3,19 @@
 from labkit.core.clock import Clock, defaultclock
 from labkit.core.lazy import Equations
 from labkit.core.logs import BrianLogger
-from labkit.core.magic import collect, magic_network, restore, run, start_scope, store
+from labkit.core.magic import (
+    collect,
+    magic_network,
+    profiling_summary,
+    restore,
+    run,
+    start_scope,
+    store,
+)
 from labkit.core.network import Network, stop
 from labkit.core.prefs import prefs
 from labkit.core.random import seed
 
 __all__ = ["Clock", "defaultclock", "Network", "run", "start_scope", "store", "restore",
-           "collect", "seed", "prefs", "Equations", "stop", "magic_network", "BrianLogger"]
+           "collect", "seed", "prefs", "Equations", "stop", "magic_network", "BrianLogger",
+           "profiling_summary"]

@@ -17,7 +17,8 @@ from labkit.core.base import SCOPE, LabkitObject
 from labkit.core.network import Network
 from labkit.errors import LabkitError
 
-__all__ = ["start_scope", "run", "store", "restore", "collect", "MagicError", "magic_network"]
+__all__ = ["start_scope", "run", "store", "restore", "collect", "MagicError", "magic_network",
+           "profiling_summary"]
 
 
 class MagicError(LabkitError, RuntimeError):
@@ -110,3 +111,19 @@ def restore(name: str = "default", filename=None, restore_random_state=True,
     magic_network._update(sys._getframe(level + 1))
     magic_network.restore(name, filename, restore_random_state)
     magic_network.objects = []
+
+
+def profiling_summary(net=None, show=None) -> str:
+    """Brian2's ``profiling_summary()``: the last profiled run of ``net`` (default: the
+    magic network's) as a table of name, time and share; ``show``: at most that many rows.
+
+    labkit runs a whole run in one compiled loop, so the table has that one row.
+    """
+    rows = (magic_network if net is None else net).profiling_info
+    rows = rows[:show] if show is not None else rows
+    total = sum(float(t) for _, t in rows) or 1.0
+    width = max(len("Profiling summary"), *(len(name) for name, _ in rows))
+    lines = ["Profiling summary", "=" * width]
+    lines += [f"{name:<{width}}  {float(t):10.3f} s  {100 * float(t) / total:6.2f} %"
+              for name, t in rows]
+    return "\n".join(lines)

@@ -79,3 +79,17 @@ def test_brian_logger_sets_what_labkit_logs():
         assert logger.level == logging.INFO
     finally:
         logger.setLevel(before)
+
+
+def test_profiling_summary_of_the_last_profiled_run():
+    from labkit import profiling_summary
+
+    G = NeuronGroup(10, 'dv/dt = -v/(10*ms) : 1', method='exact')
+    G.v = 1
+    run(3 * ms, profile=True)
+    text = profiling_summary()
+    assert text.splitlines()[0] == 'Profiling summary'
+    assert 'magicnetwork_kernel' in text and '100.00 %' in text
+    run(1 * ms)
+    with pytest.raises(ValueError, match="profile=True"):
+        profiling_summary()
