@@ -358,6 +358,18 @@ class Synapses(Group):
         self._connect_called = True
         self._version += 1
 
+    @property
+    def N_incoming_post(self) -> np.ndarray:
+        """The number of synapses onto each element of the target (Brian2's)."""
+        return np.bincount(self.variables["j"].array[:self._n],
+                           minlength=self.target.N).astype(np.int32)
+
+    @property
+    def N_outgoing_pre(self) -> np.ndarray:
+        """The number of synapses from each element of the source (Brian2's)."""
+        return np.bincount(self.variables["i"].array[:self._n],
+                           minlength=self.source.N).astype(np.int32)
+
     def _per_synapse_variables(self):
         seen = [v for v in self.variables.values() if v.array is not None and not v.shared
                 and v.kind != "linked"]

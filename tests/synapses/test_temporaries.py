@@ -52,3 +52,13 @@ def test_an_update_of_an_unknown_name_is_still_refused():
     inp, G, S = _net('vv_post += 1*mV')
     with pytest.raises(UnknownNameError, match="no such variable"):
         run(2 * ms)
+
+
+def test_synapses_per_target_and_per_source_element():
+    # Spreizer_et_al_2019 reads S.N_incoming_post; the numbers are Brian2's for this script
+    G, H = NeuronGroup(5, 'v : 1'), NeuronGroup(5, 'v : 1')
+    S = Synapses(G, H, 'w : 1')
+    S.connect(condition='i != j and (i + j) % 3 != 0')
+    assert S.N_incoming_post.tolist() == [3, 3, 2, 3, 3]
+    assert S.N_outgoing_pre.tolist() == [3, 3, 2, 3, 3]
+    assert np.array_equal(S.N_incoming_post[S.j[:]], S.N_incoming[:])
