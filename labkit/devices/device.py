@@ -94,6 +94,21 @@ def reset_device(device=None) -> None:
         _choose(None, {})
 
 
+def choice() -> tuple:
+    """-> the device choice as it stands (chosen, replaced, options), for ``restore_choice``:
+    a sweep run in the user's process puts the user's choice back when it ends."""
+    return (list(_chosen), list(_previous), {k: dict(v) for k, v in _options.items()})
+
+
+def restore_choice(saved: tuple) -> None:
+    """Put back a choice taken by ``choice()``; nothing is built or reinitialised."""
+    chosen, previous, options = saved
+    _chosen[:] = chosen
+    _previous[:] = previous
+    _options.clear()
+    _options.update(options)
+
+
 def reinit_devices() -> None:
     """Every device forgets its recorded runs and options; preferences, ``defaultclock.dt``
     and the scope go back to their state at import (Brian2's ``reinit_devices``)."""

@@ -97,31 +97,31 @@ class EngineSnapshot:
 
     @classmethod
     def take(cls) -> EngineSnapshot:
-        from labkit import devices
         from labkit.core.base import SCOPE
         from labkit.core.clock import defaultclock
         from labkit.core.magic import magic_network
         from labkit.core.prefs import prefs
         from labkit.core.random import get_state
+        from labkit.devices.device import choice as device_choice
 
         legacy = np.random.get_state()  # noqa: NPY002 (users' fns may draw from it)
         return cls(SCOPE.key, (magic_network.t_, magic_network.id, magic_network.objects),
-                   (defaultclock.dt, defaultclock.timestep), list(devices._chosen),
+                   (defaultclock.dt, defaultclock.timestep), device_choice(),
                    prefs.codegen.target, (get_state(), legacy, random.getstate()))
 
     def restore(self) -> None:
-        from labkit import devices
         from labkit.core.base import SCOPE
         from labkit.core.clock import defaultclock
         from labkit.core.magic import magic_network
         from labkit.core.prefs import prefs
         from labkit.core.random import set_state
+        from labkit.devices.device import restore_choice
 
         SCOPE.key = self.scope
         magic_network.t_, magic_network.id, magic_network.objects = self.magic
         defaultclock.timestep = 0  # so that setting dt never needs to keep a time
         defaultclock.dt, defaultclock.timestep = self.clock
-        devices._chosen[:] = self.chosen
+        restore_choice(self.chosen)
         prefs.codegen.target = self.target
         set_state(self.generators[0])
         np.random.set_state(self.generators[1])  # noqa: NPY002
