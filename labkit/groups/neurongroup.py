@@ -156,7 +156,7 @@ class NeuronGroup(Group):
                                                       or "constant over dt" in eq.flags))
         # 8 bytes a variable, an index during a run, spikes and refractoriness if used
         per_neuron = 8 * stored + 8 + (4 if threshold is not None else 0) + \
-            (9 if refractory not in (False, None) else 0)
+            (9 if refractory is not False and refractory is not None else 0)
         check_memory(self._N * per_neuron, f"{self._label()} with N={self._N:,} neurons "
                      f"({per_neuron} bytes each)", "Use fewer neurons: a network that "
                      "size needs a larger machine (or cpp_standalone on a cluster node).")
