@@ -192,10 +192,13 @@ class EyeScope(Scope):
 
 def controls() -> list:
     return [FloatControl("tau_object", 100 * ms, 1000 * ms, DEFAULTS["tau_object"], unit=ms,
-                         step=20 * ms, help="how slowly the object wanders"),
+                         step=20 * ms, label="object's time constant tau_object",
+                         help="how slowly the object wanders"),
             FloatControl("tau_muscle", 5 * ms, 100 * ms, DEFAULTS["tau_muscle"], unit=ms,
-                         step=1 * ms, help="how long a motoneuron's twitch lasts"),
+                         step=1 * ms, label="muscle time constant tau_muscle",
+                         help="how long a motoneuron's twitch lasts"),
             FloatControl("motor_weight", 0.0, 2.0, DEFAULTS["motor_weight"], step=0.05,
+                         label="motor synapses' weight motor_weight",
                          help="how far one motoneuron spike moves the eye's rest point"),
             FloatControl("sigma", 0.0, 2.0, DEFAULTS["sigma"], step=0.05, label="noise",
                          help="amplitude of the object's random walk (1: the paper's)"),
