@@ -2,7 +2,6 @@
 
 from labkit.core.clock import Clock, defaultclock
 from labkit.core.lazy import Equations
-from labkit.core.logs import BrianLogger
 from labkit.core.magic import (
     collect,
     magic_network,
@@ -14,6 +13,7 @@ from labkit.core.magic import (
 )
 from labkit.core.network import Network, stop
 from labkit.core.random import seed
+from labkit.logs import BrianLogger
 from labkit.prefs import prefs
 
 __all__ = ["Clock", "defaultclock", "Network", "run", "start_scope", "store", "restore",

@@ -37,6 +37,7 @@ from labkit.cache import cache_root
 from labkit.devices.cpp.build import find_compiler, openmp_flag, run_make
 from labkit.devices.cpp.place import checked_directory, one_process
 from labkit.errors import DeviceError
+from labkit.prefs import prefs
 
 __all__ = ["CppStandaloneDevice"]
 
@@ -95,8 +96,6 @@ class CppStandaloneDevice:
         ``prefs.devices.cpp_standalone.openmp_threads`` when above 0, else 1."""
         if self._threads is not None:
             return self._threads
-        from labkit.core.prefs import prefs
-
         return max(1, int(prefs.devices.cpp_standalone.openmp_threads))
 
     def reinit(self) -> None:

@@ -182,10 +182,12 @@ class CubaExplorer:
 def panel(**kw) -> Panel:
     """N, we, wi and the device -> the CUBA network's raster and population rate; the
     status line says how long each run took."""
-    controls = [ChoiceControl("N", [400, 1600, 6400], 1600),
-                FloatControl("we", 0 * mV, 4 * mV, WEIGHTS["we"], unit=mV, step=0.02 * mV),
-                FloatControl("wi", -20 * mV, 0 * mV, WEIGHTS["wi"], unit=mV, step=0.1 * mV),
-                ChoiceControl("device", list(DEVICES), "runtime")]
+    controls = [ChoiceControl("N", [400, 1600, 6400], 1600, label="neurons N"),
+                FloatControl("we", 0 * mV, 4 * mV, WEIGHTS["we"], unit=mV, step=0.02 * mV,
+                             label="excitatory weight we"),
+                FloatControl("wi", -20 * mV, 0 * mV, WEIGHTS["wi"], unit=mV, step=0.1 * mV,
+                             label="inhibitory weight wi"),
+                ChoiceControl("device", list(DEVICES), "runtime", label="device")]
     views = [RasterView(title=f"spikes of the first {SHOWN} neurons", height="240px"),
              RateView(title="population rate (all neurons)", height="150px")]
     return Panel(CubaExplorer(), controls, views,

@@ -44,7 +44,8 @@ from .lab_page import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # lessons whose demo is a running Scope: tests/browser/test_scope_lessons_in_jupyterlab.py
-SCOPE_LESSONS = {"08_multiscale_neuron.ipynb", "09_neuromodulation.ipynb"}
+SCOPE_LESSONS = {"08_multiscale_neuron.ipynb", "09_neuromodulation.ipynb",
+                 "12_eye_movements.ipynb"}
 LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")
                  if p.name not in SCOPE_LESSONS)
 

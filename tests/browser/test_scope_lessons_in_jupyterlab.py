@@ -1,7 +1,8 @@
-"""The lessons whose demo is a running Scope (08, 09), as a learner meets them: JupyterLab,
-headless Chromium, Run All, then, with no interaction, the scope's trace must move; paused,
-a button must change the trace (08: pulse; 09: the presynaptic neuron on), and a slider
-must change what it drives (08: the I-V curves; 09: the traces). No error output.
+"""The lessons whose demo is a running Scope (08, 09, 12), as a learner meets them:
+JupyterLab, headless Chromium, Run All, then, with no interaction, the scope's trace must
+move; paused, a button must change the trace (08: pulse; 09: the presynaptic neuron on), and
+a slider must change what it drives (08: the I-V curves; 09: the traces; 12: the eye's
+path). No error output.
 
 Uses the JupyterLab, Chromium and page the other browser tests share (conftest.py); the
 lesson panels of test_lessons_in_jupyterlab.py wait for a Panel's status line, which a
@@ -15,7 +16,15 @@ import time
 
 import pytest
 
-from .lab_page import SCREENSHOTS, errors, open_notebook, run_all, wait_until
+from .lab_page import (
+    SCREENSHOTS,
+    errors,
+    open_notebook,
+    overprinted,
+    run_all,
+    views,
+    wait_until,
+)
 from .test_lessons_in_jupyterlab import expected_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -62,12 +71,17 @@ def _moves_then_pauses(page, status, trace: int, figures: int):
     return still
 
 
-def _check(page, name, test):
+def _check(page, name, test, legends):
     test(page, _run_all(page, name))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.locator(".jp-OutputArea-output",
-                 has=page.locator(".widget-html-content", has_text="chunk of")).last \
-        .screenshot(path=str(SCREENSHOTS / f"{name[:-6]}.png"))
+    scope = page.locator(".jp-OutputArea-output",
+                         has=page.locator(".widget-html-content", has_text="chunk of")).last
+    scope.screenshot(path=str(SCREENSHOTS / f"{name[:-6]}.png"))
+    shown = views(scope)
+    for view in shown:                  # side by side the I-V plots are narrow
+        for axis in ("x", "y"):
+            assert not overprinted(view[axis]["boxes"]), (view["title"], axis, view[axis])
+    assert {v["title"]: v["legend"] for v in shown if v["title"] in legends} == legends
     shown = errors(page)                  # the inline exercises' blanks raise on purpose
     assert len(shown) == expected_errors(name), shown
     assert all(re.match(r"ExerciseIncomplete: Exercise \d\d\.\w+", e) for e in shown), shown
@@ -91,7 +105,9 @@ def test_08_scope_runs_pulses_and_a_slider_redraws_the_iv_curves(page, lab):
         assert "regime" in tab.locator(".widget-html-content", has_text="regime").last \
             .inner_text()
 
-    _check(page, "08_multiscale_neuron.ipynb", test)
+    _check(page, "08_multiscale_neuron.ipynb", test,
+           {"membrane potential V": ["V", "threshold"],
+            "fast I-V": ["slope > 0", "slope < 0", "I_app"]})
 
 
 def test_09_scope_runs_the_button_switches_the_presynaptic_neuron_a_slider_acts(page, lab):
@@ -113,4 +129,48 @@ def test_09_scope_runs_the_button_switches_the_presynaptic_neuron_a_slider_acts(
         wait_until(lambda: _figures(tab)[2] != before, 30,
                    "alpha_mod to change after the theta slider moved")
 
-    _check(page, "09_neuromodulation.ipynb", test)
+    _check(page, "09_neuromodulation.ipynb", test,
+           {"synaptic traces": ["s", "s_dep"], "postsynaptic V": ["V", "threshold"]})
+
+
+def _sim_time(status) -> float:
+    """The scope's status line -> the simulated time it reached, in seconds."""
+    found = re.search(r"t = ([\d.]+) s", status.inner_text())
+    return float(found.group(1)) if found else -1.0
+
+
+def _where(page) -> str:
+    return page.locator(".widget-html-content", has_text="correlation over").last.inner_text()
+
+
+def test_12_scope_runs_the_eye_follows_and_a_slider_changes_the_eye(page, lab):
+    def test(tab, status):
+        # figures: the raster, the positions (eye, object), the receptive fields
+        _moves_then_pauses(tab, status, trace=1, figures=3)
+        _button(tab, "start").click()
+        wait_until(lambda: _sim_time(status) >= 3.0, 90, "three seconds of pursuit")
+        _button(tab, "pause").click()
+        wait_until(lambda: "paused" in status.inner_text(), 30, "the scope to pause")
+        r = re.search(r"window: ([-\d.]+)", _where(tab))
+        assert r and float(r.group(1)) > 0.5, _where(tab)     # the eye follows the object
+        pursuit = _figures(tab)[1]
+        handle = _slider_handle(tab, "motor_weight")
+        handle.focus()
+        for _ in range(10):                                  # 0.5 -> 0: no muscles
+            tab.keyboard.press("ArrowLeft")
+        wait_until(lambda: "0.00" in tab.locator(".widget-slider", has_text="motor_weight")
+                   .last.inner_text(), 30, "the motor_weight slider at 0")
+        _button(tab, "restart").click()                     # paused: t = 0, one chunk
+        wait_until(lambda: 0 < _sim_time(status) < 0.25, 30, "the restart")
+        _button(tab, "start").click()
+        wait_until(lambda: _sim_time(status) >= 1.0, 90, "a second without muscles")
+        _button(tab, "pause").click()
+        wait_until(lambda: "paused" in status.inner_text(), 30, "the scope to pause")
+        assert "eye +0.00" in _where(tab), _where(tab)       # the eye never moved
+        assert _figures(tab)[1] != pursuit
+
+    _check(page, "12_eye_movements.ipynb", test,
+           {"retina (rows 0-19) and motoneurons": ["retina", "left motoneuron",
+                                                   "right motoneuron"],
+            "positions": ["eye", "object"],
+            "the retina: receptive fields and the object now": ["firing level", "object"]})

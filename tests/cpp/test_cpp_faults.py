@@ -83,19 +83,26 @@ def test_a_second_process_waits_for_the_directory(tmp_path):
 @pytest.mark.slow
 def test_ctrl_c_during_a_run_leaves_everything_as_before(cpp, tmp_path):
     set_device("cpp_standalone", directory=tmp_path / "project")
-    G = NeuronGroup(1000, "dv/dt = (2 - v)/(10*ms) : 1", method="exact")
+    # a sine per neuron and step: the long run below lasts minutes even on a fast idle
+    # machine (a bare linear update of 1000 neurons took under a second there)
+    G = NeuronGroup(10_000, "dv/dt = (2 - v + 0.1*sin(v))/(10*ms) : 1", method="euler")
     M = StateMonitor(G, "v", record=0)
     net = Network(G, M)
     net.run(1 * ms)  # built now
     v_before, t_before = G.v[:].copy(), float(net.t / ms)
+    finished = threading.Event()
 
     def interrupt():
-        time.sleep(1.0)
-        os.kill(os.getpid(), signal.SIGINT)
+        # never after the run: a late SIGINT would stop the whole test session instead
+        if not finished.wait(1.0):
+            os.kill(os.getpid(), signal.SIGINT)
 
     threading.Thread(target=interrupt, daemon=True).start()
-    with pytest.raises(KeyboardInterrupt):
-        net.run(200_000 * ms)  # minutes in the compiled program
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            net.run(200_000 * ms)
+    finally:
+        finished.set()
     # nothing was read back: the state, the time and the monitor are those before the run
     assert float(net.t / ms) == t_before and float(defaultclock.t / ms) == t_before
     assert (G.v[:] == v_before).all() and len(M.t) == 10

@@ -130,6 +130,7 @@ def test_panel_draws_the_raster_and_the_rate():
     assert p.error is None and p.views[0].drawn()[0].size > dots
     assert np.asarray(p.views[1].line.y).max() > 0
     assert re.search(r"simulated 200 ms in", p.status.value)
+    assert p.controls["we"].widget.description == "excitatory weight we [mV]"   # not bare
 
 
 @needs_compiler

@@ -87,6 +87,7 @@
 # | [08 multiscale_neuron](08_multiscale_neuron.ipynb) | a neuron built from feedback on three timescales: spikes, bursts, I-V curves, a running GUI demo | [08](../exercises/08_multiscale_neuron.ipynb) |
 # | [09 neuromodulation](09_neuromodulation.ipynb) | synapses that change a neuron's parameter: tonic spiking to bursting and back | [09](../exercises/09_neuromodulation.ipynb) |
 # | [11 cpp_standalone](11_cpp_standalone.ipynb) | C++ standalone: where a simulation's time goes, the generated project, re-runs without a compile, when it pays off | [11](../exercises/11_cpp_standalone.ipynb) |
+# | [12 eye_movements](12_eye_movements.ipynb) | smooth pursuit: a closed loop of retina, motoneurons and eye; linked variables; a running demo | [12](../exercises/12_eye_movements.ipynb) |
 #
 # ## Check your setup
 #

@@ -163,7 +163,10 @@ print("G.v/mV  =", G.v / mV)
 # ## Interactive demo: a passive membrane
 #
 # A current step $I$ charges the membrane towards $E_L + R I$ with time constant $R C$
-# (the circuit is drawn in lesson 02).
+# (the circuit is drawn in lesson 02):
+#
+# $$v(t) = E_L + R I \left(1 - e^{-t/(R C)}\right).$$
+#
 # Change `R`, `C` and `I`: which ones change the time to settle, which ones the final value?
 
 # %% tags=["nbval-ignore-output"]

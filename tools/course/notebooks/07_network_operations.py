@@ -213,7 +213,12 @@ print("continued to", net.t, "with", len(Vmon.t), "samples; spikes at", Smon.t[:
 #
 # ## Interactive demo
 #
-# A square-wave input, given either way. Tick *set the input from Python at every step*
+# A square-wave input of amplitude $A$ and period $T$,
+#
+# $$I(t) = \begin{cases} A & \text{if } t \bmod T < T/2, \\ 0 & \text{otherwise,}
+#   \end{cases}$$
+#
+# given either way. Tick *set the input from Python at every step*
 # (`use_network_operation`) and watch the wall time in the status line; the spikes stay
 # the same.
 

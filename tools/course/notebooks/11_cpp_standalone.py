@@ -180,11 +180,13 @@ plt.show()
 #
 # `cpp_standalone` wrote a complete project into `project`: source files, a `Makefile`
 # (and a `CMakeLists.txt`), the inputs the program reads, the program `main`, and the
-# results it wrote.
+# results it wrote. (labkit's own bookkeeping files, whose names start with a dot, are
+# left out of the listing.)
 
 # %%
 for path in sorted(project.iterdir()):
-    print(path.name + ("/" if path.is_dir() else ""))
+    if not path.name.startswith("."):
+        print(path.name + ("/" if path.is_dir() else ""))
 print("objects/:", ", ".join(sorted(p.name for p in (project / "objects").glob("*.cpp"))))
 
 # %% [markdown]

@@ -1,0 +1,174 @@
+"""Lesson 12: the running eye-movement model, its scope and views, the figure, the checkers."""
+
+import doctest
+
+import numpy as np
+import pytest
+
+import labkit.lessons.lesson12 as lesson12
+from labkit import ms, second, set_device
+from labkit.lessons import check
+from labkit.lessons.lesson12 import EyeModel, ReceptiveFieldView, lags_for, plot_pursuit, scope
+from labkit.models.eye_movements import (
+    CONSTANTS,
+    best_lag,
+    receptive_fields,
+    simulate_eye_movements,
+)
+
+
+@pytest.fixture(autouse=True)
+def runtime_device():
+    set_device("runtime")
+
+
+def test_doctests():
+    assert doctest.testmod(lesson12, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_the_model_runs_on_in_chunks_and_takes_new_values_while_it_runs():
+    model = EyeModel(seed_value=1)
+    first = model.advance(500 * ms)
+    assert model.t == pytest.approx(0.5)
+    assert np.asarray(first["x_eye"]).shape == (500,)
+    pops = np.asarray(first["spike_pop"])
+    rows = np.asarray(first["spike_i"])
+    assert set(np.unique(rows[pops == 0])) <= set(range(20))
+    assert set(np.unique(rows[pops > 0])) <= {20, 21} and first["N"] == 22
+    assert np.isclose(first["offset"], first["x_object"][-1] - first["x_eye"][-1], atol=0.05)
+    model.set(motor_weight=0.0)                              # the eye is let go
+    assert np.allclose(model.objects["motor"].w_, [0.0, 0.0])
+    model.set(motor_weight=0.8, lesion=True)
+    assert np.allclose(model.objects["motor"].w_, [0.0, 0.8])
+    model.set(tau_muscle=50 * ms, sigma=0.5)
+    assert float(model.objects["eye"].tau_muscle_[0]) == pytest.approx(0.05)
+    assert float(model.objects["eye"].sigma_[0]) == 0.5
+    second_chunk = model.advance(500 * ms)
+    assert np.asarray(second_chunk["t"])[0] == pytest.approx(0.5)
+    model.start()                                            # back to t = 0, the defaults
+    assert model.t == 0.0 and np.allclose(model.objects["motor"].w_, [-0.5, 0.5])
+    with pytest.raises(TypeError, match="no parameter 'weight'.*motor_weight"):
+        model.set(weight=1.0)
+
+
+def test_a_lesion_keeps_the_eye_right_of_the_centre():
+    model = EyeModel(seed_value=SEED_WITH_LEFT_EXCURSIONS)
+    model.start(lesion=True)
+    chunk = model.advance(10 * second)
+    x, target = np.asarray(chunk["x_eye"]), np.asarray(chunk["x_object"])
+    assert target.min() < -0.3                               # the object did go left
+    assert x.min() > -0.1
+
+
+#: A seed whose object goes well to the left in 10 s (checked by the test that uses it).
+SEED_WITH_LEFT_EXCURSIONS = 79620
+
+
+def test_the_scope_moves_on_its_own_steps_and_draws_every_view():
+    demo = scope(start=False)
+    assert demo.error is None
+    first_t = demo.t
+    for _ in range(3):
+        demo.step()
+    assert demo.t == pytest.approx(first_t + 0.3) and demo.error is None
+    raster, positions, fields = demo.views
+    assert [m.labels[0] for m in raster.spike_marks] == ["retina", "left motoneuron",
+                                                         "right motoneuron"]
+    assert np.asarray(positions.line.y).shape[0] == 2           # eye and object
+    assert float(np.asarray(fields.position.x)[0]) == pytest.approx(
+        float(np.clip(demo.results["offset"], -1.25, 1.25)))
+    assert "object" in demo.where.value and "eye" in demo.where.value
+    demo.controls["lesion"].value = True
+    demo.step()
+    assert np.allclose(demo.model.objects["motor"].w_, [0.0, 0.5])
+    demo.pause()
+
+
+def test_the_receptive_field_view_shows_twenty_fields_by_hemifield():
+    view = ReceptiveFieldView()
+    curves = np.asarray(view.fields.y)
+    assert curves.shape[0] == 20
+    assert np.allclose(np.asarray(view.fields.x)[curves.argmax(axis=1)], receptive_fields(),
+                       atol=0.01)
+    assert curves.max() == pytest.approx(CONSTANTS["gain"], rel=1e-3)
+    assert view.fields.colors[:10] == [lesson12.LEFT] * 10
+    assert view.fields.colors[10:] == [lesson12.RIGHT] * 10
+    view.update({"offset": 3.0})                                # off the retina: clipped
+    assert np.asarray(view.position.x).tolist() == [1.25, 1.25]
+
+
+def test_plot_pursuit_draws_the_papers_figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    objects = simulate_eye_movements(1 * second)
+    fig = plot_pursuit(objects)
+    top, bottom = fig.axes
+    labels = [line.get_label() for line in top.lines]
+    assert "left motoneuron" in labels and "right motoneuron" in labels
+    assert [line.get_label() for line in bottom.lines] == ["eye", "object"]
+    assert [t.get_text() for t in bottom.get_yticklabels()] == ["left", "0", "right"]
+
+
+# -- checkers -------------------------------------------------------------------------------------
+def passed(key, **answers):
+    feedback = check(key, **answers)
+    assert feedback.passed, str(feedback)
+    return feedback
+
+
+def failed(key, **answers):
+    feedback = check(key, **answers)
+    assert not feedback.passed, str(feedback)
+    return feedback
+
+
+def test_12_a():
+    reach = CONSTANTS["width"] * np.sqrt(np.log(CONSTANTS["gain"]))
+    fired = np.flatnonzero(np.abs(0.3 - receptive_fields()) < reach)
+    assert fired.tolist() == [12, 13]
+    passed("12.a", reach=reach, fired=fired)
+    passed("12.a", reach=reach, fired=[13, 12])
+    failed("12.a", reach=CONSTANTS["width"] * np.log(CONSTANTS["gain"]), fired=fired)
+    failed("12.a", reach=reach, fired=[12])
+    failed("12.a", reach=reach, fired=None)
+
+
+def test_12_b():
+    state = simulate_eye_movements()["state"]
+    r = np.corrcoef(state.x[0], state.x_object[0])[0, 1]
+    lag, _ = best_lag(state.x[0], state.x_object[0], 1 * ms)
+    passed("12.b", r=r, lag=lag)
+    failed("12.b", r=r, lag=float(lag / second))                 # no unit
+    failed("12.b", r=0.5, lag=lag)
+    failed("12.b", r=r, lag=lag + 10 * ms)
+
+
+def test_12_1_and_12_2():
+    state = simulate_eye_movements(left=False)["state"]
+    r_lesion = np.corrcoef(state.x[0], state.x_object[0])[0, 1]
+    passed("12.1", r_lesion=r_lesion, lowest=state.x[0].min())
+    failed("12.1", r_lesion=r_lesion, lowest=0.0)
+    intact = simulate_eye_movements()["state"]
+    failed("12.1", r_lesion=np.corrcoef(intact.x[0], intact.x_object[0])[0, 1],
+           lowest=state.x[0].min())
+    flipped = simulate_eye_movements(motor_weight=-0.5)["state"]
+    r_flipped = np.corrcoef(flipped.x[0], flipped.x_object[0])[0, 1]
+    assert r_flipped < 0.5
+    passed("12.2", r_flipped=r_flipped, explanation="positive")
+    fb = failed("12.2", r_flipped=r_flipped, explanation="negative")
+    assert "negative" in str(fb)
+
+
+@pytest.mark.slow
+def test_12_3():
+    taus = [5, 20, 40] * ms
+    measured = lags_for(taus)
+    lags = [lag for lag, _ in measured]
+    best = taus[int(np.argmax([r for _, r in measured]))]
+    assert best != 40 * ms                                       # long twitches overshoot
+    passed("12.3", tau_muscles=taus, lags=lags, best=best)
+    failed("12.3", tau_muscles=taus, lags=lags[::-1], best=best)
+    failed("12.3", tau_muscles=taus, lags=lags, best=40 * ms)
+    failed("12.3", tau_muscles=taus, lags=lags[:2], best=best)
+    failed("12.3", tau_muscles=[5, 20, 40], lags=lags, best=best)   # no unit
