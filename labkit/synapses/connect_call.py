@@ -19,7 +19,6 @@ from labkit.core.variables import as_quantity
 from labkit.devices import get_device, numba_available
 from labkit.errors import OutOfMemoryError
 from labkit.memory import available_memory, size_text
-from labkit.synapses.connect_kernels import TooManySynapses
 
 __all__ = ["connect"]
 
@@ -42,7 +41,8 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
     ``namespace``: a :class:`~labkit.core.namespace.Namespace` (the Synapses' own
     ``namespace=``, then connect's ``namespace=`` or the caller's names).
     """
-    from labkit.synapses.connect import generate_connections
+    from labkit.synapses.connect import generate_connections  # sympy, at first connect
+    from labkit.synapses.connect_kernels import TooManySynapses
 
     label = synapses._label()
     if isinstance(p, numbers.Real) and not isinstance(p, bool) and not 0 <= p <= 1:
