@@ -25,6 +25,7 @@ from labkit.errors import (
 from labkit.groups.events import check_events, event_code
 from labkit.groups.group import Group, add_standard_variables, spike_arrays
 from labkit.groups.linked import check_linked
+from labkit.memory import check_memory
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
 __all__ = ["NeuronGroup"]
@@ -155,8 +156,6 @@ class NeuronGroup(Group):
     def _check_memory(self, threshold, refractory) -> None:
         """Before any array exists: would this group's arrays fit? (NeuronGroup(10**10)
         ended in numpy's MemoryError, or the system's out-of-memory killer.)"""
-        from labkit.memory import check_memory
-
         stored = sum(1 for eq in self.equations.values()
                      if "shared" not in eq.flags and (eq.kind != "sub"
                                                       or "constant over dt" in eq.flags))

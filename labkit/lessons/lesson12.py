@@ -17,7 +17,7 @@ import ipywidgets as W
 import numpy as np
 from bqplot import Lines
 
-from labkit import Clock, SpikeMonitor, StateMonitor, ms, second
+from labkit import Clock, SpikeMonitor, StateMonitor, ms, second, seed
 from labkit.lessons.checking import Verdict, expect_close, expect_true
 from labkit.lessons.chunks import ChunkedNetwork
 from labkit.models.eye_movements import (
@@ -66,8 +66,6 @@ class EyeModel(ChunkedNetwork):
 
     def __init__(self, duration=10 * second, dt=0.1 * ms, record_dt=1 * ms,
                  seed_value: int | None = None):
-        from labkit import seed
-
         clock = Clock(dt, name="eye_model_clock")
         if seed_value is not None:
             seed(seed_value)

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from labkit.errors import DeviceError
+from labkit.logs import info
 
 __all__ = ["checked_directory", "one_process"]
 
@@ -70,8 +71,6 @@ def one_process(directory: Path):
                 break
             except BlockingIOError:
                 if not told and time.monotonic() - started > _TELL_AFTER:
-                    from labkit.logs import info
-
                     info(f"cpp_standalone: another process is building or running in "
                          f"{directory}; waiting for it to finish (give each process its "
                          "own directory= to run them side by side).", "cpp_standalone")
