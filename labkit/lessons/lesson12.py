@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as W
 import numpy as np
 from bqplot import Lines
 
@@ -35,7 +34,7 @@ from labkit.models.eye_movements import (
 from labkit.widgets import CheckControl, FloatControl, RasterView, Results, Scope, TraceView
 from labkit.widgets.views.base import PALETTE, View, set_marks, set_range
 
-__all__ = ["EyeModel", "EyeScope", "ReceptiveFieldView", "controls", "views", "scope",
+__all__ = ["EyeModel", "where_readout", "ReceptiveFieldView", "controls", "views", "scope",
            "plot_pursuit", "lags_for", "reference_positions", "CHECKS"]
 
 #: Colours of the paper's figure: retina black, left motoneuron blue, right orange, eye
@@ -167,28 +166,14 @@ class ReceptiveFieldView(View):
         ax.set(xlabel="x_object - x_eye", ylabel="drive I", title=self.title or "")
 
 
-class EyeScope(Scope):
-    """A Scope for :class:`EyeModel` with a line that says where the object is."""
-
-    def __init__(self, model, controls, views, **kw):
-        self.where = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
-        super().__init__(model, controls, views, **kw)
-
-    def _set_views(self, views) -> None:
-        self.views = list(views)
-        self.views_box.children = [self.where, *(v.widget for v in self.views)]
-
-    def step(self):
-        results = super().step()
-        if results is not None:
-            x = np.asarray(results["x_eye"])
-            target = np.asarray(results["x_object"])
-            r = np.corrcoef(x, target)[0, 1] if x.size > 2 and np.std(x) > 0 else np.nan
-            self.where.value = (
-                f"<b>object</b> {float(target[-1]):+.2f} &middot; <b>eye</b> "
-                f"{float(x[-1]):+.2f} &middot; <span style='color:#777'>correlation over "
-                f"the window: {html.escape(f'{r:.2f}' if np.isfinite(r) else 'n/a')}</span>")
-        return results
+def where_readout(results) -> str:
+    """The scope's window -> where the object and the eye are now, and how well they
+    correlated over the window (n/a while the eye has not moved)."""
+    x, target = np.asarray(results["x_eye"]), np.asarray(results["x_object"])
+    r = np.corrcoef(x, target)[0, 1] if x.size > 2 and np.std(x) > 0 else np.nan
+    return (f"<b>object</b> {float(target[-1]):+.2f} &middot; <b>eye</b> {float(x[-1]):+.2f}"
+            f" &middot; <span style='color:#777'>correlation over the window: "
+            f"{html.escape(f'{r:.2f}' if np.isfinite(r) else 'n/a')}</span>")
 
 
 def controls() -> list:
@@ -216,9 +201,10 @@ def views() -> list:
 
 
 def scope(start: bool = True, window=5 * second, chunk=100 * ms, speed=1.0, **kw):
-    """The demo: a running :class:`EyeScope` (started unless ``start=False``)."""
-    demo = EyeScope(EyeModel(), controls(), views(), title="Smooth pursuit, running",
-                    window=window, chunk=chunk, speed=speed, **kw)
+    """The demo: a running :class:`~labkit.widgets.Scope` with :func:`where_readout`
+    (started unless ``start=False``)."""
+    demo = Scope(EyeModel(), controls(), views(), title="Smooth pursuit, running",
+                 window=window, chunk=chunk, speed=speed, readout=where_readout, **kw)
     if start:
         demo.start()
     return demo

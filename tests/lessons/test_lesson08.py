@@ -82,7 +82,7 @@ def test_scope_layout_controls_and_label():
     assert len(curves) == 3
     row = demo.views_box.children[-1]
     assert [w for w in row.children] == [v.widget for v in curves]   # side by side
-    assert "regime" in demo.regime_label.value
+    assert "regime" in demo.readout_line.value
     assert set(demo.presets) == {"tonic", "bursting", "plateau", "excitable"}
 
 

@@ -75,7 +75,7 @@ def test_scope_stacks_the_traces_and_the_button_switches_the_neuron():
     assert demo.model.synapses.theta_fac[0] == 10.0
     for _ in range(20):
         demo.step()
-    assert "effective a_sp" in demo.regime_label.value
+    assert "effective a_sp" in demo.readout_line.value
     alpha = np.asarray(demo.results["alpha_mod"])[-1000:]
     assert -0.7 < alpha.mean() < -0.3
 

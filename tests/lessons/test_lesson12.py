@@ -72,7 +72,7 @@ def test_the_scope_moves_on_its_own_steps_and_draws_every_view():
     assert np.asarray(positions.line.y).shape[0] == 2           # eye and object
     assert float(np.asarray(fields.position.x)[0]) == pytest.approx(
         float(np.clip(demo.results["offset"], -1.25, 1.25)))
-    assert "object" in demo.where.value and "eye" in demo.where.value
+    assert "object" in demo.readout_line.value and "eye" in demo.readout_line.value
     demo.controls["lesion"].value = True
     demo.step()
     assert np.allclose(demo.model.objects["motor"].w_, [0.0, 0.5])
