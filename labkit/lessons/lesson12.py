@@ -241,6 +241,8 @@ def plot_pursuit(objects, fig=None, title=None):
 
 # -- checkers -------------------------------------------------------------------------------------
 _RUNS: dict = {}
+#: Reference runs kept (160 kB each for 10 s).
+_KEEP_RUNS = 16
 
 
 def reference_positions(duration=EXERCISE_DURATION, **params) -> tuple[np.ndarray, np.ndarray]:
@@ -254,6 +256,8 @@ def reference_positions(duration=EXERCISE_DURATION, **params) -> tuple[np.ndarra
     """
     key = (repr(duration), tuple(sorted((k, repr(v)) for k, v in params.items())))
     if key not in _RUNS:
+        if len(_RUNS) >= _KEEP_RUNS:                 # a learner trying many tau_muscles
+            _RUNS.pop(next(iter(_RUNS)))
         state = get_state()
         try:
             monitor = simulate_eye_movements(duration, **params)["state"]

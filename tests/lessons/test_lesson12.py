@@ -103,3 +103,15 @@ def test_plot_pursuit_draws_the_papers_figure():
     assert "left motoneuron" in labels and "right motoneuron" in labels
     assert [line.get_label() for line in bottom.lines] == ["eye", "object"]
     assert [t.get_text() for t in bottom.get_yticklabels()] == ["left", "0", "right"]
+
+
+def test_the_checkers_reference_runs_are_kept_once_and_only_the_last_sixteen():
+    lesson12._RUNS.clear()
+    first = lesson12.reference_positions(5 * ms)
+    assert lesson12.reference_positions(5 * ms) is first                # not run again
+    assert first[0].shape == (5,) and first[1].shape == (5,)
+    for k in range(2, 18):
+        lesson12.reference_positions(k * ms, tau_muscle=10 * ms)
+    assert len(lesson12._RUNS) == 16
+    assert lesson12.reference_positions(5 * ms) is not first             # the oldest went
+    lesson12._RUNS.clear()
