@@ -145,8 +145,7 @@ class MultiScaleScope(Scope):
     three I-V curves side by side under the trace."""
 
     def __init__(self, model, controls, views, **kw):
-        self.regime_label = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
-        super().__init__(model, controls, views, **kw)
+        super().__init__(model, controls, views, readout=self._regime, **kw)
         modulator = self.controls.get("neuromodulator")
         if modulator is not None:
             modulator.observe(lambda control: self.set(**neuromodulated(control.value)))
@@ -174,7 +173,7 @@ class MultiScaleScope(Scope):
         others = [v.widget for v in self.views if not isinstance(v, SlopeIVView)]
         for figure in curves:
             figure.layout.width = f"{100 / len(curves):.0f}%"
-        self.views_box.children = [self.regime_label, *others,
+        self.views_box.children = [*self._readout_widgets(), *others,
                                    *([W.HBox(curves)] if curves else [])]
 
     def params(self) -> dict:
@@ -202,13 +201,10 @@ class MultiScaleScope(Scope):
         if not self.running:
             self.step()
 
-    def step(self):
-        results = super().step()
-        if results is not None:
-            self.regime_label.value = (f"<b>regime</b>: {html.escape(results['regime'])}"
-                                       f" <span style='color:#777'>(last "
-                                       f"{self.model.window:.0f} s)</span>")
-        return results
+    def _regime(self, results) -> str:
+        """The readout: the regime the label found over the model's last window."""
+        return (f"<b>regime</b>: {html.escape(results['regime'])} <span style='color:#777'>"
+                f"(last {self.model.window:.0f} s)</span>")
 
 
 #: What each slider does, in the words of the lesson's table (a_fm is alpha_f^-, ...).

@@ -124,11 +124,11 @@ class ModulationModel(ChunkedNetwork):
 
 class ModulationScope(Scope):
     """A Scope for :class:`ModulationModel`: a button that switches the presynaptic neuron,
-    the postsynaptic neuron's regime label, and the traces stacked on one time axis."""
+    the postsynaptic neuron's regime on the readout line, and the traces stacked on one
+    time axis."""
 
     def __init__(self, model, controls, views, **kw):
-        self.regime_label = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
-        super().__init__(model, controls, views, **kw)
+        super().__init__(model, controls, views, readout=regime_readout, **kw)
 
     def _extra_buttons(self) -> list:
         self.pre_button = W.ToggleButton(value=False, description="presynaptic neuron: off",
@@ -136,10 +136,6 @@ class ModulationScope(Scope):
                                          tooltip="switch the presynaptic neuron on or off")
         self.pre_button.observe(lambda change: self.presynaptic(change["new"]), names="value")
         return [*super()._extra_buttons(), self.pre_button]
-
-    def _set_views(self, views) -> None:
-        self.views = list(views)
-        self.views_box.children = [self.regime_label, *(v.widget for v in self.views)]
 
     def presynaptic(self, on: bool) -> None:
         """Switch the presynaptic neuron (at the next chunk; now, if paused)."""
@@ -151,14 +147,12 @@ class ModulationScope(Scope):
         if not self.running:
             self.step()
 
-    def step(self):
-        results = super().step()
-        if results is not None:
-            self.regime_label.value = (
-                f"<b>postsynaptic neuron</b>: {html.escape(results['regime'])} "
-                f"<span style='color:#777'>(effective a_sp = "
-                f"{float(np.asarray(results['a_sp'])[-1]):.2f})</span>")
-        return results
+
+def regime_readout(results) -> str:
+    """The scope's window -> the postsynaptic neuron's regime and its effective a_sp now."""
+    return (f"<b>postsynaptic neuron</b>: {html.escape(results['regime'])} "
+            f"<span style='color:#777'>(effective a_sp = "
+            f"{float(np.asarray(results['a_sp'])[-1]):.2f})</span>")
 
 
 def controls() -> list:

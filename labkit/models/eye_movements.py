@@ -164,9 +164,20 @@ def simulate_eye_movements(duration=10 * second, seed_value: int | None = SEED,
 def best_lag(x_eye, x_object, dt, max_lag=500 * ms):
     """Two traces sampled every ``dt`` -> (lag, r): the delay of ``x_eye`` behind
     ``x_object`` (from 0 to ``max_lag``) at which they correlate best, and that correlation.
+    A trace that never moves has no correlation: ValueError, saying which.
     """
     eye = np.asarray(x_eye, dtype=float).ravel()
     target = np.asarray(x_object, dtype=float).ravel()
+    if eye.size != target.size or eye.size < 3:
+        raise ValueError(f"best_lag needs two traces of the same length (at least 3 "
+                         f"samples), got {eye.size} and {target.size} samples: pass "
+                         "state.x[0] and state.x_object[0] of one run")
+    for name, trace in (("x_eye", eye), ("x_object", target)):
+        if np.ptp(trace) == 0:
+            raise ValueError(f"best_lag: {name} stays at {trace[0]:g} over the whole "
+                             "trace, so it correlates with nothing; did the eye move at all "
+                             "(motor_weight > 0, a run long enough for the object to go off "
+                             "the centre)?")
     step = float(dt / second) if hasattr(dt, "dim") else float(dt)
     most = int(round(float(max_lag / second) / step)) if hasattr(max_lag, "dim") else \
         int(round(float(max_lag) / step))

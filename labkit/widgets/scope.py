@@ -65,19 +65,30 @@ class Scope(Panel):
         goes (with a short pause between chunks so the kernel stays responsive).
     mode : {'auto', 'thread', 'asyncio'}
         Background mechanism (see the module docstring).
+    readout : callable or None
+        ``readout(results) -> str``: a line of HTML above the views, rewritten after every
+        chunk from the visible window's Results (the neuron's regime, where the eye is...).
+        Its text is the caller's: escape what it quotes.
 
     Attributes
     ----------
     running : bool
+    readout_line : ipywidgets.HTML
+        The line ``readout`` writes (empty, and not shown, without one).
     t : float
         Simulated time reached, in seconds.
     """
 
     def __init__(self, model, controls, views, title=None, window=2 * second, chunk=50 * ms,
                  speed: float | None = 1.0, presets=None, mode: str = "auto",
-                 export_dir="."):
+                 export_dir=".", readout=None):
         if views is None:
             raise ValueError("a Scope needs its views (they cannot be inferred from chunks)")
+        if readout is not None and not callable(readout):
+            raise TypeError(f"readout must be a function results -> HTML text, not "
+                            f"{type(readout).__name__} {readout!r}")
+        self.readout = readout
+        self.readout_line = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
         self.window = float(np.asarray(window))
         self.chunk = chunk
         self.speed = speed
@@ -109,6 +120,14 @@ class Scope(Panel):
         self.pause_button.on_click(lambda _b: self.pause())
         self.restart_button.on_click(lambda _b: self.restart())
         return [self.start_button, self.pause_button, self.restart_button]
+
+    def _set_views(self, views) -> None:
+        super()._set_views(views)
+        self.views_box.children = [*self._readout_widgets(), *self.views_box.children]
+
+    def _readout_widgets(self) -> list:
+        """The readout line, for a subclass that lays its views out itself: [] without one."""
+        return [self.readout_line] if self.readout is not None else []
 
     def _first_run(self) -> None:
         self._set_views(self.views)
@@ -158,6 +177,8 @@ class Scope(Panel):
                 if view.is_time_view and view.t_unit.factor is not None:
                     view.set_xrange(lo / view.t_unit.factor, self.t / view.t_unit.factor)
                 view.update(self._buffer)
+            if self.readout is not None:
+                self.readout_line.value = self.readout(self._buffer)
         except Exception as exc:  # noqa: BLE001 - shown in the panel; the loop goes on
             self.failures += 1
             self._show_error(exc)

@@ -30,8 +30,7 @@ from labkit.models.bursts import classify
 from labkit.models.multiscale import equilibria, simulate_multiscale
 
 ROOT = Path(__file__).resolve().parents[2]
-# 12 (12.a, 12.b) joins when its wrong-answer tests exist (issue 19).
-LESSONS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "11"]
+LESSONS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "11", "12"]
 
 
 def passed(exercise, **answers):
@@ -591,6 +590,114 @@ def test_11_3():
     failed("11.3", run_numpy=run_numpy, run_cpp=run_cpp, payoff=None)
     passed("11.3", run_numpy=0.1, run_cpp=0.2, payoff=None)               # numpy faster
     failed("11.3", run_numpy=0.1, run_cpp=0.2, payoff=5 * second)
+
+
+# -- 12 -------------------------------------------------------------------------------------
+def _positions(**params):
+    from labkit.models.eye_movements import simulate_eye_movements
+
+    state = simulate_eye_movements(10 * second, **params)["state"]
+    return np.asarray(state.x[0]), np.asarray(state.x_object[0])
+
+
+def test_12_a():
+    from labkit.models.eye_movements import CONSTANTS, receptive_fields
+
+    width, gain = CONSTANTS["width"], CONSTANTS["gain"]
+    reach = width * np.sqrt(np.log(gain))
+    centres = receptive_fields()
+    fired = np.flatnonzero(np.abs(0.3 - centres) < reach)
+    assert fired.tolist() == [12, 13]
+    passed("12.a", reach=reach, fired=fired)
+    passed("12.a", reach=reach, fired=[13, 12])
+    fb = failed("12.a", secret="0.11", reach=width * np.log(gain), fired=fired)  # no sqrt
+    assert "reach" in str(fb)
+    failed("12.a", reach=width * np.sqrt(np.log10(gain)), fired=fired)   # log10, not ln
+    failed("12.a", reach=width, fired=fired)                            # the width itself
+    failed("12.a", reach=reach * ms, fired=fired)                       # a time?
+    failed("12.a", reach=reach, fired=[12])                             # the nearest only
+    failed("12.a", reach=reach, fired=np.flatnonzero(np.abs(-0.3 - centres) < reach))
+    failed("12.a", reach=reach, fired=[13, 14])                         # counted from 1
+    failed("12.a", reach=reach, fired=centres[[12, 13]])                # positions
+    failed("12.a", reach=reach, fired=np.abs(0.3 - centres) < reach)    # a mask
+    failed("12.a", reach=reach, fired=[12, 12, 13])
+    failed("12.a", reach=reach, fired=None)
+
+
+def test_12_b():
+    from labkit.models.eye_movements import best_lag
+
+    x, target = _positions()
+    r = np.corrcoef(x, target)[0, 1]
+    lag, r_lag = best_lag(x, target, 1 * ms)
+    passed("12.b", r=r, lag=lag)
+    failed("12.b", r=r, lag=float(lag / second))                # no unit
+    failed("12.b", r=r, lag=lag / ms)                           # samples, no unit
+    failed("12.b", r=r_lag, lag=lag)                            # r at the best lag
+    failed("12.b", r=r ** 2, lag=lag)
+    failed("12.b", r=0.5, lag=lag)
+    failed("12.b", r=r, lag=lag + 1 * ms)                       # one sample off
+    failed("12.b", r=r, lag=-lag)
+    failed("12.b", r=r, lag=best_lag(target, x, 1 * ms)[0])     # traces swapped: 0 ms
+    failed("12.b", r=r, lag=best_lag(x, target, 0.1 * ms)[0])   # the step, not the sampling
+    lesioned = _positions(left=False)
+    failed("12.b", r=np.corrcoef(*lesioned)[0, 1], lag=lag)     # another run
+
+
+def test_12_1():
+    x, target = _positions(left=False)
+    r_lesion = np.corrcoef(x, target)[0, 1]
+    passed("12.1", r_lesion=r_lesion, lowest=x.min())
+    failed("12.1", r_lesion=r_lesion, lowest=0.0)
+    failed("12.1", r_lesion=r_lesion, lowest=target.min())       # the object's
+    failed("12.1", r_lesion=r_lesion, lowest=x.max())
+    intact_x, intact_target = _positions()
+    failed("12.1", r_lesion=np.corrcoef(intact_x, intact_target)[0, 1], lowest=x.min())
+    failed("12.1", r_lesion=r_lesion, lowest=intact_x.min())
+
+
+def test_12_2():
+    x, target = _positions(motor_weight=-0.5)
+    r_flipped = np.corrcoef(x, target)[0, 1]
+    assert r_flipped < 0.5
+    passed("12.2", r_flipped=r_flipped, explanation="positive")
+    fb = failed("12.2", r_flipped=r_flipped, explanation="negative")
+    assert "negative" in str(fb)
+    failed("12.2", r_flipped=-r_flipped, explanation="positive")
+    failed("12.2", r_flipped=np.corrcoef(*_positions())[0, 1], explanation="positive")
+    failed("12.2", r_flipped=r_flipped, explanation="Positive feedback")
+
+
+@pytest.mark.slow
+def test_12_3():
+    from labkit.lessons.lesson12 import lags_for
+
+    taus = [5, 20, 40] * ms
+    measured = lags_for(taus)
+    lags = [lag for lag, _ in measured]
+    best = taus[int(np.argmax([r for _, r in measured]))]
+    assert best != 40 * ms                                       # long twitches overshoot
+    passed("12.3", tau_muscles=taus, lags=lags, best=best)
+    failed("12.3", tau_muscles=taus, lags=lags[::-1], best=best)
+    failed("12.3", tau_muscles=taus, lags=[lag + 1 * ms for lag in lags], best=best)
+    failed("12.3", tau_muscles=taus, lags=lags, best=40 * ms)
+    failed("12.3", tau_muscles=taus, lags=lags, best=taus[int(np.argmin(lags))])
+    failed("12.3", tau_muscles=taus, lags=lags[:2], best=best)
+    failed("12.3", tau_muscles=[5, 20, 40], lags=lags, best=best)   # no unit
+    failed("12.3", tau_muscles=taus[:2], lags=lags[:2], best=best)  # two runs only
+
+
+def test_12_checkers_leave_the_learners_random_numbers_alone():
+    from labkit import seed
+    from labkit.core.random import get_rng
+    from labkit.lessons.lesson12 import _RUNS
+
+    _RUNS.clear()
+    seed(1)
+    expected = get_rng().random(3)
+    seed(1)
+    check("12.2", r_flipped=0.0, explanation="positive")        # runs the model (seeded)
+    assert np.array_equal(get_rng().random(3), expected)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

@@ -1,6 +1,7 @@
 """A learner may drag any slider to either end: every control of every lesson panel, at
 its extremes, re-runs the model without an error shown in the panel, and changes what the
-plots show (no control looks dead)."""
+plots show (no control looks dead); every control of every running demo (Scope), at its
+extremes, lets the next chunk run."""
 
 import numpy as np
 import pytest
@@ -71,6 +72,27 @@ def test_every_control_at_its_extremes(module, factory):
         assert panel.error is None
         assert visible or name in NOT_IN_THE_PLOTS, \
             f"{module}.{factory}: {name} at its extremes changes nothing visible"
+
+
+#: The lessons whose demo is a running Scope (``scope(start=False)``).
+SCOPES = ["labkit.lessons.lesson08", "labkit.lessons.lesson09", "labkit.lessons.lesson12"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", SCOPES, ids=[m[-8:] for m in SCOPES])
+def test_every_scope_control_at_its_extremes_lets_the_next_chunk_run(module):
+    import importlib
+
+    demo = importlib.import_module(module).scope(start=False)
+    if hasattr(demo, "presynaptic"):            # lesson 09: its sliders act on the drive
+        demo.presynaptic(True)
+    for name, control in demo.controls.items():
+        original = control.widget.value
+        for value in _extremes(control.widget):
+            control.widget.value = value
+            assert demo.step() is not None, f"{module}: {name}={value!r}: {demo.error}"
+        control.widget.value = original
+    assert demo.error is None
 
 
 @pytest.mark.slow

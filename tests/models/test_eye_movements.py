@@ -50,15 +50,25 @@ def test_best_lag_finds_a_known_delay():
     assert lag == 40 * ms and r > 0.999
     lag, _ = best_lag(delayed[100:], signal[100:], 0.001, max_lag=0.02)   # plain seconds
     assert lag == 20 * ms                                           # the edge of the range
+    with pytest.raises(ValueError, match="x_eye stays at 0 .*motor_weight"):
+        best_lag(np.zeros(100), signal[:100], 1 * ms)                # an eye let go
+    with pytest.raises(ValueError, match="same length.*100 and 99"):
+        best_lag(signal[:100], signal[:99], 1 * ms)
 
 
 @pytest.mark.slow
-def test_the_eye_follows_the_object_over_ten_seconds():
+@pytest.mark.parametrize("device", ["runtime", "numpy"])
+def test_the_eye_follows_the_object_over_ten_seconds(device):
     """Section 4.2: a negative feedback loop. Over 10 s the eye correlates with the object
     above 0.9, tens of ms behind it, undershooting; only the central retina neurons fire,
-    and both motoneurons take part. (Brian2's run of the paper's seed: r = 0.96, lag
-    ~28 ms, neurons 6-13, 2406 retina spikes, 56 and 51 motoneuron spikes; labkit draws
-    other random numbers, so the numbers agree in kind.)"""
+    and both motoneurons take part, on the runtime and the numpy device (numpy: ~15-30 s,
+    it steps from Python). (Brian2's run of the paper's seed: r = 0.96, lag ~28 ms,
+    neurons 6-13, 2406 retina spikes, 56 and 51 motoneuron spikes; labkit draws other
+    random numbers, so the numbers agree in kind. Measured over seeds, 10 s each: Brian2
+    (numpy target, 3 seeds) 2397-2406 retina spikes, r 0.954-0.984, lag 28-29 ms; labkit
+    (8 seeds) 2395-2407, r 0.946-0.988, lag 23-36 ms; the motoneurons' counts follow how
+    far the object travels, in both.)"""
+    set_device(device)
     objects = simulate_eye_movements(10 * second)
     result = tracking(objects)
     assert result["r"] > 0.9 and result["r_lag"] >= result["r"]
@@ -109,11 +119,16 @@ def test_breaking_the_loop_breaks_the_tracking(change, worse):
 
 
 def test_the_motor_weight_changes_between_runs_without_rebuilding():
-    net, objects = eye_movement_network(record_dt=1 * ms)
+    # The object starts off-centre with no noise, so the eye must move right within 300 ms
+    # whatever the random state (with noise, from the centre, the eye of the run after the
+    # previous test had not moved yet, and the test failed in sequence).
+    net, objects = eye_movement_network(record_dt=1 * ms, sigma=0.0)
+    objects["eye"].x_object = 0.4
+    objects["eye"].noise = 0.4
     net.store()
     net.run(300 * ms)
     moved = float(np.asarray(objects["eye"].x_)[0])
     net.restore()
     objects["motor"].w = motor_weights(0.0)                          # no muscles
     net.run(300 * ms)
-    assert float(np.asarray(objects["eye"].x_)[0]) == 0.0 and moved != 0.0
+    assert float(np.asarray(objects["eye"].x_)[0]) == 0.0 and moved > 0.1   # went right

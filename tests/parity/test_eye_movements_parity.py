@@ -17,7 +17,11 @@ import pytest
 brian2 = pytest.importorskip("brian2")
 
 import labkit  # noqa: E402
-from labkit.models.eye_movements import eye_movement_network  # noqa: E402
+from labkit.models.eye_movements import (  # noqa: E402
+    eye_movement_network,
+    hemifield,
+    receptive_fields,
+)
 
 pytestmark = pytest.mark.parity
 
@@ -52,3 +56,50 @@ def test_the_same_code_gives_brian2s_closed_loop():
     assert np.allclose(ours["x_object"], reference["x_object"], atol=1e-12)
     assert np.allclose(ours["x"], reference["x"], atol=1e-9)
     assert reference["x"].max() > 0.2                       # the eye went after the object
+
+
+def lesson_script(duration: str) -> str:
+    """Lesson 12's code, as the learner runs it, up to the paper's figure, with the run
+    shortened to ``duration`` (Brian2's numpy target needs ~80 s for the lesson's 10 s)."""
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "tools" / "course" / "notebooks" /
+              "12_eye_movements.py").read_text(encoding="utf-8")
+    code = []
+    for cell in source.split("# %%")[1:]:
+        if cell.startswith(" [markdown]"):
+            continue
+        code.append(cell.split("\n", 1)[1])
+        if "plot_pursuit(" in cell:
+            break
+    script = "\n".join(code)
+    assert script.count("run(10 * second)") == 1 and "from labkit import *" in script
+    return script.replace("run(10 * second)", f"run({duration})")
+
+
+@pytest.mark.slow
+def test_the_lessons_script_runs_unchanged_in_brian2():
+    """Issue 19: with ``from brian2 import *`` instead of ``from labkit import *`` the
+    lesson's script runs in Brian2 and draws the paper's figure. (Its noise is Brian2's, so
+    only its deterministic part is compared with the model's: the connections and their
+    weights.)"""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    brian2.prefs.codegen.target = "numpy"
+    theirs = {}
+    brian2.start_scope()
+    exec(compile(lesson_script("300 * ms").replace("from labkit import *",
+                                                   "from brian2 import *"),
+                 "12_eye_movements.py (brian2)", "exec"), theirs)
+    assert isinstance(theirs["retina"], brian2.NeuronGroup)
+    assert float(theirs["state"].t[-1] / brian2.ms) == pytest.approx(299.0)
+    sensorimotor = theirs["sensorimotor"]
+    i, j = np.asarray(sensorimotor.i[:]), np.asarray(sensorimotor.j[:])
+    assert np.array_equal(j[np.argsort(i)], hemifield())
+    assert np.allclose(np.asarray(sensorimotor.w[:])[np.argsort(i)],
+                       np.abs(receptive_fields()))
+    assert theirs["retina_spikes"].num_spikes > 50
+    top, bottom = theirs["plt"].gcf().axes                   # the figure, from Brian2's run
+    assert {"left motoneuron", "right motoneuron"} <= {line.get_label() for line in top.lines}
+    assert [line.get_label() for line in bottom.lines] == ["eye", "object"]

@@ -129,6 +129,32 @@ def test_scope_errors_show_and_recover():
     assert scope.error_box.layout.display == "none"
 
 
+def test_a_readout_line_above_the_views_follows_every_chunk():
+    def spikes_so_far(results):
+        return f"<b>spikes</b>: {np.asarray(results['spike_t']).size}"
+
+    scope = multiscale_scope(chunk=500 * ms, readout=spikes_so_far)
+    assert scope.views_box.children[0] is scope.readout_line
+    assert scope.views_box.children[1] is scope.views[0].widget
+    for _ in range(4):
+        scope.step()
+    assert scope.readout_line.value == spikes_so_far(scope.results)
+    assert int(scope.readout_line.value.split(": ")[1]) > 0
+    plain = multiscale_scope()                                  # no readout: no line
+    assert plain.readout_line not in plain.views_box.children
+    with pytest.raises(TypeError, match="readout must be a function.*str 'regime'"):
+        multiscale_scope(readout="regime")
+
+
+def test_a_readout_that_fails_is_the_chunks_error_shown_in_the_panel():
+    def broken(results):
+        return results["no such result"]
+
+    scope = multiscale_scope(readout=broken)
+    assert scope.step() is None and isinstance(scope.error, KeyError)
+    assert "no such result" in scope.error_box.value
+
+
 def test_scope_sliders_are_always_live():
     scope = multiscale_scope()
     assert all(c.widget.continuous_update for c in scope.controls.values())
