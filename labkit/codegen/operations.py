@@ -37,6 +37,7 @@ from labkit.codegen.loops import (
 from labkit.codegen.modelcode import clock_names, draws, head, lookups, scope, statements
 from labkit.codegen.prepare import is_scalar_expr, prepare
 from labkit.codegen.spec import NOT_FINITE, KernelSpec, argument
+from labkit.codegen.cable import BUILDERS as CABLE
 from labkit.codegen.synaptic import BUILDERS as SYNAPTIC
 
 __all__ = ["describe", "BUILDERS"]
@@ -239,6 +240,7 @@ BUILDERS = {
     S.SpikeGenerator: _spike_generator,
     S.PythonCall: _python_call,
     **SYNAPTIC,  # spike push, per-synapse code, summed variables
+    **CABLE,  # a spatial neuron's implicit cable step
 }
 
 

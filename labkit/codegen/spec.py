@@ -37,6 +37,7 @@ __all__ = [
     "SpikeRecord",
     "RateRecord",
     "PythonCall",
+    "CableUpdate",
     "SpikePush",
     "SynapticCode",
     "SummedVariable",
@@ -206,6 +207,21 @@ class RateRecord(Operation):
     """Record the fraction of the source's elements in [start, stop) that spiked, per dt."""
 
     source: str = ""
+
+
+@dataclass(frozen=True)
+class CableUpdate(Operation):
+    """One implicit step of the cable equation over a spatial neuron's whole tree.
+
+    ``gtot`` and ``I0`` (model expressions, per compartment) linearise the membrane
+    current, ``Im = I0 - gtot*v``; the tree (parents, conductances, order; internal
+    arguments of the owner) is solved by Hines elimination. ``size``: the argument holding
+    the number of compartments.
+    """
+
+    gtot: sympy.Expr = sympy.S.Zero
+    I0: sympy.Expr = sympy.S.Zero
+    size: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Spatial neurons: morphologies (Soma, Cylinder, Section, SWC files) and their geometry.
+"""Spatial neurons: morphologies (Soma, Cylinder, Section, SWC files) and SpatialNeuron.
 
 A morphology is a tree of sections cut into compartments (:mod:`.morphology`); the kinds of
 section say how compartments are shaped (:mod:`.sections`); SWC files become trees through
@@ -8,7 +8,8 @@ import, as in Brian2 where they come from brian2tools).
 """
 
 from labkit.spatial.morphology import Morphology
+from labkit.spatial.neuron import SpatialNeuron
 from labkit.spatial.plotting import plot_dendrogram, plot_morphology  # noqa: F401
 from labkit.spatial.sections import Cylinder, Section, Soma
 
-__all__ = ["Morphology", "Soma", "Cylinder", "Section"]
+__all__ = ["Morphology", "Soma", "Cylinder", "Section", "SpatialNeuron"]

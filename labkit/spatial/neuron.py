@@ -1,0 +1,186 @@
+"""SpatialNeuron(morphology, model, Cm, Ri, ...) -> a NeuronGroup of compartments + a cable.
+
+Why: a spatial neuron is a NeuronGroup whose elements are the compartments of a
+morphology, numbered as the morphology numbers them; ``v`` is written by the implicit
+cable step (:mod:`labkit.plan.spatial`), the channels by the chosen method. Parts of the
+neuron are reached as parts of the morphology: ``neuron.dend`` (the sub-tree),
+``neuron.dend.main`` (that section alone), ``neuron.dend[50*um]`` (the compartment at a
+distance), ``neuron[10*um:100*um]``, ``neuron[3:7]``; each is a subgroup that monitors and
+Synapses accept.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from labkit.groups.group import Subgroup
+from labkit.groups.neurongroup import NeuronGroup
+from labkit.spatial.addressing import is_length
+from labkit.spatial.cable import flat_geometry, hines_tree
+from labkit.spatial.membrane import membrane_equations
+from labkit.spatial.morphology import Morphology
+from labkit.units import cm, ohm, uF
+
+__all__ = ["SpatialNeuron", "SpatialSubgroup"]
+
+_DEFAULT_METHODS = ("exact", "exponential_euler", "rk2", "heun")
+
+
+def _subtree_stop(morpho) -> int:
+    """One past the highest compartment number of ``morpho``'s sub-tree."""
+    last = morpho._start_index() + morpho.n
+    for child in morpho.children:
+        last = max(last, _subtree_stop(child))
+    return last
+
+
+def _attribute(group, root, morpho, name):
+    """``neuron.dend`` / ``neuron.main`` -> a SpatialSubgroup (None: not a part's name)."""
+    if name == "main":
+        start = morpho._start_index()
+        return SpatialSubgroup(root, start, start + morpho.n, morpho)
+    if name in morpho.children or (len(name) > 1 and set(name) <= set("LR123456789")):
+        part = morpho[name]
+        return SpatialSubgroup(root, part._start_index(), _subtree_stop(part), part)
+    return None
+
+
+def _segment(root, morpho, offset: int, size: int, item):
+    """``neuron[...]`` -> a subgroup: by distance on ``morpho``, or by index."""
+    if isinstance(item, str):
+        found = _attribute(None, root, morpho, item)
+        if found is None:
+            morpho[item]   # raises the morphology's error naming the children
+        return found
+    by_length = is_length(item) or (isinstance(item, slice) and any(
+        is_length(bound) for bound in (item.start, item.stop)))
+    if by_length:
+        indices = np.atleast_1d(morpho.indices[item])
+        return Subgroup(root, int(indices[0]), int(indices[-1]) + 1)
+    if isinstance(item, (int, np.integer)):
+        item = slice(int(item), int(item) + 1 if int(item) != -1 else None)
+    if not isinstance(item, slice):
+        raise TypeError(f"cannot index a spatial neuron with {item!r}: use a compartment "
+                        "index (3), a slice (2:5), a distance (50*um) or a distance range "
+                        "(10*um:100*um)")
+    start, stop, step = item.indices(size)
+    if step != 1 or stop <= start:
+        raise IndexError(f"{item} selects no contiguous run of compartments; use "
+                         "neuron[start:stop] with start < stop")
+    return Subgroup(root, offset + start, offset + stop)
+
+
+class SpatialSubgroup(Subgroup):
+    """Compartments of a SpatialNeuron that form one sub-tree (or one section)."""
+
+    _kind = "SpatialSubgroup"
+
+    def __init__(self, neuron, start: int, stop: int, morphology, name=None):
+        object.__setattr__(self, "_morpho", morphology)
+        super().__init__(neuron, start, stop, name=name)
+
+    @property
+    def morphology(self):
+        """The part of the morphology this subgroup covers (its first section)."""
+        return self._morpho
+
+    def __getattr__(self, name: str):
+        if not name.startswith("_") and "_morpho" in self.__dict__:
+            found = _attribute(None, self.parent, self._morpho, name)
+            if found is not None:
+                return found
+        return super().__getattr__(name)
+
+    def __getitem__(self, item):
+        return _segment(self.parent, self._morpho, self._start, self.N, item)
+
+
+class SpatialNeuron(NeuronGroup):
+    """A neuron with a morphology: compartments coupled by the cable equation.
+
+    Parameters
+    ----------
+    morphology : Morphology
+        The shape (a copy is kept).
+    model : str or Equations
+        Must define ``Im``, the membrane current per area (positive into the cell); may
+        define point currents (``I : amp (point current)``), which are divided by each
+        compartment's area.
+    Cm : Quantity
+        Specific capacitance (default 0.9 uF/cm**2, as Brian2); a per-compartment variable.
+    Ri : Quantity
+        Intracellular resistivity (default 150 ohm*cm).
+    threshold, threshold_location, refractory, reset
+        Spikes; ``threshold_location`` (an index or a part such as ``morpho.axon[50*um]``)
+        tests the threshold in that one compartment.
+    method : str or tuple
+        For the channels' equations (the cable is always implicit).
+    namespace, dt, clock, order, name, dtype, method_options, events
+        As for NeuronGroup.
+    """
+
+    _kind = "SpatialNeuron"
+    _default_name = "spatialneuron*"
+
+    def __init__(self, morphology=None, model=None, threshold=None, refractory=False,
+                 reset=None, events=None, threshold_location=None, dt=None, clock=None,
+                 order=0, Cm=0.9 * uF / cm ** 2, Ri=150 * ohm * cm, name=None, dtype=None,
+                 namespace=None, method=_DEFAULT_METHODS, method_options=None):
+        if not isinstance(morphology, Morphology):
+            raise TypeError("SpatialNeuron needs a morphology first, e.g. "
+                            "SpatialNeuron(morphology=Soma(30*um), model=eqs), not "
+                            f"{type(morphology).__name__}")
+        if model is None:
+            raise TypeError("SpatialNeuron needs a model defining Im, e.g. "
+                            "model='Im = gL*(EL - v) : amp/meter**2'")
+        geometry = flat_geometry(morphology)
+        equations, gtot, I0 = membrane_equations(model, geometry.coordinates is not None)
+        if threshold_location is not None:
+            location = threshold_location
+            if hasattr(location, "indices"):
+                location = location.indices[:]
+            location = np.atleast_1d(location)
+            if location.size != 1:
+                raise TypeError("threshold_location must be one compartment (an index or "
+                                "morpho.axon[50*um]), not several")
+            if threshold is not None:
+                threshold = f"({threshold}) and (i == {int(location[0])})"
+        object.__setattr__(self, "_morphology", copy.deepcopy(morphology))
+        object.__setattr__(self, "_tree", hines_tree(self._morphology))
+        object.__setattr__(self, "_gtot", gtot)
+        object.__setattr__(self, "_I0", I0)
+        super().__init__(morphology.total_compartments, equations, method=method,
+                         threshold=threshold, reset=reset, refractory=refractory,
+                         events=events, namespace=namespace, dtype=dtype, dt=dt,
+                         clock=clock, order=order, name=name, method_options=method_options)
+        for key, values in geometry.values.items():
+            self.variables[key].array[:] = values
+        for key, values in (geometry.coordinates or {}).items():
+            self.variables[key].array[:] = values
+        self.Cm = Cm
+        self.Ri = Ri
+
+    @property
+    def morphology(self):
+        """The neuron's morphology (a copy of the one it was made with)."""
+        return self._morphology
+
+    def __getattr__(self, name: str):
+        if not name.startswith("_") and "_morphology" in self.__dict__ \
+                and name in self._morphology.children:
+            return _attribute(None, self, self._morphology, name)
+        if name == "main" and "_morphology" in self.__dict__:
+            return _attribute(None, self, self._morphology, name)
+        return super().__getattr__(name)
+
+    def __getitem__(self, item):
+        return _segment(self, self._morphology, 0, self.N, item)
+
+    def _prepare(self, ctx):
+        from labkit.plan.spatial import plan_spatial  # loads sympy: only when running
+
+        plan = plan_spatial(self, ctx)
+        self._last_externals = plan.externals
+        return plan
