@@ -14,6 +14,7 @@ that bind their values name them.
 from __future__ import annotations
 
 from labkit.codegen import spec as S
+from labkit.codegen.cable import BUILDERS as CABLE
 from labkit.codegen.loops import (
     Append,
     Assign,
@@ -37,7 +38,6 @@ from labkit.codegen.loops import (
 from labkit.codegen.modelcode import clock_names, draws, head, lookups, scope, statements
 from labkit.codegen.prepare import is_scalar_expr, prepare
 from labkit.codegen.spec import NOT_FINITE, KernelSpec, argument
-from labkit.codegen.cable import BUILDERS as CABLE
 from labkit.codegen.synaptic import BUILDERS as SYNAPTIC
 
 __all__ = ["describe", "BUILDERS"]

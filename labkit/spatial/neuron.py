@@ -36,7 +36,7 @@ def _subtree_stop(morpho) -> int:
     return last
 
 
-def _attribute(group, root, morpho, name):
+def _attribute(root, morpho, name):
     """``neuron.dend`` / ``neuron.main`` -> a SpatialSubgroup (None: not a part's name)."""
     if name == "main":
         start = morpho._start_index()
@@ -50,7 +50,7 @@ def _attribute(group, root, morpho, name):
 def _segment(root, morpho, offset: int, size: int, item):
     """``neuron[...]`` -> a subgroup: by distance on ``morpho``, or by index."""
     if isinstance(item, str):
-        found = _attribute(None, root, morpho, item)
+        found = _attribute(root, morpho, item)
         if found is None:
             morpho[item]   # raises the morphology's error naming the children
         return found
@@ -88,7 +88,7 @@ class SpatialSubgroup(Subgroup):
 
     def __getattr__(self, name: str):
         if not name.startswith("_") and "_morpho" in self.__dict__:
-            found = _attribute(None, self.parent, self._morpho, name)
+            found = _attribute(self.parent, self._morpho, name)
             if found is not None:
                 return found
         return super().__getattr__(name)
@@ -170,9 +170,9 @@ class SpatialNeuron(NeuronGroup):
     def __getattr__(self, name: str):
         if not name.startswith("_") and "_morphology" in self.__dict__ \
                 and name in self._morphology.children:
-            return _attribute(None, self, self._morphology, name)
+            return _attribute(self, self._morphology, name)
         if name == "main" and "_morphology" in self.__dict__:
-            return _attribute(None, self, self._morphology, name)
+            return _attribute(self, self._morphology, name)
         return super().__getattr__(name)
 
     def __getitem__(self, item):
