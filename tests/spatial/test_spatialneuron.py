@@ -116,15 +116,22 @@ def test_a_monitor_records_compartments_chosen_by_distance():
     assert near_soma > distal > 0   # attenuation along the dendrite
 
 
+def simulate_on(device: str, **options) -> np.ndarray:
+    set_device(device, **options)
+    neuron = passive(ball_and_stick())
+    neuron.I[0] = 0.2 * nA
+    run(2 * ms)
+    return np.asarray(neuron.v).copy()
+
+
 def test_runtime_and_numpy_devices_agree():
-    results = []
-    for device in ("runtime", "numpy"):
-        set_device(device)
-        neuron = passive(ball_and_stick())
-        neuron.I[0] = 0.2 * nA
-        run(2 * ms)
-        results.append(np.asarray(neuron.v).copy())
-    np.testing.assert_allclose(results[0], results[1], rtol=1e-12)
+    np.testing.assert_allclose(simulate_on("runtime"), simulate_on("numpy"), rtol=1e-12)
+
+
+@pytest.mark.cpp
+def test_cpp_standalone_agrees_with_runtime(tmp_path):
+    cpp = simulate_on("cpp_standalone", directory=str(tmp_path / "cpp"), build_on_run=True)
+    np.testing.assert_allclose(cpp, simulate_on("runtime"), rtol=1e-12)
 
 
 @pytest.mark.parametrize("model, error, words", [
