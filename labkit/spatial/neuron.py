@@ -48,7 +48,8 @@ def _attribute(root, morpho, name):
 
 
 def _segment(root, morpho, offset: int, size: int, item):
-    """``neuron[...]`` -> a subgroup: by distance on ``morpho``, or by index."""
+    """``neuron[...]`` -> a subgroup: by distance on ``morpho``, by a part of the
+    morphology (``neuron[morpho.dend[50*um]]``), or by index."""
     if isinstance(item, str):
         found = _attribute(root, morpho, item)
         if found is None:
@@ -56,8 +57,8 @@ def _segment(root, morpho, offset: int, size: int, item):
         return found
     by_length = is_length(item) or (isinstance(item, slice) and any(
         is_length(bound) for bound in (item.start, item.stop)))
-    if by_length:
-        indices = np.atleast_1d(morpho.indices[item])
+    if by_length or hasattr(item, "indices"):   # a distance, or a part of a morphology
+        indices = np.atleast_1d(morpho.indices[item] if by_length else item.indices[:])
         return Subgroup(root, int(indices[0]), int(indices[-1]) + 1)
     if isinstance(item, (int, np.integer)):
         item = slice(int(item), int(item) + 1 if int(item) != -1 else None)

@@ -86,7 +86,8 @@ def simulate(script: str, library: str, device: str = "runtime") -> dict:
 @pytest.fixture(scope="module")
 def brian2_results():
     return {name: simulate(script, "brian2") for name, script in
-            (("passive", PASSIVE_TREE), ("hh", HH_AXON))}
+            (("passive", PASSIVE_TREE), ("hh", HH_AXON),
+             ("synapses", SYNAPSES_ON_DENDRITE))}
 
 
 def _first_crossing(trace, times, level):
@@ -122,3 +123,36 @@ def test_hh_axon_spikes_and_propagates_as_in_brian2(brian2_results, device):
         speeds.append(1e-3 / (far - near))
     assert speeds[0] == pytest.approx(speeds[1], rel=1e-3)
     assert 0.2 < speeds[0] < 1.0   # m/s: a 1 um HH axon at 6.3 degrees
+
+
+SYNAPSES_ON_DENDRITE = """
+defaultclock.dt = 0.025*ms
+morpho = Soma(20*um)
+morpho.dend = Cylinder(diameter=2*um, length=500*um, n=50)
+gL = 1e-4*siemens/cm**2; EL = -70*mV; Es = 0*mV; taus = 2*ms
+eqs = '''Im = gL*(EL - v) : amp/meter**2
+Is = gs*(Es - v) : amp (point current)
+dgs/dt = -gs/taus : siemens'''
+neuron = SpatialNeuron(morphology=morpho, model=eqs, Cm=1*uF/cm**2, Ri=150*ohm*cm)
+neuron.v = EL
+inp = SpikeGeneratorGroup(1, [0, 0], [2, 12]*ms)
+far = Synapses(inp, neuron, on_pre='gs += 1*nS')
+far.connect(i=0, j=int(morpho.dend[400*um].indices[:][0]))
+near = Synapses(inp, neuron[morpho.dend[50*um]], 'w : siemens', on_pre='gs += w')
+near.connect()
+near.w = 0.5*nS
+M = StateMonitor(neuron, 'v', record=[0, 5, 40])
+run(20*ms)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("device", ["runtime", "numpy"])
+def test_synapses_onto_dendritic_compartments_match_brian2(brian2_results, device):
+    ours, theirs = simulate(SYNAPSES_ON_DENDRITE, "labkit", device), brian2_results["synapses"]
+    # measured: 2.4e-9 V at most
+    np.testing.assert_allclose(ours["v"], theirs["v"], rtol=0, atol=1e-8)
+    soma, near, far = ours["v"].max(axis=1)
+    # the distal synapse (twice the conductance, the higher input impedance of a sealed
+    # end) depolarises its dendrite most; both attenuate on the way to the soma
+    assert far > near > soma > -0.07
