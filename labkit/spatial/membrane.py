@@ -20,7 +20,7 @@ from labkit.equations import Equations
 from labkit.equations.model import SingleEquation
 from labkit.equations.symbols import symbol
 from labkit.errors import EquationError
-from labkit.units import amp, meter
+from labkit.units import amp, meter, second
 
 __all__ = ["membrane_equations", "GEOMETRY"]
 
@@ -100,5 +100,16 @@ def membrane_equations(model, has_coordinates: bool):
     slope = sympy.diff(im, v)
     if slope.atoms(sympy.Derivative):
         raise EquationError(f"cannot differentiate Im = {im} with respect to v")
+    gtot = -slope
+    # Brian2's local constants from the total conductance: tau = Cm/gtot and the length
+    # constant of an equivalent cylinder (sqrt(d/(4 Ri gtot)) for a cylinder)
+    r1, r2, ri = symbol("r_length_1"), symbol("r_length_2"), symbol("Ri")
+    space = (2 / sympy.pi) ** sympy.Rational(1, 3) * (area / (1 / r1 + 1 / r2)) ** \
+        sympy.Rational(1, 6) / (2 * sympy.sqrt(ri * gtot))
+    equations = equations + Equations([
+        SingleEquation("sub", "time_constant", second.dim, "float", symbol("Cm") / gtot,
+                       frozenset(), "time_constant"),
+        SingleEquation("sub", "space_constant", meter.dim, "float", space, frozenset(),
+                       "space_constant")])
     # expanded so that the v terms of a linear Im cancel symbolically, not in rounding
-    return equations, -slope, sympy.expand(im - slope * v)
+    return equations, gtot, sympy.expand(im - slope * v)

@@ -57,7 +57,8 @@ def _segment(root, morpho, offset: int, size: int, item):
         return found
     by_length = is_length(item) or (isinstance(item, slice) and any(
         is_length(bound) for bound in (item.start, item.stop)))
-    if by_length or hasattr(item, "indices"):   # a distance, or a part of a morphology
+    part = not isinstance(item, slice) and hasattr(item, "indices")
+    if by_length or part:   # a distance, or a part of a morphology
         indices = np.atleast_1d(morpho.indices[item] if by_length else item.indices[:])
         return Subgroup(root, int(indices[0]), int(indices[-1]) + 1)
     if isinstance(item, (int, np.integer)):

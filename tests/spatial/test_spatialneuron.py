@@ -175,3 +175,11 @@ def test_threshold_location_tests_one_compartment():
     assert set(neuron.spikes.tolist()) <= {int(neuron.dend[250 * um]._start)}
     assert float(np.asarray(neuron.v)[0]) > -69e-3   # the soma crossed, yet did not count
     neuron.I = 0 * amp
+
+
+def test_time_and_space_constants_are_brian2s():
+    neuron = passive(ball_and_stick())
+    # 1e-4 S/cm^2 and 1 uF/cm^2: 10 ms; a 2 um cylinder at Ri = 100 ohm cm: sqrt(d/(4 Ri gL))
+    np.testing.assert_allclose(np.asarray(neuron.time_constant), 10e-3, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(neuron.dend.main.space_constant),
+                               np.sqrt(2e-6 / (4 * 1.0 * 1.0)), rtol=1e-12)
