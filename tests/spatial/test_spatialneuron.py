@@ -183,3 +183,18 @@ def test_time_and_space_constants_are_brian2s():
     np.testing.assert_allclose(np.asarray(neuron.time_constant), 10e-3, rtol=1e-12)
     np.testing.assert_allclose(np.asarray(neuron.dend.main.space_constant),
                                np.sqrt(2e-6 / (4 * 1.0 * 1.0)), rtol=1e-12)
+
+
+def test_ball_and_stick_input_resistance_is_the_cable_theory_one():
+    """Soma and sealed dendrite in parallel: 1/R = gL*pi*ds^2 + 1/(r_a lambda coth(L/lambda))."""
+    morpho = Soma(diameter=20 * um)
+    morpho.dend = Cylinder(diameter=2 * um, length=500 * um, n=200)
+    neuron = passive(morpho)
+    neuron.I[0] = 0.1 * nA
+    run(150 * ms)
+    d, length, ri, gm = 2e-6, 500e-6, 1.0, 1.0        # SI: ohm m, S/m^2
+    lam = np.sqrt(d / (4 * ri * gm))
+    ra = 4 * ri / (np.pi * d ** 2)
+    conductance = gm * np.pi * 20e-6 ** 2 + 1 / (ra * lam / np.tanh(length / lam))
+    soma = float(np.asarray(neuron.v)[0]) - float(EL)
+    assert soma == pytest.approx(0.1e-9 / conductance, rel=2e-3)
