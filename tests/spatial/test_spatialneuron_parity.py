@@ -131,16 +131,23 @@ morpho = Soma(20*um)
 morpho.dend = Cylinder(diameter=2*um, length=500*um, n=50)
 gL = 1e-4*siemens/cm**2; EL = -70*mV; Es = 0*mV; taus = 2*ms
 eqs = '''Im = gL*(EL - v) : amp/meter**2
-Is = gs*(Es - v) : amp (point current)
-dgs/dt = -gs/taus : siemens'''
-neuron = SpatialNeuron(morphology=morpho, model=eqs, Cm=1*uF/cm**2, Ri=150*ohm*cm)
+Is = (gs + gsum)*(Es - v) : amp (point current)
+dgs/dt = -gs/taus : siemens
+gsum : siemens'''
+neuron = SpatialNeuron(morphology=morpho, model=eqs, Cm=1*uF/cm**2, Ri=150*ohm*cm,
+                       threshold='v > -60*mV', threshold_location=0,
+                       refractory='v > -62*mV')
 neuron.v = EL
-inp = SpikeGeneratorGroup(1, [0, 0], [2, 12]*ms)
+inp = SpikeGeneratorGroup(2, [0, 0, 1, 1], [2, 12, 14, 15]*ms)
 far = Synapses(inp, neuron, on_pre='gs += 1*nS')
 far.connect(i=0, j=int(morpho.dend[400*um].indices[:][0]))
 near = Synapses(inp, neuron[morpho.dend[50*um]], 'w : siemens', on_pre='gs += w')
-near.connect()
+near.connect(i=0, j=0)
 near.w = 0.5*nS
+summed = Synapses(inp, neuron, '''dg/dt = -g/taus : siemens (clock-driven)
+                                  gsum_post = g : siemens (summed)''', on_pre='g += 8*nS')
+summed.connect(i=1, j=[10, 10, 20])
+S = SpikeMonitor(neuron)
 M = StateMonitor(neuron, 'v', record=[0, 5, 40])
 run(20*ms)
 """
@@ -152,7 +159,10 @@ def test_synapses_onto_dendritic_compartments_match_brian2(brian2_results, devic
     ours, theirs = simulate(SYNAPSES_ON_DENDRITE, "labkit", device), brian2_results["synapses"]
     # measured: 2.4e-9 V at most
     np.testing.assert_allclose(ours["v"], theirs["v"], rtol=0, atol=1e-8)
-    soma, near, far = ours["v"].max(axis=1)
+    for mine, reference in zip(ours["spikes"], theirs["spikes"], strict=True):
+        np.testing.assert_array_equal(mine, reference)
+    assert ours["spikes"][0].tolist() == [0]   # the summed synapses make the soma fire
+    soma, near, far = ours["v"][:, :400].max(axis=1)   # before they start
     # the distal synapse (twice the conductance, the higher input impedance of a sealed
     # end) depolarises its dendrite most; both attenuate on the way to the soma
     assert far > near > soma > -0.07
