@@ -19,7 +19,6 @@ from labkit.groups.group import Subgroup
 from labkit.groups.neurongroup import NeuronGroup
 from labkit.spatial.addressing import is_length
 from labkit.spatial.cable import flat_geometry, hines_tree
-from labkit.spatial.membrane import membrane_equations
 from labkit.spatial.morphology import Morphology
 from labkit.units import cm, ohm, uF
 
@@ -137,6 +136,8 @@ class SpatialNeuron(NeuronGroup):
         if model is None:
             raise TypeError("SpatialNeuron needs a model defining Im, e.g. "
                             "model='Im = gL*(EL - v) : amp/meter**2'")
+        from labkit.spatial.membrane import membrane_equations  # sympy: only when used
+
         geometry = flat_geometry(morphology)
         equations, gtot, I0 = membrane_equations(model, geometry.coordinates is not None)
         if threshold_location is not None:
