@@ -8,9 +8,9 @@ The published reference traces are not available offline, so:
 - Rallpack 3 (the axon with HH channels) has no analytic solution; it is compared with a
   converged fine-time-step run. Brian2 2.9, the obvious independent reference, uses the
   same scheme as labkit (backward Euler cable, exponential Euler gates) and gives the same
-  numbers to 1e-14 at any dt (checked by hand at 50 us and 1 us), so it is no independent
+  trace (1.9e-13 V apart at dt = 50 us: test_spatialneuron_parity.py), so it is no independent
   check of convergence; the reference is labkit itself at dt = 1 us, and the test checks
-  first-order convergence towards it. Brian2 parity is in test_spatialneuron_parity.py.
+  first-order convergence towards it.
 
 Relative RMS error here = RMS(simulated - reference) / RMS(reference), on the deflection
 from rest, sampled every 50 us.
