@@ -25,7 +25,7 @@ _WHERE = {
     "ChoiceControl": "controls", "CheckControl": "controls", "control_from_spec": "controls",
     "View": "views", "TraceView": "views", "RasterView": "views", "RateView": "views",
     "IFCurveView": "views", "PhasePlaneView": "views", "IVCurveView": "views",
-    "SlopeIVView": "views",
+    "SlopeIVView": "views", "MorphologyView": "views",
     "infer_views": "views",
     "Results": "results", "as_results": "results",
     "SimulationModel": "model", "ChunkedModel": "model", "FunctionModel": "model",

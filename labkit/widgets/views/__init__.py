@@ -5,6 +5,7 @@ import numpy as np
 from labkit.widgets.views.base import View
 from labkit.widgets.views.ifcurve import IFCurveView
 from labkit.widgets.views.ivcurve import IVCurveView
+from labkit.widgets.views.morphology import MorphologyView
 from labkit.widgets.views.phaseplane import PhasePlaneView
 from labkit.widgets.views.raster import RasterView
 from labkit.widgets.views.rate import RateView
@@ -12,7 +13,7 @@ from labkit.widgets.views.slope_iv import SlopeIVView
 from labkit.widgets.views.trace import TraceView
 
 __all__ = ["View", "TraceView", "RasterView", "RateView", "IFCurveView", "PhasePlaneView",
-           "IVCurveView", "SlopeIVView", "infer_views"]
+           "IVCurveView", "SlopeIVView", "MorphologyView", "infer_views"]
 
 
 def infer_views(results) -> list[View]:

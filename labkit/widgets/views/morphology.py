@@ -1,0 +1,187 @@
+"""A morphology + one value per compartment (``results['v']``) -> the neuron drawn in
+bqplot, each compartment coloured by its value, recoloured at every update.
+
+Why: a spatial neuron's state is a value per place; the picture that shows it is the
+neuron itself, coloured (the learner watches a spike travel down the axon, a synaptic
+potential fade towards the soma). The shape is drawn once (x-y projection in micrometres,
+as :func:`labkit.spatial.plot_morphology` draws it); an update sends only the colours: one
+number per compartment, mapped by bqplot's colour scale, so a running
+:class:`~labkit.widgets.Scope` can recolour a thousand compartments every chunk. The soma
+(a sphere) is a filled circle whose fill is computed here from the same colour ramp, linear
+in RGB as the front-end's. The colour range is fixed (``value_range``) so that colours mean
+the same at every step; without it, the first values seen set it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from bqplot import ColorAxis, ColorScale, Lines
+
+from labkit.units import mV
+from labkit.widgets.views.base import MARGIN, AxisUnit, View, set_marks, set_range
+
+__all__ = ["MorphologyView", "RAMP", "ramp_color"]
+
+#: The colour ramp, low to high (viridis' five anchors: readable, colour-blind safe).
+RAMP = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
+
+
+def ramp_color(fraction: float, ramp=RAMP) -> str:
+    """A position in [0, 1] on the ramp -> its colour, linear in RGB between anchors (as
+    d3's linear colour scale, which draws the compartments)."""
+    rgb = np.array([[int(c[k:k + 2], 16) for k in (1, 3, 5)] for c in ramp], dtype=float)
+    where = np.clip(float(fraction), 0.0, 1.0) * (len(ramp) - 1)
+    mixed = [np.interp(where, np.arange(len(ramp)), rgb[:, k]) for k in range(3)]
+    return "#" + "".join(f"{int(np.floor(x + 0.5)):02x}" for x in mixed)
+
+
+def _outline(morphology):
+    """A morphology -> (segments (n_lines, 2) x and y in um, compartment of each line,
+    [(compartment, centre x, centre y, radius)] of its spheres)."""
+    if any(s.coordinates_ is None for s in morphology.sections()):
+        morphology = morphology.generate_coordinates()
+    xs, ys, owner, spheres, start = [], [], [], [], 0
+    for section in morphology.sections():
+        points = np.asarray(section.coordinates_) * 1e6
+        if section.is_spherical:
+            radius = float(np.asarray(section.diameter)[0]) * 1e6 / 2
+            spheres.append((start, points[0, 0], points[0, 1], radius))
+        else:
+            xs.append(np.stack([points[:-1, 0], points[1:, 0]], axis=1))
+            ys.append(np.stack([points[:-1, 1], points[1:, 1]], axis=1))
+            owner.append(np.arange(start, start + section.n))
+        start += section.n
+    empty = np.zeros((0, 2))
+    return (np.vstack(xs) if xs else empty, np.vstack(ys) if ys else empty,
+            np.concatenate(owner) if owner else np.zeros(0, dtype=np.int64), spheres, start)
+
+
+class MorphologyView(View):
+    """The morphology, compartments coloured by ``results[key]``.
+
+    Parameters
+    ----------
+    morphology : Morphology
+        The shape (e.g. ``neuron.morphology``); laid out in 2-D if it has no coordinates.
+    key : str
+        Results key: one value per compartment, shape (N,), or recorded over time,
+        (N, n_t), of which the last sample is shown (a StateMonitor with ``record=True``).
+    value_range : (Quantity, Quantity), optional
+        The values at the two ends of the colour ramp.
+    unit : Unit
+        Unit of the colour bar (default mV).
+    line_width : float
+        Width of the dendrites' lines, pixels.
+
+    Attributes
+    ----------
+    compartments : bqplot.Lines
+        One line per non-spherical compartment; ``color`` holds their values.
+    somata : list of bqplot.Lines
+        One filled circle per sphere.
+    """
+
+    def __init__(self, morphology, key="v", value_range=None, unit=mV, title=None,
+                 height="320px", line_width: float = 4.0, ramp=RAMP):
+        super().__init__(title=title, height=height)
+        self.key, self.ramp, self.morphology = key, ramp, morphology
+        self.value_unit = AxisUnit(key, unit)
+        x, y, self.owner, spheres, self.size = _outline(morphology)
+        self.color_scale = ColorScale(colors=list(ramp))
+        self.compartments = Lines(x=x, y=y, color=np.zeros(len(x)), stroke_width=line_width,
+                                  scales={"x": self.x_scale, "y": self.y_scale,
+                                          "color": self.color_scale})
+        angle = np.linspace(0, 2 * np.pi, 41)
+        self.somata = [Lines(x=cx + r * np.cos(angle), y=cy + r * np.sin(angle),
+                             fill="inside", colors=[ramp[0]], fill_colors=[ramp[0]],
+                             fill_opacities=[1.0], scales={"x": self.x_scale,
+                                                           "y": self.y_scale})
+                       for _, cx, cy, r in spheres]
+        self.sphere_index = [k for k, *_ in spheres]
+        self._figure([self.compartments, *self.somata], "x [um]", "y [um]")
+        self.color_axis = ColorAxis(scale=self.color_scale, side="right",
+                                    label=self.value_unit.label)
+        self.figure.axes = [*self.figure.axes, self.color_axis]
+        self.figure.fig_margin = dict(MARGIN, right=90)
+        self._frame(x, y, spheres)
+        self.value_range = None
+        if value_range is not None:
+            self.set_value_range(*value_range)
+
+    def _frame(self, x, y, spheres) -> None:
+        """x and y ranges holding the whole neuron, with a 5 % border."""
+        lo_x = [x.min()] if x.size else []
+        hi_x, lo_y, hi_y = ([x.max()] if x.size else [], [y.min()] if y.size else [],
+                            [y.max()] if y.size else [])
+        for _, cx, cy, r in spheres:
+            lo_x.append(cx - r), hi_x.append(cx + r), lo_y.append(cy - r), hi_y.append(cy + r)
+        for scale, lo, hi in ((self.x_scale, min(lo_x), max(hi_x)),
+                              (self.y_scale, min(lo_y), max(hi_y))):
+            border = 0.05 * max(hi - lo, 1.0)
+            set_range(scale, lo - border, hi + border)
+
+    def set_value_range(self, low, high) -> None:
+        """The values (Quantities) at the ramp's two ends."""
+        lo, hi = (float(self.value_unit.numbers(v)) for v in (low, high))
+        if not hi > lo:
+            raise ValueError(f"MorphologyView('{self.key}'): value_range needs low < high, "
+                             f"got {low} and {high}")
+        self._set_numbers(lo, hi)
+
+    def _set_numbers(self, lo: float, hi: float) -> None:
+        self.value_range = (lo, hi)
+        set_range(self.color_scale, lo, hi)
+
+    def values_of(self, results) -> np.ndarray:
+        """Results (or one value per compartment) -> the shown values, in the view's unit."""
+        data = results[self.key] if hasattr(results, "keys") else results
+        values = self.value_unit.numbers(data)
+        if values.ndim == 2 and values.shape[0] == self.size:
+            if values.shape[1] == 0:
+                raise ValueError(f"MorphologyView('{self.key}'): no sample recorded yet")
+            values = values[:, -1]
+        if values.shape != (self.size,):
+            raise ValueError(f"MorphologyView('{self.key}'): needs one value per compartment "
+                             f"({self.size}), or compartments x times, got shape "
+                             f"{values.shape}; record every compartment "
+                             "(StateMonitor(neuron, 'v', record=True))")
+        return values
+
+    def show(self, values) -> None:
+        """One value per compartment (e.g. ``neuron.v``) -> the colours."""
+        self.update({self.key: values})
+
+    def update(self, results) -> None:
+        values = self.values_of(results)
+        if self.value_range is None:
+            lo, hi = float(np.min(values)), float(np.max(values))
+            self._set_numbers(lo, hi if hi > lo else lo + 1.0)
+        lo, hi = self.value_range
+        updates = [(self.compartments, {"color": values[self.owner]})]
+        for index, soma in zip(self.sphere_index, self.somata, strict=True):
+            shade = ramp_color((values[index] - lo) / (hi - lo), self.ramp)
+            updates.append((soma, {"colors": [shade], "fill_colors": [shade]}))
+        set_marks(*updates)
+
+    def plot_static(self, results, ax) -> None:
+        """The same picture in matplotlib (the same ramp, range and layout)."""
+        from matplotlib.collections import LineCollection
+        from matplotlib.colors import LinearSegmentedColormap, Normalize
+        from matplotlib.patches import Circle
+
+        values = self.values_of(results)
+        lo, hi = self.value_range or (float(values.min()), float(values.max()) + 1e-12)
+        shade = LinearSegmentedColormap.from_list("ramp", list(self.ramp))
+        norm = Normalize(lo, hi)
+        x, y = np.asarray(self.compartments.x), np.asarray(self.compartments.y)
+        ax.add_collection(LineCollection(np.stack([x, y], axis=-1),
+                                         colors=shade(norm(values[self.owner])),
+                                         linewidths=self.compartments.stroke_width / 2))
+        for index, soma in zip(self.sphere_index, self.somata, strict=True):
+            sx, sy = np.asarray(soma.x), np.asarray(soma.y)
+            ax.add_patch(Circle((sx.mean(), sy.mean()), (sx.max() - sx.min()) / 2,
+                                color=shade(norm(values[index]))))
+        ax.set_xlim(self.x_scale.min, self.x_scale.max)
+        ax.set_ylim(self.y_scale.min, self.y_scale.max)
+        ax.set_aspect("equal")
+        ax.set(xlabel="x [um]", ylabel="y [um]", title=self.title or "")
