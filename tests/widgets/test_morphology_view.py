@@ -24,20 +24,32 @@ def test_the_shape_is_drawn_once_and_values_recolour_it():
     view = MorphologyView(morpho, "v", value_range=(-70 * mV, -50 * mV), title="v")
     x = np.asarray(view.compartments.x)
     assert x.shape == (6, 2)                          # a line per dendritic compartment
-    laid_out = morpho.generate_coordinates()
-    np.testing.assert_allclose(x[:4], np.stack([laid_out.dend.coordinates_[:-1, 0],
-                                                laid_out.dend.coordinates_[1:, 0]], 1) * 1e6)
+    laid_out = morpho.generate_coordinates()          # the dendrite runs down (-y) ...
+    assert view.turned and view.x_axis.label == "-y [um]"   # ... so it is drawn to the right
+    np.testing.assert_allclose(x[:4], -np.stack([laid_out.dend.coordinates_[:-1, 1],
+                                                 laid_out.dend.coordinates_[1:, 1]], 1) * 1e6)
     t = np.arange(3) * 0.1 * ms
     v = np.outer(np.linspace(-70, -50, 7), [1, 1, 1]) * mV   # soma -70 ... tip -50
     view.update(Results({"t": t, "v": v}))
     np.testing.assert_allclose(view.compartments.color, np.linspace(-70, -50, 7)[1:])
     assert (view.color_scale.min, view.color_scale.max) == (-70.0, -50.0)
     assert view.somata[0].fill_colors == [RAMP[0]]    # the soma sits at the low end
-    assert view.color_axis.label == "v [mV]"
+    assert "v&nbsp;-70&nbsp;" in view.header.value and "&nbsp;-50 mV" in view.header.value
     before = np.asarray(view.compartments.x).copy()
     view.show(np.full(7, -50.0) * mV)                 # neuron.v works as well
     assert view.somata[0].fill_colors == [RAMP[-1]]
     np.testing.assert_array_equal(view.compartments.x, before)   # only colours change
+
+
+def test_a_micrometre_is_as_long_on_both_axes():
+    view = MorphologyView(ball_and_stick(), height="300px")
+    x_span = view.x_scale.max - view.x_scale.min
+    y_span = view.y_scale.max - view.y_scale.min
+    margin = view.figure.fig_margin
+    plot_width = float(view.figure.layout.width[:-2]) - margin["left"] - margin["right"]
+    assert x_span / plot_width == pytest.approx(y_span / view.plot_pixels, rel=1e-3)
+    assert 0.5 <= x_span / y_span <= 3.0
+    assert view.x_scale.min < -10 and view.x_scale.max > 10      # the soma's 20 um inside
 
 
 def test_without_a_range_the_first_values_set_it():

@@ -225,6 +225,10 @@ class View:
                 entries.append((str(label), colors[k % len(colors)], style))
         return entries
 
+    def legend_extra(self) -> str:
+        """HTML a view adds to its legend (a colour scale, say); none by default."""
+        return ""
+
     def _show_header(self, _change=None) -> None:
         """The title on the left and the legend on the right, in one line above the plot:
         a legend inside the plot would hide the data it names."""
@@ -233,7 +237,7 @@ class View:
         legend = "&ensp;".join(
             f"<span style='white-space:nowrap'><b style='color:{color}'>"
             f"{samples.get(style, samples['solid'])}</b>&nbsp;{html.escape(label)}</span>"
-            for label, color, style in self.legend_entries())
+            for label, color, style in self.legend_entries()) + self.legend_extra()
         value = (f"<div class='lk-view-header' style='display:flex;flex-wrap:wrap;"
                  f"justify-content:space-between;gap:4px 16px;margin:6px {MARGIN['right']}px "
                  f"0 {MARGIN['left']}px;font-size:13px;line-height:1.3'>"

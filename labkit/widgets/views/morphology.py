@@ -8,17 +8,27 @@ as :func:`labkit.spatial.plot_morphology` draws it); an update sends only the co
 number per compartment, mapped by bqplot's colour scale, so a running
 :class:`~labkit.widgets.Scope` can recolour a thousand compartments every chunk. The soma
 (a sphere) is a filled circle whose fill is computed here from the same colour ramp, linear
-in RGB as the front-end's. The colour range is fixed (``value_range``) so that colours mean
-the same at every step; without it, the first values seen set it.
+in RGB as the front-end's; the header above the plot shows the ramp and its values. A
+micrometre is as long on both axes (the figure is sized for it). The colour range is fixed
+(``value_range``) so that colours mean the same at every step; without it, the first values
+seen set it.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from bqplot import ColorAxis, ColorScale, Lines
+from bqplot import ColorScale, Lines
 
 from labkit.units import mV
-from labkit.widgets.views.base import MARGIN, AxisUnit, View, set_marks, set_range
+from labkit.widgets.views.base import (
+    AxisUnit,
+    View,
+    nice_ticks,
+    set_marks,
+    set_range,
+    set_ticks,
+    tick_count,
+)
 
 __all__ = ["MorphologyView", "RAMP", "ramp_color"]
 
@@ -56,6 +66,16 @@ def _outline(morphology):
             np.concatenate(owner) if owner else np.zeros(0, dtype=np.int64), spheres, start)
 
 
+def _on_its_side(x, y, spheres):
+    """A tree taller than wide -> turned a quarter (what ran down now runs right), so that
+    a dendrite fills a wide cell output instead of a narrow strip; others unchanged.
+    -> (x, y, spheres, turned)."""
+    span = [np.ptp(a) if a.size else 0.0 for a in (x, y)]
+    if span[1] <= span[0]:
+        return x, y, spheres, False
+    return -y, x, [(k, -cy, cx, r) for k, cx, cy, r in spheres], True
+
+
 class MorphologyView(View):
     """The morphology, compartments coloured by ``results[key]``.
 
@@ -73,6 +93,8 @@ class MorphologyView(View):
     line_width : float
         Width of the dendrites' lines, pixels.
 
+    A tree taller than wide is drawn on its side (``turned``; axes "-y" and "x").
+
     Attributes
     ----------
     compartments : bqplot.Lines
@@ -87,6 +109,7 @@ class MorphologyView(View):
         self.key, self.ramp, self.morphology = key, ramp, morphology
         self.value_unit = AxisUnit(key, unit)
         x, y, self.owner, spheres, self.size = _outline(morphology)
+        x, y, spheres, self.turned = _on_its_side(x, y, spheres)
         self.color_scale = ColorScale(colors=list(ramp))
         self.compartments = Lines(x=x, y=y, color=np.zeros(len(x)), stroke_width=line_width,
                                   scales={"x": self.x_scale, "y": self.y_scale,
@@ -98,27 +121,49 @@ class MorphologyView(View):
                                                            "y": self.y_scale})
                        for _, cx, cy, r in spheres]
         self.sphere_index = [k for k, *_ in spheres]
-        self._figure([self.compartments, *self.somata], "x [um]", "y [um]")
-        self.color_axis = ColorAxis(scale=self.color_scale, side="right",
-                                    label=self.value_unit.label)
-        self.figure.axes = [*self.figure.axes, self.color_axis]
-        self.figure.fig_margin = dict(MARGIN, right=90)
+        self._figure([self.compartments, *self.somata], *(
+            ("-y [um]", "x [um]") if self.turned else ("x [um]", "y [um]")))
         self._frame(x, y, spheres)
         self.value_range = None
         if value_range is not None:
             self.set_value_range(*value_range)
 
     def _frame(self, x, y, spheres) -> None:
-        """x and y ranges holding the whole neuron, with a 5 % border."""
-        lo_x = [x.min()] if x.size else []
-        hi_x, lo_y, hi_y = ([x.max()] if x.size else [], [y.min()] if y.size else [],
-                            [y.max()] if y.size else [])
+        """x and y ranges holding the whole neuron with a 5 % border, one micrometre as
+        many pixels on both axes: the figure is given the width that makes it so (its
+        plot area's width/height, between 0.5 and 3, is the ranges' ratio)."""
+        lo_x, hi_x = [x.min()] if x.size else [], [x.max()] if x.size else []
+        lo_y, hi_y = [y.min()] if y.size else [], [y.max()] if y.size else []
         for _, cx, cy, r in spheres:
             lo_x.append(cx - r), hi_x.append(cx + r), lo_y.append(cy - r), hi_y.append(cy + r)
-        for scale, lo, hi in ((self.x_scale, min(lo_x), max(hi_x)),
-                              (self.y_scale, min(lo_y), max(hi_y))):
-            border = 0.05 * max(hi - lo, 1.0)
-            set_range(scale, lo - border, hi + border)
+        (x0, x1), (y0, y1) = (min(lo_x), max(hi_x)), (min(lo_y), max(hi_y))
+        width, height = max(x1 - x0, 1.0) * 1.1, max(y1 - y0, 1.0) * 1.1
+        ratio = float(np.clip(width / height, 0.5, 3.0))
+        width, height = max(width, ratio * height), max(height, width / ratio)
+        set_range(self.x_scale, (x0 + x1 - width) / 2, (x0 + x1 + width) / 2)
+        set_range(self.y_scale, (y0 + y1 - height) / 2, (y0 + y1 + height) / 2)
+        margin = self.figure.fig_margin
+        pixels = ratio * self.plot_pixels + margin["left"] + margin["right"]
+        figure_height = self.plot_pixels + margin["top"] + margin["bottom"]
+        self.figure.layout.width = f"{pixels:.0f}px"
+        self.figure.min_aspect_ratio = self.figure.max_aspect_ratio = pixels / figure_height
+        self.figure.padding_y = 0.0
+        # horizontal labels need about 70 px each, vertical ones 22 px
+        for axis, scale, count in ((self.x_axis, self.x_scale, max(2, int(ratio *
+                                    self.plot_pixels // 70))),
+                                   (self.y_axis, self.y_scale, tick_count(self.plot_pixels))):
+            set_ticks(axis, *nice_ticks(scale.min, scale.max, count))
+
+    def legend_extra(self) -> str:
+        """The colour scale, as a gradient between its two values, in the header line."""
+        if getattr(self, "value_range", None) is None:
+            return ""
+        lo, hi = self.value_range
+        unit = f" {self.value_unit.text}" if self.value_unit.text else ""
+        return (f"<span class='lk-colour-scale' style='white-space:nowrap'>"
+                f"{self.key}&nbsp;{lo:g}&nbsp;<span style='display:inline-block;width:90px;"
+                f"height:10px;vertical-align:middle;background:linear-gradient(to right, "
+                f"{', '.join(self.ramp)})'></span>&nbsp;{hi:g}{unit}</span>")
 
     def set_value_range(self, low, high) -> None:
         """The values (Quantities) at the ramp's two ends."""
@@ -131,6 +176,7 @@ class MorphologyView(View):
     def _set_numbers(self, lo: float, hi: float) -> None:
         self.value_range = (lo, hi)
         set_range(self.color_scale, lo, hi)
+        self._show_header()
 
     def values_of(self, results) -> np.ndarray:
         """Results (or one value per compartment) -> the shown values, in the view's unit."""
@@ -184,4 +230,4 @@ class MorphologyView(View):
         ax.set_xlim(self.x_scale.min, self.x_scale.max)
         ax.set_ylim(self.y_scale.min, self.y_scale.max)
         ax.set_aspect("equal")
-        ax.set(xlabel="x [um]", ylabel="y [um]", title=self.title or "")
+        ax.set(xlabel=self.x_axis.label, ylabel=self.y_axis.label, title=self.title or "")
