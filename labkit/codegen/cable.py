@@ -53,7 +53,7 @@ def _cable(op: S.CableUpdate, p: int, spec) -> tuple:
     substitute = (Assign(U, order[K], "const int64_t"),
                   Assign(b[U], (b[U] + g[U] * b[parent[U]]) / d[U]))
     write = (Assign(ic, cm * (b[I] - v) / dt), Assign(v, b[I]))
-    return (*head(op, sc, prepared), *draws(p, prepared, size, size),
+    return (*head(op, sc, prepared), *draws(p, prepared, sc, size, size),
             For("_i", Const(0), size, compartments, kind="elements"),
             For("_i", size, unknowns, branch_points, kind="elements"),
             For("_k", Const(1), unknowns, eliminate),
