@@ -120,3 +120,18 @@ def test_a_scope_recolours_a_running_spatial_neuron():
     colours = np.asarray(view.compartments.color)
     assert -70 < colours[-1] < colours[0]             # tip below the dendrite's base
     assert view.somata[0].fill_colors != [RAMP[0]]    # the soma has depolarised
+
+
+def test_a_new_morphology_in_the_results_is_drawn_before_it_is_coloured():
+    view = MorphologyView(ball_and_stick(), morphology_key="morphology",
+                          value_range=(-70 * mV, -50 * mV))
+    longer = Soma(diameter=20 * um)
+    longer.dend = Cylinder(diameter=2 * um, length=400 * um, n=3)
+    view.update(Results({"v": np.full(4, -60.0) * mV, "morphology": longer}))
+    assert np.asarray(view.compartments.x).shape == (3, 2)
+    assert np.asarray(view.compartments.x).max() == pytest.approx(400 + 10)   # soma radius
+    assert view.x_scale.max > 400 and len(view.somata) == 1
+    assert view.figure.marks == [view.compartments, view.somata[0]]
+    no_soma = Cylinder(diameter=1 * um, length=100 * um, n=2)
+    view.update(Results({"v": np.full(2, -60.0) * mV, "morphology": no_soma}))
+    assert view.somata == [] and view.figure.marks == [view.compartments]

@@ -92,6 +92,9 @@ class MorphologyView(View):
         Unit of the colour bar (default mV).
     line_width : float
         Width of the dendrites' lines, pixels.
+    morphology_key : str, optional
+        Results key of the morphology, for panels whose controls change the shape: a new
+        one is drawn before it is coloured.
 
     A tree taller than wide is drawn on its side (``turned``; axes "-y" and "x").
 
@@ -104,29 +107,43 @@ class MorphologyView(View):
     """
 
     def __init__(self, morphology, key="v", value_range=None, unit=mV, title=None,
-                 height="320px", line_width: float = 4.0, ramp=RAMP):
+                 height="320px", line_width: float = 4.0, ramp=RAMP, morphology_key=None):
         super().__init__(title=title, height=height)
-        self.key, self.ramp, self.morphology = key, ramp, morphology
+        self.key, self.ramp, self.morphology_key = key, ramp, morphology_key
         self.value_unit = AxisUnit(key, unit)
-        x, y, self.owner, spheres, self.size = _outline(morphology)
-        x, y, spheres, self.turned = _on_its_side(x, y, spheres)
         self.color_scale = ColorScale(colors=list(ramp))
-        self.compartments = Lines(x=x, y=y, color=np.zeros(len(x)), stroke_width=line_width,
+        self.compartments = Lines(x=np.zeros((0, 2)), y=np.zeros((0, 2)),
+                                  stroke_width=line_width,
                                   scales={"x": self.x_scale, "y": self.y_scale,
                                           "color": self.color_scale})
-        angle = np.linspace(0, 2 * np.pi, 41)
-        self.somata = [Lines(x=cx + r * np.cos(angle), y=cy + r * np.sin(angle),
-                             fill="inside", colors=[ramp[0]], fill_colors=[ramp[0]],
-                             fill_opacities=[1.0], scales={"x": self.x_scale,
-                                                           "y": self.y_scale})
-                       for _, cx, cy, r in spheres]
-        self.sphere_index = [k for k, *_ in spheres]
-        self._figure([self.compartments, *self.somata], *(
-            ("-y [um]", "x [um]") if self.turned else ("x [um]", "y [um]")))
-        self._frame(x, y, spheres)
+        self.somata: list[Lines] = []
+        self._figure([self.compartments], "x [um]", "y [um]")
+        self.draw(morphology)
         self.value_range = None
         if value_range is not None:
             self.set_value_range(*value_range)
+
+    def draw(self, morphology) -> None:
+        """A (new) morphology -> the lines and circles drawn, the ranges fit to it. (A
+        panel whose sliders change the shape passes it in the results under
+        ``morphology_key``; :meth:`update` calls this when it is another object.)"""
+        self.morphology = morphology
+        x, y, self.owner, spheres, self.size = _outline(morphology)
+        x, y, spheres, self.turned = _on_its_side(x, y, spheres)
+        angle = np.linspace(0, 2 * np.pi, 41)
+        while len(self.somata) < len(spheres):
+            self.somata.append(Lines(fill="inside", colors=[self.ramp[0]],
+                                     fill_colors=[self.ramp[0]], fill_opacities=[1.0],
+                                     scales={"x": self.x_scale, "y": self.y_scale}))
+        del self.somata[len(spheres):]
+        set_marks((self.compartments, {"x": x, "y": y, "color": np.zeros(len(x))}),
+                  *((soma, {"x": cx + r * np.cos(angle), "y": cy + r * np.sin(angle)})
+                    for soma, (_, cx, cy, r) in zip(self.somata, spheres, strict=True)))
+        self.sphere_index = [k for k, *_ in spheres]
+        if list(self.figure.marks) != [self.compartments, *self.somata]:
+            self.figure.marks = [self.compartments, *self.somata]
+        self._labels(*(("-y [um]", "x [um]") if self.turned else ("x [um]", "y [um]")))
+        self._frame(x, y, spheres)
 
     def _frame(self, x, y, spheres) -> None:
         """x and y ranges holding the whole neuron with a 5 % border, one micrometre as
@@ -198,6 +215,10 @@ class MorphologyView(View):
         self.update({self.key: values})
 
     def update(self, results) -> None:
+        shape = results.get(self.morphology_key) if self.morphology_key and \
+            hasattr(results, "get") else None
+        if shape is not None and shape is not self.morphology:
+            self.draw(shape)
         values = self.values_of(results)
         if self.value_range is None:
             lo, hi = float(np.min(values)), float(np.max(values))
