@@ -61,7 +61,7 @@ def expected_errors(name: str) -> int:
 
 #: What each lesson's last panel simulates, as its status line says it.
 DURATION_MS = {"00": 100, "01": 200, "02": 100, "03": 200, "04": 100, "05": 100, "06": 1000,
-               "07": 200, "11": 200}
+               "07": 200, "10": 30, "11": 200}
 #: Legend entries each lesson's last panel must show (view by view, those with a legend).
 LEGENDS = {
     "01": [["v", "v_inf = E_L + R I"]],
@@ -71,6 +71,7 @@ LEGENDS = {
     "05": [["v", "spike detection (-40 mV)"], ["m", "h", "n"]],
     "06": [["simulated, with noise", "formula, no noise"], ["simulated, with noise"]],
     "07": [["v", "threshold V_t"]],
+    "10": [["soma", "at the synapse"], ["peak\xa0-68\xa0\xa0-62 mV"]],   # + the colour scale
 }
 #: A connection rule of lesson 04 that no cell runs before the test chooses it.
 NEW_RULE = "distance-dependent (p='exp(-abs(i-j)/3.0)')"

@@ -15,14 +15,19 @@ from labkit import (
     SpikeMonitor,
     StateMonitor,
     TimedArray,
+    cm,
+    meter,
+    mm,
     ms,
     mV,
     nA,
     network_operation,
+    ohm,
     pF,
     run,
     second,
     start_scope,
+    um,
     volt,
 )
 from labkit.lessons import check
@@ -30,7 +35,7 @@ from labkit.models.bursts import classify
 from labkit.models.multiscale import equilibria, simulate_multiscale
 
 ROOT = Path(__file__).resolve().parents[2]
-LESSONS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "11", "12"]
+LESSONS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 
 
 def passed(exercise, **answers):
@@ -504,6 +509,63 @@ def test_09_3():
     failed("09.3", kinds=["bursting", "bursting", "bursting"])
     failed("09.3", kinds=["tonic", "tonic", "tonic"])
     failed("09.3", kinds="bursting")
+
+
+# -- 10 -------------------------------------------------------------------------------------
+def test_10_a():
+    from labkit.models.cable import PASSIVE_CONSTANTS
+
+    gL = PASSIVE_CONSTANTS["gL"]
+    passed("10.a", lam=np.sqrt(2 * um / (4 * 150 * ohm * cm * gL)))
+    failed("10.a", secret="577", lam=np.sqrt(2 * um / (150 * ohm * cm * gL)))   # no 4
+    failed("10.a", lam=np.sqrt(2 * um * 150 * ohm * cm / 4 * gL) * meter / ohm)  # inverted
+    fb = failed("10.a", lam=577.35)                                              # no unit
+    assert "units" in str(fb)
+
+
+def test_10_b():
+    from labkit.models.cable import travelling_spike
+
+    v_1um = travelling_spike(1 * um)["velocity"]
+    passed("10.b", v_4um=2 * v_1um)
+    failed("10.b", v_4um=4 * v_1um)                      # proportional to d
+    failed("10.b", v_4um=v_1um)                          # no change
+    failed("10.b", v_4um=float(2 * v_1um))               # no unit
+
+
+def test_10_1():
+    from labkit.models.cable import length_constant
+
+    lam = length_constant(1 * um)
+    passed("10.1", lam_theory=lam, lam_measured=1.02 * lam)
+    failed("10.1", lam_theory=lam, lam_measured=1.4 * lam)   # fitted up to the sealed end
+    failed("10.1", lam_theory=length_constant(2 * um), lam_measured=lam)   # the lesson's d
+    failed("10.1", lam_theory=lam, lam_measured=float(lam / um))           # no unit
+
+
+def test_10_2():
+    from labkit.models.cable import travelling_spike
+
+    slow = travelling_spike(1 * um)["velocity"]
+    passed("10.2", diameter_fast=4 * um, speed_slow=slow,
+           speed_fast=travelling_spike(4 * um)["velocity"])
+    fb = failed("10.2", diameter_fast=2 * um, speed_slow=slow,            # linear thinking
+                speed_fast=travelling_spike(2 * um)["velocity"])
+    assert "sqrt" in str(fb)
+    failed("10.2", diameter_fast=4 * um, speed_slow=slow, speed_fast=2.2 * slow)  # made up
+    failed("10.2", diameter_fast=4, speed_slow=slow, speed_fast=2 * slow)          # no unit
+
+
+def test_10_3():
+    passed("10.3", position_half=190 * um)
+    passed("10.3", position_half=180 * um)
+    fb = failed("10.3", position_half=283 * um)           # ln(2) lambda: a steady potential
+    assert "not 50 %" in str(fb) and "ln(2)" in str(fb)
+    failed("10.3", position_half=0 * um)
+    failed("10.3", position_half=408 * um)                # the length constant
+    fb = failed("10.3", position_half=190)                # no unit
+    assert "length" in str(fb)
+    failed("10.3", position_half=5 * mm)                  # off the dendrite
 
 
 # -- 11 -------------------------------------------------------------------------------------

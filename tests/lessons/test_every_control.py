@@ -15,6 +15,7 @@ PANELS = [
     ("labkit.lessons.lesson05", "panel"),
     ("labkit.lessons.lesson06", "panel"),
     ("labkit.lessons.lesson07", "panel"),
+    ("labkit.lessons.lesson10", "panel"),
 ]
 #: Controls whose effect is not in the plots, by design, and where it shows instead.
 NOT_IN_THE_PLOTS = {"use_network_operation": "the wall time in the status line (lesson 07)"}
