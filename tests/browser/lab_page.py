@@ -28,6 +28,20 @@ def wait_until(predicate, timeout: float, what: str):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def write_notebook(path: Path, cells: list[str]) -> None:
+    """Code cells (their sources) -> an unexecuted notebook at ``path``, for a test to open."""
+    import json
+
+    path.write_text(json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "id": f"cell{k}",
+                   "metadata": {}, "outputs": [], "source": source}
+                  for k, source in enumerate(cells)],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                    "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }))
+
+
 def open_notebook(page, path: str) -> None:
     """Open ``path`` (relative to the served directory) in the JupyterLab already loaded
     (File > Open from Path), with a connected, idle kernel."""

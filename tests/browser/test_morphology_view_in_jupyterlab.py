@@ -8,11 +8,16 @@ then all one colour; and saves a screenshot of the view (out/screenshots/).
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from .lab_page import SCREENSHOTS, errors, open_notebook, run_all, wait_until
+from .lab_page import (
+    SCREENSHOTS,
+    errors,
+    open_notebook,
+    run_all,
+    wait_until,
+    write_notebook,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -31,17 +36,6 @@ CELLS = [
 ]
 
 
-def _notebook() -> dict:
-    return {
-        "cells": [{"cell_type": "code", "execution_count": None, "id": f"cell{k}",
-                   "metadata": {}, "outputs": [], "source": source}
-                  for k, source in enumerate(CELLS)],
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                    "name": "python3"}},
-        "nbformat": 4, "nbformat_minor": 5,
-    }
-
-
 def _strokes(page) -> list[str]:
     """The stroke colour of every bqplot line path, in drawing order."""
     return page.evaluate(
@@ -50,7 +44,7 @@ def _strokes(page) -> list[str]:
 
 
 def test_the_morphology_is_drawn_and_recoloured(page, lab):
-    (lab.root / "morphology.ipynb").write_text(json.dumps(_notebook()))
+    write_notebook(lab.root / "morphology.ipynb", CELLS)
     open_notebook(page, "morphology.ipynb")
     run_all(page)
     strokes = wait_until(lambda: len(_strokes(page)) >= 17 and _strokes(page), 60,

@@ -10,13 +10,12 @@ appears. The server and the browser are shared with the other browser tests (con
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import pytest
 
-from .lab_page import errors, open_notebook, run_all, wait_until
+from .lab_page import errors, open_notebook, run_all, wait_until, write_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -43,17 +42,6 @@ CELLS = [
 ]
 
 
-def _notebook() -> dict:
-    return {
-        "cells": [{"cell_type": "code", "execution_count": None, "id": f"cell{k}",
-                   "metadata": {}, "outputs": [], "source": source}
-                  for k, source in enumerate(CELLS)],
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                    "name": "python3"}},
-        "nbformat": 4, "nbformat_minor": 5,
-    }
-
-
 def _line_d(page, figure: int) -> str | None:
     """The ``d`` attribute of the first bqplot line in figure number ``figure``."""
     return page.evaluate(
@@ -65,7 +53,7 @@ def _line_d(page, figure: int) -> str | None:
 
 def test_slider_moves_the_plotted_line_without_errors(page, lab):
     started = time.monotonic()
-    (lab.root / "panel.ipynb").write_text(json.dumps(_notebook()))
+    write_notebook(lab.root / "panel.ipynb", CELLS)
     open_notebook(page, "panel.ipynb")
     with page.expect_download(timeout=60_000) as download:
         run_all(page)

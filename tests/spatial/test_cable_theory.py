@@ -24,7 +24,6 @@ from labkit import (
     meter,
     mm,
     ms,
-    msiemens,
     mV,
     nA,
     ohm,
@@ -32,6 +31,7 @@ from labkit import (
     uF,
     um,
 )
+from labkit.models.cable import travelling_spike
 
 PASSIVE = """Im = (EL - v)/Rm : amp/meter**2
 I : amp (point current)"""
@@ -102,55 +102,18 @@ def test_the_steady_state_decays_with_the_length_constant(diameter):
                                rtol=2e-3)
 
 
-HH = """
-Im = gl*(El - v) + gNa*m**3*h*(ENa - v) + gK*n**4*(EK - v) : amp/meter**2
-I : amp (point current)
-dm/dt = alpham*(1 - m) - betam*m : 1
-dn/dt = alphan*(1 - n) - betan*n : 1
-dh/dt = alphah*(1 - h) - betah*h : 1
-alpham = (0.1/mV)*10*mV/exprel((-v + 25*mV)/(10*mV))/ms : Hz
-betam = 4*exp(-v/(18*mV))/ms : Hz
-alphah = 0.07*exp(-v/(20*mV))/ms : Hz
-betah = 1/(exp((-v + 30*mV)/(10*mV)) + 1)/ms : Hz
-alphan = (0.01/mV)*10*mV/exprel((-v + 10*mV)/(10*mV))/ms : Hz
-betan = 0.125*exp(-v/(80*mV))/ms : Hz
-"""
-HH_CONSTANTS = {"El": 10.613 * mV, "ENa": 115 * mV, "EK": -12 * mV,
-                "gl": 0.3 * msiemens / cm ** 2, "gNa": 120 * msiemens / cm ** 2,
-                "gK": 36 * msiemens / cm ** 2}
-
-
-def _crossing(trace, times, level):
-    k = int(np.argmax(trace > level))
-    return times[k - 1] + (level - trace[k - 1]) / (trace[k] - trace[k - 1]) * \
-        (times[k] - times[k - 1])
-
-
 def hh_velocity(diameter_um: float, length_mm: float, dt=0.01 * ms) -> float:
-    """An HH axon (1952 units: rest 0 mV) kicked at one end -> the spike's velocity (m/s)
-    between a quarter and three quarters of its length, from 50 mV crossings."""
-    n = int(round(length_mm * 100))          # 10 um compartments at every diameter
-    neuron = SpatialNeuron(Cylinder(diameter=diameter_um * um, length=length_mm * mm, n=n),
-                           HH, method="exponential_euler", Cm=1 * uF / cm ** 2,
-                           Ri=35.4 * ohm * cm, namespace=HH_CONSTANTS, dt=dt)
-    neuron.v, neuron.m, neuron.h, neuron.n = 0 * mV, 0.05, 0.6, 0.32
-    near, far = n // 4, 3 * n // 4
-    monitor = StateMonitor(neuron, "v", record=[near, far], dt=dt)
-    net = Network(neuron, monitor)
-    neuron.I[0] = diameter_um ** 1.5 * nA     # the same kick per unit of input conductance
-    net.run(0.5 * ms)
-    neuron.I = 0 * amp
-    net.run(length_mm / np.sqrt(diameter_um) * 3.5 * ms)   # at least 0.3 m/s per sqrt(um)
-    v, t = np.asarray(monitor.v), np.asarray(monitor.t)
-    x = np.asarray(neuron.distance)
-    return (x[far] - x[near]) / (_crossing(v[1], t, 0.05) - _crossing(v[0], t, 0.05))
+    """An HH axon (labkit.models.cable: 10 um compartments, rest -65 mV) kicked at one
+    end -> the spike's velocity (m/s) between a quarter and three quarters of its length."""
+    spike = travelling_spike(diameter_um * um, length=length_mm * mm, dt=dt)
+    return float(spike["velocity"])
 
 
 @pytest.mark.slow
 def test_an_hh_axons_conduction_velocity_grows_as_the_root_of_its_diameter():
     """Scaling x by sqrt(d) maps the cable equation onto itself, so v ~ sqrt(d). With the
-    same 10 um compartments on every axon the discrete systems differ; measured: 0.5613,
-    0.7939, 1.1226 m/s for 1, 2, 4 um, i.e. v/sqrt(d) equal within 0.03 %."""
+    same 10 um compartments on every axon the discrete systems differ; measured: v/sqrt(d)
+    = 0.56216, 0.56223, 0.56221 m/s for 1, 2, 4 um, equal within 0.013 %."""
     speeds = np.array([hh_velocity(d, length) for d, length in ((1, 4), (2, 6), (4, 8))])
     per_root = speeds / np.sqrt([1, 2, 4])
     np.testing.assert_allclose(per_root, per_root[0], rtol=2e-3)
@@ -160,8 +123,7 @@ def test_an_hh_axons_conduction_velocity_grows_as_the_root_of_its_diameter():
 @pytest.mark.slow
 def test_the_velocity_converges_as_dt_shrinks():
     """The cable step is backward Euler, the gates exponential Euler: first order in dt.
-    Measured against dt = 2.5 us (0.5629 m/s): -0.92 % at 25 us, -0.30 % at 10 us,
-    -0.10 % at 5 us."""
+    Measured against dt = 2.5 us: about -0.9 % at 25 us, -0.3 % at 10 us."""
     reference = hh_velocity(1, 4, dt=2.5e-3 * ms)
     errors = [abs(hh_velocity(1, 4, dt=dt * ms) / reference - 1) for dt in (0.025, 0.01)]
     assert errors[1] < errors[0] / 2 < 0.01

@@ -38,6 +38,7 @@ from labkit import (
     um,
     us,
 )
+from labkit.models.cable import HH_EQS, HH_REST
 
 # Rallpack 1 and 2: Rm = 4 ohm m^2, Ri = 1 ohm m, Cm = 0.01 F/m^2 (tau 40 ms), rest -65 mV
 RM, RI, CM, CURRENT = 4.0, 1.0, 0.01, 0.1e-9
@@ -121,36 +122,22 @@ def test_rallpack2_branched_tree_matches_its_equivalent_cylinder():
     assert v[0, -1] > v[1, -1] > 0.9 * v[0, -1]   # 0.08 lambda: a small attenuation
 
 
-RALLPACK3 = """
-Im = gL*(EL - v) + gNa*m**3*h*(ENa - v) + gK*n**4*(EK - v) : amp/meter**2
-I : amp (point current)
-u = v - EL : volt
-dm/dt = alpham*(1 - m) - betam*m : 1
-dn/dt = alphan*(1 - n) - betan*n : 1
-dh/dt = alphah*(1 - h) - betah*h : 1
-alpham = (0.1/mV)*10*mV/exprel((25*mV - u)/(10*mV))/ms : Hz
-betam = 4*exp(-u/(18*mV))/ms : Hz
-alphah = 0.07*exp(-u/(20*mV))/ms : Hz
-betah = 1/(exp((30*mV - u)/(10*mV)) + 1)/ms : Hz
-alphan = (0.01/mV)*10*mV/exprel((10*mV - u)/(10*mV))/ms : Hz
-betan = 0.125*exp(-u/(80*mV))/ms : Hz
-"""
+#: Hodgkin and Huxley's equations with rates relative to -65 mV, as Rallpack 3 writes them
+#: (the library's; Rallpack 3 puts the leak at rest, -65 mV, with its Rm = 4 ohm m^2)
+RALLPACK3 = HH_EQS
 
 
 def rallpack3(dt_us: float, duration=30 * ms):
     """Rallpack 1's cable with HH channels (gNa 1200, gK 360 S/m^2, ENa 50, EK -77 mV,
     gates at rest at -65 mV), 0.1 nA into x = 0 -> (times, v at both ends, 50 us apart)."""
-    namespace = {"EL": -65 * mV, "ENa": 50 * mV, "EK": -77 * mV,
-                 "gL": 1 / RM * siemens / meter ** 2, "gNa": 1200 * siemens / meter ** 2,
+    namespace = {"El": -65 * mV, "ENa": 50 * mV, "EK": -77 * mV,
+                 "gl": 1 / RM * siemens / meter ** 2, "gNa": 1200 * siemens / meter ** 2,
                  "gK": 360 * siemens / meter ** 2}
     neuron = SpatialNeuron(Cylinder(diameter=1 * um, length=1 * mm, n=1000), RALLPACK3,
                            method="exponential_euler", Cm=1 * uF / cm ** 2,
                            Ri=100 * ohm * cm, namespace=namespace, dt=dt_us * us)
-    am, bm = 2.5 / np.expm1(2.5), 4.0
-    ah, bh = 0.07, 1 / (np.exp(3) + 1)
-    an, bn = 0.1 / np.expm1(1.0), 0.125
     neuron.v = -65 * mV
-    neuron.m, neuron.h, neuron.n = am / (am + bm), ah / (ah + bh), an / (an + bn)
+    neuron.m, neuron.h, neuron.n = HH_REST["m"], HH_REST["h"], HH_REST["n"]
     neuron.I[0] = 0.1 * nA
     monitor = StateMonitor(neuron, "v", record=[0, 999], dt=50 * us)
     Network(neuron, monitor).run(duration)

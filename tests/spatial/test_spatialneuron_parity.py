@@ -89,7 +89,7 @@ RALLPACK3_SCRIPT = f"""
 eqs = '''{RALLPACK3}'''
 neuron = SpatialNeuron(Cylinder(diameter=1*um, length=1*mm, n=1000), eqs,
                        method="exponential_euler", Cm=1*uF/cm**2, Ri=100*ohm*cm,
-                       namespace=dict(EL=-65*mV, ENa=50*mV, EK=-77*mV, gL=0.25*siemens/meter**2,
+                       namespace=dict(El=-65*mV, ENa=50*mV, EK=-77*mV, gl=0.25*siemens/meter**2,
                                       gNa=1200*siemens/meter**2, gK=360*siemens/meter**2),
                        dt=50*us)
 neuron.v = -65*mV
