@@ -239,4 +239,4 @@ demo
 # %% [markdown]
 # Exercises: [09 · Neuromodulating synapses, exercises](../exercises/09_neuromodulation.ipynb)
 # (worked answers in [solutions/](../solutions/09_neuromodulation.ipynb)).
-# Next: lesson 10, spatial neurons.
+# Next: [10 · Spatial neurons](10_spatial_neurons.ipynb).

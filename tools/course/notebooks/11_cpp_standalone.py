@@ -3,8 +3,7 @@
 #
 # *Estimated time: 45 minutes, and 25 more for
 # [the exercises](../exercises/11_cpp_standalone.ipynb).*
-# Previous: [09 · Neuromodulating synapses](09_neuromodulation.ipynb) (lesson 10, spatial
-# neurons, is in preparation).
+# Previous: [10 · Spatial neurons](10_spatial_neurons.ipynb).
 #
 # **Objectives.** After this lesson you can
 # - say what `set_device('cpp_standalone')` does: it turns a run into a C++ project,
