@@ -28,25 +28,15 @@ import sys
 
 import cuba
 
-#: The axon; N is the number of compartments (the benchmark's --n).
-AXON = """
+from labkit.models.cable import HH_EQS
+
+#: The axon (the lesson's equations, labkit.models.cable.HH_EQS, pasted into the script
+#: both simulators run); N is the number of compartments (the benchmark's --n).
+AXON = f"""
 defaultclock.dt = 0.01*ms
 El = -54.387*mV; ENa = 50*mV; EK = -77*mV
 gl = 0.3*msiemens/cm**2; gNa = 120*msiemens/cm**2; gK = 36*msiemens/cm**2
-eqs = '''
-Im = gl*(El - v) + gNa*m**3*h*(ENa - v) + gK*n**4*(EK - v) : amp/meter**2
-I : amp (point current)
-u = v + 65*mV : volt
-dm/dt = alpham*(1 - m) - betam*m : 1
-dn/dt = alphan*(1 - n) - betan*n : 1
-dh/dt = alphah*(1 - h) - betah*h : 1
-alpham = (0.1/mV)*10*mV/exprel((25*mV - u)/(10*mV))/ms : Hz
-betam = 4*exp(-u/(18*mV))/ms : Hz
-alphah = 0.07*exp(-u/(20*mV))/ms : Hz
-betah = 1/(exp((30*mV - u)/(10*mV)) + 1)/ms : Hz
-alphan = (0.01/mV)*10*mV/exprel((10*mV - u)/(10*mV))/ms : Hz
-betan = 0.125*exp(-u/(80*mV))/ms : Hz
-'''
+eqs = '''{HH_EQS}'''
 P = SpatialNeuron(Cylinder(diameter=1*um, length=10*mm, n=N), eqs, Cm=1*uF/cm**2,
                   Ri=35.4*ohm*cm, method='exponential_euler', threshold='v > 0*mV',
                   refractory='v > -40*mV')
