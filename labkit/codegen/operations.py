@@ -39,6 +39,7 @@ from labkit.codegen.modelcode import clock_names, draws, head, lookups, scope, s
 from labkit.codegen.prepare import is_scalar_expr, prepare
 from labkit.codegen.spec import NOT_FINITE, KernelSpec, argument
 from labkit.codegen.synaptic import BUILDERS as SYNAPTIC
+from labkit.codegen.synaptic import POST, PRE, elements
 
 __all__ = ["describe", "BUILDERS"]
 
@@ -150,7 +151,9 @@ def _scalar_code(op: S.ScalarCode, p: int, spec) -> tuple:
 def _state_record(op: S.StateRecord, p: int, spec) -> tuple:
     """One column of values per step, one row per recorded element."""
     prepared = prepare(op, (), tuple(e for _, e in op.variables))
-    sc = scope(op, prepared, p, element=I, draw=K)
+    # a Synapses' monitor: _i is the synapse, its source and target elements bound from it
+    by_kind = {"syn": I, "pre": PRE, "post": POST} if op.indices else None
+    sc = scope(op, prepared, p, element=I, draw=K, by_kind=by_kind)
     o = op.owner
     rec = argument(o, "rec", "internal")
     out = [Assign(J, _internal(o, "n")[Const(0)], "const int64_t"),
@@ -160,7 +163,8 @@ def _state_record(op: S.StateRecord, p: int, spec) -> tuple:
         values = [Assign(At(argument(o, f"v_{name}", "internal"), (K, J)), Model(expr, sc))
                   for (name, _), expr in zip(op.variables, prepared.expressions, strict=True)]
         out.append(For("_k", Const(0), Length(rec), (
-            Assign(I, Name(rec)[K], "const int64_t"), *lookups(op, sc, prepared, -1),
+            Assign(I, Name(rec)[K], "const int64_t"), *elements(op, I),
+            *lookups(op, sc, prepared, -1),
             *values), kind="elements"))
     out.append(Assign(_internal(o, "n")[Const(0)], J + 1))
     return tuple(out)

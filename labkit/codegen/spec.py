@@ -187,11 +187,17 @@ class StateRecord(Operation):
     """Record expressions of a source's variables for chosen elements at each step.
 
     ``variables`` pairs a recorded name with its expression (a variable, or a
-    subexpression's right side); ``source`` is the source group's owner prefix.
+    subexpression's right side); ``source`` is the source group's owner prefix. A
+    Synapses' monitor may record its source's and target's variables (``v_post``, or
+    ``g`` for the target's ``g``): ``indices``, ``pre`` and ``post`` then say how each
+    name is indexed, as in :class:`SynapticCode`.
     """
 
     source: str = ""
     variables: tuple[tuple[str, sympy.Expr], ...] = ()
+    indices: tuple[tuple[str, str], ...] = ()
+    pre: str = ""
+    post: str = ""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from labkit.codegen.modelcode import draws, head, lookups, scope, statements
 from labkit.codegen.prepare import prepare
 from labkit.codegen.spec import argument
 
-__all__ = ["BUILDERS"]
+__all__ = ["BUILDERS", "PRE", "POST", "elements"]
 
 #: Loop-local names holding the current synapse and its source and target elements.
 SYN, PRE, POST = Name("_s"), Name("_lk_pre"), Name("_lk_post")
@@ -37,10 +37,10 @@ _BY_KIND = {"syn": SYN, "pre": PRE, "post": POST}
 QUEUE_PARTS = ("start", "stop", "ptr", "syn", "delay", "qdata", "qn", "qn0", "qoff")
 
 
-def _elements(op) -> tuple:
-    """Bind the source and target element of synapse ``_s``, where the code uses them."""
+def elements(op, syn: Name = SYN) -> tuple:
+    """Bind the source and target element of synapse ``syn``, where the code uses them."""
     kinds = {kind for _, kind in op.indices}
-    return tuple(Assign(local, Name(arg)[SYN], "const int64_t")
+    return tuple(Assign(local, Name(arg)[syn], "const int64_t")
                  for kind, local, arg in (("pre", PRE, op.pre), ("post", POST, op.post))
                  if kind in kinds)
 
@@ -62,7 +62,7 @@ def _synaptic_code(op: S.SynapticCode, p: int, spec) -> tuple:
     prepared = prepare(op, op.statements)
     k = Name("_k")
     sc = scope(op, prepared, p, element=SYN, draw=k if q else SYN, by_kind=_BY_KIND)
-    code = (*_elements(op), *statements(op, sc, prepared))
+    code = (*elements(op), *statements(op, sc, prepared))
     if not q:
         size = Name(op.size)
         return (*head(op, sc, prepared), *draws(p, prepared, sc, size, size),
@@ -91,7 +91,7 @@ def _summed_variable(op: S.SummedVariable, p: int, spec) -> tuple:
     return (*head(op, sc, prepared), *draws(p, prepared, sc, size, size),
             For("_k", Name(op.start), Name(op.stop), (Assign(At(op.target, (k,)), Const(0.0)),),
                 kind="elements"),
-            ScatterAdd("_s", size, (*_elements(op), *lookups(op, sc, prepared, -1)),
+            ScatterAdd("_s", size, (*elements(op), *lookups(op, sc, prepared, -1)),
                        op.target, Name(op.index)[SYN], Model(prepared.expressions[0], sc),
                        Name(op.start), Name(op.stop)))
 

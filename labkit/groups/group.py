@@ -89,6 +89,10 @@ class Group(LabkitObject):
             + ", ".join(sorted(n for n in variables if not n.startswith("_")))
         )
 
+    def _recordable(self, name: str):
+        """A name a StateMonitor of this group may record -> its Variable (None: unknown)."""
+        return self.variables.get(name)
+
     def _get(self, name: str, units: bool):
         var = self.variables[name]
         if var.kind == "subexpression":

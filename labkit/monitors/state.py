@@ -51,10 +51,20 @@ class StateMonitor(LabkitObject):
                          if not n.startswith("_") and v.kind != "index"]
         elif isinstance(variables, str):
             variables = [variables]
+        self._variables = {}  # recorded name -> its Variable (a Synapses': maybe the target's)
         for name_ in variables:
-            if not isinstance(name_, str) or name_ not in source.variables:
+            var = source._recordable(name_) if isinstance(name_, str) else None
+            if var is None:
                 raise self._unknown(name_)
+            self._variables[name_] = var
         self.record_variables = list(variables)
+        if hasattr(record, "_indices"):  # S[i, :]: some synapses of the source
+            if record.synapses is not source._owner:
+                raise ValueError(f"StateMonitor {self.name!r}: record={record!r} selects "
+                                 f"synapses of {record.synapses._label()}, but the monitor "
+                                 f"records {source._label()}; select synapses of the "
+                                 "monitored Synapses")
+            record = record._indices()
         if record is True:
             record = np.arange(source.N)
         elif record is False or record is None:
@@ -87,13 +97,13 @@ class StateMonitor(LabkitObject):
         steps = ctx.n_steps(self)
         self._check_memory(steps)
         chunk = _Chunk(np.zeros(1, dtype=np.int64), np.zeros(steps), {
-            name_: np.zeros((self.record.size, steps), dtype=self.source.variables[name_].dtype)
+            name_: np.zeros((self.record.size, steps), dtype=self._variables[name_].dtype)
             for name_ in self.record_variables})
         self._chunks.append(chunk)
         return plan_state_monitor(self, ctx, chunk.n, chunk.t, chunk.values)
 
     def _check_memory(self, n_steps: int) -> None:
-        per_step = 8 + sum(self.record.size * self.source.variables[v].dtype.itemsize
+        per_step = 8 + sum(self.record.size * self._variables[v].dtype.itemsize
                            for v in self.record_variables)
         needed = n_steps * per_step
         available = available_memory()
@@ -116,7 +126,7 @@ class StateMonitor(LabkitObject):
         if name_ == "t":
             data = np.concatenate([c.t[:c.n[0]] for c in self._chunks] or [np.zeros(0)])
         else:
-            dtype = self.source.variables[name_].dtype
+            dtype = self._variables[name_].dtype
             data = np.concatenate([c.values[name_][:, :c.n[0]] for c in self._chunks]
                                   or [np.zeros((self.record.size, 0), dtype=dtype)], axis=1)
         self._cache[name_] = (filled, data)
@@ -138,7 +148,7 @@ class StateMonitor(LabkitObject):
         key = name_[:-1] if raw else name_
         if key in self.record_variables:
             data = self._data(key)
-            return data if raw else as_quantity(data, self.source.variables[key].dim)
+            return data if raw else as_quantity(data, self._variables[key].dim)
         raise AttributeError(f"StateMonitor {self.name!r} has no attribute {name_!r}; it "
                              f"records {', '.join(self.record_variables)}")
 

@@ -17,6 +17,7 @@ from labkit.plan.events import event_prefix
 from labkit.plan.neurons import resolve_externals
 from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import external_kinds, names_in, symbols_for
+from labkit.plan.synapses import record_parts
 
 __all__ = ["plan_state_monitor", "plan_spike_monitor", "plan_rate_monitor"]
 
@@ -38,8 +39,11 @@ def _record(monitor, ctx, verb: str, kind, event: str | None = None):
     events_from = src if event is None else event_prefix(owner, src, event)
     exprs = {}
     for name in monitor.record_variables:
-        var = owner.variables[name]
-        exprs[name] = var.expr if var.kind == "subexpression" else sympy.Symbol(name, real=True)
+        var = owner.variables.get(name)
+        exprs[name] = var.expr if var is not None and var.kind == "subexpression" \
+            else sympy.Symbol(name, real=True)
+    if hasattr(owner, "_kind_of"):  # a Synapses: its names index synapses, sources, targets
+        return (src, prefix, *_synaptic_record(monitor, ctx, kind, src, prefix, exprs))
     used = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
     externals = resolve_externals(owner, used, ctx) if used else {}
     kinds = external_kinds(externals)
@@ -50,6 +54,17 @@ def _record(monitor, ctx, verb: str, kind, event: str | None = None):
         prefix, ctx.clock(monitor), symbols_for(used, src, arrays, kinds), monitor.name,
         events_from, tuple(exprs.items())))
     return src, prefix, op, externals
+
+
+def _synaptic_record(monitor, ctx, kind, src: str, prefix: str, exprs: dict):
+    """A StateMonitor of a Synapses -> (its operation, the namespace values it reads)."""
+    owner = monitor.source._owner
+    exprs, symbols, indices, externals = record_parts(owner, exprs, ctx)
+    key = (kind, src, prefix, ctx.clock(monitor), tuple(exprs.items()), symbols)
+    op = operations_for(monitor, key, lambda: kind(
+        prefix, ctx.clock(monitor), symbols, monitor.name, src, tuple(exprs.items()),
+        indices, argument(src, "pre", "internal"), argument(src, "post", "internal")))
+    return op, externals
 
 
 def plan_state_monitor(monitor, ctx, n, t, recorded: dict) -> ObjectPlan:

@@ -11,6 +11,8 @@ widens it itself).
 
 from __future__ import annotations
 
+import sympy
+
 from labkit.codegen import spec as S
 from labkit.codegen.spec import argument
 from labkit.equations.checks import external_dimension
@@ -23,7 +25,7 @@ from labkit.plan.structure import constant_functions, names_in, parse_code
 from labkit.plan.synapse_structure import build_synapses, is_temporary
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
-__all__ = ["plan_synapses"]
+__all__ = ["plan_synapses", "record_parts"]
 
 SECOND = get_or_create_dimension(s=1)
 
@@ -118,6 +120,26 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
                      for q in _queues(prefix, syn))
     return ObjectPlan(ops, _values(syn, ctx, prefix, externals), growable=growable,
                       externals=externals, aliases=link_aliases(syn, ctx))
+
+
+def record_parts(syn, exprs: dict, ctx) -> tuple[dict, tuple, tuple, dict]:
+    """A StateMonitor's expressions over ``syn``'s names -> (the expressions with plain
+    target names as ``x_post``, their Symbols, how each is indexed, the namespace values
+    they use). Names mean what they mean in ``on_pre``, as Brian2's monitors read them."""
+    prefix = ctx.owner(syn)
+    src = _owner_prefix(ctx, syn.source, syn, "source")
+    tgt = _owner_prefix(ctx, syn.target, syn, "target")
+    used = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
+    names = {n for n in used if syn._kind_of(n)[0] is None and not n.startswith("_")}
+    externals = ctx.namespace_of(syn).resolve(names, syn._label(), "a StateMonitor of it",
+                                              syn._known())
+    table, aliases = _table(syn, externals)
+    alias = {sympy.Symbol(k, real=True): sympy.Symbol(v, real=True) for k, v in aliases.items()
+             if k in used}
+    exprs = {name: expr.xreplace(alias) for name, expr in exprs.items()}
+    renamed = {aliases.get(n, n) for n in used}
+    symbols, indices = _shared_fix(*_symbols(renamed, table, prefix, src, tgt), syn)
+    return exprs, symbols, indices, externals
 
 
 def _queues(prefix: str, syn) -> list[str]:

@@ -25,7 +25,7 @@ from labkit.groups.neurongroup import _parse_model
 from labkit.synapses.connect_call import connect
 from labkit.synapses.queue import Pathway
 from labkit.synapses.strings import check_units, evaluate_synaptic, synaptic_arrays
-from labkit.synapses.views import SynapseIndices, match, synaptic_view
+from labkit.synapses.views import SynapseIndices, SynapticSubgroup, match, synaptic_view
 from labkit.units.dimension import DIMENSIONLESS
 from labkit.units.quantity import Quantity
 
@@ -118,11 +118,12 @@ class Synapses(Group):
                         f"{self._label()}: the synaptic variable '{name}' has the same name as "
                         f"a variable of the {side}synaptic group; rename it (e.g. "
                         f"'{name}_syn') to avoid confusion")
+        subs = dict(base.get_substituted_expressions(include_subexpressions=True))
         for name, eq in base.items():
             shared = "shared" in eq.flags
             if eq.kind == "sub":
-                self.variables[name] = Variable(name, eq.dim, "subexpression", expr=eq.expr,
-                                                shared=shared)
+                self.variables[name] = Variable(name, eq.dim, "subexpression",
+                                                expr=subs.get(name, eq.expr), shared=shared)
                 continue
             if "linked" in eq.flags:  # storage comes from the group it is linked to
                 self.variables[name] = Variable(name, eq.dim, "linked", read_only=True)
@@ -212,6 +213,18 @@ class Synapses(Group):
                 and name not in ("i", "N", "t", "dt"):
             return "post", name
         return None, name
+
+    def _recordable(self, name: str):
+        """A name a StateMonitor of these synapses may record -> its Variable (None when
+        unknown): a synaptic variable, or the source's or target's through ``x_pre``,
+        ``x_post`` or plain ``x`` (Brian2 records the target's ``x`` per synapse)."""
+        if name in self.variables:
+            return self.variables[name]
+        kind, base = self._kind_of(name)
+        if kind not in ("pre", "post"):
+            return None
+        var = (self.source if kind == "pre" else self.target)._owner.variables[base]
+        return None if var.kind == "index" else var
 
     def _externals_for(self, names, namespace, where: str) -> dict:
         """External names of a string -> values (``namespace``: where it was written)."""
@@ -306,6 +319,15 @@ class Synapses(Group):
                 rank[where] = np.arange(where.size)
             found = found[match(rank, k, max(int(rank.max(initial=0)) + 1, 1))]
         return found
+
+    def __getitem__(self, item):
+        """``S[i, :]``, ``S['i > j']``, ``S[10:20]``: those synapses, as a
+        :class:`SynapticSubgroup` (for ``StateMonitor(S, ..., record=S[i, :])``)."""
+        if isinstance(item, str):  # the names of the line where it was written
+            indices = self._indices_where(item, frame_namespace(1))
+        else:
+            indices = SynapseIndices(self)[item]
+        return SynapticSubgroup(self, np.atleast_1d(indices))
 
     @property
     def indices(self):

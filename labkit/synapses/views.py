@@ -15,7 +15,8 @@ from labkit.core.namespace import frame_namespace
 from labkit.units.dimension import DIMENSIONLESS
 from labkit.units.quantity import Quantity
 
-__all__ = ["SynapticArray", "SynapticQuantity", "SynapseIndices", "synaptic_view"]
+__all__ = ["SynapticArray", "SynapticQuantity", "SynapseIndices", "SynapticSubgroup",
+           "synaptic_view"]
 
 
 class _PairIndexing:
@@ -90,6 +91,31 @@ class SynapseIndices:
 
     def __repr__(self) -> str:
         return f"<synapse indices of {self._synapses._label()}>"
+
+
+class SynapticSubgroup:
+    """``S[i, :]``, ``S['i > j']``: some synapses of ``S`` by index, for a StateMonitor's
+    ``record=`` (Brian2's SynapticSubgroup). The indices are those when it was made: new
+    synapses since make it an error, as in Brian2."""
+
+    def __init__(self, synapses, indices):
+        self.synapses = synapses
+        self._stored = np.asarray(indices, dtype=np.int64)
+        self._made_with = synapses.N
+
+    def _indices(self) -> np.ndarray:
+        if self.synapses.N != self._made_with:
+            raise RuntimeError(
+                f"{self!r}: synapses were added to {self.synapses._label()} since this "
+                f"subgroup was made ({self._made_with} then, {self.synapses.N} now); make it "
+                "again after the last connect()")
+        return self._stored
+
+    def __len__(self) -> int:
+        return len(self._stored)
+
+    def __repr__(self) -> str:
+        return f"<SynapticSubgroup of {len(self._stored)} synapses of {self.synapses.name!r}>"
 
 
 def synaptic_view(values: np.ndarray, dim, synapses, name: str):

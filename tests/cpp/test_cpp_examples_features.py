@@ -108,3 +108,27 @@ def test_synaptic_temporaries_as_on_the_runtime_device(cpp):
     assert np.allclose(ours[1], [0.10404, 0.21632, 0.15606, 0.2704, 0.204, 0.312])
     for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def synapse_monitors(device_name):
+    set_device(device_name)
+    start_scope()
+    inp = NeuronGroup(2, 'dv/dt = (1 + 0.3*i)/(6*ms) : 1', threshold='v > 1', reset='v = 0',
+                      method='euler', name='inp')
+    G = NeuronGroup(2, 'dv/dt = (g - v)/(10*ms) : 1\ng : 1', method='exact', name='g')
+    S = Synapses(inp, G, '''dg_syn/dt = -g_syn/(5*ms) : 1 (clock-driven)
+                            g_post = g_syn : 1 (summed)
+                            w : 1''', on_pre='g_syn += w', name='s')
+    S.connect()
+    S.w = 'i + 2*j + 1'
+    M = StateMonitor(S, ['g', 'v_pre', 'w'], record=S[1, :], name='m')
+    run(20 * ms)
+    return M.g_.copy(), M.v_pre_.copy(), M.w_.copy()
+
+
+def test_synapse_monitors_as_on_the_runtime_device(cpp):
+    theirs = synapse_monitors("cpp_standalone")
+    ours = synapse_monitors("runtime")
+    assert ours[0][:, -1].min() > 0 and ours[2][:, 0].tolist() == [2, 4]
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

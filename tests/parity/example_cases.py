@@ -179,8 +179,66 @@ SYNAPTIC_TEMPORARIES = Case(
     min_spikes=1,
 )
 
-CASES = (CUSTOM_EVENTS, SYNAPTIC_TEMPORARIES, LINKED_INPUT, RUN_REGULARLY, STOP,
-         MONITOR_BETWEEN_RUNS,
+# synapses/nonlinear: NMDA-like synapses with clock-driven traces summed into the target;
+# a StateMonitor of the Synapses records 'g', the target's variable at each synapse
+SYNAPSE_MONITOR_OF_TARGET = Case(
+    "example_synapse_monitor_of_target",
+    """
+    start_scope()
+    rate = 1/(8*ms)
+    drivers = NeuronGroup(2, 'dv/dt = (1 + 0.3*i)/(6*ms) : 1', threshold='v > 1',
+                          reset='v = 0', method='euler')
+    cell = NeuronGroup(1, '''dv/dt = (g - v)/(10*ms) : 1
+                             g : 1''', threshold='v > 0.4', reset='v = 0', method='exact')
+    S = Synapses(drivers, cell, '''dg_syn/dt = -rate*g_syn + rate*x*(1 - g_syn) : 1 (clock-driven)
+                                   g_post = g_syn : 1 (summed)
+                                   dx/dt = -rate*x : 1 (clock-driven)
+                                   w : 1''', on_pre='x += w', method='euler')
+    S.connect()
+    S.w = [1.5, 6.]
+    drivers.v = [0., 0.4]
+    M = StateMonitor(S, ['g', 'g_syn', 'v_pre'], record=[0, 1])
+    Mn = StateMonitor(cell, 'g', record=0)
+    spikes = SpikeMonitor(cell)
+    run(80*ms)
+    """,
+    spikes=("spikes",),
+    traces=("M.g", "M.g_syn", "M.v_pre", "Mn.g"),
+    min_spikes=2,
+)
+
+# Stimberg_et_al_2018 example 1: short-term plasticity, the synapses of one source neuron
+# recorded through record=S[i, :] after the synapses' slot
+SYNAPTIC_SUBGROUP_RECORD = Case(
+    "example_synaptic_subgroup_record",
+    """
+    start_scope()
+    inp = SpikeGeneratorGroup(3, [0, 1, 0, 2, 0, 1], [2, 3, 9, 11, 15, 22]*ms)
+    cells = NeuronGroup(4, '''dv/dt = (ge - v)/(10*ms) : 1
+                              dge/dt = -ge/(5*ms) : 1''', threshold='v > 0.3',
+                        reset='v = 0', method='exact')
+    S = Synapses(inp, cells, '''du_S/dt = (0.2 - u_S)/(30*ms) : 1 (event-driven)
+                                dx_S/dt = (1 - x_S)/(40*ms) : 1 (event-driven)
+                                w : 1''',
+                 on_pre='''u_S += 0.2*(1 - u_S)
+                           r_S = u_S*x_S
+                           x_S -= r_S
+                           ge_post += w*r_S''')
+    S.connect(condition='i != j')
+    S.x_S = 1
+    S.u_S = 0.2
+    S.w = '1 + i + 0.5*j'
+    M = StateMonitor(S, ['u_S', 'x_S'], record=S[0, :], when='after_synapses')
+    spikes = SpikeMonitor(cells)
+    run(30*ms)
+    """,
+    spikes=("spikes",),
+    traces=("M.u_S", "M.x_S"),
+    min_spikes=2,
+)
+
+CASES = (SYNAPSE_MONITOR_OF_TARGET, SYNAPTIC_SUBGROUP_RECORD, CUSTOM_EVENTS,
+         SYNAPTIC_TEMPORARIES, LINKED_INPUT, RUN_REGULARLY, STOP, MONITOR_BETWEEN_RUNS,
          STRING_INDEXING)
 
 # Brunel_2000 / Wang_2002: PoissonInput in its exact (binomial) and approximate (normal)
