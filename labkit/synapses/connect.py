@@ -21,9 +21,13 @@ and turned into a compiled loop (:mod:`labkit.synapses.connect_kernels`); see
 Random numbers: ``rng`` is a ``numpy.random.Generator``. For string rules, each source
 ``i`` (in order) whose ``i``-only part of the condition holds draws ``rng.random(S*m)``
 for its ``m`` candidates (``S`` = 1 for ``p``/``sample`` plus one per ``rand()`` call),
-on both devices, so the numba and numpy devices give identical arrays for the same seed.
-The streams are not Brian2's (Brian2 uses a geometric jump method), so random rules agree
-with Brian2 in distribution only; deterministic rules agree exactly.
+unless the draw is decided per row (a ``p`` that reads neither ``j`` nor ``rand()``,
+``sample(..., p=...)``, ``sample(..., size=...)``): then the row draws about as many
+uniforms as it keeps candidates (:mod:`labkit.synapses.connect_draws`), so such rules
+cost time in proportion to the synapses made. Both devices draw the same numbers, so the
+numba and numpy devices give identical arrays for the same seed. The streams are not
+Brian2's, so random rules agree with Brian2 in distribution only; deterministic rules
+agree exactly.
 """
 
 from __future__ import annotations

@@ -6,11 +6,14 @@ numbers, so under the same ``numpy.random.Generator`` they give identical arrays
     for each outer index o (in order) whose row condition holds, and whose iterator has
     m > 0 candidates: u = rng.random(sites * m), candidate c's site s is u[s*m + c]
 
-(site 0 decides ``p``/``sample``, sites 1.. are the ``rand()`` calls). Nothing else
-draws. The Numba device is one generated kernel per rule structure (every number is an
-argument; cached in memory and on disk by :mod:`labkit.codegen.compile`) that grows its
-output buffers by doubling. The numpy device runs hand-written block code (many rows at
-once, flat candidate arrays) over small generated expression functions.
+(site 0 decides ``p``/``sample``, sites 1.. are the ``rand()`` calls), except for rules
+whose draw is decided per row (:func:`row_draw`), which draw only about as many uniforms as
+they keep (:mod:`labkit.synapses.connect_draws`). Nothing else draws.
+
+The Numba device is one generated kernel per rule structure (every number is an argument;
+cached in memory and on disk by :mod:`labkit.codegen.compile`) that grows its output
+buffers by doubling. The numpy device runs hand-written block code (many rows at once,
+flat candidate arrays) over small generated expression functions.
 
 Errors come back from the kernel as a status code and are raised here, the same way for
 both devices: the first error in loop order wins.
@@ -18,19 +21,40 @@ both devices: the first error in loop order wins.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import sympy
 
 from labkit.codegen.compile import KernelSource, compile_numba, compile_numpy
 from labkit.codegen.printers import PRELUDES, print_expr
+from labkit.synapses.connect_draws import numba_lines, select
 from labkit.synapses.connect_rule import ConnectRule, result_names
 
 __all__ = ["numba_source", "numpy_source", "run_rule"]
 
-#: Candidates the numpy device handles at once (rows per block = this / n_result).
+#: Candidates (or, for rules that draw per row, draws) the numpy device handles at once.
 BLOCK_CANDIDATES = 1 << 20
+#: Rows a rule that draws per row looks at in one block (it may stop earlier).
+BLOCK_ROWS = 1 << 16
 
 _FAIL = "return _out_o, _out_r, 0, {code}, _o, {value}"
+
+
+def row_draw(rule: ConnectRule) -> str | None:
+    """``'p'`` or ``'size'`` when the rule's draw is decided per row (its value reads
+    neither the candidate nor ``rand()``), so :mod:`connect_draws` picks the kept
+    candidates at the cost of those kept; None when every candidate draws."""
+    if rule.draw == "sample_size":
+        return "size"
+    if rule.draw == "sample_p":
+        return "p"
+    if rule.draw == "p":
+        names = {s.name for s in rule.draw_value.free_symbols}
+        if not names & {"_k", "_r"} and not result_names(rule.draw_value, rule.outer) \
+                and not any(re.fullmatch(r"_u\d+", n) for n in names):
+            return "p"
+    return None
 
 
 def _rename(rule: ConnectRule, names, language: str) -> dict[str, str]:
@@ -44,14 +68,33 @@ def _rename(rule: ConnectRule, names, language: str) -> dict[str, str]:
             rename[name] = f"{name}[{pre}]"
         elif name.startswith("_post_"):
             rename[name] = f"{name}[{post}]"
+    at = "_ub + {s} * _B" if row_draw(rule) else "{s} * _m + _c"
     for site in range(rule.sites):
-        rename[f"_u{site}"] = f"_u[{site} * _m + _c]" if numba else f"_U[{site}]"
+        rename[f"_u{site}"] = f"_u[{at.format(s=site)}]" if numba else f"_U[{site}]"
     return rename
 
 
 def _printer(rule, names, language):
     rename = _rename(rule, names, language)
     return lambda expr: print_expr(expr, language, rename)
+
+
+def _rows_drawing_each(rule, show):
+    """Kernel lines (row, then candidate loop) of a rule where every candidate draws."""
+    row = [f"_u = _rng.random({rule.sites} * _m)"] if rule.sites else []
+    return row, ["for _c in range(_m):"], []
+
+
+def _rows_drawing_once(rule, show, kind):
+    """Kernel lines (row, then candidate loop) of a rule whose draw is one per row."""
+    size_error = ["if not _skip:", "    " + _FAIL.format(code=2, value="float(_size)"),
+                  "_size = min(max(_size, 0), _m)"]
+    row = numba_lines(kind, rule.sites, show(rule.draw_value), size_error)
+    head = ["for _q in range(_ns):", "    _c = _sel_c[_q]"]
+    if rule.sites > 1:
+        head.append("    _ub = (_sel_g[_q] // _B) * "
+                    f"{rule.sites} * _B + _sel_g[_q] % _B")
+    return row, head, []
 
 
 def numba_source(rule: ConnectRule, names: tuple[str, ...]) -> KernelSource:
@@ -63,7 +106,7 @@ def numba_source(rule: ConnectRule, names: tuple[str, ...]) -> KernelSource:
     show = _printer(rule, names, "numba")
     check = ["if not (_rf >= 0 and _rf < _n_result):", "    if _skip:", "        continue",
              "    " + _FAIL.format(code=3, value="_rf"), "_r = int(_rf)"]
-    row, loop = [], []
+    row = []
     if rule.row_condition != sympy.true:
         row += [f"if not ({show(rule.row_condition)}):", "    continue"]
     row += [f"_low = int({show(rule.low)})", f"_high = int({show(rule.high)})",
@@ -71,23 +114,15 @@ def numba_source(rule: ConnectRule, names: tuple[str, ...]) -> KernelSource:
             "    " + _FAIL.format(code=1, value="0.0"), "if _step > 0:",
             "    _m = (_high - _low + _step - 1) // _step", "else:",
             "    _m = (_low - _high - _step - 1) // (-_step)", "if _m <= 0:", "    continue"]
-    if rule.sites:
-        row.append(f"_u = _rng.random({rule.sites} * _m)")
-    if rule.draw == "sample_size":
-        row += [f"_size = int({show(rule.draw_value)})", "if _size < 0 or _size > _m:",
-                "    if not _skip:", "        " + _FAIL.format(code=2, value="float(_size)"),
-                "    _size = min(max(_size, 0), _m)", "_chosen = np.zeros(_m, dtype=np.bool_)",
-                "_order = np.argsort(_u[:_m])", "for _c in range(_size):",
-                "    _chosen[_order[_c]] = True"]
-        loop += ["if not _chosen[_c]:", "    continue"]
-    elif rule.draw == "sample_p":
-        row.append(f"_sp = float({show(rule.draw_value)})")
-        loop += ["if not (_u[_c] < _sp):", "    continue"]
+    kind = row_draw(rule)
+    draws, head, loop = _rows_drawing_once(rule, show, kind) if kind \
+        else _rows_drawing_each(rule, show)
+    row += draws
     loop.append(f"_rf = float({show(rule.element)})")
     loop += check if rule.check_first else []
     if rule.condition != sympy.true:
         loop += [f"if not ({show(rule.condition)}):", "    continue"]
-    if rule.draw == "p":
+    if rule.draw == "p" and not kind:
         loop += [f"if not (_u[_c] < {show(rule.draw_value)}):", "    continue"]
     loop += [] if rule.check_first else check
     loop += [f"_n = int({show(rule.n)})", "if _n < 0:",
@@ -103,14 +138,16 @@ def numba_source(rule: ConnectRule, names: tuple[str, ...]) -> KernelSource:
              "        _out_o, _out_r = _more_o, _more_r",
              "    _out_o[_count] = _o", "    _out_r[_count] = _r", "    _count += 1"]
     args = ("_n_outer", "_n_result", "_rng", "_skip", "_cap", "_limit", *names)
+    buffers = ["    _sel_c = np.empty(1024, dtype=np.int64)",
+               "    _sel_g = np.empty(1024, dtype=np.int64)"] if kind else []
     lines = [
         PRELUDES["numba"], "",
         f"def _connect_kernel({', '.join(args)}):",
         f"    # {rule.description}: one loop per outer index {rule.outer}",
         "    _out_o = np.empty(_cap, dtype=np.int32)",
-        "    _out_r = np.empty(_cap, dtype=np.int32)", "    _count = 0",
+        "    _out_r = np.empty(_cap, dtype=np.int32)", "    _count = 0", *buffers,
         "    for _o in range(_n_outer):", *("        " + line for line in row),
-        "        for _c in range(_m):", "            _k = _low + _c * _step",
+        *("        " + line for line in head), "            _k = _low + _c * _step",
         *("            " + line for line in loop),
         "    return _out_o, _out_r, _count, 0, 0, 0.0", "",
     ]
@@ -222,39 +259,28 @@ class _Candidates:
 
 def _run_blocks(rule, pieces, n_outer, n_result, rng, skip, args, limit):
     """The numpy device: the Numba kernel's loop, many rows at a time."""
-    block = max(1, BLOCK_CANDIDATES // max(n_result, 1))
-    outs, first_error, count = [], None, 0
-    for start in range(0, n_outer, block):
+    kind = row_draw(rule)
+    block = BLOCK_ROWS if kind else max(1, BLOCK_CANDIDATES // max(n_result, 1))
+    outs, count, start = [], 0, 0
+    while start < n_outer:
         rows = np.arange(start, min(start + block, n_outer))
-        done, first_error = _block(rule, pieces, rows, n_result, rng, skip,
-                                   (n_outer, n_result, *args))
+        done, first_error, used = _block(rule, kind, pieces, rows, n_result, rng, skip,
+                                         (n_outer, n_result, *args))
         if first_error is not None:
             return None, None, first_error[1], first_error[2], first_error[3]
         outs.append(done)
         count += len(done[0])
-        if _too_many(count, int(rows[-1]), n_outer, limit):
-            raise TooManySynapses(count, int(rows[-1]), n_outer)
+        start += used
+        if _too_many(count, start - 1, n_outer, limit):
+            raise TooManySynapses(count, start - 1, n_outer)
     outer = np.concatenate([o for o, _ in outs] or [np.zeros(0, np.int32)])
     result = np.concatenate([r for _, r in outs] or [np.zeros(0, np.int32)])
     return outer.astype(np.int32), result.astype(np.int32), 0, 0, 0.0
 
 
-def _block(rule, pieces, O, n_result, rng, skip, args):
-    """One block of outer indices -> ((outer, result) arrays, first error or None)."""
-    errors = []  # ((row, position), status, o, value); position -2/-1 are row-level
-
-    def row_value(piece, dtype):
-        return _full(pieces[piece](O, None, None, None, *args), O.shape, dtype)
-
-    if rule.row_condition != sympy.true:
-        O = O[row_value("row_condition", bool)]
-    low, high, step = (row_value(p, np.int64) for p in ("low", "high", "step"))
-    zero = step == 0
-    if zero.any():
-        errors.append(((int(np.argmax(zero)), -2), 1, O[np.argmax(zero)], 0.0))
-    safe = np.where(zero, 1, step)
-    m = np.where(safe > 0, (high - low + safe - 1) // safe, (low - high - safe - 1) // -safe)
-    m = np.where(zero, 0, np.maximum(m, 0))
+def _candidates_drawing_each(rule, O, low, step, m, rng):
+    """Every candidate of the rows, each with ``rule.sites`` uniforms (the kernel's
+    ``u = rng.random(sites * m)`` per row)."""
     starts = np.cumsum(m) - m
     rows = np.repeat(np.arange(len(O)), m)
     c = np.arange(len(rows)) - starts[rows]
@@ -266,20 +292,46 @@ def _block(rule, pieces, O, n_result, rng, skip, args):
         U = np.stack([u[idx + s * m[rows]] for s in range(rule.sites)])
     else:
         U = np.zeros((0, len(rows)))
-    cand = _Candidates(rows, O[rows], low[rows] + c * step[rows], U)
-    if rule.draw == "sample_size":
-        size = row_value("draw_value", np.int64)
-        bad = ((size < 0) | (size > m)) & (m > 0)
-        if bad.any() and not skip:
-            r = int(np.argmax(bad))
-            errors.append(((r, -1), 2, O[r], float(size[r])))
-        size = np.clip(size, 0, m)
-        order = np.lexsort((cand.U[0], cand.row))
-        rank = np.empty(len(order), np.int64)
-        rank[order] = np.arange(len(order)) - starts[cand.row[order]]
-        cand.keep(rank < size[cand.row])
-    elif rule.draw == "sample_p":
-        cand.keep(cand.U[0] < row_value("draw_value", float)[cand.row])
+    return _Candidates(rows, O[rows], low[rows] + c * step[rows], U)
+
+
+def _block(rule, kind, pieces, O, n_result, rng, skip, args):
+    """Outer indices -> ((outer, result) arrays, first error or None, rows handled).
+
+    Rules that draw per candidate handle every row given; rules that draw per row stop
+    once the rows' draws fill a block (:func:`connect_draws.select`)."""
+    errors = []  # ((row, position), status, o, value); position -2/-1 are row-level
+    given = O
+
+    def row_value(piece, dtype):
+        return _full(pieces[piece](O, None, None, None, *args), O.shape, dtype)
+
+    if rule.row_condition != sympy.true:
+        O = O[row_value("row_condition", bool)]
+    low, high, step = (row_value(p, np.int64) for p in ("low", "high", "step"))
+    zero = step == 0
+    safe = np.where(zero, 1, step)
+    m = np.where(safe > 0, (high - low + safe - 1) // safe, (low - high - safe - 1) // -safe)
+    m = np.where(zero, 0, np.maximum(m, 0))
+    used = len(given)
+    if kind:
+        drawn = row_value("draw_value", np.int64 if kind == "size" else float)
+        size = np.clip(drawn, 0, m)
+        rows, c, U, n = select(kind, m, size if kind == "size" else drawn, rule.sites, rng,
+                               budget=BLOCK_CANDIDATES)
+        if n < len(O):
+            used = int(O[n] - given[0])
+            O, low, step, m, drawn, zero = O[:n], low[:n], step[:n], m[:n], drawn[:n], zero[:n]
+        if kind == "size":
+            bad = ((drawn < 0) | (drawn > m)) & (m > 0)
+            if bad.any() and not skip:
+                r = int(np.argmax(bad))
+                errors.append(((r, -1), 2, O[r], float(drawn[r])))
+        cand = _Candidates(rows, O[rows], low[rows] + c * step[rows], U)
+    else:
+        cand = _candidates_drawing_each(rule, O, low, step, m, rng)
+    if zero.any():
+        errors.append(((int(np.argmax(zero)), -2), 1, O[np.argmax(zero)], 0.0))
 
     def value(piece, dtype, R=None):
         return _full(pieces[piece](cand.O, cand.K, R, cand.U, *args), cand.O.shape, dtype)
@@ -297,7 +349,7 @@ def _block(rule, pieces, O, n_result, rng, skip, args):
     if rule.check_first:
         rf = check(rf)
     p_reads_result = rule.draw == "p" and bool(result_names(rule.draw_value, rule.outer))
-    if rule.draw == "p" and not p_reads_result:
+    if rule.draw == "p" and not p_reads_result and not kind:
         # p does not read j: filter by it first (the masks commute; no errors between)
         early = cand.U[0] < value("draw_value", float)
         cand.keep(early)
@@ -319,5 +371,5 @@ def _block(rule, pieces, O, n_result, rng, skip, args):
         errors.append(((int(cand.row[bad]), int(cand.flat[bad])), 4, cand.O[bad],
                        float(n[bad])))
     if errors:
-        return None, min(errors, key=lambda e: e[0])
-    return (np.repeat(cand.O, n), np.repeat(R, n)), None
+        return None, min(errors, key=lambda e: e[0]), used
+    return (np.repeat(cand.O, n), np.repeat(R, n)), None, used

@@ -1,0 +1,107 @@
+"""Building CUBA's connections at growing sizes, labkit next to Brian2: time per connect().
+
+    python benchmarks/connect_scale.py                 # N = 1000 ... 64 000, 3 repeats
+    python benchmarks/connect_scale.py --quick         # 1 repeat
+    python benchmarks/connect_scale.py --sizes 4000 64000 --device numpy
+
+Issue 22: connecting must cost time in proportion to the synapses made, not to the pairs
+considered. The rules are CUBA's with 80 inputs per neuron (``p = 80/N``):
+
+- ``Ce.connect('i<n_exc', p=p)`` and ``Ci.connect('i>=n_exc', p=p)``: a condition on ``i``
+  only, so a row either draws nothing or keeps each target with probability ``p``;
+- fixed out-degree ``connect(j='k for k in sample(N_post, size=80)')`` and fixed in-degree
+  ``connect(i='k for k in sample(N_pre, size=80)')``.
+
+Each simulator runs in its own fresh process per repeat; each rule is first connected once
+on a 200-neuron group, so compiling (Numba, Brian2's Cython) or loading compiled code is
+not counted: the time is what every later ``connect()`` costs. Brian2 runs in its default
+runtime mode (Cython). Reported: the median time per rule and size, synapses made, and
+the ratio labkit / Brian2 measured in the same run (target: <= 1.0x at every size). The
+machine's load average is printed before and after, since other work on a shared machine
+slows both sides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from common import (
+    fmt_ratio,
+    fmt_seconds,
+    machine_summary,
+    median,
+    print_table,
+    repeat,
+    run_snippet,
+    versions_summary,
+)
+
+#: name -> (Synapses source, connect() arguments); ``N``, ``n_exc`` and ``p`` are defined.
+RULES = {
+    "Ce i<n_exc, p": "S.connect('i<n_exc', p=p)",
+    "Ci i>=n_exc, p": "S.connect('i>=n_exc', p=p)",
+    "out-degree 80": "S.connect(j='k for k in sample(N_post, size=80)')",
+    "in-degree 80": "S.connect(i='k for k in sample(N_pre, size=80)')",
+}
+
+SNIPPET = """
+import time
+{import_line}
+{setup}
+times, counts = {{}}, {{}}
+for name, rule in {rules!r}.items():
+    for N in (200, {size}):
+        n_exc = int(0.8*N)
+        p = 80.0/N if N > 200 else 0.1
+        P = NeuronGroup(N, 'dv/dt = -v/(10*ms) : 1', threshold='v > 1', reset='v = 0')
+        S = Synapses(P, P, on_pre='v += 0.1')
+        start = time.perf_counter()
+        exec(rule)
+        times[name] = time.perf_counter() - start
+        counts[name] = len(S)
+report(times=times, counts=counts)
+"""
+
+LABKIT = dict(import_line="from labkit import *", setup="seed(1); set_device({device!r})")
+BRIAN2 = dict(import_line="from brian2 import *",
+              setup="brian2_cache_prefs(); seed(1); prefs.codegen.target = 'cython'")
+
+
+def measure(simulator: dict, size: int, device: str, times: int):
+    setup = simulator["setup"].format(device=device)
+    code = SNIPPET.format(import_line=simulator["import_line"], setup=setup,
+                          rules=RULES, size=size)
+    return repeat(lambda: run_snippet(code), times)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000, 16000, 64000])
+    parser.add_argument("--quick", action="store_true", help="1 repeat")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--device", default="runtime", help="labkit's device")
+    parser.add_argument("--skip-brian2", action="store_true")
+    args = parser.parse_args(argv)
+    times = 1 if args.quick else args.repeats
+    print(__doc__.splitlines()[0])
+    print(machine_summary(), "|", versions_summary(), "| load", os.getloadavg())
+    rows = []
+    for size in args.sizes:
+        labkit = measure(LABKIT, size, args.device, times)
+        brian2 = None if args.skip_brian2 else measure(BRIAN2, size, args.device, times)
+        for name in RULES:
+            ours = median([type(t)(t.wall, t["times"]) for t in labkit], name)
+            theirs = None if brian2 is None else \
+                median([type(t)(t.wall, t["times"]) for t in brian2], name)
+            made = labkit[0]["counts"][name]
+            rows.append([f"N={size:,} {name}", f"{made:,}", fmt_seconds(ours),
+                         fmt_seconds(theirs), fmt_ratio(ours, theirs),
+                         f"{ours / max(made, 1) * 1e9:.0f} ns"])
+    print_table(["connect()", "synapses", "labkit", "Brian2", "ratio", "labkit/synapse"],
+                rows)
+    print("load after:", os.getloadavg())
+
+
+if __name__ == "__main__":
+    main()

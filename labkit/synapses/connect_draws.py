@@ -1,0 +1,289 @@
+"""A row's probability or sample size -> the candidates it keeps, at the cost of those kept.
+
+``connect('i < NE', p=0.00125)`` on 64 000 x 64 000 neurons considers 4e9 pairs to make 5e6
+synapses. When the draw of a rule is decided per row (``p`` that reads neither ``j`` nor
+``rand()``, ``sample(..., p=...)``, ``sample(..., size=...)``), a row need not draw one
+uniform per candidate: this module picks the kept candidates directly (geometric jumps for
+``p``, rejection of repeats for ``size``, as Brian2 does) so that connecting costs time in
+proportion to the synapses made. It holds both implementations of that draw, the Numba
+kernel's lines and the numpy device's vectorised blocks, side by side, because they must
+draw the very same numbers.
+
+The stream, for each row whose row condition holds and that has ``m > 0`` candidates, with
+``S`` uniforms per draw (``S = rule.sites``: the selection, then one per ``rand()`` call):
+
+- ``p`` (the row's probability): ``p <= 0`` (or NaN) draws nothing and keeps nothing.
+  ``p >= 1/4`` is *dense*: ``B = m``, one chunk, candidate ``c`` is kept if ``u[c] < p``.
+  Otherwise *sparse*: ``B = min(m, int(m p + SIGMAS sqrt(m p)) + EXTRA)``; starting at
+  position -1, each draw ``u`` moves by ``1 + floor(log(1 - u) / log1p(-p))`` (a
+  geometric jump) and the position is kept while it is below ``m``; the row ends at the
+  first position >= ``m - 1``.
+- ``size`` (the clipped sample size ``s``): ``s == 0`` draws nothing. ``16 s >= m`` is
+  dense: ``B = m``, one chunk, the ``s`` candidates with the smallest ``u`` are kept.
+  Otherwise sparse: ``B = s + s*s // m + 2 isqrt(s) + EXTRA`` (the 2 is SIGMAS / 2.5); draw
+  ``u`` proposes candidate ``floor(u m)``, and the first ``s`` distinct proposals are kept.
+- Draws come in chunks of ``S*B`` uniforms (``rng.random(S * B)``), as many as the row
+  needs; the row's draw ``t`` is ``chunk[t // B][t % B]``, and a kept candidate first drawn
+  at ``t`` reads its ``rand()`` call site ``s`` at ``chunk[t // B][s*B + t % B]``. The
+  rest of the last chunk is discarded. Dense rows thus draw exactly what every row drew
+  before this module existed (``u = rng.random(S*m)``, site ``s`` at ``u[s*m + c]``).
+
+The chunk sizes leave a margin of five standard deviations, so a second chunk is rare; the
+numpy device draws all rows' first chunks at once and, for a row that needs more, rewinds
+the generator and redraws from that row on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["DENSE_P", "DENSE_SIZE", "numba_lines", "row_chunks", "select"]
+
+#: A probability from which a row draws one uniform per candidate (Brian2 switches there).
+DENSE_P = 0.25
+#: A sample is dense when its size is at least 1/DENSE_SIZE of the candidates (Brian2: 0.06).
+DENSE_SIZE = 16
+#: A sparse chunk's margin over the draws a row is expected to need: SIGMAS standard
+#: deviations (for sizes, SIGMAS * sqrt(s) / 2.5) plus EXTRA. Both devices print these.
+SIGMAS, EXTRA = 5.0, 8
+
+
+def row_chunks(kind: str, m: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows' candidate counts and draw values -> (chunk size B, dense?) per row; B = 0
+    for rows that draw nothing. ``kind`` is ``'p'`` or ``'size'`` (see the module doc)."""
+    m = np.asarray(m, dtype=np.int64)
+    with np.errstate(invalid="ignore"):
+        if kind == "p":
+            p = np.asarray(value, dtype=float)
+            draws = (m > 0) & (p > 0)
+            dense = draws & (p >= DENSE_P)
+            mp = m * np.where(dense | ~draws, 0.0, p)
+            sparse = np.minimum(m, (mp + SIGMAS * np.sqrt(mp)).astype(np.int64) + EXTRA)
+        else:
+            s = np.asarray(value, dtype=np.int64)
+            draws = (m > 0) & (s > 0)
+            dense = draws & (DENSE_SIZE * s >= m)
+            sparse = s + s * s // np.maximum(m, 1) \
+                + int(SIGMAS / 2.5) * np.sqrt(s).astype(np.int64) + EXTRA
+    chunk = np.where(dense, m, np.where(draws, sparse, 0))
+    return chunk.astype(np.int64), dense
+
+
+def select(kind, m, value, sites: int, rng, budget: int = 1 << 62):
+    """Rows (candidate counts, draw values) -> the kept candidates, drawing as the kernel.
+
+    Returns ``(row, c, U, rows_done)``: kept candidates ordered by row then ``c``, ``U`` of
+    shape ``(sites, kept)`` (``U[s]``: the uniform of ``rand()`` call site ``s``), and how
+    many leading rows were handled: rows stop once their draws exceed ``budget`` (at least
+    one row is always handled), so the caller bounds its memory.
+    """
+    m = np.asarray(m, dtype=np.int64)
+    value = np.asarray(value, dtype=np.int64 if kind == "size" else float)
+    if not len(m):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((sites, 0)), 0
+    chunk, dense = row_chunks(kind, m, value)
+    draws_per_chunk = sites * chunk
+    fits = np.cumsum(draws_per_chunk) <= budget
+    n = max(1, int(np.argmin(fits)) if not fits.all() else len(m))
+    chunks = (chunk[:n] > 0).astype(np.int64)
+    parts, start = [], 0
+    while start < n:
+        part = slice(start, n)
+        drawn = draws_per_chunk[part] * chunks[part]
+        offset = np.cumsum(drawn) - drawn
+        saved = rng.bit_generator.state
+        u = rng.random(int(drawn.sum()))
+        row, c, t, needed = _evaluate(kind, m[part], value[part], chunk[part], dense[part],
+                                      chunks[part], sites, u, offset)
+        short = np.flatnonzero(needed > chunks[part])
+        stop = int(short[0]) if len(short) else n - start
+        keep = row < stop
+        row, c, t = row[keep], c[keep], t[keep]
+        first = offset[row] + (t // chunk[part][row]) * draws_per_chunk[part][row] \
+            + t % chunk[part][row]
+        sites_u = np.stack([u[first + s * chunk[part][row]] for s in range(sites)]) \
+            if sites else np.zeros((0, len(row)))
+        parts.append((row + start, c, sites_u))
+        if not len(short):
+            break
+        rng.bit_generator.state = saved  # the row at `stop` needs another chunk: redraw
+        rng.random(int(drawn[:stop].sum()))
+        start += stop
+        chunks[start] += 1
+    row = np.concatenate([p[0] for p in parts])
+    c = np.concatenate([p[1] for p in parts])
+    U = np.concatenate([p[2] for p in parts], axis=1)
+    return row, c, U, n
+
+
+def _grow(size: str) -> list[str]:
+    """Kernel lines: make the selection buffers hold at least ``size`` entries."""
+    return [f"if _sel_c.shape[0] < {size}:",
+            f"    _grown_c = np.empty(max({size}, 2 * _sel_c.shape[0]), dtype=np.int64)",
+            "    _grown_g = np.empty(_grown_c.shape[0], dtype=np.int64)",
+            "    for _q in range(_ns):",
+            "        _grown_c[_q] = _sel_c[_q]",
+            "        _grown_g[_q] = _sel_g[_q]",
+            "    _sel_c, _sel_g = _grown_c, _grown_g"]
+
+
+def _keep(c: str, t: str) -> list[str]:
+    return [*_grow("_ns + 1"), f"_sel_c[_ns] = {c}", f"_sel_g[_ns] = {t}", "_ns += 1"]
+
+
+def _next_chunk(sites: int) -> list[str]:
+    """Kernel lines: append one chunk of ``sites * _B`` uniforms to ``_u``."""
+    return [f"_grown_u = np.empty(_u.shape[0] + {sites} * _B)",
+            "for _q in range(_u.shape[0]):", "    _grown_u[_q] = _u[_q]",
+            f"_fresh = _rng.random({sites} * _B)",
+            f"for _q in range({sites} * _B):", "    _grown_u[_u.shape[0] + _q] = _fresh[_q]",
+            "_u = _grown_u"]
+
+
+def numba_lines(kind: str, sites: int, value: str, size_error: list[str]) -> list[str]:
+    """The Numba kernel's lines for one row (after ``_m``, before the candidate loop) ->
+    ``_ns`` kept candidates ``_sel_c[:_ns]`` (in order) with their draws ``_sel_g``,
+    the chunk size ``_B`` and the uniforms ``_u``; ``continue`` when nothing is drawn.
+
+    ``value`` is the text of the row's ``p`` or sample size; ``size_error`` the lines
+    that handle a size outside ``[0, _m]`` (they may clip ``_size``).
+    """
+    draw = f"_u = _rng.random({sites} * _B)"
+    if kind == "p":
+        lines = [f"_pv = float({value})", "if not (_pv > 0.0):", "    continue", "_ns = 0",
+                 f"if _pv >= {DENSE_P!r}:", "    _B = _m", "    " + draw,
+                 *("    " + x for x in _grow("_m")),
+                 "    for _c in range(_m):", "        if _u[_c] < _pv:",
+                 *("            " + x for x in _keep("_c", "_c")),
+                 "else:",
+                 f"    _B = min(_m, int(_m * _pv + {SIGMAS!r} * math.sqrt(_m * _pv)) + {EXTRA})",
+                 "    _inv = 1.0 / math.log1p(-_pv)", "    " + draw,
+                 "    _pos = -1", "    _t = 0", "    _w = 0", "    _base = 0",
+                 "    while True:", "        if _w == _B:  # (no division per draw)",
+                 *("            " + x for x in _next_chunk(sites)),
+                 f"            _base += {sites} * _B", "            _w = 0",
+                 "        _x = math.log(1.0 - _u[_base + _w]) * _inv",
+                 "        _t += 1", "        _w += 1", "        if not (_x < _m):",
+                 "            break",
+                 "        _pos += 1 + int(_x)", "        if _pos >= _m:", "            break",
+                 *("        " + x for x in _keep("_pos", "_t - 1")),
+                 "        if _pos == _m - 1:", "            break"]
+        return lines
+    return [f"_size = int({value})", "if _size < 0 or _size > _m:",
+            *("    " + x for x in size_error), "if _size == 0:", "    continue", "_ns = 0",
+            f"if {DENSE_SIZE} * _size >= _m:", "    _B = _m", "    " + draw,
+            "    _order = np.argsort(_u[:_m])", "    _chosen = np.zeros(_m, dtype=np.bool_)",
+            "    for _c in range(_size):", "        _chosen[_order[_c]] = True",
+            *("    " + x for x in _grow("_m")),
+            "    for _c in range(_m):", "        if _chosen[_c]:",
+            *("            " + x for x in _keep("_c", "_c")),
+            "else:",
+            f"    _B = _size + _size * _size // _m + {int(SIGMAS / 2.5)} * int(math.sqrt(_size))"
+            f" + {EXTRA}",
+            "    " + draw, "    while True:",
+            *("        " + x for x in _first_distinct(sites)),
+            "        if _last >= 0:", "            break",
+            *("        " + x for x in _next_chunk(sites)),
+            *("    " + x for x in _grow("_size")),
+            "    for _q in range(_nd):", "        _t = _order[_q]",
+            "        if _new[_t] and _t <= _last:", "            _sel_c[_ns] = _v[_t]",
+            "            _sel_g[_ns] = _t", "            _ns += 1"]
+
+
+def _first_distinct(sites: int) -> list[str]:
+    """Kernel lines: the draws so far -> proposals ``_v``, their order by value then draw
+    (a bucket sort: proposals are uniform, so this is linear), the first draw of each
+    value ``_new``, and ``_last``, the draw that found the ``_size``-th value (or -1)."""
+    return [f"_nd = (_u.shape[0] // ({sites} * _B)) * _B",
+            "_scale = _nd / _m  # bucket of a value: non-decreasing in it, below _nd + 1",
+            "_v = np.empty(_nd, dtype=np.int64)", "_start = np.zeros(_nd + 2, dtype=np.int64)",
+            "_t = 0", f"for _base in range(0, _u.shape[0], {sites} * _B):",
+            "    for _w in range(_B):", "        _v[_t] = int(_u[_base + _w] * _m)",
+            "        _start[int(_v[_t] * _scale) + 1] += 1", "        _t += 1",
+            "for _q in range(_nd + 1):", "    _start[_q + 1] += _start[_q]",
+            "_order = np.empty(_nd, dtype=np.int64)", "for _t in range(_nd):",
+            "    _b = int(_v[_t] * _scale)", "    _order[_start[_b]] = _t",
+            "    _start[_b] += 1",
+            "for _q in range(1, _nd):  # insertion sort of nearly sorted values, stable",
+            "    _t = _order[_q]", "    _z = _q - 1",
+            "    while _z >= 0 and _v[_order[_z]] > _v[_t]:",
+            "        _order[_z + 1] = _order[_z]", "        _z -= 1",
+            "    _order[_z + 1] = _t",
+            "_new = np.zeros(_nd, dtype=np.bool_)", "for _q in range(_nd):",
+            "    if _q == 0 or _v[_order[_q]] != _v[_order[_q - 1]]:",
+            "        _new[_order[_q]] = True",
+            "_last = -1", "_found = 0", "for _t in range(_nd):", "    if _new[_t]:",
+            "        _found += 1", "        if _found == _size:", "            _last = _t",
+            "            break"]
+
+
+def _within(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Counts per row -> (row of each flat element, its index within the row)."""
+    row = np.repeat(np.arange(len(counts)), counts)
+    starts = np.cumsum(counts) - counts
+    return row, np.arange(len(row)) - starts[row]
+
+
+def _evaluate(kind, m, value, chunk, dense, chunks, sites, u, offset):
+    """Rows' first ``chunks`` chunks of draws -> kept (row, c, draw t) ordered by row then
+    ``c``, and the chunks each row needs (more than it has: it needs another chunk)."""
+    needed = np.zeros(len(m), dtype=np.int64)
+    rows, cs, ts = [], [], []
+    d = np.flatnonzero(dense)
+    if len(d):
+        row, c = _within(m[d])
+        row = d[row]
+        x = u[offset[row] + c]
+        if kind == "p":
+            keep = x < value[row]
+        else:  # the s smallest uniforms of the row
+            order = np.lexsort((x, row))
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = c
+            keep = rank < value[row]
+        rows.append(row[keep]), cs.append(c[keep]), ts.append(c[keep])
+        needed[d] = 1
+    s = np.flatnonzero(~dense & (chunk > 0))
+    if len(s):
+        row, t = _within(chunk[s] * chunks[s])
+        row = s[row]
+        b = chunk[row]
+        x = u[offset[row] + (t // b) * sites * b + t % b]
+        head = np.arange(len(row)) - t  # flat index of each draw's row start
+        pick = _jumps if kind == "p" else _distinct
+        keep, c, end = pick(row, t, head, x, m, value)
+        rows.append(row[keep]), cs.append(c[keep]), ts.append(t[keep])
+        ended, first = np.unique(row[end], return_index=True)
+        needed[s] = chunks[s] + 1
+        needed[ended] = t[end][first] // chunk[ended] + 1
+    row, c, t = (np.concatenate(a or [np.zeros(0, np.int64)]) for a in (rows, cs, ts))
+    order = np.lexsort((c, row))
+    return row[order], c[order], t[order], needed
+
+
+def _jumps(row, t, head, x, m, p):
+    """Geometric jumps -> (kept?, candidate, row ends here?) per draw."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jump = np.log(1.0 - x) * (1.0 / np.log1p(-p))[row]
+    size = m[row]
+    inside = jump < size  # False for NaN, as the kernel's `not (x < m)`
+    step = np.where(inside, 1 + np.where(inside, jump, 0.0).astype(np.int64), size + 1)
+    total = np.cumsum(step)
+    position = total - (total - step)[head] - 1
+    return position < size, position, position >= size - 1
+
+
+def _distinct(row, t, head, x, m, size):
+    """Proposals floor(u m) -> (kept? (the first s distinct), candidate, s-th found here?)."""
+    proposal = (x * m[row]).astype(np.int64)
+    order = np.lexsort((t, proposal, row))
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (row[order][1:] != row[order][:-1]) | (proposal[order][1:] !=
+                                                      proposal[order][:-1])
+    first = np.sort(order[new])  # first proposals of each candidate, by row then draw
+    rank = np.arange(len(first)) - np.searchsorted(row[first], row[first])
+    keep = np.zeros(len(row), dtype=bool)
+    keep[first[rank < size[row[first]]]] = True
+    end = np.zeros(len(row), dtype=bool)
+    end[first[rank == size[row[first]] - 1]] = True
+    return keep, proposal, end

@@ -1,0 +1,155 @@
+"""Rules whose draw is decided per row cost time in proportion to the synapses they make.
+
+``connect('i<n', p=p)``, ``sample(N_post, p=p)`` and ``sample(..., size=s)`` pick the kept
+candidates directly (geometric jumps, rejection of repeats; labkit.synapses.connect_draws).
+Checked here: the degrees have the right distributions, conditions hold, both devices give
+the same synapses (also when a row needs several chunks of draws), the time does not grow
+with the pairs considered, and memory is still checked.
+"""
+
+import time
+
+import numpy as np
+import pytest
+
+from labkit.errors import LabkitError
+from labkit.synapses import connect_draws
+from labkit.synapses.connect import generate_connections
+
+DEVICES = ["numba", "numpy"]
+
+
+def connect(n_source, n_target, seed=1, device="numba", **kwds):
+    return generate_connections(n_source, n_target, rng=np.random.default_rng(seed),
+                                device=device, **kwds)
+
+
+def assert_binomial(counts, n, p, sigmas=5):
+    """Per-row counts -> their mean and variance are Binomial(n, p)'s."""
+    counts = np.asarray(counts, dtype=float)
+    mean, var = n * p, n * p * (1 - p)
+    assert abs(counts.mean() - mean) < sigmas * np.sqrt(var / len(counts)), counts.mean()
+    # the sample variance's standard error is about var * sqrt(2 / rows)
+    assert abs(counts.var() - var) < sigmas * var * np.sqrt(2 / len(counts)), counts.var()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("p", [0.004, 0.05, 0.3])  # sparse, sparse, dense rows
+def test_p_with_a_row_condition_keeps_binomial_rows(device, p):
+    n_source, n_target, n_exc = 3000, 2000, 2400
+    i, j = connect(n_source, n_target, device=device, condition="i < n_exc", p=p,
+                   namespace={"n_exc": n_exc})
+    assert i.max() < n_exc  # the condition holds
+    assert_binomial(np.bincount(i, minlength=n_exc), n_target, p)
+    # targets are uniform: in-degrees are Binomial(n_exc, p) too
+    assert_binomial(np.bincount(j, minlength=n_target), n_exc, p)
+    assert np.all(np.diff(i) >= 0) and np.all(np.diff(j)[np.diff(i) == 0] > 0)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_p_with_a_pair_condition_is_applied_to_the_kept_pairs(device):
+    i, j = connect(1500, 1500, device=device, condition="i != j and (i + j) % 3 != 0",
+                   p=0.01)
+    assert np.all(i != j) and np.all((i + j) % 3 != 0)
+    pairs = sum(1 for a in range(1500) for b in range(1500) if a != b and (a + b) % 3)
+    count, mean = len(i), pairs * 0.01
+    assert abs(count - mean) < 5 * np.sqrt(mean)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("size, n_target", [(80, 4000), (80, 900), (5, 5)])
+def test_fixed_out_degree_gives_each_source_distinct_uniform_targets(device, size, n_target):
+    n_source = 3000
+    i, j = connect(n_source, n_target, device=device,
+                   j=f"k for k in sample(N_post, size={size})")
+    assert np.all(np.bincount(i, minlength=n_source) == size)
+    assert len(set(zip(i.tolist(), j.tolist(), strict=True))) == len(i)
+    assert np.all(np.diff(j)[np.diff(i) == 0] > 0)  # ordered as the generator
+    if size < n_target:  # each target is in a source's sample with probability size/N
+        assert_binomial(np.bincount(j, minlength=n_target), n_source, size / n_target)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_fixed_in_degree(device):
+    i, j = connect(5000, 2000, device=device, i="k for k in sample(N_pre, size=80)")
+    assert np.all(np.bincount(j, minlength=2000) == 80)
+    assert_binomial(np.bincount(i, minlength=5000), 2000, 80 / 5000)
+    assert np.all(np.diff(j) >= 0)  # ordered by target, as Brian2
+
+
+@pytest.mark.parametrize("kwds", [
+    dict(condition="i < 150", p=0.02),
+    dict(condition="i < 150 and i != j", p="0.01 + 0.001 * i"),
+    dict(j="k for k in sample(N_post, p=0.03) if rand() < 0.5", n="1 + i % 2"),
+    dict(j="k for k in sample(3, N_post, 2, size=i % 9) if k != i"),
+    dict(j="k for k in sample(N_post, size=40) if rand() < 0.9 and rand() < 0.9"),
+    dict(i="k for k in sample(N_pre, size=30)"),
+])
+@pytest.mark.parametrize("margin", ["usual", "none"])
+def test_devices_draw_the_same_synapses(monkeypatch, kwds, margin):
+    if margin == "none":  # chunks too small for most rows: many rows draw several chunks
+        monkeypatch.setattr(connect_draws, "SIGMAS", 0.0)
+        monkeypatch.setattr(connect_draws, "EXTRA", 1)
+    a = connect(200, 1300, seed=4, device="numba", **kwds)
+    b = connect(200, 1300, seed=4, device="numpy", **kwds)
+    assert len(a[0]) > 100
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_numpy_blocks_split_by_draws_agree_with_numba(monkeypatch):
+    from labkit.synapses import connect_kernels
+
+    monkeypatch.setattr(connect_kernels, "BLOCK_CANDIDATES", 500)
+    kwds = dict(condition="i % 3 != 1", p="0.2 + 0.0005 * i")  # sparse and dense rows
+    a = connect(900, 700, seed=2, device="numba", **kwds)
+    b = connect(900, 700, seed=2, device="numpy", **kwds)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_seed_reproduces_and_differs():
+    a = connect(3000, 3000, seed=9, condition="i < 2000", p=0.01)
+    b = connect(3000, 3000, seed=9, condition="i < 2000", p=0.01)
+    c = connect(3000, 3000, seed=10, condition="i < 2000", p=0.01)
+    np.testing.assert_array_equal(a[1], b[1])
+    assert len(a[1]) != len(c[1]) or np.any(a[1] != c[1])
+
+
+@pytest.mark.parametrize("kwds", [
+    dict(condition="i < n_exc", p=1e-4, namespace={"n_exc": 80_000}),
+    dict(j="k for k in sample(N_post, size=10)"),
+])
+def test_time_grows_with_synapses_not_pairs(kwds):
+    """10^10 pairs considered would take minutes; the 10^6 synapses take well under 2 s."""
+    connect(300, 300, **kwds)  # compile (or load from the disk cache) first
+    start = time.perf_counter()
+    i, j = connect(100_000, 100_000, **kwds)
+    elapsed = time.perf_counter() - start
+    assert 0.7e6 < len(i) < 1.1e6
+    assert elapsed < 2.0, f"{len(i):,} synapses of 10^10 pairs took {elapsed:.2f} s"
+
+
+def _synapses(n, name="S"):
+    from labkit import NeuronGroup, Synapses
+
+    G = NeuronGroup(n, "v : 1")
+    return Synapses(G, G, "w : 1", name=name)
+
+
+@pytest.mark.parametrize("device", ["runtime", "numpy"])
+@pytest.mark.parametrize("rule", [dict(condition="i < 1500", p=0.2),
+                                  dict(j="k for k in sample(N_post, p=0.2)"),
+                                  dict(j="k for k in sample(N_post, size=500)")])
+def test_a_sparse_rule_stops_as_soon_as_its_rate_would_exhaust_memory(monkeypatch, device,
+                                                                     rule):
+    from labkit import memory, set_device
+
+    set_device(device)
+    monkeypatch.setattr(memory, "available_memory", lambda: 8_000_000)  # 2e5 synapses
+    S = _synapses(2000)
+    with pytest.raises(MemoryError, match=r"was stopped after making [\d,]+ synapses for the "
+                       r"first [\d,]+ of 2,000 neurons; at that rate it would make about ") \
+            as info:
+        S.connect(**rule)
+    assert isinstance(info.value, LabkitError) and len(S) == 0
