@@ -12,9 +12,10 @@ considered. The rules are CUBA's with 80 inputs per neuron (``p = 80/N``):
 - fixed out-degree ``connect(j='k for k in sample(N_post, size=80)')`` and fixed in-degree
   ``connect(i='k for k in sample(N_pre, size=80)')``.
 
-Each simulator runs in its own fresh process per repeat; each rule is first connected once
-on a 200-neuron group, so compiling (Numba, Brian2's Cython) or loading compiled code is
-not counted: the time is what every later ``connect()`` costs. Brian2 runs in its default
+Each simulator runs in its own fresh process per repeat, after one unmeasured process that
+fills the disk caches; in each, every rule is first connected once on a 200-neuron group,
+so compiling (Numba, Brian2's Cython) or loading compiled code is not counted: the time is
+what a ``connect()`` costs once its code is compiled. Brian2 runs in its default
 runtime mode (Cython). Reported: the median time per rule and size, synapses made, and
 the ratio labkit / Brian2 measured in the same run (target: <= 1.0x at every size). The
 machine's load average is printed before and after, since other work on a shared machine
@@ -72,7 +73,9 @@ def measure(simulator: dict, size: int, device: str, times: int):
     setup = simulator["setup"].format(device=device)
     code = SNIPPET.format(import_line=simulator["import_line"], setup=setup,
                           rules=RULES, size=size)
-    return repeat(lambda: run_snippet(code), times)
+    # the first process fills the disk caches: Brian2 compiles a rule's Cython code for
+    # each size (it writes N and the constants into the code), labkit loads its kernels
+    return repeat(lambda: run_snippet(code), times + 1)[1:]
 
 
 def main(argv=None) -> None:

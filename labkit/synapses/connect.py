@@ -37,10 +37,11 @@ import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import sympy
 
 from labkit.core.namespace import Namespace
 from labkit.errors import ArgumentValueError, shorten
-from labkit.synapses.connect_kernels import run_rule
+from labkit.synapses.connect_kernels import row_draw, run_rule
 from labkit.synapses.connect_rule import build_rule
 
 __all__ = ["generate_connections"]
@@ -91,8 +92,10 @@ def generate_connections(
         dimensionless.
     rng : numpy.random.Generator
         The only source of randomness (see the module docstring for the draw order).
-    device : {'numba', 'numpy'}
-        A compiled Numba kernel, or vectorised numpy in blocks of rows.
+    device : {'numba', 'numpy', 'auto'}
+        A compiled Numba kernel, or vectorised numpy in blocks of rows. Both give the same
+        synapses, so ``'auto'`` takes numpy for small rules (less work than loading a
+        compiled kernel: :data:`SMALL_WORK`), else Numba.
     limit : int
         The most synapses there is memory for: a rule stops as soon as it has made more
         (``connect_kernels.TooManySynapses``, with the projected total).
@@ -123,8 +126,8 @@ def generate_connections(
     ...
     IndexError: i=5 is outside the source group's range 0..2
     """
-    if device not in ("numba", "numpy"):
-        raise ValueError(f"unknown device {device!r}; use 'numba' or 'numpy'")
+    if device not in ("numba", "numpy", "auto"):
+        raise ValueError(f"unknown device {device!r}; use 'numba', 'numpy' or 'auto'")
     n_source, n_target = _size(n_source, "n_source"), _size(n_target, "n_target")
     _check_types(condition, i, j, p, n)
     if condition is None and i is None and j is None:
@@ -160,9 +163,29 @@ def _run(rule, values, n_outer, n_result, rng, skip, device, limit):
     expected = 2 * n_outer
     if rule.draw == "p" and "_p_value" in values:
         expected = int(n_outer * n_result * values["_p_value"] * 1.1)
+    if device == "auto":
+        device = "numpy" if _work(rule, values, n_outer, n_result) < SMALL_WORK else "numba"
     cap = min(max(1024, expected), 1 << 26, max(limit, 16))
     return run_rule(rule, values, n_outer, n_result, rng, skip_if_invalid=skip,
                     device=device, cap=cap, limit=limit)
+
+
+#: Below this many candidates considered (or, for rules that draw per row, synapses
+#: expected), numpy's blocks take less time than loading a compiled kernel (~0.3 s, and
+#: importing Numba if nothing has yet).
+SMALL_WORK = 1_000_000
+
+
+def _work(rule, values, n_outer: int, n_result: int) -> float:
+    """The work a rule does: candidates it looks at, or the synapses it expects to make
+    when it draws per row (an upper bound when its p or size is an expression)."""
+    if row_draw(rule) == "p" and "_p_value" in values:
+        return n_outer * n_result * values["_p_value"]
+    size = rule.draw_value
+    size = values.get(size.name) if getattr(size, "is_Symbol", False) else size
+    if row_draw(rule) == "size" and isinstance(size, (int, np.integer, sympy.Integer)):
+        return n_outer * int(size)
+    return float(n_outer) * n_result
 
 
 def _empty() -> np.ndarray:

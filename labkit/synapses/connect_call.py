@@ -51,7 +51,7 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
     if isinstance(n, numbers.Real) and not isinstance(n, bool) and n < 0:
         raise ValueError(f"{label}.connect(): n must be >= 0, got n={n!r}")
     device = "numpy" if getattr(get_device(), "name", "") == "numpy" \
-        or not numba_available() else "numba"
+        or not numba_available() else "auto"
     per_synapse = _bytes_per_synapse(synapses)
     _check_all_pairs(synapses, condition, i, j, p, n, per_synapse)
     try:
