@@ -49,11 +49,13 @@ def _can_arm() -> bool:
 
 
 @contextlib.contextmanager
-def time_limit(what: str, hint: str = ""):
+def time_limit(what, hint: str = ""):
     """Run the body with sympy's work limited to :data:`TIME_LIMIT` seconds.
 
-    ``what`` says what sympy is doing (``'substituting the subexpressions of "..."'``);
-    ``hint`` is the fix to suggest beyond simplifying the expression by hand.
+    ``what`` says what sympy is doing (``'substituting the subexpressions of "..."'``), or
+    is a function that says it: printing a model to say so costs more than the work itself,
+    so it is done only when the limit is hit. ``hint`` is the fix to suggest beyond
+    simplifying the expression by hand.
 
     >>> with time_limit("adding two numbers"):
     ...     1 + 1
@@ -71,7 +73,7 @@ def time_limit(what: str, hint: str = ""):
     except _Expired:
         if getattr(_state, "timer", False):  # the innermost limit reports; stop repeating
             signal.setitimer(signal.ITIMER_REAL, 0)
-        raise _limit_error(what, hint) from None
+        raise _limit_error(what() if callable(what) else what, hint) from None
     finally:
         _state.depth = depth
         if armed:

@@ -26,6 +26,7 @@ from labkit.equations.functions import rand, randn
 from labkit.equations.grammar import _check_name, parse_equations
 from labkit.equations.model import SingleEquation
 from labkit.equations.printing import expression_str
+from labkit.equations.stored import parsed_equations, remembered
 from labkit.equations.symbols import TIME, TIMESTEP, is_noise, symbol
 from labkit.errors import EquationError, shorten
 from labkit.units.dimension import DIMENSIONLESS
@@ -57,7 +58,7 @@ class Equations(Mapping):
     True
     """
 
-    __slots__ = ("_equations", "_constants", "_cached_key", "_hash")
+    __slots__ = ("_equations", "_constants", "_source", "_cached_key", "_hash")
 
     def __init__(
         self, eqs: str | Equations | Iterable[SingleEquation] = "", /, **substitutions
@@ -66,11 +67,13 @@ class Equations(Mapping):
             equations, constants = tuple(eqs._equations.values()), dict(eqs._constants)
         elif isinstance(eqs, str):
             with time_limit(f"the equations '{shorten(eqs.strip())}'"):
-                equations, constants = parse_equations(eqs), {}
+                equations, constants = parsed_equations(eqs, parse_equations), {}
         else:
             equations, constants = tuple(eqs), {}
             if not all(isinstance(eq, SingleEquation) for eq in equations):
                 raise TypeError("Equations takes a string, Equations or SingleEquation objects")
+        # the model text, when it alone decides the equations (a key for stored results)
+        self._source = eqs if isinstance(eqs, str) and not substitutions else None
         equations, constants = _substitute(equations, constants, substitutions)
         self._equations: dict[str, SingleEquation] = _index(equations)
         self._constants: dict[str, object] = constants
@@ -161,8 +164,15 @@ class Equations(Mapping):
         ...              J = w + 1 : 1''').get_substituted_expressions()
         [('v', (2*w + 2)/tau)]
         """
-        with time_limit(f"substituting the subexpressions of '{shorten(str(self))}'"):
-            return self._substituted(include_subexpressions)
+        def substituted(_text=None):
+            with time_limit(lambda: "substituting the subexpressions of "
+                            f"'{shorten(str(self))}'"):
+                return self._substituted(include_subexpressions)
+
+        if self._source is None:
+            return substituted()
+        return list(remembered(f"substituted-{int(include_subexpressions)}", self._source,
+                               substituted, lambda found: isinstance(found, list)))
 
     def _substituted(self, include_subexpressions: bool) -> list[tuple[str, sympy.Expr]]:
         substituted: dict[sympy.Symbol, sympy.Expr] = {}

@@ -17,6 +17,7 @@ import sympy
 
 from labkit.equations.expressions import ArgCount, SympyBuilder
 from labkit.equations.source import error_at, from_syntax_error
+from labkit.equations.stored import remembered
 from labkit.equations.symbols import symbol
 from labkit.errors import ExpressionError
 
@@ -98,6 +99,14 @@ def parse_statements(
     """
     if not isinstance(text, str):
         raise ExpressionError(f"code must be a string, not {type(text).__name__}")
+    if not user_functions:  # then the text alone decides the statements
+        return remembered("statements", text, lambda text: _parse(text, context, None),
+                          lambda found: isinstance(found, tuple) and all(
+                              isinstance(s, Statement) for s in found))
+    return _parse(text, context, user_functions)
+
+
+def _parse(text: str, context, user_functions) -> tuple[Statement, ...]:
     lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
     while lines and not lines[0]:
         lines.pop(0)

@@ -100,8 +100,8 @@ def choose_method(equations, methods: Iterable = DEFAULT_METHODS,
         method = _lookup(candidate)
         try:
             solve(equations, method, constant_functions)
-            with time_limit(f"choosing an integration method for '{shorten(_text(equations))}'",
-                            _OTHER_METHOD):
+            with time_limit(lambda: "choosing an integration method for "
+                            f"'{shorten(_text(equations))}'", _OTHER_METHOD):
                 why_not = method.refusal(ode_system(equations,
                                                     constant_functions=constant_functions))
         except IntegrationError as error:

@@ -146,7 +146,7 @@ def solve(equations, method: Method,
 def _uncached(equations, method: Method,
               constant_functions: frozenset[str]) -> UpdateBlock | IntegrationError:
     try:
-        with time_limit(f"integrating '{shorten(_text(equations))}' with method "
+        with time_limit(lambda: f"integrating '{shorten(_text(equations))}' with method "
                         f"'{method.name}'", _OTHER_METHOD):
             return method.block(equations, constant_functions)
     except IntegrationError as error:
