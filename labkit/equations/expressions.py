@@ -183,7 +183,9 @@ def parse_expression(
         return expr
     numbers = [next(call_sites) for _ in range(taken)]
     calls = expr.atoms(rand, randn)
-    return expr.xreplace({c: c.func(sympy.Integer(numbers[int(c.args[0])])) for c in calls})
+    with sympy.evaluate(False):  # only the sites change: sympy must not rewrite the rest
+        return expr.xreplace({c: c.func(sympy.Integer(numbers[int(c.args[0])]))
+                              for c in calls})
 
 
 def _counted_parse(text, context, allow_undefined_functions):

@@ -143,10 +143,11 @@ def _synapses(n, name="S"):
                                   dict(j="k for k in sample(N_post, size=500)")])
 def test_a_sparse_rule_stops_as_soon_as_its_rate_would_exhaust_memory(monkeypatch, device,
                                                                      rule):
-    from labkit import memory, set_device
+    from labkit import set_device
+    from labkit.synapses import connect_call
 
     set_device(device)
-    monkeypatch.setattr(memory, "available_memory", lambda: 8_000_000)  # 2e5 synapses
+    monkeypatch.setattr(connect_call, "available_memory", lambda: 8_000_000)  # 2e5 synapses
     S = _synapses(2000)
     with pytest.raises(MemoryError, match=r"was stopped after making [\d,]+ synapses for the "
                        r"first [\d,]+ of 2,000 neurons; at that rate it would make about ") \
