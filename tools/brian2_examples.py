@@ -3,8 +3,8 @@
 Why: Brian2's own examples (``examples/`` of brian-team/brian2, about 80 scripts) are the
 measure of labkit's subset: a user takes one, changes ``from brian2 import *`` to
 ``from labkit import *`` and expects it to run. This tool does exactly that for every
-example that is not compartmental (``SpatialNeuron``/``Morphology`` are outside the subset)
-and reports, per script, whether it ran to the end, the exception it stopped with (type,
+example (the compartmental ones too, since ``SpatialNeuron`` joined the subset) and
+reports, per script, whether it ran to the end, the exception it stopped with (type,
 message, the last frame) or that it ran out of time. It copies nothing into the project:
 the examples are read from a checkout given on the command line, and each converted
 script runs in a scratch directory, in its own process, with matplotlib's Agg backend and
@@ -43,7 +43,6 @@ PRELUDE = ('import matplotlib\nmatplotlib.use("Agg")\nimport matplotlib.pyplot a
            '_lk_plt.show = lambda *a, **k: None\n')
 #: Files of the examples folder that are helpers of other scripts, not examples.
 HELPERS = {"params.py", "plot_utils.py"}
-SPATIAL = re.compile(r"SpatialNeuron|Morphology|Soma\(")
 
 _IMPORTS = [
     (re.compile(r"^(\s*)from brian2 import \*", re.M), r"\1from labkit import *"),
@@ -62,9 +61,8 @@ def convert(source: str) -> str:
 
 
 def examples(root: Path) -> list[Path]:
-    """The non-compartmental example scripts under ``root``, sorted."""
-    return sorted(p for p in root.rglob("*.py")
-                  if p.name not in HELPERS and not SPATIAL.search(p.read_text()))
+    """The example scripts under ``root``, sorted."""
+    return sorted(p for p in root.rglob("*.py") if p.name not in HELPERS)
 
 
 def classify(stderr: str) -> dict:

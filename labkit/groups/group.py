@@ -77,13 +77,21 @@ class Group(LabkitObject):
     # -- reading -----------------------------------------------------------------------------
 
     def __getattr__(self, name: str):
+        return self._read(name, 1)
+
+    def _read(self, name: str, depth: int):
+        """``G.name``, read for the code ``depth`` frames above this call (a subclass's
+        ``__getattr__`` that handles other names first calls this with its own depth)."""
         variables = self.__dict__.get("variables")
         if variables is None or name.startswith("__"):
             raise AttributeError(name)
-        if name in variables:
-            return self._get(name, units=True)
-        if name.endswith("_") and name[:-1] in variables:
-            return self._get(name[:-1], units=False)
+        if name in variables or name.endswith("_") and name[:-1] in variables:
+            key = name if name in variables else name[:-1]
+            # a subexpression read before any run takes the names where it is read, as
+            # in Brian2 (neuron.space_constant[0] in a script, gL defined there)
+            where = frame_namespace(depth + 1) if variables[key].kind == "subexpression" \
+                else None
+            return self._get(key, units=key == name, namespace=where)
         raise AttributeError(
             f"{self._label()} has no variable or attribute {name!r}; its variables are "
             + ", ".join(sorted(n for n in variables if not n.startswith("_")))
@@ -93,11 +101,12 @@ class Group(LabkitObject):
         """A name a StateMonitor of this group may record -> its Variable (None: unknown)."""
         return self.variables.get(name)
 
-    def _get(self, name: str, units: bool):
+    def _get(self, name: str, units: bool, namespace=None):
         var = self.variables[name]
         if var.kind == "subexpression":
             values = np.asarray(evaluate(self, var.expr, f"subexpression '{name}'",
-                                         self._run_externals(var.expr), subexpression=True))
+                                         self._run_externals(var.expr, namespace),
+                                         subexpression=True))
             values = np.broadcast_to(values, (self.N,)).copy()
         elif var.kind == "index":
             values = np.arange(self.N)
@@ -132,9 +141,10 @@ class Group(LabkitObject):
                 f"(or pass namespace={{'{name}': ...}})."
             )
 
-    def _run_externals(self, expr) -> dict:
-        """Namespace values for evaluating a subexpression outside a run (last run's)."""
-        return externals_for(self, expr, None, "a subexpression") if not \
+    def _run_externals(self, expr, namespace=None) -> dict:
+        """Namespace values for evaluating a subexpression outside a run: the last run's,
+        or before any run the group's own and ``namespace`` (the reader's names)."""
+        return externals_for(self, expr, namespace, "a subexpression") if not \
             getattr(self, "_last_externals", None) else self._last_externals
 
     def _set(self, name: str, value, units: bool, namespace=None, key=None) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from labkit.core.elements import element_indices
 from labkit.core.namespace import frame_namespace
 from labkit.groups.strings import indices_where
 from labkit.units.quantity import Quantity
@@ -32,11 +33,15 @@ class _ByCondition:
     _lk_origin = None
 
     def __getitem__(self, key):
+        if self._lk_origin is not None:
+            key = element_indices(key, self._lk_origin[0])   # neuron.v[morpho.L[50*um]]
         if isinstance(key, str) and self._lk_origin is not None:
             key = indices_where(self._lk_origin[0], key, frame_namespace(1))
         return super().__getitem__(key)
 
     def __setitem__(self, key, value):
+        if self._lk_origin is not None:
+            key = element_indices(key, self._lk_origin[0])
         if self._lk_origin is not None and (isinstance(key, str) or isinstance(value, str)):
             group, name = self._lk_origin
             group._set(name, value, units=isinstance(self, Quantity),

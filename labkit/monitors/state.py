@@ -15,6 +15,7 @@ import numpy as np
 
 from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND
+from labkit.core.elements import element_indices
 from labkit.core.variables import as_quantity
 from labkit.errors import NotFoundError, SimulationError, shorten
 from labkit.memory import available_memory, size_text
@@ -58,13 +59,14 @@ class StateMonitor(LabkitObject):
                 raise self._unknown(name_)
             self._variables[name_] = var
         self.record_variables = list(variables)
-        if hasattr(record, "_indices"):  # S[i, :]: some synapses of the source
+        if hasattr(record, "synapses"):  # S[i, :]: some synapses of the source
             if record.synapses is not source._owner:
                 raise ValueError(f"StateMonitor {self.name!r}: record={record!r} selects "
                                  f"synapses of {record.synapses._label()}, but the monitor "
                                  f"records {source._label()}; select synapses of the "
                                  "monitored Synapses")
             record = record._indices()
+        record = element_indices(record, source)   # a part of a morphology: its compartments
         if record is True:
             record = np.arange(source.N)
         elif record is False or record is None:
@@ -154,6 +156,7 @@ class StateMonitor(LabkitObject):
 
     def __getitem__(self, item):
         """``M[i]``: the recordings of element ``i`` of the source (it must be recorded)."""
+        item = element_indices(item, self.source)
         indices = np.atleast_1d(np.asarray(item))
         rows = []
         for index in indices:

@@ -92,7 +92,7 @@ class SpatialSubgroup(Subgroup):
             found = _attribute(self.parent, self._morpho, name)
             if found is not None:
                 return found
-        return super().__getattr__(name)
+        return self._read(name, 1)
 
     def __getitem__(self, item):
         return _segment(self.parent, self._morpho, self._start, self.N, item)
@@ -171,12 +171,12 @@ class SpatialNeuron(NeuronGroup):
         return self._morphology
 
     def __getattr__(self, name: str):
-        if not name.startswith("_") and "_morphology" in self.__dict__ \
-                and name in self._morphology.children:
-            return _attribute(self, self._morphology, name)
-        if name == "main" and "_morphology" in self.__dict__:
-            return _attribute(self, self._morphology, name)
-        return super().__getattr__(name)
+        if "_morphology" in self.__dict__ and not name.startswith("_") \
+                and name not in self.__dict__.get("variables", ()):
+            found = _attribute(self, self._morphology, name)   # main, dend, LL (= L.L)
+            if found is not None:
+                return found
+        return self._read(name, 1)
 
     def __getitem__(self, item):
         return _segment(self, self._morphology, 0, self.N, item)

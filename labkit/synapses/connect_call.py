@@ -14,6 +14,7 @@ import numbers
 
 import numpy as np
 
+from labkit.core.elements import element_indices
 from labkit.core.random import get_rng
 from labkit.core.variables import as_quantity
 from labkit.devices import get_device, numba_available
@@ -45,6 +46,7 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
     from labkit.synapses.connect_kernels import TooManySynapses
 
     label = synapses._label()
+    i, j = element_indices(i, synapses.source), element_indices(j, synapses.target)
     if isinstance(p, numbers.Real) and not isinstance(p, bool) and not 0 <= p <= 1:
         raise ValueError(f"{label}.connect(): p must be a probability between 0 and 1, "
                          f"got p={p!r}")

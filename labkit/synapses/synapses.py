@@ -252,7 +252,9 @@ class Synapses(Group):
                 return value if raw else as_quantity(np.asarray(value), dims[base + "_" + kind])
         return super().__getattr__(name)
 
-    def _get(self, name: str, units: bool):
+    def _get(self, name: str, units: bool, namespace=None):
+        # ``namespace`` (the reader's names) is not needed: synaptic subexpressions are
+        # evaluated with the Synapses' own rules (evaluate_synaptic)
         return self._get_variable(self.variables[name], units)
 
     def _get_variable(self, var: Variable, units: bool):

@@ -237,3 +237,23 @@ def test_string_indexing_and_expressions_on_a_part_of_a_group():
         G.v['i + 1'] = 1 * mV  # a condition must be boolean
     with pytest.raises(UnknownNameError, match="k"):
         G.v['i > k'] = 1 * mV
+
+
+def test_a_subexpression_read_before_any_run_takes_the_readers_names():
+    """As in Brian2 (its compartmental examples read neuron.space_constant so): the names
+    where G.x is read; after a run, the run's values."""
+    from labkit import Network, NeuronGroup, ms
+    from labkit.errors import UnknownNameError
+
+    def read_with(tau_here):
+        tau = tau_here   # noqa: F841 - found by name
+        return float(np.asarray(G.rate)[0])
+
+    G = NeuronGroup(1, "v : 1\nrate = v/tau : Hz")
+    G.v = 1
+    assert read_with(10 * ms) == pytest.approx(100.0)
+    assert read_with(20 * ms) == pytest.approx(50.0)
+    with pytest.raises(UnknownNameError, match="tau"):
+        G.rate  # noqa: B018 - reading it is the test
+    Network(G).run(0.1 * ms, namespace={"tau": 5 * ms})
+    assert read_with(20 * ms) == pytest.approx(200.0)   # the run's tau, 5 ms

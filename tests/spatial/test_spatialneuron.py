@@ -198,3 +198,32 @@ def test_ball_and_stick_input_resistance_is_the_cable_theory_one():
     conductance = gm * np.pi * 20e-6 ** 2 + 1 / (ra * lam / np.tanh(length / lam))
     soma = float(np.asarray(neuron.v)[0]) - float(EL)
     assert soma == pytest.approx(0.1e-9 / conductance, rel=2e-3)
+
+
+def test_brian2s_ways_of_naming_parts_work():
+    """What Brian2's compartmental examples write: chained short names (neuron.LL), a part
+    of the morphology as record=, as a monitor's index and as a synapse's target, and a
+    subexpression (space_constant) read before any run, with gL defined by the script."""
+    from labkit import Network, SpikeGeneratorGroup, Synapses
+
+    morpho = Soma(diameter=20 * um)
+    morpho.L = Cylinder(diameter=1 * um, length=100 * um, n=10)
+    morpho.LL = Cylinder(diameter=1 * um, length=50 * um, n=5)
+    gL = 2e-4 * siemens / cm ** 2   # noqa: F841 - read by name, as a script's would be
+    neuron = SpatialNeuron(morpho, PASSIVE + "\ngs : siemens",
+                           Cm=1 * uF / cm ** 2, Ri=100 * ohm * cm, namespace={"EL": EL})
+    assert (neuron.LL._start, neuron.LL._stop) == (11, 16)
+    lam = np.asarray(neuron.space_constant)[1]
+    assert lam == pytest.approx(np.sqrt(1e-6 / (4 * 1.0 * 2.0)), rel=1e-9)   # gL = 2 S/m^2
+    neuron.I[morpho.L[50 * um]] = 0.1 * nA
+    assert np.flatnonzero(np.asarray(neuron.I)).tolist() == [int(morpho.L[50 * um]._indices())]
+    assert float(np.asarray(neuron.I[morpho.L[50 * um]])) == pytest.approx(0.1e-9)
+    monitor = StateMonitor(neuron, "v", record=morpho.L[50 * um])
+    assert monitor.record.tolist() == [int(morpho.L[50 * um]._indices())]
+    inp = SpikeGeneratorGroup(1, [0], [1] * ms)
+    S = Synapses(inp, neuron, on_pre="gs += 1*nS")
+    S.connect(i=0, j=morpho.LL[-1])
+    assert np.asarray(S.j).tolist() == [15]
+    neuron.v = EL
+    Network(neuron, monitor, inp, S).run(2 * ms, namespace={"gL": gL})
+    assert np.asarray(monitor[morpho.L[50 * um]].v).shape == (20,)
