@@ -17,7 +17,7 @@ a per-target sum.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy
 
@@ -61,21 +61,23 @@ _lock = threading.Lock()
 
 def build_synapses(key, label: str, model, codes, table: dict, method, aliases: dict,
                    constant_functions: frozenset = frozenset(),
-                   conditional: frozenset = frozenset()) -> SynapseStructure:
+                   conditional: frozenset = frozenset(), sides: tuple = ()) -> SynapseStructure:
     """Check and integrate a Synapses' strings; cached under ``key`` (structure only).
 
     ``codes``: (pathway name, prepost, code text) per pathway; ``table``: name ->
     (kind, Dimension, is_boolean, assignable); ``aliases``: plain target names ->
     ``name_post``; ``constant_functions``: functions constant over a step (TimedArrays);
     ``conditional``: source/target variables (``v_post``) written only where that neuron
-    is not refractory (Brian2's rule for ``(unless refractory)`` variables). Both are
-    part of ``key``.
+    is not refractory (Brian2's rule for ``(unless refractory)`` variables);
+    ``sides``: (``F_post``, its expression over synaptic names) per subexpression of the
+    source or target the strings read, put in place of the name after the checks, as
+    Brian2 puts a referred subexpression into the code. All are part of ``key``.
     """
     with _lock:
         found = _cache.get(key)
     if found is None:
         found = _build(label, model, codes, table, method, aliases, constant_functions,
-                       conditional)
+                       conditional, sides)
         with _lock:
             _cache[key] = found
     return found
@@ -103,7 +105,7 @@ def _substitutions(base) -> dict:
 
 
 def _build(label, model, codes, table, method, aliases, constant_functions=frozenset(),
-           conditional=frozenset()) -> SynapseStructure:
+           conditional=frozenset(), sides=()) -> SynapseStructure:
     from labkit.equations.checks import (
         Resolver,
         check_dimensions,
@@ -116,11 +118,15 @@ def _build(label, model, codes, table, method, aliases, constant_functions=froze
     base, event, summed = split_model(model)
     check_dimensions(base, res)
     subs = _substitutions(base)
+    subs.update({sympy.Symbol(name, real=True): expr for name, expr in sides})
     alias = {sympy.Symbol(k, real=True): sympy.Symbol(v, real=True) for k, v in aliases.items()}
     update = None
     if any(eq.kind == "diff" and "event-driven" not in eq.flags for eq in base.values()):
         update = integrate(base, method if method is not None else DEFAULT_METHODS,
                            constant_functions)
+        if sides:  # the other group's subexpressions, constant over the synapses' step
+            update = replace(update, statements=tuple(
+                Statement(s.target, s.expr.xreplace(subs)) for s in update.statements))
     event_block = integrate_event_driven(base) if event else None
     pathways = []
     for objname, prepost, code in codes:

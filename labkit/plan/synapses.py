@@ -95,7 +95,10 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
                         f"{syn.name}.connect(...) before run(), or set {syn.name}.active = "
                         "False")
     namespace = ctx.namespace_of(syn)
-    names = {n for n in _used_names(syn) if syn._kind_of(n)[0] is None
+    used = _used_names(syn)
+    sides = _sides(syn, used)
+    used |= set().union(*(names_in(e) for e in sides.values()))
+    names = {n for n in used if syn._kind_of(n)[0] is None
              and n not in syn.variables and not n.startswith("_") and not is_noise(n)}
     for name in sorted(names):
         if name.endswith(("_pre", "_post")) and name not in namespace:
@@ -109,9 +112,10 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
         name + suffix for suffix, group in (("_pre", syn.source), ("_post", syn.target))
         for name in getattr(group, "_conditional_writes", ()))
     key = (syn.equations, codes, syn.method, tuple(sorted(table.items())),
-           tuple(sorted(aliases.items())), tuple(sorted(constants)), tuple(sorted(conditional)))
+           tuple(sorted(aliases.items())), tuple(sorted(constants)), tuple(sorted(conditional)),
+           tuple(sorted(sides.items())))
     structure = build_synapses(key, syn._label(), syn.equations, codes, table, syn.method,
-                               aliases, constants, conditional)
+                               aliases, constants, conditional, tuple(sorted(sides.items())))
     plan_key = (key, prefix, src, tgt, ctx.clock(syn), ctx.clock(syn.source._owner),
                 ctx.clock(syn.target._owner))
     ops = operations_for(syn, plan_key, lambda: _operations(syn, structure, table, ctx,
@@ -130,16 +134,49 @@ def record_parts(syn, exprs: dict, ctx) -> tuple[dict, tuple, tuple, dict]:
     src = _owner_prefix(ctx, syn.source, syn, "source")
     tgt = _owner_prefix(ctx, syn.target, syn, "target")
     used = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
-    names = {n for n in used if syn._kind_of(n)[0] is None and not n.startswith("_")}
+    sides = _sides(syn, used)
+    names = {n for n in used.union(*(names_in(e) for e in sides.values()))
+             if syn._kind_of(n)[0] is None and not n.startswith("_")}
     externals = ctx.namespace_of(syn).resolve(names, syn._label(), "a StateMonitor of it",
                                               syn._known())
     table, aliases = _table(syn, externals)
     alias = {sympy.Symbol(k, real=True): sympy.Symbol(v, real=True) for k, v in aliases.items()
              if k in used}
-    exprs = {name: expr.xreplace(alias) for name, expr in exprs.items()}
-    renamed = {aliases.get(n, n) for n in used}
+    inline = {sympy.Symbol(k, real=True): v for k, v in sides.items()}
+    exprs = {name: expr.xreplace(alias).xreplace(inline) for name, expr in exprs.items()}
+    renamed = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
     symbols, indices = _shared_fix(*_symbols(renamed, table, prefix, src, tgt), syn)
     return exprs, symbols, indices, externals
+
+
+def _sides(syn, used) -> dict:
+    """Names of ``syn``'s strings naming a subexpression of its source or target (``F_pre``,
+    ``F_post``, or a plain target name) -> its expression over synaptic names (the group's
+    variables with the same suffix; namespace names as they are, looked up in the
+    synapses' namespace, as Brian2 does for a referred subexpression)."""
+    sides = {}
+    for name in used:
+        kind, base = syn._kind_of(name)
+        group = syn.source if kind == "pre" else syn.target
+        var = group._owner.variables.get(base) if kind in ("pre", "post") else None
+        if var is None or var.kind != "subexpression":
+            continue
+        own = {"i": "i" if kind == "pre" else "j", "N": f"N_{kind}"}
+        rename = {}
+        for inner in names_in(var.expr):
+            if inner in own and (group._start, group._stop) != (0, group._owner.N):
+                raise UnsupportedFeatureError(
+                    f"{syn._label()} reads '{base}_{kind}', a subexpression of "
+                    f"{group._owner._label()} that uses '{inner}', through a subgroup: its "
+                    f"'{inner}' would not be the subgroup's. Connect the whole group, or write "
+                    "the expression out in the synapses' strings")
+            if inner in own:
+                rename[sympy.Symbol(inner, real=True)] = sympy.Symbol(own[inner], real=True)
+            elif inner in group._owner.variables:
+                rename[sympy.Symbol(inner, real=True)] = sympy.Symbol(f"{inner}_{kind}",
+                                                                      real=True)
+        sides[f"{base}_{kind}"] = var.expr.xreplace(rename)
+    return sides
 
 
 def _queues(prefix: str, syn) -> list[str]:
@@ -172,9 +209,10 @@ def _symbols(names, table, prefix, src, tgt):
             symbols.append(_array_symbol(name, kind, prefix, src, tgt))
             indices.append((name, kind))
         else:
+            # subexpressions are put in place before (_substitutions, _sides)
             raise UnsupportedFeatureError(
-                f"'{name}' is a subexpression of a group; synaptic code cannot use another "
-                "group's subexpressions yet. Write out its expression instead")
+                f"internal error: the subexpression '{name}' was not replaced by its "
+                "expression in the synapses' code; write out its expression instead")
     return tuple(symbols), tuple(indices)
 
 

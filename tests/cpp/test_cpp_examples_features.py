@@ -132,3 +132,26 @@ def test_synapse_monitors_as_on_the_runtime_device(cpp):
     assert ours[0][:, -1].min() > 0 and ours[2][:, 0].tolist() == [2, 4]
     for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def side_subexpressions(device_name):
+    set_device(device_name)
+    start_scope()
+    G = NeuronGroup(3, '''F = 1/(1 + exp(5*(0.5 - u))) : 1
+                          du/dt = (0.3*(i + 1) + I_E - u)/(10*ms) : 1
+                          I_E : 1''', method='euler', name='g')
+    S = Synapses(G, G, '''dw/dt = F_pre*F_post/(50*ms) - F_post*w**2/(80*ms) : 1 (clock-driven)
+                          I_E_post = w*F_pre : 1 (summed)''', method='euler', name='s')
+    S.connect(condition='i != j')
+    S.w = 'i*0.1 + j*0.05'
+    M = StateMonitor(S, 'F_post', record=True, name='m')
+    run(10 * ms)
+    return S.w_.copy(), G.u_.copy(), M.F_post_.copy()
+
+
+def test_side_subexpressions_as_on_the_runtime_device(cpp):
+    theirs = side_subexpressions("cpp_standalone")
+    ours = side_subexpressions("runtime")
+    assert ours[2].min() > 0 and not np.allclose(ours[0], ours[0][0])
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

@@ -237,7 +237,30 @@ SYNAPTIC_SUBGROUP_RECORD = Case(
     min_spikes=2,
 )
 
-CASES = (SYNAPSE_MONITOR_OF_TARGET, SYNAPTIC_SUBGROUP_RECORD, CUSTOM_EVENTS,
+# Tetzlaff_2015: clock-driven synaptic weights and summed currents reading the neurons'
+# rate, a subexpression of the source and target (F_pre, F_post)
+SIDE_SUBEXPRESSIONS = Case(
+    "example_side_subexpressions",
+    """
+    start_scope()
+    beta = 5; eps = 0.5
+    G = NeuronGroup(4, '''F = 1/(1 + exp(beta*(eps - u))) : 1
+                          du/dt = (0.25*(i + 1) + I_E - u)/(10*ms) : 1
+                          I_E : 1''', threshold='u > 0.9', reset='u = 0', method='euler')
+    S = Synapses(G, G, '''dw/dt = F_pre*F_post/(40*ms) - F_post*w**2/(60*ms) : 1 (clock-driven)
+                          I_E_post = w*F_pre : 1 (summed)''', method='euler')
+    S.connect(condition='i != j')
+    S.w = 'i*0.1 + j*0.05'
+    M = StateMonitor(S, ['w', 'F_post'], record=[0, 5, 11])
+    spikes = SpikeMonitor(G)
+    run(60*ms)
+    """,
+    spikes=("spikes",),
+    traces=("M.w", "M.F_post", "G.u"),
+    min_spikes=3,
+)
+
+CASES = (SIDE_SUBEXPRESSIONS, SYNAPSE_MONITOR_OF_TARGET, SYNAPTIC_SUBGROUP_RECORD, CUSTOM_EVENTS,
          SYNAPTIC_TEMPORARIES, LINKED_INPUT, RUN_REGULARLY, STOP, MONITOR_BETWEEN_RUNS,
          STRING_INDEXING)
 
