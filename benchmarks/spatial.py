@@ -20,6 +20,9 @@ Brian2 ``cpp_standalone``'s. Issue 17's targets: loop <= 1.0x Brian2 cpp_standal
 whole process <= 0.5x Brian2 runtime. (The header's "dt = 0.1 ms" is cuba.py's; the
 models set their own.) Measured (HH axon, 2 busy cores, one process each): loop 349 ms vs
 661 ms (0.53x), whole process 4.2 s vs 8.4 s (0.50x), the same 4067 spikes in all three.
+Passive tree: whole process 5.7 s vs 15.6 s (0.36x), but the loop 620 ms vs 338 ms (1.83x,
+over the 1.0x target: 30 ns per compartment and step in the one Hines elimination, whose
+indirect parent/order indexing Brian2's per-section tridiagonal solves avoid).
 """
 
 from __future__ import annotations
