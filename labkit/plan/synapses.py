@@ -291,7 +291,10 @@ def _operations(syn, structure, table, ctx, prefix, src, tgt) -> tuple:
                               expr, argument(src if kind == "pre" else tgt, base),
                               common[kind], argument(prefix, f"s{k}_start", "internal"),
                               argument(prefix, f"s{k}_stop", "internal"), indices, **common)
-        ops.append(("groups", group._owner.order - 1, op, f"_summed_variable_{name}"))
+        schedule = syn._summed_schedule.get(name, {})
+        ops.append((schedule.get("when") or "groups",
+                    group._owner.order - 1 if schedule.get("order") is None
+                    else schedule["order"], op, f"_summed_variable_{name}"))
     return tuple(ops)
 
 

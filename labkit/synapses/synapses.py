@@ -25,6 +25,7 @@ from labkit.groups.neurongroup import _parse_model
 from labkit.synapses.connect_call import connect
 from labkit.synapses.queue import Pathway
 from labkit.synapses.strings import check_units, evaluate_synaptic, synaptic_arrays
+from labkit.synapses.summed import summed_updaters
 from labkit.synapses.views import SynapseIndices, SynapticSubgroup, match, synaptic_view
 from labkit.units.dimension import DIMENSIONLESS
 from labkit.units.quantity import Quantity
@@ -93,6 +94,7 @@ class Synapses(Group):
         self._connect_called = False
         self._version = 0
         self._last_externals = None
+        self._summed_schedule: dict = {}
         self.variables: dict[str, Variable] = {}
         self._make_variables()
         self._pre = np.zeros(0, dtype=np.int32)
@@ -375,6 +377,12 @@ class Synapses(Group):
             self.variables[name].array[:] = counts[index]
         self._connect_called = True
         self._version += 1
+
+    @property
+    def summed_updaters(self) -> dict:
+        """``(summed)`` variable -> its update's ``when`` and ``order``, settable
+        (:mod:`labkit.synapses.summed`)."""
+        return summed_updaters(self)
 
     @property
     def N_incoming_post(self) -> np.ndarray:

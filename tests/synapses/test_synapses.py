@@ -263,3 +263,17 @@ def test_indices_of_synapses_by_pairs_and_conditions():
     del k
     with pytest.raises(UnknownNameError, match="'k'"):
         S.indices["i > k"]  # noqa: B018
+
+
+def test_summed_updaters_expose_when_and_order_as_brian2():
+    G = NeuronGroup(2, "g : 1")
+    S = Synapses(G, G, "x : 1\ng_post = x : 1 (summed)")
+    updater = S.summed_updaters["g_post"]
+    assert (updater.when, updater.order) == ("groups", -1)       # before G's own update
+    updater.when = "after_groups"
+    updater.order = 3
+    assert (S.summed_updaters["g_post"].when, S.summed_updaters["g_post"].order) == \
+        ("after_groups", 3)
+    assert list(S.summed_updaters) == ["g_post"]
+    with pytest.raises(AttributeError, match="'when' and 'order'"):
+        updater.slot = "end"
