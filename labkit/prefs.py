@@ -84,7 +84,10 @@ def _build() -> PreferenceGroup:
     # Brian2's name for the OpenMP threads of cpp_standalone (0: none); set_device's
     # threads= wins when given
     cpp = PreferenceGroup("devices.cpp_standalone", root, openmp_threads=0)
-    devices = PreferenceGroup("devices", root, cpp_standalone=cpp)
+    # the runtime device's threads for large groups (None: all cores); set_device's
+    # threads= wins when given
+    runtime = PreferenceGroup("devices.runtime", root, threads=None)
+    devices = PreferenceGroup("devices", root, cpp_standalone=cpp, runtime=runtime)
     root._values.update(codegen=codegen, core=core, devices=devices)
     return root
 

@@ -282,17 +282,18 @@ def _import_file(path: Path, module_name: str):
     return module
 
 
-def _jit(func):
+def _jit(func, parallel: bool = False):
     """Python function -> Numba dispatcher with a disk cache (without one if impossible)."""
     import numba  # only here: the numpy device works without it
 
+    options = {**NJIT_OPTIONS, "parallel": True} if parallel else NJIT_OPTIONS
     try:
-        return numba.njit(**NJIT_OPTIONS)(func)
+        return numba.njit(**options)(func)
     except RuntimeError as error:  # "cannot cache function ...: no locator available"
         warnings.warn(
             f"labkit: {error}; compiling without a disk cache", RuntimeWarning, stacklevel=3
         )
-        return numba.njit(**{**NJIT_OPTIONS, "cache": False})(func)
+        return numba.njit(**{**options, "cache": False})(func)
 
 
 def _from_cache(error: BaseException) -> bool:
@@ -339,23 +340,26 @@ def _repair_cache(error: BaseException, src: KernelSource, attempt: int) -> bool
     return True
 
 
-def compile_numba(src: KernelSource) -> Kernel:
+def compile_numba(src: KernelSource, parallel: bool = False) -> Kernel:
     """KernelSource -> Kernel wrapping a Numba dispatcher, cached in memory and on disk.
 
     Numba compiles at the first call (per argument types); with a warm disk cache that
     call loads machine code instead. Calling again with new values never recompiles.
+    ``parallel``: compile with ``parallel=True`` (a source with ``prange`` loops, whose
+    text, hence hash and cache file, differs from the serial kernel's).
     """
+    key = ("numba-parallel" if parallel else "numba", src.hash)
     with _lock:
-        kernel = _memory.get(("numba", src.hash))
+        kernel = _memory.get(key)
         if kernel is not None:
             return kernel
         path = write_source(src)
         _register_lines(str(path), src.text)
         module = _import_file(path, f"_labkit_kernel_{src.hash[:20]}")
         func = _find_function(vars(module), src, str(path))
-        dispatcher = _jit(func)
+        dispatcher = _jit(func, parallel)
         _dispatchers.append(dispatcher)
-        kernel = _memory[("numba", src.hash)] = Kernel(src, dispatcher, "numba")
+        kernel = _memory[key] = Kernel(src, dispatcher, "numba")
         return kernel
 
 

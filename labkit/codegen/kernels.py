@@ -138,9 +138,20 @@ def _python_source(spec: S.KernelSpec, printer, prelude: str) -> KernelSource:
 
 
 @functools.lru_cache(maxsize=256)
-def numba_source(spec: S.KernelSpec) -> KernelSource:
-    """KernelSpec -> KernelSource of ``_lk_run(<FIXED_ARGS>, <arguments, sorted>)``."""
-    return _python_source(spec, _NumbaSchedule(), PRELUDES["numba"])
+def numba_source(spec: S.KernelSpec, parallel: bool = False) -> KernelSource:
+    """KernelSpec -> KernelSource of ``_lk_run(<FIXED_ARGS>, <arguments, sorted>)``.
+
+    ``parallel``: state updates loop with ``prange`` (compile with ``parallel=True``); the
+    text differs, so the two kernels have their own cache entries, and the same arguments.
+    """
+    if not parallel:
+        return _python_source(spec, _NumbaSchedule(), PRELUDES["numba"])
+    return _python_source(spec, _NumbaSchedule(parallel=True),
+                          PRELUDES["numba"] + PARALLEL_PRELUDE)
+
+
+#: What a parallel Numba kernel imports besides the serial one's.
+PARALLEL_PRELUDE = "from numba import prange\n"
 
 
 #: The numpy kernel's imports: numpy's, labkit's helpers for rounds of synaptic events,

@@ -133,7 +133,41 @@ class PythonLoops(LoopPrinter):
 
 
 class NumbaLoops(PythonLoops):
-    """Every node as written; the patterns as their serial loops (:meth:`expand`)."""
+    """Every node as written; the patterns as their serial loops (:meth:`expand`).
+
+    ``parallel``: an ``elements`` loop that may use threads (``For.threads``: a state
+    update) becomes ``prange``, for a kernel compiled with ``parallel=True``. Its
+    iterations are independent and read their random numbers from buffers drawn serially
+    before it, so they compute what one thread computes. Everything whose order matters
+    (collecting spikes, adding synaptic events onto shared targets, pushing spikes) stays
+    serial. Numba reduces no ``|=``: a flag the loop combines is counted instead.
+    """
+
+    def __init__(self, parallel: bool = False):
+        super().__init__()
+        self.parallel = parallel
+        self.counted: set[str] = set()  # flags counted in the current prange loop
+
+    def _For(self, s, depth) -> None:
+        if not (self.parallel and s.kind == "elements" and s.threads and s.step == 1):
+            return super()._For(s, depth)
+        self.use(s.threads)
+        flags = [name for op, name in s.reduce if op == "|"]
+        for name in flags:
+            self.write(depth, f"_lk_n{name} = 0")
+        self.counted = set(flags)
+        self.write(depth, f"for {s.var} in prange({self.expr(s.start)}, "
+                          f"{self.expr(s.stop)}):")
+        self.body(s.body, depth + 1)
+        self.counted = set()
+        for name in flags:
+            self.write(depth, f"{name} = {name} or _lk_n{name} > 0")
+
+    def _Update(self, s, depth) -> None:
+        if isinstance(s.target, L.Name) and s.target.name in self.counted:
+            self.write(depth, f"_lk_n{s.target.name} += 1 if {self.expr(s.value)} else 0")
+            return
+        super()._Update(s, depth)
 
     def _Draws(self, s, depth) -> None:
         for j, kind in enumerate(s.kinds):

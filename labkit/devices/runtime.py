@@ -25,6 +25,7 @@ import sys
 import threading
 
 from labkit.devices.numpy_device import NumpyDevice
+from labkit.devices.threads import ThreadedKernel, checked_threads, resolve
 
 __all__ = ["RuntimeDevice", "warm_up"]
 
@@ -82,9 +83,30 @@ def warm_up() -> None:
 
 
 class RuntimeDevice:
-    """Compiles with Numba (without numba, ``get_device()`` hands out the numpy device)."""
+    """Compiles with Numba (without numba, ``get_device()`` hands out the numpy device).
+
+    ``set_device('runtime', threads=n)``: state updates of large groups run on ``n``
+    threads (default: ``prefs.devices.runtime.threads``, whose default None means all
+    cores); see :mod:`labkit.devices.threads`.
+    """
 
     name = "runtime"
+
+    def __init__(self):
+        self._threads = None
+        self._threaded: dict = {}  # (source hash, threads) -> ThreadedKernel
+
+    def configure(self, threads=None) -> None:
+        """``set_device('runtime', threads=n)``: n >= 1, or None for the preference."""
+        self._threads = checked_threads(threads, "set_device('runtime', threads=...)")
+
+    def reinit(self) -> None:
+        self._threads = None
+
+    @property
+    def threads(self) -> int:
+        """The threads the next run may use (asks Numba how many it started)."""
+        return resolve(self._threads)
 
     def warm_up(self) -> None:
         """See :func:`warm_up`."""
@@ -99,7 +121,15 @@ class RuntimeDevice:
         from labkit.codegen.compile import compile_numba
         from labkit.codegen.kernels import numba_source
 
-        return compile_numba(numba_source(spec))
+        serial = compile_numba(numba_source(spec))
+        threads = self.threads
+        if threads < 2:
+            return serial
+        key = (serial.source.hash, threads)
+        if key not in self._threaded:  # kept: its serial time counts across runs
+            self._threaded[key] = ThreadedKernel(spec, serial, threads)
+        return self._threaded[key]
 
     def __repr__(self) -> str:
-        return "<device 'runtime' (Numba, one compiled loop per run)>"
+        threads = "all cores" if self._threads is None else self._threads
+        return f"<device 'runtime' (Numba, one compiled loop per run, threads={threads})>"

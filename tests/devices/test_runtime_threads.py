@@ -1,0 +1,190 @@
+"""The runtime device on several threads: the same spikes and traces as on one, bit for bit
+(CUBA-like, COBAHH-like with synapses, noise), and the option's error paths."""
+
+import threading
+
+import numpy as np
+import pytest
+
+import labkit.devices.threads as T
+from labkit import (
+    NeuronGroup,
+    SpikeMonitor,
+    StateMonitor,
+    Synapses,
+    cm,
+    get_device,
+    msiemens,
+    mV,
+    ms,
+    nS,
+    prefs,
+    run,
+    seed,
+    set_device,
+    siemens,
+    start_scope,
+    ufarad,
+    um,
+)
+from labkit.codegen.kernels import numba_source
+
+
+@pytest.fixture(autouse=True)
+def _threads_at_once(monkeypatch):
+    """Small groups, and the parallel kernel from the first call (the defaults wait)."""
+    monkeypatch.setattr(T, "MIN_ELEMENTS", 50)
+    monkeypatch.setattr(T, "COMPILE_BUDGET", 0.0)
+    yield
+    prefs.devices.runtime.threads = None
+
+
+def _cuba(n):
+    P = NeuronGroup(n, """dv/dt = (ge+gi-(v+49*mV))/(20*ms) : volt (unless refractory)
+                          dge/dt = -ge/(5*ms) : volt
+                          dgi/dt = -gi/(10*ms) : volt""",
+                    threshold='v>-50*mV', reset='v = -60*mV', refractory=5*ms,
+                    method='exact')
+    P.v = -60*mV + 10*mV*np.arange(n)/n
+    Ce = Synapses(P, P, on_pre='ge += 1.62*mV')
+    Ce.connect('i<0.8*N_pre', p=0.1)
+    Ci = Synapses(P, P, on_pre='gi -= 9*mV', delay=0.5*ms)
+    Ci.connect('i>=0.8*N_pre', p=0.1)
+    return P, ('v', 'ge')
+
+
+def _cobahh(n):
+    area = 20000*um**2
+    eqs = '''
+    dv/dt = (gl*(El-v)+ge*(Ee-v)+gi*(Ei-v)-g_na*(m*m*m)*h*(v-ENa)-g_kd*(n*n*n*n)*(v-EK))/Cm
+            : volt
+    dm/dt = alpha_m*(1-m)-beta_m*m : 1
+    dn/dt = alpha_n*(1-n)-beta_n*n : 1
+    dh/dt = alpha_h*(1-h)-beta_h*h : 1
+    dge/dt = -ge*(1./(5*ms)) : siemens
+    dgi/dt = -gi*(1./(10*ms)) : siemens
+    alpha_m = 0.32*(mV**-1)*4*mV/exprel((13*mV-v+VT)/(4*mV))/ms : Hz
+    beta_m = 0.28*(mV**-1)*5*mV/exprel((v-VT-40*mV)/(5*mV))/ms : Hz
+    alpha_h = 0.128*exp((17*mV-v+VT)/(18*mV))/ms : Hz
+    beta_h = 4./(1+exp((40*mV-v+VT)/(5*mV)))/ms : Hz
+    alpha_n = 0.032*(mV**-1)*5*mV/exprel((15*mV-v+VT)/(5*mV))/ms : Hz
+    beta_n = .5*exp((10*mV-v+VT)/(40*mV))/ms : Hz
+    '''
+    namespace = dict(Cm=1*ufarad*cm**-2*area, gl=5e-5*siemens*cm**-2*area,
+                     El=-60*mV, EK=-90*mV, ENa=50*mV, Ee=0*mV, Ei=-80*mV, VT=-63*mV,
+                     g_na=100*msiemens*cm**-2*area, g_kd=30*msiemens*cm**-2*area)
+    P = NeuronGroup(n, eqs, threshold='v>-20*mV', refractory=3*ms,
+                    method='exponential_euler', namespace=namespace)
+    P.v = 'El + (randn()*5 - 5)*mV'
+    P.ge = '(randn()*1.5 + 4)*10*nS'
+    P.gi = '(randn()*12 + 20)*10*nS'
+    Ce = Synapses(P, P, on_pre='ge += 6*nS', namespace=namespace)
+    Ce.connect('i<0.8*N_pre', p=0.05)
+    Ci = Synapses(P, P, on_pre='gi += 67*nS', namespace=namespace)
+    Ci.connect('i>=0.8*N_pre', p=0.05)
+    return P, ('v', 'm', 'gi')
+
+
+def _noisy(n):
+    P = NeuronGroup(n, 'dv/dt = (1.1 - v)/(10*ms) + 0.3*xi/sqrt(10*ms) : 1',
+                    threshold='v > 1', reset='v = rand()*0.1', method='euler')
+    return P, ('v',)
+
+
+def _run(build, threads, n, duration):
+    """-> spike indices, spike times, traces, and whether the parallel kernel ran."""
+    set_device('runtime', threads=threads)
+    start_scope()
+    seed(7)
+    P, names = build(n)
+    spikes = SpikeMonitor(P)
+    trace = StateMonitor(P, names, record=[0, n // 2, n - 1])
+    before = _parallel_calls()
+    run(duration)
+    return (np.asarray(spikes.i), np.asarray(spikes.t_),
+            [np.asarray(getattr(trace, f"{name}_")) for name in names],
+            _parallel_calls() > before)
+
+
+def _parallel_calls():
+    from labkit.devices import DEVICES
+
+    return sum(k.parallel_calls for k in DEVICES["runtime"]._threaded.values())
+
+
+@pytest.mark.parametrize("build, n, duration", [
+    (_cuba, 400, 100*ms), (_cobahh, 200, 20*ms), (_noisy, 300, 50*ms)],
+    ids=["cuba-synapses", "cobahh-synapses", "noise"])
+def test_two_threads_give_the_spikes_and_traces_of_one(build, n, duration):
+    i1, t1, traces1, threaded1 = _run(build, 1, n, duration)
+    i2, t2, traces2, threaded2 = _run(build, 2, n, duration)
+    assert not threaded1 and threaded2  # the parallel kernel ran, and only with 2 threads
+    assert len(i1) > 10
+    np.testing.assert_array_equal(i1, i2)
+    np.testing.assert_array_equal(t1, t2)
+    for a, b in zip(traces1, traces2, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_parallel_kernel_loops_over_elements_with_prange_and_keeps_the_rest_serial():
+    set_device('runtime', threads=2)
+    start_scope()
+    _cuba(100)
+    run(0.1*ms)
+    kernel = next(iter(get_device()._threaded.values()))
+    text = numba_source(kernel.spec, parallel=True).text
+    assert text.count("prange(") == 1  # the one state update; spikes, events: serial
+    assert "prange" not in kernel.source.text and kernel.source.hash != \
+        numba_source(kernel.spec, parallel=True).hash  # cached apart
+
+
+def test_small_groups_and_other_threads_run_the_serial_kernel(monkeypatch):
+    monkeypatch.setattr(T, "MIN_ELEMENTS", 1000)
+    _, _, _, threaded = _run(_noisy, 2, 300, 5*ms)
+    assert not threaded
+    monkeypatch.setattr(T, "MIN_ELEMENTS", 50)
+    result = []
+    worker = threading.Thread(target=lambda: result.append(_run(_noisy, 2, 300, 5*ms)))
+    worker.start()
+    worker.join()
+    assert result and not result[0][3]
+
+
+def test_threads_come_from_set_device_else_the_preference():
+    set_device('runtime', threads=1)
+    assert get_device().threads == 1
+    set_device('runtime')
+    prefs.devices.runtime.threads = 1
+    assert get_device().threads == 1
+    prefs.devices.runtime.threads = None
+    assert get_device().threads == min(T.all_cores(), T._pool_size())
+    assert "threads=all cores" in repr(get_device())
+
+
+@pytest.mark.parametrize("value, error, message", [
+    (0, ValueError, r"at least 1, got 0"),
+    (-2, ValueError, r"at least 1, got -2"),
+    (2.5, TypeError, r"whole number of threads .* got 2.5"),
+    ("two", TypeError, r"got 'two'"),
+    (True, TypeError, r"got True"),
+])
+def test_bad_thread_counts_are_refused(value, error, message):
+    with pytest.raises(error, match=message):
+        set_device('runtime', threads=value)
+
+
+def test_a_bad_preference_is_refused_at_the_run():
+    set_device('runtime')
+    prefs.devices.runtime.threads = 0
+    start_scope()
+    NeuronGroup(1, 'dv/dt = -v/(10*ms) : 1')
+    with pytest.raises(ValueError, match=r"prefs.devices.runtime.threads must be at least 1"):
+        run(1*ms)
+
+
+def test_more_threads_than_numba_started_is_an_error_naming_the_fix():
+    set_device('runtime', threads=T._pool_size() + 1)
+    start_scope()
+    NeuronGroup(1, 'dv/dt = -v/(10*ms) : 1')
+    with pytest.raises(ValueError, match="NUMBA_NUM_THREADS"):
+        run(1*ms)
