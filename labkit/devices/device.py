@@ -58,7 +58,7 @@ def set_device(name: str, **options) -> None:
     """Choose the device for the next runs: ``'runtime'``, ``'numpy'``, ``'cpp_standalone'``.
 
     ``options`` go to the device's ``configure`` (cpp_standalone: ``directory``,
-    ``build_on_run``, ``threads``, ...); the other devices take none.
+    ``build_on_run``, ``threads``, ...; runtime: ``threads``); numpy takes none.
     """
     current = _chosen[0] if _chosen else None
     _previous.append((current, _options.get(current, {})))

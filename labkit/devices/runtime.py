@@ -96,9 +96,14 @@ class RuntimeDevice:
         self._threads = None
         self._threaded: dict = {}  # (source hash, threads) -> ThreadedKernel
 
-    def configure(self, threads=None) -> None:
+    def configure(self, **options) -> None:
         """``set_device('runtime', threads=n)``: n >= 1, or None for the preference."""
-        self._threads = checked_threads(threads, "set_device('runtime', threads=...)")
+        unknown = sorted(set(options) - {"threads"})
+        if unknown:
+            raise TypeError(f"unknown option(s) {', '.join(unknown)} for the runtime device; "
+                            "known: threads")
+        self._threads = checked_threads(options.get("threads"),
+                                        "set_device('runtime', threads=...)")
 
     def reinit(self) -> None:
         self._threads = None

@@ -11,7 +11,14 @@ a second slower than the serial one, and starting the threads costs microseconds
 update and step. So :class:`ThreadedKernel` runs the serial kernel for small groups
 (``MIN_ELEMENTS``), and for a large one until the serial kernel has run for as long as
 compiling the parallel one takes (``COMPILE_BUDGET``), unless that kernel is already in the
-disk cache: a short first run of a learner compiles nothing more than before. It also runs
+disk cache: a short first run of a learner compiles nothing more than before.
+
+Threads only pay on idle cores: every state update waits for its slowest thread, and on
+a machine whose cores are busy with other work a thread may wait a whole time slice
+(measured on 2 cores at load 6: CUBA's loop 100x slower on 2 threads than on 1). So once
+both kernels exist, the kernel times both as the run goes (``PROBE_STEPS`` steps of the
+one not in use every ``PROBE_EVERY`` calls) and runs the faster. Both compute the same
+numbers, so switching between steps changes no result. It also runs
 serially outside the main thread (a panel's background thread: Numba's thread pools are
 not all safe to enter from two threads at once) and in a process forked after threads
 started (GNU OpenMP does not survive a fork).
@@ -27,7 +34,7 @@ import time
 from labkit.prefs import prefs
 
 __all__ = ["ThreadedKernel", "checked_threads", "all_cores", "MIN_ELEMENTS",
-           "COMPILE_BUDGET"]
+           "COMPILE_BUDGET", "ADAPTIVE"]
 
 #: Elements of the largest state update below which threads cost more than they save.
 MIN_ELEMENTS = 1000
@@ -35,6 +42,12 @@ MIN_ELEMENTS = 1000
 #: on disk): about what that compilation costs, so a run is never much slower than with
 #: either kernel alone.
 COMPILE_BUDGET = 2.0
+#: Whether to measure both kernels as the run goes and use the faster (see the module
+#: docstring); False: always the parallel one (benchmarks/threads.py measures both ways).
+ADAPTIVE = True
+#: Steps a probe of the kernel not in use runs, and calls between two probes.
+PROBE_STEPS = 20
+PROBE_EVERY = 32
 
 
 def checked_threads(value, where: str):
@@ -93,6 +106,8 @@ class ThreadedKernel:
         from labkit.codegen import spec as S
 
         self.spec, self.serial, self.threads = spec, serial, threads
+        # spec imports sympy: not at labkit's import
+        self._status, self._done = S.FIXED_ARGS.index("_lk_status"), S.DONE
         self.source = serial.source
         names = serial.source.arg_names
         self._sizes = tuple(names.index(op.size) for op in spec.operations
@@ -101,6 +116,9 @@ class ThreadedKernel:
         self._on_disk = None
         self.serial_seconds = 0.0  # kernel time run serially on a large group
         self.parallel_calls = 0
+        self.seconds_per_step = {"serial": None, "parallel": None}  # recent, per kernel
+        self._since_probe = {"serial": 0, "parallel": 0}  # calls since each last ran
+        self._started: set[str] = set()
 
     @property
     def func(self):
@@ -144,14 +162,53 @@ class ThreadedKernel:
                 return self.serial(*args)
             finally:
                 self.serial_seconds += time.perf_counter() - started
-        import numba
+        mode = "parallel" if not ADAPTIVE or self._faster_in_parallel() else "serial"
+        other = "serial" if mode == "parallel" else "parallel"
+        s0, s1 = int(args[0]), int(args[2])
+        if ADAPTIVE and self._probe_due(other) and s1 - s0 > PROBE_STEPS:
+            # a few steps the other way first: its speed under the machine's load now
+            split = s0 + PROBE_STEPS
+            self._timed(other, args[:2] + (split,) + args[3:])
+            if int(args[self._status][0]) != self._done:
+                return None  # stopped early: the runner resumes where the status says
+            args = (split, 0) + args[2:]
+        self._timed(mode, args)
+        return None
 
-        kernel = self.parallel_kernel()
-        if not _threads_pid:
-            _threads_pid.append(os.getpid())
-        numba.set_num_threads(self.threads)
-        self.parallel_calls += 1
-        return kernel(*args)
+    def _faster_in_parallel(self) -> bool:
+        rate = self.seconds_per_step
+        return rate["parallel"] is not None and (rate["serial"] is None
+                                                 or rate["parallel"] < rate["serial"])
+
+    def _probe_due(self, mode: str) -> bool:
+        return self.seconds_per_step[mode] is None or self._since_probe[mode] >= PROBE_EVERY
+
+    def _timed(self, mode: str, args) -> None:
+        """Run ``mode``'s kernel on ``args``; note its seconds per step (a first call,
+        which may compile, load or start threads, is not noted)."""
+        if mode == "parallel":
+            import numba
+
+            kernel = self.parallel_kernel()
+            if not _threads_pid:
+                _threads_pid.append(os.getpid())
+            numba.set_num_threads(self.threads)
+            self.parallel_calls += 1
+        else:
+            kernel = self.serial
+        s0 = int(args[0])
+        started = time.perf_counter()
+        kernel(*args)
+        seconds = time.perf_counter() - started
+        other = "serial" if mode == "parallel" else "parallel"
+        self._since_probe[other] += 1
+        self._since_probe[mode] = 0
+        steps = int(args[self._status][1]) - s0
+        if mode not in self._started:
+            self._started.add(mode)
+        elif steps > 0:
+            rate, new = self.seconds_per_step[mode], seconds / steps
+            self.seconds_per_step[mode] = new if rate is None else 0.5 * (rate + new)
 
     def __repr__(self) -> str:
         return f"<ThreadedKernel threads={self.threads} {self.source!r}>"

@@ -172,6 +172,11 @@ def test_bad_thread_counts_are_refused(value, error, message):
         set_device('runtime', threads=value)
 
 
+def test_an_unknown_option_is_refused_with_the_known_ones():
+    with pytest.raises(TypeError, match="unknown option.* thread .*known: threads"):
+        set_device('runtime', thread=2)
+
+
 def test_a_bad_preference_is_refused_at_the_run():
     set_device('runtime')
     prefs.devices.runtime.threads = 0

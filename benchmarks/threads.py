@@ -1,0 +1,95 @@
+"""The runtime device on 1 and on 2+ threads: CUBA and COBAHH (4000 neurons, coupled).
+
+    python benchmarks/threads.py                 # both models, 1 s each, threads 1 and 2
+    python benchmarks/threads.py --duration 0.2 --threads 1 2 4
+
+Per model and thread count (more than one: the parallel kernel always, and adaptive, the
+default: the faster of the two as measured during the run), one fresh process with empty
+caches (cold): the first
+``run()`` (compiling the kernel: the serial one for 1 thread, the ``prange`` one for more,
+which is used from the first call here), then the loop, the best of three more runs
+(``Network._last_run_time``). Spikes must be identical whatever the threads; the script
+checks it. The speedup on a machine others use too depends on their load: a parallel
+region waits for its slowest thread at every step, so it prints the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+import cobahh
+import cuba
+import numpy as np
+from common import Caches, fmt_seconds, machine_summary, print_table, run_snippet
+
+SNIPPET = """
+import numpy as np
+from labkit import *
+import labkit.devices.threads as _T
+_T.COMPILE_BUDGET = 0.0  # the parallel kernel from the first call: its compile is measured
+_T.ADAPTIVE = {adaptive}
+set_device('runtime', threads={threads})
+{network}
+_t = _time.perf_counter()
+run({duration}*second)
+_first = _time.perf_counter() - _t
+from labkit.core.magic import magic_network as _net
+_loops = []
+for _k in range(3):
+    run({duration}*second)
+    _loops.append(float(_net._last_run_time))
+_steps = np.round(np.asarray(s_mon.t) / 1e-4).astype(np.int64)
+_keep = _steps < round({duration} / 1e-4)
+np.savez(_os.environ["BENCH_OUT"], i=np.asarray(s_mon.i)[_keep], steps=_steps[_keep])
+report(first_run_s=_first, loop_s=min(_loops), spikes=int(_keep.sum()))
+"""
+
+MODELS = {"CUBA": (cuba.MODEL, cuba.SYNAPSES), "COBAHH": (cobahh.MODEL, cobahh.SYNAPSES)}
+
+
+def measure(model: str, threads: int, adaptive: bool, duration: float, n: int, out: Path):
+    neurons, synapses = MODELS[model]
+    code = SNIPPET.format(threads=threads, adaptive=adaptive, duration=duration,
+                          network=cuba.network(neurons, synapses, n=n))
+    caches = Caches.fresh()
+    timing = run_snippet(code, env={**caches.env(), "BENCH_OUT": str(out)})
+    return timing, np.load(out)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=1.0)
+    parser.add_argument("--n", type=int, default=4000)
+    parser.add_argument("--threads", type=int, nargs="+", default=[2],
+                        help="thread counts besides 1")
+    parser.add_argument("--models", nargs="+", default=list(MODELS))
+    args = parser.parse_args(argv)
+    print(machine_summary(), f"load average {os.getloadavg()[0]:.1f} at start")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for model in args.models:
+            base = None
+            for threads, adaptive in [(1, True)] + [(t, a) for t in args.threads if t > 1
+                                                    for a in (False, True)]:
+                timing, spikes = measure(model, threads, adaptive, args.duration, args.n,
+                                         Path(tmp) / f"{model}{threads}.npz")
+                if base is None:
+                    base = (timing, spikes)
+                same = (np.array_equal(spikes["i"], base[1]["i"])
+                        and np.array_equal(spikes["steps"], base[1]["steps"]))
+                speedup = base[0]["loop_s"] / timing["loop_s"]
+                how = f"{threads}" + ("" if threads == 1 else
+                                      " (adaptive)" if adaptive else " (always)")
+                rows.append([model, how, fmt_seconds(timing["first_run_s"]),
+                             fmt_seconds(timing["loop_s"]), f"{speedup:.2f}x",
+                             str(timing["spikes"]), "yes" if same else "NO"])
+    print_table(["model", "threads", "first run() (cold)", "loop (best of 3)",
+                 "loop speedup", "spikes", "same spikes"], rows)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()
