@@ -17,7 +17,8 @@ Threads only pay on idle cores: every state update waits for its slowest thread,
 a machine whose cores are busy with other work a thread may wait a whole time slice
 (measured on 2 cores at load 6: CUBA's loop 100x slower on 2 threads than on 1). So once
 both kernels exist, the kernel times both as the run goes (``PROBE_STEPS`` steps of the
-one not in use every ``PROBE_EVERY`` calls) and runs the faster. Both compute the same
+one not in use every ``PROBE_EVERY`` calls, less often while it keeps losing) and runs
+the faster. Both compute the same
 numbers, so switching between steps changes no result. It also runs
 serially outside the main thread (a panel's background thread: Numba's thread pools are
 not all safe to enter from two threads at once) and in a process forked after threads
@@ -45,9 +46,12 @@ COMPILE_BUDGET = 2.0
 #: Whether to measure both kernels as the run goes and use the faster (see the module
 #: docstring); False: always the parallel one (benchmarks/threads.py measures both ways).
 ADAPTIVE = True
-#: Steps a probe of the kernel not in use runs, and calls between two probes.
-PROBE_STEPS = 20
-PROBE_EVERY = 32
+#: Steps a probe of the kernel not in use runs; calls between two probes (doubled, up to
+#: ``PROBE_MOST``, each time a probe finds the kernel in use still the faster: on a busy
+#: machine a probe on threads costs milliseconds a step).
+PROBE_STEPS = 10
+PROBE_EVERY = 16
+PROBE_MOST = 1024
 
 
 def checked_threads(value, where: str):
@@ -119,6 +123,7 @@ class ThreadedKernel:
         self.seconds_per_step = {"serial": None, "parallel": None}  # recent, per kernel
         self._since_probe = {"serial": 0, "parallel": 0}  # calls since each last ran
         self._started: set[str] = set()
+        self._every = PROBE_EVERY
 
     @property
     def func(self):
@@ -181,7 +186,7 @@ class ThreadedKernel:
                                                  or rate["parallel"] < rate["serial"])
 
     def _probe_due(self, mode: str) -> bool:
-        return self.seconds_per_step[mode] is None or self._since_probe[mode] >= PROBE_EVERY
+        return self.seconds_per_step[mode] is None or self._since_probe[mode] >= self._every
 
     def _timed(self, mode: str, args) -> None:
         """Run ``mode``'s kernel on ``args``; note its seconds per step (a first call,
@@ -209,6 +214,9 @@ class ThreadedKernel:
         elif steps > 0:
             rate, new = self.seconds_per_step[mode], seconds / steps
             self.seconds_per_step[mode] = new if rate is None else 0.5 * (rate + new)
+            best = "parallel" if self._faster_in_parallel() else "serial"
+            if steps == PROBE_STEPS:  # a probe: lost, probe less often; won, as at first
+                self._every = min(2 * self._every, PROBE_MOST) if best != mode else PROBE_EVERY
 
     def __repr__(self) -> str:
         return f"<ThreadedKernel threads={self.threads} {self.source!r}>"

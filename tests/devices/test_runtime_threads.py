@@ -125,6 +125,16 @@ def test_two_threads_give_the_spikes_and_traces_of_one(build, n, duration):
         np.testing.assert_array_equal(a, b)
 
 
+def test_always_on_threads_gives_the_same_spikes_too(monkeypatch):
+    """Without timing both kernels (ADAPTIVE), every call runs the parallel one."""
+    monkeypatch.setattr(T, "ADAPTIVE", False)
+    i1, t1, traces1, _ = _run(_noisy, 1, 300, 20*ms)
+    i2, t2, traces2, threaded = _run(_noisy, 2, 300, 20*ms)
+    assert threaded
+    np.testing.assert_array_equal(i1, i2)
+    np.testing.assert_array_equal(traces1[0], traces2[0])
+
+
 def test_the_parallel_kernel_loops_over_elements_with_prange_and_keeps_the_rest_serial():
     set_device('runtime', threads=2)
     start_scope()
