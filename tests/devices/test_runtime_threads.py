@@ -12,21 +12,17 @@ from labkit import (
     SpikeMonitor,
     StateMonitor,
     Synapses,
-    cm,
     get_device,
     ms,
-    msiemens,
     mV,
     prefs,
     run,
     seed,
     set_device,
-    siemens,
     start_scope,
-    ufarad,
-    um,
 )
 from labkit.codegen.kernels import numba_source
+from labkit.models.hh import TRAUB_MILES_EQS, traub_miles_namespace
 
 
 @pytest.fixture(autouse=True)
@@ -53,25 +49,13 @@ def _cuba(n):
 
 
 def _cobahh(n):
-    area = 20000*um**2
-    eqs = '''
-    dv/dt = (gl*(El-v)+ge*(Ee-v)+gi*(Ei-v)-g_na*(m*m*m)*h*(v-ENa)-g_kd*(n*n*n*n)*(v-EK))/Cm
-            : volt
-    dm/dt = alpha_m*(1-m)-beta_m*m : 1
-    dn/dt = alpha_n*(1-n)-beta_n*n : 1
-    dh/dt = alpha_h*(1-h)-beta_h*h : 1
+    """Brian2's COBAHH neurons: the course's Traub-Miles model with two conductances."""
+    eqs = TRAUB_MILES_EQS.replace("+ I +", "+ ge*(Ee-v) + gi*(Ei-v) + I +") + """
     dge/dt = -ge*(1./(5*ms)) : siemens
     dgi/dt = -gi*(1./(10*ms)) : siemens
-    alpha_m = 0.32*(mV**-1)*4*mV/exprel((13*mV-v+VT)/(4*mV))/ms : Hz
-    beta_m = 0.28*(mV**-1)*5*mV/exprel((v-VT-40*mV)/(5*mV))/ms : Hz
-    alpha_h = 0.128*exp((17*mV-v+VT)/(18*mV))/ms : Hz
-    beta_h = 4./(1+exp((40*mV-v+VT)/(5*mV)))/ms : Hz
-    alpha_n = 0.032*(mV**-1)*5*mV/exprel((15*mV-v+VT)/(5*mV))/ms : Hz
-    beta_n = .5*exp((10*mV-v+VT)/(40*mV))/ms : Hz
-    '''
-    namespace = dict(Cm=1*ufarad*cm**-2*area, gl=5e-5*siemens*cm**-2*area,
-                     El=-60*mV, EK=-90*mV, ENa=50*mV, Ee=0*mV, Ei=-80*mV, VT=-63*mV,
-                     g_na=100*msiemens*cm**-2*area, g_kd=30*msiemens*cm**-2*area)
+    """
+    assert "ge*(Ee-v)" in eqs
+    namespace = traub_miles_namespace(El=-60*mV, Ee=0*mV, Ei=-80*mV)
     P = NeuronGroup(n, eqs, threshold='v>-20*mV', refractory=3*ms,
                     method='exponential_euler', namespace=namespace)
     P.v = 'El + (randn()*5 - 5)*mV'
