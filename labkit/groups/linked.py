@@ -80,6 +80,14 @@ def link(group, name: str, target: LinkedVariable) -> Variable:
             f"cannot link {where} with an index: labkit links groups of equal size, or to a "
             "single value ((shared) or a group of one element). Give the other group one "
             "element per element of this one, or copy the values in a network_operation.")
+    owner = getattr(source, "_owner", source)
+    if var.kind == "subexpression" and hasattr(group, "_kind_of") and (
+            var.shared or (source.N == 1 and owner is source)):
+        # a Synapses reading one value of another group's subexpression (Brian2's
+        # referred subexpression): computed where it is read (labkit.plan.synapses)
+        group._links = {**getattr(group, "_links", {}), name: target}
+        return Variable(name, declared.dim, "linked", None, expr=var.expr, read_only=True,
+                        shared=True)
     if var.array is None or var.kind == "linked":
         what = "a subexpression" if var.kind == "subexpression" else "itself linked"
         raise UnsupportedFeatureError(
@@ -87,7 +95,6 @@ def link(group, name: str, target: LinkedVariable) -> Variable:
             f"variables only. Make {target.name} a variable of {source._label()} (for a "
             "subexpression, a differential equation or a parameter set in a "
             "network_operation), or link to the variables it is computed from.")
-    owner = getattr(source, "_owner", source)
     if var.shared:
         view, shared = var.array, True
     elif source.N == 1 and group.N != 1:  # one value for all elements (Brian2's index '0')
@@ -108,7 +115,7 @@ def link(group, name: str, target: LinkedVariable) -> Variable:
 def check_linked(group) -> None:
     """Refuse to run ``group`` while one of its ``(linked)`` variables is not linked."""
     for name, var in group.variables.items():
-        if var.kind == "linked" and var.array is None:
+        if var.kind == "linked" and var.array is None and var.expr is None:
             raise ValueError(
                 f"{group._label()}: the linked variable '{name}' has not been linked; set "
                 f"{group.name}.{name} = linked_var(other_group, 'variable') before running")

@@ -59,8 +59,10 @@ def _used_names(syn) -> set[str]:
     return names - set(syn.equations)
 
 
-def _table(syn, externals: dict) -> tuple[dict, dict]:
-    """name -> (kind, dim, boolean, assignable); plus plain target names -> name_post."""
+def _table(syn, externals: dict, links: dict) -> tuple[dict, dict]:
+    """name -> (kind, dim, boolean, assignable); plus plain target names -> name_post.
+    ``links``: the names standing for another group's variables in a linked
+    subexpression (see :func:`_sides`) -> (that group, the variable)."""
     table = {"N": ("int", DIMENSIONLESS, False, False),
              "N_pre": ("int", DIMENSIONLESS, False, False),
              "N_post": ("int", DIMENSIONLESS, False, False),
@@ -82,6 +84,9 @@ def _table(syn, externals: dict) -> tuple[dict, dict]:
     for name, value in externals.items():
         kind = "timed" if hasattr(value, "_kernel_values") else "scalar"
         table[name] = (kind, external_dimension(value), is_boolean(value), False)
+    for name, (group, inner) in links.items():
+        var = group.variables[inner]
+        table[name] = ("linked", var.dim, var.is_boolean, False)
     return table, aliases
 
 
@@ -96,8 +101,8 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
                         "False")
     namespace = ctx.namespace_of(syn)
     used = _used_names(syn)
-    sides = _sides(syn, used)
-    used |= set().union(*(names_in(e) for e in sides.values()))
+    sides, links = _sides(syn, used)
+    used |= set().union(*(names_in(e) for e in sides.values())) - set(links)
     names = {n for n in used if syn._kind_of(n)[0] is None
              and n not in syn.variables and not n.startswith("_") and not is_noise(n)}
     for name in sorted(names):
@@ -105,7 +110,7 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
             _missing_side_variable(syn, name)
     externals = namespace.resolve(names, syn._label(), "its model, on_pre or on_post strings",
                                   syn._known())
-    table, aliases = _table(syn, externals)
+    table, aliases = _table(syn, externals, links)
     codes = tuple((p.objname, p.prepost, p.code) for p in syn._pathways)
     constants = constant_functions(externals, syn.clock.dt_)
     conditional = frozenset(
@@ -119,7 +124,7 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
     plan_key = (key, prefix, src, tgt, ctx.clock(syn), ctx.clock(syn.source._owner),
                 ctx.clock(syn.target._owner))
     ops = operations_for(syn, plan_key, lambda: _operations(syn, structure, table, ctx,
-                                                           prefix, src, tgt))
+                                                           prefix, src, tgt, links))
     growable = tuple(S.Growth(q, (argument(q, "qdata", "internal"),), 1)
                      for q in _queues(prefix, syn))
     return ObjectPlan(ops, _values(syn, ctx, prefix, externals), growable=growable,
@@ -134,18 +139,19 @@ def record_parts(syn, exprs: dict, ctx) -> tuple[dict, tuple, tuple, dict]:
     src = _owner_prefix(ctx, syn.source, syn, "source")
     tgt = _owner_prefix(ctx, syn.target, syn, "target")
     used = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
-    sides = _sides(syn, used)
+    sides, links = _sides(syn, used)
     names = {n for n in used.union(*(names_in(e) for e in sides.values()))
-             if syn._kind_of(n)[0] is None and not n.startswith("_")}
+             if syn._kind_of(n)[0] is None and not n.startswith("_") and n not in links}
     externals = ctx.namespace_of(syn).resolve(names, syn._label(), "a StateMonitor of it",
                                               syn._known())
-    table, aliases = _table(syn, externals)
+    table, aliases = _table(syn, externals, links)
     alias = {sympy.Symbol(k, real=True): sympy.Symbol(v, real=True) for k, v in aliases.items()
              if k in used}
     inline = {sympy.Symbol(k, real=True): v for k, v in sides.items()}
     exprs = {name: expr.xreplace(alias).xreplace(inline) for name, expr in exprs.items()}
     renamed = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
-    symbols, indices = _shared_fix(*_symbols(renamed, table, prefix, src, tgt), syn)
+    symbols, indices = _shared_fix(*_symbols(renamed, table, prefix, src, tgt, links, ctx),
+                                   syn)
     return exprs, symbols, indices, externals
 
 
@@ -176,7 +182,21 @@ def _sides(syn, used) -> dict:
                 rename[sympy.Symbol(inner, real=True)] = sympy.Symbol(f"{inner}_{kind}",
                                                                       real=True)
         sides[f"{base}_{kind}"] = var.expr.xreplace(rename)
-    return sides
+    links = {}
+    for name, var in syn.variables.items():  # linked to one value of a subexpression
+        if var.kind != "linked" or var.expr is None:
+            continue
+        target = syn._links[name]
+        other = getattr(target.group, "_owner", target.group)
+        rename = {sympy.Symbol("i", real=True): sympy.Integer(0),
+                  sympy.Symbol("N", real=True): sympy.Integer(other.N)}
+        for inner in names_in(var.expr):
+            if inner in other.variables and inner not in ("i", "N"):
+                alias = f"{inner}_linked_{name}"
+                links[alias] = (other, inner)
+                rename[sympy.Symbol(inner, real=True)] = sympy.Symbol(alias, real=True)
+        sides[name] = var.expr.xreplace(rename)
+    return sides, links
 
 
 def _queues(prefix: str, syn) -> list[str]:
@@ -195,13 +215,21 @@ def _missing_side_variable(syn, name: str) -> None:
         "correct the name")
 
 
-def _symbols(names, table, prefix, src, tgt):
+def _symbols(names, table, prefix, src, tgt, links, ctx):
     symbols, indices = [], []
     for name in sorted(names):
         if name.startswith("_"):
             continue
         kind = table[name][0]
-        if kind in ("t", "dt"):
+        if kind == "linked":  # one value of another group (its element 0, or shared)
+            group, inner = links[name]
+            try:
+                owner = ctx.owner(group)
+            except KeyError:
+                raise ValueError(f"a linked variable of the synapses reads {group._label()}, "
+                                 "which is not part of this run; add it to the Network") from None
+            symbols.append(symbol(name, "shared", owner, inner))
+        elif kind in ("t", "dt"):
             symbols.append(S.Symbol(name, kind))
         elif kind in ("int", "scalar", "timed"):
             symbols.append(symbol(name, kind, prefix))
@@ -250,7 +278,7 @@ def _statement_names(statements, extra=()) -> set[str]:
     return names
 
 
-def _operations(syn, structure, table, ctx, prefix, src, tgt) -> tuple:
+def _operations(syn, structure, table, ctx, prefix, src, tgt, links) -> tuple:
     label = syn.name
     common = dict(pre=argument(prefix, "pre", "internal"),
                   post=argument(prefix, "post", "internal"),
@@ -258,7 +286,7 @@ def _operations(syn, structure, table, ctx, prefix, src, tgt) -> tuple:
     ops = []
 
     def roles(names):
-        return _shared_fix(*_symbols(names, table, prefix, src, tgt), syn)
+        return _shared_fix(*_symbols(names, table, prefix, src, tgt, links, ctx), syn)
 
     if structure.update is not None:
         statements = structure.update.statements

@@ -263,6 +263,9 @@ class Synapses(Group):
         if var.kind == "subexpression":
             values = np.broadcast_to(np.asarray(evaluate_synaptic(
                 self, var.expr, f"subexpression '{var.name}'")), (self._n,)).copy()
+        elif var.kind == "linked" and var.array is None:  # one value of a subexpression
+            target = self._links[var.name]  # a single value, shape (), as Brian2's
+            values = np.array(np.asarray(target.group._get(target.name, False)).reshape(-1)[0])
         elif var.shared:
             values = var.array
         else:

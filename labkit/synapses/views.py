@@ -44,6 +44,8 @@ class _PairIndexing:
         return key
 
     def __getitem__(self, key):
+        if self.ndim == 0 and isinstance(key, slice) and key == slice(None):  # S.G[:], Brian2
+            key = ()
         result = super().__getitem__(self._lk_key(key))
         if isinstance(result, _PairIndexing):
             result._lk_synapses = None

@@ -155,3 +155,30 @@ def test_side_subexpressions_as_on_the_runtime_device(cpp):
     assert ours[2].min() > 0 and not np.allclose(ours[0], ours[0][0])
     for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def linked_subexpression(device_name):
+    set_device(device_name)
+    start_scope()
+    drive = SpikeGeneratorGroup(1, [0, 0], [1, 4] * ms, name='drive')
+    factor = NeuronGroup(1, '''G = H - 5*Hz : Hz
+                               dH/dt = -H/(20*ms) : Hz''', method='exact', name='factor')
+    up = Synapses(drive, factor, on_pre='H_post += 40*Hz', name='up')
+    up.connect()
+    pre = SpikeGeneratorGroup(2, [0, 1, 0], [2, 3, 6] * ms, name='pre')
+    post = NeuronGroup(2, 'v : 1', name='post')
+    S = Synapses(pre, post, 'G : Hz (linked)\nw : siemens', on_pre='w += 1*nS*second*G',
+                 name='s')
+    S.connect()
+    S.G = linked_var(factor, 'G')
+    M = StateMonitor(S, 'G', record=[0], name='m')
+    run(8 * ms)
+    return S.w_.copy(), M.G_.copy()
+
+
+def test_linked_subexpression_as_on_the_runtime_device(cpp):
+    theirs = linked_subexpression("cpp_standalone")
+    ours = linked_subexpression("runtime")
+    assert ours[0].min() != 0 and ours[1].max() > 0
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

@@ -260,7 +260,43 @@ SIDE_SUBEXPRESSIONS = Case(
     min_spikes=3,
 )
 
-CASES = (SIDE_SUBEXPRESSIONS, SYNAPSE_MONITOR_OF_TARGET, SYNAPTIC_SUBGROUP_RECORD, CUSTOM_EVENTS,
+# synapses/homeostatic_stdp_at_inhibitory_synapes: a synaptic variable linked to a
+# subexpression of a one-element group (a global factor), read in pathway code and recorded
+LINKED_SUBEXPRESSION = Case(
+    "example_linked_subexpression",
+    """
+    start_scope()
+    gamma = 5*Hz; tau_H = 20*ms
+    drive = SpikeGeneratorGroup(4, [0, 1, 2, 3, 0, 1, 2, 3, 0], [1, 2, 3, 4, 11, 12, 13, 14, 20]*ms)
+    factor = NeuronGroup(1, '''G = H - gamma : Hz
+                               dH/dt = -H/tau_H : Hz''', method='exact')
+    aggregate = Synapses(drive, factor, on_pre='H_post += 1/(tau_H*4)')
+    aggregate.connect()
+    pre = SpikeGeneratorGroup(2, [0, 1, 0, 1], [5, 7, 15, 18]*ms)
+    post = SpikeGeneratorGroup(2, [1, 0, 1, 0], [6, 9, 16, 21]*ms)
+    S = Synapses(pre, post, '''G : Hz (linked)
+                               wij : siemens
+                               dzi/dt = -zi/(10*ms) : 1 (event-driven)
+                               dzj/dt = -zj/(10*ms) : 1 (event-driven)''',
+                 on_pre='''zi += 1
+                           wij += 1*nS*second*G*zj''',
+                 on_post='''zj += 1
+                            wij += 1*nS*second*G*(zi + 1)''')
+    S.connect()
+    S.G = linked_var(factor, 'G')
+    M = StateMonitor(S, ['G', 'wij'], record=True, dt=1*ms)
+    spikes = SpikeMonitor(pre)
+    run(25*ms)
+    w = S.wij[:]
+    G_now = S.G[:]
+    """,
+    spikes=("spikes",),
+    traces=("M.G", "M.wij", "w", "G_now"),
+    min_spikes=4,
+)
+
+CASES = (LINKED_SUBEXPRESSION, SIDE_SUBEXPRESSIONS, SYNAPSE_MONITOR_OF_TARGET,
+         SYNAPTIC_SUBGROUP_RECORD, CUSTOM_EVENTS,
          SYNAPTIC_TEMPORARIES, LINKED_INPUT, RUN_REGULARLY, STOP, MONITOR_BETWEEN_RUNS,
          STRING_INDEXING)
 

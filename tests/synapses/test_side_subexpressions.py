@@ -7,7 +7,7 @@ script are compared in tests/parity/example_cases.py.
 import numpy as np
 import pytest
 
-from labkit import NeuronGroup, SpikeGeneratorGroup, StateMonitor, Synapses, ms, run
+from labkit import Hz, NeuronGroup, SpikeGeneratorGroup, StateMonitor, Synapses, ms, run
 from labkit.errors import UnsupportedFeatureError
 
 RATE = '1/(1 + exp(beta*(eps - u{s})))'
@@ -52,3 +52,39 @@ def test_a_subexpression_using_the_index_through_a_subgroup_is_refused():
     S.connect()
     with pytest.raises(UnsupportedFeatureError, match="reads 'F_post'.*uses 'i'.*subgroup"):
         run(1 * ms)
+
+
+def _linked(factor_size=1):
+    from labkit import linked_var
+
+    drive = SpikeGeneratorGroup(1, [0, 0], [1, 4] * ms)
+    factor = NeuronGroup(factor_size, '''G = H - 5*Hz : Hz
+                                         dH/dt = -H/(20*ms) : Hz''', method='exact')
+    up = Synapses(drive, factor, on_pre='H_post += 40*Hz')
+    up.connect()
+    pre = SpikeGeneratorGroup(2, [0, 1, 0], [2, 3, 6] * ms)
+    post = NeuronGroup(2, 'v : 1')
+    S = Synapses(pre, post, '''G : Hz (linked)
+                               w : siemens''', on_pre='w += 1*nS*second*G')
+    S.connect()
+    return (drive, factor, up, pre, post, S), lambda: setattr(S, 'G', linked_var(factor, 'G'))
+
+
+def test_a_synaptic_variable_linked_to_a_subexpression_reads_its_value(device_name):
+    (drive, factor, up, pre, post, S), link = _linked()
+    link()
+    assert float(S.G[:] / Hz) == -5  # one value, shape (), as Brian2
+    M = StateMonitor(S, ['G', 'w'], record=True, when='end')
+    run(8 * ms)
+    np.testing.assert_array_equal(M.G_[0], M.G_[3])  # one value for all synapses
+    G = M.G_[0]  # column k: step k, where the pathway read it (nothing changes G after)
+    assert G[5] == -5 and G[20] > G[30] > 0
+    expected = [1e-9 * (G[20] + G[60]), 1e-9 * G[30]]
+    np.testing.assert_allclose(S.w_[[0, 2]], expected, rtol=1e-9)
+    np.testing.assert_allclose(float(S.G[:] / Hz), float(factor.G_[0]), rtol=1e-12)
+
+
+def test_linking_a_synaptic_variable_to_a_subexpression_of_many_elements_is_refused():
+    _, link = _linked(factor_size=3)
+    with pytest.raises(UnsupportedFeatureError, match="is a subexpression"):
+        link()
