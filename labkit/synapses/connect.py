@@ -41,6 +41,7 @@ import sympy
 
 from labkit.core.namespace import Namespace
 from labkit.errors import ArgumentValueError, shorten
+from labkit.synapses.connect_draws import DENSE_SIZE
 from labkit.synapses.connect_kernels import row_draw, run_rule
 from labkit.synapses.connect_rule import build_rule
 
@@ -171,8 +172,8 @@ def _run(rule, values, n_outer, n_result, rng, skip, device, limit):
 
 
 #: Below this many candidates considered (or, for rules that draw per row, synapses
-#: expected), numpy's blocks take less time than loading a compiled kernel (~0.3 s, and
-#: importing Numba if nothing has yet).
+#: expected), numpy's blocks (~0.5 us per synapse) take less time than loading a compiled
+#: kernel (0.2-0.5 s, and importing Numba if nothing has yet).
 SMALL_WORK = 1_000_000
 
 
@@ -184,7 +185,10 @@ def _work(rule, values, n_outer: int, n_result: int) -> float:
     size = rule.draw_value
     size = values.get(size.name) if getattr(size, "is_Symbol", False) else size
     if row_draw(rule) == "size" and isinstance(size, (int, np.integer, sympy.Integer)):
-        return n_outer * int(size)
+        # numpy picks a sample at ~4x a p's cost per synapse; a dense one (see
+        # connect_draws) sorts every candidate of its rows
+        dense = DENSE_SIZE * int(size) >= n_result
+        return n_outer * (8 * n_result if dense else 4 * int(size))
     return float(n_outer) * n_result
 
 
