@@ -42,7 +42,7 @@ def test_an_object_simulated_before_cannot_join_another_network():
     G = firing_group()
     run(1 * ms)
     M = StateMonitor(G, 'v', record=0)
-    with pytest.raises(SimulationError, match="neurongroup has already been simulated"):
+    with pytest.raises(SimulationError, match=f"{G.name} has already been simulated"):
         Network(G, M)
     net = Network(M)  # an object that never ran may join
     with pytest.raises(SimulationError, match="active flag to False"):
