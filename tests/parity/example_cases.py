@@ -11,16 +11,18 @@ from __future__ import annotations
 from harness import Case
 
 # reliability / Brette_Guigon_2003: neurons read a shared input through a linked variable
+# (named: within a slot, groups update in the order of their names, in Brian2 as here, and
+# the automatic names' counters differ between the two after the other cases)
 LINKED_INPUT = Case(
     "example_linked_input",
     """
     start_scope()
     tau = 10*ms; tau_in = 3*ms
     source = NeuronGroup(1, 'dx/dt = (1.6 - x + sin(2*pi*25*Hz*t))/tau_in : 1',
-                         method='euler')
+                         method='euler', name='source')
     G = NeuronGroup(8, '''dv/dt = (I*(1 + 0.1*i) - v)/tau : 1
                           I : 1 (linked)''', threshold='v > 1', reset='v = 0',
-                    method='exact')
+                    method='exact', name='cells')
     G.I = linked_var(source, 'x')
     S = SpikeMonitor(G)
     M = StateMonitor(G, 'I', record=[0, 5])
