@@ -17,7 +17,9 @@ What differs from Brian2's standalone mode, on purpose:
   compiler; several ``run()`` calls in one script each re-use the program.
 - ``directory=None`` keeps projects in labkit's cache (one per structure), so a new
   process with the same model starts without compiling.
-- With ``build_on_run=False``, one ``run()`` is recorded and ``device.build()`` runs it.
+- With ``build_on_run=False``, ``run()`` calls are recorded (with the values their
+  strings read at that call) and ``device.build()`` runs them in order; ``device.run()``
+  then repeats the last one.
 
 Random numbers come from a xoshiro256++ generator in C++, seeded from labkit's ``seed()``:
 random models agree with the runtime device statistically, not number for number.
@@ -132,11 +134,10 @@ class CppStandaloneDevice:
         """Called by the runner with a run's request; True means "recorded, not run now"."""
         _refuse_python(request.objects)
         if not self.build_on_run and not self._replaying:
-            if self._pending:
-                raise DeviceError(
-                    "cpp_standalone with build_on_run=False records one run() before "
-                    "device.build(); call device.build() after each run(), or use "
-                    "build_on_run=True (each run() then re-uses the compiled program)")
+            # the names its strings read keep the values of this run() call, as Brian2's
+            # code generated at run() does (a later I = 0 is for the next run())
+            if request.namespace is not None:
+                request.namespace = dict(request.namespace)
             self._pending.append(request)
             return True
         if not self._replaying:
@@ -145,7 +146,8 @@ class CppStandaloneDevice:
 
     def build(self, directory=None, compile=True, run=True, clean=False,  # noqa: A002
               run_args=None, with_output=None, **ignored) -> None:
-        """Run the recorded run() (Brian2's ``device.build``); ``run=False`` only builds."""
+        """Run the recorded run() calls in order (Brian2's ``device.build``); ``run=False`` only
+        builds the first."""
         if directory is not None:
             self.directory = checked_directory(directory)
         if clean and self.directory is not None and self.directory.exists():
@@ -156,15 +158,16 @@ class CppStandaloneDevice:
             if self._last is None:
                 raise DeviceError("device.build(): nothing to build; call run() first")
             return
-        request = self._pending[0]
+        requests = list(self._pending)
         if not run:
-            self._dry(request)
+            self._dry(requests[0])
             return
         self._pending.clear()
-        self._last = _Recorded(request, request.state())
-        if run_args:
-            self._apply(run_args)
-        self._execute(request, _constants(run_args))
+        for k, request in enumerate(requests):  # in order: each starts where the last ended
+            self._last = _Recorded(request, request.state())
+            if run_args and k == 0:
+                self._apply(run_args)
+            self._execute(request, _constants(run_args))
 
     def run(self, run_args=None, directory=None, with_output=None, **ignored) -> None:
         """Run the last run() again from its starting state, with ``run_args`` values.

@@ -182,3 +182,30 @@ def test_linked_subexpression_as_on_the_runtime_device(cpp):
     assert ours[0].min() != 0 and ours[1].max() > 0
     for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def two_runs(device_name, **options):
+    set_device(device_name, **options)
+    start_scope()
+    I = 1  # noqa: N806 - the model's name
+    G = NeuronGroup(3, 'dv/dt = (I - v)/(10*ms) : 1', threshold='v > 0.8', reset='v = 0',
+                    method='exact', name='g')
+    G.v = 'i*0.2'
+    M = StateMonitor(G, 'v', record=True, name='m')
+    spikes = SpikeMonitor(G, name='sp')
+    run(20 * ms)
+    I = 0  # noqa: N806, F841 - read by the second run() only
+    run(30 * ms)
+    if not options.get("build_on_run", True):
+        assert M.t_.size == 0  # recorded, not run yet
+        device.build()
+    return M.v_.copy(), M.t_.copy(), spikes.t_.copy(), G.v_.copy()
+
+
+def test_several_runs_recorded_then_built_as_on_the_runtime_device(cpp):
+    theirs = two_runs("cpp_standalone", build_on_run=False)
+    ours = two_runs("runtime")
+    assert ours[0].shape == (3, 500) and ours[2].size > 2 and ours[3].max() < 0.5
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    device.reinit()
