@@ -389,15 +389,16 @@ class Synapses(Group):
 
     @property
     def N_incoming_post(self) -> np.ndarray:
-        """The number of synapses onto each element of the target (Brian2's)."""
-        return np.bincount(self.variables["j"].array[:self._n],
-                           minlength=self.target.N).astype(np.int32)
+        """The number of synapses onto each element of the target, as Brian2's: indexed by
+        the element's index in the whole group, up to the target's last (for a subgroup
+        target ``G[5:8]``, entries 0-4 are zero)."""
+        return np.bincount(self._post, minlength=self.target._stop).astype(np.int32)
 
     @property
     def N_outgoing_pre(self) -> np.ndarray:
-        """The number of synapses from each element of the source (Brian2's)."""
-        return np.bincount(self.variables["i"].array[:self._n],
-                           minlength=self.source.N).astype(np.int32)
+        """The number of synapses from each element of the source, indexed as
+        :attr:`N_incoming_post` (by the index in the whole group)."""
+        return np.bincount(self._pre, minlength=self.source._stop).astype(np.int32)
 
     def _per_synapse_variables(self):
         seen = [v for v in self.variables.values() if v.array is not None and not v.shared

@@ -62,3 +62,14 @@ def test_synapses_per_target_and_per_source_element():
     assert S.N_incoming_post.tolist() == [3, 3, 2, 3, 3]
     assert S.N_outgoing_pre.tolist() == [3, 3, 2, 3, 3]
     assert np.array_equal(S.N_incoming_post[S.j[:]], S.N_incoming[:])
+
+
+def test_synapses_per_element_of_subgroups_are_indexed_in_the_whole_group():
+    # Brian2's numbers for this script: the arrays run up to the subgroup's last element,
+    # indexed in the whole group (entries before the subgroup are zero)
+    G = NeuronGroup(10, 'v : 1')
+    S = Synapses(G[2:6], G[5:], 'w : 1')
+    S.connect(condition='i <= j')
+    assert S.N_outgoing_pre.tolist() == [0, 0, 5, 4, 3, 2]
+    assert S.N_incoming_post.tolist() == [0, 0, 0, 0, 0, 1, 2, 3, 4, 4]
+    assert np.array_equal(S.N_outgoing_pre[S.i[:] + 2], S.N_outgoing[:])
