@@ -116,7 +116,7 @@ class _Preparer:
                                     else (call.func.__name__, *call.args[:-1]))
                 self.random_symbols[call] = sympy.Symbol(f"_lkrand{j}", real=True)
             mapping[call] = self.random_symbols[call]
-        return expr.xreplace(mapping) if mapping else expr
+        return _replaced(expr, mapping) if mapping else expr
 
     def replace_timed(self, expr: sympy.Expr, lookups: list[TimedLookup]) -> sympy.Expr:
         calls = [a for a in expr.atoms(AppliedUndef)
@@ -128,7 +128,7 @@ class _Preparer:
         calls.sort(key=lambda c: sympy.count_ops(c))
         mapping = {}
         for call in calls:
-            args = tuple(a.xreplace(mapping) for a in call.args)
+            args = tuple(_replaced(a, mapping) for a in call.args)
             n = self.n_lookups
             self.n_lookups += 1
             if all(self.is_scalar(a) for a in args):  # same for all elements: once per step
@@ -138,7 +138,7 @@ class _Preparer:
                 symbol = sympy.Symbol(f"_lkta{n}", real=True)
                 lookups.append(TimedLookup(symbol.name, call.func.__name__, args))
             mapping[call] = symbol
-        return expr.xreplace(mapping)
+        return _replaced(expr, mapping)
 
     def hoist(self, expr: sympy.Expr) -> sympy.Expr:
         """Replace every maximal subexpression that is the same for all elements.
@@ -329,3 +329,18 @@ def share_calls(statements, lookups: dict) -> tuple[tuple[Statement, ...], dict]
 #: The arguments behind a TimedArray used by an operation: values (flat), the rounding
 #: step eps and factor K (Brian2's rule), number of time points, number of columns.
 TIMED_PARTS = ("values", "eps", "K", "n", "ncols")
+
+
+_UNDEFINED = (sympy.zoo, sympy.nan)
+
+
+def _replaced(expr: sympy.Expr, mapping: dict) -> sympy.Expr:
+    """``expr.xreplace(mapping)``, but the rest of the tree kept as parsed where sympy's
+    re-evaluation would fold it into ``zoo`` or ``nan``: a draw over a condition-as-number
+    (``rand()/(v < x)``, ``1/Piecewise(...)``) becomes ``zoo`` when its Mul is rebuilt,
+    which no language can print, while the compiled division gives inf as written."""
+    result = expr.xreplace(mapping)
+    if result.has(*_UNDEFINED) and not expr.has(*_UNDEFINED):
+        with sympy.evaluate(False):
+            result = expr.xreplace(mapping)
+    return result

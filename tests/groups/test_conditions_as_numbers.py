@@ -20,3 +20,16 @@ def test_a_condition_as_a_functions_argument_is_one_or_zero(device_name):
     G.v = [2, 0]
     run(1 * ms)
     assert G.v[:] == pytest.approx([2 + 0.8414709848078965, 0])
+
+
+def test_a_draw_divided_by_a_condition_prints_where_it_is_zero(device_name):
+    # hypothesis found it: numbering the draw rebuilt rand()/Piecewise(...) into sympy's
+    # zoo, which no printer knows (KeyError: 'ComplexInfinity' from inside labkit)
+    from labkit import SpikeMonitor
+
+    G = NeuronGroup(3, "dv/dt = -v/(10*ms) : 1\nx : 1",
+                    threshold="(v < x) and (v < rand()/(v < x))", method="exact")
+    G.x = [0.5, -1, 2]
+    spikes = SpikeMonitor(G)
+    run(1 * ms)
+    assert list(spikes.count[:]) == [10, 0, 10]  # rand() > 0 = v where v < x, else false
