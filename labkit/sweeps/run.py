@@ -10,11 +10,18 @@ How the points are scheduled (the same for every backend):
 * The first point runs alone. Its kernels are compiled once and land in labkit's disk
   cache, so every other worker loads them instead of compiling them again (the
   ``compiled`` and ``loaded`` columns show it).
-* Then up to one point per worker is in flight (Dask: all of them; its scheduler
-  balances). An exception in a point becomes its row's ``error``; the others go on.
+* Then the points go in batches, one task each, run one after another by a worker: a
+  batch lasts about ``BATCH_SECONDS`` (judged by the points finished so far), so that
+  the engine's cost per task (submission, transfer, the scheduler's bookkeeping) is
+  paid once for several short points; batches shrink towards the end so that the
+  workers finish together, and a point longer than ``BATCH_SECONDS`` is a task of its
+  own. Up to one batch per worker is in flight (Dask: all of them; its scheduler
+  balances). Progress still counts points: a batch's points are counted as it returns.
+* An exception in a point becomes its row's ``error``; the others go on, in its batch too.
 * A local worker that dies (a segfault, the out-of-memory killer) takes the points it was
   running with it. Each is retried once, alone, so that a point that kills its worker
-  again is known for sure; its row then says ``WorkerDied``.
+  again is known for sure; its row then says ``WorkerDied``. A Dask batch that fails as
+  a whole is run again one point per task, so only the guilty point's row has the error.
 * ``cache='folder'``: each finished point is written there at once, and a re-run computes
   only the points missing from it (:mod:`labkit.sweeps.cache`).
 * Ctrl-C stops the workers and re-raises; what finished is in the cache.
@@ -22,6 +29,8 @@ How the points are scheduled (the same for every backend):
 
 from __future__ import annotations
 
+import math
+import statistics
 import warnings
 from collections import deque
 
@@ -35,6 +44,8 @@ __all__ = ["sweep"]
 
 #: How often the progress display refreshes its estimate while no point finishes.
 _TICK = 0.5
+#: A task runs points for about this long (see :meth:`_Driver.batch_size`).
+BATCH_SECONDS = 0.5
 
 
 def _failure(index: int, error: BaseException, died: bool) -> Outcome:
@@ -50,56 +61,87 @@ class _Driver:
     def __init__(self, backend, task, points, seeds, on_done):
         self.backend, self.task, self.points, self.seeds = backend, task, points, seeds
         self.on_done = on_done
-        self.in_flight: dict = {}
+        self.in_flight: dict = {}  # future -> the indices of its batch
         self.deaths: dict[int, int] = {}
+        self.walls: deque = deque(maxlen=64)  # the latest points' own times, for batch sizes
 
-    def _submit(self, index: int) -> None:
-        future = self.backend.submit(self.task, index, self.points[index], self.seeds[index])
-        self.in_flight[future] = index
+    def _submit(self, batch: list[int]) -> None:
+        points = [(index, self.points[index], self.seeds[index]) for index in batch]
+        self.in_flight[self.backend.submit(self.task, points)] = batch
+
+    def batch_size(self, left: int) -> int:
+        """How many of the ``left`` points the next task takes.
+
+        Enough to last about ``BATCH_SECONDS`` (judged by the points finished so far), so
+        that the engine's cost per task is small beside the points' own time; but no more
+        than ``left / (2 * workers)``, so that the batches shrink towards the end of the
+        sweep and the workers finish together.
+        """
+        if self.backend.in_process or not self.walls:
+            return 1
+        per_point = statistics.median(self.walls)
+        fill = int(BATCH_SECONDS / per_point) if per_point > 0 else left
+        share = -(-left // (2 * self.backend.workers))
+        return max(1, min(fill, share))
 
     def run(self, todo: list[int], tick) -> None:
-        queue, alone = deque(todo), deque()
+        queue, alone, single = deque(todo), deque(), deque()
         warm = self.backend.in_process or len(queue) <= 1
         preloaded = False
-        while queue or alone or self.in_flight:
+        while queue or alone or single or self.in_flight:
             # a point whose worker died runs alone: nothing joins it while it runs
-            suspect = any(self.deaths.get(index) for index in self.in_flight.values())
+            suspect = any(self.deaths.get(index)
+                          for batch in self.in_flight.values() for index in batch)
             if alone or suspect:
                 if alone and not self.in_flight:
-                    self._submit(alone.popleft())
+                    self._submit([alone.popleft()])
             else:
                 limit = self.backend.slots if warm else 1
-                while queue and len(self.in_flight) < limit:
-                    self._submit(queue.popleft())
+                while (single or queue) and len(self.in_flight) < limit:
+                    if single:
+                        self._submit([single.popleft()])
+                        continue
+                    size = min(self.batch_size(len(queue)) if warm else 1, len(queue))
+                    self._submit([queue.popleft() for _ in range(size)])
                     if not warm and not preloaded:
                         self.backend.preload()
                         preloaded = True
             done = self.backend.wait(set(self.in_flight), _TICK)
             tick()
             died = False
-            for future in done:
-                index = self.in_flight.pop(future)
+            for future, result in self.backend.results(done).items():
+                batch = self.in_flight.pop(future)
                 warm = True
-                outcome, death = self._collect(future, index)
-                if outcome is None:
-                    alone.append(index)
-                else:
-                    self.on_done(outcome)
-                died |= death
+                died |= self._collect(batch, result, alone, single)
             if died:
                 self.backend.recover()
 
-    def _collect(self, future, index: int) -> tuple[Outcome | None, bool]:
-        """A finished future -> (outcome, or None to retry it; whether its worker died)."""
-        try:
-            return self.backend.outcome(future), False
-        except Exception as error:  # noqa: BLE001 (becomes the row's error)
-            if not (self.backend.retries_deaths and self.backend.is_death(error)):
-                return _failure(index, error, died=False), False
-            self.deaths[index] = self.deaths.get(index, 0) + 1
-            if self.deaths[index] < 2:
-                return None, True
-            return _failure(index, error, died=True), True
+    def _collect(self, batch: list[int], result, alone: deque, single: deque) -> bool:
+        """A finished batch -> its outcomes passed on, or its points queued again.
+
+        Returns whether its worker died.
+        """
+        if not isinstance(result, BaseException):
+            for outcome in result:
+                if math.isfinite(outcome.wall):
+                    self.walls.append(outcome.wall)
+                self.on_done(outcome)
+            return False
+        if self.backend.retries_deaths and self.backend.is_death(result):
+            for index in batch:
+                self.deaths[index] = self.deaths.get(index, 0) + 1
+                if self.deaths[index] < 2:
+                    alone.append(index)
+                else:
+                    self.on_done(_failure(index, result, died=True))
+            return True
+        if len(batch) > 1:
+            # the batch failed as a whole (Dask gave up on the workers it killed): which
+            # point did it is unknown, so each runs again in a task of its own
+            single.extend(batch)
+            return False
+        self.on_done(_failure(batch[0], result, died=False))
+        return False
 
 
 def _check_picklable(task: Task) -> None:

@@ -45,6 +45,18 @@ def test_dask_reschedules_a_point_whose_worker_died(client, tmp_path):
     assert (tmp_path / "tried-2").exists()  # it did die once
 
 
+@pytest.mark.slow
+def test_a_point_that_always_kills_its_worker_fails_alone_not_with_its_batch(client, tmp_path):
+    # points 1 and 2 share a batch (8 quick points left, 2 workers); point 2 kills every
+    # worker that runs it, so Dask gives up on the batch; its points then run one per task
+    grid = [{"x": x, "marker_dir": str(tmp_path), "die": "always" if x == 3 else "never"}
+            for x in range(1, 10)]
+    with pytest.warns(RuntimeWarning, match="1 of 9 points failed"):
+        table = sweep(mortal, grid, client=client, progress=False)
+    assert table["error"].iloc[2].startswith("KilledWorker"), table["error"].tolist()
+    assert table["result [nA]"].drop(index=2).tolist() == [1, 2, 4, 5, 6, 7, 8, 9]
+
+
 def test_the_readmes_two_lines_run_the_example_on_a_cluster(client, monkeypatch):
     import dask.distributed
     from test_sweep_readme import readme_blocks

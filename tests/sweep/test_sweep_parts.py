@@ -92,21 +92,21 @@ class _FakePool(Backend):
     def __init__(self, killers):
         self.killers, self.running, self.waits = killers, {}, 0
 
-    def submit(self, task, index, params, seed):
+    def submit(self, task, batch):
         future = concurrent.futures.Future()
-        self.running[future] = index
+        self.running[future] = [index for index, _, _ in batch]
         return future
 
     def wait(self, futures, timeout):
         self.waits += 1
         if self.waits % 2:
             return []
-        broken = any(index in self.killers for index in self.running.values())
-        for future, index in self.running.items():
+        broken = any(index in self.killers for batch in self.running.values() for index in batch)
+        for future, batch in self.running.items():
             if broken:
                 future.set_exception(BrokenProcessPool("a worker died"))
             else:
-                future.set_result(Outcome(index, {"x": index}))
+                future.set_result([Outcome(index, {"x": index}) for index in batch])
         done, self.running = list(self.running), {}
         return done
 
@@ -122,3 +122,62 @@ def test_a_point_whose_worker_died_is_retried_alone_even_across_ticks():
     failed = sorted(k for k, o in outcomes.items() if o.failed)
     assert failed == [2, 3, 5]  # the killers only: no innocent point died twice beside one
     assert all(outcomes[k].error.startswith("WorkerDied") for k in failed)
+
+
+class _FakeCluster(Backend):
+    """Two workers, every batch queued at once (as Dask); each point "lasts" 0.1 s. A
+    batch holding a killer point fails as a whole, as when Dask gives up on a task."""
+
+    slots, workers = 1 << 30, 2
+
+    def __init__(self, killers=()):
+        self.killers, self.running, self.batches = set(killers), {}, []
+
+    def submit(self, task, batch):
+        future = concurrent.futures.Future()
+        self.running[future] = [index for index, _, _ in batch]
+        self.batches.append(self.running[future])
+        return future
+
+    def wait(self, futures, timeout):
+        for future, batch in self.running.items():
+            if self.killers & set(batch):
+                future.set_exception(RuntimeError(f"KilledWorker: batch {batch}"))
+            else:
+                future.set_result([Outcome(index, {"x": index}, wall=0.1) for index in batch])
+        done, self.running = list(self.running), {}
+        return done
+
+
+def _drive(backend, n):
+    outcomes, counted = {}, []
+
+    def on_done(outcome):
+        counted.append(outcome.index)
+        outcomes[outcome.index] = outcome
+
+    _Driver(backend, None, [{}] * n, [0] * n, on_done).run(list(range(n)), tick=lambda: None)
+    return outcomes, counted
+
+
+def test_points_go_in_batches_of_half_a_second_that_shrink_towards_the_end():
+    backend = _FakeCluster()
+    outcomes, counted = _drive(backend, 40)
+    sizes = [len(batch) for batch in backend.batches]
+    assert backend.batches[0] == [0]  # the first point alone: it measures a point's time
+    assert sizes[1] == 5  # 0.5 s of 0.1 s points (fewer than 39 / (2 workers * 2))
+    assert sizes[1:] == sorted(sizes[1:], reverse=True) and sizes[-1] == 1
+    assert [index for batch in backend.batches for index in batch] == list(range(40))
+    assert sorted(counted) == list(range(40))  # progress counts every point once
+    assert not any(outcome.failed for outcome in outcomes.values())
+
+
+def test_a_batch_that_fails_as_a_whole_runs_again_one_point_per_task():
+    backend = _FakeCluster(killers={7})
+    outcomes, counted = _drive(backend, 20)
+    failed = [index for index, outcome in outcomes.items() if outcome.failed]
+    assert failed == [7] and outcomes[7].error.startswith("RuntimeError: KilledWorker")
+    assert sorted(counted) == list(range(20))
+    first = next(batch for batch in backend.batches if 7 in batch)
+    assert len(first) > 1  # the killer shared a batch, whose other points ran again alone
+    assert all([index] in backend.batches for index in first)
