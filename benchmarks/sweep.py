@@ -1,7 +1,8 @@
 """labkit.sweep: a 64-point I-F curve here, on a local pool, and on a 2-worker Dask cluster.
 
-    python benchmarks/sweep.py            # 64 points, 1000 neurons, 1 s each
-    python benchmarks/sweep.py --quick    # 16 points, 0.25 s each
+    python benchmarks/sweep.py              # 64 points, 1000 neurons, 1 s each
+    python benchmarks/sweep.py --quick      # 16 points, 0.25 s each
+    python benchmarks/sweep.py --rounds 3   # the three ways three times, interleaved
 
 Each point is one input current given to 1000 noisy LIF neurons (lesson 06's physical LIF,
 ``sigma = 2 mV``) for 1 s of simulated time; the point returns the population's rate. The
@@ -22,12 +23,16 @@ The machine's load average is printed before and after each way. Measure on an i
 machine: Linux's autogroup scheduler (``/proc/sys/kernel/sched_autogroup_enabled``) shares
 the cores fairly between sessions, not processes, so while other sessions keep the cores
 busy, the two workers of a sweep get together about what one sequential process gets.
+On a shared machine, ``--rounds N`` runs sequential, pool and Dask N times in turn, so
+that each speed-up compares ways measured within a minute of each other (under the same
+load); each round's ratios are printed, then their median.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 
 from common import Caches, machine_summary, print_table, run_snippet
 
@@ -83,9 +88,37 @@ def measure(mode: str, points: int, neurons: int, duration: float, caches: Cache
     return run_snippet(settings + SNIPPET, env=caches.env())
 
 
+def one_round(points: int, neurons: int, duration: float, caches: Caches) -> dict:
+    """The three ways once, one after another -> {way: timing}; rates checked equal."""
+    results = {}
+    for mode in MODES:
+        results[mode] = measure(mode, points, neurons, duration, caches)
+        results[mode].data["load"] = os.getloadavg()[0]
+        print(f"  {mode}: done, load average now {load()}", flush=True)
+    reference = results["sequential"]
+    for mode, timing in results.items():
+        if timing["rates"] != reference["rates"]:
+            raise SystemExit(f"{mode}: the rates differ from the sequential sweep's")
+    return results
+
+
+def round_rows(results: dict) -> list[list[str]]:
+    reference = results["sequential"]
+    rows = []
+    for mode, timing in results.items():
+        first, again = timing["first_s"], timing["again_s"]
+        rows.append([mode, f"{first:.2f} s", f"{reference['first_s'] / first:.2f}x",
+                     f"{again:.2f} s", f"{reference['again_s'] / again:.2f}x",
+                     str(timing["workers"]), str(timing["compiled"][0]),
+                     f"{timing['load']:.1f}"])
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="16 points of 0.25 s")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run the three ways this many times, interleaved")
     args = parser.parse_args()
     points, neurons, duration = (16, 1000, 0.25) if args.quick else (64, 1000, 1.0)
     print(__doc__.split("\n\n")[0])
@@ -94,23 +127,26 @@ def main() -> None:
           f"before: {load()}")
     caches = Caches.fresh()
     measure("sequential", 2, neurons, 0.01, caches)  # fills the kernel cache
-    results = {}
-    for mode in MODES:
-        results[mode] = measure(mode, points, neurons, duration, caches)
-        print(f"  {mode}: done, load average now {load()}", flush=True)
-    reference = results["sequential"]
-    for mode, timing in results.items():
-        if timing["rates"] != reference["rates"]:
-            raise SystemExit(f"{mode}: the rates differ from the sequential sweep's")
-    rows = []
-    for mode, timing in results.items():
-        first, again = timing["first_s"], timing["again_s"]
-        rows.append([mode, f"{first:.2f} s", f"{reference['first_s'] / first:.2f}x",
-                     f"{again:.2f} s", f"{reference['again_s'] / again:.2f}x",
-                     str(timing["workers"]), str(timing["compiled"][0])])
-    print_table(["way", "1st sweep", "speed-up", "again", "speed-up", "workers",
-                 "kernels compiled"], rows)
-    print(f"Dask LocalCluster start (not in the sweeps): {results['dask']['cluster_s']:.2f} s")
+    headers = ["way", "1st sweep", "speed-up", "again", "speed-up", "workers",
+               "kernels compiled", "load"]
+    rounds = []
+    for k in range(args.rounds):
+        results = one_round(points, neurons, duration, caches)
+        rounds.append(results)
+        print(f"round {k + 1} of {args.rounds}:")
+        print_table(headers, round_rows(results))
+        print(f"Dask LocalCluster start (not in the sweeps): {results['dask']['cluster_s']:.2f} s",
+              flush=True)
+    if args.rounds > 1:
+        print(f"median over {args.rounds} rounds of each round's speed-up:")
+        rows = []
+        for mode in MODES:
+            ratios = {key: statistics.median(r["sequential"][key] / r[mode][key] for r in rounds)
+                      for key in ("first_s", "again_s")}
+            spread = [r["sequential"]["again_s"] / r[mode]["again_s"] for r in rounds]
+            rows.append([mode, f"{ratios['first_s']:.2f}x", f"{ratios['again_s']:.2f}x",
+                         f"{min(spread):.2f}-{max(spread):.2f}x"])
+        print_table(["way", "1st sweep", "again", "again: range"], rows)
     print(f"identical rates in the three ways: yes; load average after: {load()}")
 
 

@@ -24,7 +24,8 @@ How the points are scheduled (the same for every backend):
   a whole is run again one point per task, so only the guilty point's row has the error.
 * ``cache='folder'``: each finished point is written there at once, and a re-run computes
   only the points missing from it (:mod:`labkit.sweeps.cache`).
-* Ctrl-C stops the workers and re-raises; what finished is in the cache.
+* Ctrl-C stops the workers and re-raises; what finished is in the cache (the points of
+  a batch still running are not: about ``BATCH_SECONDS`` of work per worker, or one point).
 """
 
 from __future__ import annotations
