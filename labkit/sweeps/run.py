@@ -20,8 +20,9 @@ How the points are scheduled (the same for every backend):
 * An exception in a point becomes its row's ``error``; the others go on, in its batch too.
 * A local worker that dies (a segfault, the out-of-memory killer) takes the points it was
   running with it. Each is retried once, alone, so that a point that kills its worker
-  again is known for sure; its row then says ``WorkerDied``. A Dask batch that fails as
-  a whole is run again one point per task, so only the guilty point's row has the error.
+  again is known for sure; its row then says ``WorkerDied``. The same after Dask gives up
+  on a task (``KilledWorker``, once its scheduler has retried it). A batch that fails as a
+  whole otherwise is run again one point per task, so only the guilty point's row fails.
 * ``cache='folder'``: each finished point is written there at once, and a re-run computes
   only the points missing from it (:mod:`labkit.sweeps.cache`).
 * Ctrl-C stops the workers and re-raises; what finished is in the cache (the points of
@@ -137,8 +138,8 @@ class _Driver:
                     self.on_done(_failure(index, result, died=True))
             return True
         if len(batch) > 1:
-            # the batch failed as a whole (Dask gave up on the workers it killed): which
-            # point did it is unknown, so each runs again in a task of its own
+            # the batch failed as a whole (not one of its points: those are outcomes):
+            # which point did it is unknown, so each runs again in a task of its own
             single.extend(batch)
             return False
         self.on_done(_failure(batch[0], result, died=False))
