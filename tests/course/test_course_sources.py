@@ -113,3 +113,19 @@ def test_lesson_follows_the_course_pattern(source):
     assert inline and all(re.search(r'check\("\d\d\.[a-z]"', c.source) for c in inline)
     exercises = f"../exercises/{source.stem}.ipynb"
     assert exercises in first and exercises in nb.cells[-1].source
+
+
+def test_the_lesson_map_and_the_readme_list_every_lesson_with_its_status():
+    """00_start_here's map and the README's course table name every lesson, 00 included,
+    each with a status, and none is 'not yet' once its source exists."""
+    numbers = {path.name[:2] for path in LESSONS}
+    start = (ROOT / "tools" / "course" / "notebooks" / "00_start_here.py").read_text()
+    mapped = {m.group(1): m.group(2) for m in re.finditer(
+        r"^# \| \[?(\d\d) [^|]*\|[^|]*\|[^|]*\| ([^|]+) \|$", start, re.MULTILINE)}
+    assert set(mapped) == numbers
+    assert set(mapped.values()) == {"ready"}
+    readme = (ROOT / "README.md").read_text()
+    listed = {m.group(1): m.group(2).strip() for m in re.finditer(
+        r"^\| (\d\d) \|[^|]*\| ([^|]*) \|", readme, re.MULTILINE)}
+    assert numbers - {"00"} <= set(listed)
+    assert [n for n, status in listed.items() if status != "✓"] == []

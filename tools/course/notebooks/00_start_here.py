@@ -75,19 +75,21 @@
 #
 # ## The lessons
 #
-# | lesson | what it teaches | exercises |
-# |---|---|---|
-# | [01 units](01_units.ipynb) | physical units and dimension checks; units in equations | [01](../exercises/01_units.ipynb) |
-# | [02 lif](02_lif.ipynb) | the leaky integrate-and-fire neuron: equation, threshold, reset, refractoriness, `run` | [02](../exercises/02_lif.ipynb) |
-# | [03 monitors](03_monitors.ipynb) | recording: `StateMonitor`, `SpikeMonitor`, `PopulationRateMonitor` | [03](../exercises/03_monitors.ipynb) |
-# | [04 synapses](04_synapses.ipynb) | connecting neurons: `Synapses`, `on_pre`, weights, delays, `connect` rules | [04](../exercises/04_synapses.ipynb) |
-# | [05 hodgkin_huxley](05_hodgkin_huxley.ipynb) | the Hodgkin-Huxley model: channels, gating, the action potential | [05](../exercises/05_hodgkin_huxley.ipynb) |
-# | [06 if_curves_noise](06_if_curves_noise.ipynb) | input-frequency curves; noise with `xi` | [06](../exercises/06_if_curves_noise.ipynb) |
-# | [07 network_operations](07_network_operations.ipynb) | Python during a run, and `TimedArray` | [07](../exercises/07_network_operations.ipynb) |
-# | [08 multiscale_neuron](08_multiscale_neuron.ipynb) | a neuron built from feedback on three timescales: spikes, bursts, I-V curves, a running GUI demo | [08](../exercises/08_multiscale_neuron.ipynb) |
-# | [09 neuromodulation](09_neuromodulation.ipynb) | synapses that change a neuron's parameter: tonic spiking to bursting and back | [09](../exercises/09_neuromodulation.ipynb) |
-# | [11 cpp_standalone](11_cpp_standalone.ipynb) | C++ standalone: where a simulation's time goes, the generated project, re-runs without a compile, when it pays off | [11](../exercises/11_cpp_standalone.ipynb) |
-# | [12 eye_movements](12_eye_movements.ipynb) | smooth pursuit: a closed loop of retina, motoneurons and eye; linked variables; a running demo | [12](../exercises/12_eye_movements.ipynb) |
+# | lesson | what it teaches | exercises | status |
+# |---|---|---|---|
+# | 00 start here (this notebook) | how the course works, the simulator in one cell, a first live panel | - | ready |
+# | [01 units](01_units.ipynb) | physical units and dimension checks; units in equations | [01](../exercises/01_units.ipynb) | ready |
+# | [02 lif](02_lif.ipynb) | the leaky integrate-and-fire neuron: equation, threshold, reset, refractoriness, `run` | [02](../exercises/02_lif.ipynb) | ready |
+# | [03 monitors](03_monitors.ipynb) | recording: `StateMonitor`, `SpikeMonitor`, `PopulationRateMonitor` | [03](../exercises/03_monitors.ipynb) | ready |
+# | [04 synapses](04_synapses.ipynb) | connecting neurons: `Synapses`, `on_pre`, weights, delays, `connect` rules | [04](../exercises/04_synapses.ipynb) | ready |
+# | [05 hodgkin_huxley](05_hodgkin_huxley.ipynb) | the Hodgkin-Huxley model: channels, gating, the action potential | [05](../exercises/05_hodgkin_huxley.ipynb) | ready |
+# | [06 if_curves_noise](06_if_curves_noise.ipynb) | input-frequency curves; noise with `xi` | [06](../exercises/06_if_curves_noise.ipynb) | ready |
+# | [07 network_operations](07_network_operations.ipynb) | Python during a run, and `TimedArray` | [07](../exercises/07_network_operations.ipynb) | ready |
+# | [08 multiscale_neuron](08_multiscale_neuron.ipynb) | a neuron built from feedback on three timescales: spikes, bursts, I-V curves, a running GUI demo | [08](../exercises/08_multiscale_neuron.ipynb) | ready |
+# | [09 neuromodulation](09_neuromodulation.ipynb) | synapses that change a neuron's parameter: tonic spiking to bursting and back | [09](../exercises/09_neuromodulation.ipynb) | ready |
+# | [10 spatial_neurons](10_spatial_neurons.ipynb) | neurons with a shape: `Morphology`, `SpatialNeuron`, the cable equation, a spike travelling along an axon | [10](../exercises/10_spatial_neurons.ipynb) | ready |
+# | [11 cpp_standalone](11_cpp_standalone.ipynb) | C++ standalone: where a simulation's time goes, the generated project, re-runs without a compile, when it pays off | [11](../exercises/11_cpp_standalone.ipynb) | ready |
+# | [12 eye_movements](12_eye_movements.ipynb) | smooth pursuit: a closed loop of retina, motoneurons and eye; linked variables; a running demo | [12](../exercises/12_eye_movements.ipynb) | ready |
 #
 # ## Check your setup
 #
