@@ -15,6 +15,8 @@ AttributeError: unknown preference 'codegen.taget'; known: codegen.string_expres
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 __all__ = ["prefs", "PreferenceGroup", "restore_defaults"]
@@ -86,7 +88,10 @@ def _build() -> PreferenceGroup:
     cpp = PreferenceGroup("devices.cpp_standalone", root, openmp_threads=0)
     # the runtime device's threads for large groups (None: all cores); set_device's
     # threads= wins when given
-    runtime = PreferenceGroup("devices.runtime", root, threads=None)
+    # fast_start: first calls on numpy while the compiled kernel gets ready (see
+    # labkit.devices.fast_start); LABKIT_FAST_START=0 turns it off in a whole process
+    runtime = PreferenceGroup("devices.runtime", root, threads=None,
+                              fast_start=os.environ.get("LABKIT_FAST_START", "1") != "0")
     devices = PreferenceGroup("devices", root, cpp_standalone=cpp, runtime=runtime)
     root._values.update(codegen=codegen, core=core, devices=devices)
     return root

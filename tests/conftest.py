@@ -14,9 +14,15 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 @pytest.fixture(autouse=True, scope="session")
 def _session_kernel_cache(tmp_path_factory):
-    """Keep the kernels compiled by the suite out of the user's ~/.cache."""
+    """Keep the kernels compiled by the suite out of the user's ~/.cache.
+
+    The suite checks the compiled kernels (counters, threads, parity), so the runtime
+    device's fast start (small runs on numpy) is off here and in the processes tests
+    start; tests/devices/test_fast_start.py switches it on.
+    """
     old = os.environ.get("LABKIT_CACHE_DIR")
     os.environ["LABKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("labkit-cache"))
+    os.environ["LABKIT_FAST_START"] = "0"
     yield
     if old is None:
         os.environ.pop("LABKIT_CACHE_DIR", None)
@@ -35,6 +41,7 @@ def _fresh_engine():
         defaultclock.dt = 0.1 * ms
         set_device("runtime")
         prefs.codegen.target = "auto"
+        prefs.devices.runtime.fast_start = False
 
     reset()
     yield

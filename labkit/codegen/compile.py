@@ -56,6 +56,7 @@ __all__ = [
     "compile_numba",
     "compile_numpy",
     "compile_stats",
+    "in_memory",
     "source_hash",
     "write_source",
 ]
@@ -197,6 +198,12 @@ def clear_memory_cache() -> None:
     """Forget in-memory kernels (the disk cache stays); counts are kept."""
     with _lock:
         _memory.clear()
+
+
+def in_memory(src: KernelSource) -> bool:
+    """Whether this process holds the serial Numba kernel of ``src`` (no loading needed)."""
+    with _lock:
+        return ("numba", src.hash) in _memory
 
 
 def _register_lines(filename: str, text: str) -> None:

@@ -25,6 +25,7 @@ depend on the arguments' dtypes: the project adds the typed declarations.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from labkit.codegen import loops as L
@@ -37,7 +38,8 @@ from labkit.codegen.print_python import NumbaLoops, NumpyLoops
 from labkit.codegen.printers import PRELUDES
 from labkit.codegen.spec import BUFFER_FULL, FIXED_ARGS, argument
 
-__all__ = ["numba_source", "numpy_source", "cpp_code", "CppCode", "CppFunction"]
+__all__ = ["numba_source", "numpy_source", "exact_numpy_source", "cpp_code", "CppCode",
+           "CppFunction"]
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,32 @@ NUMPY_PRELUDE = ("import math\n\n" + PRELUDES["numpy"]
 def numpy_source(spec: S.KernelSpec) -> KernelSource:
     """KernelSpec -> KernelSource of the vectorised ``_lk_run`` (same arguments as Numba's)."""
     return _python_source(spec, _NumpySchedule(), NUMPY_PRELUDE)
+
+
+#: What the exact numpy kernel calls instead of numpy's ``exp`` and ``expm1``.
+EXACT_PRELUDE = ("from labkit.codegen.support import exp_exact as _lk_exp_exact\n"
+                 "from labkit.codegen.support import exprel_exact as _lk_exprel_exact\n")
+#: Calls in numpy kernels whose results may differ from the compiled kernel's in the last
+#: bit: numpy has its own (SIMD) transcendental functions and power, Numba calls libm's;
+#: the binomial draw is Numba's own algorithm. ``np.sqrt`` is correctly rounded in both.
+INEXACT = re.compile(r"np\.(log|log10|log1p|expm1|sin|cos|tan|sinh|cosh|tanh|arcsin|arccos"
+                     r"|arctan|power)\(|\*\*|\.binomial\(")
+
+
+@functools.lru_cache(maxsize=256)
+def exact_numpy_source(spec: S.KernelSpec) -> KernelSource | None:
+    """KernelSpec -> the numpy kernel computing the Numba kernel's bits, or None if some
+    expression of the model has no such numpy form (:data:`INEXACT`).
+
+    The numpy kernel, with ``exp`` and ``exprel`` of arrays computed by labkit's own
+    algorithm (:func:`labkit.codegen.support.exp_exact`) instead of numpy's.
+    """
+    text = numpy_source(spec).text
+    if INEXACT.search(text):
+        return None
+    text = text.replace("np.exp(", "_lk_exp_exact(").replace("_exprel_vec(",
+                                                           "_lk_exprel_exact(")
+    return KernelSource(EXACT_PRELUDE + text, "_lk_run", numpy_source(spec).arg_names)
 
 
 # -- C++ -------------------------------------------------------------------------------------

@@ -24,8 +24,10 @@ import os
 import sys
 import threading
 
+from labkit.devices.fast_start import FastStartKernel
 from labkit.devices.numpy_device import NumpyDevice
 from labkit.devices.threads import ThreadedKernel, checked_threads, resolve
+from labkit.prefs import prefs
 
 __all__ = ["RuntimeDevice", "warm_up"]
 
@@ -95,6 +97,7 @@ class RuntimeDevice:
     def __init__(self):
         self._threads = None
         self._threaded: dict = {}  # (source hash, threads) -> ThreadedKernel
+        self._fast: dict = {}  # source hash -> FastStartKernel, kept across runs
 
     def configure(self, **options) -> None:
         """``set_device('runtime', threads=n)``: n >= 1, or None for the preference."""
@@ -118,6 +121,27 @@ class RuntimeDevice:
         warm_up()
 
     def kernel(self, spec):
+        """KernelSpec -> a kernel callable with the arguments its source names: with
+        ``prefs.devices.runtime.fast_start`` (the default), one that starts on numpy and
+        hands over to the compiled kernel (:mod:`labkit.devices.fast_start`) if the model
+        has an exact numpy form, else the compiled kernel."""
+        if prefs.devices.runtime.fast_start:
+            from labkit.codegen.kernels import exact_numpy_source, numba_source
+
+            source = numba_source(spec)
+            found = self._fast.get(source.hash)
+            if found is not None:  # once handed over, the compiled kernel as without it
+                return found if found.compiled is None else self._compiled(spec)
+            exact = exact_numpy_source(spec)
+            if exact is not None:
+                from labkit.codegen.compile import compile_numpy
+
+                found = self._fast[source.hash] = FastStartKernel(
+                    compile_numpy(exact), source, lambda: self._compiled(spec))
+                return found
+        return self._compiled(spec)
+
+    def _compiled(self, spec):
         """KernelSpec -> compiled Kernel (callable with the arguments its source names)."""
         try:
             import numba  # noqa: F401

@@ -1,0 +1,205 @@
+"""KernelSpec -> a kernel that starts at once on numpy and hands over to Numba when ready.
+
+Why: a learner's first ``run()`` of a model used to wait for Numba: importing it and
+filling its registries (~0.5 s even with the compiled kernel on disk), compiling the
+kernel (1-3 s) when it is not. A small model's whole run takes milliseconds on numpy.
+So the runtime device's kernel (:class:`FastStartKernel`) runs the first calls on the
+numpy form of the same loop (:func:`labkit.codegen.kernels.exact_numpy_source`), which
+needs no compilation, and hands over to the compiled kernel at a call boundary (the
+runner calls a kernel in chunks of ~50 ms, each starting and ending between two steps),
+once the numpy calls have taken ``HAND_OVER_AFTER`` seconds in all:
+
+- the compiled kernel is used at once if it is in memory, or on disk and Numba is
+  imported already (a preloaded Binder kernel; another model loaded it);
+- otherwise, once past the threshold: loaded from disk if it is there; if not, compiled
+  in a subprocess (:mod:`labkit.devices.compile_job`) that fills the disk cache while the
+  numpy calls go on, so Numba's compiler lock is never taken in this process; loaded
+  when the subprocess is done (at a call of this run, or of a later one).
+
+The state is the same arrays whichever kernel runs a step, and the numpy form computes
+the compiled kernel's bits: the same float64 operations in the same order, ``exp`` and
+``exprel`` by labkit's own algorithm. Models whose numpy form would call a function that
+numpy and Numba compute differently (``log``, ``sin``, ``**``, binomial draws, ...: see
+``kernels.INEXACT``) get no fast start. ``prefs.devices.runtime.fast_start = False`` (or
+``LABKIT_FAST_START=0`` in the environment) turns it off: every run compiles first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from labkit.logs import info
+
+__all__ = ["FastStartKernel", "HAND_OVER_AFTER", "IN_PROCESS", "on_disk"]
+
+#: Seconds of numpy calls of one kernel after which the compiled kernel is loaded or
+#: compiled: about what loading Numba costs, so a run waits at most about twice as long
+#: as with either kernel alone, and a model whose runs all take milliseconds never loads it.
+HAND_OVER_AFTER = 0.25
+#: Compile in this process instead of a subprocess (tests; Pyodide has no subprocesses).
+IN_PROCESS = False
+
+_running: list = []  # the one compile job running at a time: (kernel, process)
+
+
+def on_disk(source) -> bool:
+    """Whether Numba's disk cache holds machine code for ``source`` (any signature): next
+    to the kernel file, or under ``NUMBA_CACHE_DIR`` (one directory per source directory)."""
+    from labkit.codegen.compile import cache_dir
+
+    pattern = f"{source.hash}.*.nbi"
+    if any((cache_dir() / "__pycache__").glob(pattern)):
+        return True
+    numba_dir = os.environ.get("NUMBA_CACHE_DIR")
+    return bool(numba_dir) and any(Path(numba_dir).glob(f"*/{pattern}"))
+
+
+def _describe(value):
+    """A kernel argument -> what the compile job needs to type it (JSON), or None."""
+    if isinstance(value, np.ndarray):
+        layout = "C" if value.flags.c_contiguous else "F" if value.flags.f_contiguous else "A"
+        return ["array", value.dtype.str, value.ndim, layout, bool(value.flags.writeable),
+                bool(value.flags.aligned)]
+    if isinstance(value, np.random.Generator):
+        return ["generator"]
+    if isinstance(value, bool | np.bool_):
+        return ["scalar", "bool"]
+    if isinstance(value, np.generic):
+        return ["scalar", value.dtype.str]
+    if isinstance(value, int):
+        return ["scalar", "int"]
+    if isinstance(value, float):
+        return ["scalar", "float"]
+    return None
+
+
+class FastStartKernel:
+    """The runtime device's kernel for a model with an exact numpy form (see the module).
+
+    ``first``: the numpy Kernel; ``source``: the Numba KernelSource (same arguments);
+    ``load``: () -> the compiled kernel (the runtime device's, threads included).
+    """
+
+    def __init__(self, first, source, load):
+        if first.source.arg_names != source.arg_names:
+            raise ValueError(f"internal error: the numpy and Numba kernels of {source!r} "
+                             "take different arguments")
+        self.first, self.source, self._load = first, source, load
+        self.compiled = None
+        self.first_seconds = 0.0  # spent in numpy calls, over all runs
+        self.first_calls = 0
+        self._job = None
+        self._job_failed = False
+        self._looked_on_disk = False  # looked once Numba was imported: found nothing
+
+    def __call__(self, *args):
+        if self.compiled is None:
+            self._advance(args)
+        if self.compiled is not None:
+            return self.compiled(*args)
+        started = time.perf_counter()
+        try:
+            return self.first(*args)
+        finally:
+            self.first_seconds += time.perf_counter() - started
+            self.first_calls += 1
+
+    @property
+    def engine(self) -> str:
+        """'numpy' until the compiled kernel took over, then 'numba'."""
+        return "numpy" if self.compiled is None else "numba"
+
+    def take_over(self) -> None:
+        """Use the compiled kernel from the next call (loading or compiling it here)."""
+        self.compiled = self._load()
+
+    def _advance(self, args) -> None:
+        """Hand over if the compiled kernel is ready (see the module docstring)."""
+        if self._ready():
+            self.take_over()
+            return
+        if self._job is not None:
+            self._poll()
+            return
+        if self.first_calls == 0 or self.first_seconds < HAND_OVER_AFTER:
+            return
+        if IN_PROCESS or self._job_failed or on_disk(self.source):
+            self.take_over()
+        elif not _running or not self._busy():
+            self._start(args)
+
+    def _ready(self) -> bool:
+        """Whether the compiled kernel costs next to nothing to get: in memory, or on disk
+        with Numba imported already (looked up once: a glob per call would cost)."""
+        from labkit.codegen.compile import in_memory
+
+        if in_memory(self.source):
+            return True
+        if "numba" in sys.modules and not self._looked_on_disk:
+            self._looked_on_disk = True
+            return on_disk(self.source)
+        return False
+
+    def _busy(self) -> bool:
+        """Whether the running job (another kernel's) is still going; forget it if not."""
+        kernel, process = _running[0]
+        if process.poll() is None:
+            return True
+        _running.clear()
+        return False
+
+    def _start(self, args) -> None:
+        from labkit.cache import cache_root
+        from labkit.codegen.compile import write_source
+
+        types = [_describe(a) for a in args]
+        if any(t is None for t in types):
+            self.take_over()  # an argument the job cannot describe: compile here
+            return
+        request = {"path": str(write_source(self.source)), "name": self.source.name,
+                   "arg_names": list(self.source.arg_names), "types": types}
+        root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "LABKIT_CACHE_DIR": str(cache_root()),
+               "PYTHONPATH": os.pathsep.join(filter(None, [root,
+                                                            os.environ.get("PYTHONPATH")]))}
+        log = tempfile.TemporaryFile()
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "labkit.devices.compile_job"], stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL, stderr=log, env=env)
+            process.stdin.write(json.dumps(request).encode())
+            process.stdin.close()
+        except (OSError, RuntimeError):  # no subprocesses here: compile in this process
+            log.close()
+            self.take_over()
+            return
+        self._job = (process, log)
+        _running[:] = [(self, process)]
+
+    def _poll(self) -> None:
+        process, log = self._job
+        code = process.poll()
+        if code is None:
+            return
+        self._job = None
+        _running.clear()
+        if code != 0:  # compiled here instead, where an error reaches the user
+            log.seek(0)
+            tail = log.read()[-2000:].decode(errors="replace")
+            info(f"the background compilation of {self.source.name} ({self.source.hash[:12]})"
+                 f" failed with status {code}; compiling in this process.\n{tail}",
+                 "fast_start")
+            self._job_failed = True
+        log.close()
+        self.take_over()
+
+    def __repr__(self) -> str:
+        return f"<FastStartKernel on {self.engine} {self.source!r}>"

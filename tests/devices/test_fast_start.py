@@ -1,0 +1,164 @@
+"""The runtime device's fast start: numpy first, the compiled kernel later, the same bits.
+
+Each model runs three ways from the same seed: numpy engine only, numpy for the first
+kernel call (100 steps) then the compiled kernel (a hand-over inside a run, at a call
+boundary as a hand-over at the next run is), and the compiled kernel only (fast start
+off). Traces and spikes must be identical to the bit.
+"""
+
+import numpy as np
+import pytest
+
+import labkit.devices.fast_start as fast_start
+from labkit import (
+    NeuronGroup,
+    SpikeMonitor,
+    StateMonitor,
+    Synapses,
+    defaultclock,
+    mS,
+    ms,
+    mV,
+    prefs,
+    run,
+    seed,
+    start_scope,
+    ufarad,
+)
+from labkit.codegen.compile import clear_memory_cache
+from labkit.codegen.kernels import exact_numpy_source, numba_source
+from labkit.devices import DEVICES
+from labkit.devices.runtime import RuntimeDevice
+
+
+@pytest.fixture
+def fresh_runtime(monkeypatch, tmp_path):
+    """A runtime device with no kernels in memory and an empty disk cache."""
+    monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setitem(DEVICES, "runtime", RuntimeDevice())
+    clear_memory_cache()
+    yield DEVICES["runtime"]
+    clear_memory_cache()
+
+
+def lif():
+    """The course's minimal LIF script."""
+    tau, V_t, V_r, tau_ref = 10 * ms, 0.8, 0, 5 * ms  # noqa: F841 - read by the strings
+    G = NeuronGroup(1, "dv/dt = (-v + I)/tau : 1 (unless refractory)\nI : 1",
+                    threshold="v > V_t", reset="v = V_r", refractory=tau_ref, method="exact")
+    G.v = V_r
+    G.I = 1
+    return G, locals()
+
+
+def synaptic():
+    """Noisy exponential integrate-and-fire neurons (exp of arrays) coupled by delayed
+    synapses with exponential currents."""
+    tau, DeltaT, VT = 10 * ms, 2 * mV, -50 * mV  # noqa: F841
+    G = NeuronGroup(20, """dv/dt = (-(v + 65*mV) + DeltaT*exp((v - VT)/DeltaT) + I
+                                   + ge)/tau + 2*mV*xi/sqrt(tau) : volt
+                           dge/dt = -ge/(5*ms) : volt
+                           I : volt""",
+                    threshold="v > -40*mV", reset="v = -65*mV", method="euler")
+    G.v = "-65*mV + 10*mV*rand()"
+    G.I = "14*mV + 4*mV*i/20"
+    S = Synapses(G, G, "w : volt", on_pre="ge_post += w", delay=1 * ms)
+    S.connect(p=0.3)
+    S.w = "0.5*mV + 0.5*mV*rand()"
+    return G, locals()
+
+
+def hh():
+    """Hodgkin-Huxley neurons (exprel and exp of arrays, exponential Euler)."""
+    Cm, gl, gna, gk = 1 * ufarad, 0.3 * mS, 120 * mS, 36 * mS  # noqa: F841
+    El, ENa, EK = -54.387 * mV, 50 * mV, -77 * mV  # noqa: F841
+    G = NeuronGroup(3, """dv/dt = (gl*(El - v) + gna*m**3*h*(ENa - v) + gk*n**4*(EK - v)
+                                   + I)/Cm : volt
+                           dm/dt = alpham*(1 - m) - betam*m : 1
+                           dh/dt = alphah*(1 - h) - betah*h : 1
+                           dn/dt = alphan*(1 - n) - betan*n : 1
+                           alpham = (0.1/mV)*10*mV/exprel((-v - 40*mV)/(10*mV))/ms : Hz
+                           betam = 4*exp((-v - 65*mV)/(18*mV))/ms : Hz
+                           alphah = 0.07*exp((-v - 65*mV)/(20*mV))/ms : Hz
+                           betah = 1/(exp((-v - 35*mV)/(10*mV)) + 1)/ms : Hz
+                           alphan = (0.01/mV)*10*mV/exprel((-v - 55*mV)/(10*mV))/ms : Hz
+                           betan = 0.125*exp((-v - 65*mV)/(80*mV))/ms : Hz
+                           I : amp""",
+                    threshold="v > -20*mV", refractory="v > -20*mV", method="exponential_euler")
+    G.v = -65 * mV
+    G.m, G.h, G.n = 0.05, 0.6, 0.32
+    G.I = "(5 + 5*i)*uA"
+    return G, locals()
+
+
+def simulate(build, duration):
+    """-> (trace, spike indices, spike times, the runtime device's fast-start kernels)."""
+    start_scope()
+    defaultclock.dt = 0.01 * ms if build is hh else 0.1 * ms
+    seed(11)
+    G, names = build()
+    trace = StateMonitor(G, "v", record=True)
+    spikes = SpikeMonitor(G)
+    run(duration, namespace=names)
+    return trace.v_.copy(), spikes.i_.copy(), spikes.t_.copy()
+
+
+@pytest.mark.parametrize(("build", "duration"), [(lif, 70 * ms), (synaptic, 40 * ms),
+                                                 (hh, 10 * ms)], ids=["lif", "synaptic", "hh"])
+def test_numpy_first_then_compiled_gives_the_compiled_bits(build, duration, fresh_runtime,
+                                                           monkeypatch):
+    prefs.devices.runtime.fast_start = True
+    monkeypatch.setattr(fast_start, "HAND_OVER_AFTER", float("inf"))
+    numpy_only = simulate(build, duration)
+    assert all(k.compiled is None and k.first_calls > 0 for k in fresh_runtime._fast.values())
+
+    monkeypatch.setattr(fast_start, "HAND_OVER_AFTER", 0.0)  # after the first call
+    monkeypatch.setattr(fast_start, "IN_PROCESS", True)
+    fresh_runtime._fast.clear()
+    handed_over = simulate(build, duration)
+    (kernel,) = fresh_runtime._fast.values()
+    assert kernel.first_calls == 1 and kernel.engine == "numba"
+
+    prefs.devices.runtime.fast_start = False
+    compiled = simulate(build, duration)
+    assert len(compiled[1]) > 0, "the model must spike for the comparison to mean much"
+    for a, b, c in zip(numpy_only, handed_over, compiled, strict=True):
+        assert np.array_equal(a, c) and np.array_equal(b, c)
+
+
+def test_models_without_an_exact_numpy_form_are_compiled_first(fresh_runtime):
+    start_scope()
+    G = NeuronGroup(2, "dv/dt = -log(1 + v**2)/(10*ms) : 1", method="euler")
+    from labkit.codegen.spec import KernelSpec
+    from labkit.core.runner import RunContext
+    ctx = RunContext({id(G): "_o0"}, {id(G.clock): 0}, [(0, 10)], {}, fresh_runtime)
+    spec = KernelSpec(tuple(op for _, _, op, *_ in G._prepare(ctx).ops), 1)
+    assert exact_numpy_source(spec) is None
+    prefs.devices.runtime.fast_start = True
+    kernel = fresh_runtime.kernel(spec)
+    assert not isinstance(kernel, fast_start.FastStartKernel)
+    assert kernel.source == numba_source(spec)  # the compiled kernel (not compiled yet)
+
+
+def test_the_compile_job_fills_the_disk_cache(fresh_runtime, monkeypatch):
+    """The subprocess compiles the kernel; this process then loads it (never compiles)."""
+    from labkit.codegen.compile import compile_stats
+
+    prefs.devices.runtime.fast_start = True
+    monkeypatch.setattr(fast_start, "HAND_OVER_AFTER", 0.0)
+    start_scope()
+    G, names = lif()
+    trace = StateMonitor(G, "v", record=True)
+    run(30 * ms, namespace=names)  # 300 steps: the job starts at the second call
+    (kernel,) = fresh_runtime._fast.values()
+    assert kernel._job is not None and kernel.engine == "numpy"
+    process, _ = kernel._job
+    assert process.wait(timeout=120) == 0
+    assert fast_start.on_disk(kernel.source)
+    before = compile_stats()
+    run(10 * ms, namespace=names)
+    after = compile_stats()
+    assert kernel.engine == "numba"
+    assert after.numba_compiled == before.numba_compiled
+    assert after.numba_loaded == before.numba_loaded + 1
+    assert trace.v_.shape[1] == 400
