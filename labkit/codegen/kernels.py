@@ -173,8 +173,8 @@ def numpy_source(spec: S.KernelSpec) -> KernelSource:
 
 
 #: What the exact numpy kernel calls instead of numpy's ``exp`` and ``expm1``.
-EXACT_PRELUDE = ("from labkit.codegen.support import exp_exact as _lk_exp_exact\n"
-                 "from labkit.codegen.support import exprel_exact as _lk_exprel_exact\n")
+EXACT_PRELUDE = ("from labkit.codegen.support_exact import exp_exact as _lk_exp_exact\n"
+                 "from labkit.codegen.support_exact import exprel_exact as _lk_exprel_exact\n")
 #: Calls in numpy kernels whose results may differ from the compiled kernel's in the last
 #: bit: numpy has its own (SIMD) transcendental functions and power, Numba calls libm's;
 #: the binomial draw is Numba's own algorithm. ``np.sqrt`` is correctly rounded in both.
@@ -188,7 +188,7 @@ def exact_numpy_source(spec: S.KernelSpec) -> KernelSource | None:
     expression of the model has no such numpy form (:data:`INEXACT`).
 
     The numpy kernel, with ``exp`` and ``exprel`` of arrays computed by labkit's own
-    algorithm (:func:`labkit.codegen.support.exp_exact`) instead of numpy's.
+    algorithm (:func:`labkit.codegen.support_exact.exp_exact`) instead of numpy's.
     """
     text = numpy_source(spec).text
     if INEXACT.search(text):

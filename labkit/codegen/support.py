@@ -27,10 +27,7 @@ Each language gets its own copy of the same operations, in the same order:
 Over whole arrays the numpy device uses numpy's own ``exp`` and ``expm1``
 (``_exprel_vec``): written out in numpy, ours cost ~25 passes instead of one, which made
 a one-neuron Hodgkin-Huxley run on the numpy device five times slower. Per-element
-values there may differ from the runtime device's in the last bit. The runtime device's
-fast start (``labkit.devices.fast_start``) runs a model's first steps on numpy and must
-give the compiled kernel's bits, so it pays for ``exp_exact``/``exprel_exact``: the same
-operations on whole arrays.
+values there may differ from the runtime device's in the last bit.
 
 All agree: ``exprel(0) = 1``, ``exprel(x) = inf`` for ``x > 717`` (``expm1`` overflows
 before; Brian2 uses the same cut), ``exprel(-inf) = 0``, NaN stays NaN; ``exp`` is 0
@@ -44,7 +41,7 @@ import math
 import numpy as np
 
 __all__ = ["CPP_SUPPORT", "EXP_CONSTANTS", "exp_scalar", "exprel_scalar", "_exprel_vec",
-           "exp_exact", "exprel_exact", "rank_of_equal", "rounds"]
+           "rank_of_equal", "rounds"]
 
 #: Above this, expm1(x) overflows; exprel(x) is +inf there (as Brian2 has it).
 EXPREL_OVERFLOW = 717.0
@@ -131,57 +128,6 @@ def _exprel_vec(x):
     out = np.where(x == 0.0, 1.0, out)
     out = np.where(x > EXPREL_OVERFLOW, np.inf, out)
     return out[()]  # a 0-d result becomes a numpy scalar
-
-
-def _pow2_exact(kf: np.ndarray) -> np.ndarray:
-    """Integer-valued float array -> 2^kf, built from the bit pattern as Numba's ``_pow2``."""
-    bits = ((kf + _C["MAGIC"]).view(np.int64) - _MAGIC_BITS + 1023) << 52
-    return bits.view(np.float64)
-
-
-def _exp_parts_exact(x: np.ndarray):
-    """float64 array -> (em, f1, f2), each element as Numba's ``_exp_parts`` computes it."""
-    x = np.where(x > _C["XMAX"], _C["XMAX"], x)
-    x = np.where(x < _C["XMIN"], _C["XMIN"], x)
-    kf = np.floor(x * _C["INVLN2"] + 0.5)
-    kf = np.where(kf == kf, kf, 0.0)
-    hi = x - kf * _C["LN2HI"]
-    lo = kf * _C["LN2LO"]
-    r = hi - lo
-    t = r * r
-    c = r - t * (_C["P1"] + t * (_C["P2"] + t * (_C["P3"] + t * (_C["P4"] + t * _C["P5"]))))
-    em = hi - (lo - (r * c) / (2.0 - c))
-    k1 = np.floor(kf * 0.5)
-    return em, _pow2_exact(k1), _pow2_exact(kf - k1)
-
-
-def exp_exact(x):
-    """Array (or scalar) -> exp of each element with the bits of the Numba ``_lk_exp``.
-
-    >>> exp_exact(np.array([0.0, 2.0, -np.inf, 1000.0, np.nan])).tolist()
-    [1.0, 7.38905609893065, 0.0, inf, nan]
-    """
-    shape = np.shape(x)
-    x = np.array(x, dtype=np.float64, ndmin=1)
-    em, f1, f2 = _exp_parts_exact(x)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return ((1.0 + em) * f1 * f2).reshape(shape)[()]
-
-
-def exprel_exact(x):
-    """Array (or scalar) -> exprel of each element with the bits of the Numba ``_exprel``.
-
-    >>> exprel_exact(np.array([0.0, 1e-300, -np.inf, 800.0])).tolist()
-    [1.0, 1.0, 0.0, inf]
-    """
-    shape = np.shape(x)
-    x = np.array(x, dtype=np.float64, ndmin=1)
-    em, f1, f2 = _exp_parts_exact(x)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        s = f1 * f2
-        out = (em * s + (s - 1.0)) / x
-    out = np.where(x == 0.0, 1.0, out)
-    return np.where(x > EXPREL_OVERFLOW, np.inf, out).reshape(shape)[()]
 
 
 def rank_of_equal(key: np.ndarray) -> np.ndarray:

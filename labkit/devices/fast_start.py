@@ -7,7 +7,8 @@ So the runtime device's kernel (:class:`FastStartKernel`) runs the first calls o
 numpy form of the same loop (:func:`labkit.codegen.kernels.exact_numpy_source`), which
 needs no compilation, and hands over to the compiled kernel at a call boundary (the
 runner calls a kernel in chunks of ~50 ms, each starting and ending between two steps),
-once the numpy calls have taken ``HAND_OVER_AFTER`` seconds in all:
+once the numpy calls have taken, or by the end of the current run will have taken,
+``HAND_OVER_AFTER`` seconds in all:
 
 - the compiled kernel is used at once if it is in memory, or on disk and Numba is
   imported already (a preloaded Binder kernel; another model loaded it);
@@ -40,10 +41,13 @@ from labkit.logs import info
 
 __all__ = ["FastStartKernel", "HAND_OVER_AFTER", "IN_PROCESS", "on_disk"]
 
-#: Seconds of numpy calls of one kernel after which the compiled kernel is loaded or
-#: compiled: about what loading Numba costs, so a run waits at most about twice as long
-#: as with either kernel alone, and a model whose runs all take milliseconds never loads it.
-HAND_OVER_AFTER = 0.25
+#: Seconds of numpy calls of one kernel (those made, plus those the current run still
+#: needs at the rate of the last call) from which the compiled kernel is loaded or
+#: compiled: about what loading Numba and a kernel costs (0.4-0.5 s measured on an idle
+#: machine), so a run waits at most about twice as long as with either kernel alone, a
+#: long run hands over after its first call, and a model whose runs all take
+#: milliseconds never loads Numba.
+HAND_OVER_AFTER = 0.5
 #: Compile in this process instead of a subprocess (tests; Pyodide has no subprocesses).
 IN_PROCESS = False
 
@@ -84,18 +88,21 @@ def _describe(value):
 class FastStartKernel:
     """The runtime device's kernel for a model with an exact numpy form (see the module).
 
-    ``first``: the numpy Kernel; ``source``: the Numba KernelSource (same arguments);
-    ``load``: () -> the compiled kernel (the runtime device's, threads included).
+    ``first``: the numpy Kernel, whose ``source`` (arguments) this kernel shows;
+    ``compiled_source``: () -> the Numba KernelSource (generated when first needed: it
+    costs as much as the numpy one); ``load``: () -> the compiled kernel (the runtime
+    device's, threads included).
     """
 
-    def __init__(self, first, source, load):
-        if first.source.arg_names != source.arg_names:
-            raise ValueError(f"internal error: the numpy and Numba kernels of {source!r} "
-                             "take different arguments")
-        self.first, self.source, self._load = first, source, load
+    def __init__(self, first, compiled_source, load):
+        self.first, self.source, self._load = first, first.source, load
+        self._compiled_source, self._numba_source = compiled_source, None
         self.compiled = None
         self.first_seconds = 0.0  # spent in numpy calls, over all runs
         self.first_calls = 0
+        self._per_step = 0.0  # seconds per step of the last numpy call
+        self._run_end = None  # the base step the current run ends at (run_steps)
+        self._status = first.source.arg_names.index("_lk_status")
         self._job = None
         self._job_failed = False
         self._looked_on_disk = False  # looked once Numba was imported: found nothing
@@ -109,8 +116,33 @@ class FastStartKernel:
         try:
             return self.first(*args)
         finally:
-            self.first_seconds += time.perf_counter() - started
+            seconds = time.perf_counter() - started
+            self.first_seconds += seconds
             self.first_calls += 1
+            steps = int(args[self._status][1]) - int(args[0])
+            if steps > 0:
+                self._per_step = seconds / steps
+
+    def run_steps(self, first: int, end: int) -> None:
+        """The runner says which base steps this run covers: the numpy time a run still
+        needs (its rate so far times the steps left) counts towards the hand-over."""
+        self._run_end = end
+
+    def _expected_seconds(self, step: int) -> float:
+        """numpy seconds spent so far plus those the rest of this run would take."""
+        left = max(0, self._run_end - step) if self._run_end is not None else 0
+        return self.first_seconds + self._per_step * left
+
+    @property
+    def compiled_source(self):
+        """The Numba kernel's KernelSource (the same arguments as the numpy kernel's)."""
+        if self._numba_source is None:
+            source = self._compiled_source()
+            if source.arg_names != self.source.arg_names:
+                raise ValueError(f"internal error: the numpy and Numba kernels of {source!r}"
+                                 " take different arguments")
+            self._numba_source = source
+        return self._numba_source
 
     @property
     def engine(self) -> str:
@@ -129,9 +161,9 @@ class FastStartKernel:
         if self._job is not None:
             self._poll()
             return
-        if self.first_calls == 0 or self.first_seconds < HAND_OVER_AFTER:
+        if self.first_calls == 0 or self._expected_seconds(int(args[0])) < HAND_OVER_AFTER:
             return
-        if IN_PROCESS or self._job_failed or on_disk(self.source):
+        if IN_PROCESS or self._job_failed or on_disk(self.compiled_source):
             self.take_over()
         elif not _running or not self._busy():
             self._start(args)
@@ -141,11 +173,13 @@ class FastStartKernel:
         with Numba imported already (looked up once: a glob per call would cost)."""
         from labkit.codegen.compile import in_memory
 
-        if in_memory(self.source):
+        if "numba" not in sys.modules:  # then no compiled kernel is in memory either
+            return False
+        if in_memory(self.compiled_source):
             return True
-        if "numba" in sys.modules and not self._looked_on_disk:
+        if not self._looked_on_disk:
             self._looked_on_disk = True
-            return on_disk(self.source)
+            return on_disk(self.compiled_source)
         return False
 
     def _busy(self) -> bool:
@@ -164,8 +198,9 @@ class FastStartKernel:
         if any(t is None for t in types):
             self.take_over()  # an argument the job cannot describe: compile here
             return
-        request = {"path": str(write_source(self.source)), "name": self.source.name,
-                   "arg_names": list(self.source.arg_names), "types": types}
+        source = self.compiled_source
+        request = {"path": str(write_source(source)), "name": source.name,
+                   "arg_names": list(source.arg_names), "types": types}
         root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "LABKIT_CACHE_DIR": str(cache_root()),
                "PYTHONPATH": os.pathsep.join(filter(None, [root,
@@ -194,7 +229,8 @@ class FastStartKernel:
         if code != 0:  # compiled here instead, where an error reaches the user
             log.seek(0)
             tail = log.read()[-2000:].decode(errors="replace")
-            info(f"the background compilation of {self.source.name} ({self.source.hash[:12]})"
+            source = self.compiled_source
+            info(f"the background compilation of {source.name} ({source.hash[:12]})"
                  f" failed with status {code}; compiling in this process.\n{tail}",
                  "fast_start")
             self._job_failed = True
@@ -202,4 +238,4 @@ class FastStartKernel:
         self.take_over()
 
     def __repr__(self) -> str:
-        return f"<FastStartKernel on {self.engine} {self.source!r}>"
+        return f"<FastStartKernel on {self.engine} {self.first.source!r}>"

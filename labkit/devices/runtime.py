@@ -84,6 +84,12 @@ def warm_up() -> None:
     events.register("post_run_cell", after_cell)
 
 
+def _numba_source(spec):
+    from labkit.codegen.kernels import numba_source
+
+    return numba_source(spec)
+
+
 class RuntimeDevice:
     """Compiles with Numba (without numba, ``get_device()`` hands out the numpy device).
 
@@ -97,7 +103,7 @@ class RuntimeDevice:
     def __init__(self):
         self._threads = None
         self._threaded: dict = {}  # (source hash, threads) -> ThreadedKernel
-        self._fast: dict = {}  # source hash -> FastStartKernel, kept across runs
+        self._fast: dict = {}  # KernelSpec -> FastStartKernel, kept across runs
 
     def configure(self, **options) -> None:
         """``set_device('runtime', threads=n)``: n >= 1, or None for the preference."""
@@ -126,18 +132,18 @@ class RuntimeDevice:
         hands over to the compiled kernel (:mod:`labkit.devices.fast_start`) if the model
         has an exact numpy form, else the compiled kernel."""
         if prefs.devices.runtime.fast_start:
-            from labkit.codegen.kernels import exact_numpy_source, numba_source
+            from labkit.codegen.source_cache import exact_numpy_source
 
-            source = numba_source(spec)
-            found = self._fast.get(source.hash)
+            found = self._fast.get(spec)
             if found is not None:  # once handed over, the compiled kernel as without it
                 return found if found.compiled is None else self._compiled(spec)
             exact = exact_numpy_source(spec)
             if exact is not None:
                 from labkit.codegen.compile import compile_numpy
 
-                found = self._fast[source.hash] = FastStartKernel(
-                    compile_numpy(exact), source, lambda: self._compiled(spec))
+                found = self._fast[spec] = FastStartKernel(
+                    compile_numpy(exact), lambda: _numba_source(spec),
+                    lambda: self._compiled(spec))
                 return found
         return self._compiled(spec)
 

@@ -61,7 +61,8 @@ class ExplicitMethod(Method):
     steps : tuple of (placeholder, sympy.Expr)
         Intermediate values, in order; each may use the earlier ones.
     output : sympy.Expr
-        The new value of ``x``.
+        The new value of ``x``. Or ``steps`` a function returning ``(steps, output)`` and
+        ``output`` None: built on first use (see ``_built``).
     noise : {None, 'additive', 'multiplicative'}
         Which stochastic equations the scheme accepts (None: deterministic only).
     diagonal : bool
@@ -70,8 +71,27 @@ class ExplicitMethod(Method):
     """
 
     def __init__(self, name, steps, output, noise=None, diagonal=False):
-        self.name, self.steps, self.output = name, tuple(steps), output
+        self.name, self._scheme = name, (steps, output)
         self.noise, self.diagonal = noise, diagonal
+
+    def _built(self):
+        """The scheme, built on first use: ``steps`` and ``output`` may be given as one
+        function of no arguments returning both (``output=None``), because the first
+        sympy sum of a process imports ``sympy.tensor`` (~30 ms), which a run whose
+        integration comes from the disk cache need not pay."""
+        steps, output = self._scheme
+        if output is None:
+            steps, output = steps()
+            self._scheme = (steps, output)
+        return tuple(steps), output
+
+    @property
+    def steps(self):
+        return self._built()[0]
+
+    @property
+    def output(self):
+        return self._built()[1]
 
     @property
     def description(self) -> str:
@@ -165,40 +185,49 @@ class ExplicitMethod(Method):
 
 
 #: Forward Euler; Euler-Maruyama for additive noise.
-euler = ExplicitMethod("euler", (), x + dt * f(x, t) + g(x, t) * dW, noise="additive")
+euler = ExplicitMethod("euler", lambda: ((), x + dt * f(x, t) + g(x, t) * dW), None,
+                       noise="additive")
 
 #: Second-order Runge-Kutta (midpoint).
-rk2 = ExplicitMethod("rk2", [(k, dt * f(x, t))], x + dt * f(x + k / 2, t + dt / 2))
+rk2 = ExplicitMethod("rk2", lambda: ([(k, dt * f(x, t))], x + dt * f(x + k / 2, t + dt / 2)),
+                     None)
 
 #: Classical fourth-order Runge-Kutta.
 rk4 = ExplicitMethod(
     "rk4",
-    [
-        (k_1, dt * f(x, t)),
-        (k_2, dt * f(x + k_1 / 2, t + dt / 2)),
-        (k_3, dt * f(x + k_2 / 2, t + dt / 2)),
-        (k_4, dt * f(x + k_3, t + dt)),
-    ],
-    x + (k_1 + 2 * k_2 + 2 * k_3 + k_4) / 6,
+    lambda: (
+        [
+            (k_1, dt * f(x, t)),
+            (k_2, dt * f(x + k_1 / 2, t + dt / 2)),
+            (k_3, dt * f(x + k_2 / 2, t + dt / 2)),
+            (k_4, dt * f(x + k_3, t + dt)),
+        ],
+        x + (k_1 + 2 * k_2 + 2 * k_3 + k_4) / 6,
+    ),
+    None,
 )
 
 #: Stochastic Heun (Stratonovich; multiplicative, non-diagonal noise).
 heun = ExplicitMethod(
     "heun",
-    [(x_support, x + g(x, t) * dW), (g_support, g(x_support, t + dt))],
-    x + dt * f(x, t) + dW * (g(x, t) + g_support) / 2,
+    lambda: ([(x_support, x + g(x, t) * dW), (g_support, g(x_support, t + dt))],
+             x + dt * f(x, t) + dW * (g(x, t) + g_support) / 2),
+    None,
     noise="multiplicative",
 )
 
 #: Derivative-free Milstein, as Brian2 writes it (diagonal multiplicative noise).
 milstein = ExplicitMethod(
     "milstein",
-    [
-        (x_support, x + dt * f(x, t) + sympy.sqrt(dt) * g(x, t)),
-        (g_support, g(x_support, t)),
-        (k, (g_support - g(x, t)) * dW**2 / (2 * sympy.sqrt(dt))),
-    ],
-    x + dt * f(x, t) + g(x, t) * dW + k,
+    lambda: (
+        [
+            (x_support, x + dt * f(x, t) + sympy.sqrt(dt) * g(x, t)),
+            (g_support, g(x_support, t)),
+            (k, (g_support - g(x, t)) * dW**2 / (2 * sympy.sqrt(dt))),
+        ],
+        x + dt * f(x, t) + g(x, t) * dW + k,
+    ),
+    None,
     noise="multiplicative",
     diagonal=True,
 )

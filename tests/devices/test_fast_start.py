@@ -154,7 +154,7 @@ def test_the_compile_job_fills_the_disk_cache(fresh_runtime, monkeypatch):
     assert kernel._job is not None and kernel.engine == "numpy"
     process, _ = kernel._job
     assert process.wait(timeout=120) == 0
-    assert fast_start.on_disk(kernel.source)
+    assert fast_start.on_disk(kernel.compiled_source)
     before = compile_stats()
     run(10 * ms, namespace=names)
     after = compile_stats()
@@ -162,3 +162,35 @@ def test_the_compile_job_fills_the_disk_cache(fresh_runtime, monkeypatch):
     assert after.numba_compiled == before.numba_compiled
     assert after.numba_loaded == before.numba_loaded + 1
     assert trace.v_.shape[1] == 400
+
+
+def test_exact_exp_has_the_bits_of_the_compiled_one():
+    """exp_scalar/exprel_scalar are checked against Numba's in tests/codegen."""
+    from labkit.codegen.support import exp_scalar, exprel_scalar
+    from labkit.codegen.support_exact import exp_exact, exprel_exact
+
+    x = np.concatenate([np.random.default_rng(3).normal(0, 40, 3000),
+                        [0.0, -0.0, 1e-300, -1e-300, 709.7, 709.9, -745.1, -745.3, 800.0,
+                         np.inf, -np.inf, np.nan]])
+    for exact, scalar in ((exp_exact, exp_scalar), (exprel_exact, exprel_scalar)):
+        assert np.array_equal(exact(x), [scalar(v) for v in x], equal_nan=True)
+        assert exact(0.5) == scalar(0.5) and np.shape(exact(0.5)) == ()
+
+
+def test_a_new_process_reads_the_numpy_source_from_disk(fresh_runtime, monkeypatch):
+    from labkit.codegen import source_cache
+    from labkit.codegen.kernels import exact_numpy_source as generate
+    from labkit.codegen.spec import KernelSpec
+
+    start_scope()
+    _, names = lif()
+    prefs.devices.runtime.fast_start = True
+    monkeypatch.setattr(fast_start, "HAND_OVER_AFTER", float("inf"))
+    run(1 * ms, namespace=names)
+    (spec,) = fresh_runtime._fast
+    key = source_cache.structure_key(spec)
+    assert key is not None and source_cache._path(key).exists()
+    monkeypatch.setattr(source_cache, "_memory", {})
+    assert source_cache.exact_numpy_source(spec) == generate(spec)
+    other = KernelSpec(spec.operations[:-1], spec.n_clocks, spec.buffers, spec.growable)
+    assert source_cache.structure_key(other) != key
