@@ -1,5 +1,9 @@
 """The default device: KernelSpec -> one Numba-compiled loop over all time steps.
 
+With ``prefs.devices.runtime.fast_start`` (the default), a model whose loop has an exact
+numpy form starts on it and the compiled loop takes over when it is worth its loading
+(:mod:`labkit.devices.fast_start`): a small model's first run needs no Numba at all.
+
 Kernels are cached by structure at three levels: the generated source per KernelSpec
 (``codegen.kernels.numba_source`` is memoised), the compiled dispatcher per source hash in
 memory, and the machine code on disk (``codegen.compile``), so a re-run with new values

@@ -125,6 +125,12 @@ def main(argv=None) -> int:
                         help="notebooks executed at a time (default: %(default)s)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     print(f"warming the kernel cache {cache_dir()} ({args.jobs} kernels at a time)")
+    # every model compiled, here and in the notebooks' kernels (which inherit the
+    # environment): the fast start would run the short ones on numpy and compile nothing
+    os.environ["LABKIT_FAST_START"] = "0"
+    from labkit.prefs import prefs
+
+    prefs.devices.runtime.fast_start = False
     failures = warm_panels()
     missing = [d for d in args.directories if not d.is_dir()]
     failures += [f"{d}: no such directory of notebooks" for d in missing]
