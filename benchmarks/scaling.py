@@ -1,0 +1,243 @@
+"""CUBA with 80 inputs per neuron from 10^3 to 10^6 neurons, labkit next to Brian2 standalone.
+
+    python benchmarks/scaling.py                         # 10^3 ... 10^6 neurons (~5 min)
+    python benchmarks/scaling.py --sizes 1000 10000      # a quick run
+    python benchmarks/scaling.py --skip-brian2
+
+Issue 22 (scale). The network is CUBA's (models-reference 6.1: LIF, exact integration,
+dt = 0.1 ms, we = 1.62 mV, wi = -9 mV) with a **fixed in-degree**: every neuron receives
+64 excitatory and 16 inhibitory synapses (``connect(i='k for k in sample(N_pre,
+size=...)')`` from the excitatory and inhibitory subgroups), so the mean out-degree is
+80 at every size and the activity per neuron does not change with N. The durations
+shrink as N grows (``DURATIONS``) so that the whole benchmark takes minutes.
+
+Each simulator and size is measured in its own fresh process:
+
+- labkit (runtime device, warm kernel cache: one unmeasured process at the smallest size
+  fills it): one ``run()`` of 1 ms to load the kernel, then the timed ``run()``; its loop
+  time is the network's ``_last_run_time``; peak resident memory is the process's
+  ``ru_maxrss``.
+- Brian2 2.9 ``cpp_standalone`` (compiled per size: N is written into its code), one
+  ``run()``: the loop time its binary reports (``Network::run``), peak memory of the
+  **binary** (measured around it: ``os.wait4``), and of its Python process apart
+  (imports, code generation).
+
+Reported per size: time per neuron-step (loop / (N * steps)), time per synaptic event
+(loop / events, events = the spikes' out-degrees summed, both sides read their own), the
+peak resident memory, and the memory per synapse: the growth of peak memory from the
+previous size divided by the growth in synapses (what each further synapse costs, the
+interpreter, libraries and compiled kernels left out). Ratios are labkit / Brian2 in the
+same invocation (target <= 1.0x for time per event and memory per synapse); the
+machine's load is printed before and after, since the machine may be shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from common import (
+    Caches,
+    fmt_ratio,
+    fmt_seconds,
+    machine_summary,
+    print_table,
+    run_snippet,
+    versions_summary,
+)
+
+SIZES = [1_000, 10_000, 100_000, 1_000_000]
+#: Simulated time per size (seconds): shorter at the top end, where one step costs most.
+DURATIONS = {1_000: 1.0, 10_000: 0.1, 100_000: 0.02, 1_000_000: 0.005}
+
+NETWORK = """
+import numpy as np, resource, time
+N = {n}
+defaultclock.dt = 0.1*ms
+seed(7)
+taum = 20*ms; taue = 5*ms; taui = 10*ms
+Vt = -50*mV; Vr = -60*mV; El = -49*mV
+eqs = '''
+dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
+dge/dt = -ge/taue : volt
+dgi/dt = -gi/taui : volt
+'''
+P = NeuronGroup(N, eqs, threshold='v>Vt', reset='v = Vr', refractory=5*ms, method='exact')
+P.v = Vr + (Vt - Vr)*np.arange(N)/N
+n_exc = int(0.8*N)
+we = (60*0.27/10)*mV
+wi = (-20*4.5/10)*mV
+s_mon = SpikeMonitor(P)
+_rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+_t = time.perf_counter()
+Ce = Synapses(P[:n_exc], P, on_pre='ge += we')
+Ce.connect(i='k for k in sample(N_pre, size=64)')
+Ci = Synapses(P[n_exc:], P, on_pre='gi += wi')
+Ci.connect(i='k for k in sample(N_pre, size=16)')
+_connect_s = time.perf_counter() - _t
+"""
+
+LABKIT = NETWORK + """
+run(1*ms)  # loads the compiled kernel; the timed run below is the loop alone
+_spikes0 = s_mon.num_spikes
+run({duration}*second)
+from labkit.core.magic import magic_network
+loop_s = float(magic_network._last_run_time)
+out = np.concatenate([Ce.N_outgoing_pre[:n_exc], Ci.N_outgoing_pre[n_exc:]])
+spikes = np.asarray(s_mon.i)[_spikes0:]
+report(loop_s=loop_s, connect_s=_connect_s, spikes=int(spikes.size),
+       events=int(out[spikes].sum()), synapses=len(Ce) + len(Ci),
+       steps=int(round({duration}/1e-4)),
+       peak_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, before_kb=_rss_before)
+"""
+
+#: Runs the standalone binary for Brian2 and writes the binary's peak memory (kB) to a file.
+WRAPPER = """\
+import os, subprocess, sys
+proc = subprocess.Popen(['./main'] + sys.argv[1:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(os.environ['BENCH_BINARY_RSS'], 'w') as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+BRIAN2 = """
+from brian2 import *
+import sys
+set_device('cpp_standalone', directory=_os.environ['BENCH_STANDALONE_DIR'])
+prefs.devices.cpp_standalone.run_cmd_unix = [sys.executable, '-c', {wrapper!r}]
+""" + NETWORK + """
+run({duration}*second)  # one run: the binary has nothing to load first
+loop_s = float(device._last_run_time)
+spikes = np.asarray(s_mon.i)
+out = np.concatenate([np.asarray(Ce.N_outgoing_pre)[:n_exc],
+                      np.asarray(Ci.N_outgoing_pre)[n_exc:]])
+with open(_os.environ['BENCH_BINARY_RSS']) as f:
+    binary_kb = int(f.read())
+report(loop_s=loop_s, spikes=int(spikes.size), events=int(out[spikes].sum()),
+       synapses=len(Ce) + len(Ci), steps=int(round({duration}/1e-4)),
+       compile_s=float(device.timers['compile']['make']), binary_kb=binary_kb,
+       peak_kb=binary_kb,
+       python_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def labkit_code(n: int, duration: float) -> str:
+    return "from labkit import *\n" + LABKIT.format(n=n, duration=duration)
+
+
+def brian2_code(n: int, duration: float) -> str:
+    return BRIAN2.format(n=n, duration=duration, wrapper=WRAPPER)
+
+
+def duration_for(n: int) -> float:
+    """The simulated time for ``n`` neurons: DURATIONS', or scaled as 1000 s*neurons/N."""
+    return DURATIONS.get(n, max(0.005, min(1.0, 1000.0 / n)))
+
+
+def per(value: float | None, count: float) -> str:
+    if value is None or not count:
+        return "-"
+    seconds = value / count
+    return f"{seconds * 1e9:.2f} ns" if seconds < 1e-6 else fmt_seconds(seconds)
+
+
+def mb(kb: float | None) -> str:
+    return "-" if kb is None else f"{kb / 1024:,.0f} MB"
+
+
+def marginal(rows: list[dict], key: str = "peak_kb") -> list[float | None]:
+    """Bytes per synapse: growth of ``key`` (kB) over growth of synapses, from the
+    previous size (None for the first)."""
+    out: list[float | None] = [None]
+    for before, after in zip(rows[:-1], rows[1:], strict=True):
+        grown = after["synapses"] - before["synapses"]
+        out.append(1024 * (after[key] - before[key]) / grown if grown > 0 else None)
+    return out
+
+
+def measure(args, tmp: Path) -> tuple[list[dict], list[dict | None]]:
+    caches = Caches.fresh(tmp)
+    env = caches.env()
+    print(f"  labkit: filling the kernel cache (N={args.sizes[0]:,}) ...", flush=True)
+    run_snippet(labkit_code(args.sizes[0], 0.001), env=env)
+    labkit, brian2 = [], []
+    for n in args.sizes:
+        duration = duration_for(n)
+        print(f"  N={n:,}, {duration * 1e3:g} ms: labkit ...", flush=True)
+        timing = run_snippet(labkit_code(n, duration), env=env)
+        labkit.append(timing.data | {"wall": timing.wall, "n": n, "duration": duration})
+        if args.skip_brian2:
+            brian2.append(None)
+            continue
+        print(f"  N={n:,}: Brian2 cpp_standalone ...", flush=True)
+        run_env = env | {"BENCH_STANDALONE_DIR": str(tmp / f"standalone{n}"),
+                         "BENCH_BINARY_RSS": str(tmp / f"rss{n}")}
+        try:
+            timing = run_snippet(brian2_code(n, duration), env=run_env)
+            brian2.append(timing.data | {"wall": timing.wall, "n": n})
+        except RuntimeError as error:
+            print(f"    failed: {str(error).strip().splitlines()[-1]}", flush=True)
+            brian2.append(None)
+        shutil.rmtree(tmp / f"standalone{n}", ignore_errors=True)
+    return labkit, brian2
+
+
+def report_tables(labkit: list[dict], brian2: list[dict | None]) -> None:
+    both = all(b is not None for b in brian2)
+    lk_syn = marginal(labkit)
+    b2_syn = marginal(brian2) if both else [None] * len(brian2)
+    time_rows, memory_rows = [], []
+    for k, lk in enumerate(labkit):
+        b2 = brian2[k] or {}
+        cells = lk["n"] * lk["steps"]
+        lk_event = lk["loop_s"] / lk["events"] if lk["events"] else None
+        b2_event = b2["loop_s"] / b2["events"] if b2.get("events") else None
+        time_rows.append([
+            f"N={lk['n']:,}, {lk['duration'] * 1e3:g} ms", f"{lk['synapses']:,}",
+            f"{lk['events']:,}/{b2.get('events', 0):,}",
+            fmt_seconds(lk["loop_s"]), fmt_seconds(b2.get("loop_s")),
+            per(lk["loop_s"], cells), per(b2.get("loop_s"), cells),
+            per(lk["loop_s"], lk["events"]), per(b2.get("loop_s"), b2.get("events", 0)),
+            fmt_ratio(lk_event, b2_event)])
+        memory_rows.append([
+            f"N={lk['n']:,}", mb(lk["peak_kb"]), mb(b2.get("binary_kb")),
+            mb(b2.get("python_kb")),
+            "-" if lk_syn[k] is None else f"{lk_syn[k]:.1f}",
+            "-" if b2_syn[k] is None else f"{b2_syn[k]:.1f}",
+            fmt_ratio(lk_syn[k], b2_syn[k]), fmt_seconds(lk["connect_s"]),
+            fmt_seconds(lk["wall"]), fmt_seconds(b2.get("wall"))])
+    print()
+    print_table(["size", "synapses", "events lk/B2", "loop lk", "loop B2",
+                 "/neuron-step lk", "/neuron-step B2", "/event lk", "/event B2",
+                 "ratio /event"], time_rows)
+    print()
+    print_table(["size", "peak lk", "peak B2 binary", "B2 python", "B/syn lk",
+                 "B/syn B2", "ratio B/syn", "lk connect", "lk process",
+                 "B2 process"], memory_rows)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
+    parser.add_argument("--skip-brian2", action="store_true")
+    args = parser.parse_args(argv)
+    print(__doc__.splitlines()[0])
+    print(machine_summary(), "|", versions_summary(), "| load", os.getloadavg())
+    tmp = Path(tempfile.mkdtemp(prefix="bench-scaling-"))
+    try:
+        labkit, brian2 = measure(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report_tables(labkit, brian2)
+    print("B/syn: bytes per synapse, the growth of peak memory from the previous size over "
+          "the growth in synapses; B2 = its binary's")
+    print("load after:", os.getloadavg(), file=sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
