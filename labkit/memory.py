@@ -6,9 +6,10 @@ out-of-memory killer. Where the size is known (a group's arrays, a monitor's rec
 connect() that makes all pairs) or can be projected (a connect() half done), labkit
 compares it with what is available first and says what would help.
 
-Available memory is the smaller of the system's (``MemAvailable``) and the process's
+Available memory is the smallest of the system's (``MemAvailable``), the process's
 control group limit (a container or a ``systemd-run -p MemoryMax=`` cap), since either
-one ends the process.
+one ends the process, and ``prefs.core.memory_limit`` when it is set (bytes or a text
+such as ``'2 GB'``: to keep a shared machine usable, or to see the check work).
 """
 
 from __future__ import annotations
@@ -18,15 +19,58 @@ from pathlib import Path
 
 from labkit.errors import OutOfMemoryError
 
-__all__ = ["available_memory", "check_memory", "size_text"]
+__all__ = ["available_memory", "check_memory", "limit_text", "parse_size", "size_text"]
 
 
 def available_memory() -> int:
     """Bytes of memory available now (see the module docstring; a very large number if
     nothing says)."""
-    found = [_meminfo(), _cgroup_room()]
+    found = [_meminfo(), _cgroup_room(), _pref_limit()]
     known = [n for n in found if n is not None]
     return min(known) if known else 1 << 62
+
+
+def limit_text() -> str:
+    """Where the limit comes from, for error messages: the preference when it is the
+    smallest, else the system's memory."""
+    limit = _pref_limit()
+    if limit is not None and limit <= available_memory():
+        return ("prefs.core.memory_limit; raise it, or set it to None to use what the "
+                "system has")
+    return "the machine's available memory"
+
+
+_UNITS = {"b": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def parse_size(value) -> int:
+    """``prefs.core.memory_limit``'s value -> bytes: a number, or '2 GB', '512 MiB'.
+
+    >>> parse_size('1.5 GB'), parse_size(1000), parse_size('64MiB')
+    (1500000000, 1000, 67108864)
+    """
+    if isinstance(value, str):
+        text = value.strip().lower()
+        number = text.rstrip("abcdefghijklmnopqrstuvwxyz").strip()
+        unit = text[len(number):].strip() or "b"
+        try:
+            return int(float(number) * _UNITS[unit])
+        except (ValueError, KeyError):
+            raise ValueError(f"prefs.core.memory_limit = {value!r} is not a size; write "
+                             "bytes (2_000_000_000) or a text such as '2 GB' or "
+                             "'512 MiB'") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"prefs.core.memory_limit = {value!r} is not a size; write bytes "
+                         "(2_000_000_000), a text such as '2 GB', or None (no limit)")
+    return int(value)
+
+
+def _pref_limit() -> int | None:
+    from labkit.prefs import prefs
+
+    value = prefs.core.memory_limit
+    return None if value is None else parse_size(value)
 
 
 def _meminfo() -> int | None:
@@ -75,4 +119,5 @@ def check_memory(needed: float, what: str, fix: str) -> None:
     available = available_memory()
     if needed > available:
         raise OutOfMemoryError(f"{what} would need {size_text(needed)}, but only "
-                               f"{size_text(available)} of memory is available. {fix}")
+                               f"{size_text(available)} of memory is available (limit: "
+                               f"{limit_text()}). {fix}")

@@ -82,7 +82,10 @@ def _build() -> PreferenceGroup:
     root = PreferenceGroup("")
     codegen = PreferenceGroup("codegen", root, target="auto", string_expression_target="numpy")
     network = PreferenceGroup("core.network", root, default_schedule=list(DEFAULT_SCHEDULE))
-    core = PreferenceGroup("core", root, default_float_dtype=np.float64, network=network)
+    # the most memory labkit plans for (bytes, or a text such as '2 GB'; None: what the
+    # system says is available); checked before connect(), groups and monitors allocate
+    core = PreferenceGroup("core", root, default_float_dtype=np.float64, network=network,
+                           memory_limit=None)
     # Brian2's name for the OpenMP threads of cpp_standalone (0: none); set_device's
     # threads= wins when given
     cpp = PreferenceGroup("devices.cpp_standalone", root, openmp_threads=0)

@@ -18,7 +18,7 @@ from labkit.core.clock import SECOND
 from labkit.core.elements import element_indices
 from labkit.core.variables import as_quantity
 from labkit.errors import NotFoundError, SimulationError, shorten
-from labkit.memory import available_memory, size_text
+from labkit.memory import available_memory, limit_text, size_text
 from labkit.units.quantity import Quantity
 
 __all__ = ["StateMonitor", "available_memory"]
@@ -113,7 +113,8 @@ class StateMonitor(LabkitObject):
             raise SimulationError(
                 f"StateMonitor {self.name!r} would need {size_text(needed)} to record "
                 f"{', '.join(self.record_variables)} of {self.record.size} elements for "
-                f"{n_steps} steps, but only {size_text(available)} of memory is available. Record "
+                f"{n_steps} steps, but only {size_text(available)} of memory is available "
+                f"(limit: {limit_text()}). Record "
                 "less: fewer neurons (record=[0, 10, 20]), a larger monitor dt "
                 "(StateMonitor(..., dt=1*ms)), fewer variables, or a shorter run.")
 

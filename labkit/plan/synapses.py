@@ -23,6 +23,7 @@ from labkit.plan.events import event_prefix
 from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import constant_functions, names_in, parse_code
 from labkit.plan.synapse_structure import build_synapses, is_temporary
+from labkit.synapses.synapses import SynapseCounts
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
 __all__ = ["plan_synapses", "record_parts"]
@@ -127,7 +128,7 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
                                                            prefix, src, tgt, links))
     growable = tuple(S.Growth(q, (argument(q, "qdata", "internal"),), 1)
                      for q in _queues(prefix, syn))
-    return ObjectPlan(ops, _values(syn, ctx, prefix, externals), growable=growable,
+    return ObjectPlan(ops, _values(syn, ctx, prefix, externals, used), growable=growable,
                       externals=externals, aliases=link_aliases(syn, ctx))
 
 
@@ -326,7 +327,7 @@ def _operations(syn, structure, table, ctx, prefix, src, tgt, links) -> tuple:
     return tuple(ops)
 
 
-def _values(syn, ctx, prefix, externals) -> dict:
+def _values(syn, ctx, prefix, externals, used: set) -> dict:
     n = syn._n
     values = {argument(prefix, "N", "internal"): n,
               argument(prefix, "N_pre", "internal"): syn.source.N,
@@ -334,6 +335,9 @@ def _values(syn, ctx, prefix, externals) -> dict:
               argument(prefix, "pre", "internal"): syn._pre,
               argument(prefix, "post", "internal"): syn._post}
     for name, var in syn.variables.items():
+        if isinstance(var, SynapseCounts) and name not in used \
+                and name not in syn._counts_wanted:
+            continue  # computed only for the code or monitors that read it
         if var.array is not None:
             values[argument(prefix, name)] = var.array
     values.update(bind(prefix, externals, syn.clock.dt_))

@@ -161,12 +161,17 @@ def generate_connections(
 
 def _run(rule, values, n_outer, n_result, rng, skip, device, limit):
     """Run a rule with an output buffer sized for the expected number of synapses."""
-    expected = 2 * n_outer
+    expected, exact = 2 * n_outer, False
     if rule.draw == "p" and "_p_value" in values:
         expected = int(n_outer * n_result * values["_p_value"] * 1.1)
+    size = _constant_size(rule, values)
+    if size is not None:  # sample(..., size=k): at most k per row, no buffer to regrow
+        expected, exact = n_outer * min(size, n_result), True
     if device == "auto":
         device = "numpy" if _work(rule, values, n_outer, n_result) < SMALL_WORK else "numba"
-    cap = min(max(1024, expected), 1 << 26, max(limit, 16))
+    # the buffer's pages beyond what is written are never touched (np.empty), so a
+    # generous estimate costs address space, not memory
+    cap = min(max(1024, expected), max(limit, 16), (1 << 31) - 1 if exact else 1 << 26)
     return run_rule(rule, values, n_outer, n_result, rng, skip_if_invalid=skip,
                     device=device, cap=cap, limit=limit)
 
@@ -175,6 +180,17 @@ def _run(rule, values, n_outer, n_result, rng, skip, device, limit):
 #: expected), numpy's blocks (~0.5 us per synapse) take less time than loading a compiled
 #: kernel (0.2-0.5 s, and importing Numba if nothing has yet).
 SMALL_WORK = 1_000_000
+
+
+def _constant_size(rule, values) -> int | None:
+    """``k`` of ``sample(..., size=k)`` when it is a number (not an expression), else None."""
+    if row_draw(rule) != "size":
+        return None
+    size = rule.draw_value
+    size = values.get(size.name) if getattr(size, "is_Symbol", False) else size
+    if isinstance(size, (int, np.integer, sympy.Integer)) and int(size) >= 0:
+        return int(size)
+    return None
 
 
 def _work(rule, values, n_outer: int, n_result: int) -> float:

@@ -19,7 +19,7 @@ from labkit.core.random import get_rng
 from labkit.core.variables import as_quantity
 from labkit.devices import get_device, numba_available
 from labkit.errors import OutOfMemoryError
-from labkit.memory import available_memory, size_text
+from labkit.memory import available_memory, limit_text, size_text
 
 __all__ = ["connect"]
 
@@ -70,14 +70,18 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
                         "would make") from None
     except (ValueError, TypeError, IndexError) as error:
         raise type(error)(f"{label}.connect(): {error}") from error
-    synapses._append(np.asarray(sources, dtype=np.int64), np.asarray(targets, dtype=np.int64))
+    synapses._append(np.asarray(sources), np.asarray(targets))
 
 
 def _bytes_per_synapse(synapses) -> int:
-    """Memory one synapse takes: its variables (i, j, weights, delays, counts), the two
-    index arrays a run uses, and connect()'s own buffers while it generates them."""
-    stored = sum(v.array.dtype.itemsize for v in synapses._per_synapse_variables())
-    return stored + 2 * 4 + 2 * 4
+    """Memory one synapse takes (see Synapses' docstring): its own variables (weights,
+    delays, ``i``/``j`` of a subgroup), its source and target elements (int32 each), the
+    queue's order per pathway and connect()'s buffers while it generates them (int32
+    each)."""
+    own = sum(v.array.dtype.itemsize for v in synapses._per_synapse_variables()
+              if v.name not in ("i", "j"))
+    apart = 4 * sum(group._start != 0 for group in (synapses.source, synapses.target))
+    return own + apart + 2 * 4 + 4 * len(synapses._pathways) + 2 * 4
 
 
 def _check_all_pairs(synapses, condition, i, j, p, n, per_synapse: int) -> None:
@@ -98,7 +102,7 @@ def _too_many(synapses, count: float, per_synapse: int, how: str) -> OutOfMemory
     return OutOfMemoryError(
         f"{synapses._label()}.connect() {how} about {count:,.0f} synapses, which "
         f"would need {size_text(count * per_synapse)} ({per_synapse} bytes each), but "
-        f"only {size_text(available)} of memory is available (room for about "
-        f"{available // per_synapse:,}). Connect fewer pairs: a smaller p, a condition "
-        "such as 'abs(i - j) < 50', a fixed number per neuron "
+        f"only {size_text(available)} of memory is available (limit: {limit_text()}; "
+        f"room for about {available // per_synapse:,}). Connect fewer pairs: a smaller p, "
+        "a condition such as 'abs(i - j) < 50', a fixed number per neuron "
         "(j='k for k in sample(N_post, size=100)'), or smaller groups.")

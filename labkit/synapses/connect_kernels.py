@@ -192,7 +192,9 @@ def run_rule(rule: ConnectRule, values: dict, n_outer: int, n_result: int, rng, 
                 int(limit), *args)
         if status == 5:
             raise TooManySynapses(count, int(o), n_outer)
-        outer, result = outer[:count].copy(), result[:count].copy()
+        # views, not copies: Synapses._append copies them into its storage, and the
+        # buffer's unwritten tail was never touched (no memory)
+        outer, result = outer[:count], result[:count]
     elif device == "numpy":
         pieces = compile_numpy(numpy_source(rule, names))()
         with np.errstate(all="ignore"):
@@ -275,7 +277,7 @@ def _run_blocks(rule, pieces, n_outer, n_result, rng, skip, args, limit):
             raise TooManySynapses(count, start - 1, n_outer)
     outer = np.concatenate([o for o, _ in outs] or [np.zeros(0, np.int32)])
     result = np.concatenate([r for _, r in outs] or [np.zeros(0, np.int32)])
-    return outer.astype(np.int32), result.astype(np.int32), 0, 0, 0.0
+    return outer.astype(np.int32, copy=False), result.astype(np.int32, copy=False), 0, 0, 0.0
 
 
 def _candidates_drawing_each(rule, O, low, step, m, rng):

@@ -20,6 +20,7 @@ import numpy as np
 from labkit.core.clock import SECOND
 from labkit.core.namespace import frame_namespace
 from labkit.core.variables import Variable
+from labkit.devices import numba_available
 from labkit.plan.buffers import Growable
 
 __all__ = ["Pathway"]
@@ -95,9 +96,15 @@ class Pathway:
             raise ValueError(
                 f"{self.synapses._label()}: synapse {k} of pathway '{self.objname}' has a "
                 f"negative delay ({seconds[k] * 1e3:g} ms); delays must be >= 0")
-        steps = np.floor(seconds / dt + 0.5).astype(np.int32)
+        if not seconds.any():
+            # np.zeros leaves its pages untouched: no memory for the usual zero delays
+            return np.zeros(n_syn, dtype=np.int32)
+        scaled = seconds / dt  # one temporary, rounded in place
+        scaled += 0.5
+        steps = np.floor(scaled, out=scaled).astype(np.int32)
+        del scaled
         if self.delay_var.shared:
-            steps = np.full(n_syn, steps[0] if steps.size else 0, dtype=np.int32)
+            steps = np.full(n_syn, steps[0], dtype=np.int32)
         return steps
 
     # -- the queue ----------------------------------------------------------------------------
@@ -138,9 +145,8 @@ class Pathway:
         n_slots = int(steps.max()) + 1 if steps.size else 1
         key = (version, n_syn, group._start, group._stop)
         if key != self._csr_key:
-            local = sources.astype(np.int64) - group._start
-            order = np.argsort(local, kind="stable").astype(np.int32)
-            counts = np.bincount(local, minlength=group._stop - group._start)
+            order = _stable_order(sources, group._stop)
+            counts = np.bincount(sources, minlength=group._stop)[group._start:group._stop]
             ptr = np.zeros(counts.size + 1, dtype=np.int64)
             np.cumsum(counts, out=ptr[1:])
             self._csr, self._csr_key = (ptr, order), key
@@ -186,3 +192,14 @@ def _delay_seconds(delay, synapses, objname) -> float:
         raise ValueError(f"{synapses._label()}: the delay of pathway '{objname}' is "
                          f"negative ({seconds * 1e3:g} ms); delays must be >= 0")
     return seconds
+
+
+def _stable_order(sources: np.ndarray, n_elements: int) -> np.ndarray:
+    """Synapse indices sorted by source element, stable (int32): a counting sort, which
+    needs no memory besides its result (``np.argsort`` makes int64 indices first, twice
+    the result's size per synapse)."""
+    if sources.size < (1 << 20) or not numba_available():
+        return np.argsort(sources, kind="stable").astype(np.int32)
+    from labkit.synapses.counting_sort import counting_sort
+
+    return counting_sort(sources, n_elements)

@@ -2,7 +2,13 @@
 
 A Synapses object stores one value per synapse for each synaptic variable (arrays that
 grow with every ``connect()``), the source and target element of each synapse, and its
-pathways (:mod:`labkit.synapses.queue`). At each run it hands the network, in
+pathways (:mod:`labkit.synapses.queue`). Memory per synapse is what limits the size of a
+network, so the storage is lean: the source and target elements are int32 (``_pre``,
+``_post``, indices in the whole group), and ``i``/``j`` are the same arrays when the
+source/target is not a subgroup (for a subgroup they are kept apart: they count from its
+start); ``N_incoming``/``N_outgoing`` are computed when something reads them; ``connect()``
+appends in place into buffers that grow geometrically, so many small ``connect()`` calls
+cost time in proportion to the synapses made. At each run it hands the network, in
 Brian2's schedule: the clock-driven update (``groups``), each summed variable (``groups``,
 just before the target: order ``target.order - 1``) and, per pathway, a spike push
 followed by the pathway code over the events due now (``synapses``, order -1 for
@@ -33,7 +39,7 @@ from labkit.units.quantity import Quantity
 __all__ = ["Synapses"]
 
 _DTYPES = {"float": np.float64, "boolean": np.bool_, "integer": np.int64}
-_INDEX_VARS = ("i", "j", "N_incoming", "N_outgoing")
+_COUNTS = {"N_incoming": "post", "N_outgoing": "pre"}
 _SPECIAL = {"N": "int", "N_pre": "int", "N_post": "int", "t": "t", "dt": "t"}
 
 
@@ -99,6 +105,8 @@ class Synapses(Group):
         self._make_variables()
         self._pre = np.zeros(0, dtype=np.int32)
         self._post = np.zeros(0, dtype=np.int32)
+        self._buffers: dict[str, np.ndarray] = {}
+        self._counts_wanted: set[str] = set()
         self._pathways: list[Pathway] = []
         self._make_pathways(on_pre, on_post, delay, on_event)
         self._freeze()
@@ -136,9 +144,11 @@ class Synapses(Group):
         if event:
             self.variables["lastupdate"] = Variable("lastupdate", SECOND, "internal",
                                                     np.zeros(0))
-        for name in _INDEX_VARS:
+        for name in ("i", "j"):
             self.variables[name] = Variable(name, DIMENSIONLESS, "internal",
                                             np.zeros(0, dtype=np.int32), read_only=True)
+        for name, side in _COUNTS.items():
+            self.variables[name] = SynapseCounts(name, self, side)
 
     def _make_pathways(self, on_pre, on_post, delay, on_event="spike") -> None:
         if not isinstance(on_event, (str, dict)):
@@ -220,6 +230,8 @@ class Synapses(Group):
         """A name a StateMonitor of these synapses may record -> its Variable (None when
         unknown): a synaptic variable, or the source's or target's through ``x_pre``,
         ``x_post`` or plain ``x`` (Brian2 records the target's ``x`` per synapse)."""
+        if name in _COUNTS:  # a monitor will record it: computed for each run
+            self._counts_wanted.add(name)
         if name in self.variables:
             return self.variables[name]
         kind, base = self._kind_of(name)
@@ -362,24 +374,41 @@ class Synapses(Group):
         connect(self, condition, i, j, p, n, skip_if_invalid, names)
 
     def _append(self, sources: np.ndarray, targets: np.ndarray) -> None:
-        """New synapses from source element ``sources[k]`` to target ``targets[k]``."""
+        """New synapses from source element ``sources[k]`` to target ``targets[k]``
+        (indices within the source and target, any integer dtype)."""
         old, new = self._n, self._n + len(sources)
         for var in self._per_synapse_variables():
-            grown = np.zeros(new, dtype=var.array.dtype)
-            grown[:old] = var.array[:old]
-            var.array = grown
-        self.variables["i"].array[old:] = sources
-        self.variables["j"].array[old:] = targets
-        self._pre = np.concatenate([self._pre, (sources + self.source._start)
-                                    .astype(np.int32)])
-        self._post = np.concatenate([self._post, (targets + self.target._start)
-                                     .astype(np.int32)])
+            if var.name not in ("i", "j"):
+                var.array = self._room(var.name, var.array, old, new)
+        self._pre = self._room("_pre", self._pre, old, new)
+        self._post = self._room("_post", self._post, old, new)
+        for index, values, group, name in ((self._pre, sources, self.source, "i"),
+                                           (self._post, targets, self.target, "j")):
+            index[old:new] = values
+            var = self.variables[name]
+            if group._start == 0:  # i (j) is the element's index: the same array
+                var.array = index
+            else:
+                var.array = self._room(name, var.array, old, new)
+                var.array[old:new] = values
+                index[old:new] += group._start
         self._n = new
-        for name, index in (("N_outgoing", self._pre), ("N_incoming", self._post)):
-            counts = np.bincount(index)
-            self.variables[name].array[:] = counts[index]
         self._connect_called = True
         self._version += 1
+
+    def _room(self, key: str, current: np.ndarray, old: int, new: int) -> np.ndarray:
+        """``current`` (``old`` values) -> a view of ``new`` values starting with them, in a
+        buffer kept under ``key`` that grows geometrically (appending k synapses costs
+        O(k), amortised). A first connect() allocates exactly what it needs."""
+        buffer = self._buffers.get(key)
+        if buffer is None or current.base is not buffer or current.size != old:
+            buffer = current  # replaced since (restore(), first use): start from it
+        if buffer.size < new:
+            grown = np.zeros(new if old == 0 else max(new, 2 * old), dtype=current.dtype)
+            grown[:old] = current[:old]
+            buffer = grown
+        self._buffers[key] = buffer
+        return buffer[:new]
 
     @property
     def summed_updaters(self) -> dict:
@@ -401,8 +430,8 @@ class Synapses(Group):
         return np.bincount(self._pre, minlength=self.source._stop).astype(np.int32)
 
     def _per_synapse_variables(self):
-        seen = [v for v in self.variables.values() if v.array is not None and not v.shared
-                and v.kind != "linked"]
+        seen = [v for v in self.variables.values() if not isinstance(v, SynapseCounts)
+                and v.array is not None and not v.shared and v.kind != "linked"]
         for pathway in self._pathways:
             if not pathway.delay_var.shared and all(pathway.delay_var is not v for v in seen):
                 seen.append(pathway.delay_var)
@@ -425,7 +454,7 @@ class Synapses(Group):
         return {"n": self._n, "connected": self._connect_called, "version": self._version,
                 "pre": self._pre.copy(), "post": self._post.copy(),
                 "arrays": {k: v.array.copy() for k, v in self.variables.items()
-                           if v.array is not None},
+                           if not isinstance(v, SynapseCounts) and v.array is not None},
                 "pathways": [p.state() for p in self._pathways]}
 
     def _restore_state(self, state: dict) -> None:
@@ -435,9 +464,43 @@ class Synapses(Group):
             self._version += 1  # connectivity changed since: rebuild queue maps
         for name, array in state["arrays"].items():
             self.variables[name].array = array.copy()
+        for name, index, group in (("i", self._pre, self.source), ("j", self._post,
+                                                                   self.target)):
+            if group._start == 0:  # one array again (see _append)
+                self.variables[name].array = index
         for pathway, saved in zip(self._pathways, state["pathways"], strict=True):
             pathway.restore(saved)
 
     def __repr__(self) -> str:
         return (f"Synapses({self.source._owner.name} -> {self.target._owner.name}, "
                 f"{self._n} synapses, name={self.name!r})")
+
+
+class SynapseCounts(Variable):
+    """``N_incoming`` / ``N_outgoing``: per synapse, the number of synapses onto its target
+    (from its source), computed from ``_post`` (``_pre``) when read and kept until the
+    connections change. Not stored otherwise: 4 bytes per synapse each that most models
+    never read."""
+
+    def __init__(self, name: str, synapses, side: str):
+        self._synapses, self._side, self._cached = synapses, side, (None, None)
+        super().__init__(name, DIMENSIONLESS, "internal", None, read_only=True)
+
+    @property
+    def array(self) -> np.ndarray:
+        syn = self._synapses
+        key = (syn._version, syn._n)
+        if self._cached[0] != key:
+            index = syn._pre if self._side == "pre" else syn._post
+            counts = np.bincount(index).astype(np.int32)
+            self._cached = (key, np.take(counts, index))
+        return self._cached[1]
+
+    @array.setter
+    def array(self, value) -> None:
+        if value is not None:  # restore() of an older state's counts
+            self._cached = ((self._synapses._version, len(value)), value)
+
+    @property
+    def dtype(self):
+        return np.dtype(np.int32)
