@@ -135,3 +135,13 @@ def test_memory_limit_values():
         available_memory()
     prefs.core.memory_limit = None
     assert available_memory() > 10**6
+
+
+def test_counting_sort_is_a_stable_argsort():
+    pytest.importorskip("numba")
+    from labkit.synapses.counting_sort import counting_sort
+
+    sources = np.random.default_rng(3).integers(5, 60, size=5000).astype(np.int32)
+    expected = np.argsort(sources, kind="stable")
+    order = counting_sort(sources, 60)
+    assert order.dtype == np.int32 and np.array_equal(order, expected)
