@@ -49,25 +49,19 @@ from common import (
     run_snippet,
     versions_summary,
 )
+from cuba import MODEL
 
 SIZES = [1_000, 10_000, 100_000, 1_000_000]
 #: Simulated time per size (seconds): shorter at the top end, where one step costs most.
 DURATIONS = {1_000: 1.0, 10_000: 0.1, 100_000: 0.02, 1_000_000: 0.005}
 
+#: CUBA's neurons are cuba.py's (one definition for every benchmark).
 NETWORK = """
 import numpy as np, resource, time
 N = {n}
 defaultclock.dt = 0.1*ms
 seed(7)
-taum = 20*ms; taue = 5*ms; taui = 10*ms
-Vt = -50*mV; Vr = -60*mV; El = -49*mV
-eqs = '''
-dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
-dge/dt = -ge/taue : volt
-dgi/dt = -gi/taui : volt
-'''
-P = NeuronGroup(N, eqs, threshold='v>Vt', reset='v = Vr', refractory=5*ms, method='exact')
-P.v = Vr + (Vt - Vr)*np.arange(N)/N
+{model}
 n_exc = int(0.8*N)
 we = (60*0.27/10)*mV
 wi = (-20*4.5/10)*mV
@@ -127,11 +121,11 @@ report(loop_s=loop_s, spikes=int(spikes.size), events=int(out[spikes].sum()),
 
 
 def labkit_code(n: int, duration: float) -> str:
-    return "from labkit import *\n" + LABKIT.format(n=n, duration=duration)
+    return "from labkit import *\n" + LABKIT.format(n=n, duration=duration, model=MODEL)
 
 
 def brian2_code(n: int, duration: float) -> str:
-    return BRIAN2.format(n=n, duration=duration, wrapper=WRAPPER)
+    return BRIAN2.format(n=n, duration=duration, wrapper=WRAPPER, model=MODEL)
 
 
 def duration_for(n: int) -> float:
