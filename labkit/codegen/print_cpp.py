@@ -78,8 +78,9 @@ class CppLoops(LoopPrinter):
             reduce = "".join(f" reduction({op}:{name})" for op, name in s.reduce)
             self.write(depth, f"#pragma omp simd{reduce}")
         step = f"{s.var} += {s.step}" if s.step != 1 else f"++{s.var}"
+        until = "<" if s.step > 0 else ">"   # Python's range(start, stop, step)
         self.write(depth, f"for (int64_t {s.var} = {self.expr(s.start)}; "
-                          f"{s.var} < {self.expr(s.stop)}; {step}) {{")
+                          f"{s.var} {until} {self.expr(s.stop)}; {step}) {{")
         self.block(s.body, depth + 1)
         self.write(depth, "}")
 

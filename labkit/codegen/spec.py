@@ -222,12 +222,14 @@ class CableUpdate(Operation):
     ``gtot`` and ``I0`` (model expressions, per compartment) linearise the membrane
     current, ``Im = I0 - gtot*v``; the tree (parents, conductances, order; internal
     arguments of the owner) is solved by Hines elimination. ``size``: the argument holding
-    the number of compartments.
+    the number of compartments. ``constant_gtot``: ``gtot`` cannot change during a run
+    (a passive membrane), so the matrix is factorised once a run.
     """
 
     gtot: sympy.Expr = sympy.S.Zero
     I0: sympy.Expr = sympy.S.Zero
     size: str = ""
+    constant_gtot: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,15 @@ The channels, threshold and reset are planned as for any NeuronGroup
 present ``v``). After them, in the same ``groups`` slot, comes one
 :class:`~labkit.codegen.spec.CableUpdate`: the membrane current linearised around ``v``
 and the tree's implicit solve. Its values are the tree (:mod:`labkit.spatial.cable`) with
-the conductances divided by this run's ``Ri``, and two work arrays.
+the conductances divided by this run's ``Ri``, work arrays, and a flag that makes a
+passive membrane's matrix be factorised again at the first step of every run (Cm, Ri
+or a constant parameter may have changed between runs, never during one).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from sympy.core.function import AppliedUndef
 
 from labkit.codegen import spec as S
 from labkit.codegen.spec import argument
@@ -21,13 +24,30 @@ from labkit.plan.structure import external_kinds, names_in, symbols_for
 __all__ = ["plan_spatial"]
 
 
+def _constant_during_a_run(group, expr, kinds) -> bool:
+    """Whether ``expr`` (gtot) reads only namespace numbers and ``(constant)`` parameters:
+    then neither the model nor a synapse can change it during a run."""
+    if expr.atoms(AppliedUndef):   # rand(), user functions
+        return False
+    for name in names_in(expr):
+        if name in group.variables:
+            eq = group.equations[name] if name in group.equations else None
+            if name not in ("i", "N") and (eq is None or "constant" not in eq.flags):
+                return False
+        elif kinds.get(name) != "scalar" and name != "dt":
+            return False
+    return True
+
+
 def _cable_operation(group, prefix, clock, externals):
     arrays = {n: ("shared" if v.shared else "array") for n, v in group.variables.items()
               if v.array is not None}
     names = names_in(group._gtot) | names_in(group._I0) | {"v", "Cm", "area", "Ic"}
-    symbols = symbols_for(names, prefix, arrays, external_kinds(externals))
+    kinds = external_kinds(externals)
+    symbols = symbols_for(names, prefix, arrays, kinds)
     return S.CableUpdate(prefix, clock, symbols, f"{group.name} cable", group._gtot,
-                         group._I0, argument(prefix, "N", "internal"))
+                         group._I0, argument(prefix, "N", "internal"),
+                         _constant_during_a_run(group, group._gtot, kinds))
 
 
 def plan_spatial(group, ctx) -> ObjectPlan:
@@ -45,8 +65,12 @@ def plan_spatial(group, ctx) -> ObjectPlan:
     tree = group._tree
     ri = float(group.variables["Ri"].array[0])
     values = dict(plan.values)
-    for part, value in (("parent", tree.parent), ("g", tree.g / ri),
-                        ("gsum", tree.gsum / ri), ("order", tree.order),
-                        ("d", np.zeros(len(tree.order))), ("b", np.zeros(len(tree.order)))):
+    unknowns = len(tree.g)
+    for part, value in (("g", tree.g / ri), ("gg", (tree.g / ri) ** 2),
+                        ("gsum", tree.gsum / ri), ("start", tree.start),
+                        ("stop", tree.stop), ("node", tree.node), ("pnode", tree.pnode),
+                        ("d", np.zeros(unknowns)), ("b", np.zeros(unknowns)),
+                        ("c", np.zeros(unknowns)), ("inv", np.zeros(unknowns)),
+                        ("fresh", np.zeros(1, dtype=np.int64))):
         values[argument(prefix, f"hines_{part}", "internal")] = value
     return ObjectPlan(ops, values, plan.buffers, plan.growable, plan.externals, plan.call)

