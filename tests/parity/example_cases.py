@@ -9,6 +9,7 @@ spikes; ``RANDOM_CASES`` (PoissonInput) only the same rates.
 from __future__ import annotations
 
 from harness import Case
+from spatial_cases import SPATIAL_CASES
 
 # reliability / Brette_Guigon_2003: neurons read a shared input through a linked variable
 # (named: within a slot, groups update in the order of their names, in Brian2 as here, and
@@ -300,7 +301,7 @@ LINKED_SUBEXPRESSION = Case(
 CASES = (LINKED_SUBEXPRESSION, SIDE_SUBEXPRESSIONS, SYNAPSE_MONITOR_OF_TARGET,
          SYNAPTIC_SUBGROUP_RECORD, CUSTOM_EVENTS,
          SYNAPTIC_TEMPORARIES, LINKED_INPUT, RUN_REGULARLY, STOP, MONITOR_BETWEEN_RUNS,
-         STRING_INDEXING)
+         STRING_INDEXING) + SPATIAL_CASES
 
 # Brunel_2000 / Wang_2002: PoissonInput in its exact (binomial) and approximate (normal)
 # regimes; random streams differ, so the spike counts must agree statistically

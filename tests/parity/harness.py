@@ -53,6 +53,7 @@ class Case:
     exact: tuple[str, ...] = ()
     dt: float = DEFAULT_DT
     min_spikes: int = 1
+    atol_of_scale: float = ATOL_OF_SCALE  # traces: absolute tolerance, times their largest
 
     @property
     def body(self) -> str:
@@ -181,7 +182,8 @@ def assert_same(case: Case, reference: Result, actual: Result) -> None:
         finite = np.abs(ref[np.isfinite(ref)])  # lastspike can be -inf: not a scale
         scale = float(np.max(finite)) if finite.size else 0.0
         np.testing.assert_allclose(
-            act, ref, rtol=RTOL, atol=ATOL_OF_SCALE * scale, err_msg=f"{label}: {expression}"
+            act, ref, rtol=RTOL, atol=case.atol_of_scale * scale,
+            err_msg=f"{label}: {expression}",
         )
 
 
