@@ -38,8 +38,8 @@ from labkit.codegen.print_python import NumbaLoops, NumpyLoops
 from labkit.codegen.printers import PRELUDES
 from labkit.codegen.spec import BUFFER_FULL, FIXED_ARGS, argument
 
-__all__ = ["numba_source", "numpy_source", "exact_numpy_source", "cpp_code", "CppCode",
-           "CppFunction"]
+__all__ = ["numba_source", "numpy_source", "exact_numpy_source", "exact_python_source",
+           "cpp_code", "CppCode", "CppFunction"]
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,29 @@ EXACT_PRELUDE = ("from labkit.codegen.support_exact import exp_exact as _lk_exp_
 #: the binomial draw is Numba's own algorithm. ``np.sqrt`` is correctly rounded in both.
 INEXACT = re.compile(r"np\.(log|log10|log1p|expm1|sin|cos|tan|sinh|cosh|tanh|arcsin|arccos"
                      r"|arctan|power)\(|\*\*|\.binomial\(")
+
+
+#: The same for the Numba kernel's text (scalar Python: ``math.`` functions, libm's in
+#: Python, Numba's own or LLVM's compiled).
+INEXACT_SCALAR = re.compile(r"math\.(log|log10|log1p|expm1|sin|cos|tan|sinh|cosh|tanh|asin"
+                            r"|acos|atan|exp)\(|\*\*|\.binomial\(")
+#: What the Numba kernel's text needs to run as plain Python: the plain-Python exp/exprel
+#: with the Numba ones' bits (``labkit.codegen.support``), no Numba.
+PYTHON_PRELUDE = ("import math\n\nimport numpy as np\n\n"
+                  "from labkit.codegen.support import exp_scalar as _lk_exp\n"
+                  "from labkit.codegen.support import exprel_scalar as _exprel\n")
+
+
+@functools.lru_cache(maxsize=256)
+def exact_python_source(spec: S.KernelSpec) -> KernelSource | None:
+    """KernelSpec -> the Numba kernel's own text as plain Python (scalar loops; for tiny
+    models, whose numpy calls on one-element arrays cost more than the loops), or None if
+    some expression may differ from the compiled kernel's (:data:`INEXACT_SCALAR`)."""
+    source = numba_source(spec)
+    if INEXACT_SCALAR.search(source.text) or not source.text.startswith(PRELUDES["numba"]):
+        return None
+    text = PYTHON_PRELUDE + source.text[len(PRELUDES["numba"]):]
+    return KernelSource(text, source.name, source.arg_names)
 
 
 @functools.lru_cache(maxsize=256)

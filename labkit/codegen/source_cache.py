@@ -1,7 +1,7 @@
-"""KernelSpec -> its exact numpy kernel's source, kept on disk by the spec's full structure.
+"""(KernelSpec, engine) -> the fast start's kernel source, kept on disk by the spec's structure.
 
 Why: generating a kernel's source is most of what a small model's first ``run()`` costs
-once it runs on numpy (the runtime device's fast start): importing the loop description
+once it runs without Numba (the runtime device's fast start): importing the loop description
 and the printers, and the sympy work of preparing every expression (whose first sum
 imports ``sympy.tensor``, ~30 ms). The text depends only on the spec and on labkit's
 code generator, so a new process reads it back instead, by a key made of:
@@ -27,7 +27,7 @@ from pathlib import Path
 from labkit.cache import atomic_write, cache_root
 from labkit.codegen.compile import KernelSource, source_hash
 
-__all__ = ["exact_numpy_source", "structure_key"]
+__all__ = ["exact_source", "structure_key"]
 
 _PRIMITIVES = (str, int, float, bool, type(None))
 _GENERATOR: list[str] = []  # the hash of labkit.codegen's modules, computed once
@@ -71,13 +71,14 @@ def _generator_hash() -> str:
     return _GENERATOR[0]
 
 
-def structure_key(spec) -> str | None:
-    """KernelSpec -> a hex key naming its source on disk, or None if it cannot be keyed."""
+def structure_key(spec, engine: str = "numpy") -> str | None:
+    """KernelSpec -> a hex key naming its ``engine`` source on disk, or None if it cannot
+    be keyed."""
     try:
         text = _text(spec)
     except _Unkeyable:
         return None
-    return source_hash(f"exact-numpy {_generator_hash()}\n{text}")
+    return source_hash(f"exact-{engine} {_generator_hash()}\n{text}")
 
 
 def _path(key: str) -> Path:
@@ -97,16 +98,19 @@ def _read(key: str):
     return source
 
 
-def exact_numpy_source(spec) -> KernelSource | None:
-    """KernelSpec -> :func:`labkit.codegen.kernels.exact_numpy_source`, read from disk when
-    another process generated it (see the module docstring)."""
-    if spec in _memory:
-        return _memory[spec]
-    key = structure_key(spec)
+def exact_source(spec, engine: str) -> KernelSource | None:
+    """(KernelSpec, 'numpy' or 'python') -> :func:`labkit.codegen.kernels.exact_numpy_source`
+    or ``exact_python_source``, read from disk when another process generated it (see the
+    module docstring)."""
+    if (engine, spec) in _memory:
+        return _memory[engine, spec]
+    key = structure_key(spec, engine)
     found = _read(key) if key is not None else None
     if found is None:
-        from labkit.codegen.kernels import exact_numpy_source as generate
+        from labkit.codegen import kernels
 
+        generate = {"numpy": kernels.exact_numpy_source,
+                    "python": kernels.exact_python_source}[engine]
         found = generate(spec)
         if key is not None:
             record = {"source": None if found is None
@@ -115,5 +119,5 @@ def exact_numpy_source(spec) -> KernelSource | None:
                 atomic_write(_path(key), json.dumps(record).encode())
             except OSError:  # a read-only cache: generated again next time
                 pass
-    _memory[spec] = found or None
+    _memory[engine, spec] = found or None
     return found or None

@@ -1,28 +1,31 @@
-"""KernelSpec -> a kernel that starts at once on numpy and hands over to Numba when ready.
+"""KernelSpec -> a kernel that starts at once without Numba and hands over to it when ready.
 
 Why: a learner's first ``run()`` of a model used to wait for Numba: importing it and
 filling its registries (~0.5 s even with the compiled kernel on disk), compiling the
-kernel (1-3 s) when it is not. A small model's whole run takes milliseconds on numpy.
-So the runtime device's kernel (:class:`FastStartKernel`) runs the first calls on the
-numpy form of the same loop (:func:`labkit.codegen.kernels.exact_numpy_source`), which
-needs no compilation, and hands over to the compiled kernel at a call boundary (the
-runner calls a kernel in chunks of ~50 ms, each starting and ending between two steps),
-once the numpy calls have taken, or by the end of the current run will have taken,
-``HAND_OVER_AFTER`` seconds in all:
+kernel (1-3 s) when it is not. A small model's whole run takes milliseconds without it.
+So the runtime device's kernel (:class:`FastStartKernel`) runs the first calls on a form
+of the same loop that needs no compilation: the Numba kernel's own text run as plain
+Python for small models (``SMALL``; :func:`labkit.codegen.kernels.exact_python_source`),
+the numpy form for larger ones (``exact_numpy_source``); both sources are kept on disk
+(:mod:`labkit.codegen.source_cache`). It hands over to the compiled kernel at a call
+boundary (the runner calls a kernel in chunks of ~50 ms, each starting and ending between
+two steps), once the calls without Numba have taken, or by the end of the current run
+will have taken, ``HAND_OVER_AFTER`` CPU seconds in all:
 
 - the compiled kernel is used at once if it is in memory, or on disk and Numba is
   imported already (a preloaded Binder kernel; another model loaded it);
 - otherwise, once past the threshold: loaded from disk if it is there; if not, compiled
   in a subprocess (:mod:`labkit.devices.compile_job`) that fills the disk cache while the
-  numpy calls go on, so Numba's compiler lock is never taken in this process; loaded
-  when the subprocess is done (at a call of this run, or of a later one).
+  calls without Numba go on, so Numba's compiler lock is never taken in this process;
+  loaded when the subprocess is done (at a call of this run, or of a later one).
 
-The state is the same arrays whichever kernel runs a step, and the numpy form computes
+The state is the same arrays whichever kernel runs a step, and both first engines compute
 the compiled kernel's bits: the same float64 operations in the same order, ``exp`` and
-``exprel`` by labkit's own algorithm. Models whose numpy form would call a function that
-numpy and Numba compute differently (``log``, ``sin``, ``**``, binomial draws, ...: see
-``kernels.INEXACT``) get no fast start. ``prefs.devices.runtime.fast_start = False`` (or
-``LABKIT_FAST_START=0`` in the environment) turns it off: every run compiles first.
+``exprel`` by labkit's own algorithm (``support.exp_scalar``, ``support_exact``). Models
+whose code would call a function that numpy or Python and Numba may compute differently
+(``log``, ``sin``, ``**``, binomial draws, ...: ``kernels.INEXACT``, ``INEXACT_SCALAR``)
+get no fast start: they compile first, as before. ``prefs.devices.runtime.fast_start =
+False`` (or ``LABKIT_FAST_START=0`` in the environment) turns it off for every model.
 """
 
 from __future__ import annotations
@@ -39,15 +42,20 @@ import numpy as np
 
 from labkit.logs import info
 
-__all__ = ["FastStartKernel", "HAND_OVER_AFTER", "IN_PROCESS", "on_disk"]
+__all__ = ["FastStartKernel", "HAND_OVER_AFTER", "IN_PROCESS", "SMALL", "on_disk"]
 
-#: Seconds of numpy calls of one kernel (those made, plus those the current run still
-#: needs at the rate of the last call) from which the compiled kernel is loaded or
-#: compiled: about what loading Numba and a kernel costs (0.4-0.5 s measured on an idle
-#: machine), so a run waits at most about twice as long as with either kernel alone, a
-#: long run hands over after its first call, and a model whose runs all take
-#: milliseconds never loads Numba.
+#: CPU seconds of numpy calls of one kernel (those made, plus those the current run
+#: still needs at the rate of the last call) from which the compiled kernel is loaded or
+#: compiled: about what loading Numba and a kernel costs (0.4-0.5 s on an idle machine),
+#: so a run waits at most about twice as long as with either kernel alone, a long run
+#: hands over after its first call, and a model whose runs all take milliseconds never
+#: loads Numba. CPU time, not wall time: on a busy machine both the numpy calls and
+#: loading Numba take longer in wall time, by the same factor, so the choice is the same
+#: (measured in wall time at load 20, the course's LIF script loaded Numba for 4-8 s).
 HAND_OVER_AFTER = 0.5
+#: Groups and synapses up to this many elements start on the Numba text run as Python:
+#: numpy's calls cost ~1-3 us each whatever the size, a scalar operation ~0.1 us.
+SMALL = 16
 #: Compile in this process instead of a subprocess (tests; Pyodide has no subprocesses).
 IN_PROCESS = False
 
@@ -86,37 +94,52 @@ def _describe(value):
 
 
 class FastStartKernel:
-    """The runtime device's kernel for a model with an exact numpy form (see the module).
+    """The runtime device's kernel for a model with an exact form without Numba (see the
+    module).
 
-    ``first``: the numpy Kernel, whose ``source`` (arguments) this kernel shows;
-    ``compiled_source``: () -> the Numba KernelSource (generated when first needed: it
-    costs as much as the numpy one); ``load``: () -> the compiled kernel (the runtime
-    device's, threads included).
+    ``python``: the Numba kernel's text as a plain-Python Kernel, whose ``source``
+    (arguments: the same for all three) this kernel shows; ``numpy``: () -> the numpy
+    Kernel, or None (made when first needed); ``compiled_source``: () -> the Numba
+    KernelSource (generated when first needed); ``load``: () -> the compiled kernel (the
+    runtime device's, threads included).
     """
 
-    def __init__(self, first, compiled_source, load):
-        self.first, self.source, self._load = first, first.source, load
+    def __init__(self, python, numpy, compiled_source, load):
+        self.source, self._python, self._numpy, self._load = python.source, python, numpy, load
         self._compiled_source, self._numba_source = compiled_source, None
+        self.first = None  # the engine of the first calls, chosen at the first call
         self.compiled = None
-        self.first_seconds = 0.0  # spent in numpy calls, over all runs
+        self.first_seconds = 0.0  # CPU time of the calls before the hand-over, all runs
         self.first_calls = 0
-        self._per_step = 0.0  # seconds per step of the last numpy call
+        self._per_step = 0.0  # seconds per step of the last such call
         self._run_end = None  # the base step the current run ends at (run_steps)
-        self._status = first.source.arg_names.index("_lk_status")
+        self._status = self.source.arg_names.index("_lk_status")
         self._job = None
         self._job_failed = False
         self._looked_on_disk = False  # looked once Numba was imported: found nothing
+
+    def _choose(self, args):
+        """The first engine: the scalar loops of the Numba text run as Python for groups
+        and synapses of at most ``SMALL`` elements, numpy's whole-array calls beyond."""
+        sizes = [int(a) for name, a in zip(self.source.arg_names, args, strict=True)
+                 if name.endswith("__N")]
+        if max(sizes, default=0) <= SMALL:
+            return self._python
+        numpy = self._numpy()
+        return numpy if numpy is not None else self._python
 
     def __call__(self, *args):
         if self.compiled is None:
             self._advance(args)
         if self.compiled is not None:
             return self.compiled(*args)
-        started = time.perf_counter()
+        if self.first is None:
+            self.first = self._choose(args)
+        started = time.process_time()
         try:
             return self.first(*args)
         finally:
-            seconds = time.perf_counter() - started
+            seconds = time.process_time() - started
             self.first_seconds += seconds
             self.first_calls += 1
             steps = int(args[self._status][1]) - int(args[0])
@@ -146,8 +169,13 @@ class FastStartKernel:
 
     @property
     def engine(self) -> str:
-        """'numpy' until the compiled kernel took over, then 'numba'."""
-        return "numpy" if self.compiled is None else "numba"
+        """'python' or 'numpy' (the first engine; None before the first call) until the
+        compiled kernel took over, then 'numba'."""
+        if self.compiled is not None:
+            return "numba"
+        if self.first is None:
+            return None
+        return "python" if self.first is self._python else "numpy"
 
     def take_over(self) -> None:
         """Use the compiled kernel from the next call (loading or compiling it here)."""
@@ -238,4 +266,4 @@ class FastStartKernel:
         self.take_over()
 
     def __repr__(self) -> str:
-        return f"<FastStartKernel on {self.engine} {self.first.source!r}>"
+        return f"<FastStartKernel on {self.engine} {self.source!r}>"

@@ -1,8 +1,9 @@
 """The default device: KernelSpec -> one Numba-compiled loop over all time steps.
 
 With ``prefs.devices.runtime.fast_start`` (the default), a model whose loop has an exact
-numpy form starts on it and the compiled loop takes over when it is worth its loading
-(:mod:`labkit.devices.fast_start`): a small model's first run needs no Numba at all.
+form without Numba (plain Python, numpy) starts on it and the compiled loop takes over
+when it is worth its loading (:mod:`labkit.devices.fast_start`): a small model's first
+run needs no Numba at all.
 
 Kernels are cached by structure at three levels: the generated source per KernelSpec
 (``codegen.kernels.numba_source`` is memoised), the compiled dispatcher per source hash in
@@ -132,21 +133,25 @@ class RuntimeDevice:
 
     def kernel(self, spec):
         """KernelSpec -> a kernel callable with the arguments its source names: with
-        ``prefs.devices.runtime.fast_start`` (the default), one that starts on numpy and
-        hands over to the compiled kernel (:mod:`labkit.devices.fast_start`) if the model
-        has an exact numpy form, else the compiled kernel."""
+        ``prefs.devices.runtime.fast_start`` (the default), one that starts without Numba
+        and hands over to the compiled kernel (:mod:`labkit.devices.fast_start`) if the
+        model has an exact form without it, else the compiled kernel."""
         if prefs.devices.runtime.fast_start:
-            from labkit.codegen.source_cache import exact_numpy_source
+            from labkit.codegen.source_cache import exact_source
 
             found = self._fast.get(spec)
             if found is not None:  # once handed over, the compiled kernel as without it
                 return found if found.compiled is None else self._compiled(spec)
-            exact = exact_numpy_source(spec)
-            if exact is not None:
+            python = exact_source(spec, "python")
+            if python is not None:
                 from labkit.codegen.compile import compile_numpy
 
+                def numpy():
+                    source = exact_source(spec, "numpy")
+                    return compile_numpy(source) if source is not None else None
+
                 found = self._fast[spec] = FastStartKernel(
-                    compile_numpy(exact), lambda: _numba_source(spec),
+                    compile_numpy(python), numpy, lambda: _numba_source(spec),
                     lambda: self._compiled(spec))
                 return found
         return self._compiled(spec)

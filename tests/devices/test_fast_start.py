@@ -1,9 +1,10 @@
 """The runtime device's fast start: numpy first, the compiled kernel later, the same bits.
 
-Each model runs three ways from the same seed: numpy engine only, numpy for the first
-kernel call (100 steps) then the compiled kernel (a hand-over inside a run, at a call
-boundary as a hand-over at the next run is), and the compiled kernel only (fast start
-off). Traces and spikes must be identical to the bit.
+Each model runs five ways from the same seed: on each first engine (the Numba text run as
+Python, numpy) alone, on each for the first kernel call (100 steps) then on the compiled
+kernel (a hand-over inside a run, at a call boundary as a hand-over at the next run is),
+and on the compiled kernel only (fast start off). Traces and spikes must be identical to
+the bit.
 """
 
 import numpy as np
@@ -26,7 +27,7 @@ from labkit import (
     ufarad,
 )
 from labkit.codegen.compile import clear_memory_cache
-from labkit.codegen.kernels import exact_numpy_source, numba_source
+from labkit.codegen.kernels import exact_numpy_source, exact_python_source
 from labkit.devices import DEVICES
 from labkit.devices.runtime import RuntimeDevice
 
@@ -105,39 +106,46 @@ def simulate(build, duration):
 
 @pytest.mark.parametrize(("build", "duration"), [(lif, 70 * ms), (synaptic, 40 * ms),
                                                  (hh, 10 * ms)], ids=["lif", "synaptic", "hh"])
-def test_numpy_first_then_compiled_gives_the_compiled_bits(build, duration, fresh_runtime,
-                                                           monkeypatch):
+def test_first_engines_then_compiled_give_the_compiled_bits(build, duration, fresh_runtime,
+                                                            monkeypatch):
     prefs.devices.runtime.fast_start = True
-    monkeypatch.setattr(fast_start, "HAND_OVER_AFTER", float("inf"))
-    numpy_only = simulate(build, duration)
-    assert all(k.compiled is None and k.first_calls > 0 for k in fresh_runtime._fast.values())
-
-    monkeypatch.setattr(fast_start, "HAND_OVER_AFTER", 0.0)  # after the first call
     monkeypatch.setattr(fast_start, "IN_PROCESS", True)
-    fresh_runtime._fast.clear()
-    handed_over = simulate(build, duration)
-    (kernel,) = fresh_runtime._fast.values()
-    assert kernel.first_calls == 1 and kernel.engine == "numba"
-
+    # the hand-over at a known call (after the first), not as soon as the kernel is loaded
+    monkeypatch.setattr(fast_start.FastStartKernel, "_ready", lambda self: False)
+    results = {}
+    for engine, small in (("python", 10**9), ("numpy", -1)):
+        monkeypatch.setattr(fast_start, "SMALL", small)
+        for hand_over in (float("inf"), 0.0):
+            monkeypatch.setattr(fast_start, "HAND_OVER_AFTER", hand_over)
+            fresh_runtime._fast.clear()
+            results[engine, hand_over] = simulate(build, duration)
+            (kernel,) = fresh_runtime._fast.values()
+            if hand_over:
+                assert kernel.engine == engine and kernel.first_calls > 1
+            else:
+                assert kernel.engine == "numba" and kernel.first_calls == 1
+                assert (kernel.first is kernel._python) == (engine == "python")
     prefs.devices.runtime.fast_start = False
     compiled = simulate(build, duration)
     assert len(compiled[1]) > 0, "the model must spike for the comparison to mean much"
-    for a, b, c in zip(numpy_only, handed_over, compiled, strict=True):
-        assert np.array_equal(a, c) and np.array_equal(b, c)
+    for key, result in results.items():
+        for got, expected in zip(result, compiled, strict=True):
+            assert np.array_equal(got, expected), key
 
 
-def test_models_without_an_exact_numpy_form_are_compiled_first(fresh_runtime):
-    start_scope()
-    G = NeuronGroup(2, "dv/dt = -log(1 + v**2)/(10*ms) : 1", method="euler")
-    from labkit.codegen.spec import KernelSpec
-    from labkit.core.runner import RunContext
-    ctx = RunContext({id(G): "_o0"}, {id(G.clock): 0}, [(0, 10)], {}, fresh_runtime)
-    spec = KernelSpec(tuple(op for _, _, op, *_ in G._prepare(ctx).ops), 1)
-    assert exact_numpy_source(spec) is None
+def test_models_without_an_exact_form_are_compiled_first(fresh_runtime, monkeypatch):
+    compiled = []
+    original = RuntimeDevice._compiled
+    monkeypatch.setattr(RuntimeDevice, "_compiled",
+                        lambda self, spec: compiled.append(spec) or original(self, spec))
     prefs.devices.runtime.fast_start = True
-    kernel = fresh_runtime.kernel(spec)
-    assert not isinstance(kernel, fast_start.FastStartKernel)
-    assert kernel.source == numba_source(spec)  # the compiled kernel (not compiled yet)
+    start_scope()
+    G = NeuronGroup(2, "dv/dt = -log(1 + v*v)/(10*ms) : 1", method="euler")
+    G.v = 1
+    run(0.5 * ms)
+    assert fresh_runtime._fast == {} and len(compiled) == 1
+    assert exact_numpy_source(compiled[0]) is None
+    assert exact_python_source(compiled[0]) is None
 
 
 def test_the_compile_job_fills_the_disk_cache(fresh_runtime, monkeypatch):
@@ -151,7 +159,7 @@ def test_the_compile_job_fills_the_disk_cache(fresh_runtime, monkeypatch):
     trace = StateMonitor(G, "v", record=True)
     run(30 * ms, namespace=names)  # 300 steps: the job starts at the second call
     (kernel,) = fresh_runtime._fast.values()
-    assert kernel._job is not None and kernel.engine == "numpy"
+    assert kernel._job is not None and kernel.engine == "python"
     process, _ = kernel._job
     assert process.wait(timeout=120) == 0
     assert fast_start.on_disk(kernel.compiled_source)
@@ -177,9 +185,8 @@ def test_exact_exp_has_the_bits_of_the_compiled_one():
         assert exact(0.5) == scalar(0.5) and np.shape(exact(0.5)) == ()
 
 
-def test_a_new_process_reads_the_numpy_source_from_disk(fresh_runtime, monkeypatch):
+def test_a_new_process_reads_the_sources_from_disk(fresh_runtime, monkeypatch):
     from labkit.codegen import source_cache
-    from labkit.codegen.kernels import exact_numpy_source as generate
     from labkit.codegen.spec import KernelSpec
 
     start_scope()
@@ -188,9 +195,12 @@ def test_a_new_process_reads_the_numpy_source_from_disk(fresh_runtime, monkeypat
     monkeypatch.setattr(fast_start, "HAND_OVER_AFTER", float("inf"))
     run(1 * ms, namespace=names)
     (spec,) = fresh_runtime._fast
-    key = source_cache.structure_key(spec)
-    assert key is not None and source_cache._path(key).exists()
-    monkeypatch.setattr(source_cache, "_memory", {})
-    assert source_cache.exact_numpy_source(spec) == generate(spec)
+    for engine, generate in (("python", exact_python_source), ("numpy", exact_numpy_source)):
+        key = source_cache.structure_key(spec, engine)
+        if engine == "numpy":
+            source_cache.exact_source(spec, engine)  # a one-neuron model never asked for it
+        assert key is not None and source_cache._path(key).exists()
+        monkeypatch.setattr(source_cache, "_memory", {})
+        assert source_cache.exact_source(spec, engine) == generate(spec)
     other = KernelSpec(spec.operations[:-1], spec.n_clocks, spec.buffers, spec.growable)
-    assert source_cache.structure_key(other) != key
+    assert source_cache.structure_key(other) != source_cache.structure_key(spec)
