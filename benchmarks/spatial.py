@@ -20,9 +20,19 @@ Brian2 ``cpp_standalone``'s. Issue 17's targets: loop <= 1.0x Brian2 cpp_standal
 whole process <= 0.5x Brian2 runtime. (The header's "dt = 0.1 ms" is cuba.py's; the
 models set their own.) Measured (HH axon, 2 busy cores, one process each): loop 349 ms vs
 661 ms (0.53x), whole process 4.2 s vs 8.4 s (0.50x), the same 4067 spikes in all three.
-Passive tree: whole process 5.7 s vs 15.6 s (0.36x), but the loop 620 ms vs 338 ms (1.83x,
-over the 1.0x target: 30 ns per compartment and step in the one Hines elimination, whose
-indirect parent/order indexing Brian2's per-section tridiagonal solves avoid).
+Passive tree, before 5 December: whole process 5.7 s vs 15.6 s (0.36x), loop 620 ms vs
+338 ms (1.83x). Brian2's loop time is ``std::clock()``, CPU time, labkit's wall time: on
+the shared machine that comparison is unfair to labkit, hence cuba.py's second loop row
+(labkit's loop in CPU time). Measured on 5 December in one invocation (load 10-12 on the
+2 cores; Brian2's loop CPU time checked as the binary of twice the duration minus the
+binary of once it: 355 ms): Brian2 cpp_standalone 357 ms; labkit before the section-wise
+solve 734 ms wall (2.05x), 306 ms CPU (0.86x); after it 346 ms wall (0.97x), 142 ms CPU
+(0.40x); HH axon in the same way: Brian2 649 ms, labkit before 239 ms CPU (0.36x),
+after 205 ms CPU (0.31x). benchmarks/spatial.py --tree --quick itself at load 14-16:
+loop 686 ms wall, 145 ms CPU vs 331 ms (0.44x in CPU time). The solve: per section over
+contiguous arrays, sections in level order, one division per unknown in the
+factorisation, which a passive membrane (gtot constant during a run) needs once a run
+(codegen/cable.py).
 """
 
 from __future__ import annotations
