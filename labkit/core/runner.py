@@ -204,8 +204,11 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     chunks = None if getattr(kernel, "enlarges_arrays", False) else _Chunks(CHUNK_SECONDS)
     if chunks is None and reporter is not None:
         # a program launched per call (C++) runs the whole duration at once, unless
-        # reporting: then about ten calls per report period, none over a second
-        chunks = _Chunks(min(reporter.period / 10, 1.0))
+        # reporting: then about ten calls per report period, none over a second, but at
+        # most five calls in all: each launch reads and writes the whole state with the
+        # monitors' records (Stimberg_et_al_2018's example 4: 468 MB), so short calls
+        # cost more than the run (measured: 20 calls 117 s, one call 27 s)
+        chunks = _Chunks(min(reporter.period / 10, 1.0), minimum=(s_end - s0) // 5)
     pos, step = 0, s0
     planned = getattr(kernel, "run_steps", None)  # the fast start weighs the run's length
     if planned is not None:
@@ -282,9 +285,10 @@ CHUNK_SECONDS = 0.05
 class _Chunks:
     """Steps per kernel call, adapted so that each call takes about ``seconds``."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, minimum: int = 10):
         self.seconds = seconds
-        self.size = 100
+        self.minimum = max(10, minimum)
+        self.size = max(100, self.minimum)
 
     def end(self, step: int, s_end: int) -> int:
         return min(s_end, step + self.size)
@@ -293,7 +297,7 @@ class _Chunks:
         if steps < self.size:  # the run's last, short call says nothing about the rate
             return
         factor = min(4.0, self.seconds / seconds) if seconds > 0 else 4.0
-        self.size = max(10, int(self.size * factor))
+        self.size = max(self.minimum, int(self.size * factor))
 
 
 @contextlib.contextmanager

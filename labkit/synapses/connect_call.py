@@ -29,7 +29,9 @@ def _group_values(group) -> dict:
     owner = group._owner
     out = {}
     for name, var in owner.variables.items():
-        if name.startswith("_") or var.array is None or name in ("i", "N"):
+        # a Synapses' i and j are variables (a synapse's neurons): 'i_pre' names them
+        if name.startswith("_") or var.array is None or name == "N" \
+                or (name == "i" and var.kind == "index"):
             continue
         values = var.array[0] if var.shared else var.array[group._start:group._stop]
         out[name] = as_quantity(np.asarray(values), var.dim)

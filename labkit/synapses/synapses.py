@@ -44,10 +44,15 @@ _SPECIAL = {"N": "int", "N_pre": "int", "N_post": "int", "t": "t", "dt": "t"}
 
 
 def _check_group(group, what: str, label: str):
-    if not isinstance(group, Group) or isinstance(group, Synapses):
+    if isinstance(group, SynapticSubgroup):  # Brian2 refuses it too
+        raise TypeError(f"{label}: the {what} cannot be some synapses of "
+                        f"{group.synapses._label()} ({type(group).__name__}); connect to the "
+                        f"whole Synapses and select its synapses with connect(), e.g. "
+                        f"connect('j < 10') or connect(j=[...])")
+    if not isinstance(group, Group):
         raise TypeError(f"{label}: the {what} must be a NeuronGroup, PoissonGroup, "
-                        f"SpikeGeneratorGroup or a subgroup of one (create it first), not "
-                        f"{type(group).__name__}")
+                        f"SpikeGeneratorGroup, Synapses or a subgroup of a group (create it "
+                        f"first), not {type(group).__name__}")
     return group
 
 
@@ -58,7 +63,10 @@ class Synapses(Group):
     ----------
     source, target : group
         Where presynaptic spikes come from and where the code acts (``target=None``: the
-        source). Subgroups (``G[10:20]``) are allowed.
+        source). Subgroups (``G[10:20]``) are allowed, and another Synapses, as Brian2
+        allows: then ``x_post`` (``x_pre``) is that synapse's variable and ``j`` (``i``)
+        its index (a reward that changes synapses, astrocytes summed into synapses).
+        Synapses emit no spikes, so ``on_pre`` needs a source that does.
     model : str or Equations
         Synaptic variables: parameters (``w : 1``), ``(clock-driven)`` and
         ``(event-driven)`` equations, ``(summed)`` subexpressions (``g_post = g : siemens
@@ -170,6 +178,13 @@ class Synapses(Group):
             for objname, code in codes.items():
                 event = on_event if isinstance(on_event, str) else on_event.get(objname,
                                                                                 "spike")
+                if isinstance(group._owner, Synapses):  # Brian2: no events of synapses
+                    raise ValueError(
+                        f"{self._label()}: on_{prepost} needs events of its "
+                        f"{'source' if prepost == 'pre' else 'target'} "
+                        f"{group._owner._label()}, but synapses emit no spikes. Connect "
+                        f"from the neurons instead, or pass the synapses' values on with a "
+                        f"(summed) variable")
                 if event == "spike" and getattr(group._owner, "_spikes", None) is None:
                     raise ValueError(f"{self._label()}: on_{prepost} needs spikes from "
                                      f"{group._owner._label()}, which has no threshold. Did "

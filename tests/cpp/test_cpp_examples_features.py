@@ -2,6 +2,7 @@
 variables, ... with the runtime device's results (random numbers aside)."""
 
 import numpy as np
+import pytest
 
 from labkit import *
 
@@ -209,3 +210,37 @@ def test_several_runs_recorded_then_built_as_on_the_runtime_device(cpp):
     for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
     device.reinit()
+
+
+def synapses_on_synapses(device_name):
+    set_device(device_name)
+    start_scope()
+    inp = SpikeGeneratorGroup(2, [0, 1, 0, 1], [1, 2, 5, 6] * ms, name='inp')
+    G = NeuronGroup(3, 'dv/dt = -v/(5*ms) : 1', threshold='v > 0.5', reset='v = 0',
+                    method='exact', name='g')
+    S = Synapses(inp, G, '''dd/dt = -d/(4*ms) : 1 (clock-driven)
+                            G_A : 1''', on_pre='v_post += 0.4 + d + G_A', name='s')
+    S.connect(i=[0, 1, 0], j=[0, 1, 2])
+    reward = SpikeGeneratorGroup(1, [0, 0], [3, 4] * ms, name='reward')
+    R = Synapses(reward, S, 'k : 1', on_pre='d_post += k', name='r')  # post: a synapse
+    R.connect(j='k for k in range(1, 3)')
+    R.k = [0.2, 0.5]
+    astro = NeuronGroup(2, 'dA/dt = (Y - A)/(2*ms) : 1\nY : 1', method='exact', name='a')
+    to_syn = Synapses(astro, S, 'G_A_post = A_pre : 1 (summed)', name='to_syn')
+    to_syn.connect('i == j_post % 2')
+    from_syn = Synapses(S, astro, 'Y_post = d_pre/N_incoming : 1 (summed)', name='from_syn')
+    from_syn.connect('j == i % 2')
+    M = StateMonitor(S, ['d', 'G_A'], record=True, name='m')
+    spikes = SpikeMonitor(G, name='sp')
+    run(8 * ms, report=lambda *args: None)  # reporting: the run in several launches
+    return M.d_.copy(), M.G_A_.copy(), astro.A_.copy(), spikes.i[:].copy()
+
+
+@pytest.mark.slow  # a C++ compile: 18 s on the loaded 2-core machine
+def test_synapses_on_synapses_as_on_the_numpy_device(cpp):
+    # numpy, not runtime: the same numbers (tests/parity) without a second compile
+    theirs = synapses_on_synapses("cpp_standalone")
+    ours = synapses_on_synapses("numpy")
+    assert ours[0][1:].max() > 0.2 and ours[1].max() > 0 and len(ours[3]) >= 2
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

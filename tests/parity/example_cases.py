@@ -298,7 +298,56 @@ LINKED_SUBEXPRESSION = Case(
     min_spikes=4,
 )
 
-CASES = (LINKED_SUBEXPRESSION, SIDE_SUBEXPRESSIONS, SYNAPSE_MONITOR_OF_TARGET,
+# Izhikevich_2007: a reward Synapses whose target is another Synapses (its post is a
+# synapse): reward spikes raise the target synapse's 'd', which gates the eligibility
+# trace 'c' into the weight 's'; Stimberg_et_al_2018 (examples 2-6): astrocytes and
+# synapses exchanging summed values (a group's value summed into the synapses, the
+# synapses' into a group) and connect() conditions over a synapse's variables
+SYNAPSES_ON_SYNAPSES = Case(
+    "example_synapses_on_synapses",
+    """
+    start_scope()
+    inp = SpikeGeneratorGroup(2, [0, 1, 0, 1, 0, 1], [2, 4, 10, 11, 20, 23]*ms)
+    G = NeuronGroup(3, '''dv/dt = (ge - v)/(5*ms) : 1
+                          dge/dt = -ge/(3*ms) : 1''', threshold='v > 0.3', reset='v = 0',
+                    method='euler')
+    drive = Synapses(inp, G, on_pre='v_post += 0.8')
+    drive.connect(i=[0, 1], j=[0, 1])
+    S = Synapses(G, G, '''dc/dt = -c/(20*ms) : 1 (clock-driven)
+                          dd/dt = -d/(8*ms) : 1 (clock-driven)
+                          ds/dt = c*d*(1 + G_A)/(2*ms) : 1 (clock-driven)
+                          dApre/dt = -Apre/(10*ms) : 1 (event-driven)
+                          G_A : 1
+                          astro_index : integer (constant)''',
+                 on_pre='''ge_post += s
+                           Apre += 0.1
+                           c = clip(c - 0.05, -1, 1)''',
+                 on_post='c = clip(c + Apre, -1, 1)', method='euler')
+    S.connect(i=[0, 1, 0], j=[1, 2, 2])
+    S.s = [0.5, 0.4, 0.2]
+    S.astro_index = 'j % 2'
+    reward = SpikeGeneratorGroup(2, [0, 1, 0], [5, 12, 21]*ms)
+    R = Synapses(reward, S, 'k : 1', on_pre='d_post += k')
+    R.connect(j='i + 1')
+    R.k = [0.6, 1.5]
+    astro = NeuronGroup(2, '''dA/dt = (Y_S - A)/(5*ms) : 1
+                              Y_S : 1''', method='euler')
+    to_syn = Synapses(astro, S, 'G_A_post = A_pre : 1 (summed)')
+    to_syn.connect('i == astro_index_post')
+    from_syn = Synapses(S, astro, 'Y_S_post = 3*d_pre/N_incoming : 1 (summed)')
+    from_syn.connect('astro_index_pre == j and i_pre != j')
+    M = StateMonitor(S, ['c', 'd', 's', 'G_A'], record=True)
+    MA = StateMonitor(astro, ['A', 'Y_S'], record=True)
+    spikes = SpikeMonitor(G)
+    run(30*ms)
+    """,
+    spikes=("spikes",),
+    traces=("M.c", "M.d", "M.s", "M.G_A", "MA.A", "MA.Y_S", "S.d[:]"),
+    exact=("R.i[:]", "R.j[:]", "len(R)", "to_syn.j[:]", "from_syn.i[:]", "from_syn.j[:]"),
+    min_spikes=4,
+)
+
+CASES = (SYNAPSES_ON_SYNAPSES, LINKED_SUBEXPRESSION, SIDE_SUBEXPRESSIONS, SYNAPSE_MONITOR_OF_TARGET,
          SYNAPTIC_SUBGROUP_RECORD, CUSTOM_EVENTS,
          SYNAPTIC_TEMPORARIES, LINKED_INPUT, RUN_REGULARLY, STOP, MONITOR_BETWEEN_RUNS,
          STRING_INDEXING) + SPATIAL_CASES
