@@ -24,6 +24,7 @@ machine are only comparable within one invocation (ratios against Brian2).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import statistics
@@ -147,6 +148,9 @@ def main(argv=None) -> None:
     n_import, n_warm, n_cold = (5, 3, 1) if args.quick else (5, 5, 3)
     print("labkit start-up, the course LIF script (1 neuron, 70 ms at dt = 0.1 ms)")
     print(f"{machine_summary()}; {versions_summary()}")
+    # as installed: with labkit's bytecode written (an environment with
+    # PYTHONDONTWRITEBYTECODE would otherwise compile changed modules at every start)
+    compileall.compile_dir(Path(__file__).resolve().parents[1] / "labkit", quiet=1)
     load_before = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="bench-lif-"))
     off = {"LABKIT_FAST_START": "0"}

@@ -7,7 +7,7 @@ imports ``sympy.tensor``, ~30 ms). The text depends only on the spec and on labk
 code generator, so a new process reads it back instead, by a key made of:
 
 - every field of the spec, recursively (dataclasses field by field, sympy expressions as
-  ``srepr``, which keeps their assumptions); a spec holding anything else (whose repr
+  their trees, symbols with their assumptions); a spec holding anything else (whose repr
   could hide a difference) is not kept;
 - the text of every module of :mod:`labkit.codegen` and :mod:`labkit.equations` and
   sympy's version (a changed generator changes the key), and the versions
@@ -53,8 +53,25 @@ def _text(value) -> str:
     import sympy
 
     if isinstance(value, sympy.Basic):
-        return f"sympy[{sympy.srepr(value)}]"
+        return _sympy_text(value)
     raise _Unkeyable(type(value).__name__)
+
+
+def _sympy_text(expr) -> str:
+    """A sympy expression -> its tree as text: each node's class and its arguments in
+    sympy's own (canonical, deterministic) order, symbols with their assumptions, numbers
+    exactly. ``srepr`` says the same but orders the terms of every sum for printing, which
+    cost a first run ~5 ms."""
+    if expr.is_Symbol:
+        assumptions = ",".join(f"{k}={v}" for k, v in sorted(expr.assumptions0.items()))
+        return f"{type(expr).__name__}({expr.name!r};{assumptions})"
+    if expr.is_Float:
+        return f"Float({expr._mpf_})"
+    if expr.is_Rational:
+        return f"Rational({expr.p},{expr.q})"
+    if not expr.args:
+        return f"{type(expr).__name__}()"
+    return f"{type(expr).__name__}({','.join(_sympy_text(a) for a in expr.args)})"
 
 
 def _generator_hash() -> str:
