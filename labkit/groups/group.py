@@ -107,12 +107,12 @@ class Group(LabkitObject):
             values = np.asarray(evaluate(self, var.expr, f"subexpression '{name}'",
                                          self._run_externals(var.expr, namespace),
                                          subexpression=True))
-            values = np.broadcast_to(values, (self.N,)).copy()
+            values = np.broadcast_to(values, () if var.shared else (self.N,)).copy()
         elif var.kind == "index":
             values = np.arange(self.N)
             return values
-        elif var.shared:
-            values = var.array
+        elif var.shared:  # one value, of shape () as Brian2 gives it; a view, so that
+            values = var.array.reshape(())  # G.x[...] = 2 writes the variable
         else:
             values = var.array[self._start:self._stop]
         # hashable, and knows its origin: device.run(run_args={G.tau: ...}) as in Brian2

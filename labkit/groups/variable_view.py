@@ -32,7 +32,19 @@ class _ByCondition:
 
     _lk_origin = None
 
+    def _lk_scalar_key(self, key):
+        """A (shared) variable's view has shape (), as Brian2's: ``G.x[:]`` reads (or
+        writes) its one value; another index is an error, as in Brian2."""
+        if self.ndim or self._lk_origin is None:
+            return key
+        if key is Ellipsis or key == () or (isinstance(key, slice) and key == slice(None)):
+            return ()
+        group, name = self._lk_origin
+        raise IndexError(f"{group._label()}.{name} is a (shared) variable: it has one value "
+                         f"and no index {key!r}; read it as {name} or {name}[:]")
+
     def __getitem__(self, key):
+        key = self._lk_scalar_key(key)
         if self._lk_origin is not None:
             key = element_indices(key, self._lk_origin[0])   # neuron.v[morpho.L[50*um]]
         if isinstance(key, str) and self._lk_origin is not None:
@@ -40,6 +52,7 @@ class _ByCondition:
         return super().__getitem__(key)
 
     def __setitem__(self, key, value):
+        key = self._lk_scalar_key(key)
         if self._lk_origin is not None:
             key = element_indices(key, self._lk_origin[0])
         if self._lk_origin is not None and (isinstance(key, str) or isinstance(value, str)):

@@ -289,12 +289,13 @@ class Synapses(Group):
     def _get_variable(self, var: Variable, units: bool):
         if var.kind == "subexpression":
             values = np.broadcast_to(np.asarray(evaluate_synaptic(
-                self, var.expr, f"subexpression '{var.name}'")), (self._n,)).copy()
+                self, var.expr, f"subexpression '{var.name}'")),
+                () if var.shared else (self._n,)).copy()
         elif var.kind == "linked" and var.array is None:  # one value of a subexpression
             target = self._links[var.name]  # a single value, shape (), as Brian2's
             values = np.array(np.asarray(target.group._get(target.name, False)).reshape(-1)[0])
-        elif var.shared:
-            values = var.array
+        elif var.shared:  # shape (), as Brian2's
+            values = var.array.reshape(())
         else:
             values = var.array[:self._n]
         return synaptic_view(values, var.dim if units else None, self, var.name)

@@ -43,7 +43,7 @@ def test_rand_is_drawn_once_for_shared_and_per_element_for_the_rest(device_name)
     assert np.allclose(M.sx[0], 5 - np.cos(M.direction[0]))
     selected = G.v_ > 0
     assert 0.07 < selected.mean() < 0.13  # each element picks on its own, as in Brian2
-    assert np.allclose(G.v_[selected], G.sx_[0])
+    assert np.allclose(G.v_[selected], G.sx_)  # shape (), as Brian2
 
 
 def test_runtime_and_numpy_draw_the_same_numbers():
@@ -102,3 +102,17 @@ def test_synapses_refuse_run_regularly_with_advice():
     S = Synapses(G, G, 'w : 1')
     with pytest.raises(UnsupportedFeatureError, match="clock-driven"):
         S.run_regularly('w = rand()')
+
+
+def test_a_shared_variable_reads_as_one_value_of_shape_nothing():
+    # Brian2: G.x, G.x[:], G.x_ and a (shared) subexpression all have shape ()
+    G = NeuronGroup(3, '''v : 1
+                          phase : volt (shared)
+                          double = 2*phase : volt (shared)''')
+    G.phase[:] = 3 * mV
+    assert np.shape(G.phase) == () and np.shape(G.phase[:]) == () and G.phase_ == 0.003
+    assert np.shape(G.double[:]) == () and float(G.double / mV) == 6
+    G.phase += 1 * mV
+    assert float(G.phase_[:]) == 0.004
+    with pytest.raises(IndexError, match=r"'neurongroup\w*'.phase is a \(shared\) variable"):
+        G.phase[0]

@@ -53,7 +53,7 @@ RUN_REGULARLY = Case(
     run(50*ms)
     """,
     spikes=("S",),
-    traces=("M.drive", "G.v", "ravel(G.phase)"),  # labkit: shape (1,), Brian2: ()
+    traces=("M.drive", "G.v", "G.phase[:]"),  # shape (), as in Brian2
     min_spikes=10,
 )
 
