@@ -19,7 +19,8 @@ What differs from Brian2's standalone mode, on purpose:
   process with the same model starts without compiling.
 - With ``build_on_run=False``, ``run()`` calls are recorded (with the values their
   strings read at that call) and ``device.build()`` runs them in order; ``device.run()``
-  then repeats the last one.
+  then runs them all again, in order, from the state before the first (Brian2's program
+  is all the runs). With ``build_on_run=True`` it repeats the last ``run()``.
 
 Random numbers come from a xoshiro256++ generator in C++, seeded from labkit's ``seed()``:
 random models agree with the runtime device statistically, not number for number.
@@ -110,6 +111,7 @@ class CppStandaloneDevice:
         self.dry_run = False
         self._pending: list = []  # requests recorded with build_on_run=False
         self._last: _Recorded | None = None
+        self._program: list[_Recorded] = []  # the runs device.build() ran, in order
         self._replaying = False
 
     def activate(self, **options) -> None:
@@ -142,6 +144,7 @@ class CppStandaloneDevice:
             return True
         if not self._replaying:
             self._last = _Recorded(request, request.state())
+            self._program = []  # run() now: device.run() repeats this one
         return False
 
     def build(self, directory=None, compile=True, run=True, clean=False,  # noqa: A002
@@ -163,14 +166,24 @@ class CppStandaloneDevice:
             self._dry(requests[0])
             return
         self._pending.clear()
-        for k, request in enumerate(requests):  # in order: each starts where the last ended
-            self._last = _Recorded(request, request.state())
+        # nothing ran yet: each state is the one before the first run (device.run() goes
+        # back to them and runs the whole program again)
+        self._program = [_Recorded(request, request.state()) for request in requests]
+        self._run_program(run_args)
+
+    def _run_program(self, run_args) -> None:
+        """The recorded runs in order, each from where the last ended; ``run_args``
+        set before the first (Brian2: they replace initial values)."""
+        for k, recorded in enumerate(self._program):
+            self._last = recorded
             if run_args and k == 0:
                 self._apply(run_args)
-            self._execute(request, _constants(run_args))
+            self._execute(recorded.request, _constants(run_args))
 
     def run(self, run_args=None, directory=None, with_output=None, **ignored) -> None:
-        """Run the last run() again from its starting state, with ``run_args`` values.
+        """Run the program again with ``run_args`` values: all the run() calls
+        ``device.build()`` ran (build_on_run=False), or the last run() (otherwise), from
+        their starting state.
 
         ``run_args`` maps a group's variable (``G.tau``) or a constant's name (``'I0'``)
         to its value for this run; the compiled program is re-used (no compiler runs).
@@ -183,6 +196,11 @@ class CppStandaloneDevice:
                               "first (with build_on_run=False, then device.build())")
         if with_output is not None:
             self.with_output = bool(with_output)
+        if self._program:
+            for recorded in reversed(self._program):  # the first's state last: its t, rng
+                recorded.request.restore(recorded.before)
+            self._run_program(run_args)
+            return
         self._last.request.restore(self._last.before)
         self._apply(run_args or {})
         self._execute(self._last.request, _constants(run_args))
@@ -251,11 +269,12 @@ class CppStandaloneDevice:
 
     def _apply(self, run_args) -> None:
         """Set the group variables of ``run_args``; check that named constants are used."""
-        spec = self._last.spec if self._last is not None else None
+        specs = [r.spec for r in self._program or [self._last] if r is not None]
+        spec = None if not specs or any(s is None for s in specs) else specs
         used = set()
-        if spec is not None:
-            used = {s.name for op in spec.operations for s in op.symbols
-                    if s.role == "scalar" and not s.name.startswith("_")}
+        for one in spec or ():  # the constants of every run of the program
+            used |= {s.name for op in one.operations for s in op.symbols
+                     if s.role == "scalar" and not s.name.startswith("_")}
         for key, value in run_args.items():
             if isinstance(key, str):
                 if spec is not None and key not in used:

@@ -40,7 +40,7 @@ def test_shared_random_draws_once_per_call(cpp):
     G.run_regularly('direction = rand()\nv = direction + 0*rand()', dt=1 * ms)
     M = StateMonitor(G, 'direction', record=0)
     run(10 * ms)
-    assert len(set(M.direction[0])) == 10 and np.allclose(G.v_, G.direction_[0])
+    assert len(set(M.direction[0])) == 10 and np.allclose(G.v_, G.direction_)  # shape ()
 
 
 def test_poisson_input_counts_have_the_binomial_statistics(cpp):
@@ -185,13 +185,13 @@ def test_linked_subexpression_as_on_the_runtime_device(cpp):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
-def two_runs(device_name, **options):
+def two_runs(device_name, again=None, v0='i*0.2', **options):
     set_device(device_name, **options)
     start_scope()
     I = 1  # noqa: N806 - the model's name
     G = NeuronGroup(3, 'dv/dt = (I - v)/(10*ms) : 1', threshold='v > 0.8', reset='v = 0',
                     method='exact', name='g')
-    G.v = 'i*0.2'
+    G.v = v0
     M = StateMonitor(G, 'v', record=True, name='m')
     spikes = SpikeMonitor(G, name='sp')
     run(20 * ms)
@@ -200,6 +200,8 @@ def two_runs(device_name, **options):
     if not options.get("build_on_run", True):
         assert M.t_.size == 0  # recorded, not run yet
         device.build()
+    if again is not None:  # Brian2: device.run() runs the whole program again, both
+        device.run(run_args={G.v: again})  # runs in order, from the new initial values
     return M.v_.copy(), M.t_.copy(), spikes.t_.copy(), G.v_.copy()
 
 
@@ -208,6 +210,11 @@ def test_several_runs_recorded_then_built_as_on_the_runtime_device(cpp):
     ours = two_runs("runtime")
     assert ours[0].shape == (3, 500) and ours[2].size > 2 and ours[3].max() < 0.5
     for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    device.reinit()
+    repeated = two_runs("cpp_standalone", again=[0.6, 0.3, 0.1], build_on_run=False)
+    ours = two_runs("runtime", v0=[0.6, 0.3, 0.1])
+    for a, b in zip(ours, repeated, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
     device.reinit()
 
