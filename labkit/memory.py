@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 from labkit.errors import OutOfMemoryError
+from labkit.prefs import prefs
 
 __all__ = ["available_memory", "check_memory", "limit_text", "parse_size", "size_text"]
 
@@ -67,8 +68,6 @@ def parse_size(value) -> int:
 
 
 def _pref_limit() -> int | None:
-    from labkit.prefs import prefs
-
     value = prefs.core.memory_limit
     return None if value is None else parse_size(value)
 

@@ -47,6 +47,9 @@ class Variable:
     expr: sympy.Expr | None = None
     read_only: bool = False
     shared: bool = False
+    #: Computed from other arrays when ``array`` is read (synapses' ``N_incoming``): the
+    #: planner passes it to a kernel only when code or a monitor reads it.
+    computed_when_read = False
 
     @property
     def dtype(self):

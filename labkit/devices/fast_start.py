@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from labkit.cache import cache_root
 from labkit.logs import info
 
 __all__ = ["FastStartKernel", "HAND_OVER_AFTER", "IN_PROCESS", "SMALL", "on_disk"]
@@ -219,7 +220,6 @@ class FastStartKernel:
         return False
 
     def _start(self, args) -> None:
-        from labkit.cache import cache_root
         from labkit.codegen.compile import write_source
 
         types = [_describe(a) for a in args]

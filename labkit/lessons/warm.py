@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import labkit.lessons
+from labkit.prefs import prefs
 
 #: What a warm-up kernel runs before the notebook (an IPython ``exec_lines`` entry).
 KERNEL_SETUP = "import labkit.lessons.warm as _w; _w.serialise_numba_saves(); del _w"
@@ -128,8 +129,6 @@ def main(argv=None) -> int:
     # every model compiled, here and in the notebooks' kernels (which inherit the
     # environment): the fast start would run the short ones on numpy and compile nothing
     os.environ["LABKIT_FAST_START"] = "0"
-    from labkit.prefs import prefs
-
     prefs.devices.runtime.fast_start = False
     failures = warm_panels()
     missing = [d for d in args.directories if not d.is_dir()]

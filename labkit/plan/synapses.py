@@ -23,7 +23,6 @@ from labkit.plan.events import event_prefix
 from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import constant_functions, names_in, parse_code
 from labkit.plan.synapse_structure import build_synapses, is_temporary
-from labkit.synapses.synapses import SynapseCounts
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
 __all__ = ["plan_synapses", "record_parts"]
@@ -335,7 +334,7 @@ def _values(syn, ctx, prefix, externals, used: set) -> dict:
               argument(prefix, "pre", "internal"): syn._pre,
               argument(prefix, "post", "internal"): syn._post}
     for name, var in syn.variables.items():
-        if isinstance(var, SynapseCounts) and name not in used \
+        if var.computed_when_read and name not in used \
                 and name not in syn._counts_wanted:
             continue  # computed only for the code or monitors that read it
         if var.array is not None:

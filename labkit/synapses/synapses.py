@@ -498,6 +498,8 @@ class SynapseCounts(Variable):
     connections change. Not stored otherwise: 4 bytes per synapse each that most models
     never read."""
 
+    computed_when_read = True
+
     def __init__(self, name: str, synapses, side: str):
         self._synapses, self._side, self._cached = synapses, side, (None, None)
         super().__init__(name, DIMENSIONLESS, "internal", None, read_only=True)
