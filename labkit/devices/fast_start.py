@@ -127,7 +127,15 @@ class FastStartKernel:
         if max(sizes, default=0) <= SMALL:
             return self._python
         numpy = self._numpy()
-        return numpy if numpy is not None else self._python
+        if numpy is None:
+            return self._python
+        names = tuple(numpy.source.arg_names)
+        if names == tuple(self.source.arg_names):
+            return numpy
+        # the numpy form leaves out arguments it does not read (a run_regularly's size):
+        # hand it its own, by name
+        where = [self.source.arg_names.index(name) for name in names]
+        return lambda *args: numpy(*(args[k] for k in where))
 
     def __call__(self, *args):
         if self.compiled is None:

@@ -204,3 +204,21 @@ def test_a_new_process_reads_the_sources_from_disk(fresh_runtime, monkeypatch):
         assert source_cache.exact_source(spec, engine) == generate(spec)
     other = KernelSpec(spec.operations[:-1], spec.n_clocks, spec.buffers, spec.growable)
     assert source_cache.structure_key(other) != source_cache.structure_key(spec)
+
+
+def test_the_numpy_engine_gets_its_own_arguments(fresh_runtime, monkeypatch):
+    # compare_GSL_to_conventional: a run_regularly's size is an argument of the compiled
+    # kernel that the numpy form does not read ("takes 21 positional arguments but 22")
+    prefs.devices.runtime.fast_start = True
+    monkeypatch.setattr(fast_start, "IN_PROCESS", True)
+    monkeypatch.setattr(fast_start.FastStartKernel, "_ready", lambda self: False)
+    monkeypatch.setattr(fast_start, "HAND_OVER_AFTER", float("inf"))
+    seed(0)
+    G = NeuronGroup(100, 'dv/dt = (-v + 5)/tau : 1\ntau : second', method='linear')
+    G.run_regularly('v = rand()\ntau = 0.1*ms + rand()*9.9*ms', dt=1 * ms)
+    M = StateMonitor(G, 'tau', record=[0, 50])
+    run(3 * ms)
+    (kernel,) = fresh_runtime._fast.values()
+    assert kernel.first is not kernel._python  # the numpy engine ran it
+    assert M.tau_.shape == (2, 30) and len(set(M.tau_[:, -1])) == 2
+    assert 0 < G.v_.min() and G.v_.max() < 5
