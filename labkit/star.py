@@ -27,7 +27,8 @@ import numpy as np
 import labkit.numpy_ as numpy_
 from labkit.units.plotting import register
 
-__all__ = ["numpy_names", "PYPLOT_FUNCTIONS", "PyplotFunction", "pyplot_names", "LazyModule",
+__all__ = ["numpy_names", "PYPLOT_CLASSES", "PYPLOT_FUNCTIONS", "PyplotFunction",
+           "pyplot_names", "LazyModule",
            "module_names"]
 
 #: pyplot's plotting and figure functions (matplotlib 3.x; ``tests/test_star_import.py``
@@ -181,7 +182,16 @@ def numpy_names(taken) -> dict:
 _LEFT_OUT = frozenset({"test"})
 
 
+#: matplotlib's tick classes that pylab's star import (so Brian2's) gives and Brian2's
+#: examples call bare (Stimberg_et_al_2018's ``ScalarFormatter()``); calling the
+#: stand-in makes one (``isinstance`` needs ``matplotlib.ticker``'s class itself).
+PYPLOT_CLASSES = ("AutoLocator", "FixedLocator", "FormatStrFormatter", "FuncFormatter",
+                  "LogFormatter", "LogLocator", "MaxNLocator", "MultipleLocator",
+                  "NullFormatter", "NullLocator", "ScalarFormatter")
+
+
 def pyplot_names(taken) -> dict:
-    """pyplot function names -> stand-ins, without builtins and ``taken`` names."""
-    return {name: PyplotFunction(name) for name in PYPLOT_FUNCTIONS
+    """pyplot function (and tick class) names -> stand-ins, without builtins and
+    ``taken`` names."""
+    return {name: PyplotFunction(name) for name in PYPLOT_FUNCTIONS + PYPLOT_CLASSES
             if name not in taken and not hasattr(builtins, name)}

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import labkit
-from labkit.star import PYPLOT_FUNCTIONS, PyplotFunction
+from labkit.star import PYPLOT_CLASSES, PYPLOT_FUNCTIONS, PyplotFunction
 
 BRIAN2_SCRIPT_NAMES = ("plot", "figure", "subplot", "subplots", "xlabel", "ylabel", "title",
                        "legend", "show", "hist", "axhline", "xlim", "savefig", "arange",
@@ -49,6 +49,15 @@ def test_every_pyplot_name_is_a_pyplot_function():
     for name in PYPLOT_FUNCTIONS:
         assert inspect.isfunction(getattr(pyplot, name)), name
     assert labkit.gray is not None and "gray" not in labkit.units.__all__
+
+
+def test_pylab_tick_classes_make_their_objects():
+    ticker = pytest.importorskip("matplotlib.ticker")
+    for name in PYPLOT_CLASSES:
+        assert isinstance(getattr(ticker, name), type), name
+    namespace: dict = {}
+    exec("from labkit import *\nf = ScalarFormatter()", namespace)
+    assert isinstance(namespace["f"], ticker.ScalarFormatter)
 
 
 def test_import_and_star_import_load_neither_matplotlib_nor_sympy_nor_numba():

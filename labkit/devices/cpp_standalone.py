@@ -39,7 +39,7 @@ from pathlib import Path
 from labkit.cache import cache_root
 from labkit.devices.cpp.build import find_compiler, openmp_flag, run_make
 from labkit.devices.cpp.place import checked_directory, one_process
-from labkit.errors import DeviceError
+from labkit.errors import DeviceError, NotPicklableError
 from labkit.prefs import prefs
 
 __all__ = ["CppStandaloneDevice"]
@@ -60,6 +60,9 @@ class _Recorded:
 
 class CppStandaloneDevice:
     """Generates, builds and runs C++; see the module docstring."""
+
+    def __reduce_ex__(self, protocol):
+        raise NotPicklableError.about("the cpp_standalone device")
 
     name = "cpp_standalone"
 

@@ -75,6 +75,12 @@ def _lookup(method) -> Method:
     if isinstance(method, Method):
         return method
     found = METHODS.get(str(method).lower())
+    if found is None and str(method).lower().startswith("gsl"):
+        # Brian2's GSL methods need the GSL library compiled into its Cython or C++ code
+        raise IntegrationError(
+            f"method {method!r}: the GSL integration methods (gsl, gsl_rk2, gsl_rkf45, ...) "
+            "are not part of labkit. Use 'rk4' (or 'rk2'), with a smaller dt if the model "
+            "needs the GSL's error control")
     if found is None:
         known = ", ".join(sorted(METHODS))
         raise IntegrationError(f"unknown integration method {method!r}; known methods: {known}")

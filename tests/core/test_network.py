@@ -156,3 +156,23 @@ def test_run_rejects_a_duration_without_time_units():
     G = NeuronGroup(1, 'v : 1')  # noqa: F841
     with pytest.raises(DimensionMismatchError, match="duration"):
         run(5)
+
+
+def test_a_network_is_not_pickled_to_other_processes():
+    import pickle
+
+    from labkit import get_device, set_device
+    net = Network(NeuronGroup(1, 'v : 1'))
+    with pytest.raises(TypeError, match=r"Network 'network' cannot be pickled.*sweep"):
+        pickle.dumps(net)
+    set_device('cpp_standalone')
+    with pytest.raises(TypeError, match="the cpp_standalone device cannot be pickled"):
+        pickle.dumps(get_device())
+
+
+def test_gsl_methods_are_named_with_the_alternative():
+    from labkit.errors import IntegrationError
+    G = NeuronGroup(1, 'dv/dt = -v/ms : 1', method='gsl_rk2')
+    with pytest.raises(IntegrationError, match=r"'gsl_rk2'.*GSL.*not part of labkit.*'rk4'"):
+        run(1 * ms)
+    assert G.v_ == 0
