@@ -14,8 +14,9 @@ shrink as N grows (``DURATIONS``) so that the whole benchmark takes minutes.
 Each simulator and size is measured in its own fresh process:
 
 - labkit (runtime device, warm kernel cache: one unmeasured process at the smallest size
-  fills it): one ``run()`` of 1 ms to load the kernel, then the timed ``run()``; its loop
-  time is the network's ``_last_run_time``; peak resident memory is the process's
+  fills it; fast start off, ``LABKIT_FAST_START=0``, so that every step is the compiled
+  kernel's): one ``run()`` of 1 ms to load the kernel, then the timed ``run()``; its
+  loop time is the network's ``_last_run_time``; peak resident memory is the process's
   ``ru_maxrss``.
 - Brian2 2.9 ``cpp_standalone`` (compiled per size: N is written into its code), one
   ``run()``: the loop time its binary reports (``Network::run``), peak memory of the
@@ -156,7 +157,7 @@ def marginal(rows: list[dict], key: str = "peak_kb") -> list[float | None]:
 
 def measure(args, tmp: Path) -> tuple[list[dict], list[dict | None]]:
     caches = Caches.fresh(tmp)
-    env = caches.env()
+    env = caches.env() | {"LABKIT_FAST_START": "0"}
     print(f"  labkit: filling the kernel cache (N={args.sizes[0]:,}) ...", flush=True)
     run_snippet(labkit_code(args.sizes[0], 0.001), env=env)
     labkit, brian2 = [], []

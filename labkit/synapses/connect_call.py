@@ -72,7 +72,7 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
                         "would make") from None
     except (ValueError, TypeError, IndexError) as error:
         raise type(error)(f"{label}.connect(): {error}") from error
-    synapses._append(np.asarray(sources), np.asarray(targets))
+    synapses._append(np.asarray(sources), np.asarray(targets), owned=True)
 
 
 def _bytes_per_synapse(synapses) -> int:

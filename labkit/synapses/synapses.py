@@ -389,25 +389,32 @@ class Synapses(Group):
                           namespace if namespace is not None else frame_namespace(level + 1))
         connect(self, condition, i, j, p, n, skip_if_invalid, names)
 
-    def _append(self, sources: np.ndarray, targets: np.ndarray) -> None:
+    def _append(self, sources: np.ndarray, targets: np.ndarray, owned: bool = False) -> None:
         """New synapses from source element ``sources[k]`` to target ``targets[k]``
-        (indices within the source and target, any integer dtype)."""
+        (indices within the source and target, any integer dtype). ``owned``: the arrays
+        are connect()'s own, so a first connect() keeps int32 ones as its storage (no
+        copy: the peak memory of connect() is then the synapses' indices alone)."""
         old, new = self._n, self._n + len(sources)
         for var in self._per_synapse_variables():
             if var.name not in ("i", "j"):
                 var.array = self._room(var.name, var.array, old, new)
-        self._pre = self._room("_pre", self._pre, old, new)
-        self._post = self._room("_post", self._post, old, new)
-        for index, values, group, name in ((self._pre, sources, self.source, "i"),
-                                           (self._post, targets, self.target, "j")):
-            index[old:new] = values
+        keep = owned and old == 0  # connect()'s own int32 arrays become the storage
+        for key, name, values, group in (("_pre", "i", sources, self.source),
+                                         ("_post", "j", targets, self.target)):
+            adopt = keep and values.dtype == np.int32 and values.flags.c_contiguous
             var = self.variables[name]
             if group._start == 0:  # i (j) is the element's index: the same array
+                index = values if adopt else self._room(key, getattr(self, key), old, new)
+                if index is not values:
+                    index[old:new] = values
                 var.array = index
-            else:
-                var.array = self._room(name, var.array, old, new)
-                var.array[old:new] = values
-                index[old:new] += group._start
+            else:  # a subgroup: i (j) counts from its start, the index from the group's
+                var.array = values if adopt else self._room(name, var.array, old, new)
+                if var.array is not values:
+                    var.array[old:new] = values
+                index = self._room(key, getattr(self, key), old, new)
+                np.add(values, group._start, out=index[old:new])
+            setattr(self, key, index)
         self._n = new
         self._connect_called = True
         self._version += 1
