@@ -1,4 +1,4 @@
-"""Source element of each synapse -> the synapses in order of source, stable (int32).
+"""Source element of each synapse -> the synapses in order of source (stable, int32).
 
 Why: a pathway's spike queue finds the synapses of a spiking element through this order.
 For 10^8 synapses ``np.argsort`` makes an int64 index array (800 MB) before it can be
@@ -17,24 +17,28 @@ __all__ = ["counting_sort"]
 
 @numba.njit(cache=True, nogil=True)
 def _counting_sort(sources, n_elements):
-    starts = np.zeros(n_elements + 1, dtype=np.int64)
+    ptr = np.zeros(n_elements + 1, dtype=np.int64)
     for s in sources:
-        starts[s + 1] += 1
+        ptr[s + 1] += 1
     for k in range(n_elements):
-        starts[k + 1] += starts[k]
+        ptr[k + 1] += ptr[k]
     order = np.empty(sources.size, dtype=np.int32)
+    fill = ptr[:-1].copy()
     for syn in range(sources.size):
         element = sources[syn]
-        order[starts[element]] = syn
-        starts[element] += 1
-    return order
+        order[fill[element]] = syn
+        fill[element] += 1
+    return order, ptr
 
 
-def counting_sort(sources: np.ndarray, n_elements: int) -> np.ndarray:
-    """``np.argsort(sources, kind='stable').astype(np.int32)``, for ``sources`` in
-    ``0..n_elements-1``.
+def counting_sort(sources: np.ndarray, n_elements: int) -> tuple[np.ndarray, np.ndarray]:
+    """-> ``np.argsort(sources, kind='stable').astype(np.int32)`` and the start of each
+    element's synapses in it (``ptr``, int64, ``n_elements + 1``: element ``e``'s are
+    ``order[ptr[e]:ptr[e + 1]]``), for ``sources`` in ``0..n_elements-1``. (numpy's
+    ``bincount`` would also copy ``sources`` to int64 first.)
 
-    >>> counting_sort(np.array([2, 0, 2, 1], dtype=np.int32), 3).tolist()
-    [1, 3, 0, 2]
+    >>> order, ptr = counting_sort(np.array([2, 0, 2, 1], dtype=np.int32), 3)
+    >>> order.tolist(), ptr.tolist()
+    ([1, 3, 0, 2], [0, 1, 2, 4])
     """
     return _counting_sort(sources, int(n_elements))

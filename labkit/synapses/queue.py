@@ -145,10 +145,8 @@ class Pathway:
         n_slots = int(steps.max()) + 1 if steps.size else 1
         key = (version, n_syn, group._start, group._stop)
         if key != self._csr_key:
-            order = _stable_order(sources, group._stop)
-            counts = np.bincount(sources, minlength=group._stop)[group._start:group._stop]
-            ptr = np.zeros(counts.size + 1, dtype=np.int64)
-            np.cumsum(counts, out=ptr[1:])
+            order, ptr = _stable_order(sources, group._stop)
+            ptr = ptr[group._start:] - ptr[group._start]  # the source's elements only
             self._csr, self._csr_key = (ptr, order), key
         ptr, order = self._csr
         out_degree = int(np.diff(ptr).max()) if ptr.size > 1 else 0
@@ -194,12 +192,15 @@ def _delay_seconds(delay, synapses, objname) -> float:
     return seconds
 
 
-def _stable_order(sources: np.ndarray, n_elements: int) -> np.ndarray:
-    """Synapse indices sorted by source element, stable (int32): a counting sort, which
-    needs no memory besides its result (``np.argsort`` makes int64 indices first, twice
-    the result's size per synapse)."""
+def _stable_order(sources: np.ndarray, n_elements: int) -> tuple[np.ndarray, np.ndarray]:
+    """Synapse indices sorted by source element, stable (int32), and where each element's
+    start (``ptr``, int64, ``n_elements + 1``). Large networks use a counting sort, which
+    needs no memory besides its result (``np.argsort`` and ``np.bincount`` make int64
+    copies first, twice the result's size per synapse)."""
     if sources.size < (1 << 20) or not numba_available():
-        return np.argsort(sources, kind="stable").astype(np.int32)
+        ptr = np.zeros(n_elements + 1, dtype=np.int64)
+        np.cumsum(np.bincount(sources, minlength=n_elements), out=ptr[1:])
+        return np.argsort(sources, kind="stable").astype(np.int32), ptr
     from labkit.synapses.counting_sort import counting_sort
 
     return counting_sort(sources, n_elements)

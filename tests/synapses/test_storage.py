@@ -143,5 +143,6 @@ def test_counting_sort_is_a_stable_argsort():
 
     sources = np.random.default_rng(3).integers(5, 60, size=5000).astype(np.int32)
     expected = np.argsort(sources, kind="stable")
-    order = counting_sort(sources, 60)
+    order, ptr = counting_sort(sources, 60)
     assert order.dtype == np.int32 and np.array_equal(order, expected)
+    assert np.array_equal(np.diff(ptr), np.bincount(sources, minlength=60))
