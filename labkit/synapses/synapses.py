@@ -444,13 +444,13 @@ class Synapses(Group):
         """The number of synapses onto each element of the target, as Brian2's: indexed by
         the element's index in the whole group, up to the target's last (for a subgroup
         target ``G[5:8]``, entries 0-4 are zero)."""
-        return np.bincount(self._post, minlength=self.target._stop).astype(np.int32)
+        return count_elements(self._post, self.target._stop)
 
     @property
     def N_outgoing_pre(self) -> np.ndarray:
         """The number of synapses from each element of the source, indexed as
         :attr:`N_incoming_post` (by the index in the whole group)."""
-        return np.bincount(self._pre, minlength=self.source._stop).astype(np.int32)
+        return count_elements(self._pre, self.source._stop)
 
     def _per_synapse_variables(self):
         seen = [v for v in self.variables.values() if not isinstance(v, SynapseCounts)
@@ -499,6 +499,16 @@ class Synapses(Group):
                 f"{self._n} synapses, name={self.name!r})")
 
 
+def count_elements(index: np.ndarray, n: int) -> np.ndarray:
+    """How many synapses each of ``n`` elements has in ``index`` (int32). In blocks:
+    ``np.bincount`` copies its input to int64 first, 8 bytes per synapse at once."""
+    counts = np.zeros(n, dtype=np.int64)
+    block = 1 << 22
+    for start in range(0, index.size, block):
+        counts += np.bincount(index[start:start + block], minlength=n)
+    return counts.astype(np.int32)
+
+
 class SynapseCounts(Variable):
     """``N_incoming`` / ``N_outgoing``: per synapse, the number of synapses onto its target
     (from its source), computed from ``_post`` (``_pre``) when read and kept until the
@@ -517,7 +527,7 @@ class SynapseCounts(Variable):
         key = (syn._version, syn._n)
         if self._cached[0] != key:
             index = syn._pre if self._side == "pre" else syn._post
-            counts = np.bincount(index).astype(np.int32)
+            counts = count_elements(index, int(index.max(initial=-1)) + 1)
             self._cached = (key, np.take(counts, index))
         return self._cached[1]
 
