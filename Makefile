@@ -6,6 +6,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# make test runs the tests on every core (pytest-xdist; CI has 2). Each test module stays on
+# one worker (tests/conftest.py), so its module fixtures are built once. PYTEST_WORKERS=0
+# runs them in this process (for a debugger, or -x to stop at the first failure in order).
+PYTEST_WORKERS ?= auto
+XDIST  = -n $(PYTEST_WORKERS)
 
 .PHONY: lab test test-notebooks test-without-numba notebooks binder-lock lint bench system-packages \
         clean
@@ -36,7 +41,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --LabApp.default_url=$(START_URL) $(LAB_ARGS)
 
 test: $(STAMP) $(SYSTEM_PACKAGES)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) --dist loadgroup $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-notebooks
 	$(MAKE) --no-print-directory test-without-numba
 
@@ -54,8 +59,8 @@ test-without-numba: $(STAMP)
 NBVAL := $(BIN)/python -m pytest -p no:cacheprovider --nbval-cell-timeout=300 \
          -o addopts=-ra
 test-notebooks: $(STAMP)
-	$(NBVAL) --nbval notebooks solutions/*.ipynb
-	$(NBVAL) --nbval-lax exercises
+	$(NBVAL) $(XDIST) --dist loadfile --nbval notebooks solutions/*.ipynb
+	$(NBVAL) $(XDIST) --dist loadfile --nbval-lax exercises
 
 # Rebuild the course notebooks from tools/course/ (executed) and exercises/ from solutions/.
 notebooks: $(STAMP)

@@ -16,12 +16,19 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 def _session_kernel_cache(tmp_path_factory):
     """Keep the kernels compiled by the suite out of the user's ~/.cache.
 
-    The suite checks the compiled kernels (counters, threads, parity), so the runtime
-    device's fast start (small runs on numpy) is off here and in the processes tests
-    start; tests/devices/test_fast_start.py switches it on.
+    Under xdist the workers share one cache (each worker's base temp is a child of the
+    run's), so a kernel two workers need is compiled once; writes are atomic
+    (labkit.cache), so sharing is safe. The suite checks the compiled kernels (counters,
+    threads, parity), so the runtime device's fast start (small runs on numpy) is off here
+    and in the processes tests start; tests/devices/test_fast_start.py switches it on.
     """
     old = os.environ.get("LABKIT_CACHE_DIR")
-    os.environ["LABKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("labkit-cache"))
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        cache = tmp_path_factory.mktemp("labkit-cache")
+    else:
+        cache = tmp_path_factory.getbasetemp().parent / "labkit-cache"
+        cache.mkdir(exist_ok=True)
+    os.environ["LABKIT_CACHE_DIR"] = str(cache)
     os.environ["LABKIT_FAST_START"] = "0"
     yield
     if old is None:
@@ -66,3 +73,16 @@ def device_name(request):
 
     set_device(request.param)
     return request.param
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under ``--dist loadgroup`` (make test), keep each test module on one worker, so
+    that module- and package-scoped fixtures (a compiled model, a Binder image) are built
+    once; tests/browser shares one JupyterLab and one Chromium, so it is one group."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        path = item.path.relative_to(config.rootpath)
+        group = "browser" if path.parts[:2] == ("tests", "browser") else str(path)
+        item.add_marker(pytest.mark.xdist_group(group))
+
