@@ -1,4 +1,4 @@
-"""A CableUpdate -> its loop description: backward Euler for the whole tree, Hines's way.
+"""A CableUpdate -> its loop description: an implicit step for the whole tree, Hines's way.
 
 For every compartment ``i``, with ``a`` its area and ``c = Cm*a/dt``, the new potential
 satisfies ``c*(v' - v) = a*(I0 - gtot*v') + sum over neighbours of g*(v'_nb - v')``; a
@@ -23,6 +23,13 @@ and ``v = v'``, as Brian2 reports them. The tree's arrays are the owner's intern
 arguments ``hines_g``, ``hines_gg``, ``hines_gsum``, ``hines_start``, ``hines_stop``,
 ``hines_node``, ``hines_pnode``, the work arrays ``hines_d``, ``hines_b``, ``hines_c``,
 ``hines_inv`` and the flag ``hines_fresh``.
+
+With ``CableUpdate.crank_nicolson`` the step is Crank-Nicolson's, as NEURON's
+``secondorder``: the same solve with ``c = Cm*a/(dt/2)`` gives ``v(t + dt/2)`` (a
+backward-Euler half step), and ``v(t + dt) = 2 v(t + dt/2) - v(t)``. The channels, updated
+before the cable with ``v(t)``, are then read as living half a step away from ``v`` (from
+``t - dt/2`` to ``t + dt/2``: a midpoint rule), so ``gtot`` and ``I0`` are centred too and
+the whole is second order in ``dt``.
 """
 
 from __future__ import annotations
@@ -104,16 +111,21 @@ def _cable(op: S.CableUpdate, p: int, spec) -> tuple:
     dt = clock_names(op.clock)["dt"]
     v, cm, area, ic = (sc.names[name] for name in ("v", "Cm", "area", "Ic"))
     gtot, I0 = (Model(expr, sc) for expr in prepared.expressions)
-    capacitive = Assign(C, cm * area / dt, "const double")
+    # Crank-Nicolson: a backward-Euler half step to v(t + dt/2), extrapolated below
+    step = dt * Const(0.5) if op.crank_nicolson else dt
+    capacitive = Assign(C, cm * area / step, "const double")
     diagonal = Assign(d[I], C + gtot * area + gsum[I])
     rhs = Assign(b[I], C * v + I0 * area)
     # the branch points and the spare (gsum 1, b 0: see hines_tree)
     nodes_diagonal, nodes_rhs = Assign(d[I], gsum[I]), Assign(b[I], Const(0.0))
+    if op.crank_nicolson:   # v(t + dt) = 2 v(t + dt/2) - v(t)
+        new_v = (Assign(ic, cm * (b[I] - v) / step), Assign(v, Const(2.0) * b[I] - v))
+    else:
+        new_v = (Assign(ic, cm * (b[I] - v) / dt), Assign(v, b[I]))
     factorise = (For("_i", size, unknowns, (nodes_diagonal,), kind="elements"),
                  _sections(tree, True, _factorise))
     solve = (_sections(tree, True, _forward), _sections(tree, False, _backward),
-             For("_i", Const(0), size, (Assign(ic, cm * (b[I] - v) / dt), Assign(v, b[I])),
-                 kind="elements"))
+             For("_i", Const(0), size, new_v, kind="elements"))
     start = (*head(op, sc, prepared), *draws(p, prepared, sc, size, size))
     if op.constant_gtot:   # factorised once a run, at its first step
         once = (For("_i", Const(0), size, (capacitive, diagonal), kind="elements"),

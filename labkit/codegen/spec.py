@@ -223,13 +223,16 @@ class CableUpdate(Operation):
     current, ``Im = I0 - gtot*v``; the tree (parents, conductances, order; internal
     arguments of the owner) is solved by Hines elimination. ``size``: the argument holding
     the number of compartments. ``constant_gtot``: ``gtot`` cannot change during a run
-    (a passive membrane), so the matrix is factorised once a run.
+    (a passive membrane), so the matrix is factorised once a run. ``crank_nicolson``:
+    the step is Crank-Nicolson's (second order, channels staggered half a step) instead
+    of backward Euler's (first order, Brian2's).
     """
 
     gtot: sympy.Expr = sympy.S.Zero
     I0: sympy.Expr = sympy.S.Zero
     size: str = ""
     constant_gtot: bool = False
+    crank_nicolson: bool = False
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,8 @@ def _cable_operation(group, prefix, clock, externals):
     symbols = symbols_for(names, prefix, arrays, kinds)
     return S.CableUpdate(prefix, clock, symbols, f"{group.name} cable", group._gtot,
                          group._I0, argument(prefix, "N", "internal"),
-                         _constant_during_a_run(group, group._gtot, kinds))
+                         _constant_during_a_run(group, group._gtot, kinds),
+                         group._cable_method == "crank_nicolson")
 
 
 def plan_spatial(group, ctx) -> ObjectPlan:

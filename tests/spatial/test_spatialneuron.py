@@ -138,22 +138,46 @@ def test_a_passive_matrix_is_factorised_again_when_a_constant_changes_between_ru
     np.testing.assert_allclose(fast, every_step, rtol=1e-12)
 
 
-def simulate_on(device: str, **options) -> np.ndarray:
+def simulate_on(device: str, cable_method="backward_euler", **options) -> np.ndarray:
     set_device(device, **options)
-    neuron = passive(ball_and_stick())
+    neuron = passive(ball_and_stick(), cable_method=cable_method)
     neuron.I[0] = 0.2 * nA
     run(2 * ms)
     return np.asarray(neuron.v).copy()
 
 
-def test_runtime_and_numpy_devices_agree():
-    np.testing.assert_allclose(simulate_on("runtime"), simulate_on("numpy"), rtol=1e-12)
+@pytest.mark.parametrize("cable_method", ["backward_euler", "crank_nicolson"])
+def test_runtime_and_numpy_devices_agree(cable_method):
+    np.testing.assert_allclose(simulate_on("runtime", cable_method),
+                               simulate_on("numpy", cable_method), rtol=1e-12)
 
 
 @pytest.mark.cpp
-def test_cpp_standalone_agrees_with_runtime(tmp_path):
-    cpp = simulate_on("cpp_standalone", directory=str(tmp_path / "cpp"), build_on_run=True)
-    np.testing.assert_allclose(cpp, simulate_on("runtime"), rtol=1e-12)
+@pytest.mark.parametrize("cable_method", ["backward_euler", "crank_nicolson"])
+def test_cpp_standalone_agrees_with_runtime(tmp_path, cable_method):
+    cpp = simulate_on("cpp_standalone", cable_method, directory=str(tmp_path / "cpp"),
+                      build_on_run=True)
+    np.testing.assert_allclose(cpp, simulate_on("runtime", cable_method), rtol=1e-12)
+
+
+@pytest.mark.parametrize("device", ["runtime", "numpy"])
+def test_crank_nicolson_charges_one_compartment_by_the_trapezoidal_rule(device):
+    """One isopotential compartment, a current step: Crank-Nicolson multiplies the distance
+    to the steady state by (1 - k/2)/(1 + k/2) per step (k = dt/tau), backward Euler by
+    1/(1 + k); Ic is Cm dv/dt over the step."""
+    set_device(device)
+    neuron = passive(Soma(diameter=20 * um), cable_method="crank_nicolson")
+    neuron.I = 0.1 * nA
+    run(1 * ms)
+    area = np.pi * 20e-6 ** 2
+    k, steps = 0.1e-3 / 10e-3, 10
+    steady = 0.1e-9 / (1.0 * area)
+    deflection = float(np.asarray(neuron.v)[0]) - float(EL)
+    assert deflection == pytest.approx(steady * (1 - ((1 - k / 2) / (1 + k / 2)) ** steps),
+                                       rel=1e-9)
+    last = steady * (1 - ((1 - k / 2) / (1 + k / 2)) ** (steps - 1))
+    assert float(np.asarray(neuron.Ic)[0]) == pytest.approx(
+        0.01 * (deflection - last) / 0.1e-3, rel=1e-6)
 
 
 @pytest.mark.parametrize("model, error, words", [
@@ -177,6 +201,8 @@ def test_bad_arguments_are_refused_with_the_fix():
     with pytest.raises(TypeError, match="must be one compartment"):
         SpatialNeuron(morpho, PASSIVE, threshold="v > 0*mV",
                       threshold_location=morpho.dend[10 * um:50 * um])
+    with pytest.raises(ValueError, match="'backward_euler', 'crank_nicolson'"):
+        SpatialNeuron(morpho, PASSIVE, cable_method="crank-nicolson")
     neuron = passive(morpho)
     with pytest.raises(IndexError, match="outside this section"):
         neuron.dend[900 * um]
