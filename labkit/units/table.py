@@ -111,10 +111,11 @@ def _build() -> tuple[dict[str, Unit], tuple[str, ...]]:
     exported: list[str] = []
     for row in BASE_UNITS:
         prefixes = PREFIXES if row.prefixable else {"": 0}
+        dims: dict[int, Dimension] = {power: row.dim**power for power in (1, 2, 3)}
         for prefix, prefix10 in prefixes.items():
             for power in (1, 2, 3):
                 suffix, display_suffix = _power_suffix(power)
-                dim: Dimension = row.dim**power
+                dim = dims[power]
                 factor = _factor((row.exponent10 + prefix10) * power)
                 dispname = f"{prefix}{row.symbol}{display_suffix}"
                 for long_name in row.names:
