@@ -24,7 +24,9 @@ the compiled kernel's bits: the same float64 operations in the same order, ``exp
 ``exprel`` by labkit's own algorithm (``support.exp_scalar``, ``support_exact``). Models
 whose code would call a function that numpy or Python and Numba may compute differently
 (``log``, ``sin``, ``**``, binomial draws, ...: ``kernels.INEXACT``, ``INEXACT_SCALAR``)
-get no fast start: they compile first, as before. ``prefs.devices.runtime.fast_start =
+get no fast start: they compile first, as before; so does a run whose cable solves (a
+SpatialNeuron's scalar loops) would take longer than the hand-over's threshold on a
+first engine (``CABLE_SECONDS``). ``prefs.devices.runtime.fast_start =
 False`` (or ``LABKIT_FAST_START=0`` in the environment) turns it off for every model.
 """
 
@@ -57,6 +59,12 @@ HAND_OVER_AFTER = 0.5
 #: Groups and synapses up to this many elements start on the Numba text run as Python:
 #: numpy's calls cost ~1-3 us each whatever the size, a scalar operation ~0.1 us.
 SMALL = 16
+#: CPU seconds per step and unknown of a cable solve (a SpatialNeuron) on the first
+#: engines: its Hines passes are scalar loops in Python (measured at load 8: 0.9-1.9 us,
+#: a 4092-compartment tree to a 400-compartment HH axon). A run whose solves would take
+#: more than ``HAND_OVER_AFTER`` by this estimate compiles first: it would hand over after
+#: its first call anyway, and that first call of 100 steps alone can take seconds.
+CABLE_SECONDS = 1e-6
 #: Compile in this process instead of a subprocess (tests; Pyodide has no subprocesses).
 IN_PROCESS = False
 
@@ -137,12 +145,22 @@ class FastStartKernel:
         where = [self.source.arg_names.index(name) for name in names]
         return lambda *args: numpy(*(args[k] for k in where))
 
+    def _cable_seconds(self, args) -> float:
+        """The estimated CPU seconds of this run's cable solves on a first engine."""
+        unknowns = sum(len(a) for name, a in zip(self.source.arg_names, args, strict=True)
+                       if name.endswith("__hines_d"))
+        end = self._run_end if self._run_end is not None else int(args[2])
+        return unknowns * CABLE_SECONDS * max(0, end - int(args[0]))
+
     def __call__(self, *args):
         if self.compiled is None:
             self._advance(args)
         if self.compiled is not None:
             return self.compiled(*args)
         if self.first is None:
+            if self._cable_seconds(args) > HAND_OVER_AFTER:
+                self.take_over()
+                return self.compiled(*args)
             self.first = self._choose(args)
         started = time.process_time()
         try:

@@ -17,6 +17,7 @@ from labkit import (
     StateMonitor,
     Synapses,
     defaultclock,
+    meter,
     mS,
     ms,
     mV,
@@ -222,3 +223,29 @@ def test_the_numpy_engine_gets_its_own_arguments(fresh_runtime, monkeypatch):
     assert kernel.first is not kernel._python  # the numpy engine ran it
     assert M.tau_.shape == (2, 30) and len(set(M.tau_[:, -1])) == 2
     assert 0 < G.v_.min() and G.v_.max() < 5
+
+
+def test_a_costly_cable_solve_compiles_first(fresh_runtime, monkeypatch):
+    """A SpatialNeuron's solve is a scalar loop per compartment on the first engines: a
+    short run of a small tree starts on numpy, a run whose solves would take more than
+    HAND_OVER_AFTER by the estimate (CABLE_SECONDS a compartment and step) compiles first."""
+    from labkit import Cylinder, SpatialNeuron, siemens, um
+
+    prefs.devices.runtime.fast_start = True
+    monkeypatch.setattr(fast_start, "IN_PROCESS", True)
+    model = "Im = gL*(-70*mV - v) : amp/meter**2"
+    kernels = []
+    for n, duration in ((200, 1 * ms), (2000, 30 * ms)):   # 200 x 10 steps; 2000 x 300
+        start_scope()
+        fresh_runtime._fast.clear()
+        neuron = SpatialNeuron(Cylinder(diameter=1 * um, length=n * um, n=n), model,
+                               namespace={"gL": 1 * siemens / meter ** 2}, dt=0.1 * ms)
+        neuron.v = -60 * mV
+        run(duration)
+        (kernel,) = fresh_runtime._fast.values()
+        kernels.append(kernel)
+    small, large = kernels
+    assert small.engine == "numpy" and small.first_calls == 1
+    assert large.engine == "numba" and large.first_calls == 0
+    assert 2000 * 300 * fast_start.CABLE_SECONDS > fast_start.HAND_OVER_AFTER \
+        > 200 * 10 * fast_start.CABLE_SECONDS
