@@ -25,9 +25,16 @@ from labkit.equations.model import SingleEquation
 
 __all__ = ["code_version", "load", "parsed_equations", "remembered", "save"]
 
-#: Parses quicker than this (seconds) are not written to disk: reading them back would
-#: save nothing, and a sweep over texts would fill the cache with them.
+#: Parses that take this long (seconds) are always written to disk.
 WORTH_STORING = 0.005
+#: Quicker parses are written too, up to this many per process: one that took 1 ms here
+#: (where sympy had imported what sums and relations need) costs a fresh process ~25 ms of
+#: CPU (its first evaluated sum imports ``sympy.tensor`` and ``sympy.combinatorics``), so
+#: the course's LIF script needed three processes before its build read everything back
+#: (the threshold ``'v > V_t'`` was quick in the first). The bound keeps a sweep over
+#: texts from filling the cache with them.
+QUICK_STORED = 100
+_quick_stored = [0]  # quick parses written by this process
 #: kind -> text -> result: what this process has parsed or loaded already.
 _MEMORY: dict[str, dict] = {}
 
@@ -92,6 +99,9 @@ def remembered(kind: str, text: str, parse, valid):
         started = time.perf_counter()
         found = parse(text)
         if time.perf_counter() - started >= WORTH_STORING:
+            save(kind, key, version, found)
+        elif _quick_stored[0] < QUICK_STORED:
+            _quick_stored[0] += 1
             save(kind, key, version, found)
     memory[text] = found
     return found

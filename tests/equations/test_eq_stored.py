@@ -105,10 +105,14 @@ def test_statements_read_back(fresh_process):
     assert [sympy.srepr(s.expr) for s in read] == [sympy.srepr(s.expr) for s in parsed]
 
 
-def test_quick_parses_stay_in_memory_only(fresh_process, tmp_path, monkeypatch):
+def test_quick_parses_are_stored_up_to_a_bound(fresh_process, tmp_path, monkeypatch):
     monkeypatch.setattr(stored, "WORTH_STORING", 60.0)
+    monkeypatch.setattr(stored, "QUICK_STORED", 1)
+    monkeypatch.setattr(stored, "_quick_stored", [0])
     assert parse_expression("a + b") == parse_expression("a + b")
-    assert not list(tmp_path.rglob("*.pickle"))
+    assert len(list(tmp_path.rglob("*.pickle"))) == 1  # a fresh process reads it back
+    assert parse_expression("a + c") == parse_expression("a + c")
+    assert len(list(tmp_path.rglob("*.pickle"))) == 1  # past the bound: in memory only
 
 
 def test_time_limit_says_what_it_limits_only_when_it_expires():
