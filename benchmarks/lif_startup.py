@@ -12,7 +12,8 @@ What a student waits for (issue 22's targets in brackets):
   ``run()``; by default the runtime device's fast start runs this model on numpy (no
   Numba at all), and the same with it switched off (``LABKIT_FAST_START=0``: Numba
   compiles, or loads, the kernel) shows what it saves;
-- the same script as notebook cells (import; build; a 1 s pause; run);
+- the same script as notebook cells (import; a 1 s pause; build; a 1 s pause; run), with
+  and without labkit's sympy import in a thread after the import cell;
 - a re-run in the same process after changing a value (what a widget does): rebuilding the
   network with another ``tau`` and running again, and setting ``G.I`` and continuing. Neither
   may recompile; the Numba compile counters are reported to show it.
@@ -95,15 +96,17 @@ report(**_first)
 """
 
 #: The script as three notebook cells (import; build; run) in an IPython shell, with a
-#: one-second pause before the run cell, as a student reads between cells (the opt-in
-#: background warm-up of Numba, ``LABKIT_WARM_UP=1``, is not used: the fast start needs
-#: no Numba for this model).
+#: one-second pause before the build cell and before the run cell, as a student reads
+#: between cells (labkit imports sympy in a thread after the import cell meanwhile;
+#: ``LABKIT_SYMPY_WARM_UP=0`` switches that off; the opt-in background warm-up of Numba,
+#: ``LABKIT_WARM_UP=1``, is not used: the fast start needs no Numba for this model).
 NOTEBOOK_SNIPPET = """
 from IPython.core.interactiveshell import InteractiveShell
 _shell = InteractiveShell.instance()
 _script = {script!r}.replace("TAU", "10*ms")
 _build, _run_line = _script.rsplit("run(", 1)
 _shell.run_cell("from {module} import *")
+_time.sleep(1.0)
 _t = _time.perf_counter()
 _shell.run_cell(_build)
 _t_build = _time.perf_counter() - _t
@@ -170,6 +173,9 @@ def main(argv=None) -> None:
         notebook = repeat(lambda: run_snippet(
             NOTEBOOK_SNIPPET.format(module="labkit", script=LIF_SCRIPT), env=caches.env()),
             n_warm)
+        notebook_no_thread = repeat(lambda: run_snippet(
+            NOTEBOOK_SNIPPET.format(module="labkit", script=LIF_SCRIPT),
+            env={**caches.env(), "LABKIT_SYMPY_WARM_UP": "0"}), n_warm)
         b2_warm, b2_cold = [], []
         if not args.quick:
             b2_cold = repeat(lambda: run_snippet(script_snippet("brian2"),
@@ -204,6 +210,7 @@ def main(argv=None) -> None:
         row("warm, fast start off: time in run()", med(warm_off, "run_s"), "",
             med(b2_warm, "run_s")),
         row("warm, notebook: the build cell", med(notebook, "build_cell_s")),
+        row("  the same, no sympy import thread", med(notebook_no_thread, "build_cell_s")),
         row("warm, notebook: run() cell 1 s later", med(notebook, "run_cell_s"), "<= 50 ms"),
         row("re-run: rebuild with new tau, run", med(warm, "rebuild_s"), "",
             med(b2_warm, "rebuild_s")),
@@ -214,7 +221,8 @@ def main(argv=None) -> None:
     print_table(["", "labkit", "target", "Brian2 (cython)", "ratio"], rows)
     print()
     print(f"load (1-minute average): {load_before:.1f} before, {load_after:.1f} after")
-    spikes = {t.data["spikes"] for t in cold + cold_off + warm + warm_off + notebook}
+    spikes = {t.data["spikes"] for t in cold + cold_off + warm + warm_off + notebook
+              + notebook_no_thread}
     print(f"spikes: {sorted(spikes)} (expected [3]: the same whichever engine ran)")
     for label, runs in (("cold", cold), ("cold, fast start off", cold_off), ("warm", warm),
                         ("warm, fast start off", warm_off)):

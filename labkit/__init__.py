@@ -25,6 +25,7 @@ from labkit import sweeps as _sweeps
 from labkit import synapses as _synapses
 from labkit import tracebacks as _tracebacks
 from labkit import units as _units
+from labkit.core import lazy as _lazy
 from labkit.units.plotting import register_when_matplotlib_loads as _register_plotting
 
 __version__ = "0.1.0"
@@ -69,3 +70,5 @@ _register_plotting()  # Quantities convert on matplotlib axes, whenever pyplot g
 # In IPython/Jupyter, labkit's own errors show as their message and the learner's line,
 # labkit's frames hidden (``%tb`` shows them; see labkit.tracebacks).
 _tracebacks.install_in_ipython()
+# ... and sympy, which the first model needs, is imported while the learner reads on.
+_lazy.import_sympy_after_this_cell()
