@@ -37,8 +37,8 @@ from labkit import (
 )
 
 __all__ = ["PASSIVE_EQS", "PASSIVE_CONSTANTS", "ball_and_stick", "passive_neuron",
-           "length_constant", "synaptic_response", "HH_EQS", "HH_CONSTANTS", "hh_axon",
-           "travelling_spike"]
+           "length_constant", "synaptic_response", "NMDA_EQS", "NMDA_CONSTANTS",
+           "nmda_response", "HH_EQS", "HH_CONSTANTS", "hh_axon", "travelling_spike"]
 
 PASSIVE_EQS = """
 Im = gL*(EL - v) : amp/meter**2
@@ -90,6 +90,40 @@ def synaptic_response(position=250 * um, diameter=2 * um, length=500 * um, Ri=RI
     v = monitor.v
     return {"t": monitor.t, "v_soma": v[0], "v_syn": v[where], "v": v,
             "peak": v.max(axis=1), "morphology": neuron.morphology, "synapse": where}
+
+
+#: An NMDA synapse as a point current: 50 ms, reversal 0 mV, and the magnesium block of
+#: Jahr and Stevens (1990), [Mg] in mM (``Mg``, a constant of the namespace), which lifts
+#: as ``v`` rises (models-reference 5.1: Bono & Clopath's NMDA synapses).
+NMDA_EQS = """
+Im = gL*(EL - v) : amp/meter**2
+Is = gN*(EN - v)/(1 + Mg*exp(-0.062*v/mV)/3.57) : amp (point current)
+dgN/dt = -gN/tauN : siemens
+"""
+NMDA_CONSTANTS = {"gL": 1e-4 * siemens / cm ** 2, "EL": -70 * mV, "EN": 0 * mV,
+                  "tauN": 50 * ms}
+
+
+def nmda_response(weight=6 * nS, mg=1.0, position=250 * um, duration=40 * ms,
+                  onset=2 * ms):
+    """An NMDA conductance ``weight`` opening at ``onset`` at ``position`` on a thin
+    dendrite (a 20 um soma, 0.8 um x 300 um in 20 compartments), with ``mg`` mM of
+    magnesium -> dict: ``t``, ``v_soma``, ``v_syn`` (at the synapse), ``synapse`` (its
+    compartment). Measured (1 mM): peaks at the synapse -65.3, -57.5, -37.3, -20.6 mV
+    for 2, 4, 6, 8 nS, above -40 mV for 0, 0, 15, 35 ms (tests/spatial/test_nmda_spike)."""
+    morpho = Soma(diameter=20 * um)
+    morpho.dend = Cylinder(diameter=0.8 * um, length=300 * um, n=20)
+    neuron = SpatialNeuron(morpho, NMDA_EQS, Cm=CM, Ri=RI, method="exact", dt=0.1 * ms,
+                           namespace={**NMDA_CONSTANTS, "Mg": mg})
+    neuron.v = NMDA_CONSTANTS["EL"]
+    where = int(np.atleast_1d(morpho.dend.indices[position])[0])
+    monitor = StateMonitor(neuron, "v", record=[0, where])
+    net = Network(neuron, monitor)
+    net.run(onset)
+    neuron.gN[where] = weight
+    net.run(duration - onset)
+    return {"t": monitor.t, "v_soma": monitor.v[0], "v_syn": monitor.v[1],
+            "synapse": where}
 
 
 HH_EQS = """

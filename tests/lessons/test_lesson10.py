@@ -83,3 +83,19 @@ def test_the_figures_draw():
     assert ax.images and ax.get_xlabel() == "t [ms]"
     plt.close("all")
     assert float(np.max(spike["v"]) / mV) > 20       # the spike is in the picture
+
+
+def test_an_nmda_synapse_fires_a_dendritic_spike_only_with_magnesium():
+    """The lesson's section 4: with 1 mM Mg the peak at the synapse grows supralinearly
+    (measured -65.3, -57.5, -37.3 mV for 2, 4, 6 nS) into a spike above -40 mV; without
+    Mg it grows sublinearly (-30.6, -19.4, -14.2 mV)."""
+    from labkit import nS, set_device
+    from labkit.models.cable import nmda_response
+
+    set_device("numpy")   # short runs of 21 compartments: no kernel worth compiling
+    peaks = {mg: [float(np.max(np.asarray(nmda_response(w * nS, mg)["v_syn"])))
+                  for w in (2, 4, 6)] for mg in (1.0, 0.0)}
+    blocked, free = np.diff(peaks[1.0]), np.diff(peaks[0.0])
+    assert blocked[1] > 2 * blocked[0] and peaks[1.0][2] > -0.040 > peaks[1.0][1]
+    assert free[1] < free[0]
+    assert nmda_response(2 * nS)["synapse"] == 17   # 250 um of 300 um in 15 um compartments

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 10 · Spatial neurons
 #
-# *Estimated time: 50 minutes, and 30 more for
+# *Estimated time: 55 minutes, and 30 more for
 # [the exercises](../exercises/10_spatial_neurons.ipynb).*
 # Previous: [09 · Neuromodulating synapses](09_neuromodulation.ipynb).
 #
@@ -12,6 +12,7 @@
 #   per area `Im`, point currents such as a synapse, and the axial current from `Ri`;
 # - compute a dendrite's length constant and see a potential attenuate along it;
 # - explain why the same synapse moves the soma less when it sits far out on a dendrite;
+# - tell a dendritic NMDA spike from an ordinary synaptic potential;
 # - watch an action potential travel along an axon, measure its velocity, and predict how
 #   the velocity grows with the diameter;
 # - drive a panel: diameter, length, `Ri` and the synapse's position -> the potentials and
@@ -178,7 +179,57 @@ for result, name in ((near, "near"), (far, "far")):
 # steady potential, and it arrives later and broader.
 # <!-- END ANSWER -->
 #
-# ## 4. A spike travels along an axon
+# ## 4. A dendritic spike: NMDA receptors
+#
+# Far out on thin dendrites many synapses have **NMDA receptors**. Their channel is
+# blocked by magnesium ions at rest; depolarisation pushes the magnesium out. In the model
+# the block is a factor $1/(1 + [\mathrm{Mg}]\, e^{-0.062\, v/\mathrm{mV}}/3.57)$ on the
+# conductance (Jahr and Stevens), with 1 mM of magnesium, and the conductance decays in
+# 50 ms. Bono and Clopath (2017) found that such *NMDA spikes* let distal synapses learn
+# without any somatic spike. Here one NMDA synapse 250 µm out on a thin (0.8 µm)
+# dendrite, of growing strength, with magnesium and without (`nmda_response` in
+# `labkit.models.cable`):
+
+# %%
+from labkit.models.cable import NMDA_EQS, nmda_response
+
+print(NMDA_EQS)
+weights = [1, 2, 3, 4, 5, 6, 7, 8] * nS
+blocked = [nmda_response(w, mg=1.0) for w in weights]
+free = [nmda_response(w, mg=0.0) for w in weights]
+fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3), layout="constrained")
+for k in (1, 3, 5, 7):
+    line, = left.plot(blocked[k]["t"] / ms, blocked[k]["v_syn"] / mV,
+                      label=f"{weights[k] / nS:g} nS")
+    left.plot(blocked[k]["t"] / ms, blocked[k]["v_soma"] / mV, "--", color=line.get_color())
+left.set(title="1 mM Mg: synapse (solid), soma (dashed)", xlabel="t [ms]", ylabel="v [mV]")
+left.legend()
+for results, name in ((blocked, "1 mM Mg"), (free, "no Mg")):
+    right.plot(weights / nS, [float(r["v_syn"].max() / mV) for r in results], "o-",
+               label=name)
+right.set(title="peak at the synapse", xlabel="NMDA conductance [nS]", ylabel="v [mV]")
+right.legend()
+plt.show()
+
+# %% [markdown]
+# **Think!** With magnesium the peak creeps up by 2.5-4.5 mV per nS up to 4 nS, then jumps
+# by 20 mV between 4 and 6 nS and stays up for tens of milliseconds. Without magnesium
+# it grows less and less with every nS. Why the jump, and why the difference?
+#
+# <!-- BEGIN ANSWER -->
+# The block makes the NMDA current grow with the depolarisation it causes: a few mV
+# unblock a few more channels, which depolarise further. Below a threshold the leak and
+# the cable win and the potential settles; past it the loop runs away, as sodium
+# channels' does in an action potential, up to a plateau near -20 mV where the driving
+# force ($0 - v$) gets small. It is slow because the conductance itself lasts 50 ms: the
+# plateau ends when enough of it has decayed. Without magnesium the conductance is an
+# ordinary one, fully open at rest: every nS adds current, but the driving force shrinks
+# as $v$ approaches 0 mV, so the response is sublinear. The soma sees the plateau
+# attenuated but long, so it adds up: a distal input can signal strongly through a
+# dendritic spike, and local plasticity can read it without the soma firing.
+# <!-- END ANSWER -->
+#
+# ## 5. A spike travels along an axon
 #
 # Give the membrane Hodgkin and Huxley's sodium and potassium channels (lesson 05, here
 # with the squid axon's original constants) and a kick at one end: the depolarisation
@@ -236,6 +287,8 @@ plt.show()
 #   raises it; a brief synaptic potential attenuates more.
 # - A synapse far out on a thin dendrite makes a large local potential and a small one at
 #   the soma.
+# - NMDA receptors' magnesium block makes distal inputs nonlinear: past a threshold they
+#   fire a dendritic spike, a plateau of tens of ms.
 # - An action potential travels at a velocity proportional to $\sqrt{d}$.
 #
 # ## Interactive demo
