@@ -152,9 +152,13 @@ class LazyModule:
 def module_names(taken) -> dict:
     """The modules Brian2's star import binds -> labkit's counterparts, lazily where heavy:
     ``numpy`` is ``labkit.numpy_`` (numpy with unit-aware ``arange``, as ``brian2.numpy_``),
-    ``plt``, ``mpl`` and ``matplotlib`` are stand-ins that import matplotlib on first use."""
+    ``plt``, ``mpl`` and ``matplotlib`` are stand-ins that import matplotlib on first use;
+    ``codegen`` one for ``labkit.codegen`` (Brette_2012/Fig3AB writes
+    ``codegen.target = 'numpy'``: an attribute of Brian2's module that nothing reads, so a
+    no-op there and here; the setting is ``prefs.codegen.target``)."""
     names = {"numpy": numpy_, "plt": LazyModule("matplotlib.pyplot"),
-             "mpl": LazyModule("matplotlib"), "matplotlib": LazyModule("matplotlib")}
+             "mpl": LazyModule("matplotlib"), "matplotlib": LazyModule("matplotlib"),
+             "codegen": LazyModule("labkit.codegen")}
     return {name: value for name, value in names.items() if name not in taken}
 
 

@@ -146,3 +146,18 @@ def test_the_modules_brian2s_star_import_binds():
               numpy.mean([1, 2]*ms), 'plot' in dir(plt))
     """, env=dict(os.environ, MPLBACKEND="Agg"))
     assert out.split() == ["False", "2", "3.0", "True", "1.5", "ms", "True"]
+
+
+def test_codegen_target_set_on_the_module_changes_nothing_as_in_brian2():
+    # Brette_2012/Fig3AB sets codegen.target: Brian2 binds its codegen module, whose
+    # attribute nothing reads (the setting is prefs.codegen.target)
+    out = _run("""
+        import sys
+        from labkit import *
+        print('sympy' in sys.modules, end=' ')
+        before = prefs.codegen.target
+        codegen.target = 'numpy'
+        import labkit.codegen
+        print(labkit.codegen.target, prefs.codegen.target == before)
+    """)
+    assert out.split() == ["False", "numpy", "True"]

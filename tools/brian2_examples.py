@@ -21,7 +21,8 @@ scripts unchanged on Brian2 (the reference: which examples Brian2 itself runs he
 A status is ``ran``, ``error``, ``missing-package`` (a package labkit does not provide and
 the venv lacks: scipy, sbi, cv2, ...) or ``timeout``. The time limit is CPU time of the
 script's process (``--timeout`` seconds; the wall clock gets four times as long), so a busy
-machine does not turn a slow example into a timeout.
+machine does not turn a slow example into a timeout; a timeout says which limit it hit
+(``limit``: ``cpu``, or ``wall`` when the machine was too busy: rerun that one alone).
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float
     (work / script.name).write_text(PRELUDE + (convert(source) if target == "labkit"
                                                else source))
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = usage.ru_utime + usage.ru_stime
 
     def limit_cpu():  # in the child: SIGXCPU after ``timeout`` CPU seconds
         resource.setrlimit(resource.RLIMIT_CPU, (int(timeout), int(timeout) + 5))
@@ -109,14 +111,14 @@ def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float
         if done.returncode == 0:
             result = {"status": "ran"}
         elif done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-            result = {"status": "timeout"}
+            result = {"status": "timeout", "limit": "cpu"}
         else:
             result = classify(done.stderr)
-    except subprocess.TimeoutExpired:
-        result = {"status": "timeout"}
+    except subprocess.TimeoutExpired:  # the wall clock: the machine was busy, rerun it
+        result = {"status": "timeout", "limit": "wall"}
     result["seconds"] = round(time.perf_counter() - started, 1)
-    result["cpu_seconds"] = round(
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before, 1)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # user and system, as RLIMIT_CPU
+    result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime - before, 1)
     return result
 
 
@@ -136,7 +138,8 @@ def markdown(results: dict) -> str:
         if status == "ran":
             text = "runs"
         elif status == "timeout":
-            text = "runs out of time (CPU limit)"
+            text = ("runs out of time (wall clock: a busy machine, rerun)"
+                    if result.get("limit") == "wall" else "runs out of time (CPU limit)")
         else:
             message = result.get("message", "").replace("|", "\\|")
             text = f"{status}: `{result.get('type', '')}` {message[:110]}"
@@ -172,6 +175,7 @@ def main(argv=None) -> int:
             result = results[name] = run_one(script, root, Path(scratch), args.target,
                                              args.timeout)
             print(f"{name:58s} {result['status']:15s} {result['cpu_seconds']:6.1f}  "
+                  f"{result.get('limit', '')} "
                   f"{result.get('type', '')} {result.get('message', '')[:100]}"
                   f"{' @ ' + result['where'] if result.get('where') else ''}", flush=True)
             if args.json:  # after each example: a long survey cut short keeps its results
