@@ -35,7 +35,7 @@ factorisation, which a passive membrane (gtot constant during a run) needs once 
 (codegen/cable.py). Whole process with warm caches (5 December, load 12-15, medians of
 interleaved fresh processes, CPU time of each process and its children, to the end of its
 first run()): passive tree, labkit with the fast start's first 100 steps on numpy 2.20 s,
-with the cable estimate that compiles such runs first (labkit/devices/fast_start.py)
+with the cable estimate that loads such a run's kernel first (labkit/devices/fast_start.py)
 1.71 s, Brian2 runtime 3.64 s (0.60x -> 0.47x; wall 0.45x); HH axon 1.98 -> 1.95 s vs
 3.19 s (0.61x).
 """

@@ -24,10 +24,11 @@ the compiled kernel's bits: the same float64 operations in the same order, ``exp
 ``exprel`` by labkit's own algorithm (``support.exp_scalar``, ``support_exact``). Models
 whose code would call a function that numpy or Python and Numba may compute differently
 (``log``, ``sin``, ``**``, binomial draws, ...: ``kernels.INEXACT``, ``INEXACT_SCALAR``)
-get no fast start: they compile first, as before; so does a run whose cable solves (a
+get no fast start: they compile first, as before. A run whose cable solves (a
 SpatialNeuron's scalar loops) would take longer than the hand-over's threshold on a
-first engine (``CABLE_SECONDS``). ``prefs.devices.runtime.fast_start =
-False`` (or ``LABKIT_FAST_START=0`` in the environment) turns it off for every model.
+first engine (``CABLE_SECONDS``) starts on its compiled kernel if that is on disk.
+``prefs.devices.runtime.fast_start = False`` (or ``LABKIT_FAST_START=0`` in the
+environment) turns it off for every model.
 """
 
 from __future__ import annotations
@@ -62,8 +63,9 @@ SMALL = 16
 #: CPU seconds per step and unknown of a cable solve (a SpatialNeuron) on the first
 #: engines: its Hines passes are scalar loops in Python (measured at load 8: 0.9-1.9 us,
 #: a 4092-compartment tree to a 400-compartment HH axon). A run whose solves would take
-#: more than ``HAND_OVER_AFTER`` by this estimate compiles first: it would hand over after
-#: its first call anyway, and that first call of 100 steps alone can take seconds.
+#: more than ``HAND_OVER_AFTER`` by this estimate loads its compiled kernel at once when
+#: it is on disk: it would hand over after its first call anyway, and that call of 100
+#: steps can take seconds. (Not on disk, the first engines go on while it compiles.)
 CABLE_SECONDS = 1e-6
 #: Compile in this process instead of a subprocess (tests; Pyodide has no subprocesses).
 IN_PROCESS = False
@@ -158,7 +160,7 @@ class FastStartKernel:
         if self.compiled is not None:
             return self.compiled(*args)
         if self.first is None:
-            if self._cable_seconds(args) > HAND_OVER_AFTER:
+            if self._cable_seconds(args) > HAND_OVER_AFTER and on_disk(self.compiled_source):
                 self.take_over()
                 return self.compiled(*args)
             self.first = self._choose(args)

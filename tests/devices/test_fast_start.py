@@ -225,27 +225,33 @@ def test_the_numpy_engine_gets_its_own_arguments(fresh_runtime, monkeypatch):
     assert 0 < G.v_.min() and G.v_.max() < 5
 
 
-def test_a_costly_cable_solve_compiles_first(fresh_runtime, monkeypatch):
+def test_a_costly_cable_solve_loads_its_compiled_kernel_first(fresh_runtime, monkeypatch):
     """A SpatialNeuron's solve is a scalar loop per compartment on the first engines: a
     short run of a small tree starts on numpy, a run whose solves would take more than
-    HAND_OVER_AFTER by the estimate (CABLE_SECONDS a compartment and step) compiles first."""
+    HAND_OVER_AFTER by the estimate (CABLE_SECONDS a compartment and step) starts on the
+    compiled kernel when it is on disk, and on numpy while it compiles when it is not."""
     from labkit import Cylinder, SpatialNeuron, siemens, um
 
-    prefs.devices.runtime.fast_start = True
     monkeypatch.setattr(fast_start, "IN_PROCESS", True)
     model = "Im = gL*(-70*mV - v) : amp/meter**2"
-    kernels = []
-    for n, duration in ((200, 1 * ms), (2000, 30 * ms)):   # 200 x 10 steps; 2000 x 300
+
+    def kernel_of(n, duration, fast=True):
         start_scope()
         fresh_runtime._fast.clear()
+        prefs.devices.runtime.fast_start = fast
         neuron = SpatialNeuron(Cylinder(diameter=1 * um, length=n * um, n=n), model,
                                namespace={"gL": 1 * siemens / meter ** 2}, dt=0.1 * ms)
         neuron.v = -60 * mV
         run(duration)
-        (kernel,) = fresh_runtime._fast.values()
-        kernels.append(kernel)
-    small, large = kernels
+        return next(iter(fresh_runtime._fast.values()), None)
+
+    small = kernel_of(200, 1 * ms)             # 200 x 10 steps
     assert small.engine == "numpy" and small.first_calls == 1
-    assert large.engine == "numba" and large.first_calls == 0
+    cold = kernel_of(2000, 30 * ms)            # 2000 x 300 steps, nothing on disk
+    assert cold.first_calls >= 1
+    kernel_of(2000, 30 * ms, fast=False)       # compiled (on disk), then forgotten
+    clear_memory_cache()                       # as in a new process
+    warm = kernel_of(2000, 30 * ms)
+    assert warm.engine == "numba" and warm.first_calls == 0
     assert 2000 * 300 * fast_start.CABLE_SECONDS > fast_start.HAND_OVER_AFTER \
         > 200 * 10 * fast_start.CABLE_SECONDS
