@@ -15,11 +15,14 @@ Each simulator and size is measured in its own fresh process:
 
 - labkit (runtime device, warm kernel cache: one unmeasured process at the smallest size
   fills it; fast start off, ``LABKIT_FAST_START=0``, so that every step is the compiled
-  kernel's): one ``run()`` of 1 ms to load the kernel, then the timed ``run()``; its
-  loop time is the network's ``_last_run_time``; peak resident memory is the process's
-  ``ru_maxrss``.
+  kernel's; one thread, ``--threads``, as Brian2's binary without OpenMP): one ``run()``
+  of 1 ms to load the kernel, then the timed ``run()``; its time is the CPU time of that
+  ``run()`` call (``time.process_time``: it includes the call's Python preparation, so
+  it is an upper bound of the loop's); the loop's wall time (``_last_run_time``) is
+  reported apart; peak resident memory is the process's ``ru_maxrss``.
 - Brian2 2.9 ``cpp_standalone`` (compiled per size: N is written into its code), one
-  ``run()``: the loop time its binary reports (``Network::run``), peak memory of the
+  ``run()``: the loop time its binary reports (``Network::run``, timed with
+  ``std::clock()``, i.e. CPU time like labkit's), peak memory of the
   **binary** (measured around it: ``os.wait4``), and of its Python process apart
   (imports, code generation).
 
@@ -29,7 +32,8 @@ peak resident memory, and the memory per synapse: the growth of peak memory from
 previous size divided by the growth in synapses (what each further synapse costs, the
 interpreter, libraries and compiled kernels left out). Ratios are labkit / Brian2 in the
 same invocation (target <= 1.0x for time per event and memory per synapse); the
-machine's load is printed before and after, since the machine may be shared.
+machine's load is printed before and after, since the machine may be shared (CPU time
+is what stays comparable under load; the wall times are printed for reference).
 """
 
 from __future__ import annotations
@@ -79,12 +83,14 @@ _connect_s = time.perf_counter() - _t
 LABKIT = NETWORK + """
 run(1*ms)  # loads the compiled kernel; the timed run below is the loop alone
 _spikes0 = s_mon.num_spikes
+_c = time.process_time()
 run({duration}*second)
+cpu_s = time.process_time() - _c
 from labkit.core.magic import magic_network
 loop_s = float(magic_network._last_run_time)
 out = np.concatenate([Ce.N_outgoing_pre[:n_exc], Ci.N_outgoing_pre[n_exc:]])
 spikes = np.asarray(s_mon.i)[_spikes0:]
-report(loop_s=loop_s, connect_s=_connect_s, spikes=int(spikes.size),
+report(loop_s=loop_s, cpu_s=cpu_s, connect_s=_connect_s, spikes=int(spikes.size),
        events=int(out[spikes].sum()), synapses=len(Ce) + len(Ci),
        steps=int(round({duration}/1e-4)),
        peak_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, before_kb=_rss_before)
@@ -113,7 +119,7 @@ out = np.concatenate([np.asarray(Ce.N_outgoing_pre)[:n_exc],
                       np.asarray(Ci.N_outgoing_pre)[n_exc:]])
 with open(_os.environ['BENCH_BINARY_RSS']) as f:
     binary_kb = int(f.read())
-report(loop_s=loop_s, spikes=int(spikes.size), events=int(out[spikes].sum()),
+report(loop_s=loop_s, cpu_s=loop_s, spikes=int(spikes.size), events=int(out[spikes].sum()),
        synapses=len(Ce) + len(Ci), steps=int(round({duration}/1e-4)),
        compile_s=float(device.timers['compile']['make']), binary_kb=binary_kb,
        peak_kb=binary_kb,
@@ -121,8 +127,11 @@ report(loop_s=loop_s, spikes=int(spikes.size), events=int(out[spikes].sum()),
 """
 
 
-def labkit_code(n: int, duration: float) -> str:
-    return "from labkit import *\n" + LABKIT.format(n=n, duration=duration, model=MODEL)
+def labkit_code(n: int, duration: float, threads: int | None = 1) -> str:
+    head = "from labkit import *\n"
+    if threads is not None:
+        head += f"set_device('runtime', threads={threads})\n"
+    return head + LABKIT.format(n=n, duration=duration, model=MODEL)
 
 
 def brian2_code(n: int, duration: float) -> str:
@@ -159,12 +168,12 @@ def measure(args, tmp: Path) -> tuple[list[dict], list[dict | None]]:
     caches = Caches.fresh(tmp)
     env = caches.env() | {"LABKIT_FAST_START": "0"}
     print(f"  labkit: filling the kernel cache (N={args.sizes[0]:,}) ...", flush=True)
-    run_snippet(labkit_code(args.sizes[0], 0.001), env=env)
+    run_snippet(labkit_code(args.sizes[0], 0.001, args.threads), env=env)
     labkit, brian2 = [], []
     for n in args.sizes:
         duration = duration_for(n)
         print(f"  N={n:,}, {duration * 1e3:g} ms: labkit ...", flush=True)
-        timing = run_snippet(labkit_code(n, duration), env=env)
+        timing = run_snippet(labkit_code(n, duration, args.threads), env=env)
         labkit.append(timing.data | {"wall": timing.wall, "n": n, "duration": duration})
         if args.skip_brian2:
             brian2.append(None)
@@ -190,14 +199,14 @@ def report_tables(labkit: list[dict], brian2: list[dict | None]) -> None:
     for k, lk in enumerate(labkit):
         b2 = brian2[k] or {}
         cells = lk["n"] * lk["steps"]
-        lk_event = lk["loop_s"] / lk["events"] if lk["events"] else None
-        b2_event = b2["loop_s"] / b2["events"] if b2.get("events") else None
+        lk_event = lk["cpu_s"] / lk["events"] if lk["events"] else None
+        b2_event = b2["cpu_s"] / b2["events"] if b2.get("events") else None
         time_rows.append([
             f"N={lk['n']:,}, {lk['duration'] * 1e3:g} ms", f"{lk['synapses']:,}",
             f"{lk['events']:,}/{b2.get('events', 0):,}",
-            fmt_seconds(lk["loop_s"]), fmt_seconds(b2.get("loop_s")),
-            per(lk["loop_s"], cells), per(b2.get("loop_s"), cells),
-            per(lk["loop_s"], lk["events"]), per(b2.get("loop_s"), b2.get("events", 0)),
+            fmt_seconds(lk["cpu_s"]), fmt_seconds(b2.get("cpu_s")), fmt_seconds(lk["loop_s"]),
+            per(lk["cpu_s"], cells), per(b2.get("cpu_s"), cells),
+            per(lk["cpu_s"], lk["events"]), per(b2.get("cpu_s"), b2.get("events", 0)),
             fmt_ratio(lk_event, b2_event)])
         memory_rows.append([
             f"N={lk['n']:,}", mb(lk["peak_kb"]), mb(b2.get("binary_kb")),
@@ -207,7 +216,7 @@ def report_tables(labkit: list[dict], brian2: list[dict | None]) -> None:
             fmt_ratio(lk_syn[k], b2_syn[k]), fmt_seconds(lk["connect_s"]),
             fmt_seconds(lk["wall"]), fmt_seconds(b2.get("wall"))])
     print()
-    print_table(["size", "synapses", "events lk/B2", "loop lk", "loop B2",
+    print_table(["size", "synapses", "events lk/B2", "CPU lk", "CPU B2", "wall lk",
                  "/neuron-step lk", "/neuron-step B2", "/event lk", "/event B2",
                  "ratio /event"], time_rows)
     print()
@@ -220,7 +229,11 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
     parser.add_argument("--skip-brian2", action="store_true")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="labkit's threads (default 1, as Brian2's binary; 0: the "
+                             "device's default, all cores)")
     args = parser.parse_args(argv)
+    args.threads = args.threads or None
     print(__doc__.splitlines()[0])
     print(machine_summary(), "|", versions_summary(), "| load", os.getloadavg())
     tmp = Path(tempfile.mkdtemp(prefix="bench-scaling-"))
@@ -229,6 +242,9 @@ def main(argv=None) -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report_tables(labkit, brian2)
+    print("CPU: the timed run()'s CPU time (labkit: time.process_time around run(); "
+          "B2: its binary's std::clock loop time); /neuron-step and /event from CPU time; "
+          "wall lk: labkit's loop in wall time")
     print("B/syn: bytes per synapse, the growth of peak memory from the previous size over "
           "the growth in synapses; B2 = its binary's")
     print("load after:", os.getloadavg(), file=sys.stdout)

@@ -375,7 +375,7 @@ class ScatterAdd:
 class Push:
     """Queue this step's spikes of a source for a synaptic pathway (layout: ``spec``).
 
-    ``args`` maps the queue's parts (start, stop, ptr, syn, delay, qdata, qn, qn0, qoff)
+    ``args`` maps the queue's parts (start, stop, ptr, syn, delay, hom, qdata, qn, qn0, qoff)
     and the source's spikes/nspikes to arguments; ``growth`` is the queue's index in
     ``KernelSpec.growable``; ``p`` the operation's position (where a full queue resumes).
     """
@@ -388,14 +388,22 @@ class Push:
     def expand(self) -> tuple:
         """The serial push, Brian2's order. A full slot: the runtime devices undo this
         step's push and stop (BUFFER_FULL; the runner doubles the queue and the push runs
-        again); a program that enlarges buffers itself doubles the queue in place."""
+        again); a program that enlarges buffers itself doubles the queue in place.
+
+        One delay for every synapse of the pathway (``hom >= 0``, its steps; the usual
+        case): every event of the step goes to one slot, and each spike's synapses are
+        copied there as one run of ``syn``, with no per-event delay read or slot count
+        (at 10^4..10^6 neurons the per-event delay read was a cache or TLB miss)."""
         a = {k: Name(v) for k, v in self.args.items()}
         D, off, cap = Name("_lk_D"), Name("_lk_off"), Name("_lk_cap")
         e, s, slot, c = Name("_lk_e"), Name("_s"), Name("_lk_slot"), Name("_lk_c")
+        lo, hi = Name("_lk_lo"), Name("_lk_hi")
         over = Name("_lk_over")
         stride = None if not self.grows_in_place else cap
-        full = (GrowColumns(self.args["qdata"], "_lk_qdata", "_lk_D", "_lk_cap"),) \
-            if self.grows_in_place else (Assign(over, Const(True)), Break())
+        grow = GrowColumns(self.args["qdata"], "_lk_qdata", "_lk_D", "_lk_cap")
+        full = (grow,) if self.grows_in_place else (Assign(over, Const(True)), Break())
+        in_source = land(e.ge(0), e.lt(a["stop"] - a["start"]))
+        spike = Assign(e, a["spikes"][Name("_k")] - a["start"], "const int64_t")
         inner = (
             Assign(s, a["syn"][Name("_m")], "const int64_t"),
             Assign(slot, off + a["delay"][s], "int64_t"),
@@ -406,22 +414,44 @@ class Push:
             Assign(a["qn"][slot], c + 1),
         )
         loop = For("_k", Const(0), a["nspikes"][Const(0)], (
-            Assign(e, a["spikes"][Name("_k")] - a["start"], "const int64_t"),
-            If(land(e.ge(0), e.lt(a["stop"] - a["start"])), (
-                For("_m", a["ptr"][e], a["ptr"][e + 1], inner),)),
+            spike,
+            If(in_source, (For("_m", a["ptr"][e], a["ptr"][e + 1], inner),)),
             *(() if self.grows_in_place else (If(over, (Break(),)),)),
         ))
+        # one slot: the slot's count is written back once, after the step's spikes, so a
+        # push that does not fit leaves the queue as it was (nothing to undo)
+        room = (While((c + (hi - lo)).gt(cap), (grow,)),) if self.grows_in_place else \
+            (If((c + (hi - lo)).gt(cap),
+                (Stop(BUFFER_FULL, self.p, ((3, Const(self.growth)),)),)),)
+        one_slot = (
+            Assign(slot, off + a["hom"], "int64_t"),
+            If(slot.ge(D), (Update(slot, "-", D),)),
+            Assign(c, a["qn"][slot], "int64_t"),
+            For("_k", Const(0), a["nspikes"][Const(0)], (
+                spike,
+                If(in_source, (
+                    Assign(lo, a["ptr"][e], "const int64_t"),
+                    Assign(hi, a["ptr"][e + 1], "const int64_t"),
+                    *room,
+                    For("_m", lo, hi, (
+                        Assign(At("_lk_qdata", (slot, c), stride), a["syn"][Name("_m")]),
+                        Update(c, "+", Const(1)))),
+                )),
+            )),
+            Assign(a["qn"][slot], c),
+        )
         head = (Assign(D, Length(self.args["qn"]), "const int64_t"),
                 Assign(off, a["qoff"][Const(0)], "const int64_t"),
                 Alias("_lk_qdata", self.args["qdata"]),
                 Assign(cap, Length(self.args["qdata"], 1), "int64_t"))
         if self.grows_in_place:
-            return (*head, loop)
+            return (*head, If(a["hom"].ge(0), one_slot, (loop,)))
         save = For("_k", Const(0), D, (Assign(a["qn0"][Name("_k")], a["qn"][Name("_k")]),))
         undo = If(over, (For("_k", Const(0), D, (Assign(a["qn"][Name("_k")],
                                                           a["qn0"][Name("_k")]),)),
                          Stop(BUFFER_FULL, self.p, ((3, Const(self.growth)),))))
-        return (*head, save, Assign(over, Const(False), "bool"), loop, undo)
+        return (*head, If(a["hom"].ge(0), one_slot,
+                          (save, Assign(over, Const(False), "bool"), loop, undo)))
 
 
 @dataclass(frozen=True)

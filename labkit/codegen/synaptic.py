@@ -34,7 +34,7 @@ SYN, PRE, POST = Name("_s"), Name("_lk_pre"), Name("_lk_post")
 _BY_KIND = {"syn": SYN, "pre": PRE, "post": POST}
 
 #: A queue's arguments (its prefix, then ``_qdata``, ...; see ``spec``).
-QUEUE_PARTS = ("start", "stop", "ptr", "syn", "delay", "qdata", "qn", "qn0", "qoff")
+QUEUE_PARTS = ("start", "stop", "ptr", "syn", "delay", "hom", "qdata", "qn", "qn0", "qoff")
 
 
 def elements(op, syn: Name = SYN) -> tuple:

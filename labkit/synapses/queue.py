@@ -63,7 +63,7 @@ class Pathway:
         self.qoff = np.zeros(1, dtype=np.int64)
         self._dt: float | None = None
         self._csr_key = None
-        self._csr = (np.zeros(1, np.int64), np.zeros(0, np.int32))
+        self._csr = (np.zeros(1, np.int64), np.zeros(0, np.int32), 0)
 
     @property
     def qdata(self) -> np.ndarray:
@@ -88,24 +88,31 @@ class Pathway:
         self.synapses._assign(self.delay_var, value, True, namespace,
                               f"{self.synapses._label()}, delay of pathway '{self.objname}'")
 
-    def delay_steps(self, dt: float, n_syn: int) -> np.ndarray:
-        """Each synapse's delay in steps (Brian2's C++ rounding), checked to be >= 0."""
+    def delay_steps(self, dt: float, n_syn: int) -> tuple[np.ndarray, int]:
+        """Each synapse's delay in steps (Brian2's C++ rounding), checked to be >= 0 ->
+        ``(steps, hom)``: ``hom`` >= 0 when every synapse has the same delay (its steps;
+        ``steps`` is then a placeholder that the kernel does not read), else -1.
+
+        Two SIMD passes (min, max) over the delays at most: at 10^6 neurons a run's
+        preparation spent 67 ms in ``any``/``min``/``max`` passes over 80 M zeros."""
         seconds = self.delay_var.array
-        if seconds.size and seconds.min() < 0:
+        if not self.delay_var.shared:
+            seconds = seconds[:n_syn]
+        if not seconds.size:
+            return np.zeros(1, dtype=np.int32), 0
+        low, high = seconds.min(), seconds.max()
+        if low < 0:
             k = int(np.argmin(seconds))
             raise ValueError(
                 f"{self.synapses._label()}: synapse {k} of pathway '{self.objname}' has a "
                 f"negative delay ({seconds[k] * 1e3:g} ms); delays must be >= 0")
-        if not seconds.any():
-            # np.zeros leaves its pages untouched: no memory for the usual zero delays
-            return np.zeros(n_syn, dtype=np.int32)
+        if low == high:  # one delay (often 0): the queue needs no per-synapse steps
+            return np.zeros(1, dtype=np.int32), int(np.floor(low / dt + 0.5))
         scaled = seconds / dt  # one temporary, rounded in place
         scaled += 0.5
         steps = np.floor(scaled, out=scaled).astype(np.int32)
         del scaled
-        if self.delay_var.shared:
-            steps = np.full(n_syn, steps[0], dtype=np.int32)
-        return steps
+        return steps, -1
 
     # -- the queue ----------------------------------------------------------------------------
 
@@ -136,20 +143,20 @@ class Pathway:
 
     def prepare(self, dt: float, n_syn: int, sources: np.ndarray, version: int) -> dict:
         """Bring the queue in line with this run's delays and dt -> its arrays by part name
-        (``start``, ``stop``, ``ptr``, ``syn``, ``delay``, ``qdata``, ``qn``, ...).
+        (``start``, ``stop``, ``ptr``, ``syn``, ``delay``, ``hom``, ``qdata``, ``qn``, ...).
 
         ``sources``: each synapse's element in the source's storage (absolute indices).
         """
         group = self.source
-        steps = self.delay_steps(dt, n_syn)
-        n_slots = int(steps.max()) + 1 if steps.size else 1
+        steps, hom = self.delay_steps(dt, n_syn)
+        n_slots = hom + 1 if hom >= 0 else int(steps.max()) + 1
         key = (version, n_syn, group._start, group._stop)
         if key != self._csr_key:
             order, ptr = _stable_order(sources, group._stop)
             ptr = ptr[group._start:] - ptr[group._start]  # the source's elements only
-            self._csr, self._csr_key = (ptr, order), key
-        ptr, order = self._csr
-        out_degree = int(np.diff(ptr).max()) if ptr.size > 1 else 0
+            out_degree = int(np.diff(ptr).max()) if ptr.size > 1 else 0
+            self._csr, self._csr_key = (ptr, order, out_degree), key
+        ptr, order, out_degree = self._csr
         if self._dt is not None and self._dt != dt:  # Brian2: re-bin pending spikes
             events = [(int(round(rel * self._dt / dt)), s) for rel, s in self._events()]
             self._layout(max(n_slots, self.qn.shape[0]), self.qdata.shape[1], events)
@@ -160,7 +167,7 @@ class Pathway:
             self._qdata.enlarge(wanted)
         self._dt = dt
         return {"start": group._start, "stop": group._stop, "ptr": ptr, "syn": order,
-                "delay": steps, "qdata": self._qdata, "qn": self.qn, "qn0": self.qn0,
+                "delay": steps, "hom": hom, "qdata": self._qdata, "qn": self.qn, "qn0": self.qn0,
                 "qoff": self.qoff}
 
     # -- store / restore ----------------------------------------------------------------------

@@ -117,7 +117,10 @@ def test_changing_weights_and_delays_does_not_recompile():
 def test_delays_round_to_steps_as_brian2():
     net, G, S, M = _chain("0.26*ms")  # 2.6 steps -> 3 steps
     net.run(2 * ms)
-    assert S.pre.delay_steps(1e-4, len(S)).tolist() == [3] * len(S)
+    assert S.pre.delay_steps(1e-4, len(S))[1] == 3  # one delay: the queue's one slot
+    S.delay = "(0.26 + 0.01*i)*ms"  # 2.6, 2.7, ... steps -> 3 each, but a delay per synapse
+    steps, hom = S.pre.delay_steps(1e-4, len(S))
+    assert hom == -1 and steps.tolist() == [3] * len(S)
 
 
 def test_numba_and_numpy_agree_on_coupled_network():
