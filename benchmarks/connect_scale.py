@@ -18,9 +18,9 @@ first time includes loading its compiled code (Numba's kernel, Brian2's Cython e
 labkit runs small rules with numpy instead, see ``labkit.synapses.connect.SMALL_WORK``),
 the second is what a later ``connect()`` of the same rule costs. Brian2 runs in its default
 runtime mode (Cython). Reported: the median time per rule and size, synapses made, and
-the ratio labkit / Brian2 measured in the same run (target: <= 1.0x at every size). The
-machine's load average is printed before and after, since other work on a shared machine
-slows both sides.
+the ratio labkit / Brian2 measured in the same run (target: <= 1.0x at every size); then
+the same in CPU time (``time.process_time``), which other work on a shared machine
+disturbs less than wall time. The machine's load average is printed before and after.
 """
 
 from __future__ import annotations
@@ -52,18 +52,20 @@ import time
 {import_line}
 {setup}
 times, again, counts = {{}}, {{}}, {{}}
+cpu, cpu_again = {{}}, {{}}
 N = {size}
 n_exc = int(0.8*N)
 p = 80.0/N
 for name, rule in {rules!r}.items():
-    for record in (times, again):
+    for record, record_cpu in ((times, cpu), (again, cpu_again)):
         P = NeuronGroup(N, 'dv/dt = -v/(10*ms) : 1', threshold='v > 1', reset='v = 0')
         S = Synapses(P, P, on_pre='v += 0.1')
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         exec(rule)
         record[name] = time.perf_counter() - start
+        record_cpu[name] = time.process_time() - start_cpu
         counts[name] = len(S)
-report(times=times, again=again, counts=counts)
+report(times=times, again=again, cpu=cpu, cpu_again=cpu_again, counts=counts)
 """
 
 LABKIT = dict(import_line="from labkit import *", setup="seed(1); set_device({device!r})")
@@ -97,14 +99,15 @@ def main(argv=None) -> None:
         brian2 = None if args.skip_brian2 else measure(BRIAN2, size, args.device, times)
         for name in RULES:
             row = [f"N={size:,} {name}", f"{labkit[0]['counts'][name]:,}"]
-            for key in ("times", "again"):
+            for key in ("times", "again", "cpu", "cpu_again"):
                 ours = median([type(t)(t.wall, t[key]) for t in labkit], name)
                 theirs = None if brian2 is None else \
                     median([type(t)(t.wall, t[key]) for t in brian2], name)
                 row += [fmt_seconds(ours), fmt_seconds(theirs), fmt_ratio(ours, theirs)]
             rows.append(row)
     print_table(["connect()", "synapses", "labkit 1st", "Brian2 1st", "ratio",
-                 "labkit again", "Brian2 again", "ratio"], rows)
+                 "labkit again", "Brian2 again", "ratio", "CPU lk 1st", "CPU B2 1st", "ratio",
+                 "CPU lk again", "CPU B2 again", "ratio"], rows)
     print("load after:", os.getloadavg())
 
 

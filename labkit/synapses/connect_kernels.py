@@ -40,6 +40,27 @@ BLOCK_ROWS = 1 << 16
 
 _FAIL = "return _out_o, _out_r, 0, {code}, _o, {value}"
 
+#: Kernel lines: the output is full; stop when the synapses made so far project past the
+#: memory limit (status 5), else the caller allocates a larger one (``_more_o``/``_r``).
+_GROW_OUT = ["if _count >= _limit or (4 * _count >= _limit and",
+             "                        _count * _n_outer >= _limit * (_o + 1)):",
+             "    return _out_o, _out_r, _count, 5, _o, 0.0"]
+_COPY_OUT = ["for _q in range(_count):  # (a slice copy compiles 2 s slower)",
+             "    _more_o[_q] = _out_o[_q]", "    _more_r[_q] = _out_r[_q]",
+             "_out_o, _out_r = _more_o, _more_r"]
+
+
+def _one_by_one(n: str) -> list[str]:
+    """Kernel lines: ``n`` synapses of the candidate, room checked per synapse."""
+    return [f"_n = int({n})", "if _n < 0:", "    " + _FAIL.format(code=4, value="float(_n)"),
+            "for _rep in range(_n):", "    if _count == _out_o.shape[0]:",
+            *("        " + x for x in _GROW_OUT),
+            "        _more_o = np.empty(2 * _count + 16, dtype=np.int32)",
+            "        _more_r = np.empty(2 * _count + 16, dtype=np.int32)",
+            *("        " + x for x in _COPY_OUT),
+            "    _out_o[_count] = _o", "    _out_r[_count] = _r", "    _count += 1"]
+
+
 
 def row_draw(rule: ConnectRule) -> str | None:
     """``'p'`` or ``'size'`` when the rule's draw is decided per row (its value reads
@@ -49,12 +70,16 @@ def row_draw(rule: ConnectRule) -> str | None:
         return "size"
     if rule.draw == "sample_p":
         return "p"
-    if rule.draw == "p":
-        names = {s.name for s in rule.draw_value.free_symbols}
-        if not names & {"_k", "_r"} and not result_names(rule.draw_value, rule.outer) \
-                and not any(re.fullmatch(r"_u\d+", n) for n in names):
-            return "p"
+    if rule.draw == "p" and _per_row(rule, rule.draw_value):
+        return "p"
     return None
+
+
+def _per_row(rule: ConnectRule, expr) -> bool:
+    """Does ``expr`` read neither the candidate nor ``rand()`` (one value per row)?"""
+    names = {s.name for s in expr.free_symbols}
+    return not names & {"_k", "_r"} and not result_names(expr, rule.outer) \
+        and not any(re.fullmatch(r"_u\d+", n) for n in names)
 
 
 def _rename(rule: ConnectRule, names, language: str) -> dict[str, str]:
@@ -125,18 +150,20 @@ def numba_source(rule: ConnectRule, names: tuple[str, ...]) -> KernelSource:
     if rule.draw == "p" and not kind:
         loop += [f"if not (_u[_c] < {show(rule.draw_value)}):", "    continue"]
     loop += [] if rule.check_first else check
-    loop += [f"_n = int({show(rule.n)})", "if _n < 0:",
-             "    " + _FAIL.format(code=4, value="float(_n)"), "for _rep in range(_n):",
-             "    if _count == _out_o.shape[0]:",
-             "        if _count >= _limit or (4 * _count >= _limit and",
-             "                                _count * _n_outer >= _limit * (_o + 1)):",
-             "            return _out_o, _out_r, _count, 5, _o, 0.0",
-             "        _more_o = np.empty(2 * _count + 16, dtype=np.int32)",
-             "        _more_r = np.empty(2 * _count + 16, dtype=np.int32)",
-             "        for _q in range(_count):  # (a slice copy compiles 2 s slower)",
-             "            _more_o[_q] = _out_o[_q]", "            _more_r[_q] = _out_r[_q]",
-             "        _out_o, _out_r = _more_o, _more_r",
-             "    _out_o[_count] = _o", "    _out_r[_count] = _r", "    _count += 1"]
+    if kind and _per_row(rule, rule.n):
+        # room for the row's synapses made once per row, before its candidates: growing
+        # (replacing) the output inside the candidate loop made each synapse 2.5x slower
+        row += [f"_n = int({show(rule.n)})", "if _n < 0 and _ns > 0:",
+                "    " + _FAIL.format(code=4, value="float(_n)"),
+                "if _count + _ns * _n > _out_o.shape[0]:", *("    " + x for x in _GROW_OUT),
+                "    _more_o = np.empty(max(2 * _count + 16, _count + _ns * _n), "
+                "dtype=np.int32)",
+                "    _more_r = np.empty(_more_o.shape[0], dtype=np.int32)",
+                *("    " + x for x in _COPY_OUT)]
+        loop += ["for _rep in range(_n):", "    _out_o[_count] = _o", "    _out_r[_count] = _r",
+                 "    _count += 1"]
+    else:
+        loop += _one_by_one(show(rule.n))
     args = ("_n_outer", "_n_result", "_rng", "_skip", "_cap", "_limit", *names)
     buffers = ["    _sel_c = np.empty(1024, dtype=np.int64)",
                "    _sel_g = np.empty(1024, dtype=np.int64)"] if kind else []
