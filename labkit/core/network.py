@@ -60,6 +60,7 @@ class Network:
         self.id = next(_network_ids)
         self._stored: dict = {}
         self._last_run_time = 0.0
+        self._last_run_cpu_time = 0.0
         self._profile: list | None = None
         self.add(*objects)
 

@@ -214,7 +214,7 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
     if planned is not None:
         planned(s0, s_end)
     error = None
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     try:
         with _deferred_interrupt(not getattr(kernel, "enlarges_arrays", False)) as interrupted:
             while step < s_end:
@@ -261,6 +261,9 @@ def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
             c.timestep = int(ts)
         net.t_ = _time_reached(clock_ts, clock_end, clock_k, base, s0, t_start, t_end)
         net._last_run_time = time.perf_counter() - started
+        # the loop's CPU time (all the process's threads), what Brian2's standalone binary
+        # reports (std::clock): comparable on a machine shared with other work
+        net._last_run_cpu_time = time.process_time() - started_cpu
     if error is not None:
         raise error
     if reporter is not None:
