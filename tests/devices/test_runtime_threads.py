@@ -122,13 +122,27 @@ def test_always_on_threads_gives_the_same_spikes_too(monkeypatch):
 def test_the_parallel_kernel_loops_over_elements_with_prange_and_keeps_the_rest_serial():
     set_device('runtime', threads=2)
     start_scope()
-    _cuba(100)
+    P, _ = _cuba(100)  # noqa: F841 - run() finds the group in this frame
     run(0.1*ms)
-    kernel = next(iter(get_device()._threaded.values()))
+    kernel = next(k for k in get_device()._threaded.values()
+                  if "StateUpdate" in k.source.text)  # this run's, not an earlier test's
     text = numba_source(kernel.spec, parallel=True).text
     assert text.count("prange(") == 1  # the one state update; spikes, events: serial
     assert "prange" not in kernel.source.text and kernel.source.hash != \
         numba_source(kernel.spec, parallel=True).hash  # cached apart
+    # inside the prange loop arrays are indexed unsigned (vectorised, see NumbaLoops)
+    lines = text.splitlines()
+    at = next(k for k, line in enumerate(lines) if " in prange(" in line)
+    depth = len(lines[at]) - len(lines[at].lstrip())
+    body = []
+    for line in lines[at + 1:]:
+        if len(line) - len(line.lstrip()) <= depth:
+            break
+        body.append(line)
+    var = lines[at].split()[1]
+    assert body[0].strip() == f"_lk_u = np.uint64({var})"
+    assert any("[_lk_u]" in line for line in body)
+    assert not any(f"[{var}]" in line for line in body)
 
 
 def test_small_groups_and_other_threads_run_the_serial_kernel(monkeypatch):
