@@ -86,7 +86,7 @@ def test_a_group_too_large_for_memory_is_refused_before_allocating():
     # was numpy's raw MemoryError (or the out-of-memory killer) after a long wait
     started = time.perf_counter()
     with pytest.raises(MemoryError, match=r"NeuronGroup 'big' with N=10,000,000,000 neurons "
-                       r"\(\d+ bytes each\) would need \d+ GB, but only .* available. "
+                       r"\(\d+ bytes each\) would need \d+ GB, but only .* available.* "
                        "Use fewer neurons") as info:
         NeuronGroup(10**10, "dv/dt = -v/ms : 1", name="big")
     assert isinstance(info.value, LabkitError)
