@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 # make test runs the tests on every core (pytest-xdist; CI has 2). Each test module stays on
-# one worker (tests/conftest.py), so its module fixtures are built once. PYTEST_WORKERS=0
+# one worker (tests/conftest.py's scheduler), so its module fixtures are built once. PYTEST_WORKERS=0
 # runs them in this process (for a debugger, or -x to stop at the first failure in order).
 PYTEST_WORKERS ?= auto
 XDIST  = -n $(PYTEST_WORKERS)
@@ -41,7 +41,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --LabApp.default_url=$(START_URL) $(LAB_ARGS)
 
 test: $(STAMP) $(SYSTEM_PACKAGES)
-	$(BIN)/python -m pytest $(XDIST) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-notebooks
 	$(MAKE) --no-print-directory test-without-numba
 

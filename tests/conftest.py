@@ -75,14 +75,38 @@ def device_name(request):
     return request.param
 
 
+#: Modules that take minutes (a Brian2 reference compiled with Cython, a Binder image,
+#: JupyterLab with Chromium): first in the queue, so that under xdist they do not start
+#: last on one worker while the other has finished (longest first).
+LONG_FIRST = ("tests/browser/", "tests/infra/test_binder.py",
+              "tests/spatial/test_spatialneuron_parity.py")
+
+
 def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup`` (make test), keep each test module on one worker, so
-    that module- and package-scoped fixtures (a compiled model, a Binder image) are built
-    once; tests/browser shares one JupyterLab and one Chromium, so it is one group."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        path = item.path.relative_to(config.rootpath)
-        group = "browser" if path.parts[:2] == ("tests", "browser") else str(path)
-        item.add_marker(pytest.mark.xdist_group(group))
+    def long(item) -> bool:
+        path = item.path.relative_to(config.rootpath).as_posix()
+        return path.startswith(LONG_FIRST)
+
+    items.sort(key=lambda item: not long(item))  # stable: each module keeps its order
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist (make test), keep each test module on one worker, so that
+    module- and package-scoped fixtures (a Brian2 reference, a Binder image) are built once;
+    tests/browser shares one JupyterLab and one Chromium, so it is one unit.
+
+    A scheduler of our own, not ``--dist loadgroup`` with ``xdist_group`` markers: with
+    pytest 9.2, xdist 3.8 marks a group by rewriting ``item._nodeid``, which pytest no longer
+    reads, so every test was its own group and a module's fixtures were built again on
+    each worker (the passive tree's Brian2 reference: twice 500 s in a CI run)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "tests/browser" if path.startswith("tests/browser/") else path
+
+    config.option.loadscopereorder = False  # LONG_FIRST's order, not the test counts
+    return ModuleScheduling(config, log)
 
