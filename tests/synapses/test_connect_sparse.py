@@ -80,6 +80,8 @@ def test_fixed_in_degree(device):
 @pytest.mark.parametrize("kwds", [
     dict(condition="i < 150", p=0.02),
     dict(condition="i < 150 and i != j", p="0.01 + 0.001 * i"),
+    dict(condition="i < 150", p=0.02, n="1 + j % 2"),  # n per candidate: room per synapse
+    dict(condition="i < 20", p=0.3, n=2),  # a dense row, n per row: room once per row
     dict(j="k for k in sample(N_post, p=0.03) if rand() < 0.5", n="1 + i % 2"),
     dict(j="k for k in sample(3, N_post, 2, size=i % 9) if k != i"),
     dict(j="k for k in sample(N_post, size=40) if rand() < 0.9 and rand() < 0.9"),
