@@ -298,9 +298,50 @@ def _import_file(path: Path, module_name: str):
     return module
 
 
+#: Whether :func:`_numba_registries_without_scipy` has run (once a process).
+_blas_checked: list[bool] = []
+
+
+def _numba_registries_without_scipy() -> None:
+    """Import the part of Numba that asks for a BLAS without letting it import scipy.linalg.
+
+    Numba fills its registries at the first compile or cache load of a process; one of the
+    modules it imports (``numba.np.arraymath``) checks at import whether a BLAS is there by
+    importing ``scipy.linalg.cython_blas``, i.e. all of scipy.linalg: 0.25 s of CPU (scipy
+    1.17), a seventh of a warm HH axon script's whole process. The only use of that check
+    is ``np.correlate``/``np.convolve`` in jitted code, which then loop themselves instead
+    of calling BLAS; no labkit kernel calls them. Everything else in Numba that needs BLAS
+    or LAPACK (``np.dot`` on matrices, ``np.linalg``) imports scipy when it is typed, and
+    still does. So the module is imported here once, with scipy.linalg's BLAS hidden (a
+    None entry in sys.modules makes that one import fail without importing scipy.linalg),
+    under Numba's compiler lock so that no other thread compiles meanwhile; the entry is
+    removed right after. Nothing is hidden if scipy.linalg is already imported (it is then
+    free) or if arraymath is (too late).
+    """
+    if _blas_checked:
+        return
+    _blas_checked.append(True)
+    blas = "scipy.linalg.cython_blas"
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    from numba.core.compiler_lock import global_compiler_lock
+
+    with global_compiler_lock:
+        if blas in sys.modules:
+            return
+        sys.modules[blas] = None
+        try:
+            import numba.np.arraymath  # noqa: F401
+        finally:
+            if sys.modules.get(blas, 0) is None:
+                del sys.modules[blas]
+
+
 def _jit(func, parallel: bool = False):
     """Python function -> Numba dispatcher with a disk cache (without one if impossible)."""
     import numba  # only here: the numpy device works without it
+
+    _numba_registries_without_scipy()
 
     options = {**NJIT_OPTIONS, "parallel": True} if parallel else NJIT_OPTIONS
     try:

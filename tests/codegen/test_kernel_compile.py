@@ -193,6 +193,39 @@ def test_a_new_process_loads_the_kernel_from_disk(kernel_cache):
     assert kernel.func.stats.cache_hits and not kernel.func.stats.cache_misses
 
 
+_CHILD_BLAS = """
+import json, sys
+import numba
+import numpy as np
+from labkit.codegen.compile import KernelSource, compile_numba
+value = compile_numba(KernelSource(sys.argv[1], "kernel", ("x", "a", "b")))(2.0, 3.0, 1.0)
+before = "scipy.linalg" in sys.modules
+a = np.array([[2.0, 1.0], [1.0, 3.0]])
+solved = numba.njit(lambda a, b: np.linalg.solve(a, b))(a, np.ones(2))
+dot = numba.njit(lambda a: np.dot(a, a))(a)
+corr = numba.njit(lambda x, y: np.correlate(x, y))(np.arange(4.0), np.ones(2))
+print(json.dumps({"value": value, "scipy_linalg_before": before,
+                  "after": "scipy.linalg" in sys.modules, "solved": solved.tolist(),
+                  "dot": dot.tolist(), "corr": corr.tolist()}))
+"""
+
+
+def test_loading_a_kernel_imports_no_scipy_linalg_and_numba_linalg_still_works(
+        kernel_cache):
+    # Numba's BLAS probe imported all of scipy.linalg (0.25 s) at every process's first
+    # kernel; now hidden from it (compile._numba_registries_without_scipy)
+    result = subprocess.run([sys.executable, "-c", _CHILD_BLAS, _unique_source().text],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout.strip().splitlines()[-1])
+    assert got["value"] == 7.0 and not got["scipy_linalg_before"]
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    np.testing.assert_allclose(got["solved"], np.linalg.solve(a, np.ones(2)))
+    np.testing.assert_allclose(got["dot"], a @ a)
+    np.testing.assert_allclose(got["corr"], np.correlate(np.arange(4.0), np.ones(2)))
+    assert got["after"]  # np.linalg imported it when typed, as before
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".nbi", ".nbc"])
 def test_a_truncated_cache_file_is_deleted_and_the_kernel_compiled_again(
