@@ -13,7 +13,8 @@ script runs in a scratch directory, in its own process, with matplotlib's Agg ba
 Usage (from the repository root; ``--markdown results.json`` prints a table instead)::
 
     python tools/brian2_examples.py --examples ~/brian2/examples [--timeout 120]
-        [--json results.json] [--compare older.json] [--target brian2] [NAME ...]
+        [--json results.json] [--compare older.json] [--target brian2] [--wall 2000]
+        [NAME ...]
 
 ``NAME``s select the examples whose path contains one of them. ``--target brian2`` runs the
 scripts unchanged on Brian2 (the reference: which examples Brian2 itself runs here).
@@ -83,7 +84,8 @@ def classify(stderr: str) -> dict:
             "message": message[:300], "where": where}
 
 
-def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float) -> dict:
+def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float,
+            wall: float | None = None) -> dict:
     """Run one example (converted unless ``target`` is brian2) in ``scratch``; its result."""
     relative = script.relative_to(root)
     work = scratch / relative.parent
@@ -106,7 +108,7 @@ def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float
 
     try:
         done = subprocess.run([sys.executable, script.name], cwd=work, capture_output=True,
-                              text=True, timeout=4 * timeout, preexec_fn=limit_cpu,
+                              text=True, timeout=wall or 4 * timeout, preexec_fn=limit_cpu,
                               env={**os.environ, "MPLBACKEND": "Agg"})
         if done.returncode == 0:
             result = {"status": "ran"}
@@ -153,6 +155,9 @@ def main(argv=None) -> int:
                         help="the examples/ folder of a brian-team/brian2 checkout")
     parser.add_argument("--timeout", type=float, default=120.0,
                         help="CPU seconds per script")
+    parser.add_argument("--wall", type=float,
+                        help="wall-clock seconds per script (default: 4 x --timeout); "
+                             "more to rerun a wall-clock timeout on a busy machine")
     parser.add_argument("--target", choices=("labkit", "brian2"), default="labkit")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--compare", type=Path, help="an earlier --json file")
@@ -173,7 +178,7 @@ def main(argv=None) -> int:
         for script in scripts:
             name = str(script.relative_to(root).with_suffix(""))
             result = results[name] = run_one(script, root, Path(scratch), args.target,
-                                             args.timeout)
+                                             args.timeout, args.wall)
             print(f"{name:58s} {result['status']:15s} {result['cpu_seconds']:6.1f}  "
                   f"{result.get('limit', '')} "
                   f"{result.get('type', '')} {result.get('message', '')[:100]}"
