@@ -347,7 +347,89 @@ SYNAPSES_ON_SYNAPSES = Case(
     min_spikes=4,
 )
 
-CASES = (SYNAPSES_ON_SYNAPSES, LINKED_SUBEXPRESSION, SIDE_SUBEXPRESSIONS, SYNAPSE_MONITOR_OF_TARGET,
+# Brunel_2000: excitatory and inhibitory parts of one group as sources (subgroups) onto the
+# whole group, one delay per pathway, 'v += J' onto neurons whose v is '(unless refractory)'
+# (a refractory target does not take the input, as in Brian2); connectivity by a rule of
+# our own instead of p= (random streams differ), a steady drive instead of PoissonInput
+SPARSE_EXCITATION_INHIBITION = Case(
+    "example_sparse_excitation_inhibition",
+    """
+    start_scope()
+    N_E = 40; N_I = 10
+    tau = 20*ms; theta = 20*mV; V_r = 10*mV; J = 0.8*mV; g = 3
+    neurons = NeuronGroup(N_E + N_I, '''dv/dt = (mu - v)/tau : volt (unless refractory)
+                                        mu : volt''',
+                          threshold='v > theta', reset='v = V_r', refractory=2*ms,
+                          method='exact')
+    neurons.mu = '20.5*mV + 3*mV*((i*7) % 11)/10.0'
+    neurons.v = '(i % 5)*3*mV'
+    exc = Synapses(neurons[:N_E], neurons, on_pre='v += J', delay=1.5*ms)
+    exc.connect(condition='(i*13 + j*7) % 10 == 0')
+    inh = Synapses(neurons[N_E:], neurons, on_pre='v += -g*J', delay=0.7*ms)
+    inh.connect(condition='(i*5 + j*3) % 4 == 0')
+    S = SpikeMonitor(neurons)
+    R = PopulationRateMonitor(neurons[:N_E])
+    run(150*ms)
+    """,
+    spikes=("S",),
+    traces=("neurons.v", "R.rate"),
+    min_spikes=100,
+)
+
+# Brunel_Wang_2001: NMDA synapses whose clock-driven rise and decay are summed into the
+# target ('s_NMDA_tot_post = w*s_NMDA : 1 (summed)'), a Mg block of v in the current,
+# weights of a selective population set through S.indices[...], AMPA and GABA pathways
+# onto decaying gates; a steady drive instead of PoissonInput
+NMDA_SUMMED_SELECTIVE = Case(
+    "example_nmda_summed_selective",
+    """
+    start_scope()
+    V_L = -70*mV; V_thr = -50*mV; V_reset = -55*mV; V_E = 0*mV; V_I = -70*mV
+    C_m = 0.5*nF; g_m = 25*nS; g_AMPA = 0.5*nS; g_NMDA = 0.15*nS; g_GABA = 1.0*nS
+    tau_AMPA = 2*ms; tau_NMDA_rise = 2*ms; tau_NMDA_decay = 100*ms; tau_GABA = 10*ms
+    alpha = 0.5/ms; Mg2 = 1.
+    eqs = '''
+    dv/dt = (-g_m*(v - V_L) - I_syn + I_ext)/C_m : volt (unless refractory)
+    I_syn = I_AMPA + I_NMDA + I_GABA : amp
+    I_AMPA = g_AMPA*(v - V_E)*s_AMPA : amp
+    I_NMDA = g_NMDA*(v - V_E)/(1 + Mg2*exp(-0.062*v/mV)/3.57)*s_NMDA_tot : amp
+    I_GABA = g_GABA*(v - V_I)*s_GABA : amp
+    ds_AMPA/dt = -s_AMPA/tau_AMPA : 1
+    ds_GABA/dt = -s_GABA/tau_GABA : 1
+    s_NMDA_tot : 1
+    I_ext : amp
+    '''
+    E = NeuronGroup(20, eqs, threshold='v > V_thr', reset='v = V_reset', refractory=2*ms,
+                    method='euler')
+    I = NeuronGroup(5, eqs, threshold='v > V_thr', reset='v = V_reset', refractory=1*ms,
+                    method='euler')
+    E.v = V_L; I.v = V_L
+    E.I_ext = '0.49*nA + 0.02*nA*(i % 7)'
+    I.I_ext = 0.52*nA
+    glut = '''s_NMDA_tot_post = w*s_NMDA : 1 (summed)
+              ds_NMDA/dt = -s_NMDA/tau_NMDA_decay + alpha*x*(1 - s_NMDA) : 1 (clock-driven)
+              dx/dt = -x/tau_NMDA_rise : 1 (clock-driven)
+              w : 1'''
+    EE = Synapses(E, E, glut, on_pre='s_AMPA += w; x += 1', method='euler')
+    EE.connect('i != j')
+    EE.w[:] = 1
+    EE.w[EE.indices[:, 10:15]] = 0.8
+    EE.w[EE.indices[10:15, 10:15]] = 2.1
+    EI = Synapses(E, I, glut, on_pre='s_AMPA += w; x += 1', method='euler')
+    EI.connect()
+    EI.w[:] = 1
+    IE = Synapses(I, E, on_pre='s_GABA += 1')
+    IE.connect()
+    SE = SpikeMonitor(E); SI = SpikeMonitor(I)
+    M = StateMonitor(E, ('v', 's_NMDA_tot'), record=[0, 12])
+    run(80*ms)
+    """,
+    spikes=("SE", "SI"),
+    traces=("M.v", "M.s_NMDA_tot", "EE.s_NMDA[:]", "I.s_NMDA_tot"),
+    min_spikes=20,
+)
+
+CASES = (SPARSE_EXCITATION_INHIBITION, NMDA_SUMMED_SELECTIVE, SYNAPSES_ON_SYNAPSES, LINKED_SUBEXPRESSION, SIDE_SUBEXPRESSIONS, SYNAPSE_MONITOR_OF_TARGET,
          SYNAPTIC_SUBGROUP_RECORD, CUSTOM_EVENTS,
          SYNAPTIC_TEMPORARIES, LINKED_INPUT, RUN_REGULARLY, STOP, MONITOR_BETWEEN_RUNS,
          STRING_INDEXING) + SPATIAL_CASES
