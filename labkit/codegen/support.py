@@ -94,6 +94,8 @@ def exp_scalar(x) -> float:
     x = float(x)
     if x != x:
         return x
+    if x < _C["XMIN"]:  # as the Numba and C++ copies: +0.0, what the clamped x gives
+        return 0.0
     em, k = _exp_parts(x)
     return _scale(1.0 + em, k)
 
@@ -213,9 +215,12 @@ static inline double _lk_exp_parts(double x, double* f1, double* f2)
 
 static inline double _lk_exp(const double x)
 {
+    // below XMIN: +0.0 without the underflowing product (a slow microcode assist on x86)
+    const bool under = x < _lk_XMIN;
     double f1, f2;
-    const double em = _lk_exp_parts(x, &f1, &f2);
-    return (1.0 + em) * f1 * f2;
+    const double em = _lk_exp_parts(under ? 0.0 : x, &f1, &f2);
+    const double out = (1.0 + em) * f1 * f2;
+    return under ? 0.0 : out;
 }
 
 static inline double _exprel(const double x)

@@ -51,9 +51,10 @@ def exp_exact(x):
     """
     shape = np.shape(x)
     x = np.array(x, dtype=np.float64, ndmin=1)
-    em, f1, f2 = _exp_parts_exact(x)
+    under = x < _C["XMIN"]  # +0.0 there, without the underflowing product (see Numba's)
+    em, f1, f2 = _exp_parts_exact(np.where(under, 0.0, x))
     with np.errstate(over="ignore", invalid="ignore"):
-        return ((1.0 + em) * f1 * f2).reshape(shape)[()]
+        return np.where(under, 0.0, (1.0 + em) * f1 * f2).reshape(shape)[()]
 
 
 def exprel_exact(x):

@@ -66,8 +66,15 @@ def _exp_parts(x):
 
 @_jit
 def _lk_exp(x):
-    em, f1, f2 = _exp_parts(x)
-    return (1.0 + em) * f1 * f2
+    # below XMIN the result is +0.0, which the clamped computation also gives, but through
+    # a product that underflows: x86 takes a microcode assist (~100 cycles) for each such
+    # product, so exp(-0.1*(i-j)**2) over all pairs of 20 000 neurons (Brian2's
+    # efficient_gaussian_connectivity) took 89 ns per call instead of 6. The select keeps
+    # the loop branch-free.
+    under = x < _XMIN
+    em, f1, f2 = _exp_parts(0.0 if under else x)
+    out = (1.0 + em) * f1 * f2
+    return 0.0 if under else out
 
 
 @_jit

@@ -136,13 +136,26 @@ def test_exp_special_values_and_limits():
     np.testing.assert_array_equal([exp_scalar(v) for v in special], want)
 
 
+def test_exp_far_below_the_underflow_is_plus_zero_in_every_copy():
+    # computed without the underflowing product (slow on x86), yet the bits of before:
+    # +0.0, as the clamped argument gave; the boundary itself is still computed
+    from labkit.codegen.support_exact import exp_exact
+
+    x = np.array([-745.2, -745.2000001, -746.0, -1e4, -4e7, -1e308, -math.inf])
+    e, _ = _numba(x)
+    assert all(math.copysign(1.0, v) == 1.0 and v == 0.0 for v in e)
+    np.testing.assert_array_equal(e, [exp_scalar(v) for v in x])
+    np.testing.assert_array_equal(np.signbit(exp_exact(x)), np.signbit(e))
+    np.testing.assert_array_equal(exp_exact(x), e)
+
+
 def _python(x):
     return (np.array([exp_scalar(v) for v in x]), np.array([exprel_scalar(v) for v in x]))
 
 
 def test_numba_and_plain_python_give_the_same_bits():
     """The numpy device computes per-step terms (exp(-dt/tau)) with the Python copy."""
-    x = np.concatenate([_sample(), [math.inf, -math.inf, math.nan, 717.5, -800.0]])
+    x = np.concatenate([_sample(), [math.inf, -math.inf, math.nan, 717.5, -800.0, -4e7]])
     for ours, python in zip(_numba(x), _python(x), strict=True):
         assert np.array_equal(ours, python, equal_nan=True)
 
@@ -152,7 +165,7 @@ def test_cpp_gives_the_same_bits(tmp_path):
     """The C++ copy, built as the device builds it (-O3 -march=native, no contraction)."""
     if shutil.which("g++") is None:
         pytest.skip("no g++")
-    x = np.concatenate([_sample(), [math.inf, -math.inf, math.nan, 717.5, -800.0]])
+    x = np.concatenate([_sample(), [math.inf, -math.inf, math.nan, 717.5, -800.0, -4e7]])
     x.tofile(tmp_path / "x.bin")
     program = PRELUDES["cpp"] + f"""
 #include <cstdio>
