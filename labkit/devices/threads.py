@@ -10,8 +10,9 @@ When threads pay (measured, README "Performance notes"): a parallel kernel compi
 a second slower than the serial one, and starting the threads costs microseconds per state
 update and step. So :class:`ThreadedKernel` runs the serial kernel for small groups
 (``MIN_ELEMENTS``), and for a large one until the serial kernel has run for as long as
-compiling the parallel one takes (``COMPILE_BUDGET``), unless that kernel is already in the
-disk cache: a short first run of a learner compiles nothing more than before.
+compiling the parallel one takes (``COMPILE_BUDGET``), or, if that kernel is already in the
+disk cache, for as long as loading it takes (``LOAD_BUDGET``): a short first run of a learner
+compiles and loads nothing more than before.
 
 Threads only pay on idle cores: every state update waits for its slowest thread, and on
 a machine whose cores are busy with other work a thread may wait a whole time slice
@@ -31,11 +32,12 @@ import numbers
 import os
 import threading
 import time
+from pathlib import Path
 
 from labkit.prefs import prefs
 
 __all__ = ["ThreadedKernel", "checked_threads", "all_cores", "MIN_ELEMENTS",
-           "COMPILE_BUDGET", "ADAPTIVE"]
+           "COMPILE_BUDGET", "LOAD_BUDGET", "ADAPTIVE"]
 
 #: Elements of the largest state update below which threads cost more than they save.
 MIN_ELEMENTS = 1000
@@ -43,6 +45,14 @@ MIN_ELEMENTS = 1000
 #: on disk): about what that compilation costs, so a run is never much slower than with
 #: either kernel alone.
 COMPILE_BUDGET = 2.0
+#: The same when the parallel kernel is in the disk cache. Getting it from there is not
+#: free: its text, its import, Numba's load and starting the threads cost 0.39-0.41 s of
+#: CPU in a warm HH axon process (1000 compartments, load 15 on 2 cores), and its first
+#: probes on busy cores 0.07 s per 10 steps against the serial kernel's 0.001 s; the HH
+#: axon's whole first run(), 0.55 s of serial kernel, would pay that for nothing. Threads
+#: at best halve the time left on 2 cores, so loading pays only once that time exceeds
+#: about twice the cost: 1 s.
+LOAD_BUDGET = 1.0
 #: Whether to measure both kernels as the run goes and use the faster (see the module
 #: docstring); False: always the parallel one (benchmarks/threads.py measures both ways).
 ADAPTIVE = True
@@ -100,6 +110,54 @@ def resolve(threads) -> int:
 _threads_pid: list[int] = []
 
 
+def _index_path(serial_hash: str):
+    from labkit.codegen.compile import cache_dir
+
+    return cache_dir() / f"{serial_hash}.parallel"
+
+
+def _write_index(serial_hash: str, parallel_hash: str) -> None:
+    """Note beside the kernels which parallel kernel belongs to a serial one (see
+    :func:`_parallel_on_disk`); written whole or not at all, and never needed: without
+    it the parallel kernel waits for ``COMPILE_BUDGET`` as if it were not on disk."""
+    import tempfile
+
+    path = _index_path(serial_hash)
+    try:
+        if path.read_text(encoding="ascii") == parallel_hash:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{serial_hash[:12]}-",
+                                   suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(parallel_hash)
+        os.replace(tmp, path)
+    except OSError:  # a read-only cache: the lookup then finds nothing, as before
+        pass
+
+
+def _parallel_on_disk(serial) -> bool:
+    """Whether Numba's disk cache holds the parallel twin of the ``serial`` Kernel.
+
+    Looked up by the serial kernel's hash in the index :func:`_write_index` keeps, not
+    by generating the parallel kernel's text to hash it: that generation cost ~0.1 s of
+    a warm 1000-compartment HH axon's whole process (2 s), for a lookup whose answer is
+    usually no. The machine code is looked for where Numba keeps the serial kernel's
+    (beside the kernel files, or under ``NUMBA_CACHE_DIR``).
+    """
+    try:
+        digest = _index_path(serial.source.hash).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    from labkit.codegen.compile import cache_dir
+
+    cache = getattr(getattr(serial, "func", None), "_cache", None)
+    where = getattr(cache, "cache_path", None) or cache_dir() / "__pycache__"
+    return any(Path(where).glob(f"{digest}.*.nbi"))
+
+
 class ThreadedKernel:
     """A serial kernel and, when worth it, its parallel twin: the same arguments, the same
     results. Called like a :class:`~labkit.codegen.compile.Kernel`."""
@@ -136,6 +194,7 @@ class ThreadedKernel:
             from labkit.codegen.kernels import numba_source
 
             self._parallel = compile_numba(numba_source(self.spec, parallel=True), True)
+            _write_index(self.serial.source.hash, self._parallel.source.hash)
         return self._parallel
 
     def _large(self, args) -> bool:
@@ -150,12 +209,10 @@ class ThreadedKernel:
         """Whether to use the parallel kernel now (see the module docstring)."""
         if self._parallel is not None or self.serial_seconds >= COMPILE_BUDGET:
             return True
+        if self.serial_seconds < LOAD_BUDGET:
+            return False
         if self._on_disk is None:  # looked up once: a kernel compiled later is in memory
-            from labkit.codegen.compile import cache_dir
-            from labkit.codegen.kernels import numba_source
-
-            digest = numba_source(self.spec, parallel=True).hash
-            self._on_disk = any((cache_dir() / "__pycache__").glob(f"{digest}.*.nbi"))
+            self._on_disk = _parallel_on_disk(self.serial)
         return self._on_disk
 
     def __call__(self, *args):

@@ -30,6 +30,7 @@ def _threads_at_once(monkeypatch):
     """Small groups, and the parallel kernel from the first call (the defaults wait)."""
     monkeypatch.setattr(T, "MIN_ELEMENTS", 50)
     monkeypatch.setattr(T, "COMPILE_BUDGET", 0.0)
+    monkeypatch.setattr(T, "LOAD_BUDGET", 0.0)
     yield
     prefs.devices.runtime.threads = None
 
@@ -143,6 +144,35 @@ def test_the_parallel_kernel_loops_over_elements_with_prange_and_keeps_the_rest_
     assert body[0].strip() == f"_lk_u = np.uint64({var})"
     assert any("[_lk_u]" in line for line in body)
     assert not any(f"[{var}]" in line for line in body)
+
+
+def test_a_parallel_kernel_on_disk_is_found_by_the_serial_kernels_hash(monkeypatch):
+    def build(n):  # a model of its own: a fresh ThreadedKernel, which probes threads
+        P = NeuronGroup(n, 'dv/dt = (1.3 - v)/(7*ms) : 1', threshold='v > 1',
+                        reset='v = 0', method='exact')
+        return P, ('v',)
+
+    assert _run(build, 2, 300, 5*ms)[3]  # compiled (COMPILE_BUDGET 0): in the index
+    kernel = next(k for k in get_device()._threaded.values()
+                  if "1.3" in k.source.text)
+    index = T._index_path(kernel.source.hash)
+    assert index.read_text() == numba_source(kernel.spec, parallel=True).hash
+    # a new process's lookup (a new ThreadedKernel), waiting for its budget: found on disk
+    # without the parallel text (numba_source is not called)
+    monkeypatch.setattr(T, "COMPILE_BUDGET", 10.0)
+    monkeypatch.setattr(T, "LOAD_BUDGET", 1.0)
+    fresh = T.ThreadedKernel(kernel.spec, kernel.serial, 2)
+    import labkit.codegen.kernels as K
+    monkeypatch.setattr(K, "numba_source", None)
+    assert not fresh._ready()  # loading it costs: only after LOAD_BUDGET of serial time
+    fresh.serial_seconds = 1.0
+    assert fresh._ready()
+    monkeypatch.setattr(T, "LOAD_BUDGET", 0.0)
+    # no index, or an index naming machine code that is not there: not on disk
+    index.write_text("0" * 64)
+    assert not T.ThreadedKernel(kernel.spec, kernel.serial, 2)._ready()
+    index.unlink()
+    assert not T.ThreadedKernel(kernel.spec, kernel.serial, 2)._ready()
 
 
 def test_small_groups_and_other_threads_run_the_serial_kernel(monkeypatch):
