@@ -162,7 +162,8 @@ class Kernel:
             try:
                 return self.func(*args)
             except Exception as error:
-                if self.language != "numba" or not _repair_cache(error, self.source, attempt):
+                if self.language != "numba" or not _repair_cache(error, self.source, attempt,
+                                                                 self.func):
                     raise
         return self.func(*args)
 
@@ -359,11 +360,13 @@ def _from_cache(error: BaseException) -> bool:
                for f in traceback.extract_tb(error.__traceback__))
 
 
-def _cache_files(attempt: int, src: KernelSource) -> list[Path]:
-    """The disk-cache files to delete at repair ``attempt``: first the kernel's own, then
-    those of the support functions it calls (compiled, or loaded, as the kernel is)."""
+def _cache_files(attempt: int, src: KernelSource, dispatcher=None) -> list[Path]:
+    """The disk-cache files to delete at repair ``attempt``: first the kernel's own (where
+    Numba keeps them: beside the kernel files, or under ``NUMBA_CACHE_DIR``), then those of
+    the support functions it calls (compiled, or loaded, as the kernel is)."""
     if attempt == 0:
-        directory = cache_dir() / "__pycache__"
+        cache = getattr(dispatcher, "_cache", None)
+        directory = Path(getattr(cache, "cache_path", None) or cache_dir() / "__pycache__")
         return [p for p in directory.glob(f"{src.hash}.*") if p.suffix in (".nbi", ".nbc")]
     from labkit.codegen import support_numba
 
@@ -378,13 +381,14 @@ def _cache_files(attempt: int, src: KernelSource) -> list[Path]:
     return found
 
 
-def _repair_cache(error: BaseException, src: KernelSource, attempt: int) -> bool:
+def _repair_cache(error: BaseException, src: KernelSource, attempt: int,
+                  dispatcher=None) -> bool:
     """Delete unreadable cache files behind ``error`` (see :func:`_cache_files`) and say so
     once -> whether the call may be repeated (Numba then compiles and saves anew)."""
     if attempt > 1 or not _from_cache(error):
         return False
     removed = []
-    for path in _cache_files(attempt, src):
+    for path in _cache_files(attempt, src, dispatcher):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
             removed.append(path)

@@ -227,13 +227,24 @@ def test_loading_a_kernel_imports_no_scipy_linalg_and_numba_linalg_still_works(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("suffix", [".nbi", ".nbc"])
+@pytest.mark.parametrize("suffix, numba_dir", [(".nbi", False), (".nbc", False),
+                                               (".nbi", True)])
 def test_a_truncated_cache_file_is_deleted_and_the_kernel_compiled_again(
-        kernel_cache, suffix, caplog):
-    # was: every later run of that model failed with a raw UnpicklingError
+        kernel_cache, suffix, numba_dir, caplog, monkeypatch, tmp_path):
+    # was: every later run of that model failed with a raw UnpicklingError; under
+    # NUMBA_CACHE_DIR the damaged file was looked for beside the kernel files, not found
+    env = {}
+    machine_code = kernel_cache / "kernels" / "__pycache__"
+    if numba_dir:
+        import numba
+
+        env["NUMBA_CACHE_DIR"] = str(tmp_path / "numba")
+        monkeypatch.setenv("NUMBA_CACHE_DIR", env["NUMBA_CACHE_DIR"])
+        monkeypatch.setattr(numba.config, "CACHE_DIR", env["NUMBA_CACHE_DIR"])
+        machine_code = tmp_path / "numba"
     src = _unique_source()
-    assert _run_child(src)["compiled"] == 1  # another process filled the cache
-    damaged = list((kernel_cache / "kernels" / "__pycache__").glob(f"{src.hash}.*{suffix}"))
+    assert _run_child(src, **env)["compiled"] == 1  # another process filled the cache
+    damaged = list(machine_code.rglob(f"{src.hash}.*{suffix}"))
     assert damaged
     for path in damaged:
         with open(path, "r+b") as handle:
@@ -245,7 +256,8 @@ def test_a_truncated_cache_file_is_deleted_and_the_kernel_compiled_again(
     assert len(said) == 1 and "could not be read" in said[0] \
         and "compiling the kernel again" in said[0]
     # the repaired entry serves the next process
-    assert _run_child(src) == {"value": 7.0, "compiled": 0, "loaded": 1, "hash": src.hash}
+    assert _run_child(src, **env) == {"value": 7.0, "compiled": 0, "loaded": 1,
+                                      "hash": src.hash}
 
 
 def test_stats_count_numpy_builds_separately(kernel_cache):
