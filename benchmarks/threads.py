@@ -55,7 +55,10 @@ def measure(model: str, threads: int, adaptive: bool, duration: float, n: int, o
     code = SNIPPET.format(threads=threads, adaptive=adaptive, duration=duration,
                           network=cuba.network(neurons, synapses, n=n))
     caches = Caches.fresh()
-    timing = run_snippet(code, env={**caches.env(), "BENCH_OUT": str(out)})
+    # fast start off: the loops measured are the compiled kernels' (with it, a cold first
+    # run's engine hand-over made CUBA's "loop" 1.32 s instead of 43 ms)
+    timing = run_snippet(code, env={**caches.env(), "BENCH_OUT": str(out),
+                                    "LABKIT_FAST_START": "0"})
     return timing, np.load(out)
 
 
