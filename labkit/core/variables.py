@@ -23,12 +23,15 @@ from labkit.units.ufunc_rules import is_plain_zero
 if TYPE_CHECKING:
     import sympy
 
-__all__ = ["Variable", "checked_values", "as_quantity", "is_zero_text"]
+__all__ = ["DTYPES", "Variable", "checked_values", "as_quantity", "is_zero_text"]
 
 #: Kinds of variables: differential-equation state, parameter (``x : unit``),
 #: subexpression (computed, no storage), internal (lastspike, not_refractory),
 #: index (``i``).
 KINDS = ("state", "parameter", "subexpression", "internal", "index")
+
+#: A model's declared type (``: 1``, ``: boolean``, ``: integer``) -> the values' dtype.
+DTYPES = {"float": np.float64, "boolean": np.bool_, "integer": np.int64}
 
 
 @dataclass(eq=False)
@@ -47,13 +50,16 @@ class Variable:
     expr: sympy.Expr | None = None
     read_only: bool = False
     shared: bool = False
+    #: The declared type, which gives a subexpression's values their dtype (u = v < 1 : 1
+    #: reads as 1.0 and 0.0, u = v < 1 : boolean as True and False).
+    var_type: str = "float"
     #: Computed from other arrays when ``array`` is read (synapses' ``N_incoming``): the
     #: planner passes it to a kernel only when code or a monitor reads it.
     computed_when_read = False
 
     @property
     def dtype(self):
-        return np.dtype(np.float64) if self.array is None else self.array.dtype
+        return np.dtype(DTYPES[self.var_type]) if self.array is None else self.array.dtype
 
     @property
     def is_boolean(self) -> bool:

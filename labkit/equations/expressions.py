@@ -438,9 +438,9 @@ class SympyBuilder:
     # -- helpers -------------------------------------------------------------------------
 
     def _number(self, operand: sympy.Basic, node: ast.AST) -> sympy.Basic:
-        """:func:`_as_number`, refusing a rewriting that would copy a random draw."""
+        """:func:`as_number`, refusing a rewriting that would copy a random draw."""
         try:
-            number = _as_number(operand, atoms=True)
+            number = as_number(operand, atoms=True)
         except (ValueError, ArithmeticError, TypeError) as exc:  # e.g. x % 0 once unfolded
             raise self.error(f"cannot evaluate this ({exc})", node) from None
         if _count_draws(number) > _count_draws(operand):
@@ -481,7 +481,7 @@ def _is_condition(operand: sympy.Basic) -> bool:
                                 sympy.logic.boolalg.BooleanFunction))
 
 
-def _as_number(operand: sympy.Basic, *, atoms: bool = False) -> sympy.Basic:
+def as_number(operand: sympy.Basic, *, atoms: bool = False) -> sympy.Basic:
     """A condition used as a number -> 1 where it holds, else 0 (Brian2's rule).
 
     ``atoms``: also ``True``/``False`` -> 1/0 (not beside a boolean variable in ``b ==

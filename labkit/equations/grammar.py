@@ -19,7 +19,7 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from labkit.equations.expressions import parse_expression
+from labkit.equations.expressions import as_number, parse_expression
 from labkit.equations.functions import FUNCTIONS
 from labkit.equations.model import FLAGS, SingleEquation
 from labkit.equations.symbols import is_noise
@@ -141,6 +141,10 @@ def _parse_chunk(chunk: _Chunk, call_sites) -> SingleEquation:
             call_sites=call_sites,
             allow_undefined_functions=True,
         )
+        if var_type != "boolean":
+            # u = v < w : 1 is the condition as a number, as anywhere else in arithmetic;
+            # left a condition, it would break the expressions it is substituted into
+            expr = as_number(expr, atoms=True)
     return SingleEquation(kind, name, dim, var_type, expr, frozenset(flags), chunk.text)
 
 

@@ -107,7 +107,7 @@ class Group(LabkitObject):
             values = np.asarray(evaluate(self, var.expr, f"subexpression '{name}'",
                                          self._run_externals(var.expr, namespace),
                                          subexpression=True))
-            values = np.broadcast_to(values, () if var.shared else (self.N,)).copy()
+            values = np.broadcast_to(values, () if var.shared else (self.N,)).astype(var.dtype)
         elif var.kind == "index":
             values = np.arange(self.N)
             return values

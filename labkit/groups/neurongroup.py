@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from labkit.core.variables import Variable
+from labkit.core.variables import DTYPES, Variable
 from labkit.devices import get_device
 from labkit.errors import (
     ArgumentTypeError,
@@ -31,7 +31,6 @@ from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 __all__ = ["NeuronGroup"]
 
 SECOND = get_or_create_dimension(s=1)
-_DTYPES = {"float": np.float64, "boolean": np.bool_, "integer": np.int64}
 _RESERVED = ("i", "N", "t", "dt", "lastspike", "not_refractory", "refractory", "xi")
 
 
@@ -176,12 +175,13 @@ class NeuronGroup(Group):
             shared = "shared" in eq.flags
             if eq.kind == "sub" and "constant over dt" not in eq.flags:
                 self.variables[name] = Variable(name, eq.dim, "subexpression",
-                                                expr=subs.get(name, eq.expr), shared=shared)
+                                                expr=subs.get(name, eq.expr), shared=shared,
+                                                var_type=eq.var_type)
                 continue
             if "linked" in eq.flags:  # storage comes from the group it is linked to
                 self.variables[name] = Variable(name, eq.dim, "linked", read_only=True)
                 continue
-            dtype = _DTYPES[eq.var_type]
+            dtype = DTYPES[eq.var_type]
             kind = "state" if eq.kind in ("diff", "sub") else "parameter"
             array = np.zeros(1 if shared else n, dtype=dtype)
             self.variables[name] = Variable(name, eq.dim, kind, array, shared=shared)

@@ -50,13 +50,30 @@ class Method:
     def block(self, equations, constant_functions: frozenset[str] = frozenset()) -> UpdateBlock:
         """Equations -> UpdateBlock, uncached (use ``method(equations)`` instead)."""
         system = ode_system(equations, constant_functions=constant_functions)
-        return make_block(self.statements(system), self.name, system)
+        statements = self.statements(system)
+        for statement in statements:
+            if statement.expr.has(*_UNDEFINED):
+                raise IntegrationError(_undefined_message(equations, self.name, statement))
+        return make_block(statements, self.name, system)
 
     def __call__(self, equations) -> UpdateBlock:
         return solve(equations, self)
 
     def __repr__(self) -> str:
         return f"<integration method {self.name!r}>"
+
+
+#: What sympy makes of a division by a condition-as-number (1/Piecewise((1, c), (0, True)))
+#: once an integration rebuilds the expression; no language can print it.
+_UNDEFINED = (sympy.zoo, sympy.nan)
+
+
+def _undefined_message(equations, method: str, statement) -> str:
+    return (f"integrating '{shorten(_text(equations))}' with method '{method}' divides by "
+            f"zero where a condition used as a number is 0 ({statement.target} = "
+            f"{shorten(str(statement.expr))}), which sympy cannot keep as a number: compute "
+            "the quotient in a subexpression flagged (constant over dt), or divide by a "
+            "value that cannot be 0")
 
 
 def make_block(statements, method: str, system: OdeSystem) -> UpdateBlock:

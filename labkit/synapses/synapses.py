@@ -23,7 +23,7 @@ import numpy as np
 
 from labkit.core.clock import SECOND
 from labkit.core.namespace import Namespace, frame_namespace
-from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
+from labkit.core.variables import DTYPES, Variable, as_quantity, checked_values, is_zero_text
 from labkit.groups.events import check_event
 from labkit.groups.group import Group
 from labkit.groups.linked import LinkedVariable, check_linked
@@ -38,7 +38,6 @@ from labkit.units.quantity import Quantity
 
 __all__ = ["Synapses"]
 
-_DTYPES = {"float": np.float64, "boolean": np.bool_, "integer": np.int64}
 _COUNTS = {"N_incoming": "post", "N_outgoing": "pre"}
 _SPECIAL = {"N": "int", "N_pre": "int", "N_post": "int", "t": "t", "dt": "t"}
 
@@ -141,12 +140,13 @@ class Synapses(Group):
             shared = "shared" in eq.flags
             if eq.kind == "sub":
                 self.variables[name] = Variable(name, eq.dim, "subexpression",
-                                                expr=subs.get(name, eq.expr), shared=shared)
+                                                expr=subs.get(name, eq.expr), shared=shared,
+                                                var_type=eq.var_type)
                 continue
             if "linked" in eq.flags:  # storage comes from the group it is linked to
                 self.variables[name] = Variable(name, eq.dim, "linked", read_only=True)
                 continue
-            array = np.zeros(1 if shared else 0, dtype=_DTYPES[eq.var_type])
+            array = np.zeros(1 if shared else 0, dtype=DTYPES[eq.var_type])
             kind = "state" if eq.kind == "diff" else "parameter"
             self.variables[name] = Variable(name, eq.dim, kind, array, shared=shared)
         if event:
