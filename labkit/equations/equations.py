@@ -22,6 +22,7 @@ import numpy as np
 import sympy
 
 from labkit.equations.budget import time_limit
+from labkit.equations.expressions import substitute
 from labkit.equations.functions import rand, randn
 from labkit.equations.grammar import _check_name, parse_equations
 from labkit.equations.model import SingleEquation
@@ -179,15 +180,15 @@ class Equations(Mapping):
         for name in _dependency_order(self._equations):
             eq = self._equations[name]
             if CONSTANT_OVER_DT not in eq.flags:
-                substituted[symbol(name)] = eq.expr.xreplace(substituted)
+                substituted[symbol(name)] = substitute(eq.expr, substituted)
         result = [
-            (eq.name, eq.expr.xreplace(substituted))
+            (eq.name, substitute(eq.expr, substituted))
             for eq in self._equations.values()
             if eq.kind == "diff"
         ]
         if include_subexpressions:
             result += [
-                (name, self._equations[name].expr.xreplace(substituted))
+                (name, substitute(self._equations[name].expr, substituted))
                 for name in _dependency_order(self._equations)
             ]
         return result

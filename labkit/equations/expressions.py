@@ -494,6 +494,30 @@ def as_number(operand: sympy.Basic, *, atoms: bool = False) -> sympy.Basic:
     return operand
 
 
+def substitute(expr: sympy.Basic, mapping: dict) -> sympy.Basic:
+    """``expr.xreplace(mapping)``, where a comparison that now compares a substituted
+    condition-as-number (``u < rand()`` with ``u = int(0 < rand())``) is written without it,
+    as the parser writes one in a single string: sympy would fail or fold it into an ``ITE``.
+    """
+    if not any(isinstance(value, sympy.Basic) and value.has(sympy.Piecewise)
+               for value in mapping.values()):
+        return expr.xreplace(mapping)
+    return _substituted(expr, mapping)
+
+
+def _substituted(expr: sympy.Basic, mapping: dict) -> sympy.Basic:
+    if expr in mapping:
+        return mapping[expr]
+    args = [_substituted(arg, mapping) for arg in expr.args]
+    if args == list(expr.args):
+        return expr
+    if isinstance(expr, sympy.core.relational.Relational) and any(
+            arg.has(sympy.Piecewise) for arg in args):
+        # built unevaluated: sympy would fold the compared Piecewise into an ITE or fail
+        return _unfolded(expr.func(*args, evaluate=False))
+    return expr.func(*args)
+
+
 def _unfolded(condition: sympy.Basic) -> sympy.Basic:
     """A condition that compares a condition-as-number (``v < int(w < x)``), written
     without it: sympy would fold it into an ``ITE`` as the Piecewise is built, which the

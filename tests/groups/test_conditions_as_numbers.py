@@ -77,3 +77,21 @@ def test_the_suggested_subexpression_runs_and_reports_the_infinity(device_name):
     G.v = [2, 0.5]  # rand() < 2 always: u = rand(); for v = 0.5, u is inf about half the time
     with pytest.raises(SimulationError, match="'u' is inf"):
         run(2 * ms)
+
+
+@pytest.mark.parametrize("u, x, expected", [("v > 1", [2, 0.5], [0.8, 2]),
+                                            ("v > 1", [-1, 3], [0.5, 2.3])])
+def test_a_condition_subexpression_compared_in_an_equation(device_name, u, x, expected):
+    # hypothesis found it: u = (0 < rand()) : 1 substituted into (u < rand()) escaped from
+    # sympy as KeyError 'pop from an empty set' (it tried to fold the comparison into ITE)
+    G = NeuronGroup(2, f"dv/dt = (u < x)/ms : 1\nu = {u} : 1\nx : 1", method="euler")
+    G.v = [0.5, 2]
+    G.x = x
+    run(0.3 * ms)
+    assert G.v[:] == pytest.approx(expected)
+
+
+def test_a_random_condition_subexpression_compared_with_a_draw(device_name):
+    G = NeuronGroup(2, "dv/dt = (u < rand())/ms : 1\nu = (0 < rand()) : 1", method="euler")
+    run(1 * ms)
+    assert list(G.v[:]) == [0, 0]  # u is 1 (rand() > 0 but for a 2**-53 chance): 1 < rand()
