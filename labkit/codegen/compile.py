@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from labkit.cache import cache_root
 from labkit.codegen import support
 from labkit.logs import warn
@@ -155,6 +157,10 @@ class Kernel:
     language: str
 
     def __call__(self, *args):
+        if self.language == "numpy":
+            # Plain Python: a float argument as numpy's float64, so that a division by 0.0
+            # in scalar code (a hoisted 1/tau) gives inf as compiled, not ZeroDivisionError
+            args = [np.float64(a) if type(a) is float else a for a in args]
         # Numba loads machine code at the first call; an unreadable cache entry (a
         # truncated .nbi/.nbc, of the kernel or of a support function it calls) would
         # fail every later run of this model until deleted by hand: delete and retry.

@@ -159,7 +159,10 @@ PARALLEL_PRELUDE = "from numba import prange\n"
 #: The numpy kernel's imports: numpy's, labkit's helpers for rounds of synaptic events,
 #: and the plain-Python exp/exprel under the names the Numba printer gives them, for the
 #: per-step values (printed as Numba's: the same bits on both devices, and no Numba).
-NUMPY_PRELUDE = ("import math\n\n" + PRELUDES["numpy"]
+#: Scalar code printed for Numba (``math.log``) runs as plain Python in numpy kernels and
+#: fast start: with libm's IEEE results, not math's ValueError (labkit.codegen.ieee_math).
+_IEEE_MATH = "from labkit.codegen import ieee_math as math\n\n"
+NUMPY_PRELUDE = (_IEEE_MATH + PRELUDES["numpy"]
                  + "from labkit.codegen.support import exp_scalar as _lk_exp\n"
                  + "from labkit.codegen.support import exprel_scalar as _exprel\n"
                  + "from labkit.codegen.support import rank_of_equal as _lk_rank_of_equal\n"
@@ -188,7 +191,7 @@ INEXACT_SCALAR = re.compile(r"math\.(log|log10|log1p|expm1|sin|cos|tan|sinh|cosh
                             r"|acos|atan|exp)\(|\*\*|\.binomial\(")
 #: What the Numba kernel's text needs to run as plain Python: the plain-Python exp/exprel
 #: with the Numba ones' bits (``labkit.codegen.support``), no Numba.
-PYTHON_PRELUDE = ("import math\n\nimport numpy as np\n\n"
+PYTHON_PRELUDE = (_IEEE_MATH + "import numpy as np\n\n"
                   "from labkit.codegen.support import exp_scalar as _lk_exp\n"
                   "from labkit.codegen.support import exprel_scalar as _exprel\n")
 
