@@ -36,7 +36,7 @@ from pathlib import Path
 
 from labkit.prefs import prefs
 
-__all__ = ["ThreadedKernel", "checked_threads", "all_cores", "MIN_ELEMENTS",
+__all__ = ["ThreadedKernel", "checked_threads", "all_cores", "load_tbb", "MIN_ELEMENTS",
            "COMPILE_BUDGET", "LOAD_BUDGET", "ADAPTIVE"]
 
 #: Elements of the largest state update below which threads cost more than they save.
@@ -108,6 +108,49 @@ def resolve(threads) -> int:
 
 #: The process that first ran threads: a forked child runs serially (GNU OpenMP).
 _threads_pid: list[int] = []
+
+#: Intel TBB's runtime library, as the ``tbb`` wheel names it, per platform.
+_TBB_LIBRARY = {"linux": "libtbb.so.12", "darwin": "libtbb.12.dylib", "win32": "tbb12.dll"}
+_tbb_tried: list[bool] = []
+
+
+def load_tbb() -> bool:
+    """Make Numba's TBB threading layer loadable; whether ``libtbb`` is now loaded.
+
+    Numba picks its threading layer when it first starts threads, the first of TBB, OpenMP
+    and its own workqueue that loads (unless ``NUMBA_THREADING_LAYER`` says otherwise). TBB
+    starts and joins a parallel region fastest and keeps doing so on busy cores (measured
+    on 2 cores at load 8-10, 4000-element ``prange`` loops, best/median per region: TBB
+    3.7-4.2/8-9 us, GNU OpenMP 2.4/24-122 us - its threads spin between regions and fight
+    the busy cores - and 9-20/14-28 us with ``OMP_WAIT_POLICY=passive``, workqueue 49-102/
+    55-136 us; CUBA's parallel kernel on 2 threads at load 10: 44 us a step on TBB, 908 us
+    on OpenMP). But pip's ``tbb`` wheel puts ``libtbb`` in the environment's ``lib/``,
+    where the dynamic loader does not look in a venv, so Numba cannot find it: this loads
+    it by its path first (globally, so Numba's ``tbbpool`` and its version check bind to
+    it). Without the wheel (or on a platform without one) nothing changes: Numba falls
+    back to OpenMP or workqueue. Called once, before labkit first starts threads.
+    """
+    if _tbb_tried:
+        return _tbb_tried[0]
+    _tbb_tried.append(False)
+    import ctypes
+    import sys
+    from importlib import metadata
+
+    name = _TBB_LIBRARY.get(sys.platform)
+    try:
+        files = metadata.distribution("tbb").files or ()
+    except metadata.PackageNotFoundError:
+        return False
+    for file in files:
+        if name is not None and file.name == name:
+            try:
+                ctypes.CDLL(str(file.locate()), mode=getattr(ctypes, "RTLD_GLOBAL", 0))
+            except OSError:  # a broken install: Numba's usual choice, as without it
+                return False
+            _tbb_tried[0] = True
+            return True
+    return False
 
 
 def _index_path(serial_hash: str):
@@ -253,6 +296,7 @@ class ThreadedKernel:
 
             kernel = self.parallel_kernel()
             if not _threads_pid:
+                load_tbb()  # before Numba starts its threads, i.e. chooses a layer
                 _threads_pid.append(os.getpid())
             numba.set_num_threads(self.threads)
             self.parallel_calls += 1

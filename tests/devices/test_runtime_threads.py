@@ -230,3 +230,49 @@ def test_more_threads_than_numba_started_is_an_error_naming_the_fix():
     NeuronGroup(1, 'dv/dt = -v/(10*ms) : 1')
     with pytest.raises(ValueError, match="NUMBA_NUM_THREADS"):
         run(1*ms)
+
+
+def _tbb_installed() -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.distribution("tbb")
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _tbb_installed(), reason="the tbb wheel is not installed here")
+def test_labkit_starts_numbas_threads_on_tbb_when_the_wheel_is_installed():
+    """pip's tbb puts libtbb outside the loader's path in a venv: labkit loads it first, so
+    Numba's default choice is TBB (a fresh process: the layer is chosen once)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, numba\n"
+            "from labkit.devices import threads as T\n"
+            "assert T.load_tbb() and T.load_tbb()\n"  # once, then the remembered answer
+            "@numba.njit(parallel=True)\n"
+            "def g(a):\n"
+            "    for i in numba.prange(a.shape[0]):\n"
+            "        a[i] = 2 * a[i]\n"
+            "g(np.ones(100))\n"
+            "print(numba.threading_layer())\n")
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_THREADING_LAYER"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "tbb"
+
+
+def test_without_the_tbb_wheel_numba_chooses_as_before(monkeypatch):
+    from importlib import metadata
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(T, "_tbb_tried", [])
+    monkeypatch.setattr(metadata, "distribution", missing)
+    assert not T.load_tbb()
+    assert T._tbb_tried == [False]  # asked once per process
