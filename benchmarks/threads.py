@@ -8,7 +8,11 @@ default: the faster of the two as measured during the run), one fresh process wi
 caches (cold): the first
 ``run()`` (compiling the kernel: the serial one for 1 thread, the ``prange`` one for more,
 which is used from the first call here), then the loop, the best of three more runs
-(``Network._last_run_time``). Spikes must be identical whatever the threads; the script
+(``Network._last_run_time``), and the least CPU time of the process in those ``run()``
+calls (all threads: on idle cores threads that split the work well take about
+the serial CPU time in half the wall time; under load the wall times mostly measure the
+other jobs). The layer column is Numba's threading layer (``-``: the parallel kernel
+never ran). Spikes must be identical whatever the threads; the script
 checks it. The speedup on a machine others use too depends on their load: a parallel
 region waits for its slowest thread at every step, so it prints the load average.
 """
@@ -37,14 +41,20 @@ _t = _time.perf_counter()
 run({duration}*second)
 _first = _time.perf_counter() - _t
 from labkit.core.magic import magic_network as _net
-_loops = []
+_loops, _cpus = [], []
 for _k in range(3):
+    _c = _time.process_time()
     run({duration}*second)
+    _cpus.append(_time.process_time() - _c)
     _loops.append(float(_net._last_run_time))
+import numba as _numba
+from labkit.devices import DEVICES as _DEVICES
+_threaded = any(k.parallel_calls for k in _DEVICES["runtime"]._threaded.values())
 _steps = np.round(np.asarray(s_mon.t) / 1e-4).astype(np.int64)
 _keep = _steps < round({duration} / 1e-4)
 np.savez(_os.environ["BENCH_OUT"], i=np.asarray(s_mon.i)[_keep], steps=_steps[_keep])
-report(first_run_s=_first, loop_s=min(_loops), spikes=int(_keep.sum()))
+report(first_run_s=_first, loop_s=min(_loops), cpu_s=min(_cpus), spikes=int(_keep.sum()),
+       layer=_numba.threading_layer() if _threaded else "-")
 """
 
 MODELS = {"CUBA": (cuba.MODEL, cuba.SYNAPSES), "COBAHH": (cobahh.MODEL, cobahh.SYNAPSES)}
@@ -86,11 +96,12 @@ def main(argv=None) -> None:
                 speedup = base[0]["loop_s"] / timing["loop_s"]
                 how = f"{threads}" + ("" if threads == 1 else
                                       " (adaptive)" if adaptive else " (always)")
-                rows.append([model, how, fmt_seconds(timing["first_run_s"]),
+                rows.append([model, how, timing["layer"], fmt_seconds(timing["first_run_s"]),
                              fmt_seconds(timing["loop_s"]), f"{speedup:.2f}x",
-                             str(timing["spikes"]), "yes" if same else "NO"])
-    print_table(["model", "threads", "first run() (cold)", "loop (best of 3)",
-                 "loop speedup", "spikes", "same spikes"], rows)
+                             fmt_seconds(timing["cpu_s"]), str(timing["spikes"]),
+                             "yes" if same else "NO"])
+    print_table(["model", "threads", "layer", "first run() (cold)", "loop (best of 3)",
+                 "loop speedup", "run() CPU (all threads)", "spikes", "same spikes"], rows)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
