@@ -16,7 +16,9 @@ compiles and loads nothing more than before.
 
 Threads only pay on idle cores: every state update waits for its slowest thread, and on
 a machine whose cores are busy with other work a thread may wait a whole time slice
-(measured on 2 cores at load 6: CUBA's loop 100x slower on 2 threads than on 1). So once
+(measured on 2 cores at load 6 on GNU OpenMP's threads: CUBA's loop 100x slower on 2
+threads than on 1; on TBB's, which :func:`load_tbb` makes Numba use, 0.77-0.79x at load
+8-10). So once
 both kernels exist, the kernel times both as the run goes (``PROBE_STEPS`` steps of the
 one not in use every ``PROBE_EVERY`` calls, less often while it keeps losing) and runs
 the faster. Both compute the same
