@@ -51,7 +51,6 @@ def linear_system(system: OdeSystem, method: str = "exact"):
     for i, (name, rhs) in enumerate(zip(system.names, system.drift, strict=True)):
         for j, s in enumerate(states):
             M[i, j] = sympy.diff(rhs, s)
-        B[i] = rhs.xreplace({s: sympy.S.Zero for s in states})
         involved = set().union(*(M[i, j].free_symbols for j in range(n))) & set(states)
         residual = sympy.expand(rhs - sum(M[i, j] * s for j, s in enumerate(states)))
         involved |= residual.free_symbols & set(states)
@@ -62,6 +61,9 @@ def linear_system(system: OdeSystem, method: str = "exact"):
                 f"{method} cannot integrate {name} because it depends non-linearly on "
                 f"{partner}: d{name}/dt = {rhs}; use exponential_euler, rk4 or euler"
             )
+        # only once linear: v = 0 in a non-linear right side can be log(0), which sympy
+        # refuses to compare ('Invalid comparison of non-real zoo')
+        B[i] = rhs.xreplace({s: sympy.S.Zero for s in states})
         for entry in (*M[i, :], B[i]):
             if not constant_over_step(entry, system.constant_functions):
                 random = entry.has(rand, randn)

@@ -56,6 +56,15 @@ def test_exact_refuses_a_gate_with_voltage_dependent_rates():
     assert "cannot integrate m because it depends non-linearly on v" in refusal(gate, "exact")
 
 
+def test_exact_refuses_a_condition_on_log_of_the_variable_before_setting_it_to_zero():
+    # the model fuzz test: the constant part (v = 0) was computed first, and sympy refused
+    # to compare log(0) with a draw ('Invalid comparison of non-real zoo', a TypeError)
+    from labkit.equations import Equations
+
+    eqs = Equations("dv/dt = int(rand() < log(v))/tau : 1")
+    assert "cannot integrate v because it depends non-linearly on v" in refusal(eqs, "exact")
+
+
 def test_exact_refuses_noise_time_and_randomness():
     assert "cannot integrate x: its equation has a noise term" in refusal(OU, "exact")
     timed = make_eqs("dv/dt = (-v + sin(w*t))/tau : 1")
