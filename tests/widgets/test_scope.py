@@ -87,9 +87,15 @@ def test_thread_mode_runs_in_the_background_and_pauses():
     assert scope.model.params["I_app"] == -1.0
 
 
-def test_a_machine_too_slow_for_the_speed_runs_the_scope_half_the_time():
+def test_a_machine_too_slow_for_the_speed_runs_the_scope_half_the_time(monkeypatch):
+    import types
+
+    import labkit.widgets.scope as scope_module
+
     scope = multiscale_scope(chunk=100 * ms, speed=2.0)          # a chunk every 50 ms
-    now = time.perf_counter()
+    now = time.perf_counter()  # the clock stands still (on a loaded machine it moved 8 ms)
+    monkeypatch.setattr(scope_module, "time", types.SimpleNamespace(perf_counter=lambda: now,
+                                                                    sleep=time.sleep))
     assert scope._pause_between(now - 0.01) == pytest.approx(0.04, abs=0.005)   # on time
     assert scope._pause_between(now - 0.2) == pytest.approx(0.2, abs=0.005)     # too slow
     assert multiscale_scope(speed=None)._pause_between(now - 0.2) == 0.005
