@@ -1,6 +1,7 @@
 """The runtime device on several threads: the same spikes and traces as on one, bit for bit
 (CUBA-like, COBAHH-like with synapses, noise), and the option's error paths."""
 
+import os
 import threading
 
 import numpy as np
@@ -276,3 +277,54 @@ def test_without_the_tbb_wheel_numba_chooses_as_before(monkeypatch):
     monkeypatch.setattr(metadata, "distribution", missing)
     assert not T.load_tbb()
     assert T._tbb_tried == [False]  # asked once per process
+
+
+def test_probes_back_off_when_a_network_operation_stops_every_call_after_one_step(
+        monkeypatch):
+    """A network_operation every step makes each kernel call one step long, so a probe of
+    the other kernel stops after one step too: a lost one must still back off (it did not:
+    Nicola_Clopath_2017 ran threads every 16 steps, at milliseconds a step on busy cores)."""
+    from types import SimpleNamespace
+
+    from labkit.codegen.spec import DONE, FIXED_ARGS, PYTHON_CALL
+
+    now = [0.0]
+    monkeypatch.setattr(T, "time", SimpleNamespace(perf_counter=lambda: now[0]))
+    monkeypatch.setattr(T, "_threads_pid", [os.getpid()])  # as if threads ran already
+    import numba
+    monkeypatch.setattr(numba, "set_num_threads", lambda n: None)
+    status_at = FIXED_ARGS.index("_lk_status")
+
+    class Fake:
+        """A kernel whose operation 0 returns to Python at every step's start."""
+
+        source = SimpleNamespace(arg_names=(), hash="0" * 64)
+
+        def __init__(self, seconds_per_step):
+            self.seconds_per_step = seconds_per_step
+
+        def __call__(self, *args):
+            s0, pos0, s1, status = args[0], args[1], args[2], args[status_at]
+            if pos0 == 0:  # stops at once: 0 steps
+                status[:3] = (PYTHON_CALL, s0, 1)
+                return
+            now[0] += self.seconds_per_step  # the rest of step s0
+            status[:3] = (PYTHON_CALL, s0 + 1, 1) if s0 + 1 < s1 else (DONE, s1, 0)
+
+    kernel = T.ThreadedKernel(SimpleNamespace(operations=()), Fake(1e-5), 2)
+    kernel._parallel = Fake(1e-3)  # threads 100x slower (busy cores)
+    size = len(FIXED_ARGS) + 1
+    kernel._sizes = (size,)
+    status = np.zeros(6, dtype=np.int64)
+    step, pos, steps = 0, 0, 20_000
+    while step < steps:
+        args = [step, pos, steps] + [None] * (len(FIXED_ARGS) - 3) + [None, 5000]
+        args[status_at] = status
+        kernel(*args)
+        if status[0] == DONE:
+            break
+        step, pos = int(status[1]), int(status[2])
+    assert step >= steps - 1
+    # probes every 16, 32, ... 1024 calls: about 25 in 20 000 steps (1250 without backing off)
+    assert kernel.parallel_calls < 40
+    assert kernel.seconds_per_step["serial"] < kernel.seconds_per_step["parallel"]
