@@ -23,7 +23,8 @@ from labkit.units.ufunc_rules import is_plain_zero
 if TYPE_CHECKING:
     import sympy
 
-__all__ = ["DTYPES", "Variable", "checked_values", "as_quantity", "is_zero_text"]
+__all__ = ["DTYPES", "LazySubexpression", "Variable", "checked_values", "as_quantity",
+           "is_zero_text"]
 
 #: Kinds of variables: differential-equation state, parameter (``x : unit``),
 #: subexpression (computed, no storage), internal (lastspike, not_refractory),
@@ -64,6 +65,29 @@ class Variable:
     @property
     def is_boolean(self) -> bool:
         return self.dtype == np.bool_
+
+
+class LazySubexpression(Variable):
+    """A subexpression whose ``expr`` is made by ``load()`` when first read.
+
+    Building a group from a model seen before needs no sympy (:mod:`labkit.groups.
+    stored_model`); the expression is parsed only when a run's planning or a read of
+    ``G.u`` needs it.
+    """
+
+    def __init__(self, name, dim, load, shared=False, var_type="float"):
+        self._load = load
+        super().__init__(name, dim, "subexpression", shared=shared, var_type=var_type)
+
+    @property
+    def expr(self):
+        if self._expr is None and self._load is not None:
+            self._expr, self._load = self._load(), None
+        return self._expr
+
+    @expr.setter
+    def expr(self, value):
+        self._expr = value
 
 
 def as_quantity(values, dim: Dimension):

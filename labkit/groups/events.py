@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
+from labkit.groups.stored_model import checked_condition
+
 __all__ = ["EventCode", "check_events", "event_code", "check_event", "NO_EVENTS"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -34,8 +36,6 @@ class EventCode:
 
 def check_events(group, events) -> dict:
     """``events=`` of a NeuronGroup -> name -> condition text (syntax checked now)."""
-    from labkit.plan.structure import parse_condition  # loads sympy
-
     if events is None:
         return {}
     if not isinstance(events, dict):
@@ -49,7 +49,7 @@ def check_events(group, events) -> dict:
         if not isinstance(condition, str):
             raise TypeError(f"the condition of event {name!r} of {group._label()} must be a "
                             f"string such as 'v > 1', not {type(condition).__name__}")
-        parse_condition(condition, f"the condition of event '{name}'")
+        checked_condition(condition, f"the condition of event '{name}'")
         checked[name] = condition
     return checked
 

@@ -71,7 +71,9 @@ class Group(LabkitObject):
         if getattr(owner, "_refractory", None) is None or "not_refractory" not in \
                 owner.variables:
             return frozenset()
-        return frozenset(eq.name for eq in owner.equations.values()
+        # a NeuronGroup's lines say it without parsing the model (no sympy)
+        lines = getattr(owner, "_lines", None) or owner.equations.values()
+        return frozenset(eq.name for eq in lines
                          if eq.kind == "diff" and "unless refractory" in eq.flags)
 
     # -- reading -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from labkit.core.variables import DTYPES, Variable
+from labkit.core.variables import DTYPES, LazySubexpression, Variable
 from labkit.devices import get_device
 from labkit.errors import (
     ArgumentTypeError,
@@ -25,6 +25,13 @@ from labkit.errors import (
 from labkit.groups.events import check_events, event_code
 from labkit.groups.group import Group, add_standard_variables, spike_arrays
 from labkit.groups.linked import check_linked
+from labkit.groups.stored_model import (
+    ModelLine,
+    checked_code,
+    checked_condition,
+    lines_of,
+    model_lines,
+)
 from labkit.memory import check_memory
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
@@ -44,6 +51,13 @@ def _parse_model(model):
     return _cached_equations(model)
 
 
+def _model_lines(model) -> tuple[ModelLine, ...]:
+    """A model (text or Equations) -> its lines, without sympy for a text seen before."""
+    if isinstance(model, str):
+        return model_lines(model, _cached_equations)
+    return lines_of(_parse_model(model))
+
+
 _EQUATIONS: dict = {}
 
 
@@ -54,6 +68,14 @@ def _cached_equations(text: str):
     if found is None:
         found = _EQUATIONS[text] = Equations(text)
     return found
+
+
+def _substituted(group, name: str):
+    """The subexpression ``name`` of ``group``'s model, other subexpressions substituted
+    (parsed when first read: see :class:`labkit.core.variables.LazySubexpression`)."""
+    eqs = group.equations
+    return dict(eqs.get_substituted_expressions(include_subexpressions=True)).get(
+        name, eqs[name].expr)
 
 
 def _warm_up_device() -> None:
@@ -107,7 +129,13 @@ class NeuronGroup(Group):
             raise ValueError(f"NeuronGroup needs at least one neuron; got N={N!r}")
         self._N = int(N)
         self._start, self._stop = 0, self._N
-        self.equations = _parse_model(model)
+        # the model's lines are all construction needs (no sympy for a model seen
+        # before); the parsed Equations are made when first read (`equations`)
+        if not isinstance(model, str):
+            model = _parse_model(model)
+        self._model = model
+        self._equations = None if isinstance(model, str) else model
+        self._lines = _model_lines(model)
         self._check_memory(threshold, refractory)
         self.method = tuple(method) if isinstance(method, (list, tuple)) else method
         for text, what in ((threshold, "threshold"), (reset, "reset")):
@@ -129,6 +157,13 @@ class NeuronGroup(Group):
         self._check_syntax(threshold, reset)
         self._freeze()
 
+    @property
+    def equations(self):
+        """The model, parsed (:class:`labkit.equations.Equations`)."""
+        if self._equations is None:
+            self._equations = _parse_model(self._model)
+        return self._equations
+
     # -- construction -----------------------------------------------------------------------
 
     def _check_syntax(self, threshold, reset) -> None:
@@ -137,12 +172,15 @@ class NeuronGroup(Group):
         A reset runs once per spiking neuron, so it may not write a ``(shared)`` variable
         (Brian2 refuses it too): the result would depend on how many neurons spiked.
         """
-        from labkit.plan.structure import parse_code, parse_condition
-
         if threshold is not None:
-            parse_condition(threshold, "threshold")
+            checked_condition(threshold, "threshold")
         if reset:
-            for stmt in parse_code(reset, "reset"):
+            targets = checked_code(reset, "reset")
+            if not any(getattr(self.variables.get(name), "shared", False) for name in targets):
+                return
+            from labkit.plan.structure import parse_code  # loads sympy
+
+            for stmt in parse_code(reset, "reset"):  # to quote the statement
                 var = self.variables.get(stmt.target)
                 if var is not None and var.shared:
                     raise ExpressionError(
@@ -155,7 +193,7 @@ class NeuronGroup(Group):
     def _check_memory(self, threshold, refractory) -> None:
         """Before any array exists: would this group's arrays fit? (NeuronGroup(10**10)
         ended in numpy's MemoryError, or the system's out-of-memory killer.)"""
-        stored = sum(1 for eq in self.equations.values()
+        stored = sum(1 for eq in self._lines
                      if "shared" not in eq.flags and (eq.kind != "sub"
                                                       or "constant over dt" in eq.flags))
         # 8 bytes a variable, an index during a run, spikes and refractoriness if used
@@ -167,16 +205,15 @@ class NeuronGroup(Group):
 
     def _make_variables(self) -> None:
         n = self._N
-        eqs = self.equations
-        subs = dict(eqs.get_substituted_expressions(include_subexpressions=True))
-        for name, eq in eqs.items():
+        for eq in self._lines:
+            name = eq.name
             if name in _RESERVED:
                 raise ValueError(f"'{name}' is reserved (Brian2 uses it); rename this variable")
             shared = "shared" in eq.flags
             if eq.kind == "sub" and "constant over dt" not in eq.flags:
-                self.variables[name] = Variable(name, eq.dim, "subexpression",
-                                                expr=subs.get(name, eq.expr), shared=shared,
-                                                var_type=eq.var_type)
+                self.variables[name] = LazySubexpression(
+                    name, eq.dim, lambda name=name: _substituted(self, name), shared=shared,
+                    var_type=eq.var_type)
                 continue
             if "linked" in eq.flags:  # storage comes from the group it is linked to
                 self.variables[name] = Variable(name, eq.dim, "linked", read_only=True)
@@ -195,9 +232,7 @@ class NeuronGroup(Group):
         self.variables["not_refractory"] = Variable(
             "not_refractory", DIMENSIONLESS, "internal", np.ones(self._N, dtype=np.bool_))
         if isinstance(refractory, str):
-            from labkit.plan.structure import parse_condition
-
-            parse_condition(refractory, "refractory")
+            checked_condition(refractory, "refractory")
             return ("string", refractory)
         dim = getattr(refractory, "dim", DIMENSIONLESS)
         if dim is not SECOND:

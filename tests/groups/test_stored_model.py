@@ -1,0 +1,100 @@
+"""Building a group from a model seen before needs no sympy (labkit.groups.stored_model)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from labkit import NeuronGroup, mV
+from labkit.errors import EquationError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import json, sys
+from labkit import *
+import numpy as np
+defaultclock.dt = 0.1*ms
+prefs.codegen.target = "numpy"  # no kernel to compile: a quick test
+taum = 20*ms; taue = 5*ms; taui = 10*ms
+Vt = -50*mV; Vr = -60*mV; El = -49*mV
+eqs = '''
+dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
+dge/dt = -ge/taue : volt
+dgi/dt = -gi/taui : volt
+u = v - El : volt
+'''
+P = NeuronGroup(40, eqs, threshold='v>Vt', reset='v = Vr', refractory=5*ms, method='exact')
+P.v = Vr + (Vt - Vr)*np.arange(40)/40
+P.ge = 1*mV
+s_mon = SpikeMonitor(P)
+built_without_sympy = 'sympy' not in sys.modules
+run(20*ms)
+print(json.dumps(dict(sympy=not built_without_sympy, i=[int(x) for x in s_mon.i],
+                      t=[float(x) for x in s_mon.t], u=float(P.u[3]))))
+"""
+
+
+def _process(cache: Path) -> dict:
+    env = dict(os.environ, LABKIT_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
+                         text=True, timeout=120, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_a_second_process_builds_cuba_without_sympy_and_gets_the_same_spikes(tmp_path):
+    first, second = _process(tmp_path), _process(tmp_path)
+    assert first["sympy"]  # the cold path parsed the strings
+    assert not second["sympy"]
+    assert first["i"] and (first["i"], first["t"], first["u"]) == (
+        second["i"], second["t"], second["u"])
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _build(model):
+    return NeuronGroup(3, model, threshold="v > 1", reset="v = 0", refractory="v > 2",
+                       method="euler")
+
+
+def test_a_damaged_entry_falls_back_to_the_cold_path(cache):
+    model = "dv/dt = (w - v)/(10*ms) : 1\nw = 2*v + 1 : 1\nx : volt (constant)"
+    _build(model)
+    entries = list((cache / "plain").rglob("*.pickle"))
+    assert {p.parent.name for p in entries} >= {"model-lines", "condition", "code-targets"}
+    for damage in (lambda data: data[: len(data) // 2], lambda data: b"garbage",
+                   lambda data: __import__("pickle").dumps((model, ("not", "lines")))):
+        for path in entries:
+            path.write_bytes(damage(path.read_bytes()))
+        G = _build(model)
+        assert [(v.name, v.kind) for v in G.variables.values() if not v.name.startswith("_")
+                ][:3] == [("v", "state"), ("w", "subexpression"), ("x", "parameter")]
+        assert G.variables["x"].dim == mV.dim
+        G.v = [0, 0.5, 1]
+        assert np.allclose(G.w, [1, 2, 3])  # the lazily parsed subexpression
+
+
+def test_errors_are_raised_every_time_and_a_shared_reset_target_is_still_refused(cache):
+    for _ in range(2):
+        with pytest.raises(EquationError):
+            NeuronGroup(2, "dv/dt = -v/(10*ms) : 1\nv : 1")
+    model = "dv/dt = -v/(10*ms) : 1\nc : 1 (shared)"
+    NeuronGroup(2, model, threshold="v > 1", reset="v = 0")
+    for _ in range(2):
+        with pytest.raises(Exception, match="shared"):
+            NeuronGroup(2, model, threshold="v > 1", reset="v = 0; c = 1")
+
+
+def test_equations_are_parsed_when_read(cache):
+    G = NeuronGroup(2, "dv/dt = -v/tau_x : volt", method="exact")
+    assert G.equations.diff_eq_names == ("v",)
+    assert json.dumps(str(G.equations))
