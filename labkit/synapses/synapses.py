@@ -23,11 +23,19 @@ import numpy as np
 
 from labkit.core.clock import SECOND
 from labkit.core.namespace import Namespace, frame_namespace
-from labkit.core.variables import DTYPES, Variable, as_quantity, checked_values, is_zero_text
+from labkit.core.variables import (
+    DTYPES,
+    LazySubexpression,
+    Variable,
+    as_quantity,
+    checked_values,
+    is_zero_text,
+)
 from labkit.groups.events import check_event
 from labkit.groups.group import Group
 from labkit.groups.linked import LinkedVariable, check_linked
-from labkit.groups.neurongroup import _parse_model
+from labkit.groups.neurongroup import _model_lines, _parse_model
+from labkit.groups.stored_model import checked_code
 from labkit.synapses.connect_call import connect
 from labkit.synapses.queue import Pathway
 from labkit.synapses.strings import check_units, evaluate_synaptic, synaptic_arrays
@@ -100,7 +108,14 @@ class Synapses(Group):
             on_post if on_post is not None else post
         self.source = _check_group(source, "source", label)
         self.target = _check_group(source if target is None else target, "target", label)
-        self.equations = _parse_model(model or "")
+        # as NeuronGroup: the model's lines are all construction needs (no sympy for a
+        # model seen before); the parsed Equations are made when first read
+        model = model or ""
+        if not isinstance(model, str):
+            model = _parse_model(model)
+        self._model = model
+        self._equations = None if isinstance(model, str) else model
+        self._lines = _model_lines(model)
         self.method = tuple(method) if isinstance(method, (list, tuple)) else method
         self._namespace = dict(namespace) if namespace is not None else None
         self._n = 0
@@ -120,28 +135,45 @@ class Synapses(Group):
 
     # -- construction -----------------------------------------------------------------------
 
-    def _make_variables(self) -> None:
-        from labkit.plan.synapse_structure import split_model
+    @property
+    def equations(self):
+        """The model, parsed (:class:`labkit.equations.Equations`)."""
+        if self._equations is None:
+            self._equations = _parse_model(self._model)
+        return self._equations
 
-        base, event, _ = split_model(self.equations)
+    def _substituted(self, name: str):
+        """The subexpression ``name``, other subexpressions substituted (parsed when first
+        read: see :class:`labkit.core.variables.LazySubexpression`)."""
+        from labkit.plan.synapse_structure import split_model  # loads sympy
+
+        base = split_model(self.equations)[0]
+        return dict(base.get_substituted_expressions(include_subexpressions=True)).get(
+            name, base[name].expr)
+
+    def _make_variables(self) -> None:
+        # split_model's split, on the lines: summed lines are not variables of the synapses
+        base = [eq for eq in self._lines if "summed" not in eq.flags]
+        event = any(eq.kind == "diff" and "event-driven" in eq.flags for eq in base)
+        names = {eq.name: eq for eq in self._lines}
         for name in ("i", "j", "delay", "lastupdate", "N"):
-            if name in self.equations and not (name == "lastupdate" and event):
+            if name in names and not (name == "lastupdate" and event):
                 raise ValueError(f"{self._label()}: '{name}' is a reserved name in Synapses; "
                                  "rename this variable")
         for side, group in (("pre", self.source), ("post", self.target)):
-            for name in self.equations:
-                if name in group._owner.variables and "summed" not in self.equations[name].flags:
+            for name in names:
+                if name in group._owner.variables and "summed" not in names[name].flags:
                     raise ValueError(
                         f"{self._label()}: the synaptic variable '{name}' has the same name as "
                         f"a variable of the {side}synaptic group; rename it (e.g. "
                         f"'{name}_syn') to avoid confusion")
-        subs = dict(base.get_substituted_expressions(include_subexpressions=True))
-        for name, eq in base.items():
+        for eq in base:
+            name = eq.name
             shared = "shared" in eq.flags
             if eq.kind == "sub":
-                self.variables[name] = Variable(name, eq.dim, "subexpression",
-                                                expr=subs.get(name, eq.expr), shared=shared,
-                                                var_type=eq.var_type)
+                self.variables[name] = LazySubexpression(
+                    name, eq.dim, lambda name=name: self._substituted(name), shared=shared,
+                    var_type=eq.var_type)
                 continue
             if "linked" in eq.flags:  # storage comes from the group it is linked to
                 self.variables[name] = Variable(name, eq.dim, "linked", read_only=True)
@@ -193,9 +225,7 @@ class Synapses(Group):
                 if not isinstance(code, str):
                     raise TypeError(f"the on_{prepost} code of pathway '{objname}' must be a "
                                     "string of statements")
-                from labkit.plan.structure import parse_code
-
-                parse_code(code, f"on_{prepost}")  # syntax errors now, at the line of the call
+                checked_code(code, f"on_{prepost}")  # syntax errors now, at the call
                 if objname in self.__dict__ or hasattr(type(self), objname):
                     raise ValueError(f"{self._label()}: a pathway cannot be named "
                                      f"'{objname}' (already an attribute)")
