@@ -15,6 +15,8 @@ import json
 import sys
 from pathlib import Path
 
+import labkit.codegen.compile as kernel_compile
+
 __all__ = ["argument_type", "main"]
 
 
@@ -37,7 +39,7 @@ def argument_type(description):
 
 
 def main() -> int:
-    from labkit.codegen.compile import KernelSource, compile_numba
+    KernelSource, compile_numba = kernel_compile.KernelSource, kernel_compile.compile_numba
 
     request = json.load(sys.stdin)
     path = Path(request["path"])

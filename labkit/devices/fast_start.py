@@ -43,6 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
+import labkit.codegen.compile as kernel_compile
 from labkit.cache import cache_root
 from labkit.logs import info
 
@@ -76,7 +77,7 @@ _running: list = []  # the one compile job running at a time: (kernel, process)
 def on_disk(source) -> bool:
     """Whether Numba's disk cache holds machine code for ``source`` (any signature): next
     to the kernel file, or under ``NUMBA_CACHE_DIR`` (one directory per source directory)."""
-    from labkit.codegen.compile import cache_dir
+    cache_dir = kernel_compile.cache_dir
 
     pattern = f"{source.hash}.*.nbi"
     if any((cache_dir() / "__pycache__").glob(pattern)):
@@ -228,7 +229,7 @@ class FastStartKernel:
     def _ready(self) -> bool:
         """Whether the compiled kernel costs next to nothing to get: in memory, or on disk
         with Numba imported already (looked up once: a glob per call would cost)."""
-        from labkit.codegen.compile import in_memory
+        in_memory = kernel_compile.in_memory
 
         if "numba" not in sys.modules:  # then no compiled kernel is in memory either
             return False
@@ -248,7 +249,7 @@ class FastStartKernel:
         return False
 
     def _start(self, args) -> None:
-        from labkit.codegen.compile import write_source
+        write_source = kernel_compile.write_source
 
         types = [_describe(a) for a in args]
         if any(t is None for t in types):

@@ -6,6 +6,8 @@ the runtime device, so both give the same results under the same seed.
 
 from __future__ import annotations
 
+import labkit.codegen.compile as kernel_compile
+
 __all__ = ["NumpyDevice"]
 
 
@@ -14,10 +16,9 @@ class NumpyDevice:
 
     def kernel(self, spec):
         """KernelSpec -> Kernel running the vectorised loop in Python."""
-        from labkit.codegen.compile import compile_numpy
-        from labkit.codegen.kernels import numpy_source
+        from labkit.codegen.kernels import numpy_source  # loads sympy
 
-        return compile_numpy(numpy_source(spec))
+        return kernel_compile.compile_numpy(numpy_source(spec))
 
     def __repr__(self) -> str:
         return "<device 'numpy' (vectorised numpy, step by step in Python)>"

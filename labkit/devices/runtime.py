@@ -29,6 +29,8 @@ import os
 import sys
 import threading
 
+import labkit.codegen.compile as kernel_compile
+import labkit.codegen.source_cache as kernel_sources
 from labkit.devices.fast_start import FastStartKernel
 from labkit.devices.numpy_device import NumpyDevice
 from labkit.devices.threads import ThreadedKernel, checked_threads, resolve
@@ -137,14 +139,14 @@ class RuntimeDevice:
         and hands over to the compiled kernel (:mod:`labkit.devices.fast_start`) if the
         model has an exact form without it, else the compiled kernel."""
         if prefs.devices.runtime.fast_start:
-            from labkit.codegen.source_cache import exact_source
+            exact_source = kernel_sources.exact_source
 
             found = self._fast.get(spec)
             if found is not None:  # once handed over, the compiled kernel as without it
                 return found if found.compiled is None else self._compiled(spec)
             python = exact_source(spec, "python")
             if python is not None:
-                from labkit.codegen.compile import compile_numpy
+                compile_numpy = kernel_compile.compile_numpy
 
                 def numpy():
                     source = exact_source(spec, "numpy")
@@ -162,7 +164,7 @@ class RuntimeDevice:
             import numba  # noqa: F401
         except ImportError:  # found but broken (get_device() handles a missing numba)
             return NumpyDevice().kernel(spec)
-        from labkit.codegen.compile import compile_numba
+        compile_numba = kernel_compile.compile_numba
         from labkit.codegen.kernels import numba_source
 
         serial = compile_numba(numba_source(spec))

@@ -36,6 +36,7 @@ import threading
 import time
 from pathlib import Path
 
+import labkit.codegen.compile as kernel_compile
 from labkit.prefs import prefs
 
 __all__ = ["ThreadedKernel", "checked_threads", "all_cores", "load_tbb", "MIN_ELEMENTS",
@@ -156,7 +157,7 @@ def load_tbb() -> bool:
 
 
 def _index_path(serial_hash: str):
-    from labkit.codegen.compile import cache_dir
+    cache_dir = kernel_compile.cache_dir
 
     return cache_dir() / f"{serial_hash}.parallel"
 
@@ -196,7 +197,7 @@ def _parallel_on_disk(serial) -> bool:
         digest = _index_path(serial.source.hash).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return False
-    from labkit.codegen.compile import cache_dir
+    cache_dir = kernel_compile.cache_dir
 
     cache = getattr(getattr(serial, "func", None), "_cache", None)
     where = getattr(cache, "cache_path", None) or cache_dir() / "__pycache__"
@@ -235,7 +236,7 @@ class ThreadedKernel:
     def parallel_kernel(self):
         """The ``prange`` kernel (made on first use)."""
         if self._parallel is None:
-            from labkit.codegen.compile import compile_numba
+            compile_numba = kernel_compile.compile_numba
             from labkit.codegen.kernels import numba_source
 
             self._parallel = compile_numba(numba_source(self.spec, parallel=True), True)

@@ -14,6 +14,7 @@ import functools
 
 import numpy as np
 
+import labkit.codegen.support as kernel_support
 from labkit.core.namespace import Namespace
 from labkit.core.random import get_rng
 from labkit.errors import DimensionMismatchError
@@ -87,9 +88,7 @@ def run_printed(expr, scope: dict, rename: dict, functions: dict, where: str):
     rename = {name: key for name, key in rename.items() if name not in functions}
     code = print_expr(expr, "numpy", rename, functions)
     if "_exprel_vec" in code:
-        from labkit.codegen.support import _exprel_vec
-
-        scope["_exprel_vec"] = _exprel_vec
+        scope["_exprel_vec"] = kernel_support._exprel_vec
     with np.errstate(all="ignore"):
         return eval(compile(code, f"<{where}>", "eval"), scope)  # noqa: S307 - printed by us
 

@@ -29,6 +29,7 @@ import sys
 import time
 from pathlib import Path
 
+import labkit.codegen.compile as kernel_compile
 import labkit.lessons
 from labkit.prefs import prefs
 
@@ -63,7 +64,7 @@ def serialise_numba_saves() -> None:
 
     from numba.core import caching
 
-    from labkit.codegen.compile import cache_dir
+    cache_dir = kernel_compile.cache_dir
 
     save = caching.IndexDataCacheFile.save
     lock_path = cache_dir() / ".numba-save.lock"
@@ -116,7 +117,7 @@ def default_jobs() -> int:
 
 
 def main(argv=None) -> int:
-    from labkit.codegen.compile import cache_dir
+    cache_dir = kernel_compile.cache_dir
 
     parser = argparse.ArgumentParser(prog="python -m labkit.lessons.warm",
                                      description=__doc__.split("\n\n")[1])

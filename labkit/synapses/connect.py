@@ -37,12 +37,11 @@ import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import sympy
 
 from labkit.core.namespace import Namespace
 from labkit.errors import ArgumentValueError, shorten
-from labkit.synapses.connect_draws import DENSE_SIZE
-from labkit.synapses.connect_kernels import row_draw, run_rule
+from labkit.synapses import connect_run
+from labkit.synapses.connect_kernels import plain_rule
 from labkit.synapses.connect_rule import build_rule
 
 __all__ = ["generate_connections"]
@@ -64,6 +63,7 @@ def generate_connections(
     rng: np.random.Generator,
     device: str = "numba",
     limit: int = 1 << 62,
+    remember_as: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """connect() arguments -> (i, j) int32 arrays of the synapses to create.
 
@@ -99,7 +99,11 @@ def generate_connections(
         compiled kernel: :data:`SMALL_WORK`), else Numba.
     limit : int
         The most synapses there is memory for: a rule stops as soon as it has made more
-        (``connect_kernels.TooManySynapses``, with the projected total).
+        (``connect_run.TooManySynapses``, with the projected total).
+    remember_as : str, optional
+        Keep a string rule that ran on disk under this key
+        (:func:`labkit.synapses.connect_run.rule_key`), so that a later process connects
+        it without sympy.
 
     Returns
     -------
@@ -135,13 +139,16 @@ def generate_connections(
         condition = True
     kwds = dict(p=p, n=n, namespace=namespace, source_vars=source_vars,
                 target_vars=target_vars)
+    record: dict = {}  # what build_rule's names resolved to, kept with the rule
     if condition is not None:
         if i is not None or j is not None:
             raise ValueError("cannot combine condition with i or j arguments")
         if condition is False or condition == "False":
             return _empty(), _empty()
-        rule, values = build_rule(n_source, n_target, condition=condition, **kwds)
-        return _run(rule, values, n_source, n_target, rng, skip_if_invalid, device, limit)
+        rule, values = build_rule(n_source, n_target, condition=condition, record=record,
+                                  **kwds)
+        return _run(rule, values, n_source, n_target, rng, skip_if_invalid, device, limit,
+                    remember_as, record)
     if i is not None and j is not None and not isinstance(i, str) and not isinstance(j, str):
         if skip_if_invalid:
             raise ValueError("skip_if_invalid can only be used with generator strings")
@@ -152,60 +159,26 @@ def generate_connections(
         if other is not None:
             raise TypeError(f"a generator string for {'ij'[over == 'i']} cannot be combined "
                             f"with the {over} argument")
-        rule, values = build_rule(n_source, n_target, generator=generator, over=over, **kwds)
+        rule, values = build_rule(n_source, n_target, generator=generator, over=over,
+                                  record=record, **kwds)
         sizes = (n_source, n_target) if over == "i" else (n_target, n_source)
-        outer, result = _run(rule, values, *sizes, rng, skip_if_invalid, device, limit)
+        outer, result = _run(rule, values, *sizes, rng, skip_if_invalid, device, limit,
+                             remember_as, record)
         return (outer, result) if over == "i" else (result, outer)
     raise ValueError("specify a condition, both i and j, or a generator string for i or j")
 
 
-def _run(rule, values, n_outer, n_result, rng, skip, device, limit):
-    """Run a rule with an output buffer sized for the expected number of synapses."""
-    expected, exact = 2 * n_outer, False
-    if rule.draw == "p" and "_p_value" in values:
-        expected = int(n_outer * n_result * values["_p_value"] * 1.1)
-    size = _constant_size(rule, values)
-    if size is not None:  # sample(..., size=k): at most k per row, no buffer to regrow
-        expected, exact = n_outer * min(size, n_result), True
-    if device == "auto":
-        device = "numpy" if _work(rule, values, n_outer, n_result) < SMALL_WORK else "numba"
-    # the buffer's pages beyond what is written are never touched (np.empty), so a
-    # generous estimate costs address space, not memory
-    cap = min(max(1024, expected), max(limit, 16), (1 << 31) - 1 if exact else 1 << 26)
-    return run_rule(rule, values, n_outer, n_result, rng, skip_if_invalid=skip,
-                    device=device, cap=cap, limit=limit)
+def _run(rule, values, n_outer, n_result, rng, skip, device, limit, remember_as, record):
+    """Run a rule (:func:`labkit.synapses.connect_run.run`); once it ran, keep it on disk
+    under ``remember_as`` (None: not kept) for processes that connect it again."""
+    plain = plain_rule(rule, tuple(sorted(values)))
+    result = connect_run.run(plain, values, n_outer, n_result, rng, skip, device, limit)
+    connect_run.remember(remember_as, plain, record["loop_variable"], record["found"])
+    return result
 
 
-#: Below this many candidates considered (or, for rules that draw per row, synapses
-#: expected), numpy's blocks (~0.5 us per synapse) take less time than loading a compiled
-#: kernel (0.2-0.5 s, and importing Numba if nothing has yet).
-SMALL_WORK = 1_000_000
-
-
-def _constant_size(rule, values) -> int | None:
-    """``k`` of ``sample(..., size=k)`` when it is a number (not an expression), else None."""
-    if row_draw(rule) != "size":
-        return None
-    size = rule.draw_value
-    size = values.get(size.name) if getattr(size, "is_Symbol", False) else size
-    if isinstance(size, (int, np.integer, sympy.Integer)) and int(size) >= 0:
-        return int(size)
-    return None
-
-
-def _work(rule, values, n_outer: int, n_result: int) -> float:
-    """The work a rule does: candidates it looks at, or the synapses it expects to make
-    when it draws per row (an upper bound when its p or size is an expression)."""
-    if row_draw(rule) == "p" and "_p_value" in values:
-        return n_outer * n_result * values["_p_value"]
-    size = rule.draw_value
-    size = values.get(size.name) if getattr(size, "is_Symbol", False) else size
-    if row_draw(rule) == "size" and isinstance(size, (int, np.integer, sympy.Integer)):
-        # numpy picks a sample at ~4x a p's cost per synapse; a dense one (see
-        # connect_draws) sorts every candidate of its rows
-        dense = DENSE_SIZE * int(size) >= n_result
-        return n_outer * (8 * n_result if dense else 4 * int(size))
-    return float(n_outer) * n_result
+#: See :data:`labkit.synapses.connect_run.SMALL_WORK`.
+SMALL_WORK = connect_run.SMALL_WORK
 
 
 def _empty() -> np.ndarray:

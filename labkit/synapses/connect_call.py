@@ -20,6 +20,7 @@ from labkit.core.variables import as_quantity
 from labkit.devices import get_device, numba_available
 from labkit.errors import OutOfMemoryError
 from labkit.memory import available_memory, limit_text, size_text
+from labkit.synapses.connect_run import TooManySynapses, rule_key, stored_connections
 
 __all__ = ["connect"]
 
@@ -44,9 +45,6 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
     ``namespace``: a :class:`~labkit.core.namespace.Namespace` (the Synapses' own
     ``namespace=``, then connect's ``namespace=`` or the caller's names).
     """
-    from labkit.synapses.connect import generate_connections  # sympy, at first connect
-    from labkit.synapses.connect_kernels import TooManySynapses
-
     label = synapses._label()
     i, j = element_indices(i, synapses.source), element_indices(j, synapses.target)
     if isinstance(p, numbers.Real) and not isinstance(p, bool) and not 0 <= p <= 1:
@@ -58,13 +56,24 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
         or not numba_available() else "auto"
     per_synapse = _bytes_per_synapse(synapses)
     _check_all_pairs(synapses, condition, i, j, p, n, per_synapse)
+    limit = max(1, available_memory() // per_synapse)
+    source_vars, target_vars = _group_values(synapses.source), _group_values(synapses.target)
+    key = rule_key(condition, i, j, p, n)
     try:
-        sources, targets = generate_connections(
-            synapses.source.N, synapses.target.N, condition=condition, i=i, j=j, p=p, n=n,
-            skip_if_invalid=skip_if_invalid, namespace=namespace,
-            source_vars=_group_values(synapses.source),
-            target_vars=_group_values(synapses.target), rng=get_rng(), device=device,
-            limit=max(1, available_memory() // per_synapse))
+        # a rule connected before runs without sympy (connect_run); else the cold path
+        made = stored_connections(
+            key, synapses.source.N, synapses.target.N, p=p, n=n, namespace=namespace,
+            source_vars=source_vars, target_vars=target_vars, rng=get_rng(), device=device,
+            limit=limit, skip_if_invalid=skip_if_invalid)
+        if made is None:
+            from labkit.synapses.connect import generate_connections  # loads sympy
+
+            made = generate_connections(
+                synapses.source.N, synapses.target.N, condition=condition, i=i, j=j, p=p,
+                n=n, skip_if_invalid=skip_if_invalid, namespace=namespace,
+                source_vars=source_vars, target_vars=target_vars, rng=get_rng(),
+                device=device, limit=limit, remember_as=key)
+        sources, targets = made
     except TooManySynapses as many:
         raise _too_many(synapses, many.projected, per_synapse,
                         f"was stopped after making {many.count:,} synapses for the first "

@@ -23,20 +23,15 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import sympy
 
-from labkit.codegen.compile import KernelSource, compile_numba, compile_numpy
+from labkit.codegen.compile import KernelSource
 from labkit.codegen.printers import PRELUDES, print_expr
-from labkit.synapses.connect_draws import numba_lines, select
+from labkit.synapses.connect_draws import numba_lines
 from labkit.synapses.connect_rule import ConnectRule, result_names
+from labkit.synapses.connect_run import PlainRule, run_plain
 
-__all__ = ["numba_source", "numpy_source", "run_rule"]
-
-#: Candidates (or, for rules that draw per row, draws) the numpy device handles at once.
-BLOCK_CANDIDATES = 1 << 20
-#: Rows a rule that draws per row looks at in one block (it may stop earlier).
-BLOCK_ROWS = 1 << 16
+__all__ = ["numba_source", "numpy_source", "plain_rule", "row_draw", "run_rule"]
 
 _FAIL = "return _out_o, _out_r, 0, {code}, _o, {value}"
 
@@ -200,205 +195,30 @@ def numpy_source(rule: ConnectRule, names: tuple[str, ...]) -> KernelSource:
     return KernelSource("\n".join(lines), "_connect_pieces", ())
 
 
+def plain_rule(rule: ConnectRule, names: tuple[str, ...]) -> PlainRule:
+    """A rule and its value names -> what running it needs, without sympy (both kernels'
+    texts, facts about its expressions): see :mod:`labkit.synapses.connect_run`."""
+    value = rule.draw_value
+    if isinstance(value, sympy.Integer):
+        value = int(value)
+    elif getattr(value, "is_Symbol", False):
+        value = value.name
+    else:
+        value = None
+    numba, numpy = numba_source(rule, names), numpy_source(rule, names)
+    return PlainRule(
+        rule.outer, rule.draw, rule.sites, rule.check_first, rule.description,
+        rule.row_condition == sympy.true, rule.condition == sympy.true, row_draw(rule),
+        rule.draw == "p" and bool(result_names(rule.draw_value, rule.outer)), value,
+        tuple(names), (numba.text, numba.name, numba.arg_names),
+        (numpy.text, numpy.name, numpy.arg_names))
+
+
 def run_rule(rule: ConnectRule, values: dict, n_outer: int, n_result: int, rng, *,
              skip_if_invalid: bool = False, device: str = "numba", cap: int = 1024,
              limit: int = 1 << 62):
-    """Run a rule -> (outer indices, result indices) as int32 arrays, in Brian2's order.
-
-    Raises IndexError / ValueError for out-of-range results, a zero step, a bad sample
-    size or a negative ``n`` (unless ``skip_if_invalid`` skips the first three), and
-    :class:`TooManySynapses` as soon as it is clear there will be more than ``limit``.
-    """
-    names = tuple(sorted(values))
-    args = tuple(values[name] for name in names)
-    if device == "numba":
-        kernel = compile_numba(numba_source(rule, names))
-        with np.errstate(all="ignore"):
-            outer, result, count, status, o, value = kernel(
-                n_outer, n_result, rng, bool(skip_if_invalid), max(int(cap), 16),
-                int(limit), *args)
-        if status == 5:
-            raise TooManySynapses(count, int(o), n_outer)
-        # views, not copies: Synapses._append copies them into its storage, and the
-        # buffer's unwritten tail was never touched (no memory)
-        outer, result = outer[:count], result[:count]
-    elif device == "numpy":
-        pieces = compile_numpy(numpy_source(rule, names))()
-        with np.errstate(all="ignore"):
-            outer, result, status, o, value = _run_blocks(
-                rule, pieces, n_outer, n_result, rng, bool(skip_if_invalid), args, limit)
-    else:
-        raise ValueError(f"unknown device {device!r}; use 'numba' or 'numpy'")
-    if status:
-        raise _error(rule, status, int(o), value, n_result)
-    return outer, result
-
-
-def _too_many(count: int, o: int, n_outer: int, limit: int) -> bool:
-    """More than ``limit`` synapses made, or a quarter of it made and, at the rate of rows
-    0..o, more than ``limit`` to come (the Numba kernel tests the same at each growth)."""
-    return count >= limit or (4 * count >= limit and count * n_outer >= limit * (o + 1))
-
-
-class TooManySynapses(Exception):  # noqa: N818 - caught by connect(), which says why
-    """A rule stopped early: ``count`` synapses made for outer indices 0..``o`` of
-    ``n_outer`` were more than the limit or, at that rate, all would be (see
-    :func:`_too_many`); ``projected`` is the whole run's at that rate."""
-
-    def __init__(self, count: int, o: int, n_outer: int):
-        super().__init__(count, o, n_outer)
-        self.count, self.o, self.n_outer = count, o, n_outer
-        self.projected = count * n_outer / (o + 1)
-
-
-def _error(rule: ConnectRule, status: int, o: int, value: float, n_result: int):
-    outer = rule.outer
-    other = "j" if outer == "i" else "i"
-    where = f"{rule.description}, for {outer}={o}"
-    if status == 1:
-        return ValueError(f"the step of range() is zero in {where}")
-    if status == 2:
-        return IndexError(f"sample size {value:g} is outside [0, number of candidates] in "
-                          f"{where}; use skip_if_invalid=True to clip it")
-    if status == 3:
-        shown = f"{value:g}" if np.isfinite(value) else str(value)
-        return IndexError(f"{other}={shown} is outside the allowed range 0..{n_result - 1} "
-                          f"in {where}; use skip_if_invalid=True to skip such pairs")
-    return ValueError(f"n={value:g} is negative in {where}; n must be >= 0")
-
-
-def _full(value, shape, dtype):
-    """An expression's value (scalar or array) -> an array of ``shape`` and ``dtype``."""
-    return np.broadcast_to(np.asarray(value), shape).astype(dtype, copy=False)
-
-
-class _Candidates:
-    """Flat candidate arrays of one block (row-major): keep them aligned when filtering."""
-
-    def __init__(self, rows, outer, k, u):
-        self.fields = {"row": rows, "flat": np.arange(len(rows)), "O": outer, "K": k, "U": u}
-
-    def __getattr__(self, name):
-        return self.__dict__["fields"][name]
-
-    def keep(self, mask):
-        self.fields = {key: (v[:, mask] if key == "U" else v[mask])
-                       for key, v in self.fields.items()}
-
-
-def _run_blocks(rule, pieces, n_outer, n_result, rng, skip, args, limit):
-    """The numpy device: the Numba kernel's loop, many rows at a time."""
-    kind = row_draw(rule)
-    block = BLOCK_ROWS if kind else max(1, BLOCK_CANDIDATES // max(n_result, 1))
-    outs, count, start = [], 0, 0
-    while start < n_outer:
-        rows = np.arange(start, min(start + block, n_outer))
-        done, first_error, used = _block(rule, kind, pieces, rows, n_result, rng, skip,
-                                         (n_outer, n_result, *args))
-        if first_error is not None:
-            return None, None, first_error[1], first_error[2], first_error[3]
-        outs.append(done)
-        count += len(done[0])
-        start += used
-        if _too_many(count, start - 1, n_outer, limit):
-            raise TooManySynapses(count, start - 1, n_outer)
-    outer = np.concatenate([o for o, _ in outs] or [np.zeros(0, np.int32)])
-    result = np.concatenate([r for _, r in outs] or [np.zeros(0, np.int32)])
-    return outer.astype(np.int32, copy=False), result.astype(np.int32, copy=False), 0, 0, 0.0
-
-
-def _candidates_drawing_each(rule, O, low, step, m, rng):
-    """Every candidate of the rows, each with ``rule.sites`` uniforms (the kernel's
-    ``u = rng.random(sites * m)`` per row)."""
-    starts = np.cumsum(m) - m
-    rows = np.repeat(np.arange(len(O)), m)
-    c = np.arange(len(rows)) - starts[rows]
-    if rule.sites == 1:  # the usual case: u is already in candidate order
-        U = rng.random(int(m.sum()))[None, :]
-    elif rule.sites:
-        u = rng.random(rule.sites * int(m.sum()))
-        idx = rule.sites * starts[rows] + c
-        U = np.stack([u[idx + s * m[rows]] for s in range(rule.sites)])
-    else:
-        U = np.zeros((0, len(rows)))
-    return _Candidates(rows, O[rows], low[rows] + c * step[rows], U)
-
-
-def _block(rule, kind, pieces, O, n_result, rng, skip, args):
-    """Outer indices -> ((outer, result) arrays, first error or None, rows handled).
-
-    Rules that draw per candidate handle every row given; rules that draw per row stop
-    once the rows' draws fill a block (:func:`connect_draws.select`)."""
-    errors = []  # ((row, position), status, o, value); position -2/-1 are row-level
-    given = O
-
-    def row_value(piece, dtype):
-        return _full(pieces[piece](O, None, None, None, *args), O.shape, dtype)
-
-    if rule.row_condition != sympy.true:
-        O = O[row_value("row_condition", bool)]
-    low, high, step = (row_value(p, np.int64) for p in ("low", "high", "step"))
-    zero = step == 0
-    safe = np.where(zero, 1, step)
-    m = np.where(safe > 0, (high - low + safe - 1) // safe, (low - high - safe - 1) // -safe)
-    m = np.where(zero, 0, np.maximum(m, 0))
-    used = len(given)
-    if kind:
-        drawn = row_value("draw_value", np.int64 if kind == "size" else float)
-        size = np.clip(drawn, 0, m)
-        rows, c, U, n = select(kind, m, size if kind == "size" else drawn, rule.sites, rng,
-                               budget=BLOCK_CANDIDATES)
-        if n < len(O):
-            used = int(O[n] - given[0])
-            O, low, step, m, drawn, zero = O[:n], low[:n], step[:n], m[:n], drawn[:n], zero[:n]
-        if kind == "size":
-            bad = ((drawn < 0) | (drawn > m)) & (m > 0)
-            if bad.any() and not skip:
-                r = int(np.argmax(bad))
-                errors.append(((r, -1), 2, O[r], float(drawn[r])))
-        cand = _Candidates(rows, O[rows], low[rows] + c * step[rows], U)
-    else:
-        cand = _candidates_drawing_each(rule, O, low, step, m, rng)
-    if zero.any():
-        errors.append(((int(np.argmax(zero)), -2), 1, O[np.argmax(zero)], 0.0))
-
-    def value(piece, dtype, R=None):
-        return _full(pieces[piece](cand.O, cand.K, R, cand.U, *args), cand.O.shape, dtype)
-
-    def check(rf):
-        valid = (rf >= 0) & (rf < n_result)
-        if not skip and not valid.all():
-            bad = int(np.argmin(valid))
-            errors.append(((int(cand.row[bad]), int(cand.flat[bad])), 3, cand.O[bad],
-                           float(rf[bad])))
-        cand.keep(valid)
-        return rf[valid]
-
-    rf = value("element", float)
-    if rule.check_first:
-        rf = check(rf)
-    p_reads_result = rule.draw == "p" and bool(result_names(rule.draw_value, rule.outer))
-    if rule.draw == "p" and not p_reads_result and not kind:
-        # p does not read j: filter by it first (the masks commute; no errors between)
-        early = cand.U[0] < value("draw_value", float)
-        cand.keep(early)
-        rf = rf[early]
-    R = rf.astype(np.int64)
-    mask = np.ones(len(R), bool)
-    if rule.condition != sympy.true:
-        mask &= value("condition", bool, R)
-    if p_reads_result:
-        mask &= cand.U[0] < value("draw_value", float, R)
-    cand.keep(mask)
-    rf = rf[mask]
-    if not rule.check_first:
-        rf = check(rf)
-    R = rf.astype(np.int64)
-    n = value("n", np.int64, R)
-    if (n < 0).any():
-        bad = int(np.argmax(n < 0))
-        errors.append(((int(cand.row[bad]), int(cand.flat[bad])), 4, cand.O[bad],
-                       float(n[bad])))
-    if errors:
-        return None, min(errors, key=lambda e: e[0]), used
-    return (np.repeat(cand.O, n), np.repeat(R, n)), None, used
+    """Run a rule -> (outer indices, result indices) as int32 arrays, in Brian2's order
+    (:func:`labkit.synapses.connect_run.run_plain`)."""
+    return run_plain(plain_rule(rule, tuple(sorted(values))), values, n_outer, n_result,
+                     rng, skip_if_invalid=skip_if_invalid, device=device, cap=cap,
+                     limit=limit)

@@ -24,7 +24,6 @@ are checked here, once; kernels see plain SI floats.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import numbers
 from dataclasses import dataclass
@@ -33,13 +32,13 @@ import numpy as np
 import sympy
 from sympy.logic.boolalg import And, Boolean
 
-from labkit.core.namespace import MISSING, Namespace
 from labkit.equations import parse_expression
 from labkit.equations.checks import Resolver, check_condition, infer_dimension
 from labkit.equations.functions import rand, randn
 from labkit.equations.printing import expression_str
 from labkit.equations.symbols import symbol
-from labkit.errors import DimensionMismatchError, ExpressionError, UnknownNameError
+from labkit.errors import DimensionMismatchError, ExpressionError
+from labkit.synapses.connect_run import Names
 from labkit.synapses.generator_syntax import GeneratorSpec, parse_generator
 from labkit.units.dimension import DIMENSIONLESS, readable
 
@@ -126,78 +125,18 @@ def _conjuncts(expr: sympy.Basic) -> tuple:
     return expr.args if isinstance(expr, And) else (expr,)
 
 
-class _Names:
-    """User names in one connect() call -> canonical symbols, values and dimensions."""
+class _Names(Names):
+    """:class:`~labkit.synapses.connect_run.Names` with canonical *symbols*, and a record
+    of what each name resolved to (``found``, kept with a stored rule)."""
 
-    def __init__(self, outer, n_source, n_target, source_vars, target_vars, namespace):
-        self.outer = outer
-        self.pre_side = "outer" if outer == "i" else "result"
-        self.sources = dict(source_vars or {})
-        self.targets = dict(target_vars or {})
-        self.namespace = namespace if isinstance(namespace, Namespace) else \
-            Namespace(run=namespace or {})
-        self.sizes = (n_source, n_target)
-        self.values: dict[str, object] = {}
-        self.loop_variable: str | None = None
-
-    def known(self) -> list[str]:
-        names = ["i", "j", "N_pre", "N_post", *self.namespace.candidates()]
-        names += [f"{n}_pre" for n in self.sources] + [f"{n}_post" for n in self.targets]
-        names += list(self.targets)
-        loop = self.loop_variable
-        return names + ([loop] if loop and not loop.startswith("__") else [])
-
-    def _index(self, name: str):
-        if name == self.loop_variable:
-            return K
-        if name in ("i", "j"):
-            return O if name == self.outer else R
-        return N_OUTER if (name == "N_pre") == (self.outer == "i") else N_RESULT
-
-    def _array(self, side: str, name: str, value, size: int):
-        """A group variable -> a constant (shared) or a canonical array symbol."""
-        raw = np.asarray(value)
-        label = f"{name}_{side}"
-        if raw.ndim == 0:
-            return self._constant(label, value)
-        if raw.shape != (size,):
-            raise ValueError(f"the {side}-synaptic variable '{name}' has shape {raw.shape}, "
-                             f"but the group has {size} neurons")
-        if raw.dtype.kind not in "biuf":
-            raise TypeError(f"the {side}-synaptic variable '{name}' is not numeric")
-        key = f"_{side}_{name}"
-        self.values[key] = np.ascontiguousarray(raw)
-        return symbol(key), getattr(value, "dim", DIMENSIONLESS), raw.dtype.kind
-
-    def _constant(self, name: str, value):
-        dim = getattr(value, "dim", DIMENSIONLESS)
-        raw = np.asarray(value)
-        if raw.ndim != 0 or raw.dtype.kind not in "biuf":
-            raise TypeError(f"'{name}' in connect() must be a number or a scalar quantity, "
-                            f"not {type(value).__name__}")
-        key = f"_c_{name}"
-        self.values[key] = raw.item()
-        return symbol(key), dim, raw.dtype.kind
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.found: dict[str, tuple] = {}
 
     def lookup(self, name: str, where: str):
         """user name -> (canonical symbol, Dimension, numpy kind 'b'/'i'/'f')."""
-        if name in ("i", "j", "N_pre", "N_post") or name == self.loop_variable:
-            return self._index(name), DIMENSIONLESS, "i"
-        for suffix, variables, size in (("_pre", self.sources, self.sizes[0]),
-                                        ("_post", self.targets, self.sizes[1])):
-            base = name[: -len(suffix)]
-            if name.endswith(suffix) and base in variables:
-                return self._array(suffix[1:], base, variables[base], size)
-        if name in self.targets:
-            return self._array("post", name, self.targets[name], self.sizes[1])
-        value = self.namespace.lookup(name, "connect()")
-        if value is not MISSING:
-            return self._constant(name, value)
-        close = difflib.get_close_matches(name, self.known(), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise UnknownNameError(
-            f"unknown name '{name}' in {where}: it is neither i, j, N_pre, N_post, a "
-            f"source/target variable (x_pre, x_post) nor defined in the namespace{hint}")
+        key, dim, kind = self.found[name] = super().lookup(name, where)
+        return symbol(key), dim, kind
 
     def resolve(self, expr, where: str, kind: str):
         """Check one expression's units, then rename its names to canonical symbols.
@@ -249,8 +188,11 @@ def _number_or_string(value, name: str):
 
 
 def build_rule(n_source, n_target, *, condition=None, generator=None, over="i", p=1.0,
-               n=1, namespace=None, source_vars=None, target_vars=None):
+               n=1, namespace=None, source_vars=None, target_vars=None, record=None):
     """The strings of one connect() call -> (ConnectRule, values by canonical name).
+
+    ``record``, a dict, receives the loop variable and what each name resolved to
+    (``found``), for :func:`labkit.synapses.connect_run.remember`.
 
     Parameters
     ----------
@@ -320,7 +262,10 @@ def build_rule(n_source, n_target, *, condition=None, generator=None, over="i", 
                        or draw == "p" and result_names(draw_value, over))
     rule = ConnectRule(over, row, spec.iterator, *bounds[:3], element, inner, count, draw,
                        draw_value, 0, check_first, where)
-    return _number_sites(rule), names.values
+    rule = _number_sites(rule)
+    if record is not None:
+        record.update(loop_variable=names.loop_variable, found=dict(names.found))
+    return rule, names.values
 
 
 def _draw(spec, sample_p, bounds, p, names, sites, generator):

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from labkit import NeuronGroup, mV
-from labkit.errors import EquationError
+from labkit import NeuronGroup, Synapses, mV, seed
+from labkit.errors import DimensionMismatchError, EquationError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,6 +20,7 @@ from labkit import *
 import numpy as np
 defaultclock.dt = 0.1*ms
 prefs.codegen.target = "numpy"  # no kernel to compile: a quick test
+seed(7)
 taum = 20*ms; taue = 5*ms; taui = 10*ms
 Vt = -50*mV; Vr = -60*mV; El = -49*mV
 eqs = '''
@@ -31,11 +32,18 @@ u = v - El : volt
 P = NeuronGroup(40, eqs, threshold='v>Vt', reset='v = Vr', refractory=5*ms, method='exact')
 P.v = Vr + (Vt - Vr)*np.arange(40)/40
 P.ge = 1*mV
+n_exc = 30
+Ce = Synapses(P, P, on_pre='ge += 1.6*mV')
+Ce.connect('i<n_exc', p=0.3)
+Ci = Synapses(P, P, on_pre='gi -= 9*mV')
+Ci.connect(j='k for k in range(i-2, i+3) if k != i', skip_if_invalid=True)
 s_mon = SpikeMonitor(P)
 built_without_sympy = 'sympy' not in sys.modules
 run(20*ms)
 print(json.dumps(dict(sympy=not built_without_sympy, i=[int(x) for x in s_mon.i],
-                      t=[float(x) for x in s_mon.t], u=float(P.u[3]))))
+                      t=[float(x) for x in s_mon.t], u=float(P.u[3]),
+                      synapses=[[int(x) for x in S.i] + [int(x) for x in S.j]
+                                for S in (Ce, Ci)])))
 """
 
 
@@ -50,9 +58,8 @@ def _process(cache: Path) -> dict:
 def test_a_second_process_builds_cuba_without_sympy_and_gets_the_same_spikes(tmp_path):
     first, second = _process(tmp_path), _process(tmp_path)
     assert first["sympy"]  # the cold path parsed the strings
-    assert not second["sympy"]
-    assert first["i"] and (first["i"], first["t"], first["u"]) == (
-        second["i"], second["t"], second["u"])
+    assert not second["sympy"]  # groups, synapses and connect() from the plain store
+    assert first["i"] and first["synapses"][0] and first == dict(second, sympy=True)
 
 
 @pytest.fixture()
@@ -98,3 +105,24 @@ def test_equations_are_parsed_when_read(cache):
     G = NeuronGroup(2, "dv/dt = -v/tau_x : volt", method="exact")
     assert G.equations.diff_eq_names == ("v",)
     assert json.dumps(str(G.equations))
+
+
+def _connected(n_exc):
+    G = NeuronGroup(50, "v : 1", threshold="v > 1")
+    S = Synapses(G, G, on_pre="v += 1")
+    seed(3)
+    S.connect("i < n_exc", p=0.2, namespace={"n_exc": n_exc})
+    return S.i[:].tolist(), S.j[:].tolist()
+
+
+def test_a_stored_connect_rule_makes_the_same_synapses_and_a_damaged_one_is_remade(cache):
+    first = _connected(20)
+    entries = list((cache / "plain" / "connect-rule").glob("*.pickle"))
+    assert len(entries) == 1 and first[0] and max(first[0]) < 20
+    assert _connected(20) == first  # from the store
+    assert _connected(10) == ([i for i in first[0] if i < 10], first[1][:len(
+        [i for i in first[0] if i < 10])])  # the same rule, with other values
+    entries[0].write_bytes(entries[0].read_bytes()[:40])
+    assert _connected(20) == first  # the cold path again
+    with pytest.raises(DimensionMismatchError):  # now a voltage: the stored rule is no use
+        _connected(20 * mV)

@@ -97,9 +97,9 @@ def test_devices_agree_under_the_same_seed(kwds):
 
 
 def test_numpy_blocks_agree_with_numba(monkeypatch):
-    from labkit.synapses import connect_kernels
+    from labkit.synapses import connect_run
 
-    monkeypatch.setattr(connect_kernels, "BLOCK_CANDIDATES", 100)  # many small blocks
+    monkeypatch.setattr(connect_run, "BLOCK_CANDIDATES", 100)  # many small blocks
     kwds = dict(j="k for k in sample(N_post, p=0.3) if rand() < 0.9", n="1 + (i + j) % 2")
     a = connect(90, 110, seed=2, device="numba", **kwds)
     b = connect(90, 110, seed=2, device="numpy", **kwds)

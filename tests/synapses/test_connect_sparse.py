@@ -100,9 +100,9 @@ def test_devices_draw_the_same_synapses(monkeypatch, kwds, margin):
 
 
 def test_numpy_blocks_split_by_draws_agree_with_numba(monkeypatch):
-    from labkit.synapses import connect_kernels
+    from labkit.synapses import connect_run
 
-    monkeypatch.setattr(connect_kernels, "BLOCK_CANDIDATES", 500)
+    monkeypatch.setattr(connect_run, "BLOCK_CANDIDATES", 500)
     kwds = dict(condition="i % 3 != 1", p="0.2 + 0.0005 * i")  # sparse and dense rows
     a = connect(900, 700, seed=2, device="numba", **kwds)
     b = connect(900, 700, seed=2, device="numpy", **kwds)
