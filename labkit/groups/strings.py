@@ -15,12 +15,16 @@ import functools
 import numpy as np
 
 import labkit.codegen.support as kernel_support
+from labkit.cache import load_plain, save_plain, source_version
 from labkit.core.namespace import Namespace
 from labkit.core.random import get_rng
 from labkit.errors import DimensionMismatchError
-from labkit.units.dimension import readable
+from labkit.units.dimension import DIMENSIONLESS, Dimension, readable
 
 __all__ = ["evaluate", "evaluate_string", "indices_where"]
+
+#: The code a stored string's checks and printed form depend on.
+_PACKAGES = ("equations", "codegen", "units", "groups", "core", "plan")
 
 
 @functools.lru_cache(maxsize=512)
@@ -37,7 +41,8 @@ def _names(expr) -> set[str]:
         f.func.__name__ for f in expr.atoms(AppliedUndef)}
 
 
-def evaluate(group, expr, where: str, externals: dict, subexpression: bool = False):
+def evaluate(group, expr, where: str, externals: dict, subexpression: bool = False,
+             printed=None):
     """sympy expression over ``group``'s variables -> numpy values (array or scalar).
 
     ``i`` and ``N`` are the subgroup's own, except inside a subexpression of the model
@@ -65,7 +70,29 @@ def evaluate(group, expr, where: str, externals: dict, subexpression: bool = Fal
             else:
                 scope[key] = var.array[0] if var.shared else var.array[group._start:group._stop]
         rename[name] = key
-    return run_printed(expr, scope, rename, functions, where)
+    return run_printed(expr, scope, rename, functions, where, printed)
+
+
+def _scope(group, names, externals, first, n) -> dict:
+    """The evaluation scope of a stored string's code (names: externals without
+    functions, special names, stored variables), as :func:`evaluate` makes it."""
+    scope = {"np": np, "_rng": get_rng(), "_N": n}
+    for name in names:
+        key = f"_a_{name}"
+        if name in externals:
+            value = externals[name]
+            scope[key] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") \
+                else value
+        elif name in _SPECIAL and name not in group.variables:
+            scope[key] = {"i": lambda: np.arange(first, first + n), "N": lambda: n,
+                          "t": lambda: group.clock.t_, "dt": lambda: group.clock.dt_}[name]()
+        else:
+            var = group.variables[name]
+            if var.kind == "index":
+                scope[key] = np.arange(first, first + n)
+            else:
+                scope[key] = var.array[0] if var.shared else var.array[group._start:group._stop]
+    return scope
 
 
 def bind_external(scope: dict, functions: dict, name: str, key: str, value, dt: float) -> None:
@@ -79,14 +106,18 @@ def bind_external(scope: dict, functions: dict, name: str, key: str, value, dt: 
         scope[key] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") else value
 
 
-def run_printed(expr, scope: dict, rename: dict, functions: dict, where: str):
+def run_printed(expr, scope: dict, rename: dict, functions: dict, where: str,
+                printed=None):
     """Print ``expr`` as numpy code over ``scope`` and evaluate it (the string came from the
-    parser's whitelist, never from the user directly)."""
+    parser's whitelist, never from the user directly); the code is appended to
+    ``printed`` (a list) when given."""
     from labkit.codegen.printers import print_expr
 
     # a function's name is printed through ``functions``, never renamed as a symbol
     rename = {name: key for name, key in rename.items() if name not in functions}
     code = print_expr(expr, "numpy", rename, functions)
+    if printed is not None:
+        printed.append(code)
     if "_exprel_vec" in code:
         scope["_exprel_vec"] = kernel_support._exprel_vec
     with np.errstate(all="ignore"):
@@ -121,7 +152,79 @@ def indices_where(group, condition: str, namespace) -> np.ndarray:
     return np.flatnonzero(np.broadcast_to(mask, (group.N,)))
 
 
+_SPECIAL = ("i", "N", "t", "dt")
+
+
+def _plain_dim(value) -> Dimension:
+    dim = getattr(value, "dim", None)
+    return dim if isinstance(dim, Dimension) else DIMENSIONLESS
+
+
+def _is_boolean(value) -> bool:
+    """As :func:`labkit.plan.arguments.is_boolean` (a flag, not a number)."""
+    return isinstance(value, (bool, np.bool_)) or (
+        getattr(value, "dim", None) is None and not hasattr(value, "_kernel_values")
+        and np.asarray(value).dtype == np.bool_)
+
+
+def _roles(group, names, externals) -> tuple | None:
+    """The names a string uses -> what each is (an external with its dimension and
+    whether it is a flag, a special name, a stored variable with its dimension and
+    dtype), or None when one is something a stored string does not cover (a
+    subexpression, a TimedArray or other function)."""
+    roles = []
+    for name in sorted(names):
+        if name in externals:
+            value = externals[name]
+            if hasattr(value, "_numpy_function") or hasattr(value, "arg_dims") \
+                    or callable(value):
+                return None
+            roles.append((name, "external", _plain_dim(value), _is_boolean(value)))
+        elif name in _SPECIAL and name not in group.variables:
+            roles.append((name, "special", DIMENSIONLESS, False))
+        else:
+            var = group.variables.get(name)
+            if var is None or var.kind in ("subexpression", "linked") or (
+                    var.kind != "index" and var.array is None):
+                return None
+            roles.append((name, var.kind, var.dim, str(var.dtype)))
+    return tuple(roles)
+
+
+def _stored_values(group, text, namespace, label, dim, condition, key):
+    """The values of a string assigned before (its checks passed for names of the same
+    kinds), evaluated from its stored numpy code without sympy; None when not stored or
+    a name now means something else."""
+    found = load_plain("assigned-string", key, source_version(_PACKAGES), lambda found: (
+        isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)))
+    if found is None:
+        return None
+    code, roles = found
+    names = {role[0] for role in roles}
+    own = set(group.variables) | set(_SPECIAL)
+    lookup = Namespace(getattr(group, "_namespace", None), namespace)
+    try:
+        externals = lookup.resolve(names - own, group._label(), f"the string {label}")
+    except Exception:  # noqa: BLE001 - the cold path raises it with its context
+        return None
+    if _roles(group, names, externals) != roles:
+        return None
+    scope = _scope(group, sorted(names), externals, 0, group.N)
+    if "_exprel_vec" in code:
+        scope["_exprel_vec"] = kernel_support._exprel_vec
+    with np.errstate(all="ignore"):
+        return eval(compile(code, f"<{label}>", "eval"), scope)  # noqa: S307 - printed by us
+
+
+def _string_key(text: str, dim, condition: bool) -> str:
+    return f"{condition}\0{dim!r}\0{text}"
+
+
 def _checked_values(group, text: str, namespace, label: str, dim, condition: bool, name: str):
+    key = _string_key(text, dim, condition)
+    values = _stored_values(group, text, namespace, label, dim, condition, key)
+    if values is not None:
+        return values
     from labkit.equations.checks import Resolver, check_condition, infer_dimension, resolver
     from labkit.plan.arguments import is_boolean
 
@@ -140,4 +243,9 @@ def _checked_values(group, text: str, namespace, label: str, dim, condition: boo
             raise DimensionMismatchError(
                 f"in {label}: the expression has units of {readable(got)}, but "
                 f"{name} needs {readable(dim)}")
-    return evaluate(group, expr, label, externals)
+    store = []
+    values = evaluate(group, expr, label, externals, printed=store)
+    roles = _roles(group, _names(expr), externals)
+    if roles is not None and store:  # kept for processes that assign it again
+        save_plain("assigned-string", key, source_version(_PACKAGES), (store[0], roles))
+    return values

@@ -126,3 +126,21 @@ def test_a_stored_connect_rule_makes_the_same_synapses_and_a_damaged_one_is_rema
     assert _connected(20) == first  # the cold path again
     with pytest.raises(DimensionMismatchError):  # now a voltage: the stored rule is no use
         _connected(20 * mV)
+
+
+def test_a_stored_string_assignment_gives_the_same_values_and_checks_its_names(cache):
+    def assign(E, text="E + (randn()*5 - 5)*mV + i*mV"):
+        G = NeuronGroup(20, "v : volt\nw : 1", namespace={"E": E})
+        seed(5)
+        G.v = text
+        return G.v_.copy()
+
+    first = assign(-60 * mV)
+    assert list((cache / "plain" / "assigned-string").glob("*.pickle"))
+    np.testing.assert_array_equal(assign(-60 * mV), first)  # from the store
+    np.testing.assert_allclose(assign(-50 * mV), first + 0.01)  # other values
+    with pytest.raises(DimensionMismatchError):  # E is now a number: checked again
+        assign(3.0)
+    for path in (cache / "plain" / "assigned-string").glob("*.pickle"):
+        path.write_bytes(b"")
+    np.testing.assert_array_equal(assign(-60 * mV), first)
