@@ -87,8 +87,17 @@ def load_plain(kind: str, text: str, version: str, valid):
         return None
 
 
+#: Plain results written per kind and process, at most: a loop over generated texts
+#: (``G.v = f'{x}*mV'``) must not fill the disk with entries nobody reads again.
+PLAIN_PER_PROCESS = 200
+_plain_written: dict[str, int] = {}
+
+
 def save_plain(kind: str, text: str, version: str, result) -> None:
     """Store ``result`` (plain data) for ``text``; never an error (a cache miss later)."""
+    if _plain_written.get(kind, 0) >= PLAIN_PER_PROCESS:
+        return
+    _plain_written[kind] = _plain_written.get(kind, 0) + 1
     try:
         atomic_write(_plain_path(kind, text, version),
                      pickle.dumps((text, result), protocol=pickle.HIGHEST_PROTOCOL))
