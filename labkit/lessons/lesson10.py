@@ -44,7 +44,8 @@ def _panel_model(diameter, length, Ri, position):
 def panel(**kw) -> Panel:
     """diameter, length, Ri, synapse position -> the soma's and the synapse's potential
     after a 2 nS synapse opens at 2 ms, and the neuron coloured by each compartment's
-    highest potential (a position beyond the dendrite's end is its end)."""
+    highest potential, from rest (-70 mV) to this setting's highest peak, which the header
+    states (a position beyond the dendrite's end is its end)."""
     controls = [FloatControl("diameter", 0.5 * um, 4 * um, 2 * um, 0.25 * um, unit=um,
                              label="dendrite's diameter"),
                 FloatControl("length", 100 * um, 1000 * um, 500 * um, 50 * um, unit=um,
@@ -56,7 +57,7 @@ def panel(**kw) -> Panel:
     views = [TraceView(("v_soma", "v_syn"), unit=mV, labels=["soma", "at the synapse"],
                      title="membrane potential"),
              MorphologyView(ball_and_stick(), key="peak",
-                            value_range=(-68 * mV, -62 * mV), morphology_key="morphology",
+                            value_range=(-70 * mV, None), morphology_key="morphology",
                             title="the neuron, coloured by each compartment's peak v",
                             height="240px")]
     return Panel(FunctionModel(_panel_model), controls, views,

@@ -94,13 +94,16 @@ _VIEWS = """panel => Array.from(panel.querySelectorAll('.bqplot.figure')).map(fi
         const label = axis.querySelector('.axislabel');
         const texts = ticks.map(t => t.querySelector('text')).filter(t => t &&
                                                                       t.textContent.trim());
+        const line = axis.querySelector('path.domain');
+        const box = line ? line.getBoundingClientRect() : null;
         return {vertical: vertical, label: label ? label.textContent.trim() : '',
                 labels: ticks.map(t => t.textContent.trim()).filter(t => t.length),
                 positions: ticks.map(t => t.getBoundingClientRect()[vertical ? 'y' : 'x']),
                 boxes: texts.map(t => { const r = t.getBoundingClientRect();
-                                        return [r.left, r.top, r.right, r.bottom]; })};
+                                        return [r.left, r.top, r.right, r.bottom]; }),
+                line: box ? [box.left, box.top, box.right, box.bottom] : null};
     });
-    const none = {label: '', labels: [], positions: [], boxes: []};
+    const none = {label: '', labels: [], positions: [], boxes: [], line: null};
     const x = axes.filter(a => !a.vertical)[0] || none;
     const y = axes.filter(a => a.vertical)[0] || none;
     return {
@@ -116,7 +119,8 @@ _VIEWS = """panel => Array.from(panel.querySelectorAll('.bqplot.figure')).map(fi
 def views(panel) -> list[dict]:
     """Each view of a panel: title, legend entries, axis labels (``xlabel``, ``ylabel``),
     x and y tick labels with their pixel positions and the boxes their text covers
-    (``[left, top, right, bottom]``), figure height."""
+    (``[left, top, right, bottom]``), the box of the axis line with its end ticks
+    (``line``), figure height."""
     return panel.evaluate(_VIEWS)
 
 
@@ -126,6 +130,13 @@ def overprinted(boxes, room: float = 1.0) -> list[tuple]:
     return [(a, b) for k, a in enumerate(boxes) for b in boxes[k + 1:]
             if a[0] < b[2] + room and b[0] < a[2] + room
             and a[1] < b[3] + room and b[1] < a[3] + room]
+
+
+def on_the_axis_line(axis) -> list:
+    """An axis of :func:`views` -> its tick labels' boxes that the axis line or its end
+    ticks cross (bqplot's 6 px end ticks crossed a label at an end of the range)."""
+    line = axis["line"]
+    return [box for box in axis["boxes"] if line and overprinted([box, line], 0)]
 
 
 def sliders(panel):

@@ -30,6 +30,7 @@ from .lab_page import (
     errors,
     lines,
     open_notebook,
+    on_the_axis_line,
     overprinted,
     panels,
     press,
@@ -71,7 +72,7 @@ LEGENDS = {
     "05": [["v", "spike detection (-40 mV)"], ["m", "h", "n"]],
     "06": [["simulated, with noise", "formula, no noise"], ["simulated, with noise"]],
     "07": [["v", "threshold V_t"]],
-    "10": [["soma", "at the synapse"], ["peak\xa0-68\xa0\xa0-62 mV"]],   # + the colour scale
+    "10": [["soma", "at the synapse"], ["peak\xa0-70\xa0\xa0-64.9 mV"]],  # + the colour scale
 }
 #: A connection rule of lesson 04 that no cell runs before the test chooses it.
 NEW_RULE = "distance-dependent (p='exp(-abs(i-j)/3.0)')"
@@ -145,6 +146,7 @@ def _ticks_read_well(view) -> None:
     assert not gaps or min(gaps) >= TICK_ROOM, f"{view['title']}: tick labels overprint"
     for axis in ("x", "y"):                     # no two labels' text boxes overlap either
         assert not overprinted(view[axis]["boxes"]), (view["title"], axis, view[axis])
+        assert not on_the_axis_line(view[axis]), (view["title"], axis, view[axis])
     if view["ylabel"] == "neuron":
         assert y["labels"][0] == "0" and all(re.fullmatch(r"\d+", t) for t in y["labels"])
 

@@ -20,6 +20,7 @@ from .lab_page import (
     SCREENSHOTS,
     errors,
     open_notebook,
+    on_the_axis_line,
     overprinted,
     run_all,
     views,
@@ -81,6 +82,7 @@ def _check(page, name, test, legends):
     for view in shown:                  # side by side the I-V plots are narrow
         for axis in ("x", "y"):
             assert not overprinted(view[axis]["boxes"]), (view["title"], axis, view[axis])
+            assert not on_the_axis_line(view[axis]), (view["title"], axis, view[axis])
     assert {v["title"]: v["legend"] for v in shown if v["title"] in legends} == legends
     shown = errors(page)                  # the inline exercises' blanks raise on purpose
     assert len(shown) == expected_errors(name), shown

@@ -63,6 +63,25 @@ def test_without_a_range_the_first_values_set_it():
     assert flat.value_range == pytest.approx((-65.0, -64.0))
 
 
+def test_an_open_end_follows_each_update():
+    # lesson 10's panel: peaks from 2 to 40 mV above rest all use the whole ramp
+    view = MorphologyView(ball_and_stick(), value_range=(-70 * mV, None))
+    assert view.legend_extra() == ""
+    view.show(np.linspace(-0.07, -0.065, 7) * volt)
+    assert view.value_range == pytest.approx((-70.0, -65.0))
+    assert "-70" in view.legend_extra() and "-65" in view.legend_extra()
+    view.show(np.linspace(-0.07, -0.03, 7) * volt)
+    assert view.value_range == pytest.approx((-70.0, -30.0))
+    assert view.somata[0].fill_colors == [RAMP[0]]  # the soma at rest: the ramp's low end
+    view.show(np.full(7, -0.0705) * volt)              # below the fixed end: 1 mV wide
+    assert view.value_range == pytest.approx((-70.0, -69.0))
+    low_open = MorphologyView(ball_and_stick(), value_range=(None, -50 * mV))
+    low_open.show(np.linspace(-0.0502, -0.0501, 7) * volt)
+    assert low_open.value_range == pytest.approx((-51.0, -50.0))
+    with pytest.raises(ValueError, match="at least one end"):
+        MorphologyView(ball_and_stick(), value_range=(None, None))
+
+
 def test_the_ramp_is_linear_between_its_anchors():
     assert ramp_color(0.0) == RAMP[0] and ramp_color(1.0) == RAMP[-1]
     assert ramp_color(0.5) == RAMP[2] and ramp_color(2.0) == RAMP[-1]

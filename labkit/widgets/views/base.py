@@ -183,9 +183,13 @@ class View:
         return max(_pixels(self.height) - MARGIN["top"] - MARGIN["bottom"], 10.0)
 
     def _figure(self, marks, x_label: str, y_label: str) -> Figure:
-        self.x_axis = Axis(scale=self.x_scale, label=x_label)
+        # bqplot draws the axis line with 6 px ticks at its two ends and tick labels 3 px
+        # from the line: a label at an end of the range was crossed by that tick ("1|3").
+        # Labels 6 px further out clear it; the axis' name moves with them (default 2em).
+        self.x_axis = Axis(scale=self.x_scale, label=x_label, label_offset="2.5em",
+                           tick_style={"transform": "translateY(6px)"})
         self.y_axis = Axis(scale=self.y_scale, label=y_label, side="left",
-                           label_offset="40px")
+                           label_offset="40px", tick_style={"transform": "translateX(-4px)"})
         self.figure = Figure(marks=list(marks), axes=[self.x_axis, self.y_axis],
                              title="", animation_duration=0, fig_margin=dict(MARGIN),
                              display_toolbar=False,

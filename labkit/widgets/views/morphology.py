@@ -11,7 +11,10 @@ number per compartment, mapped by bqplot's colour scale, so a running
 in RGB as the front-end's; the header above the plot shows the ramp and its values. A
 micrometre is as long on both axes (the figure is sized for it). The colour range is fixed
 (``value_range``) so that colours mean the same at every step; without it, the first values
-seen set it.
+seen set it. A panel, whose every update is a new result, may leave one end open
+(``(-70*mV, None)``): that end follows each result, so a setting whose peak is 2 mV above
+rest and one whose peak is 40 mV above both use the whole ramp, and the header says where
+it ends.
 """
 
 from __future__ import annotations
@@ -43,6 +46,12 @@ def ramp_color(fraction: float, ramp=RAMP) -> str:
     where = np.clip(float(fraction), 0.0, 1.0) * (len(ramp) - 1)
     mixed = [np.interp(where, np.arange(len(ramp)), rgb[:, k]) for k in range(3)]
     return "#" + "".join(f"{int(np.floor(x + 0.5)):02x}" for x in mixed)
+
+
+def _short(value: float) -> str:
+    """A colour scale's end for the header: three significant digits, no exponent for
+    everyday magnitudes (-64.9474 -> '-64.9', 1234.5 -> '1230')."""
+    return f"{float(f'{value:.3g}'):g}"
 
 
 def _outline(morphology):
@@ -86,8 +95,9 @@ class MorphologyView(View):
     key : str
         Results key: one value per compartment, shape (N,), or recorded over time,
         (N, n_t), of which the last sample is shown (a StateMonitor with ``record=True``).
-    value_range : (Quantity, Quantity), optional
-        The values at the two ends of the colour ramp.
+    value_range : (Quantity or None, Quantity or None), optional
+        The values at the two ends of the colour ramp; an end given as None follows the
+        data of each update (its lowest or highest value).
     unit : Unit
         Unit of the colour bar (default mV).
     line_width : float
@@ -120,6 +130,7 @@ class MorphologyView(View):
         self._figure([self.compartments], "x [um]", "y [um]")
         self.draw(morphology)
         self.value_range = None
+        self._open = (False, False)  # an end that follows each update's data
         if value_range is not None:
             self.set_value_range(*value_range)
 
@@ -173,17 +184,25 @@ class MorphologyView(View):
 
     def legend_extra(self) -> str:
         """The colour scale, as a gradient between its two values, in the header line."""
-        if getattr(self, "value_range", None) is None:
-            return ""
+        if getattr(self, "value_range", None) is None or None in self.value_range:
+            return ""  # an open end: known at the first update
         lo, hi = self.value_range
         unit = f" {self.value_unit.text}" if self.value_unit.text else ""
         return (f"<span class='lk-colour-scale' style='white-space:nowrap'>"
-                f"{self.key}&nbsp;{lo:g}&nbsp;<span style='display:inline-block;width:90px;"
+                f"{self.key}&nbsp;{_short(lo)}&nbsp;<span style='display:inline-block;width:90px;"
                 f"height:10px;vertical-align:middle;background:linear-gradient(to right, "
-                f"{', '.join(self.ramp)})'></span>&nbsp;{hi:g}{unit}</span>")
+                f"{', '.join(self.ramp)})'></span>&nbsp;{_short(hi)}{unit}</span>")
 
     def set_value_range(self, low, high) -> None:
-        """The values (Quantities) at the ramp's two ends."""
+        """The values (Quantities) at the ramp's two ends; None: that end follows the data."""
+        if low is None and high is None:
+            raise ValueError(f"MorphologyView('{self.key}'): value_range needs at least one "
+                             "end; leave value_range out for a range set by the first values")
+        self._open = (low is None, high is None)
+        if low is None or high is None:
+            self.value_range = tuple(None if v is None else float(self.value_unit.numbers(v))
+                                     for v in (low, high))
+            return
         lo, hi = (float(self.value_unit.numbers(v)) for v in (low, high))
         if not hi > lo:
             raise ValueError(f"MorphologyView('{self.key}'): value_range needs low < high, "
@@ -220,15 +239,24 @@ class MorphologyView(View):
         if shape is not None and shape is not self.morphology:
             self.draw(shape)
         values = self.values_of(results)
-        if self.value_range is None:
-            lo, hi = float(np.min(values)), float(np.max(values))
-            self._set_numbers(lo, hi if hi > lo else lo + 1.0)
+        if self.value_range is None or any(self._open):
+            self._fit(values)
         lo, hi = self.value_range
         updates = [(self.compartments, {"color": values[self.owner]})]
         for index, soma in zip(self.sphere_index, self.somata, strict=True):
             shade = ramp_color((values[index] - lo) / (hi - lo), self.ramp)
             updates.append((soma, {"colors": [shade], "fill_colors": [shade]}))
         set_marks(*updates)
+
+    def _fit(self, values) -> None:
+        """The open ends (all, with no range yet) -> the data's lowest and highest values,
+        at least one unit apart (1 mV) so that equal values still map onto the ramp."""
+        fixed = self.value_range or (None, None)
+        lo = float(np.min(values)) if self._open[0] or fixed[0] is None else fixed[0]
+        hi = float(np.max(values)) if self._open[1] or fixed[1] is None else fixed[1]
+        if not hi - lo >= 1.0:
+            lo, hi = (hi - 1.0, hi) if self._open[0] and not self._open[1] else (lo, lo + 1.0)
+        self._set_numbers(lo, hi)
 
     def plot_static(self, results, ax) -> None:
         """The same picture in matplotlib (the same ramp, range and layout)."""
@@ -237,7 +265,9 @@ class MorphologyView(View):
         from matplotlib.patches import Circle
 
         values = self.values_of(results)
-        lo, hi = self.value_range or (float(values.min()), float(values.max()) + 1e-12)
+        if self.value_range is None or any(self._open):
+            self._fit(values)
+        lo, hi = self.value_range
         shade = LinearSegmentedColormap.from_list("ramp", list(self.ramp))
         norm = Normalize(lo, hi)
         x, y = np.asarray(self.compartments.x), np.asarray(self.compartments.y)
