@@ -1,6 +1,7 @@
 """Fixtures every test shares: a private kernel cache, a clean engine, CI-stable fuzzing."""
 
 import os
+import resource
 
 import pytest
 from hypothesis import settings
@@ -110,3 +111,70 @@ def pytest_xdist_make_scheduler(config, log):
     config.option.loadscopereorder = False  # LONG_FIRST's order, not the test counts
     return ModuleScheduling(config, log)
 
+
+
+# -- CPU time per test phase ----------------------------------------------------------------
+# --durations reports wall time, which on a shared machine (CI's 2 cores, the suite's two
+# workers, Binder's build kernels) measures the neighbours as much as the test. Each phase's
+# CPU time (this process and the children it waited for: compilers, Brian2, pip) travels
+# with its report, and the summary lists the largest next to their wall time.
+
+
+def _cpu_seconds() -> float:
+    own, children = (resource.getrusage(who) for who in
+                     (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    started = item.stash.get(_CPU_AT, None)
+    if started is not None:
+        outcome.get_result().user_properties.append(("cpu_seconds", _cpu_seconds() - started))
+
+
+_CPU_AT = pytest.StashKey[float]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    item.stash[_CPU_AT] = _cpu_seconds()
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    item.stash[_CPU_AT] = _cpu_seconds()
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    item.stash[_CPU_AT] = _cpu_seconds()
+    yield
+
+
+_CPU_REPORTS: list = []
+
+
+def pytest_runtest_logreport(report):
+    cpu = dict(report.user_properties).get("cpu_seconds")
+    if cpu is not None:
+        gateway = getattr(getattr(report, "node", None), "gateway", None)  # xdist's worker
+        worker = gateway.id if gateway is not None else "main"
+        _CPU_REPORTS.append((cpu, report.duration, report.when, report.nodeid, worker))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _CPU_REPORTS:
+        return
+    largest = sorted(_CPU_REPORTS, reverse=True)[:15]
+    terminalreporter.write_sep("=", "largest CPU times (CPU / wall seconds)")
+    for cpu, wall, when, nodeid, _ in largest:
+        terminalreporter.write_line(f"{cpu:7.2f}s {wall:7.2f}s {when:8} {nodeid}")
+    # the longest worker is the critical path; LONG_FIRST is what balances them
+    for worker in sorted({report[4] for report in _CPU_REPORTS}):
+        mine = [report for report in _CPU_REPORTS if report[4] == worker]
+        terminalreporter.write_line(f"{worker}: {sum(r[0] for r in mine):.0f} s of CPU, "
+                                    f"{sum(r[1] for r in mine):.0f} s of wall in tests")
