@@ -39,6 +39,10 @@ class _Expired(BaseException):  # noqa: N818 (an internal signal, not an error)
 
 
 def _on_alarm(signum, frame):
+    if not getattr(_state, "active", False):  # late: the limit has ended
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return
+    _state.expired = True
     raise _Expired()
 
 
@@ -65,21 +69,48 @@ def time_limit(what, hint: str = ""):
     armed = depth == 0 and bool(TIME_LIMIT) and _can_arm()
     if armed:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
+        _state.expired, _state.active = False, True
         signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT, _REPEAT)
-        _state.timer = True
     _state.depth = depth + 1
     try:
         yield
-    except _Expired:
-        if getattr(_state, "timer", False):  # the innermost limit reports; stop repeating
-            signal.setitimer(signal.ITIMER_REAL, 0)
+    except BaseException as error:
+        # The stop lands anywhere inside sympy or Python (even inside ast, which then
+        # raises SystemError): whatever comes out once the time is up is the limit.
+        if not (isinstance(error, _Expired) or getattr(_state, "expired", False)) or \
+                isinstance(error, SymbolicTimeLimitError):
+            raise
+        _state.active = False  # the innermost limit reports; stop repeating
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _forget_partial_work()
         raise _limit_error(what() if callable(what) else what, hint) from None
     finally:
         _state.depth = depth
         if armed:
+            _disarm(previous)
+
+
+def _disarm(previous) -> None:
+    """Stop the timer and put the previous handler back, even if the timer fires while
+    this runs (left armed, it kept interrupting code outside any limit)."""
+    while True:
+        try:
+            _state.active = False
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-            _state.timer = False
+            _state.expired = False  # a later error, under no limit, is not the limit's
+            return
+        except _Expired:
+            continue
+
+
+def _forget_partial_work() -> None:
+    """Drop sympy's cache: an object whose construction was stopped half-way may be in it."""
+    import sys
+
+    cache = sys.modules.get("sympy.core.cache")
+    if cache is not None:
+        cache.clear_cache()
 
 
 def _limit_error(what: str, hint: str) -> SymbolicTimeLimitError:

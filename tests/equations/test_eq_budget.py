@@ -55,3 +55,33 @@ def test_someone_elses_timer_is_left_alone(monkeypatch):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert fired == [True]
+
+
+def test_whatever_escapes_after_the_time_is_up_is_the_limit(monkeypatch):
+    # the stop lands anywhere: inside ast it comes out as SystemError ("AST constructor
+    # recursion depth mismatch"), inside sympy as TypeError from a half-built object
+    monkeypatch.setattr(budget, "TIME_LIMIT", 0.05)
+    with pytest.raises(SymbolicTimeLimitError, match="sympy worked on a test"):
+        with budget.time_limit("a test"):
+            try:
+                time.sleep(1)
+            except BaseException:
+                raise SystemError("what the interrupted code made of it") from None
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    with pytest.raises(ValueError, match="a later error"):  # not the limit's any more
+        with budget.time_limit("another test"):
+            raise ValueError("a later error")
+
+
+def test_an_alarm_after_the_limit_ended_is_ignored(monkeypatch):
+    monkeypatch.setattr(budget, "TIME_LIMIT", 0.05)
+    with budget.time_limit("a quick test"):
+        previous = signal.getsignal(signal.SIGALRM)
+    signal.signal(signal.SIGALRM, previous)   # the handler, left by a stop that came late
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.01)
+        time.sleep(0.1)                        # no _Expired here, and the timer is stopped
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
