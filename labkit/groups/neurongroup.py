@@ -10,6 +10,7 @@ values (N, state arrays, ``tau``) are bound as kernel arguments at every run.
 from __future__ import annotations
 
 import numbers
+import weakref
 
 import numpy as np
 
@@ -205,15 +206,17 @@ class NeuronGroup(Group):
 
     def _make_variables(self) -> None:
         n = self._N
+        owner = weakref.ref(self)
         for eq in self._lines:
             name = eq.name
             if name in _RESERVED:
                 raise ValueError(f"'{name}' is reserved (Brian2 uses it); rename this variable")
             shared = "shared" in eq.flags
             if eq.kind == "sub" and "constant over dt" not in eq.flags:
+                # through a weak reference: no cycle keeps the group (and its name) alive
                 self.variables[name] = LazySubexpression(
-                    name, eq.dim, lambda name=name: _substituted(self, name), shared=shared,
-                    var_type=eq.var_type)
+                    name, eq.dim, lambda name=name: _substituted(owner(), name),
+                    shared=shared, var_type=eq.var_type)
                 continue
             if "linked" in eq.flags:  # storage comes from the group it is linked to
                 self.variables[name] = Variable(name, eq.dim, "linked", read_only=True)

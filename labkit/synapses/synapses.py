@@ -19,6 +19,8 @@ kernel arguments, so changing them never recompiles.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from labkit.core.clock import SECOND
@@ -167,12 +169,13 @@ class Synapses(Group):
                         f"{self._label()}: the synaptic variable '{name}' has the same name as "
                         f"a variable of the {side}synaptic group; rename it (e.g. "
                         f"'{name}_syn') to avoid confusion")
+        owner = weakref.ref(self)
         for eq in base:
             name = eq.name
             shared = "shared" in eq.flags
             if eq.kind == "sub":
-                self.variables[name] = LazySubexpression(
-                    name, eq.dim, lambda name=name: self._substituted(name), shared=shared,
+                self.variables[name] = LazySubexpression(  # weakly: no cycle through it
+                    name, eq.dim, lambda name=name: owner()._substituted(name), shared=shared,
                     var_type=eq.var_type)
                 continue
             if "linked" in eq.flags:  # storage comes from the group it is linked to

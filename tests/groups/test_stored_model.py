@@ -147,3 +147,13 @@ def test_a_stored_string_assignment_gives_the_same_values_and_checks_its_names(c
     for path in (cache / "plain" / "assigned-string").glob("*.pickle"):
         path.write_bytes(b"")
     np.testing.assert_array_equal(assign(-60 * mV), first)
+
+
+def test_a_group_with_subexpressions_is_freed_at_once(cache):
+    """The lazy subexpression holds its group weakly: a deleted group frees its name."""
+    G = NeuronGroup(2, "dv/dt = -v/(10*ms) : 1\nu = 2*v : 1", name="lazy_u")
+    del G
+    G = NeuronGroup(2, "dv/dt = -v/(10*ms) : 1\nu = 2*v : 1", name="lazy_u*")
+    assert G.name == "lazy_u"
+    G.v = 1
+    np.testing.assert_array_equal(G.u, [2, 2])
