@@ -19,8 +19,8 @@ import pytest
 from .lab_page import (
     SCREENSHOTS,
     errors,
-    open_notebook,
     on_the_axis_line,
+    open_notebook,
     overprinted,
     run_all,
     views,
