@@ -257,6 +257,18 @@ def test_a_costly_cable_solve_loads_its_compiled_kernel_first(fresh_runtime, mon
         > 200 * 10 * fast_start.CABLE_SECONDS
 
 
+def _runs_into(model, x, says):
+    """One neuron whose model leaves a function's domain -> the run's SimulationError."""
+    from labkit.errors import SimulationError
+
+    G = NeuronGroup(1, model + "\nx : 1", method="euler",
+                    namespace={"tau": 1 * ms, "tau0": 0 * ms})
+    G.x = x
+    G.v = 1
+    with pytest.raises(SimulationError, match=says):
+        run(0.3 * ms)
+
+
 OUT_OF_DOMAIN = [
     ("dv/dt = sqrt(x)/tau : 1", -1, "v became nan"),
     ("dv/dt = v/tau0 : 1", 1, "'tau0' is 0"),  # 1/0.0 of Python floats
@@ -269,19 +281,12 @@ def test_out_of_domain_math_on_a_first_engine_is_reported_as_compiled(
         fresh_runtime, monkeypatch, engine, model, x, says):
     # sqrt(-1) in the Numba kernel's text run as Python escaped as "ValueError: math domain
     # error" (compiled: NaN, and labkit's report of the variable that became NaN)
-    from labkit.errors import SimulationError
-
     prefs.devices.runtime.fast_start = True
     monkeypatch.setattr(fast_start, "IN_PROCESS", True)
     monkeypatch.setattr(fast_start.FastStartKernel, "_ready", lambda self: False)
     monkeypatch.setattr(fast_start, "HAND_OVER_AFTER", float("inf"))
     monkeypatch.setattr(fast_start, "SMALL", 10**9 if engine == "python" else -1)
-    G = NeuronGroup(1, model + "\nx : 1", method="euler",
-                    namespace={"tau": 1 * ms, "tau0": 0 * ms})
-    G.x = x
-    G.v = 1
-    with pytest.raises(SimulationError, match=says):
-        run(0.3 * ms)
+    _runs_into(model, x, says)
     (kernel,) = fresh_runtime._fast.values()
     assert kernel.engine == engine
 
@@ -290,12 +295,6 @@ def test_out_of_domain_math_on_a_first_engine_is_reported_as_compiled(
     *OUT_OF_DOMAIN, ("dv/dt = log(t/tau)/tau : 1", 1, "v became -inf")])  # log(0), hoisted
 def test_out_of_domain_math_on_the_numpy_device_is_reported_as_compiled(model, x, says):
     from labkit import set_device
-    from labkit.errors import SimulationError
 
     set_device("numpy")
-    G = NeuronGroup(1, model + "\nx : 1", method="euler",
-                    namespace={"tau": 1 * ms, "tau0": 0 * ms})
-    G.x = x
-    G.v = 1
-    with pytest.raises(SimulationError, match=says):
-        run(0.3 * ms)
+    _runs_into(model, x, says)
