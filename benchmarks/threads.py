@@ -12,7 +12,10 @@ which is used from the first call here), then the loop, the best of three more r
 calls (all threads: on idle cores threads that split the work well take about
 the serial CPU time in half the wall time; under load the wall times mostly measure the
 other jobs). The layer column is Numba's threading layer (``-``: the parallel kernel
-never ran). Spikes must be identical whatever the threads; the script
+never ran). For the adaptive kernel, the best run's share of steps that ran on threads
+(probes included) and its probes (each runs both kernels for a few steps, side by side):
+on idle cores CUBA should run ~0 % on threads (a parallel region per step costs more than
+its 8 us state update) and COBAHH ~100 %. Spikes must be identical whatever the threads; the script
 checks it. The speedup on a machine others use too depends on their load: a parallel
 region waits for its slowest thread at every step, so it prints the load average.
 """
@@ -41,20 +44,31 @@ _t = _time.perf_counter()
 run({duration}*second)
 _first = _time.perf_counter() - _t
 from labkit.core.magic import magic_network as _net
-_loops, _cpus = [], []
+from labkit.devices import DEVICES as _DEVICES
+_kernels = list(_DEVICES["runtime"]._threaded.values())
+def _counts():
+    return [sum(k.probes for k in _kernels),
+            sum(k.totals["parallel"][1] for k in _kernels),
+            sum(k.totals["serial"][1] + k.totals["parallel"][1] for k in _kernels)]
+_loops, _cpus, _probes, _on_threads = [], [], [], []
 for _k in range(3):
+    _before = _counts()
     _c = _time.process_time()
     run({duration}*second)
     _cpus.append(_time.process_time() - _c)
     _loops.append(float(_net._last_run_time))
+    _after = _counts()
+    _probes.append(_after[0] - _before[0])
+    _on_threads.append((_after[1] - _before[1]) / max(1, _after[2] - _before[2]))
 import numba as _numba
-from labkit.devices import DEVICES as _DEVICES
-_threaded = any(k.parallel_calls for k in _DEVICES["runtime"]._threaded.values())
+_threaded = any(k.parallel_calls for k in _kernels)
+_best = int(np.argmin(_loops))
 _steps = np.round(np.asarray(s_mon.t) / 1e-4).astype(np.int64)
 _keep = _steps < round({duration} / 1e-4)
 np.savez(_os.environ["BENCH_OUT"], i=np.asarray(s_mon.i)[_keep], steps=_steps[_keep])
 report(first_run_s=_first, loop_s=min(_loops), cpu_s=min(_cpus), spikes=int(_keep.sum()),
-       layer=_numba.threading_layer() if _threaded else "-")
+       layer=_numba.threading_layer() if _threaded else "-", probes=_probes[_best],
+       on_threads=_on_threads[_best], load=_os.getloadavg()[0])
 """
 
 MODELS = {"CUBA": (cuba.MODEL, cuba.SYNAPSES), "COBAHH": (cobahh.MODEL, cobahh.SYNAPSES)}
@@ -96,12 +110,16 @@ def main(argv=None) -> None:
                 speedup = base[0]["loop_s"] / timing["loop_s"]
                 how = f"{threads}" + ("" if threads == 1 else
                                       " (adaptive)" if adaptive else " (always)")
+                adaptive_cols = (["-", "-"] if threads == 1 else
+                                 [f"{100 * timing['on_threads']:.0f} %", str(timing["probes"])])
                 rows.append([model, how, timing["layer"], fmt_seconds(timing["first_run_s"]),
                              fmt_seconds(timing["loop_s"]), f"{speedup:.2f}x",
-                             fmt_seconds(timing["cpu_s"]), str(timing["spikes"]),
-                             "yes" if same else "NO"])
+                             fmt_seconds(timing["cpu_s"]), *adaptive_cols,
+                             str(timing["spikes"]), "yes" if same else "NO",
+                             f"{timing['load']:.1f}"])
     print_table(["model", "threads", "layer", "first run() (cold)", "loop (best of 3)",
-                 "loop speedup", "run() CPU (all threads)", "spikes", "same spikes"], rows)
+                 "loop speedup", "run() CPU (all threads)", "steps on threads", "probes",
+                 "spikes", "same spikes", "load"], rows)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

@@ -19,9 +19,15 @@ a machine whose cores are busy with other work a thread may wait a whole time sl
 (measured on 2 cores at load 6 on GNU OpenMP's threads: CUBA's loop 100x slower on 2
 threads than on 1; on TBB's, which :func:`load_tbb` makes Numba use, 0.77-0.79x at load
 8-10). So once
-both kernels exist, the kernel times both as the run goes (``PROBE_STEPS`` steps of the
-one not in use every ``PROBE_EVERY`` calls, less often while it keeps losing) and runs
-the faster. Both compute the same
+both kernels exist, the kernel times both as the run goes and runs the faster: a probe
+runs a few steps of the kernel not in use and then as many of the one in use, and
+switches if the first was faster. Side by side, the two see the same network activity
+and the same load. Until 5 December a probe was compared with the rate of earlier,
+longer calls (other moments of the run, with other activity), and one that won by chance
+held the slower kernel for 16 of the runner's calls, up to a whole run() of CUBA (on the
+idle machine: CUBA adaptive 0.82x of one thread, COBAHH 1.58x where always-parallel made
+1.78x). Probes now come at step counts, not calls (a call is split where one is due), and
+a switch is checked again soon. Both compute the same
 numbers, so switching between steps changes no result. It also runs
 serially outside the main thread (a panel's background thread: Numba's thread pools are
 not all safe to enter from two threads at once) and in a process forked after threads
@@ -59,12 +65,23 @@ LOAD_BUDGET = 1.0
 #: Whether to measure both kernels as the run goes and use the faster (see the module
 #: docstring); False: always the parallel one (benchmarks/threads.py measures both ways).
 ADAPTIVE = True
-#: Steps a probe of the kernel not in use runs; calls between two probes (doubled, up to
-#: ``PROBE_MOST``, each time a probe finds the kernel in use still the faster: on a busy
-#: machine a probe on threads costs milliseconds a step).
+#: A probe runs the kernel not in use and then the one in use, each for ``PROBE_STEPS``
+#: steps or, if that is shorter, ``PROBE_SECONDS`` (at most ``PROBE_MOST_STEPS``), and
+#: compares the two: side by side, so both see the same network activity and the same
+#: load. Probes are ``PROBE_EVERY`` probe lengths apart, twice as far each time the kernel
+#: in use wins again (up to ``PROBE_MOST``: on a busy machine a probe on threads costs
+#: milliseconds a step), and ``PROBE_EVERY`` again after a switch (so a probe that a noisy
+#: machine let win is checked soon); at once when the kernel in use becomes ``SLOWER``
+#: times slower than at its last probe (other jobs started).
 PROBE_STEPS = 10
+PROBE_SECONDS = 1e-3
+PROBE_MOST_STEPS = 1000
 PROBE_EVERY = 16
 PROBE_MOST = 1024
+SLOWER = 2.0
+#: Seconds the kernel in use runs between two looks at its rate (one kernel call each:
+#: tens of microseconds).
+SEGMENT_SECONDS = 0.01
 
 
 def checked_threads(value, where: str):
@@ -224,10 +241,16 @@ class ThreadedKernel:
         self._on_disk = None
         self.serial_seconds = 0.0  # kernel time run serially on a large group
         self.parallel_calls = 0
-        self.seconds_per_step = {"serial": None, "parallel": None}  # recent, per kernel
-        self._since_probe = {"serial": 0, "parallel": 0}  # calls since each last ran
+        self.seconds_per_step = {"serial": None, "parallel": None}  # last measured
+        #: per kernel: calls, steps, seconds (benchmarks/threads.py reports them)
+        self.totals = {"serial": [0, 0, 0.0], "parallel": [0, 0, 0.0]}
+        self.probes = 0  # probes that compared both kernels
+        self._mode = "serial"  # the kernel in use
         self._started: set[str] = set()
-        self._every = PROBE_EVERY
+        self._pair: list | None = None  # a probe under way: the rates measured so far
+        self._paired = None  # the kernel in use's rate at the last probe
+        self._due = 0  # steps until the next probe
+        self._gap = PROBE_EVERY  # probe lengths between probes
 
     @property
     def func(self):
@@ -270,31 +293,78 @@ class ThreadedKernel:
                 return self.serial(*args)
             finally:
                 self.serial_seconds += time.perf_counter() - started
-        mode = "parallel" if not ADAPTIVE or self._faster_in_parallel() else "serial"
-        other = "serial" if mode == "parallel" else "parallel"
-        s0, s1 = int(args[0]), int(args[2])
-        if ADAPTIVE and self._probe_due(other) and s1 - s0 > PROBE_STEPS:
-            # a few steps the other way first: its speed under the machine's load now
-            split = s0 + PROBE_STEPS
-            self._timed(other, args[:2] + (split,) + args[3:], probe=True)
+        if not ADAPTIVE:
+            self._timed("parallel", args)
+            return None
+        s1 = int(args[2])
+        while True:
+            s0 = int(args[0])
+            probing = self._pair is not None or self._due <= 0
+            if probing:
+                if self._pair is None:
+                    self._pair = []  # the other kernel's measurement, then this one's
+                mode = self._mode if self._pair else self._other()
+                end = min(s1, s0 + self._probe_steps())
+            else:
+                mode, end = self._mode, min(s1, s0 + self._due, s0 + self._segment_steps())
+            steps, seconds = self._timed(mode, args[:2] + (end,) + args[3:])
+            if steps > 0:
+                self._due -= steps
+                self._noted(mode, steps, seconds, probing)
             if int(args[self._status][0]) != self._done:
                 return None  # stopped early: the runner resumes where the status says
-            args = (split, 0) + args[2:]
-        self._timed(mode, args)
-        return None
+            if end >= s1:
+                return None
+            args = (end, 0) + args[2:]
 
-    def _faster_in_parallel(self) -> bool:
-        rate = self.seconds_per_step
-        return rate["parallel"] is not None and (rate["serial"] is None
-                                                 or rate["parallel"] < rate["serial"])
+    def _other(self) -> str:
+        return "serial" if self._mode == "parallel" else "parallel"
 
-    def _probe_due(self, mode: str) -> bool:
-        return self.seconds_per_step[mode] is None or self._since_probe[mode] >= self._every
+    def _probe_steps(self) -> int:
+        """Steps of one side of a probe: ``PROBE_STEPS``, or more when that is under
+        ``PROBE_SECONDS`` (a call's own cost, tens of microseconds, then weighs little)."""
+        rate = self.seconds_per_step[self._mode]
+        if not rate:
+            return PROBE_STEPS
+        return max(PROBE_STEPS, min(PROBE_MOST_STEPS, int(PROBE_SECONDS / rate) + 1))
 
-    def _timed(self, mode: str, args, probe: bool = False) -> None:
-        """Run ``mode``'s kernel on ``args``; note its seconds per step (a first call,
-        which may compile, load or start threads, is not noted). A ``probe`` that lost
-        makes the next one wait twice as many calls."""
+    def _segment_steps(self) -> int:
+        """Steps the kernel in use runs before its rate is looked at again: about
+        ``SEGMENT_SECONDS`` (the runner's calls last 50 ms at the rate of the call before:
+        after other jobs start, a call on threads can take a second)."""
+        rate = self.seconds_per_step[self._mode]
+        return max(PROBE_STEPS, int(SEGMENT_SECONDS / rate)) if rate else 1 << 62
+
+    def _noted(self, mode: str, steps: int, seconds: float, probing: bool) -> None:
+        """A measured stretch of ``steps`` (a first call of a kernel, which may compile,
+        load or start threads, measures nothing). The decision: see the module docstring."""
+        if mode not in self._started:
+            self._started.add(mode)
+            self._pair = None  # this probe compared nothing: another one at once
+            self._due = 0
+            return
+        rate = seconds / steps
+        self.seconds_per_step[mode] = rate
+        if not probing:
+            # the kernel in use slowed down (other jobs started): probe now (the gap
+            # stays: on a busy machine rates jump by half from one call to the next)
+            if self._paired is not None and rate > SLOWER * self._paired:
+                self._due = min(self._due, 0)
+            return
+        self._pair.append(rate)
+        if len(self._pair) < 2:
+            return
+        other_rate, own_rate = self._pair
+        self._pair = None
+        self.probes += 1
+        if other_rate < own_rate:  # switch, and check soon that the switch holds
+            self._mode, self._paired, self._gap = self._other(), other_rate, PROBE_EVERY
+        else:  # the kernel in use won again: probe less often
+            self._paired, self._gap = own_rate, min(2 * self._gap, PROBE_MOST)
+        self._due = self._gap * self._probe_steps()
+
+    def _timed(self, mode: str, args) -> tuple[int, float]:
+        """Run ``mode``'s kernel on ``args`` -> (steps completed, seconds)."""
         if mode == "parallel":
             import numba
 
@@ -310,26 +380,14 @@ class ThreadedKernel:
         started = time.perf_counter()
         kernel(*args)
         seconds = time.perf_counter() - started
-        steps = int(args[self._status][1]) - s0
-        if steps <= 0:
-            # stopped in the step it started with (a network_operation's place there):
-            # it measured nothing, so it counts neither as a call nor as a probe
-            return
-        other = "serial" if mode == "parallel" else "parallel"
-        self._since_probe[other] += 1
-        self._since_probe[mode] = 0
-        if mode not in self._started:
-            self._started.add(mode)
-            return
-        rate, new = self.seconds_per_step[mode], seconds / steps
-        self.seconds_per_step[mode] = new if rate is None else 0.5 * (rate + new)
-        if probe:
-            # lost: probe less often; won, as at first. A probe stopped early by a
-            # network_operation counts too (every step's operation stops each call after
-            # one step: Nicola_Clopath_2017 probed threads every 16 steps, each costing
-            # milliseconds on busy cores, 20 of its 52 s of CPU for 3 s simulated)
-            best = "parallel" if self._faster_in_parallel() else "serial"
-            self._every = min(2 * self._every, PROBE_MOST) if best != mode else PROBE_EVERY
+        # stopped in the step it started with (a network_operation's place there): it
+        # measured nothing
+        steps = max(0, int(args[self._status][1]) - s0)
+        totals = self.totals[mode]
+        totals[0] += 1
+        totals[1] += steps
+        totals[2] += seconds
+        return steps, seconds
 
     def __repr__(self) -> str:
         return f"<ThreadedKernel threads={self.threads} {self.source!r}>"
