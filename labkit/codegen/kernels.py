@@ -116,10 +116,17 @@ class _Python:
         pass
 
     def _CheckBuffer(self, s, depth) -> None:
+        # The check comes first in every step, also in the step a call resumes (after a
+        # network_operation or a full spike queue), whose operations before _lk_pos0 ran
+        # already: it must resume there again, not at 0 (which ran them twice: the state
+        # updated twice, a StateMonitor's column written past its end, Izhikevich_2003)
         n = L.At(s.n, (L.Const(0),))
         full = (n + L.Name(s.size)).gt(L.Length(s.arrays[0]))
-        self.block((L.If(full, (L.Stop(BUFFER_FULL, 0, ((3, L.Const(s.growth)),)),)),),
-                   depth)
+        extra = ((3, L.Const(s.growth)),)
+        resumed = L.Op("==", (L.Name("_lk_s"), L.Name("_lk_s0")))
+        stop = L.If(resumed, (L.Stop(BUFFER_FULL, L.Name("_lk_pos0"), extra),),
+                    (L.Stop(BUFFER_FULL, 0, extra),))
+        self.block((L.If(full, (stop,)),), depth)
 
 
 class _NumbaSchedule(_Python, NumbaLoops):

@@ -264,10 +264,11 @@ class Continue:
 @dataclass(frozen=True)
 class Stop:
     """Leave the kernel: ``_lk_status[0] = code``, ``[1]`` = this step, ``[2]`` = ``pos``
-    (where to resume), then ``extra`` (index, value) entries."""
+    (where to resume: an operation's position, or an expression), then ``extra`` (index,
+    value) entries."""
 
     code: int
-    pos: int
+    pos: Any
     extra: tuple = ()
 
 

@@ -112,7 +112,7 @@ class PythonLoops(LoopPrinter):
     def _Stop(self, s, depth) -> None:
         extra = "".join(f"; _lk_status[{k}] = {self.expr(v)}" for k, v in s.extra)
         self.write(depth, f"_lk_status[0] = {s.code}; _lk_status[1] = _lk_s; "
-                          f"_lk_status[2] = {s.pos}{extra}")
+                          f"_lk_status[2] = {self.expr(L.as_expr(s.pos))}{extra}")
         self.write(depth, "return")
 
     def _Comment(self, s, depth) -> None:

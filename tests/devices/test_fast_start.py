@@ -12,6 +12,7 @@ import pytest
 
 import labkit.devices.fast_start as fast_start
 from labkit import (
+    Network,
     NeuronGroup,
     SpikeMonitor,
     StateMonitor,
@@ -298,3 +299,59 @@ def test_out_of_domain_math_on_the_numpy_device_is_reported_as_compiled(model, x
 
     set_device("numpy")
     _runs_into(model, x, says)
+
+
+
+def _netop_at_the_end():
+    """Every neuron spikes every step; a network_operation after the SpikeMonitor's record:
+    its call resumes in the step, whose spikes left the monitor's buffer without room for
+    another step's. -> the group, the expected spike counts, the names, what to check."""
+    from labkit import network_operation
+
+    G = NeuronGroup(10, "dv/dt = 1/ms : 1", threshold="True", reset="v = 0",
+                    method="euler")
+    calls = []
+    op = network_operation(when="end")(lambda: calls.append(1))
+    return G, np.full(10, 50), [op], lambda: len(calls) == 50
+
+
+def _full_queue_in_a_burst():
+    """Neuron 0 spikes every step, all ten from step 45 on: at step 45 the SpikeMonitor's
+    buffer holds 55 of 64 and the burst's 2000 events fill the spike queue, whose call
+    resumes in that step."""
+    G = NeuronGroup(10, "v : 1", threshold="i == 0 or t > 4.45*ms")
+    target = NeuronGroup(200, "x : 1")
+    S = Synapses(G, target, on_pre="x += 1", delay=0.1 * ms)
+    S.connect()
+    # delivered one step later: the spikes of steps 0-48
+    return G, np.array([50] + [5] * 9), [S, target], \
+        lambda: np.all(target.x_ == 49 + 9 * 4)
+
+
+@pytest.mark.parametrize("build", [_netop_at_the_end, _full_queue_in_a_burst],
+                         ids=["network_operation", "full_queue"])
+@pytest.mark.parametrize("engine", ["python", "numpy", "numba", "numpy_device"])
+def test_a_resumed_step_runs_each_operation_once(monkeypatch, engine, build):
+    # Izhikevich_2003 stopped once with "IndexError: index 1000 is out of bounds" in its
+    # StateMonitor: the SpikeMonitor's room check at the top of a step sent a call that
+    # resumed in that step back to its first operation (the step ran twice; the compiled
+    # kernel wrote past the monitor's end unchecked)
+    prefs.devices.runtime.fast_start = engine != "numba"
+    monkeypatch.setattr(fast_start, "IN_PROCESS", True)
+    monkeypatch.setattr(fast_start.FastStartKernel, "_ready", lambda self: False)
+    monkeypatch.setattr(fast_start, "HAND_OVER_AFTER", float("inf"))
+    monkeypatch.setattr(fast_start, "SMALL", 10**9 if engine == "python" else -1)
+    if engine == "numpy_device":
+        from labkit import set_device
+
+        set_device("numpy")
+    start_scope()
+    defaultclock.dt = 0.1 * ms
+    G, counts, objects, check = build()
+    spikes = SpikeMonitor(G)
+    trace = StateMonitor(G, "v", record=[0, 9])
+    Network(G, spikes, trace, *objects).run(5 * ms)
+    assert np.array_equal(trace.t_, np.arange(50) * 1e-4)
+    assert np.array_equal(np.bincount(spikes.i_, minlength=10), counts)
+    assert check()
+    assert len(spikes.t_) == counts.sum() and np.all(np.diff(spikes.t_) >= 0)
