@@ -111,6 +111,28 @@ def test_two_threads_give_the_spikes_and_traces_of_one(build, n, duration):
         np.testing.assert_array_equal(a, b)
 
 
+def test_switching_kernels_every_few_steps_gives_the_same_spikes_and_traces(monkeypatch):
+    """The adaptive kernel splits a runner call where a probe or a look at its rate is due
+    and may switch kernels there: with a probe every 3 steps and a look every 3 steps,
+    delayed synaptic events (queued across the splits), monitors and spikes are still
+    those of one thread."""
+    monkeypatch.setattr(T, "PROBE_STEPS", 3)
+    monkeypatch.setattr(T, "PROBE_SECONDS", 0.0)
+    monkeypatch.setattr(T, "PROBE_EVERY", 1)
+    monkeypatch.setattr(T, "PROBE_MOST", 1)
+    monkeypatch.setattr(T, "SEGMENT_SECONDS", 0.0)
+    i1, t1, traces1, _ = _run(_cuba, 1, 400, 60*ms)
+    i2, t2, traces2, threaded = _run(_cuba, 2, 400, 60*ms)
+    kernel = next(k for k in get_device()._threaded.values()
+                  if k.totals["parallel"][1] and k.totals["serial"][1])
+    assert threaded and kernel.probes > 50  # both kernels ran, switched back and forth
+    assert len(i1) > 10
+    np.testing.assert_array_equal(i1, i2)
+    np.testing.assert_array_equal(t1, t2)
+    for a, b in zip(traces1, traces2, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_always_on_threads_gives_the_same_spikes_too(monkeypatch):
     """Without timing both kernels (ADAPTIVE), every call runs the parallel one."""
     monkeypatch.setattr(T, "ADAPTIVE", False)
