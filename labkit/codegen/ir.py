@@ -19,8 +19,10 @@ Conventions every producer of an UpdateBlock keeps:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sympy
+if TYPE_CHECKING:  # imported when printed: operations read back from disk need no sympy
+    import sympy
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Statement:
     expr: sympy.Expr
 
     def __str__(self) -> str:
+        import sympy
+
         return f"{self.target} = {sympy.sstr(self.expr)}"
 
     def __repr__(self) -> str:

@@ -37,6 +37,7 @@ from labkit.codegen.print_cpp import CppLoops
 from labkit.codegen.print_python import NumbaLoops, NumpyLoops
 from labkit.codegen.printers import PRELUDES
 from labkit.codegen.spec import BUFFER_FULL, FIXED_ARGS, argument
+from labkit.codegen.stored_expr import materialised
 
 __all__ = ["numba_source", "numpy_source", "exact_numpy_source", "exact_python_source",
            "cpp_code", "CppCode", "CppFunction"]
@@ -152,7 +153,9 @@ def numba_source(spec: S.KernelSpec, parallel: bool = False) -> KernelSource:
 
     ``parallel``: state updates loop with ``prange`` (compile with ``parallel=True``); the
     text differs, so the two kernels have their own cache entries, and the same arguments.
+    A spec read back from the plan store has its expressions made again first.
     """
+    spec = materialised(spec)
     if not parallel:
         return _python_source(spec, _NumbaSchedule(), PRELUDES["numba"])
     return _python_source(spec, _NumbaSchedule(parallel=True),
@@ -179,7 +182,7 @@ NUMPY_PRELUDE = (_IEEE_MATH + PRELUDES["numpy"]
 @functools.lru_cache(maxsize=256)
 def numpy_source(spec: S.KernelSpec) -> KernelSource:
     """KernelSpec -> KernelSource of the vectorised ``_lk_run`` (same arguments as Numba's)."""
-    return _python_source(spec, _NumpySchedule(), NUMPY_PRELUDE)
+    return _python_source(materialised(spec), _NumpySchedule(), NUMPY_PRELUDE)
 
 
 #: What the exact numpy kernel calls instead of numpy's ``exp`` and ``expm1``.
@@ -300,6 +303,7 @@ def _function(op: S.Operation, p: int, spec: S.KernelSpec) -> CppFunction:
 @functools.lru_cache(maxsize=128)
 def cpp_code(spec: S.KernelSpec) -> CppCode:
     """KernelSpec -> CppCode (memoised: a re-run with new values reuses it)."""
+    spec = materialised(spec)
     functions = tuple(_function(op, p, spec) for p, op in enumerate(spec.operations))
     main = _CppSchedule()
     main.block(_schedule(spec, [() for _ in spec.operations]), 0)

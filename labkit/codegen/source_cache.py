@@ -1,4 +1,4 @@
-"""(KernelSpec, engine) -> the fast start's kernel source, kept on disk by the spec's structure.
+"""(KernelSpec, engine) -> its kernel source, kept on disk by the spec's structure.
 
 Why: generating a kernel's source is most of what a small model's first ``run()`` costs
 once it runs without Numba (the runtime device's fast start): importing the loop description
@@ -7,10 +7,13 @@ imports ``sympy.tensor``, ~30 ms). The text depends only on the spec and on labk
 code generator, so a new process reads it back instead, by a key made of:
 
 - every field of the spec, recursively (dataclasses field by field, sympy expressions as
-  their trees, symbols with their assumptions); a spec holding anything else (whose repr
-  could hide a difference) is not kept;
+  their trees, symbols with their assumptions: :func:`labkit.codegen.stored_expr.
+  tree_text`, which an expression read back from the plan store already is, so a run of
+  a model seen before finds its sources without sympy); a spec holding anything else
+  (whose repr could hide a difference) is not kept;
 - the text of every module of :mod:`labkit.codegen` and :mod:`labkit.equations` and
-  sympy's version (a changed generator changes the key), and the versions
+  sympy's version, read without importing it (a changed generator changes the key), and
+  the versions
   :func:`labkit.codegen.compile.source_hash` includes.
 
 A record says either the source (text, function name, arguments) or that the model has no
@@ -22,12 +25,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import sys
 from pathlib import Path
 
-from labkit.cache import atomic_write, cache_root
+from labkit.cache import atomic_write, cache_root, source_version
 from labkit.codegen.compile import KernelSource, source_hash
+from labkit.codegen.stored_expr import StoredExpr, tree_text
 
-__all__ = ["exact_source", "structure_key"]
+__all__ = ["exact_source", "kernel_source", "structure_key"]
 
 _PRIMITIVES = (str, int, float, bool, type(None))
 _GENERATOR: list[str] = []  # the hash of labkit.codegen's modules, computed once
@@ -42,6 +47,8 @@ def _text(value) -> str:
     """A value of a spec -> text that differs whenever the value does."""
     if isinstance(value, _PRIMITIVES):
         return repr(value)
+    if isinstance(value, StoredExpr):  # an expression read back from the plan store
+        return value.text
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = ",".join(f"{f.name}={_text(getattr(value, f.name))}"
                           for f in dataclasses.fields(value))
@@ -50,37 +57,18 @@ def _text(value) -> str:
         return f"{type(value).__name__}[{','.join(_text(v) for v in value)}]"
     if isinstance(value, frozenset | set):
         return f"set[{','.join(sorted(_text(v) for v in value))}]"
-    import sympy
-
-    if isinstance(value, sympy.Basic):
-        return _sympy_text(value)
+    sympy = sys.modules.get("sympy")
+    if sympy is not None and isinstance(value, sympy.Basic):
+        return tree_text(value)
     raise _Unkeyable(type(value).__name__)
-
-
-def _sympy_text(expr) -> str:
-    """A sympy expression -> its tree as text: each node's class and its arguments in
-    sympy's own (canonical, deterministic) order, symbols with their assumptions, numbers
-    exactly. ``srepr`` says the same but orders the terms of every sum for printing, which
-    cost a first run ~5 ms."""
-    if expr.is_Symbol:
-        assumptions = ",".join(f"{k}={v}" for k, v in sorted(expr.assumptions0.items()))
-        return f"{type(expr).__name__}({expr.name!r};{assumptions})"
-    if expr.is_Float:
-        return f"Float({expr._mpf_})"
-    if expr.is_Rational:
-        return f"Rational({expr.p},{expr.q})"
-    if not expr.args:
-        return f"{type(expr).__name__}()"
-    return f"{type(expr).__name__}({','.join(_sympy_text(a) for a in expr.args)})"
 
 
 def _generator_hash() -> str:
     """The text of labkit.codegen's and labkit.equations' modules (the printers use the
-    functions the latter defines) and sympy's version: what turns a spec into source."""
+    functions the latter defines) and sympy's version (read without importing it):
+    what turns a spec into source."""
     if not _GENERATOR:
-        import sympy
-
-        digest = hashlib.sha256(sympy.__version__.encode())
+        digest = hashlib.sha256(source_version(()).encode())
         package = Path(__file__).resolve().parents[1]
         for path in sorted([*package.glob("codegen/*.py"), *package.glob("equations/*.py")]):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -115,20 +103,28 @@ def _read(key: str):
     return source
 
 
-def exact_source(spec, engine: str) -> KernelSource | None:
-    """(KernelSpec, 'numpy' or 'python') -> :func:`labkit.codegen.kernels.exact_numpy_source`
-    or ``exact_python_source``, read from disk when another process generated it (see the
-    module docstring)."""
+def _generate(spec, engine: str):
+    from labkit.codegen import kernels
+
+    generate = {"numpy": kernels.exact_numpy_source, "python": kernels.exact_python_source,
+                "numba": kernels.numba_source, "numpy-device": kernels.numpy_source,
+                "numba-parallel": lambda s: kernels.numba_source(s, parallel=True)}[engine]
+    return generate(spec)
+
+
+def kernel_source(spec, engine: str) -> KernelSource | None:
+    """(KernelSpec, engine) -> its source, read from disk when another process generated
+    it (see the module docstring). ``engine``: 'numba' or 'numba-parallel' (the compiled
+    kernels' text), 'numpy-device' (the numpy device's; these are never None), 'numpy' or
+    'python' (:func:`labkit.codegen.kernels.
+    exact_numpy_source` or ``exact_python_source``: None when the model has no exact form
+    there)."""
     if (engine, spec) in _memory:
         return _memory[engine, spec]
     key = structure_key(spec, engine)
     found = _read(key) if key is not None else None
     if found is None:
-        from labkit.codegen import kernels
-
-        generate = {"numpy": kernels.exact_numpy_source,
-                    "python": kernels.exact_python_source}[engine]
-        found = generate(spec)
+        found = _generate(spec, engine)
         if key is not None:
             record = {"source": None if found is None
                       else [found.text, found.name, list(found.arg_names)]}
@@ -138,3 +134,7 @@ def exact_source(spec, engine: str) -> KernelSource | None:
                 pass
     _memory[engine, spec] = found or None
     return found or None
+
+
+#: The fast start's name for :func:`kernel_source` of its engines ('numpy', 'python').
+exact_source = kernel_source

@@ -19,10 +19,12 @@ describes (its ``BUILDERS`` table), once for every language.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import sympy
+if TYPE_CHECKING:  # the module itself imports no sympy: a stored plan's run needs none
+    import sympy
 
-from labkit.codegen.ir import Statement
+    from labkit.codegen.ir import Statement
 
 __all__ = [
     "ROLES",
@@ -157,7 +159,7 @@ class StateUpdate(Operation):
 class Threshold(Operation):
     """``condition`` (and ``not_refractory`` if ``refractory``) -> this step's spikes."""
 
-    condition: sympy.Expr = sympy.false
+    condition: sympy.Expr | None = None
     refractory: bool = False
     size: str = ""
 
@@ -228,8 +230,8 @@ class CableUpdate(Operation):
     of backward Euler's (first order, Brian2's).
     """
 
-    gtot: sympy.Expr = sympy.S.Zero
-    I0: sympy.Expr = sympy.S.Zero
+    gtot: sympy.Expr | None = None
+    I0: sympy.Expr | None = None
     size: str = ""
     constant_gtot: bool = False
     crank_nicolson: bool = False
@@ -300,7 +302,7 @@ class SummedVariable(Operation):
     (a subgroup); ``indices`` as in :class:`SynapticCode` for the names of ``expr``.
     """
 
-    expr: sympy.Expr = sympy.S.Zero
+    expr: sympy.Expr | None = None
     target: str = ""
     index: str = ""
     start: str = ""

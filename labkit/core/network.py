@@ -16,6 +16,7 @@ from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND, as_seconds
 from labkit.core.namespace import frame_namespace
 from labkit.core.random import get_state, set_state
+from labkit.core.runner import run_objects
 from labkit.errors import NotPicklableError, SimulationError, UnsupportedFeatureError
 from labkit.units.quantity import Quantity
 
@@ -130,8 +131,6 @@ class Network:
         profile : bool
             Record the run's time for :attr:`profiling_info`.
         """
-        from labkit.core.runner import run_objects
-
         seconds = as_seconds(duration, "the duration of run()")
         if seconds < 0:
             raise ValueError(f"run() needs a duration >= 0, got {duration!r}")

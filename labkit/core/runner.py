@@ -45,6 +45,7 @@ from labkit.core.random import get_rng, get_state, set_state
 from labkit.devices import get_device
 from labkit.errors import SimulationError
 from labkit.plan.buffers import Growable
+from labkit.plan.neurons import integration_method
 from labkit.prefs import prefs
 from labkit.units.dimension import get_or_create_dimension
 from labkit.units.quantity import Quantity
@@ -403,7 +404,6 @@ def _enlarge(spec, k: int, values: dict) -> None:
 def _not_finite(op, obj, plan, values, status, clock_dt, clock_ts,
                 first_step) -> SimulationError:
     from labkit.core.not_finite import not_finite_error
-    from labkit.plan.neurons import integration_method
 
     neuron, var = int(status[3]), op.checked[int(status[4])]
     t = int(clock_ts[op.clock]) * float(clock_dt[op.clock])

@@ -92,9 +92,8 @@ def warm_up() -> None:
 
 
 def _numba_source(spec):
-    from labkit.codegen.kernels import numba_source
-
-    return numba_source(spec)
+    """The compiled kernel's text: from disk for a structure seen before (no sympy)."""
+    return kernel_sources.kernel_source(spec, "numba")
 
 
 class RuntimeDevice:
@@ -164,10 +163,7 @@ class RuntimeDevice:
             import numba  # noqa: F401
         except ImportError:  # found but broken (get_device() handles a missing numba)
             return NumpyDevice().kernel(spec)
-        compile_numba = kernel_compile.compile_numba
-        from labkit.codegen.kernels import numba_source
-
-        serial = compile_numba(numba_source(spec))
+        serial = kernel_compile.compile_numba(_numba_source(spec))
         threads = self.threads
         if threads < 2:
             return serial

@@ -43,6 +43,8 @@ import time
 from pathlib import Path
 
 import labkit.codegen.compile as kernel_compile
+import labkit.codegen.source_cache as kernel_sources
+from labkit.codegen import spec as S
 from labkit.prefs import prefs
 
 __all__ = ["ThreadedKernel", "checked_threads", "all_cores", "load_tbb", "MIN_ELEMENTS",
@@ -228,8 +230,6 @@ class ThreadedKernel:
     language = "numba"
 
     def __init__(self, spec, serial, threads: int):
-        from labkit.codegen import spec as S
-
         self.spec, self.serial, self.threads = spec, serial, threads
         # spec imports sympy: not at labkit's import
         self._status, self._done = S.FIXED_ARGS.index("_lk_status"), S.DONE
@@ -259,10 +259,8 @@ class ThreadedKernel:
     def parallel_kernel(self):
         """The ``prange`` kernel (made on first use)."""
         if self._parallel is None:
-            compile_numba = kernel_compile.compile_numba
-            from labkit.codegen.kernels import numba_source
-
-            self._parallel = compile_numba(numba_source(self.spec, parallel=True), True)
+            source = kernel_sources.kernel_source(self.spec, "numba-parallel")
+            self._parallel = kernel_compile.compile_numba(source, True)
             _write_index(self.serial.source.hash, self._parallel.source.hash)
         return self._parallel
 

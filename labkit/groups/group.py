@@ -26,6 +26,7 @@ from labkit.groups.linked import LinkedVariable, link
 from labkit.groups.regular import run_regularly
 from labkit.groups.strings import evaluate, evaluate_string, externals_for, indices_where
 from labkit.groups.variable_view import with_origin
+from labkit.plan.objectplan import ObjectPlan
 
 __all__ = ["Group", "Subgroup"]
 
@@ -298,8 +299,6 @@ class Subgroup(Group):
         return getattr(self.parent, "_spikes", None)
 
     def _prepare(self, ctx):
-        from labkit.plan.objectplan import ObjectPlan  # loads sympy: only when running
-
         return ObjectPlan()
 
     def _store_state(self) -> dict:

@@ -11,6 +11,7 @@ import inspect
 
 from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND
+from labkit.plan.inputs import plan_network_operation
 from labkit.units.quantity import Quantity
 
 __all__ = ["NetworkOperation", "network_operation"]
@@ -39,8 +40,6 @@ class NetworkOperation(LabkitObject):
         self._takes_t = len(params) == 1
 
     def _prepare(self, ctx):
-        from labkit.plan.inputs import plan_network_operation  # loads sympy: when running
-
         return plan_network_operation(self, ctx)
 
     def _call(self, t: float) -> None:

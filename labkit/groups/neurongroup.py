@@ -34,6 +34,7 @@ from labkit.groups.stored_model import (
     model_lines,
 )
 from labkit.memory import check_memory
+from labkit.plan.neurons import plan_neurons
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
 __all__ = ["NeuronGroup"]
@@ -266,8 +267,6 @@ class NeuronGroup(Group):
 
     def _prepare(self, ctx):
         """This run's operations and values (:mod:`labkit.plan.neurons` makes them)."""
-        from labkit.plan.neurons import plan_neurons  # loads sympy: only when running
-
         check_linked(self)
         plan = plan_neurons(self, ctx)
         self._last_externals = plan.externals  # for reading subexpressions after the run

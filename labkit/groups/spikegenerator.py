@@ -13,6 +13,7 @@ from labkit.core.clock import SECOND, as_seconds
 from labkit.core.variables import Variable
 from labkit.errors import DimensionMismatchError
 from labkit.groups.group import Group, add_standard_variables, spike_arrays
+from labkit.plan.inputs import plan_spike_generator
 
 __all__ = ["SpikeGeneratorGroup"]
 
@@ -68,8 +69,6 @@ class SpikeGeneratorGroup(Group):
 
     def _prepare(self, ctx):
         """Bin the spikes for this run's dt, then plan (:mod:`labkit.plan.inputs`)."""
-        from labkit.plan.inputs import plan_spike_generator  # loads sympy: when running
-
         dt = self.clock.dt_
         bins = ((self._times + 1e-3 * dt) / dt).astype(np.int64)
         clash = (np.diff(bins) == 0) & (np.diff(self._indices) == 0)

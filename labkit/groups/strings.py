@@ -19,6 +19,7 @@ from labkit.cache import load_plain, save_plain, source_version
 from labkit.core.namespace import Namespace
 from labkit.core.random import get_rng
 from labkit.errors import DimensionMismatchError
+from labkit.plan.arguments import is_boolean
 from labkit.units.dimension import DIMENSIONLESS, Dimension, readable
 
 __all__ = ["evaluate", "evaluate_string", "indices_where"]
@@ -226,7 +227,6 @@ def _checked_values(group, text: str, namespace, label: str, dim, condition: boo
     if values is not None:
         return values
     from labkit.equations.checks import Resolver, check_condition, infer_dimension, resolver
-    from labkit.plan.arguments import is_boolean
 
     expr = _parse(text)
     externals = externals_for(group, expr, namespace, f"the string {label}")

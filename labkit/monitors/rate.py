@@ -11,6 +11,7 @@ import numpy as np
 from labkit.core.base import LabkitObject
 from labkit.core.clock import SECOND, as_seconds
 from labkit.errors import UnsupportedFeatureError
+from labkit.plan.monitors import plan_rate_monitor
 from labkit.units.dimension import get_or_create_dimension
 from labkit.units.quantity import Quantity
 
@@ -42,8 +43,6 @@ class PopulationRateMonitor(LabkitObject):
 
     def _prepare(self, ctx):
         """Allocate this run's arrays (one entry per step) and record into them."""
-        from labkit.plan.monitors import plan_rate_monitor  # loads sympy: only when running
-
         steps = ctx.n_steps(self)
         chunk = (np.zeros(1, dtype=np.int64), np.zeros(steps), np.zeros(steps))
         self._chunks.append(chunk)

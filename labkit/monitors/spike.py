@@ -17,6 +17,7 @@ from labkit.core.clock import SECOND
 from labkit.core.variables import as_quantity
 from labkit.groups.events import check_event
 from labkit.plan.buffers import Growable
+from labkit.plan.monitors import plan_spike_monitor
 from labkit.units.quantity import Quantity
 
 __all__ = ["EventMonitor", "SpikeMonitor"]
@@ -95,8 +96,6 @@ class EventMonitor(LabkitObject):
 
     def _prepare(self, ctx):
         """Record into the buffers this monitor keeps across runs (appending)."""
-        from labkit.plan.monitors import plan_spike_monitor  # loads sympy: only when running
-
         if not self.record:
             self._n[0] = 0  # counts only: the buffers start empty at every run
         return plan_spike_monitor(self, ctx, {"n": self._n, "count": self._count,

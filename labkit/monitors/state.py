@@ -19,6 +19,7 @@ from labkit.core.elements import element_indices
 from labkit.core.variables import as_quantity
 from labkit.errors import NotFoundError, SimulationError, shorten
 from labkit.memory import available_memory, limit_text, size_text
+from labkit.plan.monitors import plan_state_monitor
 from labkit.units.quantity import Quantity
 
 __all__ = ["StateMonitor", "available_memory"]
@@ -94,8 +95,6 @@ class StateMonitor(LabkitObject):
 
     def _prepare(self, ctx):
         """Allocate this run's arrays (one column per step) and record into them."""
-        from labkit.plan.monitors import plan_state_monitor  # loads sympy: only when running
-
         steps = ctx.n_steps(self)
         self._check_memory(steps)
         chunk = _Chunk(np.zeros(1, dtype=np.int64), np.zeros(steps), {

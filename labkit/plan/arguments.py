@@ -18,7 +18,7 @@ import numpy as np
 
 from labkit.codegen.spec import Symbol, argument
 
-__all__ = ["is_boolean", "constant_value", "bind", "symbol", "link_aliases"]
+__all__ = ["is_boolean", "constant_value", "bind", "symbol", "link_aliases", "event_prefix"]
 
 #: Symbol roles whose argument is the owner's variable, constant or TimedArray.
 _ROLE_KINDS = {"array": "variable", "shared": "variable", "scalar": "constant",
@@ -80,3 +80,14 @@ def link_aliases(group, ctx) -> dict[str, str]:
             continue
         aliases[argument(ctx.owner(group), name)] = argument(source, target.name)
     return aliases
+
+
+def event_prefix(group, prefix: str, event: str) -> str:
+    """The argument prefix of ``event``'s arrays in a run where ``group`` has ``prefix``.
+
+    The spike's are the group's own; a custom event's are numbered in name order, never
+    named after the event (kernel structure must not depend on user names).
+    """
+    if event == "spike":
+        return prefix
+    return f"{prefix}__e{sorted(group.events).index(event)}"  # an internal name of the group

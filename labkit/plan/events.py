@@ -21,20 +21,10 @@ from labkit.codegen import spec as S
 from labkit.codegen.ir import Statement
 from labkit.codegen.spec import argument
 from labkit.equations.checks import check_condition, check_statement
+from labkit.plan.arguments import event_prefix
 from labkit.plan.structure import names_in, parse_code, parse_condition
 
 __all__ = ["event_prefix", "event_names", "event_operations", "event_values"]
-
-
-def event_prefix(group, prefix: str, event: str) -> str:
-    """The argument prefix of ``event``'s arrays in a run where ``group`` has ``prefix``.
-
-    The spike's are the group's own; a custom event's are numbered in name order, never
-    named after the event (kernel structure must not depend on user names).
-    """
-    if event == "spike":
-        return prefix
-    return f"{prefix}__e{sorted(group.events).index(event)}"  # an internal name of the group
 
 
 def event_names(group) -> set[str]:

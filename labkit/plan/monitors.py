@@ -8,16 +8,13 @@ need (the source's variables, its subexpressions' constants), to kernel argument
 
 from __future__ import annotations
 
-import sympy
-
 from labkit.codegen import spec as S
 from labkit.codegen.spec import argument
-from labkit.plan.arguments import bind
-from labkit.plan.events import event_prefix
+from labkit.plan.arguments import bind, event_prefix
+from labkit.plan.externals import external_kinds, symbols_for
 from labkit.plan.neurons import resolve_externals
 from labkit.plan.objectplan import ObjectPlan, operations_for
-from labkit.plan.structure import external_kinds, names_in, symbols_for
-from labkit.plan.synapses import record_parts
+from labkit.plan.stored_ops import stored_operations
 
 __all__ = ["plan_state_monitor", "plan_spike_monitor", "plan_rate_monitor"]
 
@@ -37,14 +34,37 @@ def _record(monitor, ctx, verb: str, kind, event: str | None = None):
     owner = monitor.source._owner
     prefix = ctx.owner(monitor)
     events_from = src if event is None else event_prefix(owner, src, event)
-    exprs = {}
-    for name in monitor.record_variables:
-        var = owner.variables.get(name)
-        exprs[name] = var.expr if var is not None and var.kind == "subexpression" \
-            else sympy.Symbol(name, real=True)
     if hasattr(owner, "_kind_of"):  # a Synapses: its names index synapses, sources, targets
-        return (src, prefix, *_synaptic_record(monitor, ctx, kind, src, prefix, exprs))
-    used = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
+        return (src, prefix, *_synaptic_record(monitor, ctx, kind, src, prefix))
+    names = tuple(monitor.record_variables)
+    arrays = {k: ("shared" if v.shared else "array") for k, v in owner.variables.items()
+              if v.array is not None}
+    if not all(name in arrays for name in names):  # subexpressions (they may use constants)
+        from labkit.plan.monitor_ops import expressions  # loads sympy
+
+        return (src, prefix, *_expression_record(monitor, ctx, kind, src, prefix,
+                                                 events_from, expressions(owner, names)))
+    roles = tuple((n, arrays.get(n, "")) for n in names)
+    key = repr(("record", kind.__name__, names, src, events_from, prefix,
+                ctx.clock(monitor), roles))
+
+    def make():
+        from labkit.plan.monitor_ops import expressions  # loads sympy: the cold path
+
+        return kind(prefix, ctx.clock(monitor), symbols_for(set(names), src, arrays, {}),
+                    monitor.name, events_from, expressions(owner, names)), None, None
+
+    op = stored_operations(monitor, key, key, make)[0]
+    return src, prefix, op, {}
+
+
+def _expression_record(monitor, ctx, kind, src, prefix, events_from, exprs: tuple):
+    """A record of subexpressions (they may use namespace values) -> (the operation, the
+    namespace values it reads): planned with sympy every time."""
+    from labkit.plan.structure import names_in  # loads sympy
+
+    owner = monitor.source._owner
+    used = set().union(*(names_in(e) for _, e in exprs)) if exprs else set()
     externals = resolve_externals(owner, used, ctx) if used else {}
     kinds = external_kinds(externals)
     arrays = {k: ("shared" if v.shared else "array") for k, v in owner.variables.items()
@@ -52,13 +72,17 @@ def _record(monitor, ctx, verb: str, kind, event: str | None = None):
     key = (kind, src, events_from, prefix, ctx.clock(monitor), tuple(sorted(kinds.items())))
     op = operations_for(monitor, key, lambda: kind(
         prefix, ctx.clock(monitor), symbols_for(used, src, arrays, kinds), monitor.name,
-        events_from, tuple(exprs.items())))
-    return src, prefix, op, externals
+        events_from, exprs))
+    return op, externals
 
 
-def _synaptic_record(monitor, ctx, kind, src: str, prefix: str, exprs: dict):
+def _synaptic_record(monitor, ctx, kind, src: str, prefix: str):
     """A StateMonitor of a Synapses -> (its operation, the namespace values it reads)."""
+    from labkit.plan.monitor_ops import expressions  # loads sympy
+    from labkit.plan.synapses import record_parts
+
     owner = monitor.source._owner
+    exprs = dict(expressions(owner, tuple(monitor.record_variables)))
     exprs, symbols, indices, externals = record_parts(owner, exprs, ctx)
     key = (kind, src, prefix, ctx.clock(monitor), tuple(exprs.items()), symbols)
     op = operations_for(monitor, key, lambda: kind(

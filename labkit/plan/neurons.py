@@ -1,42 +1,27 @@
 """A neuron-like group at the start of a run -> its ObjectPlan: operations and values.
 
-The group (NeuronGroup, PoissonGroup) hands over its strings, variables and sizes; this
+The group (NeuronGroup, SpatialNeuron) hands over its strings, variables and sizes; this
 module looks up the external names its strings use (:mod:`labkit.core.namespace`, via
-the run's context), builds (or fetches) the checked and integrated structure for the
-*kinds* of those names (:mod:`labkit.plan.structure`), turns it into up to three
-operations in Brian2's schedule -- refractoriness + integration (``groups``), the
-threshold (``thresholds``), the reset (``resets``) -- and binds the values: N, the state
-arrays, the constants. Values never enter the structure, so changing ``tau`` re-runs
-without recompiling.
+the run's context), gets the operations for the *kinds* of those names -- from memory on
+a re-run, from the plan store for a structure planned in an earlier process
+(:mod:`labkit.plan.stored_ops`: no sympy), else made by :mod:`labkit.plan.neuron_ops` --
+and binds the values: N, the state arrays, the constants. Values never enter the
+structure, so changing ``tau`` re-runs without recompiling.
 """
 
 from __future__ import annotations
 
 import weakref
 
-import numpy as np
-import sympy
-
-from labkit.codegen import spec as S
 from labkit.codegen.spec import argument
-from labkit.equations.checks import external_dimension
 from labkit.logs import get_logger, info
 from labkit.plan.arguments import bind, is_boolean, link_aliases
-from labkit.plan.events import event_names, event_operations, event_values
-from labkit.plan.objectplan import ObjectPlan, operations_for
-from labkit.plan.structure import (
-    _resolver,
-    build_structure,
-    constant_functions,
-    external_kinds,
-    names_in,
-    parse_code,
-    parse_condition,
-    symbols_for,
-)
+from labkit.plan.externals import constant_functions, external_kinds
+from labkit.plan.objectplan import ObjectPlan
+from labkit.plan.stored_ops import dimension_key, plain_facts, plain_value, stored_operations
 from labkit.units.dimension import get_or_create_dimension
 
-__all__ = ["plan_neurons", "resolve_externals", "SPECIAL"]
+__all__ = ["plan_neurons", "resolve_externals", "SPECIAL", "integration_method"]
 
 SECOND = get_or_create_dimension(s=1)
 
@@ -47,6 +32,9 @@ SPECIAL = frozenset({"t", "dt", "i", "N", "t_in_timesteps"})
 _REPORTED: weakref.WeakSet = weakref.WeakSet()
 #: The integration method each group's plan uses (given or chosen), for messages.
 _METHODS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+#: The groups whose plans a plain key can describe (a SpatialNeuron's cable has more).
+_PLAIN_KINDS = frozenset({"NeuronGroup"})
 
 
 def integration_method(group) -> str:
@@ -69,107 +57,86 @@ def resolve_externals(group, names, ctx) -> dict:
                                            known)
 
 
-def _used_names(group) -> set[str]:
-    names = set(group.equations.identifiers)
-    if group.threshold is not None:
-        names |= names_in(parse_condition(group.threshold, "threshold"))
-    for stmt in parse_code(group.reset, "reset") if group.reset else ():
-        names |= names_in(stmt.expr) | {stmt.target}
-    if group._refractory and group._refractory[0] == "string":
-        names |= names_in(parse_condition(group._refractory[1], "refractory"))
-    return names | event_names(group)
+def _plain_strings(group) -> tuple | None:
+    """The group's strings as plain data, or None when some are not (an Equations
+    object, a method given as a list, custom events: those plans are always made)."""
+    model, method = getattr(group, "_model", None), group.method
+    if type(group).__name__ not in _PLAIN_KINDS or not isinstance(model, str) \
+            or not (method is None or isinstance(method, str)) \
+            or group.events or group._event_code:
+        return None
+    return (type(group).__name__, model, method, group.threshold, group.reset,
+            group._refractory)
+
+
+def _used_names(group, strings) -> frozenset[str]:
+    def make():
+        from labkit.plan.neuron_ops import used_names  # loads sympy: the cold path
+
+        return used_names(group)
+
+    key = None if strings is None else repr(("neuron-names", *strings))
+    return plain_facts("neuron-names", key, make, lambda found: isinstance(
+        found, frozenset) and all(isinstance(n, str) for n in found))
+
+
+def _plain_key(group, strings, externals, kinds, booleans, constants, prefix, clock):
+    """Everything the group's operations depend on, as text; None if not all plain."""
+    if strings is None or not all(plain_value(v) for v in externals.values()):
+        return None
+    variables = tuple(sorted(
+        (n, v.kind, dimension_key(v.dim), v.shared, v.var_type, str(v.dtype),
+         v.array is not None) for n, v in group.variables.items()))
+    dims = {n: dimension_key(getattr(v, "dim", None)) for n, v in externals.items()}
+    if "_refractory" in kinds:
+        dims["_refractory"] = dimension_key(SECOND)
+    names = tuple(sorted((n, kinds[n], dims[n], n in booleans) for n in kinds))
+    return repr(("neurons", *strings, group.order, prefix, clock, variables,
+                 names, tuple(sorted(constants))))
 
 
 def plan_neurons(group, ctx) -> ObjectPlan:
     """See the module docstring."""
     prefix, clock = ctx.owner(group), ctx.clock(group)
-    externals = resolve_externals(group, _used_names(group), ctx)
+    strings = _plain_strings(group)
+    externals = resolve_externals(group, _used_names(group, strings), ctx)
     kinds = external_kinds(externals)
-    ext_dims = {n: external_dimension(v) for n, v in externals.items()}
     ref = group._refractory
     if ref is not None and ref[0] == "time":
-        kinds["_refractory"], ext_dims["_refractory"] = "scalar", SECOND
+        kinds["_refractory"] = "scalar"
     booleans = frozenset(n for n, v in externals.items() if is_boolean(v))
     constants = constant_functions(externals, group.clock.dt_)
-    key = (group.equations, group.method, group.threshold, group.reset, ref,
-           tuple(sorted(group.events.items())),
-           tuple(sorted((e, c.code, c.when, c.order) for e, c in group._event_code.items())),
-           tuple(sorted((n, kinds[n], ext_dims[n], n in booleans) for n in kinds)),
-           tuple(sorted(constants)))
-    ops = operations_for(group, (key, prefix, clock), lambda: _operations(
-        group, key, kinds, ext_dims, prefix, clock, booleans, constants))
+    key = _plain_key(group, strings, externals, kinds, booleans, constants, prefix, clock)
+    if key is not None:
+        memory_key = key
+    else:
+        from labkit.plan.neuron_ops import structure_key  # loads sympy: the cold path
+
+        memory_key = (structure_key(group, externals, kinds, booleans, constants), prefix,
+                      clock)
+
+    def make():
+        from labkit.plan.neuron_ops import operations  # loads sympy: the cold path
+
+        return operations(group, externals, kinds, booleans, constants, prefix, clock)
+
+    ops, method, choice = stored_operations(group, memory_key, key, make)
+    _METHODS[group] = method
+    _report_method_choice(group, method, choice)
     return ObjectPlan(ops, _values(group, prefix, externals, ctx), externals=externals,
                       aliases=link_aliases(group, ctx))
 
 
-def _report_method_choice(group, structure) -> None:
+def _report_method_choice(group, method: str, choice) -> None:
     """As Brian2: one INFO line, once per group, naming the method chosen for it."""
-    if structure.method_choice is None or group in _REPORTED:
+    if choice is None or group in _REPORTED:
         return
     _REPORTED.add(group)
-    reason, seconds = structure.method_choice
+    reason, seconds = choice
     info(f"No numerical integration method specified for group '{group.name}', "
-         f"using method '{structure.method}' (took {seconds:.2f}s).", "method_choice")
+         f"using method '{method}' (took {seconds:.2f}s).", "method_choice")
     if "(" in reason:  # other methods were refused first: say why, for the curious
         get_logger().getChild("method_choice").debug(reason)
-
-
-def _operations(group, key, kinds, ext_dims, prefix, clock, booleans, constants) -> tuple:
-    variables = {n: (v.dim, v.is_boolean) for n, v in group.variables.items()
-                 if v.kind != "index"}
-    ref = group._refractory
-    refractory = None if ref is None else ("time",) if ref[0].startswith("time") else ref
-    structure = build_structure(key, group._label(), group.equations, variables, ext_dims,
-                                group.method, group.threshold, group.reset, refractory,
-                                boolean_externals=booleans, constant_functions=constants)
-    _report_method_choice(group, structure)
-    _METHODS[group] = structure.method
-    arrays = {n: ("shared" if v.shared else "array") for n, v in group.variables.items()
-              if v.array is not None}
-    ext_kinds = dict(kinds)
-    if ref is not None and ref[0] == "time-array":
-        ext_kinds.pop("_refractory", None)
-
-    def roles(*exprs, extra=()):
-        names = set(extra)
-        for e in exprs:
-            names |= names_in(e)
-        return symbols_for(names, prefix, arrays, ext_kinds)
-
-    ops = []
-    block = structure.block
-    label = group.name
-    size = argument(prefix, "N", "internal")
-    if block is not None or structure.refractory is not None:
-        statements = block.statements if block is not None else ()
-        exprs = [s.expr for s in statements]
-        extra = {s.target for s in statements}
-        if structure.refractory is not None:
-            exprs.append(structure.ref_expr)
-            extra |= {"lastspike", "not_refractory", "t", "dt"}
-        held = block.held if (block is not None and ref is not None) else frozenset()
-        checked = tuple(n for n in (block.state if block is not None else ())
-                        if group.variables[n].dtype == np.float64)
-        op = S.StateUpdate(prefix, clock, roles(*exprs, extra=extra), f"{label} update",
-                           statements, frozenset(held), checked, structure.refractory,
-                           structure.ref_expr, size)
-        ops.append(("groups", group.order, op, "_stateupdater"))
-    if structure.threshold is not None:
-        extra = {"lastspike", "not_refractory", "t"} if ref is not None else set()
-        op = S.Threshold(prefix, clock, roles(structure.threshold, extra=extra),
-                         f"{label} threshold", structure.threshold, ref is not None, size)
-        ops.append(("thresholds", group.order, op, "_spike_thresholder"))
-    if structure.reset:
-        exprs = [s.expr for s in structure.reset]
-        op = S.Reset(prefix, clock, roles(*exprs, extra={s.target for s in structure.reset}),
-                     f"{label} reset", structure.reset)
-        ops.append(("resets", group.order, op, "_spike_resetter"))
-    if group.events:
-        resolve = _resolver(group.equations, variables, ext_dims, booleans)
-        sub_symbols = {sympy.Symbol(n, real=True): e for n, e in structure.subexpressions
-                       if "constant over dt" not in group.equations[n].flags}
-        ops += event_operations(group, resolve, sub_symbols, prefix, clock, roles)
-    return tuple(ops)
 
 
 def _values(group, prefix: str, externals: dict, ctx) -> dict:
@@ -184,5 +151,8 @@ def _values(group, prefix: str, externals: dict, ctx) -> dict:
     if group._spikes is not None:
         values[argument(prefix, "spikes", "internal")] = group._spikes
         values[argument(prefix, "nspikes", "internal")] = group._nspikes
-    values.update(event_values(group, prefix))
+    if group.events:
+        from labkit.plan.events import event_values  # loads sympy (events plan cold)
+
+        values.update(event_values(group, prefix))
     return values

@@ -18,8 +18,7 @@ from labkit.codegen.spec import argument
 from labkit.equations.checks import external_dimension
 from labkit.equations.symbols import is_noise
 from labkit.errors import UnknownNameError, UnsupportedFeatureError, suggest
-from labkit.plan.arguments import bind, is_boolean, link_aliases, symbol
-from labkit.plan.events import event_prefix
+from labkit.plan.arguments import bind, event_prefix, is_boolean, link_aliases, symbol
 from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.structure import constant_functions, names_in, parse_code
 from labkit.plan.synapse_structure import build_synapses, is_temporary

@@ -38,11 +38,14 @@ def test_no_numba_sympy_codegen_or_devices_in_sys_modules():
     heavy = [m for m in loaded["all"] if m.split(".")[0] in ("numba", "sympy", "llvmlite")]
     assert heavy == []
     # `import labkit` loads the devices, which load kernels through these plain-Python
-    # modules (no numba, no sympy: a model seen before loads its kernel without either);
-    # the code generator itself (its IR, printers, spec) stays out
+    # modules (no numba, no sympy: a model seen before loads its kernel without either),
+    # and the run's path: the spec and IR dataclasses (no sympy: a run of a model seen
+    # before plans from the plan store, labkit.plan.stored_ops); the code generator itself
+    # (its printers, loops, kernels) stays out
     codegen = {m for m in loaded["all"] if m.startswith("labkit.codegen")}
     assert codegen <= {"labkit.codegen", "labkit.codegen.compile", "labkit.codegen.support",
-                       "labkit.codegen.source_cache"}
+                       "labkit.codegen.source_cache", "labkit.codegen.spec",
+                       "labkit.codegen.ir", "labkit.codegen.stored_expr"}
     # `import labkit` itself loads labkit.devices (the package's __init__, not ours);
     # nothing the widgets add comes from the simulator
     added = [m for m in loaded["new"] if m.startswith(FORBIDDEN)]

@@ -1,0 +1,121 @@
+"""An object's operations for a run, kept on disk without sympy: a run of a model seen before.
+
+Why: planning a run (unit checks, integration, the operations' sympy statements) was the
+one part of a fresh process's first ``run()`` that still imported sympy (0.2-0.25 s of
+CPU, more than the whole run of a small model) although the model had been planned in
+an earlier process. What planning makes depends only on the object's strings, the kinds,
+units and types of the names they use, its variables, its place in the run (argument
+prefix, clock) and labkit's code, so a plan can say all that in plain text (its *plain
+key*); the operations made for it are kept in :func:`labkit.cache.load_plain`'s store
+under that key, with each sympy expression a :class:`~labkit.codegen.stored_expr.
+StoredExpr` (its tree as text, which keys the kernel's source on disk exactly as the
+expression does; the expression itself comes back only if a source has to be generated).
+
+A key is made afresh at every run from what the names resolve to *now*, so a name bound
+to something else (another unit, a boolean, a TimedArray), a changed string, dt or
+method, or another version of labkit gives another key and takes the cold path, which
+plans, checks and fails as before. Only successful plans are stored; an unreadable or
+foreign entry is a miss. Plans that cannot say everything in plain text (an object kind
+not covered, a model given as an ``Equations`` object, namespace values other than
+numbers, booleans and quantities) give no key and always take the cold path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+
+from labkit.cache import load_plain, save_plain, source_version
+from labkit.codegen.spec import Operation
+from labkit.codegen.stored_expr import stored
+from labkit.plan.objectplan import operations_for
+from labkit.units.dimension import Dimension
+
+__all__ = ["dimension_key", "plain_facts", "plain_value", "stored_operations"]
+
+#: The code whose change invalidates stored plans: everything between a string and the
+#: operations (the parser, units, integration, the plans, the objects that ask for them).
+_PACKAGES = ("codegen", "core", "equations", "groups", "integration", "monitors", "plan",
+             "synapses", "units")
+
+
+def _version() -> str:
+    return source_version(_PACKAGES)
+
+
+def dimension_key(dim) -> tuple | None:
+    """A Dimension -> its exponents (plain, exact), or None for anything else."""
+    return tuple(dim._exponents) if isinstance(dim, Dimension) else None
+
+
+def plain_value(value) -> bool:
+    """Whether a namespace value is one a plain key can describe: a number, a boolean or a
+    scalar quantity (its unit and whether it is a boolean are then all a plan reads)."""
+    if isinstance(value, (bool, int, float, np.number, np.bool_)):
+        return True
+    return isinstance(value, np.ndarray) and value.ndim == 0 and not hasattr(
+        value, "_kernel_values") and type(value).__module__.startswith(("numpy", "labkit"))
+
+
+def plain_facts(kind: str, key: str | None, make: Callable[[], object], valid):
+    """``make()``'s plain result, read from the store when ``key`` was seen before (and
+    ``valid(result)``); a None key always makes it (and stores nothing)."""
+    if key is None:
+        return make()
+    found = load_plain(kind, key, _version(), valid)
+    if found is None:
+        found = make()
+        save_plain(kind, key, _version(), found)
+    return found
+
+
+def _valid(found) -> bool:
+    """``(ops, method, method_choice)``: ops one Operation or (when, order, op, ...) rows."""
+    ops, *rest = found
+    return len(rest) == 2 and (isinstance(ops, Operation) or isinstance(ops, tuple) and all(
+        isinstance(row, tuple) and len(row) >= 3 and isinstance(row[0], str)
+        and isinstance(row[2], Operation) for row in ops))
+
+
+#: What a stored operation's label starts with instead of its object's name: the plan
+#: does not depend on names, so a group built again (``neurongroup_1``) finds it too.
+_NAME = "\0"
+
+
+def _relabelled(found, old: str, new: str):
+    """``(ops, ...)`` with each operation's label starting with ``new`` instead of ``old``
+    (labels only name the object in messages; they are no part of the structure)."""
+    def one(op):
+        if op.label.startswith(old):
+            return dataclasses.replace(op, label=new + op.label[len(old):])
+        return op
+
+    ops, *rest = found
+    ops = one(ops) if isinstance(ops, Operation) else tuple(
+        (row[0], row[1], one(row[2]), *row[3:]) for row in ops)
+    return (ops, *rest)
+
+
+def stored_operations(obj, memory_key, key: str | None, make: Callable[[], tuple]) -> tuple:
+    """``(ops, method, method_choice)`` for ``obj`` (``ops``: its rows, or one operation;
+    the method and how it was chosen: None but for groups): the last ones while
+    ``memory_key`` is the same (a re-run with new values), else read from the store under
+    the plain ``key``, else ``make()`` (the cold path: sympy, its checks and errors), then
+    stored. Labels are kept without ``obj.name`` and get it back when read."""
+    def fetch():
+        if key is not None:
+            found = load_plain("run-ops", key, _version(), _valid)
+            if found is not None:
+                return _relabelled(found, _NAME, obj.name)
+        made = make()
+        if key is not None:
+            try:
+                kept = stored(_relabelled(made, obj.name, _NAME))
+            except Exception:  # noqa: BLE001 - an expression pickle refuses: kept in memory only
+                return made
+            save_plain("run-ops", key, _version(), kept)
+        return made
+
+    return operations_for(obj, memory_key, fetch)

@@ -1,0 +1,143 @@
+"""A run of a model planned before needs no sympy (labkit.plan.stored_ops); anything new
+or changed is planned again, with its errors."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import labkit.plan.neuron_ops
+from labkit import NeuronGroup, SpikeMonitor, StateMonitor, ms, mV, prefs, run, start_scope
+from labkit.errors import DimensionMismatchError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+LIF = """
+dv/dt = (-v + I)/tau : 1 (unless refractory)
+I : 1
+"""
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    import labkit.cache
+
+    monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(labkit.cache, "_plain_written", {})  # this process wrote many
+    prefs.codegen.target = "numpy"  # no kernel to compile: quick
+    return tmp_path
+
+
+@pytest.fixture()
+def planned(monkeypatch):
+    """The cold path's plans, counted: [calls]."""
+    calls = []
+    make = labkit.plan.neuron_ops.operations
+
+    def counted(*args, **kwargs):
+        calls.append(args[0].name)
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(labkit.plan.neuron_ops, "operations", counted)
+    return calls
+
+
+def _lif(tau=10 * ms, threshold="v > V_t", method="exact", V_t=0.8):
+    start_scope()
+    G = NeuronGroup(2, LIF, threshold=threshold, reset="v = 0", refractory=5 * ms,
+                    method=method, namespace={"tau": tau, "V_t": V_t})
+    G.I = [1, 1.5]
+    mon, spikes = StateMonitor(G, "v", record=True), SpikeMonitor(G)
+    run(30 * ms)
+    return mon.v[:].copy(), spikes.t_[:].tolist(), spikes.i[:].tolist()
+
+
+def test_a_second_group_with_the_same_strings_is_not_planned_again(cache, planned):
+    first = _lif()
+    assert planned == ["neurongroup"]
+    assert list((cache / "plain" / "run-ops").glob("*.pickle"))
+    second = _lif()
+    assert planned == ["neurongroup"]  # read back from the store
+    assert np.array_equal(first[0], second[0]) and first[1:] == second[1:] and first[1]
+    other = _lif(tau=20 * ms)  # another value: the same plan, other results
+    assert planned == ["neurongroup"] and other[1] != first[1]
+
+
+@pytest.mark.parametrize("change", [
+    {"threshold": "v > 0.9"}, {"method": "euler"}, {"V_t": True}])
+def test_a_changed_string_method_or_kind_of_name_is_planned_again(cache, planned, change):
+    _lif()
+    _lif(**change)
+    assert planned == ["neurongroup", "neurongroup"]
+
+
+def test_a_name_with_another_unit_takes_the_cold_path_and_its_error(cache, planned):
+    _lif()
+    with pytest.raises(DimensionMismatchError):
+        _lif(tau=10 * mV)
+    assert len(planned) == 2
+
+
+def test_a_damaged_entry_is_planned_again_with_the_same_results(cache, planned):
+    first = _lif()
+    entries = list((cache / "plain" / "run-ops").glob("*.pickle"))
+    for damage in (lambda data: data[: len(data) // 2], lambda data: b"garbage"):
+        for path in entries:
+            path.write_bytes(damage(path.read_bytes()))
+        again = _lif()
+        assert np.array_equal(first[0], again[0]) and first[1:] == again[1:]
+    assert len(planned) == 3
+
+
+SCRIPT = """
+import json, sys
+from labkit import *
+prefs.codegen.target = sys.argv[1]
+defaultclock.dt = 0.01*ms
+seed(11)
+area = 20000*umetre**2
+Cm = 1*ufarad*cm**-2 * area; gl = 5e-5*siemens*cm**-2 * area; El = -65*mV; EK = -90*mV
+ENa = 50*mV; g_na = 100*msiemens*cm**-2 * area; g_kd = 30*msiemens*cm**-2 * area
+VT = -63*mV
+hh = '''
+dv/dt = (gl*(El-v) - g_na*(m*m*m)*h*(v-ENa) - g_kd*(n*n*n*n)*(v-EK) + I)/Cm : volt
+dm/dt = 0.32*(mV**-1)*4*mV/exprel((13.*mV-v+VT)/(4*mV))/ms*(1-m)-0.28*(mV**-1)*5*mV/exprel((v-VT-40.*mV)/(5*mV))/ms*m : 1
+dn/dt = 0.032*(mV**-1)*5*mV/exprel((15.*mV-v+VT)/(5*mV))/ms*(1.-n)-.5*exp((10.*mV-v+VT)/(40.*mV))/ms*n : 1
+dh/dt = 0.128*exp((17.*mV-v+VT)/(18.*mV))/ms*(1.-h)-4./(1+exp((40.*mV-v+VT)/(5.*mV)))/ms*h : 1
+I : amp
+'''
+H = NeuronGroup(3, hh, threshold='v > -20*mV', refractory=3*ms, method='exponential_euler')
+H.v = El; H.I = [0.5, 1, 2]*nA
+tau = 10*ms
+L = NeuronGroup(2, '''dv/dt = (-v + I)/tau : 1 (unless refractory)
+I : 1''', threshold='v > 0.8', reset='v = 0', refractory=5*ms, method='exact')
+L.I = [1, 2]
+trace = StateMonitor(H, 'v', record=[0, 2]); spikes = SpikeMonitor(H); lif = SpikeMonitor(L)
+built = 'sympy' in sys.modules
+run(20*ms)
+print(json.dumps(dict(built=built, ran='sympy' in sys.modules, t=[float(x) for x in spikes.t_],
+                      i=[int(x) for x in spikes.i], lif=[float(x) for x in lif.t_],
+                      v=trace.v_[:, ::50].tolist())))
+"""
+
+
+def _process(cache: Path, target: str) -> dict:
+    env = dict(os.environ, LABKIT_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT),
+               LABKIT_FAST_START="1")
+    out = subprocess.run([sys.executable, "-c", SCRIPT, target], env=env,
+                         capture_output=True, text=True, timeout=300, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["numpy", "auto"])
+def test_a_second_process_runs_hh_and_lif_without_sympy_and_gets_the_same_results(
+        tmp_path, target):
+    first, second = _process(tmp_path, target), _process(tmp_path, target)
+    assert first["built"] and first["ran"]  # the cold path parsed and planned
+    assert not second["built"] and not second["ran"]  # both from the plain store
+    assert first["i"] and first["lif"] and first == dict(second, built=True, ran=True)
