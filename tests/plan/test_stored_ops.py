@@ -58,13 +58,13 @@ def _lif(tau=10 * ms, threshold="v > V_t", method="exact", V_t=0.8):
 
 def test_a_second_group_with_the_same_strings_is_not_planned_again(cache, planned):
     first = _lif()
-    assert planned == ["neurongroup"]
+    assert len(planned) == 1
     assert list((cache / "plain" / "run-ops").glob("*.pickle"))
     second = _lif()
-    assert planned == ["neurongroup"]  # read back from the store
+    assert len(planned) == 1  # read back from the store
     assert np.array_equal(first[0], second[0]) and first[1:] == second[1:] and first[1]
     other = _lif(tau=20 * ms)  # another value: the same plan, other results
-    assert planned == ["neurongroup"] and other[1] != first[1]
+    assert len(planned) == 1 and other[1] != first[1]
 
 
 @pytest.mark.parametrize("change", [
@@ -72,7 +72,7 @@ def test_a_second_group_with_the_same_strings_is_not_planned_again(cache, planne
 def test_a_changed_string_method_or_kind_of_name_is_planned_again(cache, planned, change):
     _lif()
     _lif(**change)
-    assert planned == ["neurongroup", "neurongroup"]
+    assert len(planned) == 2
 
 
 def test_a_name_with_another_unit_takes_the_cold_path_and_its_error(cache, planned):
