@@ -105,9 +105,15 @@ ENa = 50*mV; g_na = 100*msiemens*cm**-2 * area; g_kd = 30*msiemens*cm**-2 * area
 VT = -63*mV
 hh = '''
 dv/dt = (gl*(El-v) - g_na*(m*m*m)*h*(v-ENa) - g_kd*(n*n*n*n)*(v-EK) + I)/Cm : volt
-dm/dt = 0.32*(mV**-1)*4*mV/exprel((13.*mV-v+VT)/(4*mV))/ms*(1-m)-0.28*(mV**-1)*5*mV/exprel((v-VT-40.*mV)/(5*mV))/ms*m : 1
-dn/dt = 0.032*(mV**-1)*5*mV/exprel((15.*mV-v+VT)/(5*mV))/ms*(1.-n)-.5*exp((10.*mV-v+VT)/(40.*mV))/ms*n : 1
-dh/dt = 0.128*exp((17.*mV-v+VT)/(18.*mV))/ms*(1.-h)-4./(1+exp((40.*mV-v+VT)/(5.*mV)))/ms*h : 1
+dm/dt = am*(1 - m) - bm*m : 1
+am = 1.28/exprel((13*mV - v + VT)/(4*mV))/ms : Hz
+bm = 1.4/exprel((v - VT - 40*mV)/(5*mV))/ms : Hz
+dn/dt = an*(1 - n) - bn*n : 1
+an = 0.16/exprel((15*mV - v + VT)/(5*mV))/ms : Hz
+bn = 0.5*exp((10*mV - v + VT)/(40*mV))/ms : Hz
+dh/dt = ah*(1 - h) - bh*h : 1
+ah = 0.128*exp((17*mV - v + VT)/(18*mV))/ms : Hz
+bh = 4/(1 + exp((40*mV - v + VT)/(5*mV)))/ms : Hz
 I : amp
 '''
 H = NeuronGroup(3, hh, threshold='v > -20*mV', refractory=3*ms, method='exponential_euler')
