@@ -14,11 +14,11 @@ late claim from an earlier phase fails. The leader waits for the phase's chunks,
 collects the chunks' spikes in chunk order (index order, as one thread) and adds the
 synaptic events onto their targets in that order (the float additions of one thread), and
 publishes the next phase. The other threads poll for a new phase (``--spin`` polls, then
-``sched_yield`` between polls: on busy cores a pure spin takes the core from the thread
-that holds the work), and leave after ``--give-up`` polls without one. No thread ever waits
-for a thread that has not claimed work, so the team cannot deadlock if TBB runs both
-iterations of ``prange(2)`` on one thread one after the other (it does on busy cores: the
-helper then finds the run over and leaves). Atomics: Numba has none; llvmlite's
+``sched_yield`` between polls, then 20 us sleeps: on busy cores a pure spin takes the core
+from the thread that holds the work), and leave after ``--give-up`` sleeps without one.
+No thread ever waits for a thread that has not claimed work, so the team cannot deadlock
+if TBB runs both iterations of ``prange(2)`` on one thread one after the other (it does on
+busy cores: the helper then finds the run over and leaves). Atomics: Numba has none; llvmlite's
 ``atomicrmw``/``cmpxchg``/atomic load and store through ``numba.extending.intrinsic``.
 
 Rows per variant: wall time per step (best and median of ``--repeats`` runs), CPU time per
@@ -112,6 +112,20 @@ _libc = ctypes.CDLL(None)
 sched_yield = _libc.sched_yield
 sched_yield.restype = ctypes.c_int
 sched_yield.argtypes = ()
+usleep = _libc.usleep
+usleep.restype = ctypes.c_int
+usleep.argtypes = (ctypes.c_uint,)
+
+
+@njit(inline="always")
+def pause(polls, spin):
+    """Wait a little: poll ``spin`` times, then yield the core, and after 100x as many
+    polls sleep 20 us at a time (on busy cores CFS keeps scheduling a thread that only
+    yields, taking time from the thread that holds the work)."""
+    if polls > 100 * spin:
+        usleep(20)
+    elif polls > spin:
+        sched_yield()
 
 # The control words, a cache line apart: the phase word (phase << 32 | next chunk), the
 # chunks done in the phase, the end of the run.
@@ -214,8 +228,7 @@ def leader(ctl, v, ge, gi, ref_until, steps, c, spikes, counts, ptr, post, n_exc
         polls = 0
         while atomic_load(ctl, DONE) < nchunks:  # chunks a helper claimed and still runs
             polls += 1
-            if polls > spin:
-                sched_yield()
+            pause(polls, spin)
         total += serial_part(s, nchunks, ge, gi, spikes, counts, ptr, post, n_exc, we, wi,
                              record)
     atomic_store(ctl, END, 1)
@@ -234,10 +247,9 @@ def helper(ctl, v, ge, gi, ref_until, c, spikes, counts, spin, give_up):
                          counts)
             continue
         polls += 1
-        if polls > spin:
-            sched_yield()
-            if polls > give_up:  # no leader (not started, or gone): leave
-                break
+        pause(polls, spin)
+        if polls > 100 * spin + give_up:  # no leader (not started, or gone): leave
+            break
     return ran
 
 
@@ -274,8 +286,8 @@ def main(argv=None) -> None:
     parser.add_argument("--chunks", type=int, default=4, help="chunks per step")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--spin", type=int, default=2000, help="polls before yielding")
-    parser.add_argument("--give-up", type=int, default=200_000,
-                        help="polls without a new phase before a helper leaves")
+    parser.add_argument("--give-up", type=int, default=1000,
+                        help="sleeps without a new phase before a helper leaves")
     args = parser.parse_args(argv)
     print(machine_summary(), f"load average {os.getloadavg()[0]:.1f} at start,",
           f"{args.n} neurons, {args.steps} steps, {args.chunks} chunks")
