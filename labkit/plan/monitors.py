@@ -79,7 +79,7 @@ def _expression_record(monitor, ctx, kind, src, prefix, events_from, exprs: tupl
 def _synaptic_record(monitor, ctx, kind, src: str, prefix: str):
     """A StateMonitor of a Synapses -> (its operation, the namespace values it reads)."""
     from labkit.plan.monitor_ops import expressions  # loads sympy
-    from labkit.plan.synapses import record_parts
+    from labkit.plan.synapse_ops import record_parts
 
     owner = monitor.source._owner
     exprs = dict(expressions(owner, tuple(monitor.record_variables)))

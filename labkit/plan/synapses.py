@@ -1,331 +1,127 @@
 """A Synapses at the start of a run -> its ObjectPlan: operations + argument values.
 
 Steps: check that the groups it connects take part in the run; resolve the external
-names of its strings in the namespace; build (or fetch) the checked structure; turn it
-into kernel operations with argument names derived from prefixes only (``_o3_w`` for the
-synaptic ``w``, ``_o0_v`` for the target's ``v``, ``_o3_q0_*`` for the first pathway's
-queue); collect the values: per-synapse arrays, indices, delays in steps, the queues;
-and declare the queues as growable (the runner widens a full one; cpp_standalone's program
+names of its strings in the namespace; get its operations -- from memory on a re-run,
+from the plan store for a structure planned in an earlier process
+(:mod:`labkit.plan.stored_ops`: no sympy), else made by :mod:`labkit.plan.synapse_ops`;
+collect the values: per-synapse arrays, indices, delays in steps, the queues; and
+declare the queues as growable (the runner widens a full one; cpp_standalone's program
 widens it itself).
 """
 
 from __future__ import annotations
 
-import sympy
-
 from labkit.codegen import spec as S
 from labkit.codegen.spec import argument
-from labkit.equations.checks import external_dimension
-from labkit.equations.symbols import is_noise
-from labkit.errors import UnknownNameError, UnsupportedFeatureError, suggest
-from labkit.plan.arguments import bind, event_prefix, is_boolean, link_aliases, symbol
-from labkit.plan.objectplan import ObjectPlan, operations_for
-from labkit.plan.structure import constant_functions, names_in, parse_code
-from labkit.plan.synapse_structure import build_synapses, is_temporary
-from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
+from labkit.plan.arguments import bind, event_prefix, is_boolean, link_aliases
+from labkit.plan.externals import constant_functions
+from labkit.plan.objectplan import ObjectPlan
+from labkit.plan.stored_ops import dimension_key, plain_facts, plain_value, stored_operations
+from labkit.plan.synapse_args import missing_side_variable, owner_prefix, queues
 
-__all__ = ["plan_synapses", "record_parts"]
-
-SECOND = get_or_create_dimension(s=1)
+__all__ = ["plan_synapses"]
 
 
-def _owner_prefix(ctx, group, syn, side: str) -> str:
-    owner = group._owner
-    try:
-        return ctx.owner(owner)
-    except KeyError:
-        raise ValueError(
-            f"{syn._label()} connects from/to {owner._label()} (its {side}), which is not part "
-            "of this run: it was created before start_scope() or left out of the Network. "
-            "Create the groups and the Synapses in the same scope, or add the group to the "
-            "Network") from None
+def _is_noise(name: str) -> bool:
+    return name == "xi" or (name.startswith("xi_") and len(name) > 3)
 
 
-def _used_names(syn) -> set[str]:
-    names = set()
-    for eq in syn.equations.values():
-        if eq.expr is not None:
-            names |= names_in(eq.expr)
-    for pathway in syn._pathways:
-        temporaries = set()
-        for stmt in parse_code(pathway.code, f"on_{pathway.prepost}"):
-            names |= names_in(stmt.expr) - temporaries
-            if is_temporary(stmt, syn._kind_of(stmt.target)[0] is not None
-                            or stmt.target in syn.equations):
-                temporaries.add(stmt.target)
-            elif stmt.target not in temporaries:
-                names.add(stmt.target)
-    return names - set(syn.equations)
+def _variables(variables) -> tuple:
+    return tuple(sorted((n, v.kind, dimension_key(v.dim), v.is_boolean, v.shared,
+                         v.read_only, v.var_type) for n, v in variables.items()))
 
 
-def _table(syn, externals: dict, links: dict) -> tuple[dict, dict]:
-    """name -> (kind, dim, boolean, assignable); plus plain target names -> name_post.
-    ``links``: the names standing for another group's variables in a linked
-    subexpression (see :func:`_sides`) -> (that group, the variable)."""
-    table = {"N": ("int", DIMENSIONLESS, False, False),
-             "N_pre": ("int", DIMENSIONLESS, False, False),
-             "N_post": ("int", DIMENSIONLESS, False, False),
-             "t": ("t", SECOND, False, False), "dt": ("dt", SECOND, False, False)}
-    aliases = {}
-    for suffix, group in (("_pre", syn.source), ("_post", syn.target)):
-        for name, var in group._owner.variables.items():
-            if name.startswith("_") or var.kind == "index":
-                continue
-            writable = var.kind in ("state", "parameter", "internal") and not var.read_only
-            kind = suffix[1:] if var.kind != "subexpression" else suffix[1:] + "-sub"
-            table[name + suffix] = (kind, var.dim, var.is_boolean, writable)
-            if suffix == "_post" and name not in syn.variables and name not in ("N", "t", "dt"):
-                aliases[name] = name + suffix
-    for name, var in syn.variables.items():
-        writable = var.kind in ("state", "parameter", "internal") and not var.read_only
-        kind = "syn-sub" if var.kind == "subexpression" else "syn"
-        table[name] = (kind, var.dim, var.is_boolean, writable)
-    for name, value in externals.items():
-        kind = "timed" if hasattr(value, "_kernel_values") else "scalar"
-        table[name] = (kind, external_dimension(value), is_boolean(value), False)
-    for name, (group, inner) in links.items():
-        var = group.variables[inner]
-        table[name] = ("linked", var.dim, var.is_boolean, False)
-    return table, aliases
+def _plain_strings(syn) -> tuple | None:
+    """The strings and the names of every variable they may mean, as plain data; None when
+    not all plain (an Equations object, a method list, variables linked elsewhere)."""
+    if not isinstance(syn._model, str) or not (syn.method is None or isinstance(
+            syn.method, str)) or any(v.kind == "linked" for v in syn.variables.values()):
+        return None
+    codes = tuple((p.objname, p.prepost, p.code, p.event) for p in syn._pathways)
+    return (syn._model, codes, syn.method, tuple(sorted(syn.variables)),
+            tuple(sorted(syn.source._owner.variables)),
+            tuple(sorted(syn.target._owner.variables)))
+
+
+def _used_names(syn, strings) -> frozenset[str] | None:
+    """The names the strings use, stored; None when some reach into a subexpression of
+    the source or target (planned with sympy every time)."""
+    def make():
+        from labkit.plan.synapse_ops import used_names  # loads sympy: the cold path
+
+        return used_names(syn)
+
+    used = plain_facts("synapse-names", repr(("synapse-names", *strings)), make,
+                       lambda found: isinstance(found, frozenset))
+    for name in used:
+        kind, base = syn._kind_of(name)
+        if kind in ("pre", "post"):
+            group = syn.source if kind == "pre" else syn.target
+            var = group._owner.variables.get(base)
+            if var is not None and var.kind == "subexpression":
+                return None
+    return used
+
+
+def _plain_key(syn, ctx, strings, externals, prefix, src, tgt) -> str | None:
+    """Everything the operations depend on, as text; None when not all plain."""
+    if not all(plain_value(v) for v in externals.values()):
+        return None
+    groups = (syn.source._owner, syn.target._owner)
+    conditional = tuple(sorted(
+        name + suffix for suffix, group in (("_pre", syn.source), ("_post", syn.target))
+        for name in getattr(group, "_conditional_writes", ())))
+    sides = tuple(event_prefix(p.source._owner, src if p.prepost == "pre" else tgt, p.event)
+                  for p in syn._pathways)
+    names = tuple(sorted((n, dimension_key(getattr(v, "dim", None)), is_boolean(v))
+                         for n, v in externals.items()))
+    return repr(("synapses", *strings, syn.order, prefix, src, tgt, ctx.clock(syn),
+                 *(ctx.clock(g) for g in groups), *(g.order for g in groups),
+                 _variables(syn.variables), *(_variables(g.variables) for g in groups),
+                 names, conditional, sides, tuple(sorted(syn._summed_schedule.items())),
+                 tuple(sorted(constant_functions(externals, syn.clock.dt_)))))
 
 
 def plan_synapses(syn, ctx) -> ObjectPlan:
     """See the module docstring."""
     prefix = ctx.owner(syn)
-    src = _owner_prefix(ctx, syn.source, syn, "source")
-    tgt = _owner_prefix(ctx, syn.target, syn, "target")
+    src = owner_prefix(ctx, syn.source, syn, "source")
+    tgt = owner_prefix(ctx, syn.target, syn, "target")
     if syn._n == 0 and not syn._connect_called:
         raise TypeError(f"{syn._label()} does nothing: it has no synapses. Call "
                         f"{syn.name}.connect(...) before run(), or set {syn.name}.active = "
                         "False")
-    namespace = ctx.namespace_of(syn)
-    used = _used_names(syn)
-    sides, links = _sides(syn, used)
-    used |= set().union(*(names_in(e) for e in sides.values())) - set(links)
-    names = {n for n in used if syn._kind_of(n)[0] is None
-             and n not in syn.variables and not n.startswith("_") and not is_noise(n)}
-    for name in sorted(names):
-        if name.endswith(("_pre", "_post")) and name not in namespace:
-            _missing_side_variable(syn, name)
-    externals = namespace.resolve(names, syn._label(), "its model, on_pre or on_post strings",
-                                  syn._known())
-    table, aliases = _table(syn, externals, links)
-    codes = tuple((p.objname, p.prepost, p.code) for p in syn._pathways)
-    constants = constant_functions(externals, syn.clock.dt_)
-    conditional = frozenset(
-        name + suffix for suffix, group in (("_pre", syn.source), ("_post", syn.target))
-        for name in getattr(group, "_conditional_writes", ()))
-    key = (syn.equations, codes, syn.method, tuple(sorted(table.items())),
-           tuple(sorted(aliases.items())), tuple(sorted(constants)), tuple(sorted(conditional)),
-           tuple(sorted(sides.items())))
-    structure = build_synapses(key, syn._label(), syn.equations, codes, table, syn.method,
-                               aliases, constants, conditional, tuple(sorted(sides.items())))
-    plan_key = (key, prefix, src, tgt, ctx.clock(syn), ctx.clock(syn.source._owner),
-                ctx.clock(syn.target._owner))
-    ops = operations_for(syn, plan_key, lambda: _operations(syn, structure, table, ctx,
-                                                           prefix, src, tgt, links))
+    strings = _plain_strings(syn)
+    used = _used_names(syn, strings) if strings is not None else None
+    key = None
+    if used is not None:
+        namespace = ctx.namespace_of(syn)
+        names = {n for n in used if syn._kind_of(n)[0] is None
+                 and n not in syn.variables and not n.startswith("_") and not _is_noise(n)}
+        for name in sorted(names):
+            if name.endswith(("_pre", "_post")) and name not in namespace:
+                missing_side_variable(syn, name)
+        externals = namespace.resolve(names, syn._label(),
+                                      "its model, on_pre or on_post strings", syn._known())
+        key = _plain_key(syn, ctx, strings, externals, prefix, src, tgt)
+    if key is None:
+        from labkit.plan.synapse_ops import cold_parts  # loads sympy: the cold path
+
+        ops, externals, used = cold_parts(syn, ctx, prefix, src, tgt)
+    else:
+        def make():
+            from labkit.plan.synapse_ops import cold_parts  # loads sympy: the cold path
+
+            return cold_parts(syn, ctx, prefix, src, tgt)[0], None, None
+
+        ops = stored_operations(syn, key, key, make)[0]
     growable = tuple(S.Growth(q, (argument(q, "qdata", "internal"),), 1)
-                     for q in _queues(prefix, syn))
+                     for q in queues(prefix, syn))
     return ObjectPlan(ops, _values(syn, ctx, prefix, externals, used), growable=growable,
                       externals=externals, aliases=link_aliases(syn, ctx))
 
 
-def record_parts(syn, exprs: dict, ctx) -> tuple[dict, tuple, tuple, dict]:
-    """A StateMonitor's expressions over ``syn``'s names -> (the expressions with plain
-    target names as ``x_post``, their Symbols, how each is indexed, the namespace values
-    they use). Names mean what they mean in ``on_pre``, as Brian2's monitors read them."""
-    prefix = ctx.owner(syn)
-    src = _owner_prefix(ctx, syn.source, syn, "source")
-    tgt = _owner_prefix(ctx, syn.target, syn, "target")
-    used = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
-    sides, links = _sides(syn, used)
-    names = {n for n in used.union(*(names_in(e) for e in sides.values()))
-             if syn._kind_of(n)[0] is None and not n.startswith("_") and n not in links}
-    externals = ctx.namespace_of(syn).resolve(names, syn._label(), "a StateMonitor of it",
-                                              syn._known())
-    table, aliases = _table(syn, externals, links)
-    alias = {sympy.Symbol(k, real=True): sympy.Symbol(v, real=True) for k, v in aliases.items()
-             if k in used}
-    inline = {sympy.Symbol(k, real=True): v for k, v in sides.items()}
-    exprs = {name: expr.xreplace(alias).xreplace(inline) for name, expr in exprs.items()}
-    renamed = set().union(*(names_in(e) for e in exprs.values())) if exprs else set()
-    symbols, indices = _shared_fix(*_symbols(renamed, table, prefix, src, tgt, links, ctx),
-                                   syn)
-    return exprs, symbols, indices, externals
-
-
-def _sides(syn, used) -> dict:
-    """Names of ``syn``'s strings naming a subexpression of its source or target (``F_pre``,
-    ``F_post``, or a plain target name) -> its expression over synaptic names (the group's
-    variables with the same suffix; namespace names as they are, looked up in the
-    synapses' namespace, as Brian2 does for a referred subexpression)."""
-    sides = {}
-    for name in used:
-        kind, base = syn._kind_of(name)
-        group = syn.source if kind == "pre" else syn.target
-        var = group._owner.variables.get(base) if kind in ("pre", "post") else None
-        if var is None or var.kind != "subexpression":
-            continue
-        own = {"i": "i" if kind == "pre" else "j", "N": f"N_{kind}"}
-        rename = {}
-        for inner in names_in(var.expr):
-            if inner in own and (group._start, group._stop) != (0, group._owner.N):
-                raise UnsupportedFeatureError(
-                    f"{syn._label()} reads '{base}_{kind}', a subexpression of "
-                    f"{group._owner._label()} that uses '{inner}', through a subgroup: its "
-                    f"'{inner}' would not be the subgroup's. Connect the whole group, or write "
-                    "the expression out in the synapses' strings")
-            if inner in own:
-                rename[sympy.Symbol(inner, real=True)] = sympy.Symbol(own[inner], real=True)
-            elif inner in group._owner.variables:
-                rename[sympy.Symbol(inner, real=True)] = sympy.Symbol(f"{inner}_{kind}",
-                                                                      real=True)
-        sides[f"{base}_{kind}"] = var.expr.xreplace(rename)
-    links = {}
-    for name, var in syn.variables.items():  # linked to one value of a subexpression
-        if var.kind != "linked" or var.expr is None:
-            continue
-        target = syn._links[name]
-        other = getattr(target.group, "_owner", target.group)
-        rename = {sympy.Symbol("i", real=True): sympy.Integer(0),
-                  sympy.Symbol("N", real=True): sympy.Integer(other.N)}
-        for inner in names_in(var.expr):
-            if inner in other.variables and inner not in ("i", "N"):
-                alias = f"{inner}_linked_{name}"
-                links[alias] = (other, inner)
-                rename[sympy.Symbol(inner, real=True)] = sympy.Symbol(alias, real=True)
-        sides[name] = var.expr.xreplace(rename)
-    return sides, links
-
-
-def _queues(prefix: str, syn) -> list[str]:
-    """The argument prefix of each pathway's queue (``_o3_q0``, ``_o3_q1``, ...)."""
-    return [argument(prefix, f"q{k}", "internal") for k in range(len(syn._pathways))]
-
-
-def _missing_side_variable(syn, name: str) -> None:
-    side, group = ("source", syn.source) if name.endswith("_pre") else ("target", syn.target)
-    base = name.rsplit("_", 1)[0]
-    known = [n for n in group._owner.variables if not n.startswith("_")]
-    raise UnknownNameError(
-        f"'{name}' in the strings of {syn._label()} would be the variable '{base}' of its "
-        f"{side} {group._owner._label()}, but the {side} group has no such variable"
-        f"{suggest(base, known)}. Declare it in the {side}'s model (e.g. '{base} : 1') or "
-        "correct the name")
-
-
-def _symbols(names, table, prefix, src, tgt, links, ctx):
-    symbols, indices = [], []
-    for name in sorted(names):
-        if name.startswith("_"):
-            continue
-        kind = table[name][0]
-        if kind == "linked":  # one value of another group (its element 0, or shared)
-            group, inner = links[name]
-            try:
-                owner = ctx.owner(group)
-            except KeyError:
-                raise ValueError(f"a linked variable of the synapses reads {group._label()}, "
-                                 "which is not part of this run; add it to the Network") from None
-            symbols.append(symbol(name, "shared", owner, inner))
-        elif kind in ("t", "dt"):
-            symbols.append(S.Symbol(name, kind))
-        elif kind in ("int", "scalar", "timed"):
-            symbols.append(symbol(name, kind, prefix))
-        elif kind in ("syn", "pre", "post"):
-            symbols.append(_array_symbol(name, kind, prefix, src, tgt))
-            indices.append((name, kind))
-        else:
-            # subexpressions are put in place before (_substitutions, _sides)
-            raise UnsupportedFeatureError(
-                f"internal error: the subexpression '{name}' was not replaced by its "
-                "expression in the synapses' code; write out its expression instead")
-    return tuple(symbols), tuple(indices)
-
-
-def _array_symbol(name, kind, prefix, src, tgt):
-    """A synaptic, source or target variable -> its array symbol (the owner's argument)."""
-    if kind == "syn":
-        return symbol(name, "array", prefix)
-    base = name[:-4] if kind == "pre" else name[:-5]
-    return symbol(name, "array", src if kind == "pre" else tgt, base)
-
-
-def _shared_fix(symbols, indices, syn):
-    """Shared variables (one value) are read as ``arg[0]``, not indexed per synapse."""
-    fixed, kept = [], []
-    shared = set()
-    for name, kind in indices:
-        if kind == "syn":
-            var = syn.variables.get(name)
-        else:
-            group = syn.source if kind == "pre" else syn.target
-            var = group._owner.variables.get(name[:-4] if kind == "pre" else name[:-5])
-        if var is not None and var.shared:
-            shared.add(name)
-        else:
-            kept.append((name, kind))
-    for s in symbols:
-        fixed.append(S.Symbol(s.name, "shared", s.arg) if s.name in shared else s)
-    return tuple(fixed), tuple(kept)
-
-
-def _statement_names(statements, extra=()) -> set[str]:
-    names = set(extra)
-    for s in statements:
-        names |= names_in(s.expr) | {s.target}
-    return names
-
-
-def _operations(syn, structure, table, ctx, prefix, src, tgt, links) -> tuple:
-    label = syn.name
-    common = dict(pre=argument(prefix, "pre", "internal"),
-                  post=argument(prefix, "post", "internal"),
-                  size=argument(prefix, "N", "internal"))
-    ops = []
-
-    def roles(names):
-        return _shared_fix(*_symbols(names, table, prefix, src, tgt, links, ctx), syn)
-
-    if structure.update is not None:
-        statements = structure.update.statements
-        symbols, indices = roles(_statement_names(statements))
-        op = S.SynapticCode(prefix, ctx.clock(syn), symbols, f"{label} update", statements,
-                            indices, "", **common)
-        ops.append(("groups", syn.order, op, "_stateupdater"))
-    for q, pathway, statements in zip(_queues(prefix, syn), syn._pathways,
-                                      structure.pathways, strict=True):
-        group = pathway.source._owner
-        clock = ctx.clock(group)
-        side = event_prefix(group, src if pathway.prepost == "pre" else tgt, pathway.event)
-        symbols, indices = roles(_statement_names(statements))
-        kinds = dict(indices)
-        conflicts = tuple(sorted({kinds[s.target] for s in statements
-                                  if kinds.get(s.target) in ("pre", "post")}))
-        order = -1 if pathway.prepost == "pre" else 1
-        suffix = f"_{pathway.objname}"
-        push = S.SpikePush(q, clock, (), f"{label} {pathway.objname} push", side)
-        code = S.SynapticCode(prefix, clock, symbols, f"{label} {pathway.objname}",
-                              statements, indices, q, conflicts=conflicts, **common)
-        ops.append(("synapses", order, push, suffix))
-        ops.append(("synapses", order, code, suffix))
-    for k, (name, expr) in enumerate(structure.summed):
-        kind = table[name][0]
-        group = syn.source if kind == "pre" else syn.target
-        symbols, indices = roles(names_in(expr))
-        base = name[:-4] if kind == "pre" else name[:-5]
-        op = S.SummedVariable(prefix, ctx.clock(group._owner), symbols, f"{label} summed {name}",
-                              expr, argument(src if kind == "pre" else tgt, base),
-                              common[kind], argument(prefix, f"s{k}_start", "internal"),
-                              argument(prefix, f"s{k}_stop", "internal"), indices, **common)
-        schedule = syn._summed_schedule.get(name, {})
-        ops.append((schedule.get("when") or "groups",
-                    group._owner.order - 1 if schedule.get("order") is None
-                    else schedule["order"], op, f"_summed_variable_{name}"))
-    return tuple(ops)
-
-
-def _values(syn, ctx, prefix, externals, used: set) -> dict:
+def _values(syn, ctx, prefix, externals, used) -> dict:
     n = syn._n
     values = {argument(prefix, "N", "internal"): n,
               argument(prefix, "N_pre", "internal"): syn.source.N,
@@ -339,17 +135,13 @@ def _values(syn, ctx, prefix, externals, used: set) -> dict:
         if var.array is not None:
             values[argument(prefix, name)] = var.array
     values.update(bind(prefix, externals, syn.clock.dt_))
-    for q, pathway in zip(_queues(prefix, syn), syn._pathways, strict=True):
+    for q, pathway in zip(queues(prefix, syn), syn._pathways, strict=True):
         sources = syn._pre if pathway.prepost == "pre" else syn._post
         parts = pathway.prepare(pathway.source._owner.clock.dt_, n, sources, syn._version)
         values.update({argument(q, part, "internal"): value for part, value in parts.items()})
-    for k, (name, _) in enumerate(_summed_names(syn)):
+    summed = [line.name for line in syn._lines if "summed" in line.flags]
+    for k, name in enumerate(summed):
         group = syn.source if name.endswith("_pre") else syn.target
         values[argument(prefix, f"s{k}_start", "internal")] = group._start
         values[argument(prefix, f"s{k}_stop", "internal")] = group._stop
     return values
-
-
-def _summed_names(syn):
-    return [(eq.name, eq) for eq in syn.equations.values() if "summed" in eq.flags]
-

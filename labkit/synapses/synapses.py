@@ -38,6 +38,7 @@ from labkit.groups.group import Group
 from labkit.groups.linked import LinkedVariable, check_linked
 from labkit.groups.neurongroup import _model_lines, _parse_model
 from labkit.groups.stored_model import checked_code
+from labkit.plan.synapses import plan_synapses
 from labkit.synapses.connect_call import connect
 from labkit.synapses.queue import Pathway
 from labkit.synapses.strings import check_units, evaluate_synaptic, synaptic_arrays
@@ -497,8 +498,6 @@ class Synapses(Group):
 
     def _prepare(self, ctx):
         """This run's operations and values (:mod:`labkit.plan.synapses` makes them)."""
-        from labkit.plan.synapses import plan_synapses  # loads sympy: only when running
-
         check_linked(self)
         plan = plan_synapses(self, ctx)
         self._last_externals = plan.externals  # for reading subexpressions after the run

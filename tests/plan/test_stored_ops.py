@@ -1,5 +1,5 @@
-"""A run of a model planned before needs no sympy (labkit.plan.stored_ops); anything new
-or changed is planned again, with its errors."""
+"""A run of a model planned before (groups, synapses, monitors) needs no sympy
+(labkit.plan.stored_ops); anything new or changed is planned again, with its errors."""
 
 import json
 import os
@@ -11,7 +11,17 @@ import numpy as np
 import pytest
 
 import labkit.plan.neuron_ops
-from labkit import NeuronGroup, SpikeMonitor, StateMonitor, ms, mV, prefs, run, start_scope
+from labkit import (
+    NeuronGroup,
+    SpikeMonitor,
+    StateMonitor,
+    Synapses,
+    ms,
+    mV,
+    prefs,
+    run,
+    start_scope,
+)
 from labkit.errors import DimensionMismatchError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,12 +132,25 @@ tau = 10*ms
 L = NeuronGroup(2, '''dv/dt = (-v + I)/tau : 1 (unless refractory)
 I : 1''', threshold='v > 0.8', reset='v = 0', refractory=5*ms, method='exact')
 L.I = [1, 2]
+taum = 20*ms; taue = 5*ms; taui = 10*ms; Vt = -50*mV; Vr = -60*mV; Ec = -49*mV
+cuba = '''
+dv/dt  = (ge+gi-(v-Ec))/taum : volt (unless refractory)
+dge/dt = -ge/taue : volt
+dgi/dt = -gi/taui : volt
+'''
+P = NeuronGroup(200, cuba, threshold='v>Vt', reset='v = Vr', refractory=5*ms, method='exact')
+P.v = 'Vr + rand() * (Vt - Vr)'
+we = 1.62*mV; wi = -9*mV
+Ce = Synapses(P, P, on_pre='ge += we'); Ce.connect('i<160', p=0.1)
+Ci = Synapses(P, P, on_pre='gi += wi'); Ci.connect('i>=160', p=0.1)
 trace = StateMonitor(H, 'v', record=[0, 2]); spikes = SpikeMonitor(H); lif = SpikeMonitor(L)
+net = SpikeMonitor(P)
 built = 'sympy' in sys.modules
 run(20*ms)
 print(json.dumps(dict(built=built, ran='sympy' in sys.modules, t=[float(x) for x in spikes.t_],
                       i=[int(x) for x in spikes.i], lif=[float(x) for x in lif.t_],
-                      v=trace.v_[:, ::50].tolist())))
+                      v=trace.v_[:, ::50].tolist(), cuba=[int(x) for x in net.i],
+                      cuba_t=[float(x) for x in net.t_])))
 """
 
 
@@ -141,9 +164,49 @@ def _process(cache: Path, target: str) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("target", ["numpy", "auto"])
-def test_a_second_process_runs_hh_and_lif_without_sympy_and_gets_the_same_results(
+def test_a_second_process_runs_hh_lif_and_cuba_without_sympy_and_gets_the_same_results(
         tmp_path, target):
     first, second = _process(tmp_path, target), _process(tmp_path, target)
     assert first["built"] and first["ran"]  # the cold path parsed and planned
-    assert not second["built"] and not second["ran"]  # both from the plain store
-    assert first["i"] and first["lif"] and first == dict(second, built=True, ran=True)
+    assert not second["built"] and not second["ran"]  # all from the plain store
+    assert first["i"] and first["lif"] and len(first["cuba"]) > 20
+    assert first == dict(second, built=True, ran=True)
+
+
+def _synapses(on_pre="v_post += w", w=0.5):
+    start_scope()
+    G = NeuronGroup(20, "dv/dt = -v/(10*ms) : 1\nI : 1", threshold="v > 1 - I",
+                    reset="v = 0", method="exact")
+    G.I = np.linspace(0, 1.5, 20)
+    S = Synapses(G, G, on_pre=on_pre, namespace={"w": w})
+    S.connect(j="(i + 1) % 20")
+    spikes = SpikeMonitor(G)
+    run(20 * ms)
+    return spikes.t_[:].tolist(), spikes.i[:].tolist()
+
+
+@pytest.fixture()
+def synapses_planned(monkeypatch):
+    import labkit.plan.synapse_ops
+
+    calls = []
+    make = labkit.plan.synapse_ops.cold_parts
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(labkit.plan.synapse_ops, "cold_parts", counted)
+    return calls
+
+
+def test_synapses_planned_before_are_read_back_and_a_change_is_planned_again(
+        cache, synapses_planned):
+    first = _synapses()
+    assert len(synapses_planned) == 1 and first[0]
+    assert _synapses() == first and len(synapses_planned) == 1  # from the store
+    _synapses(on_pre="v_post += 2*w")
+    assert len(synapses_planned) == 2
+    with pytest.raises(DimensionMismatchError):  # now a voltage: planned, and refused
+        _synapses(w=0.5 * mV)
+    assert len(synapses_planned) == 3
