@@ -37,6 +37,9 @@ __all__ = ["exact_source", "kernel_source", "structure_key"]
 _PRIMITIVES = (str, int, float, bool, type(None))
 _GENERATOR: list[str] = []  # the hash of labkit.codegen's modules, computed once
 _memory: dict = {}
+#: Sources kept in memory at most (as the generator's own lru_caches did): a session that
+#: makes many structures (a sweep over models) does not keep every text.
+_MEMORY_LIMIT = 512
 
 
 class _Unkeyable(Exception):
@@ -132,6 +135,8 @@ def kernel_source(spec, engine: str) -> KernelSource | None:
                 atomic_write(_path(key), json.dumps(record).encode())
             except OSError:  # a read-only cache: generated again next time
                 pass
+    if len(_memory) >= _MEMORY_LIMIT:
+        _memory.clear()
     _memory[engine, spec] = found or None
     return found or None
 
