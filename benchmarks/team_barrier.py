@@ -26,7 +26,9 @@ step over all threads (best), the share of chunks the helper ran in the best run
 region per step's are not counted: ``-``), and whether the final
 state and the spikes are those of one thread, bit for bit. On a machine others use too, the
 wall times measure them (the helper may never run); the CPU times and the helper's share say
-whether the team worked. Not used by labkit yet (see the README's "All cores").
+whether the team worked. Last, the best round trip of a word between two threads (what a
+barrier costs at least; a Numba region costs microseconds). Not used by labkit yet (see
+the README's "All cores").
 """
 
 from __future__ import annotations
@@ -264,6 +266,66 @@ def team(ctl, v, ge, gi, ref_until, steps, c, spikes, counts, ptr, post, n_exc, 
             out[1] = helper(ctl, v, ge, gi, ref_until, c, spikes, counts, spin, give_up)
 
 
+@njit
+def ping(ctl, rounds):
+    """Thread 0 of :func:`ping_pong`: write a round's number, wait for it to come back."""
+    for r in range(rounds):
+        atomic_store(ctl, PHASE, r + 1)
+        polls = 0
+        while atomic_load(ctl, DONE) != r + 1:
+            polls += 1
+            pause(polls, 100_000)
+            if polls > 100 * 100_000 + 1000:  # no partner: give up, measured nothing
+                atomic_store(ctl, END, 1)
+                return r
+    return rounds
+
+
+@njit
+def pong(ctl, rounds):
+    last, polls = 0, 0
+    while atomic_load(ctl, END) == 0:
+        word = atomic_load(ctl, PHASE)
+        if word != last:
+            last, polls = word, 0
+            atomic_store(ctl, DONE, word)
+            if word == rounds:
+                return 1
+            continue
+        polls += 1
+        pause(polls, 100_000)
+        if polls > 100 * 100_000 + 1000:
+            return 0
+    return 0
+
+
+@njit(parallel=True)
+def ping_pong(ctl, rounds, out):
+    """Round trips of a word between two threads: the least a barrier costs."""
+    for t in prange(2):
+        if t == 0:
+            out[0] = ping(ctl, rounds)
+        else:
+            out[1] = pong(ctl, rounds)
+
+
+def round_trip(tries: int = 300, rounds: int = 2000) -> tuple[float, int]:
+    """-> the best seconds per round trip over ``tries`` regions of ``rounds`` round trips
+    (the region's start included), and how many regions completed them all."""
+    ctl, out = np.zeros(24, dtype=np.int64), np.zeros(2, dtype=np.int64)
+    ping_pong(ctl, 10, out)
+    best, complete = float("inf"), 0
+    for _ in range(tries):
+        ctl[:] = 0
+        started = time.perf_counter()
+        ping_pong(ctl, rounds, out)
+        seconds = time.perf_counter() - started
+        if out[0] == rounds and ctl[END] == 0:
+            complete += 1
+            best = min(best, seconds / rounds)
+    return best, complete
+
+
 def network(n: int, seed: int = 11):
     """CUBA's neurons (exact update coefficients at dt = 0.1 ms) and p = 0.02 synapses."""
     dt, taum, taue, taui = 1e-4, 20e-3, 5e-3, 10e-3
@@ -340,8 +402,10 @@ def main(argv=None) -> None:
                      "yes" if same else "NO"])
     print_table(["variant", "wall us/step (best)", "(median)", "CPU us/step (best)",
                  "helper's chunks", "same bits"], rows)
-    print(f"spikes per step {reference['record'][0] / args.steps:.2f}; load average "
-          f"{os.getloadavg()[0]:.1f} at the end")
+    best, complete = round_trip()
+    print(f"spikes per step {reference['record'][0] / args.steps:.2f}; a word's round trip "
+          f"between two threads: best {best * 1e9:.0f} ns ({complete}/300 regions had both "
+          f"threads); load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":
