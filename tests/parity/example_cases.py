@@ -429,7 +429,57 @@ NMDA_SUMMED_SELECTIVE = Case(
     min_spikes=20,
 )
 
-CASES = (SPARSE_EXCITATION_INHIBITION, NMDA_SUMMED_SELECTIVE, SYNAPSES_ON_SYNAPSES,
+# Izhikevich_2003: one Synapses with two pathways (delays 0 and 1 ms at dt = 1 ms: the
+# second queue's index wraps every step), code run regularly on two subgroups (i counted
+# from each subgroup's start), and a network_operation at the end of every step, whose
+# resumed call meets a SpikeMonitor buffer with no room left for another step
+TWO_PATHWAYS = Case(
+    "example_two_pathways",
+    """
+    start_scope()
+    defaultclock.dt = 1*ms
+    N = NeuronGroup(12, '''dv/dt = (0.04*v**2 + 5*v + 140 - u + I + I_noise)/ms : 1
+                           du/dt = (a*(b*v - u))/ms : 1
+                           I : 1
+                           I_noise : 1
+                           a : 1
+                           b : 1
+                           c : 1
+                           d : 1''', threshold='v >= 30', reset='v = c; u += d',
+                    method='euler')
+    N.v = -65
+    exc = N[:9]
+    inh = N[9:]
+    exc.a = 0.02
+    exc.b = 0.2
+    exc.c = '-65 + 15*(i/9.0)**2'
+    exc.d = '8 - 6*(i/9.0)**2'
+    inh.a = '0.02 + 0.08*i/3.0'
+    inh.b = '0.25 - 0.05*i/3.0'
+    inh.c = -65
+    inh.d = 2
+    N.u = 'b*v'
+    S = Synapses(N, N, 'w : 1', on_pre={'up': 'I += w', 'down': 'I -= w'},
+                 delay={'up': 0*ms, 'down': 1*ms})
+    S.connect()
+    S.w = 'int(i < 9)*0.5*(1 + (i*7 + j*3) % 5) - int(i >= 9)*(1 + (i + j) % 3)'
+    exc.run_regularly('I_noise = 12 + 6*((i*5 + int(t/ms + 0.5)) % 7)/7.0', dt=1*ms)
+    inh.run_regularly('I_noise = 8 + (i*3 + int(t/ms + 0.5)) % 5', dt=1*ms)
+    calls = []
+    count = network_operation(when='end')(lambda: calls.append(1))
+    SM = SpikeMonitor(N)
+    M = StateMonitor(N, ('v', 'I'), record=[0, 10], when='after_thresholds')
+    run(150*ms)
+    n_calls = len(calls)
+    """,
+    spikes=("SM",),
+    traces=("M.v", "M.I", "N.u[:]", "M.t"),
+    exact=("n_calls",),
+    dt=1e-3,
+    min_spikes=100,
+)
+
+CASES = (TWO_PATHWAYS, SPARSE_EXCITATION_INHIBITION, NMDA_SUMMED_SELECTIVE, SYNAPSES_ON_SYNAPSES,
          LINKED_SUBEXPRESSION, SIDE_SUBEXPRESSIONS, SYNAPSE_MONITOR_OF_TARGET,
          SYNAPTIC_SUBGROUP_RECORD, CUSTOM_EVENTS,
          SYNAPTIC_TEMPORARIES, LINKED_INPUT, RUN_REGULARLY, STOP, MONITOR_BETWEEN_RUNS,
