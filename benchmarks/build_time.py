@@ -15,7 +15,11 @@ lesson's kernel is restarted. Rows, medians over the repeats:
 - ``first build``: the network code in that process (labkit: includes importing sympy);
 - ``import + first build``: what a script or a fresh notebook waits for;
 - ``build after another model``: the network built in a process that built a small other
-  model first (sympy loaded, this model not yet parsed): what each further lesson cell pays.
+  model first (sympy loaded, this model not yet parsed): what each further lesson cell pays;
+- ``first run()``: then ``run(1*ms)`` in that fresh process (labkit: planned from its
+  disk store, without sympy, and started on the fast start's numpy loop; Brian2: its code
+  objects made and their Cython extensions loaded), and the process's CPU time to its
+  end: what a lesson cell that builds and runs a model seen before waits for.
 
 Each with its CPU time (``time.process_time()``; for ``import + first build``, of the
 whole process up to there), which a shared machine's load changes far less than the wall
@@ -53,9 +57,14 @@ if {warm}:  # another model first: sympy loaded, the network's own text not yet 
     _t1 = _time.perf_counter()
 _c1 = _time.process_time()
 {network}
-_t2 = _time.perf_counter()
+_t2, _c2 = _time.perf_counter(), _time.process_time()
+import sys as _sys
+_sympy = "sympy" in _sys.modules
+run(1*ms)
+_t3, _c3 = _time.perf_counter(), _time.process_time()
 report(import_s=_t1 - _t0, build_s=_t2 - _t1, total_s=_t2 - _t0,
-       build_cpu_s=_time.process_time() - _c1, total_cpu_s=_time.process_time())
+       build_cpu_s=_c2 - _c1, total_cpu_s=_c2, run_s=_t3 - _t2, run_cpu_s=_c3 - _c2,
+       to_run_end_cpu_s=_c3, sympy_built=_sympy, sympy_ran="sympy" in _sys.modules)
 """
 
 LABKIT = dict(import_line="from labkit import *", setup="")
@@ -96,9 +105,14 @@ def main(argv=None) -> None:
                                   (0, "total_s", "import + first build"),
                                   (0, "total_cpu_s", "the process to there, CPU time"),
                                   (1, "build_s", "build after another model"),
-                                  (1, "build_cpu_s", "build after another model, CPU")):
+                                  (1, "build_cpu_s", "build after another model, CPU"),
+                                  (0, "run_s", "first run() of 1 ms"),
+                                  (0, "run_cpu_s", "first run(), CPU time"),
+                                  (0, "to_run_end_cpu_s", "import + build + run, CPU")):
             a, b = median(ours[which], key), median(theirs[which], key)
             rows.append([f"{name}: {label}", fmt_seconds(a), fmt_seconds(b), fmt_ratio(a, b)])
+        sympy = sorted({(t.data["sympy_built"], t.data["sympy_ran"]) for t in ours[0]})
+        rows.append([f"{name}: sympy imported (build, run)", str(sympy), "", ""])
     print_table(["", "labkit", "Brian2", "ratio"], rows)
     print("load after:", os.getloadavg())
 

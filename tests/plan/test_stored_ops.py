@@ -210,3 +210,18 @@ def test_synapses_planned_before_are_read_back_and_a_change_is_planned_again(
     with pytest.raises(DimensionMismatchError):  # now a voltage: planned, and refused
         _synapses(w=0.5 * mV)
     assert len(synapses_planned) == 3
+
+
+def test_another_dt_uses_the_stored_plan_and_gets_the_cold_paths_results(
+        cache, planned, tmp_path_factory, monkeypatch):
+    from labkit import defaultclock
+
+    _lif()
+    defaultclock.dt = 0.05 * ms
+    stored = _lif()
+    assert len(planned) == 1  # dt is a value of the run, not part of its plan
+    monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path_factory.mktemp("cold")))
+    defaultclock.dt = 0.05 * ms
+    cold = _lif()
+    assert len(planned) == 2
+    assert np.array_equal(stored[0], cold[0]) and stored[1:] == cold[1:]
