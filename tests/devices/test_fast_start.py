@@ -291,6 +291,52 @@ def test_a_costly_cable_solve_loads_its_compiled_kernel_first(fresh_runtime, mon
         > 200 * 10 * fast_start.CABLE_SECONDS
 
 
+def test_a_cable_run_that_outlasts_the_compilation_waits_for_it(fresh_runtime, monkeypatch):
+    """Cable solves on a first engine are ~100 times slower than compiled: a run whose
+    solves there would take longer than the compilation (COMPILE_SECONDS) compiles first
+    when nothing is on disk, and waits for the job compiling it when one runs, instead of
+    solving on numpy meanwhile (CPU time for next to no wall time)."""
+    import tempfile
+
+    from labkit import Cylinder, SpatialNeuron, um
+
+    def neuron(n, rest):  # a rest of its own: a kernel of its own
+        start_scope()
+        fresh_runtime._fast.clear()
+        prefs.devices.runtime.fast_start = True
+        cable = SpatialNeuron(Cylinder(diameter=1 * um, length=n * um, n=n),
+                              f"Im = gL*({rest}*mV - v) : amp/meter**2", dt=0.1 * ms,
+                              namespace={"gL": 1 * mS / meter ** 2})
+        cable.v = -60 * mV
+        return cable
+
+    monkeypatch.setattr(fast_start, "COMPILE_SECONDS", 0.55)
+    cable = neuron(2000, -70)  # noqa: F841 - run() finds it here
+    run(30 * ms)          # 2000 x 300 steps: 0.6 s by the estimate, nothing on disk
+    (cold,) = fresh_runtime._fast.values()
+    assert cold.engine == "numba" and cold.first_calls == 0
+
+    class Job:  # a compile job: done once waited for
+        waited = False
+
+        def wait(self):
+            self.waited = True
+            return 0
+
+        def poll(self):
+            return 0 if self.waited else None
+
+    cable = neuron(200, -65)  # noqa: F841
+    run(1 * ms)           # short: numpy
+    (kernel,) = fresh_runtime._fast.values()
+    assert kernel.engine == "numpy" and kernel.first_calls == 1
+    job = Job()
+    kernel._job, kernel._job_mark = (job, tempfile.TemporaryFile()), kernel.first_seconds
+    monkeypatch.setattr(fast_start, "COMPILE_SECONDS", 0.0)
+    run(5 * ms)
+    assert job.waited and kernel.engine == "numba" and kernel.first_calls == 1
+
+
 def _runs_into(model, x, says):
     """One neuron whose model leaves a function's domain -> the run's SimulationError."""
     from labkit.errors import SimulationError
