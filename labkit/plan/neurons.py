@@ -34,7 +34,7 @@ _REPORTED: weakref.WeakSet = weakref.WeakSet()
 _METHODS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 #: The groups whose plans a plain key can describe (a SpatialNeuron's cable has more).
-_PLAIN_KINDS = frozenset({"NeuronGroup"})
+_PLAIN_KINDS = frozenset({"NeuronGroup", "PoissonGroup"})
 
 
 def integration_method(group) -> str:

@@ -225,3 +225,18 @@ def test_another_dt_uses_the_stored_plan_and_gets_the_cold_paths_results(
     cold = _lif()
     assert len(planned) == 2
     assert np.array_equal(stored[0], cold[0]) and stored[1:] == cold[1:]
+
+
+def test_a_poisson_group_planned_before_gives_the_same_spikes(cache, planned):
+    from labkit import Hz, PoissonGroup, seed
+
+    def spikes():
+        start_scope()
+        seed(4)
+        P = PoissonGroup(50, np.linspace(10, 200, 50) * Hz)
+        mon = SpikeMonitor(P)
+        run(50 * ms)
+        return mon.i[:].tolist(), mon.t_[:].tolist()
+
+    first = spikes()
+    assert spikes() == first and first[0] and len(planned) == 1
