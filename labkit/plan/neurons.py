@@ -18,7 +18,7 @@ from labkit.logs import get_logger, info
 from labkit.plan.arguments import bind, is_boolean, link_aliases
 from labkit.plan.externals import constant_functions, external_kinds
 from labkit.plan.objectplan import ObjectPlan
-from labkit.plan.stored_ops import dimension_key, plain_facts, plain_value, stored_operations
+from labkit.plan.stored_ops import dimension_key, external_key, plain_facts, stored_operations
 from labkit.units.dimension import get_or_create_dimension
 
 __all__ = ["plan_neurons", "resolve_externals", "SPECIAL", "integration_method"]
@@ -82,15 +82,15 @@ def _used_names(group, strings) -> frozenset[str]:
 
 def _plain_key(group, strings, externals, kinds, booleans, constants, prefix, clock):
     """Everything the group's operations depend on, as text; None if not all plain."""
-    if strings is None or not all(plain_value(v) for v in externals.values()):
+    found = {n: external_key(v) for n, v in externals.items()}
+    if strings is None or any(k is None for k in found.values()):
         return None
     variables = tuple(sorted(
         (n, v.kind, dimension_key(v.dim), v.shared, v.var_type, str(v.dtype),
          v.array is not None) for n, v in group.variables.items()))
-    dims = {n: dimension_key(getattr(v, "dim", None)) for n, v in externals.items()}
     if "_refractory" in kinds:
-        dims["_refractory"] = dimension_key(SECOND)
-    names = tuple(sorted((n, kinds[n], dims[n], n in booleans) for n in kinds))
+        found["_refractory"] = ("value", dimension_key(SECOND), False)
+    names = tuple(sorted((n, kinds[n], found[n], n in booleans) for n in kinds))
     return repr(("neurons", *strings, group.order, prefix, clock, variables,
                  names, tuple(sorted(constants))))
 

@@ -17,7 +17,7 @@ method, or another version of labkit gives another key and takes the cold path, 
 plans, checks and fails as before. Only successful plans are stored; an unreadable or
 foreign entry is a miss. Plans that cannot say everything in plain text (an object kind
 not covered, a model given as an ``Equations`` object, namespace values other than
-numbers, booleans and quantities) give no key and always take the cold path.
+numbers, booleans, quantities and TimedArrays) give no key and always take the cold path.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from labkit.codegen.stored_expr import stored
 from labkit.plan.objectplan import operations_for
 from labkit.units.dimension import Dimension
 
-__all__ = ["dimension_key", "plain_facts", "plain_value", "stored_operations"]
+__all__ = ["dimension_key", "external_key", "plain_facts", "stored_operations"]
 
 #: The code whose change invalidates stored plans: everything between a string and the
 #: operations (the parser, units, integration, the plans, the objects that ask for them).
@@ -50,13 +50,24 @@ def dimension_key(dim) -> tuple | None:
     return tuple(dim._exponents) if isinstance(dim, Dimension) else None
 
 
-def plain_value(value) -> bool:
-    """Whether a namespace value is one a plain key can describe: a number, a boolean or a
-    scalar quantity (its unit and whether it is a boolean are then all a plan reads)."""
-    if isinstance(value, (bool, int, float, np.number, np.bool_)):
-        return True
-    return isinstance(value, np.ndarray) and value.ndim == 0 and not hasattr(
-        value, "_kernel_values") and type(value).__module__.startswith(("numpy", "labkit"))
+def external_key(value):
+    """A namespace value -> what a plan reads of it, as plain data: the unit of a number,
+    boolean or scalar quantity (and whether it is a boolean), a TimedArray's result and
+    argument units; None for anything else (such a plan is made every time)."""
+    is_bool = isinstance(value, (bool, np.bool_))
+    if is_bool or isinstance(value, (int, float, np.number)):
+        return ("value", dimension_key(getattr(value, "dim", None)), is_bool)
+    if hasattr(value, "_kernel_values"):  # a TimedArray: its units and argument units
+        args = getattr(value, "arg_dims", None)
+        dims = (dimension_key(getattr(value, "dim", None)),
+                *(dimension_key(d) for d in args or ()))
+        if args is None or any(d is None for d in dims):
+            return None
+        return ("timed", type(value).__qualname__, dims)
+    if isinstance(value, np.ndarray) and value.ndim == 0 \
+            and type(value).__module__.startswith(("numpy", "labkit")):
+        return ("value", dimension_key(getattr(value, "dim", None)), bool(value.dtype == np.bool_))
+    return None
 
 
 def plain_facts(kind: str, key: str | None, make: Callable[[], object], valid):

@@ -16,7 +16,7 @@ from labkit.codegen.spec import argument
 from labkit.plan.arguments import bind, event_prefix, is_boolean, link_aliases
 from labkit.plan.externals import constant_functions
 from labkit.plan.objectplan import ObjectPlan
-from labkit.plan.stored_ops import dimension_key, plain_facts, plain_value, stored_operations
+from labkit.plan.stored_ops import dimension_key, external_key, plain_facts, stored_operations
 from labkit.plan.synapse_args import missing_side_variable, owner_prefix, queues
 
 __all__ = ["plan_synapses"]
@@ -65,7 +65,8 @@ def _used_names(syn, strings) -> frozenset[str] | None:
 
 def _plain_key(syn, ctx, strings, externals, prefix, src, tgt) -> str | None:
     """Everything the operations depend on, as text; None when not all plain."""
-    if not all(plain_value(v) for v in externals.values()):
+    found = {n: external_key(v) for n, v in externals.items()}
+    if any(k is None for k in found.values()):
         return None
     groups = (syn.source._owner, syn.target._owner)
     conditional = tuple(sorted(
@@ -73,8 +74,7 @@ def _plain_key(syn, ctx, strings, externals, prefix, src, tgt) -> str | None:
         for name in getattr(group, "_conditional_writes", ())))
     sides = tuple(event_prefix(p.source._owner, src if p.prepost == "pre" else tgt, p.event)
                   for p in syn._pathways)
-    names = tuple(sorted((n, dimension_key(getattr(v, "dim", None)), is_boolean(v))
-                         for n, v in externals.items()))
+    names = tuple(sorted((n, found[n], is_boolean(v)) for n, v in externals.items()))
     return repr(("synapses", *strings, syn.order, prefix, src, tgt, ctx.clock(syn),
                  *(ctx.clock(g) for g in groups), *(g.order for g in groups),
                  _variables(syn.variables), *(_variables(g.variables) for g in groups),

@@ -240,3 +240,23 @@ def test_a_poisson_group_planned_before_gives_the_same_spikes(cache, planned):
 
     first = spikes()
     assert spikes() == first and first[0] and len(planned) == 1
+
+
+def test_a_timed_array_is_part_of_the_key_by_its_units(cache, planned):
+    from labkit import TimedArray
+
+    def trace(values):
+        start_scope()
+        stim = TimedArray(values, dt=1 * ms)
+        G = NeuronGroup(1, "dv/dt = (stim(t) - v)/(5*ms) : 1", method="exact",
+                        namespace={"stim": stim})
+        mon = StateMonitor(G, "v", record=True)
+        run(10 * ms)
+        return mon.v[0].copy()
+
+    first = trace(np.linspace(0, 1, 10))
+    assert np.array_equal(trace(np.linspace(0, 1, 10)), first) and len(planned) == 1
+    assert not np.array_equal(trace(np.linspace(1, 0, 10)), first) and len(planned) == 1
+    with pytest.raises(DimensionMismatchError):  # now in volt: planned again, and refused
+        trace(np.linspace(0, 1, 10) * mV)
+    assert len(planned) == 2
