@@ -15,6 +15,7 @@ from labkit.plan.externals import external_kinds, symbols_for
 from labkit.plan.neurons import resolve_externals
 from labkit.plan.objectplan import ObjectPlan, operations_for
 from labkit.plan.stored_ops import stored_operations
+from labkit.plan.synapse_args import owner_prefix
 
 __all__ = ["plan_state_monitor", "plan_spike_monitor", "plan_rate_monitor"]
 
@@ -76,19 +77,40 @@ def _expression_record(monitor, ctx, kind, src, prefix, events_from, exprs: tupl
     return op, externals
 
 
+def _synaptic_key(monitor, ctx, kind, src: str, prefix: str) -> str | None:
+    """A plain key for a record of a Synapses' variables (its own, its source's or its
+    target's, none a subexpression: they read no namespace value); None otherwise."""
+    syn = monitor.source._owner
+    names = []
+    for name in monitor.record_variables:
+        var = syn._recordable(name)
+        if var is None or var.kind in ("subexpression", "linked"):
+            return None
+        names.append((name, *syn._kind_of(name), var.shared))
+    sides = (owner_prefix(ctx, syn.source, syn, "source"),
+             owner_prefix(ctx, syn.target, syn, "target"))
+    return repr(("synapse-record", kind.__name__, tuple(names), src, prefix, sides,
+                 ctx.clock(monitor)))
+
+
 def _synaptic_record(monitor, ctx, kind, src: str, prefix: str):
     """A StateMonitor of a Synapses -> (its operation, the namespace values it reads)."""
-    from labkit.plan.monitor_ops import expressions  # loads sympy
-    from labkit.plan.synapse_ops import record_parts
+    def make():
+        from labkit.plan.monitor_ops import expressions  # loads sympy
+        from labkit.plan.synapse_ops import record_parts
 
-    owner = monitor.source._owner
-    exprs = dict(expressions(owner, tuple(monitor.record_variables)))
-    exprs, symbols, indices, externals = record_parts(owner, exprs, ctx)
-    key = (kind, src, prefix, ctx.clock(monitor), tuple(exprs.items()), symbols)
-    op = operations_for(monitor, key, lambda: kind(
-        prefix, ctx.clock(monitor), symbols, monitor.name, src, tuple(exprs.items()),
-        indices, argument(src, "pre", "internal"), argument(src, "post", "internal")))
-    return op, externals
+        owner = monitor.source._owner
+        exprs = dict(expressions(owner, tuple(monitor.record_variables)))
+        exprs, symbols, indices, externals = record_parts(owner, exprs, ctx)
+        op = kind(prefix, ctx.clock(monitor), symbols, monitor.name, src,
+                  tuple(exprs.items()), indices, argument(src, "pre", "internal"),
+                  argument(src, "post", "internal"))
+        return op, externals
+
+    key = _synaptic_key(monitor, ctx, kind, src, prefix)
+    if key is None:  # subexpressions: planned with sympy every time
+        return make()
+    return stored_operations(monitor, key, key, lambda: (make()[0], None, None))[0], {}
 
 
 def plan_state_monitor(monitor, ctx, n, t, recorded: dict) -> ObjectPlan:

@@ -260,3 +260,28 @@ def test_a_timed_array_is_part_of_the_key_by_its_units(cache, planned):
     with pytest.raises(DimensionMismatchError):  # now in volt: planned again, and refused
         trace(np.linspace(0, 1, 10) * mV)
     assert len(planned) == 2
+
+
+def test_a_record_of_synaptic_variables_is_read_back(cache, monkeypatch):
+    import labkit.plan.synapse_ops
+
+    calls = []
+    make = labkit.plan.synapse_ops.record_parts
+    monkeypatch.setattr(labkit.plan.synapse_ops, "record_parts",
+                        lambda *a, **k: calls.append(1) or make(*a, **k))
+
+    def recorded():
+        start_scope()
+        G = NeuronGroup(5, "dv/dt = (2 - v)/(10*ms) : 1", threshold="v > 1", reset="v = 0",
+                        method="exact")
+        G.v = np.linspace(0, 1, 5)
+        S = Synapses(G, G, "w : 1", on_pre="w += 0.1; v_post += w")
+        S.connect(j="(i + 1) % 5")
+        mon = StateMonitor(S, ["w", "v_post"], record=True)
+        run(30 * ms)
+        return mon.w[:].copy(), mon.v_post[:].copy()
+
+    first = recorded()
+    again = recorded()
+    assert len(calls) == 1 and first[0].any()
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
