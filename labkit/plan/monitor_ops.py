@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sympy
 
-__all__ = ["expressions"]
+from labkit.plan.structure import names_in
+
+__all__ = ["expressions", "used_names"]
 
 
 def expressions(owner, names: tuple[str, ...]) -> tuple:
@@ -16,3 +18,8 @@ def expressions(owner, names: tuple[str, ...]) -> tuple:
         out.append((name, var.expr if var is not None and var.kind == "subexpression"
                     else sympy.Symbol(name, real=True)))
     return tuple(out)
+
+
+def used_names(owner, names: tuple[str, ...]) -> frozenset[str]:
+    """Every name the recorded expressions use (a subexpression's, substituted)."""
+    return frozenset(set().union(*(names_in(e) for _, e in expressions(owner, names))))

@@ -14,7 +14,7 @@ from labkit.plan.arguments import bind, event_prefix
 from labkit.plan.externals import external_kinds, symbols_for
 from labkit.plan.neurons import resolve_externals
 from labkit.plan.objectplan import ObjectPlan, operations_for
-from labkit.plan.stored_ops import stored_operations
+from labkit.plan.stored_ops import external_key, plain_facts, stored_operations
 from labkit.plan.synapse_args import owner_prefix
 
 __all__ = ["plan_state_monitor", "plan_spike_monitor", "plan_rate_monitor"]
@@ -41,6 +41,10 @@ def _record(monitor, ctx, verb: str, kind, event: str | None = None):
     arrays = {k: ("shared" if v.shared else "array") for k, v in owner.variables.items()
               if v.array is not None}
     if not all(name in arrays for name in names):  # subexpressions (they may use constants)
+        found = _stored_expression_record(monitor, ctx, kind, src, prefix, events_from,
+                                          names, arrays)
+        if found is not None:
+            return (src, prefix, *found)
         from labkit.plan.monitor_ops import expressions  # loads sympy
 
         return (src, prefix, *_expression_record(monitor, ctx, kind, src, prefix,
@@ -57,6 +61,44 @@ def _record(monitor, ctx, verb: str, kind, event: str | None = None):
 
     op = stored_operations(monitor, key, key, make)[0]
     return src, prefix, op, {}
+
+
+def _stored_expression_record(monitor, ctx, kind, src, prefix, events_from, names, arrays):
+    """A record of a group's subexpressions (of a model given as text) -> (the operation,
+    the namespace values it reads), from the plan store when planned before; None when
+    the plan cannot be said in plain text."""
+    owner = monitor.source._owner
+    model = getattr(owner, "_model", None)
+    if not isinstance(model, str) or not all(
+            name in arrays or getattr(owner.variables.get(name), "kind", "") == "subexpression"
+            for name in names):
+        return None
+
+    def used_names():
+        from labkit.plan.monitor_ops import used_names  # loads sympy: the cold path
+
+        return used_names(owner, names)
+
+    used = plain_facts("record-names", repr(("record-names", type(owner).__name__, model,
+                                             names)), used_names,
+                       lambda found: isinstance(found, frozenset))
+    externals = resolve_externals(owner, used, ctx) if used else {}
+    found = {n: external_key(v) for n, v in externals.items()}
+    if any(k is None for k in found.values()):
+        return None
+    kinds = external_kinds(externals)
+    key = repr(("record-expressions", kind.__name__, type(owner).__name__, model, names, src,
+                events_from, prefix, ctx.clock(monitor),
+                tuple((n, arrays.get(n, "")) for n in sorted(used)),
+                tuple(sorted((n, kinds[n], found[n]) for n in kinds))))
+
+    def make():
+        from labkit.plan.monitor_ops import expressions  # loads sympy: the cold path
+
+        return kind(prefix, ctx.clock(monitor), symbols_for(used, src, arrays, kinds),
+                    monitor.name, events_from, expressions(owner, names)), None, None
+
+    return stored_operations(monitor, key, key, make)[0], externals
 
 
 def _expression_record(monitor, ctx, kind, src, prefix, events_from, exprs: tuple):

@@ -285,3 +285,29 @@ def test_a_record_of_synaptic_variables_is_read_back(cache, monkeypatch):
     again = recorded()
     assert len(calls) == 1 and first[0].any()
     assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+
+
+def test_a_record_of_subexpressions_is_read_back_with_the_values_of_now(cache, monkeypatch):
+    import labkit.plan.monitor_ops
+
+    calls = []
+    make = labkit.plan.monitor_ops.expressions
+    monkeypatch.setattr(labkit.plan.monitor_ops, "expressions",
+                        lambda *a, **k: calls.append(1) or make(*a, **k))
+
+    def recorded(gain):
+        start_scope()
+        G = NeuronGroup(3, "dv/dt = (1 - v)/(10*ms) : 1\nI = gain*v : amp", method="exact",
+                        namespace={"gain": gain})
+        mon = StateMonitor(G, ["I", "v"], record=True)
+        run(5 * ms)
+        return mon.I_[:].copy(), mon.v[:].copy()
+
+    from labkit import nA
+
+    first = recorded(2 * nA)
+    n = len(calls)
+    again = recorded(4 * nA)  # another value: the same plan
+    assert n and len(calls) == n  # read back: no expression made again
+    assert np.array_equal(first[1], again[1]) and first[0].any()
+    assert np.allclose(again[0], 2 * first[0])
