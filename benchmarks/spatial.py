@@ -21,8 +21,10 @@ whole process <= 0.5x Brian2 runtime. (The header's "dt = 0.1 ms" is cuba.py's; 
 models set their own.) Measured (HH axon, 2 busy cores, one process each): loop 349 ms vs
 661 ms (0.53x), whole process 4.2 s vs 8.4 s (0.50x), the same 4067 spikes in all three.
 Passive tree, before 5 December: whole process 5.7 s vs 15.6 s (0.36x), loop 620 ms vs
-338 ms (1.83x). Brian2's loop time is ``std::clock()``, CPU time, labkit's wall time: on
-the shared machine that comparison is unfair to labkit, hence cuba.py's second loop row
+338 ms (1.83x); since the section-wise solve (below), at 08:23 on 5 December (load 7-9,
+--tree --quick): loop 281 ms wall (0.82x), 144 ms CPU (0.42x) vs 342 ms. Brian2's loop
+time is ``std::clock()``, CPU time, labkit's wall time: on the shared machine that
+comparison is unfair to labkit, hence cuba.py's second loop row
 (labkit's loop in CPU time). Measured on 5 December in one invocation (load 10-12 on the
 2 cores; Brian2's loop CPU time checked as the binary of twice the duration minus the
 binary of once it: 355 ms): Brian2 cpp_standalone 357 ms; labkit before the section-wise
