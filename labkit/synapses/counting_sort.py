@@ -12,9 +12,12 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from labkit.codegen.compile import lean_cache_loads
+
 __all__ = ["counting_sort"]
 
 
+@lean_cache_loads
 @numba.njit(cache=True, nogil=True)
 def _counting_sort(sources, n_elements):
     ptr = np.zeros(n_elements + 1, dtype=np.int64)

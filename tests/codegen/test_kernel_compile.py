@@ -312,3 +312,37 @@ def test_numba_typing_errors_quote_the_generated_line(kernel_cache):
 def test_kernel_repr_names_language_and_source(kernel_cache):
     src = _unique_source()
     assert repr(compile_numpy(src)) == f"<Kernel numpy {src!r}>"
+
+
+_CHILD_LEAN = """
+import json, sys
+import numpy as np
+from labkit.codegen.compile import KernelSource, compile_numba, compile_stats
+src = KernelSource(sys.argv[1], "kernel", ("x", "n"))
+value = compile_numba(src, parallel=sys.argv[2] == "1")(np.arange(5.0), 3)
+print(json.dumps({"value": value.tolist(), "loaded": compile_stats().numba_loaded,
+                  "registries": "numba.np.arraymath" in sys.modules}))
+"""
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_warm_kernel_loads_without_numbas_registries_and_gives_the_same_result(
+        kernel_cache, parallel):
+    # Numba filled its target registries (58 MB, ~0.3 s of CPU) before every cache load;
+    # loading machine code needs only the runtime's symbols (compile.lean_cache_loads).
+    # The kernel allocates (NRT) and, in parallel, starts Numba's threads from the cache.
+    loop = "numba.prange" if parallel else "range"
+    text = (f"# test kernel {uuid.uuid4().hex}\nimport numba\nimport numpy as np\n\n\n"
+            f"def kernel(x, n):\n    out = np.empty(x.size * n)\n"
+            f"    for k in {loop}(out.size):\n        out[k] = x[k % x.size] * 2.0 + k\n"
+            "    return out\n")
+    runs = []
+    for _ in range(2):  # compiles (a cache miss), then loads
+        done = subprocess.run([sys.executable, "-c", _CHILD_LEAN, text, str(int(parallel))],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    expected = [np.arange(5.0)[k % 5] * 2.0 + k for k in range(15)]
+    assert runs[0]["value"] == runs[1]["value"] == expected
+    assert runs[0]["loaded"] == 0 and runs[0]["registries"]
+    assert runs[1]["loaded"] == 1 and not runs[1]["registries"]
