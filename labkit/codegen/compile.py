@@ -345,6 +345,83 @@ def _numba_registries_without_scipy() -> None:
                 del sys.modules[blas]
 
 
+def _runtime_cache_path(codegen) -> Path:
+    """Where the runtime's machine code is kept: one file per Numba, llvmlite and host
+    (the CPU name and features the code was made for: Numba's ``magic_tuple``)."""
+    import llvmlite
+    import numba
+
+    key = f"{numba.__version__} {llvmlite.__version__} {codegen.magic_tuple()}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    return cache_dir() / f"numba-runtime-{digest}.pickle"
+
+
+def _initialize_runtime(target_context) -> None:
+    """Numba's ``rtsys.initialize(target_context)``, with the runtime's machine code from
+    labkit's cache when it is there (the caller holds Numba's compiler lock).
+
+    Why: ``rtsys.initialize`` compiles Numba's runtime functions (reference counting,
+    atomics) with LLVM's optimiser and code generator, whose first use in a process costs
+    20 MB of resident memory (numba 0.68) that loading machine code does not need. So the
+    runtime's object code is saved once, as Numba saves a kernel's, and later processes
+    load it as they load a cached kernel (registering the same symbols first). Anything
+    unexpected (another Numba without these internals, an unreadable file) falls back to
+    ``rtsys.initialize``.
+    """
+    import pickle
+
+    from numba.core.runtime import _nrt_python, nrtdynmod, rtsys
+
+    if not (hasattr(rtsys, "_init") and hasattr(nrtdynmod, "create_nrt_module")):
+        rtsys.initialize(target_context)
+        return
+    if rtsys._init:
+        return
+    codegen = target_context.codegen()
+    path = _runtime_cache_path(codegen)
+    try:
+        state = pickle.loads(path.read_bytes())
+        if not (isinstance(state, tuple) and len(state) == 3 and state[1] == "object"):
+            raise ValueError("not a saved library")
+    except Exception:  # noqa: BLE001 - none yet, or damaged: compile and save it (again)
+        state = None
+    _add_runtime_symbols(rtsys, _nrt_python)
+    if state is not None:
+        try:
+            rtsys._library = codegen.unserialize_library(state)
+            rtsys._init = True
+            return
+        except Exception:  # noqa: BLE001 - its bitcode unreadable (parsed before use)
+            pass
+    ir_module, library = nrtdynmod.create_nrt_module(target_context)
+    library.enable_object_caching()
+    library.add_ir_module(ir_module)
+    library.finalize()
+    rtsys._library = library
+    rtsys._init = True
+    with contextlib.suppress(OSError):
+        directory = _writable_dir()
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".numba-runtime-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pickle.dumps(library.serialize_using_object_code()))
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def _add_runtime_symbols(rtsys, nrt) -> None:
+    """The symbols ``rtsys.initialize`` gives LLVM (the runtime's C functions)."""
+    import llvmlite.binding as ll
+    from numba.core import config
+
+    if config.NRT_STATS:
+        nrt.memsys_enable_stats()
+    for py_name, address in nrt.c_helpers.items():
+        ll.add_symbol(py_name if py_name.startswith("_") else "NRT_" + py_name, address)
+
+
 def lean_cache_loads(dispatcher):
     """Let ``dispatcher`` load its machine code from Numba's disk cache without filling
     Numba's target registries first; -> ``dispatcher``.
@@ -369,9 +446,7 @@ def lean_cache_loads(dispatcher):
         return dispatcher
 
     def load_overload(sig, target_context):
-        from numba.core.runtime import rtsys
-
-        rtsys.initialize(target_context)
+        _initialize_runtime(target_context)
         cres = None
         with guard():
             cres = load(sig, target_context)

@@ -314,35 +314,49 @@ def test_kernel_repr_names_language_and_source(kernel_cache):
     assert repr(compile_numpy(src)) == f"<Kernel numpy {src!r}>"
 
 
+
 _CHILD_LEAN = """
 import json, sys
 import numpy as np
 from labkit.codegen.compile import KernelSource, compile_numba, compile_stats
-src = KernelSource(sys.argv[1], "kernel", ("x", "n"))
-value = compile_numba(src, parallel=sys.argv[2] == "1")(np.arange(5.0), 3)
-print(json.dumps({"value": value.tolist(), "loaded": compile_stats().numba_loaded,
-                  "registries": "numba.np.arraymath" in sys.modules}))
+values, registries = [], []
+for text in sys.argv[2:]:
+    src = KernelSource(text, "kernel", ("x", "n"))
+    values.append(compile_numba(src, parallel=sys.argv[1] == "1")(np.arange(5.0), 3).tolist())
+    registries.append("numba.np.arraymath" in sys.modules)
+stats = compile_stats()
+print(json.dumps({"values": values, "loaded": stats.numba_loaded,
+                  "compiled": stats.numba_compiled, "registries": registries}))
 """
 
 
-@pytest.mark.parametrize("parallel", [False, True])
-def test_a_warm_kernel_loads_without_numbas_registries_and_gives_the_same_result(
-        kernel_cache, parallel):
-    # Numba filled its target registries (58 MB, ~0.3 s of CPU) before every cache load;
-    # loading machine code needs only the runtime's symbols (compile.lean_cache_loads).
-    # The kernel allocates (NRT) and, in parallel, starts Numba's threads from the cache.
-    loop = "numba.prange" if parallel else "range"
-    text = (f"# test kernel {uuid.uuid4().hex}\nimport numba\nimport numpy as np\n\n\n"
+def _allocating_kernel(loop: str, offset: float) -> str:
+    return (f"# test kernel {uuid.uuid4().hex}\nimport numba\nimport numpy as np\n\n\n"
             f"def kernel(x, n):\n    out = np.empty(x.size * n)\n"
             f"    for k in {loop}(out.size):\n        out[k] = x[k % x.size] * 2.0 + k\n"
-            "    return out\n")
+            f"    return out + {offset}\n")
+
+
+@pytest.mark.parametrize("parallel", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_a_warm_kernel_loads_without_numbas_registries_and_gives_the_same_result(
+        kernel_cache, parallel):
+    # Numba filled its target registries (58 MB, ~0.3 s of CPU) before every cache load
+    # and compiled its runtime (20 MB more); loading machine code needs only the runtime's
+    # symbols and code, now loaded from labkit's cache (compile.lean_cache_loads). The
+    # kernels allocate (Numba's runtime); in parallel, Numba's threads start from the
+    # cache. A kernel compiled after the runtime was loaded links with it.
+    loop = "numba.prange" if parallel else "range"
+    first, second = _allocating_kernel(loop, 0.0), _allocating_kernel(loop, 1.0)
     runs = []
-    for _ in range(2):  # compiles (a cache miss), then loads
-        done = subprocess.run([sys.executable, "-c", _CHILD_LEAN, text, str(int(parallel))],
+    for texts in ([first], [first, second]):  # compiles (a cache miss), then loads
+        done = subprocess.run([sys.executable, "-c", _CHILD_LEAN, str(int(parallel)), *texts],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     expected = [np.arange(5.0)[k % 5] * 2.0 + k for k in range(15)]
-    assert runs[0]["value"] == runs[1]["value"] == expected
-    assert runs[0]["loaded"] == 0 and runs[0]["registries"]
-    assert runs[1]["loaded"] == 1 and not runs[1]["registries"]
+    assert runs[0]["values"] == [expected]
+    assert runs[1]["values"] == [expected, [v + 1.0 for v in expected]]
+    assert (runs[0]["compiled"], runs[0]["loaded"], runs[0]["registries"]) == (1, 0, [True])
+    assert (runs[1]["compiled"], runs[1]["loaded"], runs[1]["registries"]) == (1, 1,
+                                                                                [False, True])
+    assert len(list((kernel_cache / "kernels").glob("numba-runtime-*.pickle"))) == 1
