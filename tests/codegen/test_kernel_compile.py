@@ -360,3 +360,29 @@ def test_a_warm_kernel_loads_without_numbas_registries_and_gives_the_same_result
     assert (runs[1]["compiled"], runs[1]["loaded"], runs[1]["registries"]) == (1, 1,
                                                                                 [False, True])
     assert len(list((kernel_cache / "kernels").glob("numba-runtime-*.pickle"))) == 1
+
+
+_CHILD_HASH = """
+import json, sys
+from labkit.codegen.compile import KernelSource, compile_numba, compile_stats
+value = compile_numba(KernelSource(sys.argv[1], "kernel", ("x",)))(2)
+print(json.dumps({"value": value, "python": hash("ab" * 2),
+                  "loaded": compile_stats().numba_loaded}))
+"""
+
+
+@pytest.mark.slow
+def test_a_warm_kernel_that_hashes_a_string_loads_and_hashes_as_python(kernel_cache):
+    # the hash secret is the one symbol Numba gives LLVM at an import (numba.cpython.
+    # hashing), not with its target context; a lean cache load (without the registries'
+    # imports) still links such a kernel: unpickling its cached types imports the module
+    text = (f"# test kernel {uuid.uuid4().hex}\n\n\ndef kernel(x):\n"
+            "    return hash('ab' * x)\n")
+    runs = []
+    for _ in range(2):  # compiles, then loads
+        done = subprocess.run([sys.executable, "-c", _CHILD_HASH, text], capture_output=True,
+                              text=True, timeout=120, env=os.environ | {"PYTHONHASHSEED": "7"})
+        assert done.returncode == 0, done.stderr
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert [r["loaded"] for r in runs] == [0, 1]
+    assert runs[0]["value"] == runs[0]["python"] == runs[1]["value"] == runs[1]["python"]
