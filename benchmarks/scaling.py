@@ -22,6 +22,9 @@ Each simulator and size is measured in its own fresh process:
   calls), the whole ``run()`` call's CPU time (with its Python preparation) and the
   loop's wall time (``_last_run_time``) are reported apart; peak resident memory is the
   process's ``ru_maxrss``.
+- Brian2 2.9 runtime device (``--brian2-runtime``; Cython, its cache filled by one
+  unmeasured process or given with ``--brian2-cache``): one process per size, for its
+  peak resident memory (the whole process: imports, build, connect, run).
 - Brian2 2.9 ``cpp_standalone`` (compiled per size: N is written into its code), one
   ``run()`` and ``--repeats`` - 1 re-runs of its binary (the best reported): the loop
   time its binary reports (``Network::run``, timed with ``std::clock()``, i.e. CPU time
@@ -101,6 +104,19 @@ report(loop_s=loop_s, cpu_s=cpu_s, run_cpu_s=run_cpu_s, connect_s=_connect_s,
        peak_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, before_kb=_rss_before)
 """
 
+#: Brian2's runtime device (Cython, warm cache): the same network in one process, for
+#: its peak memory next to labkit's (``--brian2-runtime``).
+BRIAN2_RUNTIME = """
+from brian2 import *
+brian2_cache_prefs()
+""" + NETWORK + """
+run(1*ms)
+_c = time.process_time()
+run({duration}*second)
+report(cpu_s=time.process_time() - _c, spikes=int(s_mon.num_spikes),
+       peak_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
 #: Runs the standalone binary for Brian2 and writes the binary's peak memory (kB) to a file.
 WRAPPER = """\
 import os, subprocess, sys
@@ -151,6 +167,10 @@ def brian2_code(n: int, duration: float, repeats: int = 1) -> str:
                          repeats=repeats)
 
 
+def brian2_runtime_code(n: int, duration: float) -> str:
+    return BRIAN2_RUNTIME.format(n=n, duration=duration, model=MODEL)
+
+
 def duration_for(n: int) -> float:
     """The simulated time for ``n`` neurons: DURATIONS', or scaled as 1000 s*neurons/N."""
     return DURATIONS.get(n, max(0.005, min(1.0, 1000.0 / n)))
@@ -180,6 +200,8 @@ def marginal(rows: list[dict], key: str = "peak_kb") -> list[float | None]:
 def measure(args, tmp: Path) -> tuple[list[dict], list[dict | None]]:
     caches = Caches.fresh(tmp)
     env = caches.env() | {"LABKIT_FAST_START": "0"}
+    if args.brian2_cache:  # a warm Cython cache of an earlier invocation
+        env["BENCH_BRIAN2_CACHE"] = str(args.brian2_cache)
     print(f"  labkit: filling the kernel cache (N={args.sizes[0]:,}) ...", flush=True)
     run_snippet(labkit_code(args.sizes[0], 0.001, args.threads), env=env)
     labkit, brian2 = [], []
@@ -204,6 +226,13 @@ def measure(args, tmp: Path) -> tuple[list[dict], list[dict | None]]:
             print(f"    failed: {str(error).strip().splitlines()[-1]}", flush=True)
             brian2.append(None)
         shutil.rmtree(tmp / f"standalone{n}", ignore_errors=True)
+        if args.brian2_runtime and brian2[-1] is not None:
+            if n == args.sizes[0] and not args.brian2_cache:
+                print("  Brian2 runtime: filling its Cython cache ...", flush=True)
+                run_snippet(brian2_runtime_code(n, 0.001), env=env)
+            print(f"  N={n:,}: Brian2 runtime ...", flush=True)
+            timing = run_snippet(brian2_runtime_code(n, duration), env=env)
+            brian2[-1]["runtime_kb"] = timing.data["peak_kb"]
     return labkit, brian2
 
 
@@ -227,7 +256,7 @@ def report_tables(labkit: list[dict], brian2: list[dict | None]) -> None:
             fmt_ratio(lk_event, b2_event)])
         memory_rows.append([
             f"N={lk['n']:,}", mb(lk["peak_kb"]), mb(b2.get("binary_kb")),
-            mb(b2.get("python_kb")),
+            mb(b2.get("python_kb")), mb(b2.get("runtime_kb")),
             "-" if lk_syn[k] is None else f"{lk_syn[k]:.1f}",
             "-" if b2_syn[k] is None else f"{b2_syn[k]:.1f}",
             fmt_ratio(lk_syn[k], b2_syn[k]), fmt_seconds(lk["connect_s"]),
@@ -238,7 +267,7 @@ def report_tables(labkit: list[dict], brian2: list[dict | None]) -> None:
                  "/neuron-step lk", "/neuron-step B2", "/event lk", "/event B2",
                  "ratio /event"], time_rows)
     print()
-    print_table(["size", "peak lk", "peak B2 binary", "B2 python", "B/syn lk",
+    print_table(["size", "peak lk", "peak B2 binary", "B2 python", "B2 runtime", "B/syn lk",
                  "B/syn B2", "ratio B/syn", "lk connect", "lk process",
                  "B2 process"], memory_rows)
 
@@ -249,6 +278,12 @@ def main(argv=None) -> None:
     parser.add_argument("--skip-brian2", action="store_true")
     parser.add_argument("--repeats", type=int, default=3,
                         help="timed runs per process, the best reported (default 3)")
+    parser.add_argument("--brian2-runtime", action="store_true",
+                        help="also Brian2's runtime device (Cython) per size, for its peak "
+                             "memory (its first process compiles: minutes)")
+    parser.add_argument("--brian2-cache", type=Path, default=None,
+                        help="Brian2's Cython cache for --brian2-runtime (default: a fresh "
+                             "one, compiled by the first process)")
     parser.add_argument("--threads", type=int, default=1,
                         help="labkit's threads (default 1, as Brian2's binary; 0: the "
                              "device's default, all cores)")
@@ -267,7 +302,9 @@ def main(argv=None) -> None:
           "lk: the whole run() call (with its Python preparation); wall lk: labkit's loop "
           "in wall time")
     print("B/syn: bytes per synapse, the growth of peak memory from the previous size over "
-          "the growth in synapses; B2 = its binary's")
+          "the growth in synapses; B2 = its binary's. B2 python: its cpp_standalone "
+          "process (imports, code generation; the binary runs beside it); B2 runtime: "
+          "its runtime device's whole process (--brian2-runtime, warm Cython cache)")
     print("load after:", os.getloadavg(), file=sys.stdout)
 
 
