@@ -386,3 +386,35 @@ def test_a_warm_kernel_that_hashes_a_string_loads_and_hashes_as_python(kernel_ca
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     assert [r["loaded"] for r in runs] == [0, 1]
     assert runs[0]["value"] == runs[0]["python"] == runs[1]["value"] == runs[1]["python"]
+
+
+_CHILD_NETWORK = """
+import json, sys
+from labkit import *
+set_device('runtime', threads=1)
+seed(3)
+P = NeuronGroup(50, 'dv/dt = (ge - v)/(10*ms) : 1\\ndge/dt = -ge/(5*ms) : 1',
+                threshold='v > 0.5', reset='v = 0', method='exact')
+P.v = 'rand()'
+S = Synapses(P, P, on_pre='ge += 0.3')
+S.connect(i='k for k in sample(N_pre, size=5)')
+M = SpikeMonitor(P)
+run(20*ms)
+print(json.dumps({"spikes": [int(x) for x in M.i], "registries": "numba.np.arraymath" in
+                  sys.modules}))
+"""
+
+
+@pytest.mark.slow
+def test_a_warm_network_run_fills_no_numba_registries_and_spikes_the_same(kernel_cache):
+    # the whole of a warm run (connect kernel, network kernel, queue) loads its kernels
+    # without Numba's target registries (58 MB; compile.lean_cache_loads)
+    runs = []
+    for _ in range(2):  # compiles, then loads
+        done = subprocess.run([sys.executable, "-c", _CHILD_NETWORK], capture_output=True,
+                              text=True, timeout=300,
+                              env=os.environ | {"LABKIT_FAST_START": "0"})
+        assert done.returncode == 0, done.stderr
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert runs[0]["spikes"] == runs[1]["spikes"] and len(runs[0]["spikes"]) > 20
+    assert [r["registries"] for r in runs] == [True, False]
