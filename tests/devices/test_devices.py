@@ -135,3 +135,16 @@ def test_a_new_process_loads_compiled_kernels_from_disk(tmp_path):
     assert outputs[0][0] == outputs[1][0] != "0"
     assert outputs[0][1] == "1"  # compiled once
     assert outputs[1][1:] == ["0", "1"]  # loaded, not compiled
+
+
+def test_a_standalone_program_over_its_cpu_limit_is_reported_as_such(tmp_path):
+    # Stimberg_et_al_2018's example 6 under the examples tool's RLIMIT_CPU: the program
+    # (which inherits the limit) got SIGXCPU, and the error said it had crashed
+    import signal
+
+    from labkit.devices.cpp.kernel import _failure
+
+    over = _failure(subprocess.CompletedProcess([], -signal.SIGXCPU, "", ""), tmp_path)
+    assert "ran out of its CPU time limit (SIGXCPU" in over and "crashed" not in over
+    crashed = _failure(subprocess.CompletedProcess([], -signal.SIGSEGV, "", ""), tmp_path)
+    assert "crashed (SIGSEGV)" in crashed

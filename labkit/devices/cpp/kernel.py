@@ -112,7 +112,10 @@ def _failure(done: subprocess.CompletedProcess, directory) -> str:
             name = signal.Signals(-done.returncode).name
         except ValueError:
             name = f"signal {-done.returncode}"
-        what = f"crashed ({name})"
+        # SIGXCPU: the CPU time limit the program inherited (ulimit -t; a test harness's
+        # RLIMIT_CPU), counted afresh for the program: it ran out of time, not crashed
+        what = (f"ran out of its CPU time limit ({name}, ulimit -t)"
+                if -done.returncode == signal.SIGXCPU else f"crashed ({name})")
     else:
         what = f"stopped with exit code {done.returncode}"
     detail = (done.stderr or done.stdout or "").strip()[-2000:]
