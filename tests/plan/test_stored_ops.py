@@ -311,3 +311,13 @@ def test_a_record_of_subexpressions_is_read_back_with_the_values_of_now(cache, m
     assert n and len(calls) == n  # read back: no expression made again
     assert np.array_equal(first[1], again[1]) and first[0].any()
     assert np.allclose(again[0], 2 * first[0])
+
+
+def test_a_source_missing_from_disk_is_generated_from_the_stored_expressions(cache, planned):
+    import shutil
+
+    first = _lif()
+    shutil.rmtree(cache / "sources")  # the plan is kept, its kernel's source is not
+    again = _lif()
+    assert len(planned) == 1 and list((cache / "sources").glob("*.json"))
+    assert np.array_equal(first[0], again[0]) and first[1:] == again[1:]
