@@ -313,11 +313,16 @@ def test_a_record_of_subexpressions_is_read_back_with_the_values_of_now(cache, m
     assert np.allclose(again[0], 2 * first[0])
 
 
-def test_a_source_missing_from_disk_is_generated_from_the_stored_expressions(cache, planned):
+def test_a_source_missing_from_disk_is_generated_from_the_stored_expressions(
+        cache, planned, monkeypatch):
     import shutil
 
+    import labkit.codegen.source_cache
+
+    monkeypatch.setattr(labkit.codegen.source_cache, "_memory", {})  # earlier tests' sources
     first = _lif()
     shutil.rmtree(cache / "sources")  # the plan is kept, its kernel's source is not
+    monkeypatch.setattr(labkit.codegen.source_cache, "_memory", {})
     again = _lif()
     assert len(planned) == 1 and list((cache / "sources").glob("*.json"))
     assert np.array_equal(first[0], again[0]) and first[1:] == again[1:]
