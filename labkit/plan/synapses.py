@@ -34,11 +34,12 @@ def _variables(variables) -> tuple:
 def _plain_strings(syn) -> tuple | None:
     """The strings and the names of every variable they may mean, as plain data; None when
     not all plain (an Equations object, a method list, variables linked elsewhere)."""
-    if not isinstance(syn._model, str) or not (syn.method is None or isinstance(
+    model = getattr(syn, "_model", None)
+    if not isinstance(model, str) or not (syn.method is None or isinstance(
             syn.method, str)) or any(v.kind == "linked" for v in syn.variables.values()):
         return None
     codes = tuple((p.objname, p.prepost, p.code, p.event) for p in syn._pathways)
-    return (syn._model, codes, syn.method, tuple(sorted(syn.variables)),
+    return (type(syn).__qualname__, model, codes, syn.method, tuple(sorted(syn.variables)),
             tuple(sorted(syn.source._owner.variables)),
             tuple(sorted(syn.target._owner.variables)))
 
