@@ -167,8 +167,12 @@ class FastStartKernel:
         """The estimated CPU seconds of this run's cable solves on a first engine."""
         unknowns = sum(len(a) for name, a in zip(self.source.arg_names, args, strict=True)
                        if name.endswith("__hines_d"))
+        return unknowns * CABLE_SECONDS * self._steps_left(args)
+
+    def _steps_left(self, args) -> int:
+        """The steps from this call's first to the run's end (a call may stop earlier)."""
         end = self._run_end if self._run_end is not None else int(args[2])
-        return unknowns * CABLE_SECONDS * max(0, end - int(args[0]))
+        return max(0, end - int(args[0]))
 
     def _cable_waits(self, args) -> bool:
         """Whether this run's cable solves on a first engine would outlast the compilation
@@ -177,11 +181,8 @@ class FastStartKernel:
         time left is its estimate less the first engine's CPU time since the job started."""
         if not self._cable:
             return False
-        if self.first_calls:
-            end = self._run_end if self._run_end is not None else int(args[2])
-            left = self._per_step * max(0, end - int(args[0]))
-        else:
-            left = self._cable_seconds(args)
+        left = (self._per_step * self._steps_left(args) if self.first_calls
+                else self._cable_seconds(args))
         compiling = self.first_seconds - self._job_mark if self._job is not None else 0.0
         return left > COMPILE_SECONDS - compiling
 
