@@ -40,54 +40,44 @@ def _record(monitor, ctx, verb: str, kind, event: str | None = None):
     names = tuple(monitor.record_variables)
     arrays = {k: ("shared" if v.shared else "array") for k, v in owner.variables.items()
               if v.array is not None}
-    if not all(name in arrays for name in names):  # subexpressions (they may use constants)
-        found = _stored_expression_record(monitor, ctx, kind, src, prefix, events_from,
-                                          names, arrays)
-        if found is not None:
-            return (src, prefix, *found)
-        from labkit.plan.monitor_ops import expressions  # loads sympy
+    found = _stored_record(monitor, ctx, kind, src, prefix, events_from, names, arrays)
+    if found is not None:
+        return (src, prefix, *found)
+    from labkit.plan.monitor_ops import expressions  # loads sympy
 
-        return (src, prefix, *_expression_record(monitor, ctx, kind, src, prefix,
-                                                 events_from, expressions(owner, names)))
-    roles = tuple((n, arrays.get(n, "")) for n in names)
-    key = repr(("record", kind.__name__, names, src, events_from, prefix,
-                ctx.clock(monitor), roles))
-
-    def make():
-        from labkit.plan.monitor_ops import expressions  # loads sympy: the cold path
-
-        return kind(prefix, ctx.clock(monitor), symbols_for(set(names), src, arrays, {}),
-                    monitor.name, events_from, expressions(owner, names)), None, None
-
-    op = stored_operations(monitor, key, key, make)[0]
-    return src, prefix, op, {}
+    return (src, prefix, *_expression_record(monitor, ctx, kind, src, prefix, events_from,
+                                             expressions(owner, names), arrays))
 
 
-def _stored_expression_record(monitor, ctx, kind, src, prefix, events_from, names, arrays):
-    """A record of a group's subexpressions (of a model given as text) -> (the operation,
-    the namespace values it reads), from the plan store when planned before; None when
-    the plan cannot be said in plain text."""
+def _stored_record(monitor, ctx, kind, src, prefix, events_from, names, arrays):
+    """A record of a group's variables, or of its subexpressions when its model is text ->
+    (the operation, the namespace values it reads), from the plan store when planned
+    before; None when the plan cannot be said in plain text."""
     owner = monitor.source._owner
-    model = getattr(owner, "_model", None)
-    if not isinstance(model, str) or not all(
-            name in arrays or getattr(owner.variables.get(name), "kind", "") == "subexpression"
-            for name in names):
-        return None
+    if all(name in arrays for name in names):  # variables only: they read no namespace
+        model, used = None, frozenset(names)
+    else:
+        model = getattr(owner, "_model", None)
+        if not isinstance(model, str) or not all(
+                name in arrays
+                or getattr(owner.variables.get(name), "kind", "") == "subexpression"
+                for name in names):
+            return None
 
-    def used_names():
-        from labkit.plan.monitor_ops import used_names  # loads sympy: the cold path
+        def used_names():
+            from labkit.plan.monitor_ops import used_names  # loads sympy: the cold path
 
-        return used_names(owner, names)
+            return used_names(owner, names)
 
-    used = plain_facts("record-names", repr(("record-names", type(owner).__name__, model,
-                                             names)), used_names,
-                       lambda found: isinstance(found, frozenset))
-    externals = resolve_externals(owner, used, ctx) if used else {}
+        used = plain_facts("record-names", repr(("record-names", type(owner).__name__,
+                                                 model, names)), used_names,
+                           lambda found: isinstance(found, frozenset))
+    externals = resolve_externals(owner, used, ctx) if model is not None and used else {}
     found = {n: external_key(v) for n, v in externals.items()}
     if any(k is None for k in found.values()):
         return None
     kinds = external_kinds(externals)
-    key = repr(("record-expressions", kind.__name__, type(owner).__name__, model, names, src,
+    key = repr(("record", kind.__name__, type(owner).__name__, model, names, src,
                 events_from, prefix, ctx.clock(monitor),
                 tuple((n, arrays.get(n, "")) for n in sorted(used)),
                 tuple(sorted((n, kinds[n], found[n]) for n in kinds))))
@@ -101,7 +91,8 @@ def _stored_expression_record(monitor, ctx, kind, src, prefix, events_from, name
     return stored_operations(monitor, key, key, make)[0], externals
 
 
-def _expression_record(monitor, ctx, kind, src, prefix, events_from, exprs: tuple):
+def _expression_record(monitor, ctx, kind, src, prefix, events_from, exprs: tuple,
+                       arrays: dict):
     """A record of subexpressions (they may use namespace values) -> (the operation, the
     namespace values it reads): planned with sympy every time."""
     from labkit.plan.structure import names_in  # loads sympy
@@ -110,8 +101,6 @@ def _expression_record(monitor, ctx, kind, src, prefix, events_from, exprs: tupl
     used = set().union(*(names_in(e) for _, e in exprs)) if exprs else set()
     externals = resolve_externals(owner, used, ctx) if used else {}
     kinds = external_kinds(externals)
-    arrays = {k: ("shared" if v.shared else "array") for k, v in owner.variables.items()
-              if v.array is not None}
     key = (kind, src, events_from, prefix, ctx.clock(monitor), tuple(sorted(kinds.items())))
     op = operations_for(monitor, key, lambda: kind(
         prefix, ctx.clock(monitor), symbols_for(used, src, arrays, kinds), monitor.name,
