@@ -14,7 +14,7 @@ from labkit.plan.arguments import bind, event_prefix
 from labkit.plan.externals import external_kinds, symbols_for
 from labkit.plan.neurons import resolve_externals
 from labkit.plan.objectplan import ObjectPlan, operations_for
-from labkit.plan.stored_ops import external_key, plain_facts, stored_operations
+from labkit.plan.stored_ops import external_keys, plain_facts, stored_operations
 from labkit.plan.synapse_args import owner_prefix
 
 __all__ = ["plan_state_monitor", "plan_spike_monitor", "plan_rate_monitor"]
@@ -73,8 +73,8 @@ def _stored_record(monitor, ctx, kind, src, prefix, events_from, names, arrays):
                                                  model, names)), used_names,
                            lambda found: isinstance(found, frozenset))
     externals = resolve_externals(owner, used, ctx) if model is not None and used else {}
-    found = {n: external_key(v) for n, v in externals.items()}
-    if any(k is None for k in found.values()):
+    found = external_keys(externals)
+    if found is None:
         return None
     kinds = external_kinds(externals)
     key = repr(("record", kind.__name__, type(owner).__name__, model, names, src,

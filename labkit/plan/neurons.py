@@ -18,7 +18,7 @@ from labkit.logs import get_logger, info
 from labkit.plan.arguments import bind, is_boolean, link_aliases
 from labkit.plan.externals import constant_functions, external_kinds
 from labkit.plan.objectplan import ObjectPlan
-from labkit.plan.stored_ops import dimension_key, external_key, plain_facts, stored_operations
+from labkit.plan.stored_ops import dimension_key, external_keys, plain_facts, stored_operations
 from labkit.units.dimension import get_or_create_dimension
 
 __all__ = ["plan_neurons", "resolve_externals", "SPECIAL", "integration_method"]
@@ -82,8 +82,8 @@ def _used_names(group, strings) -> frozenset[str]:
 
 def _plain_key(group, strings, externals, kinds, booleans, constants, prefix, clock):
     """Everything the group's operations depend on, as text; None if not all plain."""
-    found = {n: external_key(v) for n, v in externals.items()}
-    if strings is None or any(k is None for k in found.values()):
+    found = external_keys(externals)
+    if strings is None or found is None:
         return None
     variables = tuple(sorted(
         (n, v.kind, dimension_key(v.dim), v.shared, v.var_type, str(v.dtype),

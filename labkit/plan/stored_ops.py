@@ -33,7 +33,8 @@ from labkit.codegen.stored_expr import stored
 from labkit.plan.objectplan import operations_for
 from labkit.units.dimension import Dimension
 
-__all__ = ["dimension_key", "external_key", "plain_facts", "stored_operations"]
+__all__ = ["dimension_key", "external_key", "external_keys", "plain_facts",
+           "stored_operations"]
 
 #: The code whose change invalidates stored plans: everything between a string and the
 #: operations (the parser, units, integration, the plans, the objects that ask for them).
@@ -68,6 +69,13 @@ def external_key(value):
             and type(value).__module__.startswith(("numpy", "labkit")):
         return ("value", dimension_key(getattr(value, "dim", None)), bool(value.dtype == np.bool_))
     return None
+
+
+def external_keys(externals: dict) -> dict | None:
+    """Each namespace value's :func:`external_key`, or None when one has none (such a plan
+    is made every time)."""
+    found = {n: external_key(v) for n, v in externals.items()}
+    return None if any(k is None for k in found.values()) else found
 
 
 def plain_facts(kind: str, key: str | None, make: Callable[[], object], valid):

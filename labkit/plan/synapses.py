@@ -16,7 +16,7 @@ from labkit.codegen.spec import argument
 from labkit.plan.arguments import bind, event_prefix, is_boolean, link_aliases
 from labkit.plan.externals import constant_functions
 from labkit.plan.objectplan import ObjectPlan
-from labkit.plan.stored_ops import dimension_key, external_key, plain_facts, stored_operations
+from labkit.plan.stored_ops import dimension_key, external_keys, plain_facts, stored_operations
 from labkit.plan.synapse_args import missing_side_variable, owner_prefix, queues
 
 __all__ = ["plan_synapses"]
@@ -66,8 +66,8 @@ def _used_names(syn, strings) -> frozenset[str] | None:
 
 def _plain_key(syn, ctx, strings, externals, prefix, src, tgt) -> str | None:
     """Everything the operations depend on, as text; None when not all plain."""
-    found = {n: external_key(v) for n, v in externals.items()}
-    if any(k is None for k in found.values()):
+    found = external_keys(externals)
+    if found is None:
         return None
     groups = (syn.source._owner, syn.target._owner)
     conditional = tuple(sorted(
