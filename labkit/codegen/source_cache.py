@@ -32,7 +32,7 @@ from labkit.cache import atomic_write, cache_root, source_version
 from labkit.codegen.compile import KernelSource, source_hash
 from labkit.codegen.stored_expr import StoredExpr, tree_text
 
-__all__ = ["exact_source", "kernel_source", "structure_key"]
+__all__ = ["kernel_source", "structure_key"]
 
 _PRIMITIVES = (str, int, float, bool, type(None))
 _GENERATOR: list[str] = []  # the hash of labkit.codegen's modules, computed once
@@ -140,6 +140,3 @@ def kernel_source(spec, engine: str) -> KernelSource | None:
     _memory[engine, spec] = found or None
     return found or None
 
-
-#: The fast start's name for :func:`kernel_source` of its engines ('numpy', 'python').
-exact_source = kernel_source

@@ -138,17 +138,17 @@ class RuntimeDevice:
         and hands over to the compiled kernel (:mod:`labkit.devices.fast_start`) if the
         model has an exact form without it, else the compiled kernel."""
         if prefs.devices.runtime.fast_start:
-            exact_source = kernel_sources.exact_source
+            kernel_source = kernel_sources.kernel_source
 
             found = self._fast.get(spec)
             if found is not None:  # once handed over, the compiled kernel as without it
                 return found if found.compiled is None else self._compiled(spec)
-            python = exact_source(spec, "python")
+            python = kernel_source(spec, "python")
             if python is not None:
                 compile_numpy = kernel_compile.compile_numpy
 
                 def numpy():
-                    source = exact_source(spec, "numpy")
+                    source = kernel_source(spec, "numpy")
                     return compile_numpy(source) if source is not None else None
 
                 found = self._fast[spec] = FastStartKernel(

@@ -233,10 +233,10 @@ def test_a_new_process_reads_the_sources_from_disk(fresh_runtime, monkeypatch):
     for engine, generate in (("python", exact_python_source), ("numpy", exact_numpy_source)):
         key = source_cache.structure_key(spec, engine)
         if engine == "numpy":
-            source_cache.exact_source(spec, engine)  # a one-neuron model never asked for it
+            source_cache.kernel_source(spec, engine)  # a one-neuron model never asked for it
         assert key is not None and source_cache._path(key).exists()
         monkeypatch.setattr(source_cache, "_memory", {})
-        assert source_cache.exact_source(spec, engine) == generate(spec)
+        assert source_cache.kernel_source(spec, engine) == generate(spec)
     other = KernelSpec(spec.operations[:-1], spec.n_clocks, spec.buffers, spec.growable)
     assert source_cache.structure_key(other) != source_cache.structure_key(spec)
 
