@@ -46,5 +46,8 @@ def test_after_preload_a_cached_model_builds_and_runs_in_little_cpu_time(tmp_pat
     with_preload = _first_run(True, tmp_path)
     assert compiling["compiled"] > 0 and without["compiled"] == with_preload["compiled"] == 0
     assert compiling["spikes"] == without["spikes"] == with_preload["spikes"] > 0
-    # the imports and Numba's registries moved out of the first run
-    assert with_preload["cpu"] < 0.5 < without["cpu"], (with_preload, without)
+    # the imports and Numba's registries moved out of the first run (without preload that
+    # run no longer imports sympy for a model seen before, so it costs under 0.5 s too:
+    # 0.43 s in CI at 99a5aa1, against 0.014 s with preload; compare the two)
+    assert with_preload["cpu"] < 0.5, (with_preload, without)
+    assert 3 * with_preload["cpu"] < without["cpu"], (with_preload, without)
