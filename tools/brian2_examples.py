@@ -14,8 +14,17 @@ Usage (from the repository root; ``--markdown results.json`` prints a table inst
 
     python tools/brian2_examples.py --examples ~/brian2/examples [--timeout 120]
         [--json results.json] [--compare older.json] [--target brian2] [--wall 2000]
-        [NAME ...]
+        [--same [--captures DIR]] [NAME ...]
 
+``--same`` runs each example under labkit and under Brian2 and compares what its
+monitors hold at the script's end (every SpikeMonitor, EventMonitor, StateMonitor and
+PopulationRateMonitor it made, kept alive by a hook put before the script, numpy's global
+seed set): "same result" (spike counts per neuron equal and times within one ``dt``;
+traces within 1% of their range but for at most 1% of the samples, the steps where a
+spike may fall one ``dt`` apart), "same result in distribution" (a script that draws
+random numbers, whose streams differ from Brian2's: total spikes within 5 Poisson standard
+errors or 5%, traces' mean within a tenth of their spread), "differs: ..." or "not
+comparable: ..." (one side did not run; no monitor). ``--captures DIR`` keeps the captures.
 ``NAME``s select the examples whose path contains one of them. ``--target brian2`` runs the
 scripts unchanged on Brian2 (the reference: which examples Brian2 itself runs here).
 ``--compare`` prints the examples whose status changed since an earlier ``--json`` file.
@@ -34,6 +43,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import re
 import resource
 import signal
@@ -42,6 +52,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 #: Run before each script: no window, no blocking show().
 PRELUDE = ('import matplotlib\nmatplotlib.use("Agg")\nimport matplotlib.pyplot as _lk_plt\n'
@@ -108,7 +120,8 @@ def _reap() -> None:
 
 
 def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float,
-            wall: float | None = None) -> dict:
+            wall: float | None = None, prelude: str = PRELUDE, env: dict | None = None
+            ) -> dict:
     """Run one example (converted unless ``target`` is brian2) in ``scratch``; its result."""
     relative = script.relative_to(root)
     work = scratch / relative.parent
@@ -120,7 +133,7 @@ def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float
                 data = convert(data.decode()).encode()
             (work / helper.name).write_bytes(data)
     source = script.read_text()
-    (work / script.name).write_text(PRELUDE + (convert(source) if target == "labkit"
+    (work / script.name).write_text(prelude + (convert(source) if target == "labkit"
                                                else source))
     started = time.perf_counter()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -132,7 +145,7 @@ def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float
     try:
         done = subprocess.run([sys.executable, script.name], cwd=work, capture_output=True,
                               text=True, timeout=wall or 4 * timeout, preexec_fn=limit_cpu,
-                              env={**os.environ, "MPLBACKEND": "Agg"})
+                              env={**os.environ, "MPLBACKEND": "Agg", **(env or {})})
         if done.returncode == 0:
             result = {"status": "ran"}
         elif done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
@@ -148,6 +161,289 @@ def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float
     return result
 
 
+
+# --- "same result": the script's monitors under labkit and under Brian2, compared -------
+
+#: Run before the script in ``--same`` mode (after PRELUDE): numpy's global seed (Brian2's
+#: runtime draws from it, so its run is repeatable; labkit's generator is its own), and
+#: every monitor the script creates kept alive, so that at the script's end (atexit, also
+#: after ``sys.exit``) each one's results are written to ``LABKIT_SAME_CAPTURE`` as plain
+#: numpy arrays. Monitors made inside a function are kept too; the script is unchanged.
+CAPTURE = r'''
+def _lk_capture(module_name, path):
+    import atexit, importlib, os, pickle
+    import numpy as np
+    np.random.seed(20261205)
+    simulator = importlib.import_module(module_name)
+    kinds = {k: getattr(simulator, k) for k in
+             ("StateMonitor", "PopulationRateMonitor", "SpikeMonitor", "EventMonitor")}
+    kept, pid = [], os.getpid()
+
+    def raw(m, name):
+        try:
+            return np.asarray(getattr(m, name + "_"))
+        except Exception:
+            return np.asarray(getattr(m, name))
+
+    def thin(values, most=4000):  # the same columns on both sides (same steps)
+        step = max(1, -(-values.shape[-1] // most))
+        return values[..., ::step]
+
+    def summary(m):
+        kind = next(k for k, cls in kinds.items() if isinstance(m, cls))
+        entry = {"kind": kind, "name": str(getattr(m, "name", "?"))}
+        try:
+            entry["N"] = len(m.source)
+        except Exception:
+            entry["N"] = None
+        try:
+            entry["dt"] = float(m.clock.dt_)
+        except Exception:
+            entry["dt"] = None
+        if kind == "StateMonitor":
+            entry["n_t"] = len(raw(m, "t"))
+            entry["t"] = thin(raw(m, "t"))
+            entry["traces"] = {}
+            for var in m.record_variables:
+                values = np.asarray(raw(m, var), dtype=float)
+                values = values.reshape(-1, values.shape[-1]) if values.size else values
+                entry["traces"][var] = {
+                    "shape": values.shape, "thin": thin(values[:200]),
+                    "final": values[:, -1].copy() if values.size else values,
+                    "mean": float(values.mean()) if values.size else 0.0,
+                    "std": float(values.std()) if values.size else 0.0}
+        elif kind == "PopulationRateMonitor":
+            entry["rate"] = raw(m, "rate").astype(float)
+        else:
+            entry["event"] = str(getattr(m, "event", "spike"))
+            entry["count"] = np.asarray(m.count[:])
+            try:
+                entry["i"], entry["t"] = np.asarray(m.i[:]), raw(m, "t").astype(float)
+            except Exception:  # record=False: counts only
+                pass
+        return entry
+
+    def dump():
+        if os.getpid() != pid:  # a forked worker's exit
+            return
+        out = []
+        for m in kept:
+            try:
+                out.append(summary(m))
+            except Exception as error:
+                out.append({"kind": type(m).__name__, "error": repr(error)[:200]})
+        with open(path, "wb") as f:
+            pickle.dump(out, f)
+
+    def keep(cls):
+        original = cls.__init__
+
+        def __init__(self, *args, **kwargs):
+            original(self, *args, **kwargs)
+            if not kept:  # after the simulator's own exit hooks: runs before them
+                atexit.register(dump)
+            if all(o is not self for o in kept):
+                kept.append(self)
+        cls.__init__ = __init__
+    for cls in kinds.values():
+        keep(cls)
+    atexit.register(dump)  # a script without monitors says so
+
+
+_lk_capture(@MODULE@, __import__("os").environ["LABKIT_SAME_CAPTURE"])
+'''
+
+
+def capture_prelude(target: str) -> str:
+    """The lines put before a script to capture its monitors under ``target``: CAPTURE run
+    in a namespace of its own, since the script's star import rebinds builtins (numpy's
+    ``all`` takes a generator for true)."""
+    return PRELUDE + f"exec({CAPTURE.replace('@MODULE@', repr(target))!r}, {{}})\n"
+
+#: Names in a script (or a helper beside it) that draw random numbers: its result can only
+#: agree with Brian2's in distribution (labkit's generator is not Brian2's).
+RANDOM = re.compile(r"\brandn?\(|\bxi\b|\bxi_|Poisson|random|binomial|\bp\s*=|shuffle|"
+                    r"choice\(|normal\(|uniform\(|randint|permutation|noise")
+
+
+def is_random(script: Path) -> bool:
+    """Whether the script (or a .py beside it) may draw random numbers."""
+    sources = [script] + [p for p in script.parent.glob("*.py") if p.name in HELPERS]
+    return any(RANDOM.search(p.read_text()) for p in sources)
+
+
+def _spike_trains(entry):
+    order = np.lexsort((entry["t"], entry["i"]))
+    return entry["i"][order], entry["t"][order]
+
+
+def _first_divergence(a, b, tol):
+    """The earliest time at which two monitors' spike trains part (per neuron: a spike
+    missing, or more than ``tol`` apart)."""
+    ia, ta = _spike_trains(a)
+    ib, tb = _spike_trains(b)
+    n = max(len(a["count"]), len(b["count"]))
+    ba, bb = np.searchsorted(ia, np.arange(n + 1)), np.searchsorted(ib, np.arange(n + 1))
+    first = np.inf
+    for k in range(n):
+        x, y = ta[ba[k]:ba[k + 1]], tb[bb[k]:bb[k + 1]]
+        m = min(len(x), len(y))
+        bad = np.nonzero(np.abs(x[:m] - y[:m]) > tol)[0]
+        if len(bad):
+            first = min(first, x[bad[0]], y[bad[0]])
+        elif len(x) != len(y):
+            first = min(first, (x if len(x) > m else y)[m])
+    return first
+
+
+def _counts_agree(na: float, nb: float) -> tuple[bool, str]:
+    """Two spike counts of a random model: within 5 standard errors (Poisson) or 5%."""
+    se = np.sqrt(max(na + nb, 1.0))
+    ok = abs(na - nb) <= 5 * se or abs(na - nb) <= 0.05 * max(na, nb)
+    return ok, f"{na:.0f} vs {nb:.0f} spikes ({abs(na - nb) / se:.1f} SE)"
+
+
+def compare_spikes(a: dict, b: dict, random: bool) -> str | None:
+    """None when the same; else what differs."""
+    what = f"{a['kind']} {b['name']}"
+    if len(a["count"]) != len(b["count"]):
+        return f"{what}: {len(a['count'])} vs {len(b['count'])} neurons"
+    na, nb = int(a["count"].sum()), int(b["count"].sum())
+    tol = 1.001 * (b["dt"] or 0.0) + 1e-12
+    if "t" in a and "t" in b:
+        if np.array_equal(a["count"], b["count"]):
+            _, ta = _spike_trains(a)
+            _, tb = _spike_trains(b)
+            if not len(ta) or np.abs(ta - tb).max() <= tol:
+                return None
+        elif not random:
+            first = _first_divergence(a, b, tol)
+            return f"{what}: {na} vs {nb} spikes, parting at t = {first * 1e3:.4g} ms"
+    elif np.array_equal(a["count"], b["count"]):
+        return None
+    if not random:
+        first = _first_divergence(a, b, tol) if "t" in a and "t" in b else np.nan
+        return (f"{what}: {na} spikes each, times more than dt apart from "
+                f"t = {first * 1e3:.4g} ms" if na == nb else f"{what}: {na} vs {nb} spikes")
+    ok, text = _counts_agree(na, nb)
+    return None if ok else f"{what}: {text}"
+
+
+def compare_rates(a: dict, b: dict, random: bool) -> str | None:
+    what = f"PopulationRateMonitor {b['name']}"
+    ra, rb = a["rate"], b["rate"]
+    if len(ra) != len(rb):
+        return f"{what}: {len(ra)} vs {len(rb)} steps"
+    scale = (b["N"] or 1) * (b["dt"] or 1.0)  # rate -> spikes per step
+    ca, cb = np.cumsum(ra * scale), np.cumsum(rb * scale)
+    total = max(ca[-1], cb[-1]) if len(ca) else 0.0
+    if not len(ca) or np.abs(ca - cb).max() <= 0.01 * total + 1:
+        return None
+    if random:
+        ok, text = _counts_agree(ca[-1], cb[-1])
+        return None if ok else f"{what}: {text}"
+    return f"{what}: {ca[-1]:.0f} vs {cb[-1]:.0f} spikes"
+
+
+def compare_traces(a: dict, b: dict, random: bool) -> str | None:
+    what = f"StateMonitor {b['name']}"
+    if a["n_t"] != b["n_t"]:
+        return f"{what}: {a['n_t']} vs {b['n_t']} recorded steps"
+    for var, y in b["traces"].items():
+        x = a["traces"].get(var)
+        if x is None or tuple(x["shape"]) != tuple(y["shape"]):
+            return f"{what}.{var}: shape {x and x['shape']} vs {y['shape']}"
+        if not y["thin"].size:
+            continue
+        scale = float(np.ptp(y["thin"])) or float(np.abs(y["thin"]).max()) or 1.0
+        off = np.abs(x["thin"] - y["thin"]) > 0.01 * scale  # the spikes' steps may part
+        if not random and off.mean() <= 0.01:
+            continue
+        if random:
+            spread = max(x["std"], y["std"], 1e-3 * scale)
+            if abs(x["mean"] - y["mean"]) <= 0.1 * spread and \
+                    0.75 <= (x["std"] + 1e-12 * scale) / (y["std"] + 1e-12 * scale) <= 1.33:
+                continue
+            return (f"{what}.{var}: mean {x['mean']:.4g} vs {y['mean']:.4g}, "
+                    f"std {x['std']:.4g} vs {y['std']:.4g}")
+        first = b["t"][np.nonzero(off.any(axis=0))[0][0]]
+        return (f"{what}.{var}: {100 * off.mean():.1f}% of samples more than 1% of the "
+                f"range apart, from t = {first * 1e3:.4g} ms")
+    return None
+
+
+def compare_captures(lab: list, ref: list, random: bool) -> str:
+    """Two scripts' captured monitors -> 'same result', 'differs: ...' or
+    'not comparable: ...'."""
+    if not ref and not lab:
+        return "not comparable: no monitor (its results are printed or plotted only)"
+    broken = [e for e in lab + ref if "error" in e]
+    if broken:
+        return f"not comparable: a monitor could not be read ({broken[0]['error'][:80]})"
+    exact = _problems(lab, ref, random=False)
+    if not exact:
+        return f"same result ({_monitors(ref)})"
+    if not random:
+        return "differs: " + exact
+    loose = _problems(lab, ref, random=True)
+    if not loose:
+        return f"same result in distribution ({_monitors(ref)}; random model)"
+    return "differs: " + loose + " (random model)"
+
+
+def _monitors(entries: list) -> str:
+    counts = {}
+    for entry in entries:
+        counts[entry["kind"]] = counts.get(entry["kind"], 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+
+
+def _problems(lab: list, ref: list, random: bool) -> str:
+    """What differs between two captures ('' if nothing), at most two items."""
+    problems = []
+    for kind in sorted({e["kind"] for e in lab + ref}):
+        xs, ys = ([e for e in side if e["kind"] == kind] for side in (lab, ref))
+        if len(xs) != len(ys):
+            problems.append(f"{len(xs)} vs {len(ys)} {kind}s")
+            continue
+        for x, y in zip(xs, ys, strict=True):
+            check = {"StateMonitor": compare_traces,
+                     "PopulationRateMonitor": compare_rates}.get(kind, compare_spikes)
+            problem = check(x, y, random)
+            if problem:
+                problems.append(problem)
+    more = f" (+{len(problems) - 2} more)" if len(problems) > 2 else ""
+    return "; ".join(problems[:2]) + more
+
+
+def run_same(script: Path, root: Path, scratch: Path, timeout: float,
+             wall: float | None = None, keep: Path | None = None) -> dict:
+    """Run one example under labkit and under Brian2, capturing and comparing results
+    (the captures go to ``keep``, if given, as labkit.pkl and brian2.pkl)."""
+    captures, runs = {}, {}
+    (keep or scratch).mkdir(parents=True, exist_ok=True)
+    for target in ("labkit", "brian2"):
+        path = (keep or scratch) / f"{target}.pkl"
+        path.unlink(missing_ok=True)
+        runs[target] = run_one(script, root, scratch / target, target, timeout, wall,
+                               prelude=capture_prelude(target),
+                               env={"LABKIT_SAME_CAPTURE": str(path)})
+        if path.exists():
+            captures[target] = pickle.loads(path.read_bytes())
+    result = dict(runs["labkit"])
+    result["brian2"] = runs["brian2"]
+    failed = [f"{t} {r['status']}" + (f" ({r['type']})" if r.get("type") else "")
+              for t, r in runs.items() if r["status"] != "ran"]
+    if failed:
+        result["same"] = "not comparable: " + ", ".join(failed)
+    elif len(captures) < 2:
+        result["same"] = "not comparable: nothing captured at the script's end"
+    else:
+        result["same"] = compare_captures(captures["labkit"], captures["brian2"],
+                                          is_random(script))
+    return result
+
+
 def summary(results: dict) -> str:
     counts = {}
     for result in results.values():
@@ -156,9 +452,19 @@ def summary(results: dict) -> str:
     return f"{counts.get('ran', 0)} of {len(results)} ran ({parts})"
 
 
+def same_summary(results: dict) -> str:
+    counts = {}
+    for result in results.values():
+        word = result.get("same", "not measured").split(":")[0].split(" (")[0]
+        counts[word] = counts.get(word, 0) + 1
+    return "compared with Brian2: " + ", ".join(f"{n} {w}" for w, n in sorted(counts.items()))
+
+
 def markdown(results: dict) -> str:
     """The results as the README's table: example, status, and why when it did not run."""
-    rows = ["| example | result |", "|---|---|"]
+    same = any("same" in result for result in results.values())
+    rows = (["| example | result | same result as Brian2 |", "|---|---|---|"] if same
+            else ["| example | result |", "|---|---|"])
     for name, result in sorted(results.items()):
         status = result["status"]
         if status == "ran":
@@ -169,6 +475,8 @@ def markdown(results: dict) -> str:
         else:
             message = result.get("message", "").replace("|", "\\|")
             text = f"{status}: `{result.get('type', '')}` {message[:110]}"
+        if same:
+            text += f" | {result.get('same', 'not measured')}"
         rows.append(f"| `{name}` | {text} |")
     return "\n".join(rows)
 
@@ -183,6 +491,11 @@ def main(argv=None) -> int:
                         help="wall-clock seconds per script (default: 4 x --timeout); "
                              "more to rerun a wall-clock timeout on a busy machine")
     parser.add_argument("--target", choices=("labkit", "brian2"), default="labkit")
+    parser.add_argument("--same", action="store_true",
+                        help="run each example under labkit and Brian2 and compare what "
+                             "its monitors hold at the end")
+    parser.add_argument("--captures", type=Path,
+                        help="with --same: keep each side's capture here (NAME/labkit.pkl)")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--compare", type=Path, help="an earlier --json file")
     parser.add_argument("--markdown", type=Path,
@@ -202,15 +515,25 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="lk-examples-") as scratch:
         for script in scripts:
             name = str(script.relative_to(root).with_suffix(""))
-            result = results[name] = run_one(script, root, Path(scratch), args.target,
-                                             args.timeout, args.wall)
+            if args.same:
+                result = run_same(script, root, Path(scratch) / name, args.timeout,
+                                  args.wall, args.captures and args.captures / name)
+            else:
+                result = run_one(script, root, Path(scratch), args.target, args.timeout,
+                                 args.wall)
+            results[name] = result
             print(f"{name:58s} {result['status']:15s} {result['cpu_seconds']:6.1f}  "
                   f"{result.get('limit', '')} "
                   f"{result.get('type', '')} {result.get('message', '')[:100]}"
                   f"{' @ ' + result['where'] if result.get('where') else ''}", flush=True)
+            if args.same:
+                print(f"    brian2 {result['brian2']['status']} "
+                      f"{result['brian2']['cpu_seconds']:.1f} s: {result['same']}", flush=True)
             if args.json:  # after each example: a long survey cut short keeps its results
                 args.json.write_text(json.dumps(results, indent=1, sort_keys=True))
     print(summary(results))
+    if args.same:
+        print(same_summary(results))
     if args.compare:
         before = json.loads(args.compare.read_text())
         for name in sorted(results):

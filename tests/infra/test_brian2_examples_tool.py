@@ -1,6 +1,8 @@
 """tools/brian2_examples.py counts the CPU time of every process an example started."""
 
 import json
+import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -26,3 +28,90 @@ def test_the_cpu_time_counts_a_process_the_script_left_running(tmp_path):
                    timeout=120)
     result = json.loads(results.read_text())["orphan"]
     assert result["status"] == "ran" and result["cpu_seconds"] >= 1.0
+
+
+def _tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("brian2_examples_tool", TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_capture_keeps_every_monitor_to_the_scripts_end(tmp_path):
+    # --same puts this before the script: monitors made in a function are kept, and the
+    # star import's numpy ``all`` (true for a generator) must not break the bookkeeping.
+    tool = _tool()
+    script = tmp_path / "tiny.py"
+    script.write_text(tool.capture_prelude("labkit") + (
+        "from labkit import *\n"
+        "def build():\n"
+        "    G = NeuronGroup(3, 'dv/dt = (2 - v) / (10*ms) : 1', threshold='v > 1',\n"
+        "                    reset='v = 0', method='exact')\n"
+        "    G.v = 'i * 0.3'\n"
+        "    S, M = SpikeMonitor(G), StateMonitor(G, 'v', record=[0, 2])\n"
+        "    run(20 * ms)\n"
+        "    return S.count[:]\n"
+        "print(build())\n"))
+    capture = tmp_path / "capture.pkl"
+    subprocess.run([sys.executable, str(script)], check=True, capture_output=True,
+                   timeout=60, cwd=tmp_path,
+                   env={**os.environ, "LABKIT_SAME_CAPTURE": str(capture),
+                        "LABKIT_FAST_START": "1"})  # 20 ms: no Numba compile
+    spikes, state = sorted(pickle.loads(capture.read_bytes()), key=lambda e: e["kind"])
+    assert spikes["kind"] == "SpikeMonitor" and spikes["N"] == 3
+    assert spikes["count"].sum() == len(spikes["t"]) > 0
+    assert state["kind"] == "StateMonitor" and state["n_t"] == 200
+    assert state["traces"]["v"]["shape"] == (2, 200)
+    assert tool.compare_captures([spikes, state], [spikes, state], False).startswith(
+        "same result")
+
+
+def _spikes(i, t, n=2, dt=1e-4):
+    import numpy as np
+
+    i, t = np.asarray(i), np.asarray(t, dtype=float)
+    return {"kind": "SpikeMonitor", "name": "spikemonitor", "N": n, "dt": dt,
+            "count": np.bincount(i, minlength=n), "i": i, "t": t}
+
+
+def test_same_result_differs_and_not_comparable():
+    tool = _tool()
+    ref = [_spikes([0, 1, 0], [1e-3, 2e-3, 5e-3])]
+    one_step_later = [_spikes([0, 1, 0], [1e-3, 2.1e-3, 5e-3])]
+    assert tool.compare_captures(one_step_later, ref, False) == \
+        "same result (1 SpikeMonitor)"
+    missing = [_spikes([0, 1], [1e-3, 2e-3])]
+    verdict = tool.compare_captures(missing, ref, False)
+    assert verdict.startswith("differs: SpikeMonitor spikemonitor: 2 vs 3 spikes")
+    assert "parting at t = 5 ms" in verdict
+    # a random model: the counts, within a few standard errors (or 5 %)
+    many = [_spikes([0] * 1000, [k * 1e-4 for k in range(1000)], n=1)]
+    near = [_spikes([0] * 1040, [k * 1e-4 for k in range(1040)], n=1)]
+    far = [_spikes([0] * 1400, [k * 1e-4 for k in range(1400)], n=1)]
+    assert tool.compare_captures(near, many, True).startswith("same result in distribution")
+    assert tool.compare_captures(far, many, True).startswith("differs: SpikeMonitor")
+    assert tool.compare_captures(near, many, False).startswith("differs")
+    assert tool.compare_captures([], [], False).startswith("not comparable")
+    assert tool.compare_captures(ref, [], False) == "differs: 1 vs 0 SpikeMonitors"
+
+
+def test_traces_within_one_percent_of_their_range():
+    import numpy as np
+
+    tool = _tool()
+
+    def state(v):
+        v = np.asarray(v, dtype=float)[None, :]
+        return {"kind": "StateMonitor", "name": "statemonitor", "N": 1, "dt": 1e-4,
+                "n_t": v.shape[1], "t": np.arange(v.shape[1]) * 1e-4,
+                "traces": {"v": {"shape": v.shape, "thin": v, "final": v[:, -1],
+                                 "mean": float(v.mean()), "std": float(v.std())}}}
+
+    v = np.sin(np.arange(1000) / 50)
+    assert tool.compare_captures([state(v + 1e-4)], [state(v)], False).startswith("same")
+    late = v.copy()
+    late[500:] += 0.5
+    verdict = tool.compare_captures([state(late)], [state(v)], False)
+    assert verdict.startswith("differs: StateMonitor statemonitor.v") and "50 ms" in verdict
