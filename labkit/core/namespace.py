@@ -7,9 +7,11 @@ recorded subexpression means, in this order (Brian2's ``Group.resolve``):
 1. a variable of the object, or one of its special names (``i``, ``j``, ``N``, ``t``,
    ``dt``, ``xi``, ``v_pre``/``v_post`` for a synapse): each object knows its own and
    passes them as ``known``; they are never looked up here;
-2. a default: a unit name (``mV`` means 1 mV as outside strings), ``pi``, ``e``, ``inf``;
-3. the object's own ``namespace=`` (given when it was created);
-4. the run's namespace: ``run(namespace=...)`` (or ``connect(namespace=...)``) if given,
+2. a value bound by the object's model (``Equations(eqs, tau=10*ms)``; Brian2 pastes
+   it into the equations' text, so it beats every place below);
+3. a default: a unit name (``mV`` means 1 mV as outside strings), ``pi``, ``e``, ``inf``;
+4. the object's own ``namespace=`` (given when it was created);
+5. the run's namespace: ``run(namespace=...)`` (or ``connect(namespace=...)``) if given,
    else the locals and globals where ``run()`` (``connect()``, the assignment) was called.
 
 Only number-like values count (numbers, arrays, Quantities, TimedArrays): a name bound
@@ -37,7 +39,8 @@ from labkit.errors import ArgumentTypeError, UnknownNameError, shorten, suggest
 from labkit.logs import warn
 from labkit.units.table import UNITS
 
-__all__ = ["Namespace", "defaults", "frame_namespace", "MISSING", "unknown_name"]
+__all__ = ["Namespace", "defaults", "frame_namespace", "MISSING", "model_constants",
+           "unknown_name"]
 
 MISSING = object()
 _DEFAULTS: dict = {}
@@ -64,6 +67,13 @@ def frame_namespace(level: int = 0) -> Mapping:
     return ChainMap(dict(frame.f_locals), frame.f_globals)
 
 
+def model_constants(obj) -> Mapping | None:
+    """The values ``obj``'s model binds (``Equations(eqs, tau=10*ms)``), or None: a
+    model given as text binds none."""
+    equations = getattr(obj, "_equations", None)  # a model given as (or parsed to) Equations
+    return getattr(equations, "constants", None) or None
+
+
 def is_number_like(value) -> bool:
     """Values a string may use: numbers, arrays and Quantities, TimedArrays."""
     return isinstance(value, (numbers.Number, np.ndarray, np.generic)) or hasattr(
@@ -85,7 +95,8 @@ class Namespace:
 
     ``own``: the object's ``namespace=``; ``run``: the run's namespace (explicit, or a
     frame's from :func:`frame_namespace`); ``overrides``: values given for one run only
-    (cpp_standalone's ``device.run(run_args={'I0': ...})``), which beat everything.
+    (cpp_standalone's ``device.run(run_args={'I0': ...})``), which beat everything but
+    ``bound``: the values the object's model binds (``Equations(eqs, tau=10*ms)``).
 
     >>> ns = Namespace(own={"tau": 2.0}, run={"tau": 3.0, "w": 1.0, "mV": "text"})
     >>> ns.lookup("tau"), ns.lookup("w"), float(ns.lookup("mV"))
@@ -93,12 +104,15 @@ class Namespace:
     """
 
     def __init__(self, own: Mapping | None = None, run: Mapping | None = None,
-                 overrides: Mapping | None = None):
+                 overrides: Mapping | None = None, bound: Mapping | None = None):
+        self.bound = bound or None
         self.own = own
         self.run = run
         self.overrides = overrides
 
     def _places(self):
+        if self.bound is not None:
+            yield "the model's Equations", self.bound
         yield "default", defaults()
         if self.own is not None:
             yield "the object's namespace=", self.own
@@ -107,6 +121,8 @@ class Namespace:
 
     def lookup(self, name: str, owner: str = ""):
         """The value of ``name`` (number-like only), or :data:`MISSING`."""
+        if self.bound is not None and name in self.bound:
+            return self.bound[name]  # part of the model's text in Brian2: no conflict
         if self.overrides is not None and name in self.overrides:
             return _override(name, self.overrides[name])
         found = MISSING

@@ -40,7 +40,7 @@ from labkit.codegen.spec import (
     KernelSpec,
     Symbol,
 )
-from labkit.core.namespace import Namespace
+from labkit.core.namespace import Namespace, model_constants
 from labkit.core.random import get_rng, get_state, set_state
 from labkit.devices import get_device
 from labkit.errors import SimulationError
@@ -82,7 +82,8 @@ class RunContext:
 
     def namespace_of(self, obj) -> Namespace:
         """Where ``obj``'s external names are looked up in this run (see core.namespace)."""
-        return Namespace(getattr(obj, "_namespace", None), self.namespace, self.overrides)
+        return Namespace(getattr(obj, "_namespace", None), self.namespace, self.overrides,
+                         model_constants(obj))
 
     def clock(self, obj) -> int:
         return self.clocks[id(obj.clock)]

@@ -16,7 +16,7 @@ import numpy as np
 
 import labkit.codegen.support as kernel_support
 from labkit.cache import load_plain, save_plain, source_version
-from labkit.core.namespace import Namespace
+from labkit.core.namespace import Namespace, model_constants
 from labkit.core.random import get_rng
 from labkit.errors import DimensionMismatchError
 from labkit.plan.arguments import is_boolean
@@ -134,7 +134,8 @@ def externals_for(group, expr, namespace, where: str) -> dict:
 
     own = set(group.variables) | {"t", "dt", "N", "i"}
     known = [n for n in group.variables if not n.startswith("_")]
-    lookup = Namespace(getattr(group, "_namespace", None), namespace)
+    lookup = Namespace(getattr(group, "_namespace", None), namespace,
+                       bound=model_constants(group))
     # ``G.n = 'n_inf'`` needs the constants in ``n_inf``'s expression too
     return lookup.resolve(through_subexpressions(group.variables, _names(expr)) - own,
                           group._label(), where, known)
@@ -203,7 +204,8 @@ def _stored_values(group, text, namespace, label, dim, condition, key):
     code, roles = found
     names = {role[0] for role in roles}
     own = set(group.variables) | set(_SPECIAL)
-    lookup = Namespace(getattr(group, "_namespace", None), namespace)
+    lookup = Namespace(getattr(group, "_namespace", None), namespace,
+                       bound=model_constants(group))
     try:
         externals = lookup.resolve(names - own, group._label(), f"the string {label}")
     except Exception:  # noqa: BLE001 - the cold path raises it with its context

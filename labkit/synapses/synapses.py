@@ -24,7 +24,7 @@ import weakref
 import numpy as np
 
 from labkit.core.clock import SECOND
-from labkit.core.namespace import Namespace, frame_namespace
+from labkit.core.namespace import Namespace, frame_namespace, model_constants
 from labkit.core.variables import (
     DTYPES,
     LazySubexpression,
@@ -291,7 +291,7 @@ class Synapses(Group):
 
     def _externals_for(self, names, namespace, where: str) -> dict:
         """External names of a string -> values (``namespace``: where it was written)."""
-        lookup = Namespace(self._namespace, namespace)
+        lookup = Namespace(self._namespace, namespace, bound=model_constants(self))
         return lookup.resolve(names, self._label(), where, self._known())
 
     def _known(self) -> list[str]:

@@ -183,3 +183,19 @@ def test_a_string_given_for_one_run_is_a_run_args_error():
                        r"quantity, e.g. run_args=\{'tau': 1.5\*nA\}"):
         namespace.lookup("tau")
     assert Namespace(overrides={"tau": 5 * ms}).lookup("tau") == 5 * ms
+
+
+def test_a_value_bound_by_the_models_equations_beats_the_callers_name():
+    """Brian2 pastes Equations(eqs, tau=10*ms)'s value into the text: the caller's tau
+    (20 ms here) is not used, in the model nor in a string reaching it through a
+    subexpression (spikes as Brian2 2.9's: 5.1, 15.2, 25.3 ms)."""
+    start_scope()
+    tau = 20 * ms  # noqa: F841 - the caller's tau, which the bound value beats
+    membrane = Equations("dv/dt = (-v + I)/tau : 1 (unless refractory)", tau=10 * ms)
+    G = NeuronGroup(1, membrane + Equations("I : 1\nrate = 1/tau : Hz"), threshold="v > 0.8",
+                    reset="v = 0", refractory=5 * ms, method="exact")
+    G.I = 2
+    G.I = "rate*10*ms + 1"  # 2 with the bound tau, 1.5 with the caller's
+    spikes = SpikeMonitor(G)
+    run(30 * ms)
+    assert np.allclose(spikes.t / ms, [5.1, 15.2, 25.3])
