@@ -14,7 +14,7 @@ from labkit.plan.arguments import bind, event_prefix
 from labkit.plan.externals import external_kinds, symbols_for
 from labkit.plan.neurons import resolve_externals
 from labkit.plan.objectplan import ObjectPlan, operations_for
-from labkit.plan.stored_ops import external_keys, plain_facts, stored_operations
+from labkit.plan.stored_ops import external_keys, model_text, plain_facts, stored_operations
 from labkit.plan.synapse_args import owner_prefix
 
 __all__ = ["plan_state_monitor", "plan_spike_monitor", "plan_rate_monitor"]
@@ -57,8 +57,8 @@ def _stored_record(monitor, ctx, kind, src, prefix, events_from, names, arrays):
     if all(name in arrays for name in names):  # variables only: they read no namespace
         model, used = None, frozenset(names)
     else:
-        model = getattr(owner, "_model", None)
-        if not isinstance(model, str) or not all(
+        model = model_text(getattr(owner, "_model", None))
+        if model is None or not all(
                 name in arrays
                 or getattr(owner.variables.get(name), "kind", "") == "subexpression"
                 for name in names):

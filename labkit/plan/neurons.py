@@ -18,7 +18,13 @@ from labkit.logs import get_logger, info
 from labkit.plan.arguments import bind, is_boolean, link_aliases
 from labkit.plan.externals import constant_functions, external_kinds
 from labkit.plan.objectplan import ObjectPlan
-from labkit.plan.stored_ops import dimension_key, external_keys, plain_facts, stored_operations
+from labkit.plan.stored_ops import (
+    dimension_key,
+    external_keys,
+    model_text,
+    plain_facts,
+    stored_operations,
+)
 from labkit.units.dimension import get_or_create_dimension
 
 __all__ = ["plan_neurons", "resolve_externals", "SPECIAL", "integration_method"]
@@ -58,10 +64,11 @@ def resolve_externals(group, names, ctx) -> dict:
 
 
 def _plain_strings(group) -> tuple | None:
-    """The group's strings as plain data, or None when some are not (an Equations
-    object, a method given as a list, custom events: those plans are always made)."""
-    model, method = getattr(group, "_model", None), group.method
-    if type(group).__name__ not in _PLAIN_KINDS or not isinstance(model, str) \
+    """The group's strings as plain data, or None when some are not (a method given as a
+    list, custom events: those plans are always made). A model given as an Equations
+    object is said by :func:`~labkit.plan.stored_ops.model_text`."""
+    model, method = model_text(getattr(group, "_model", None)), group.method
+    if type(group).__name__ not in _PLAIN_KINDS or model is None \
             or not (method is None or isinstance(method, str)) \
             or group.events or group._event_code:
         return None

@@ -16,8 +16,10 @@ to something else (another unit, a boolean, a TimedArray), a changed string, dt 
 method, or another version of labkit gives another key and takes the cold path, which
 plans, checks and fails as before. Only successful plans are stored; an unreadable or
 foreign entry is a miss. Plans that cannot say everything in plain text (an object kind
-not covered, a model given as an ``Equations`` object, namespace values other than
-numbers, booleans, quantities and TimedArrays) give no key and always take the cold path.
+not covered, namespace values other than numbers, booleans, quantities and TimedArrays)
+give no key and always take the cold path. A model given as an ``Equations`` object is
+said by its lines and their expressions' trees (:func:`model_text`): sympy is loaded
+then (it made the object), but the planning's work (checks, integration) is skipped.
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ import numpy as np
 
 from labkit.cache import load_plain, save_plain, source_version
 from labkit.codegen.spec import Operation
-from labkit.codegen.stored_expr import stored
+from labkit.codegen.stored_expr import stored, tree_text
 from labkit.plan.objectplan import operations_for
 from labkit.units.dimension import Dimension
 
-__all__ = ["dimension_key", "external_key", "external_keys", "plain_facts",
+__all__ = ["dimension_key", "external_key", "external_keys", "model_text", "plain_facts",
            "stored_operations"]
 
 #: The code whose change invalidates stored plans: everything between a string and the
@@ -49,6 +51,28 @@ def _version() -> str:
 def dimension_key(dim) -> tuple | None:
     """A Dimension -> its exponents (plain, exact), or None for anything else."""
     return tuple(dim._exponents) if isinstance(dim, Dimension) else None
+
+
+def model_text(model) -> str | None:
+    """A model as the text its plans are kept under: a string as it is; an ``Equations``
+    object (made with sympy: it exists only once sympy is loaded) as each line's fields
+    with its expression's tree (:func:`~labkit.codegen.stored_expr.tree_text`, which
+    keeps what printing forgets, such as the numbering of ``rand()`` calls) and the names
+    it binds (their values' units are part of the key as namespace values'); None for
+    anything else (planned every time)."""
+    if isinstance(model, str):
+        return model
+    lines, bound = getattr(model, "values", None), getattr(model, "constants", None)
+    if lines is None or bound is None:
+        return None
+    rows = []
+    for eq in lines():
+        dim = dimension_key(eq.dim)
+        if dim is None:
+            return None
+        rows.append((eq.kind, eq.name, dim, eq.var_type, sorted(eq.flags), eq.source,
+                     None if eq.expr is None else tree_text(eq.expr)))
+    return repr(("Equations", rows, sorted(bound)))
 
 
 def external_key(value):

@@ -16,7 +16,13 @@ from labkit.codegen.spec import argument
 from labkit.plan.arguments import bind, event_prefix, is_boolean, link_aliases
 from labkit.plan.externals import constant_functions
 from labkit.plan.objectplan import ObjectPlan
-from labkit.plan.stored_ops import dimension_key, external_keys, plain_facts, stored_operations
+from labkit.plan.stored_ops import (
+    dimension_key,
+    external_keys,
+    model_text,
+    plain_facts,
+    stored_operations,
+)
 from labkit.plan.synapse_args import missing_side_variable, owner_prefix, queues
 
 __all__ = ["plan_synapses"]
@@ -33,9 +39,9 @@ def _variables(variables) -> tuple:
 
 def _plain_strings(syn) -> tuple | None:
     """The strings and the names of every variable they may mean, as plain data; None when
-    not all plain (an Equations object, a method list, variables linked elsewhere)."""
-    model = getattr(syn, "_model", None)
-    if not isinstance(model, str) or not (syn.method is None or isinstance(
+    not all plain (a method list, variables linked elsewhere)."""
+    model = model_text(getattr(syn, "_model", None))
+    if model is None or not (syn.method is None or isinstance(
             syn.method, str)) or any(v.kind == "linked" for v in syn.variables.values()):
         return None
     codes = tuple((p.objname, p.prepost, p.code, p.event) for p in syn._pathways)

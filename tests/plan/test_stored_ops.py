@@ -326,3 +326,30 @@ def test_a_source_missing_from_disk_is_generated_from_the_stored_expressions(
     again = _lif()
     assert len(planned) == 1 and list((cache / "sources").glob("*.json"))
     assert np.array_equal(first[0], again[0]) and first[1:] == again[1:]
+
+
+def _equations_lif(tau=10 * ms, extra="I : 1"):
+    from labkit import Equations
+
+    start_scope()
+    membrane = Equations("dv/dt = (-v + I)/tau : 1 (unless refractory)", tau=tau)
+    G = NeuronGroup(2, membrane + Equations(extra), threshold="v > 0.8", reset="v = 0",
+                    refractory=5 * ms, method="exact")
+    G.I = [1, 1.5]
+    mon, spikes = StateMonitor(G, "v", record=True), SpikeMonitor(G)
+    run(30 * ms)
+    return mon.v[:].copy(), spikes.t_[:].tolist(), spikes.i[:].tolist()
+
+
+def test_a_model_given_as_equations_is_read_back_and_a_change_is_planned_again(
+        cache, planned):
+    first = _equations_lif()
+    again = _equations_lif()
+    assert len(planned) == 1 and first[1]  # the same lines and trees: from the store
+    assert np.array_equal(first[0], again[0]) and first[1:] == again[1:]
+    assert _equations_lif(tau=20 * ms)[1] != first[1] and len(planned) == 1  # a value
+    _equations_lif(extra="I : 1 (constant)")  # another flag
+    assert len(planned) == 2
+    with pytest.raises(DimensionMismatchError):  # the bound value now in volt: refused
+        _equations_lif(tau=10 * mV)
+    assert len(planned) == 3
