@@ -23,8 +23,10 @@ seed set): "same result" (spike counts per neuron equal and times within one ``d
 traces within 1% of their range but for at most 1% of the samples, the steps where a
 spike may fall one ``dt`` apart), "same result in distribution" (a script that draws
 random numbers, whose streams differ from Brian2's: total spikes within 5 Poisson standard
-errors or 5%, traces' mean within a tenth of their spread), "differs: ..." or "not
-comparable: ..." (one side did not run; no monitor). ``--captures DIR`` keeps the captures.
+errors or 5%, traces' means within 5 standard errors of their independent samples or a
+tenth of their spread), "differs: ..." or "not comparable: ..." (one side did not run; no
+monitor or group). A script that keeps no monitor is compared by its NeuronGroups' (and
+SpatialNeurons') final values. ``--captures DIR`` keeps the captures.
 ``NAME``s select the examples whose path contains one of them. ``--target brian2`` runs the
 scripts unchanged on Brian2 (the reference: which examples Brian2 itself runs here).
 ``--compare`` prints the examples whose status changed since an earlier ``--json`` file.
@@ -175,9 +177,10 @@ def _lk_capture(module_name, path):
     import numpy as np
     np.random.seed(20261205)
     simulator = importlib.import_module(module_name)
-    kinds = {k: getattr(simulator, k) for k in
-             ("StateMonitor", "PopulationRateMonitor", "SpikeMonitor", "EventMonitor")}
+    kinds = {k: getattr(simulator, k) for k in ("StateMonitor", "PopulationRateMonitor",
+                                                "SpikeMonitor", "EventMonitor", "NeuronGroup")}
     kept, pid = [], os.getpid()
+    SKIP = {"i", "N", "t", "dt", "t_in_timesteps", "lastspike", "not_refractory", "timestep"}
 
     def raw(m, name):
         try:
@@ -200,7 +203,17 @@ def _lk_capture(module_name, path):
             entry["dt"] = float(m.clock.dt_)
         except Exception:
             entry["dt"] = None
-        if kind == "StateMonitor":
+        if kind == "NeuronGroup":  # its variables' final values (SpatialNeuron's too)
+            entry["states"] = {}
+            for var, values in m.get_states(units=False).items():
+                values = np.asarray(values)
+                if var in SKIP or values.dtype.kind not in "biuf" or values.ndim != 1:
+                    continue
+                values = values.astype(float)
+                entry["states"][var] = {"values": values[:20000], "n": len(values),
+                                        "mean": float(values.mean()) if len(values) else 0.0,
+                                        "std": float(values.std()) if len(values) else 0.0}
+        elif kind == "StateMonitor":
             entry["n_t"] = len(raw(m, "t"))
             entry["t"] = thin(raw(m, "t"))
             entry["traces"] = {}
@@ -360,9 +373,8 @@ def compare_traces(a: dict, b: dict, random: bool) -> str | None:
         if not random and off.mean() <= 0.01:
             continue
         if random:
-            spread = max(x["std"], y["std"], 1e-3 * scale)
-            if abs(x["mean"] - y["mean"]) <= 0.1 * spread and \
-                    0.75 <= (x["std"] + 1e-12 * scale) / (y["std"] + 1e-12 * scale) <= 1.33:
+            if _moments_agree(x, y, _effective_samples(x["thin"]),
+                              _effective_samples(y["thin"]), scale):
                 continue
             return (f"{what}.{var}: mean {x['mean']:.4g} vs {y['mean']:.4g}, "
                     f"std {x['std']:.4g} vs {y['std']:.4g}")
@@ -372,14 +384,66 @@ def compare_traces(a: dict, b: dict, random: bool) -> str | None:
     return None
 
 
+def _moments_agree(x: dict, y: dict, na: float, nb: float, scale: float) -> bool:
+    """Means within 5 standard errors (``na``, ``nb`` effective samples) or a tenth of the
+    spread, standard deviations within a third or 5 of their standard errors."""
+    spread = max(x["std"], y["std"], 1e-3 * scale)
+    se = np.sqrt(x["std"] ** 2 / max(na, 1) + y["std"] ** 2 / max(nb, 1))
+    if abs(x["mean"] - y["mean"]) > max(5 * se, 0.1 * spread):
+        return False
+    low, high = sorted((x["std"], y["std"]))
+    return high - low <= max(high / 3, 5 * high / np.sqrt(2 * max(min(na, nb), 1)),
+                             1e-9 * scale)
+
+
+def _effective_samples(thin: np.ndarray) -> float:
+    """Samples of recorded traces, counted as independent ones (an AR(1) estimate per
+    trace: an Ornstein-Uhlenbeck trace sampled densely holds few independent values)."""
+    if thin.ndim != 2 or thin.shape[1] < 3:
+        return float(thin.size)
+    centred = thin - thin.mean(axis=1, keepdims=True)
+    var = (centred ** 2).sum(axis=1)
+    rho = np.where(var > 0, (centred[:, 1:] * centred[:, :-1]).sum(axis=1)
+                   / np.where(var > 0, var, 1), 0.0)
+    rho = np.clip(rho, 0.0, 0.999)
+    return float((thin.shape[1] * (1 - rho) / (1 + rho)).sum())
+
+
+def compare_states(a: dict, b: dict, random: bool) -> str | None:
+    """Two groups' final values: those of the variables both name."""
+    what = f"{b['kind']} {b['name']}"
+    for var, y in b["states"].items():
+        x = a["states"].get(var)
+        if x is None:
+            continue
+        if x["n"] != y["n"]:
+            return f"{what}.{var}: {x['n']} vs {y['n']} values"
+        if not y["n"]:
+            continue
+        scale = float(np.ptp(y["values"])) or float(np.abs(y["values"]).max()) or 1.0
+        off = np.abs(x["values"] - y["values"]) > 0.01 * scale
+        if off.mean() <= 0.01:
+            continue
+        if random and _moments_agree(x, y, x["n"], y["n"], scale):
+            continue
+        return (f"{what}.{var}: mean {x['mean']:.4g} vs {y['mean']:.4g}, "
+                f"std {x['std']:.4g} vs {y['std']:.4g}" if random else
+                f"{what}.{var}: {100 * off.mean():.1f}% of the final values more than 1% "
+                "of the range apart")
+    return None
+
+
 def compare_captures(lab: list, ref: list, random: bool) -> str:
     """Two scripts' captured monitors -> 'same result', 'differs: ...' or
     'not comparable: ...'."""
-    if not ref and not lab:
-        return "not comparable: no monitor (its results are printed or plotted only)"
     broken = [e for e in lab + ref if "error" in e]
     if broken:
         return f"not comparable: a monitor could not be read ({broken[0]['error'][:80]})"
+    monitors = [e for e in lab + ref if e["kind"] != "NeuronGroup"]
+    if monitors:  # the groups' final values only where the script keeps no monitor
+        lab, ref = ([e for e in side if e["kind"] != "NeuronGroup"] for side in (lab, ref))
+    if not ref and not lab:
+        return "not comparable: no monitor or group (results printed or plotted only)"
     exact = _problems(lab, ref, random=False)
     if not exact:
         return f"same result ({_monitors(ref)})"
@@ -394,7 +458,9 @@ def compare_captures(lab: list, ref: list, random: bool) -> str:
 def _monitors(entries: list) -> str:
     counts = {}
     for entry in entries:
-        counts[entry["kind"]] = counts.get(entry["kind"], 0) + 1
+        kind = ("final values of NeuronGroup" if entry["kind"] == "NeuronGroup"
+                else entry["kind"])
+        counts[kind] = counts.get(kind, 0) + 1
     return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
 
 
@@ -407,7 +473,7 @@ def _problems(lab: list, ref: list, random: bool) -> str:
             problems.append(f"{len(xs)} vs {len(ys)} {kind}s")
             continue
         for x, y in zip(xs, ys, strict=True):
-            check = {"StateMonitor": compare_traces,
+            check = {"StateMonitor": compare_traces, "NeuronGroup": compare_states,
                      "PopulationRateMonitor": compare_rates}.get(kind, compare_spikes)
             problem = check(x, y, random)
             if problem:

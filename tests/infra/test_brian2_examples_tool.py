@@ -59,13 +59,17 @@ def test_the_capture_keeps_every_monitor_to_the_scripts_end(tmp_path):
                    timeout=60, cwd=tmp_path,
                    env={**os.environ, "LABKIT_SAME_CAPTURE": str(capture),
                         "LABKIT_FAST_START": "1"})  # 20 ms: no Numba compile
-    spikes, state = sorted(pickle.loads(capture.read_bytes()), key=lambda e: e["kind"])
+    group, spikes, state = sorted(pickle.loads(capture.read_bytes()),
+                                  key=lambda e: e["kind"])
+    assert group["kind"] == "NeuronGroup" and group["states"]["v"]["n"] == 3
     assert spikes["kind"] == "SpikeMonitor" and spikes["N"] == 3
     assert spikes["count"].sum() == len(spikes["t"]) > 0
     assert state["kind"] == "StateMonitor" and state["n_t"] == 200
     assert state["traces"]["v"]["shape"] == (2, 200)
-    assert tool.compare_captures([spikes, state], [spikes, state], False).startswith(
-        "same result")
+    assert tool.compare_captures([group, spikes, state], [group, spikes, state], False) == \
+        "same result (1 SpikeMonitor, 1 StateMonitor)"  # the group: only without monitors
+    assert tool.compare_captures([group], [group], False) == \
+        "same result (1 final values of NeuronGroup)"
 
 
 def _spikes(i, t, n=2, dt=1e-4):
@@ -115,3 +119,23 @@ def test_traces_within_one_percent_of_their_range():
     late[500:] += 0.5
     verdict = tool.compare_captures([state(late)], [state(v)], False)
     assert verdict.startswith("differs: StateMonitor statemonitor.v") and "50 ms" in verdict
+
+
+def test_a_random_trace_counts_its_independent_samples():
+    # one Ornstein-Uhlenbeck trace (tau = 1000 samples): its means part by more than a
+    # tenth of its spread between two seeds, within the standard errors of ~10 samples
+    import numpy as np
+
+    tool = _tool()
+    traces = []
+    for seed in (1, 2):
+        noise = np.random.default_rng(seed).standard_normal(10000)
+        y = np.zeros(10000)
+        for k in range(1, 10000):
+            y[k] = y[k - 1] * (1 - 1e-3) + np.sqrt(2e-3) * noise[k]
+        traces.append(y[None, :])
+    assert 5 < tool._effective_samples(traces[0]) < 100
+    a, b = ({"mean": float(y.mean()), "std": float(y.std())} for y in traces)
+    assert tool._moments_agree(a, b, tool._effective_samples(traces[0]),
+                               tool._effective_samples(traces[1]), 1.0)
+    assert not tool._moments_agree(a, {"mean": a["mean"] + 5, "std": a["std"]}, 10, 10, 1.0)
