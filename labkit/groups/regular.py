@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from labkit.core.base import LabkitObject, unique_name
 from labkit.errors import UnsupportedFeatureError
+from labkit.groups.stored_model import checked_code
+from labkit.plan.regular import plan_regular
 
 __all__ = ["RegularCode", "run_regularly"]
 
@@ -26,8 +28,6 @@ class RegularCode(LabkitObject):
 
     def __init__(self, group, code: str, dt=None, clock=None, when="start", order=0,
                  name=None):
-        from labkit.plan.structure import parse_code  # loads sympy
-
         if hasattr(group, "_pathways"):
             raise UnsupportedFeatureError(
                 f"run_regularly on {group._label()} is not available yet: labkit runs it on "
@@ -42,15 +42,14 @@ class RegularCode(LabkitObject):
         name = name or unique_name(f"{owner.name}_run_regularly*")
         super().__init__(dt=dt, clock=clock, when=when, order=order, name=name)
         self.group, self.code = group, code
-        parse_code(code, "run_regularly")  # a syntax error points at this line
+        # a syntax error points at this line (no sympy for code that parsed before)
+        checked_code(code, "run_regularly")
 
     def _label(self) -> str:
         return f"the run_regularly code of {self.group._label()}"
 
     def _prepare(self, ctx):
         """This run's operations and values (:mod:`labkit.plan.regular` makes them)."""
-        from labkit.plan.regular import plan_regular  # loads sympy: only when running
-
         return plan_regular(self, ctx)
 
     def _store_state(self) -> dict:

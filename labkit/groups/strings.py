@@ -130,7 +130,7 @@ def externals_for(group, expr, namespace, where: str) -> dict:
 
     ``namespace``: the names where the string was written (None: the group's only).
     """
-    from labkit.plan.regular import through_subexpressions  # loads sympy, as _names does
+    from labkit.plan.regular_ops import through_subexpressions  # loads sympy, as _names does
 
     own = set(group.variables) | {"t", "dt", "N", "i"}
     known = [n for n in group.variables if not n.startswith("_")]

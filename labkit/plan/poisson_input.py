@@ -25,7 +25,7 @@ from labkit.errors import DimensionMismatchError
 from labkit.plan.arguments import bind, is_boolean
 from labkit.plan.neurons import resolve_externals
 from labkit.plan.objectplan import ObjectPlan, operations_for
-from labkit.plan.regular import through_subexpressions
+from labkit.plan.regular_ops import through_subexpressions
 from labkit.plan.structure import (
     _resolver,
     dimension_of_external,

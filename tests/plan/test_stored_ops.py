@@ -145,12 +145,18 @@ Ce = Synapses(P, P, on_pre='ge += we'); Ce.connect('i<160', p=0.1)
 Ci = Synapses(P, P, on_pre='gi += wi'); Ci.connect('i>=160', p=0.1)
 trace = StateMonitor(H, 'v', record=[0, 2]); spikes = SpikeMonitor(H); lif = SpikeMonitor(L)
 net = SpikeMonitor(P)
+kick = 0.3
+R = NeuronGroup(3, 'dv/dt = -v/(10*ms) : 1', threshold='v > 0.5', reset='v = 0',
+                method='exact')
+R.run_regularly('v += kick*(i + 1)', dt=2*ms)
+regular = SpikeMonitor(R)
 built = 'sympy' in sys.modules
 run(20*ms)
 print(json.dumps(dict(built=built, ran='sympy' in sys.modules, t=[float(x) for x in spikes.t_],
                       i=[int(x) for x in spikes.i], lif=[float(x) for x in lif.t_],
                       v=trace.v_[:, ::50].tolist(), cuba=[int(x) for x in net.i],
-                      cuba_t=[float(x) for x in net.t_])))
+                      cuba_t=[float(x) for x in net.t_],
+                      regular=[[int(x) for x in regular.i], [float(x) for x in regular.t_]])))
 """
 
 
@@ -164,12 +170,12 @@ def _process(cache: Path, target: str) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("target", ["numpy", "auto"])
-def test_a_second_process_runs_hh_lif_and_cuba_without_sympy_and_gets_the_same_results(
+def test_a_second_process_runs_hh_lif_cuba_and_run_regularly_without_sympy_and_the_same(
         tmp_path, target):
     first, second = _process(tmp_path, target), _process(tmp_path, target)
     assert first["built"] and first["ran"]  # the cold path parsed and planned
     assert not second["built"] and not second["ran"]  # all from the plain store
-    assert first["i"] and first["lif"] and len(first["cuba"]) > 20
+    assert first["i"] and first["lif"] and len(first["cuba"]) > 20 and first["regular"][0]
     assert first == dict(second, built=True, ran=True)
 
 
@@ -353,3 +359,41 @@ def test_a_model_given_as_equations_is_read_back_and_a_change_is_planned_again(
     with pytest.raises(DimensionMismatchError):  # the bound value now in volt: refused
         _equations_lif(tau=10 * mV)
     assert len(planned) == 3
+
+
+def _regular(code="v += kick*(i + 1)", kick=0.3, subgroup=False):
+    start_scope()
+    G = NeuronGroup(4, "dv/dt = -v/(10*ms) : 1", threshold="v > 0.5", reset="v = 0",
+                    method="exact", namespace={"kick": kick})
+    (G[1:3] if subgroup else G).run_regularly(code, dt=2 * ms)
+    spikes = SpikeMonitor(G)
+    run(20 * ms)
+    return spikes.i[:].tolist(), spikes.t_[:].tolist()
+
+
+@pytest.fixture()
+def regular_planned(monkeypatch):
+    import labkit.plan.regular_ops
+
+    calls = []
+    make = labkit.plan.regular_ops.operations
+    monkeypatch.setattr(labkit.plan.regular_ops, "operations",
+                        lambda *a, **k: calls.append(1) or make(*a, **k))
+    return calls
+
+
+def test_run_regularly_planned_before_is_read_back_and_a_change_is_planned_again(
+        cache, regular_planned):
+    first = _regular()
+    assert _regular() == first and first[0] and len(regular_planned) == 1
+    assert _regular(kick=0.2) != first and len(regular_planned) == 1  # a value
+    part = _regular(subgroup=True)  # on a subgroup: i counts from its start
+    assert part != first and len(regular_planned) == 2
+    assert _regular(subgroup=True) == part and len(regular_planned) == 2
+    _regular(code="v += kick*i")
+    assert len(regular_planned) == 3
+    _regular(kick=True)  # now a boolean: another kind of name
+    assert len(regular_planned) == 4
+    with pytest.raises(DimensionMismatchError):  # now a voltage: planned, and refused
+        _regular(kick=0.3 * mV)
+    assert len(regular_planned) == 5
