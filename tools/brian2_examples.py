@@ -25,8 +25,10 @@ spike may fall one ``dt`` apart), "same result in distribution" (a script that d
 random numbers, whose streams differ from Brian2's: total spikes within 5 Poisson standard
 errors or 5%, traces' means within 5 standard errors of their independent samples or a
 tenth of their spread), "differs: ..." or "not comparable: ..." (one side did not run; no
-monitor or group). A script that keeps no monitor is compared by its NeuronGroups' (and
-SpatialNeurons') final values. ``--captures DIR`` keeps the captures.
+monitor or group). A deterministic model that differs runs a third time, on Brian2's
+numpy target: labkit the same as that, or Brian2's two targets parting too, is rounding
+that the model amplifies (chaotic dynamics). A script that keeps no monitor is compared
+by its NeuronGroups' (and SpatialNeurons') final values. ``--captures DIR`` keeps the captures.
 ``NAME``s select the examples whose path contains one of them. ``--target brian2`` runs the
 scripts unchanged on Brian2 (the reference: which examples Brian2 itself runs here).
 ``--compare`` prints the examples whose status changed since an earlier ``--json`` file.
@@ -176,7 +178,9 @@ def _lk_capture(module_name, path):
     import atexit, importlib, os, pickle
     import numpy as np
     np.random.seed(20261205)
-    simulator = importlib.import_module(module_name)
+    simulator = importlib.import_module(module_name.split("-")[0])
+    if module_name == "brian2-numpy":  # Brian2's other runtime target: its own rounding
+        simulator.prefs.codegen.target = "numpy"
     kinds = {k: getattr(simulator, k) for k in ("StateMonitor", "PopulationRateMonitor",
                                                 "SpikeMonitor", "EventMonitor", "NeuronGroup")}
     kept, pid = [], os.getpid()
@@ -513,9 +517,32 @@ def run_same(script: Path, root: Path, scratch: Path, timeout: float,
     elif len(captures) < 2:
         result["same"] = "not comparable: nothing captured at the script's end"
     else:
-        result["same"] = compare_captures(captures["labkit"], captures["brian2"],
-                                          is_random(script))
+        random = is_random(script)
+        result["same"] = compare_captures(captures["labkit"], captures["brian2"], random)
+        if result["same"].startswith("differs") and not random:
+            path = (keep or scratch) / "brian2-numpy.pkl"
+            run = run_one(script, root, scratch / "numpy", "brian2-numpy", timeout, wall,
+                          prelude=capture_prelude("brian2-numpy"),
+                          env={"LABKIT_SAME_CAPTURE": str(path)})
+            if run["status"] == "ran" and path.exists():
+                result["same"] = rounding(result["same"], captures["labkit"],
+                                          captures["brian2"], pickle.loads(path.read_bytes()))
     return result
+
+
+def rounding(verdict: str, lab: list, ref: list, numpy_ref: list) -> str:
+    """A deterministic model's 'differs' against Brian2's second runtime target (numpy:
+    other rounding than Cython's libm): labkit the same as that one, or Brian2's two
+    targets parting from each other too, is rounding that the model amplifies."""
+    with_numpy = compare_captures(lab, numpy_ref, False)
+    targets = compare_captures(ref, numpy_ref, False)
+    if with_numpy.startswith("same result"):
+        return ("same result as Brian2's numpy target, which parts from its Cython target "
+                f"({targets[9:]}): rounding the model amplifies")
+    if targets.startswith("differs"):
+        return (f"{verdict}; as Brian2's own two targets part ({targets[9:]}): rounding "
+                "the model amplifies")
+    return verdict
 
 
 def summary(results: dict) -> str:
@@ -529,7 +556,9 @@ def summary(results: dict) -> str:
 def same_summary(results: dict) -> str:
     counts = {}
     for result in results.values():
-        word = result.get("same", "not measured").split(":")[0].split(" (")[0]
+        text = result.get("same", "not measured")
+        word = next(w for w in ("same result in distribution", "same result", "differs",
+                                "not comparable", "") if text.startswith(w)) or text
         counts[word] = counts.get(word, 0) + 1
     return "compared with Brian2: " + ", ".join(f"{n} {w}" for w, n in sorted(counts.items()))
 

@@ -139,3 +139,16 @@ def test_a_random_trace_counts_its_independent_samples():
     assert tool._moments_agree(a, b, tool._effective_samples(traces[0]),
                                tool._effective_samples(traces[1]), 1.0)
     assert not tool._moments_agree(a, {"mean": a["mean"] + 5, "std": a["std"]}, 10, 10, 1.0)
+
+
+def test_a_deterministic_difference_is_checked_against_brian2s_numpy_target():
+    tool = _tool()
+    cython = [_spikes([0, 1, 0], [1e-3, 2e-3, 5e-3])]
+    numpy_ = [_spikes([0, 1, 0, 0], [1e-3, 2e-3, 5e-3, 7e-3])]
+    verdict = tool.compare_captures(numpy_, cython, False)
+    assert tool.rounding(verdict, numpy_, cython, numpy_).startswith(
+        "same result as Brian2's numpy target, which parts from its Cython target")
+    other = [_spikes([0, 1], [1e-3, 2e-3])]
+    assert "as Brian2's own two targets part" in tool.rounding(
+        tool.compare_captures(other, cython, False), other, cython, numpy_)
+    assert tool.rounding(verdict, numpy_, cython, cython) == verdict  # Brian2 agrees
