@@ -173,6 +173,16 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_sep("=", "largest CPU times (CPU / wall seconds)")
     for cpu, wall, when, nodeid, _ in largest:
         terminalreporter.write_line(f"{cpu:7.2f}s {wall:7.2f}s {when:8} {nodeid}")
+    # per module (the unit the scheduler hands a worker; fixtures included): where the
+    # suite's CPU goes, to see what a change to make test's time has to aim at
+    modules: dict[str, list[float]] = {}
+    for cpu, wall, _, nodeid, _ in _CPU_REPORTS:
+        total = modules.setdefault(nodeid.split("::", 1)[0], [0.0, 0.0])
+        total[0] += cpu
+        total[1] += wall
+    terminalreporter.write_sep("=", "largest CPU times per module (CPU / wall seconds)")
+    for module, (cpu, wall) in sorted(modules.items(), key=lambda m: -m[1][0])[:25]:
+        terminalreporter.write_line(f"{cpu:7.1f}s {wall:7.1f}s {module}")
     # the longest worker is the critical path; LONG_FIRST is what balances them
     for worker in sorted({report[4] for report in _CPU_REPORTS}):
         mine = [report for report in _CPU_REPORTS if report[4] == worker]
