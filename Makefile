@@ -40,16 +40,20 @@ START_URL := /lab/tree/notebooks/00_start_here.ipynb
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --LabApp.default_url=$(START_URL) $(LAB_ARGS)
 
-test: $(STAMP) $(SYSTEM_PACKAGES)
+# The numba-less check needs no .venv: it runs while .venv installs (pip uses one core;
+# on a clean clone each of the two took about a minute, one after the other), its output
+# printed when it is done (--output-sync).
+test: $(SYSTEM_PACKAGES)
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(STAMP) test-without-numba
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-notebooks
-	$(MAKE) --no-print-directory test-without-numba
 
 # labkit without numba (as in Pyodide): a venv without numba (kept in .venv-nonumba/,
 # rebuilt when the dependencies change) imports labkit, selects the numpy device by itself
-# and runs lessons 01-04 under nbval. About 30 s of CPU once the venv exists.
-test-without-numba: $(STAMP)
-	$(BIN)/python tools/test_without_numba.py
+# and runs lessons 01-04 under nbval. About 30 s of CPU once the venv exists. Standard
+# library only: any Python >= 3.11 runs it (.venv's is $(PYTHON) too).
+test-without-numba:
+	$(PYTHON) tools/test_without_numba.py
 
 # The course under nbval: lessons and solutions must reproduce their saved outputs (cells
 # tagged nbval-ignore-output excepted; the lessons' inline blanks raise and are not

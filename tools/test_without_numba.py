@@ -4,8 +4,11 @@
 runs: the dependencies (every one of ``pyproject.toml``'s except numba, and except
 jupyterlab, the notebook front end, which nbval does not use and which would double the
 install time; plus what nbval needs) are installed again only when they change; labkit is
-reinstalled every time with ``pip install --no-deps .`` (a regular install, not editable,
-as a user gets it). Then, in that venv:
+reinstalled every time with ``pip install --no-deps`` (a regular install, not editable,
+as a user gets it), built from a copy of its sources: ``make test`` runs this while it
+installs ``.venv`` (two pip processes, one core each), whose editable install writes
+``labkit.egg-info`` in the tree, where an in-tree build would write too. It needs only
+the standard library, not ``.venv``. Then, in that venv:
 
 1. numba cannot be imported, ``import labkit`` works, and the first run selects the numpy
    device by itself and says so in one line;
@@ -19,8 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -86,8 +91,13 @@ def _venv() -> None:
 def main() -> int:
     started = time.perf_counter()
     _venv()
-    _run(PYTHON, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--force-reinstall", ".")
+    with tempfile.TemporaryDirectory(prefix="labkit-src-") as copy:
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy(ROOT / name, copy)
+        shutil.copytree(ROOT / "labkit", Path(copy) / "labkit",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        _run(PYTHON, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+             "--force-reinstall", copy)
     env = {k: v for k, v in os.environ.items() if k not in ("LABKIT_DEVICE", "PYTHONPATH")}
     _run(PYTHON, "-c", CHECK, env=env, cwd=VENV)  # not the source tree: the installed labkit
     _run(PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=-ra",
