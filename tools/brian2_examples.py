@@ -19,16 +19,18 @@ Usage (from the repository root; ``--markdown results.json`` prints a table inst
 ``--same`` runs each example under labkit and under Brian2 and compares what its
 monitors hold at the script's end (every SpikeMonitor, EventMonitor, StateMonitor and
 PopulationRateMonitor it made, kept alive by a hook put before the script, numpy's global
-seed set): "same result" (spike counts per neuron equal and times within one ``dt``;
-traces within 1% of their range but for at most 1% of the samples, the steps where a
-spike may fall one ``dt`` apart), "same result in distribution" (a script that draws
-random numbers, whose streams differ from Brian2's: total spikes within 5 Poisson standard
-errors or 5%, traces' means within 5 standard errors of their independent samples or a
-tenth of their spread), "differs: ..." or "not comparable: ..." (one side did not run; no
-monitor or group). A deterministic model that differs runs a third time, on Brian2's
-numpy target: labkit the same as that, or Brian2's two targets parting too, is rounding
-that the model amplifies (chaotic dynamics). A script that keeps no monitor is compared
-by its NeuronGroups' (and SpatialNeurons') final values. ``--captures DIR`` keeps the captures.
+seed set; a script that keeps no monitor: its NeuronGroups' final values):
+"same result" (spike counts per neuron equal and times within one ``dt``; traces within
+1% of their range but for at most 1% of the samples, where a spike may fall one ``dt``
+apart); "same result in distribution" for a script that draws random numbers, whose
+streams differ from Brian2's (total spikes within 5 Poisson standard errors or 5%,
+traces' means within 5 standard errors of their independent samples or a tenth of their
+spread; failing that, two more runs a side with other seeds, the totals of the three
+within 5 Welch standard errors or 5%); "differs: ..."; "not comparable: ..." (one side
+did not run; no monitor or group). A deterministic model that differs runs a third time,
+on Brian2's numpy target: labkit the same as that, or Brian2's two targets parting too,
+is rounding that the model amplifies (chaotic dynamics). ``--captures DIR`` keeps the
+captures.
 ``NAME``s select the examples whose path contains one of them. ``--target brian2`` runs the
 scripts unchanged on Brian2 (the reference: which examples Brian2 itself runs here).
 ``--compare`` prints the examples whose status changed since an earlier ``--json`` file.
@@ -177,7 +179,7 @@ CAPTURE = r'''
 def _lk_capture(module_name, path):
     import atexit, importlib, os, pickle
     import numpy as np
-    np.random.seed(20261205)
+    np.random.seed(int(os.environ.get("LABKIT_SAME_SEED", "20261205")))
     simulator = importlib.import_module(module_name.split("-")[0])
     if module_name == "brian2-numpy":  # Brian2's other runtime target: its own rounding
         simulator.prefs.codegen.target = "numpy"
@@ -527,7 +529,61 @@ def run_same(script: Path, root: Path, scratch: Path, timeout: float,
             if run["status"] == "ran" and path.exists():
                 result["same"] = rounding(result["same"], captures["labkit"],
                                           captures["brian2"], pickle.loads(path.read_bytes()))
+        elif result["same"].startswith("differs") and random:
+            result["same"] = over_seeds(result["same"], captures, script, root, scratch,
+                                        timeout, wall, keep)
     return result
+
+
+def totals(capture: list) -> dict:
+    """A run's scalar results: each spike monitor's spike count, each rate monitor's
+    mean, each recorded variable's mean."""
+    out = {}
+    for k, entry in enumerate(e for e in capture if e["kind"] != "NeuronGroup"):
+        key = f"{entry['kind']} {entry['name']} #{k}"
+        if "count" in entry:
+            out[key] = float(entry["count"].sum())
+        elif "rate" in entry:
+            out[key] = float(entry["rate"].mean()) if len(entry["rate"]) else 0.0
+        else:
+            out.update({f"{key}.{v}": t["mean"] for v, t in entry["traces"].items()})
+    return out
+
+
+def agree_over_seeds(runs: dict) -> str:
+    """Three runs a side: each total's means within 5 of their (Welch) standard errors
+    or 5% -> '' , else the first that is not."""
+    for key in runs["brian2"][0]:
+        a, b = (np.array([r.get(key, np.nan) for r in runs[t]]) for t in ("labkit", "brian2"))
+        se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+        gap = abs(a.mean() - b.mean())
+        if not gap <= max(5 * se, 0.05 * max(abs(a.mean()), abs(b.mean()))):
+            return (f"{key}: {a.mean():.4g} +- {a.std(ddof=1):.2g} vs {b.mean():.4g} +- "
+                    f"{b.std(ddof=1):.2g} over {len(a)} and {len(b)} seeds")
+    return ""
+
+
+def over_seeds(verdict: str, captures: dict, script: Path, root: Path, scratch: Path,
+               timeout: float, wall: float | None, keep: Path | None) -> str:
+    """A random model that differs in one run: two more runs a side (other seeds), and
+    the totals compared over the three (one network of a random model can be far from
+    the mean of its kind: CUBA's spike count spreads by ~5% over seeds)."""
+    runs = {t: [totals(captures[t])] for t in ("labkit", "brian2")}
+    for seed in (1, 2):
+        for target in ("labkit", "brian2"):
+            path = (keep or scratch) / f"{target}-seed{seed}.pkl"
+            run = run_one(script, root, scratch / target, target, timeout, wall,
+                          prelude=capture_prelude(target),
+                          env={"LABKIT_SAME_CAPTURE": str(path), "LABKIT_SAME_SEED": str(seed)})
+            if run["status"] != "ran" or not path.exists():
+                return f"{verdict}; a run with seed {seed} on {target}: {run['status']}"
+            runs[target].append(totals(pickle.loads(path.read_bytes())))
+    problem = agree_over_seeds(runs)
+    key = next(iter(runs["brian2"][0]), "")
+    a, b = (np.array([r.get(key, np.nan) for r in runs[t]]) for t in ("labkit", "brian2"))
+    return (f"differs: {problem} (random model)" if problem else
+            f"same result in distribution over 3 seeds ({key}: {a.mean():.4g} +- "
+            f"{a.std(ddof=1):.2g} vs {b.mean():.4g} +- {b.std(ddof=1):.2g}; random model)")
 
 
 def rounding(verdict: str, lab: list, ref: list, numpy_ref: list) -> str:

@@ -152,3 +152,14 @@ def test_a_deterministic_difference_is_checked_against_brian2s_numpy_target():
     assert "as Brian2's own two targets part" in tool.rounding(
         tool.compare_captures(other, cython, False), other, cython, numpy_)
     assert tool.rounding(verdict, numpy_, cython, cython) == verdict  # Brian2 agrees
+
+
+def test_a_random_model_is_compared_over_three_seeds():
+    tool = _tool()
+    runs = {"labkit": [{"n": 23414.0}, {"n": 22100.0}, {"n": 22900.0}],
+            "brian2": [{"n": 21582.0}, {"n": 22700.0}, {"n": 22300.0}]}
+    assert tool.agree_over_seeds(runs) == ""
+    runs["labkit"] = [{"n": 30000.0}, {"n": 30100.0}, {"n": 29900.0}]
+    assert tool.agree_over_seeds(runs).startswith("n: 3e+04 +- 1e+02 vs")
+    assert tool.totals([_spikes([0, 1, 0], [1e-3, 2e-3, 5e-3])]) == \
+        {"SpikeMonitor spikemonitor #0": 3.0}
