@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from labkit.core.base import LabkitObject
 from labkit.errors import DimensionMismatchError
+from labkit.groups.stored_model import checked_condition
+from labkit.plan.poisson_input import plan_poisson_input
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension, readable
 
 __all__ = ["PoissonInput"]
@@ -68,18 +70,14 @@ class PoissonInput(LabkitObject):
         self.target, self.target_var = target, target_var
         self.N, self.rate, self.weight = int(N), rate, weight
         self._dt = owner.clock.dt_
-        if isinstance(weight, str):
-            from labkit.plan.structure import parse_condition  # loads sympy
-
-            parse_condition(weight, "the weight of a PoissonInput")
+        if isinstance(weight, str):  # parsed now (no sympy for a weight that parsed before)
+            checked_condition(weight, "the weight of a PoissonInput")
 
     def _label(self) -> str:
         return f"PoissonInput {self.name!r} on {self.target._label()}"
 
     def _prepare(self, ctx):
         """This run's operation and values (:mod:`labkit.plan.poisson_input` makes them)."""
-        from labkit.plan.poisson_input import plan_poisson_input  # loads sympy
-
         return plan_poisson_input(self, ctx)
 
     def _store_state(self) -> dict:

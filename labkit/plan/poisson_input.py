@@ -5,36 +5,30 @@ binomial count with probability ``rate*dt``) and adds that many ``weight`` to th
 variable. When both ``N*p`` and ``N*(1-p)`` exceed 5 the count follows Brian2's normal
 approximation (mean ``N*p``, variance ``N*p*(1-p)``, not rounded), else it is exact.
 
-The operation is a :class:`~labkit.codegen.spec.Reset` over the object's own list of
-elements (a subgroup as target gets its part only). ``N``, ``p`` and the normal
-approximation's mean and spread are arguments, so changing ``rate`` between runs costs a
-recompile only when it moves the count from one sampling rule to the other.
+The operation (:mod:`labkit.plan.poisson_input_ops`, with sympy) comes from memory on a
+re-run, from the plan store (:mod:`labkit.plan.stored_ops`: no sympy) for an input planned
+in an earlier process with the same target variables, weight and kinds of names, else is
+made. ``N``, ``p`` and the normal approximation's mean and spread are arguments, so
+changing ``rate`` between runs costs a recompile only when it moves the count from one
+sampling rule to the other.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import sympy
 
-from labkit.codegen import spec as S
-from labkit.codegen.ir import Statement
 from labkit.codegen.spec import argument
-from labkit.equations.checks import infer_dimension
-from labkit.equations.functions import binomial, randn, random_call
-from labkit.errors import DimensionMismatchError
-from labkit.plan.arguments import bind, is_boolean
+from labkit.plan.arguments import bind
+from labkit.plan.externals import external_kinds
 from labkit.plan.neurons import resolve_externals
-from labkit.plan.objectplan import ObjectPlan, operations_for
-from labkit.plan.regular_ops import through_subexpressions
-from labkit.plan.structure import (
-    _resolver,
-    dimension_of_external,
-    external_kinds,
-    names_in,
-    parse_condition,
-    symbols_for,
+from labkit.plan.objectplan import ObjectPlan
+from labkit.plan.stored_ops import (
+    dimension_key,
+    external_keys,
+    model_text,
+    plain_facts,
+    stored_operations,
 )
-from labkit.units.dimension import readable
 
 __all__ = ["plan_poisson_input"]
 
@@ -55,20 +49,30 @@ def plan_poisson_input(pin, ctx) -> ObjectPlan:
     except KeyError:
         raise ValueError(f"{pin._label()}: {owner._label()} is not part of this run; "
                          "add it to the network") from None
-    names = set()
+    names, model = frozenset(), ""  # a value as weight reads no names, and no model
     if isinstance(pin.weight, str):
-        names = through_subexpressions(
-            owner.variables, names_in(parse_condition(pin.weight, "weight")))
+        names = _used_names(pin.weight)
+        model = model_text(getattr(owner, "_model", None))
+        if any(getattr(owner.variables.get(n), "kind", "") == "subexpression" for n in names):
+            from labkit.plan.regular_ops import through_subexpressions  # loads sympy
+
+            names, model = through_subexpressions(owner.variables, set(names)), None
     externals = resolve_externals(owner, names, ctx)
     kinds = external_kinds(externals)
     numbers = _numbers(pin)
     normal = numbers[_LOC] > 5 and pin.N * (1 - numbers[_P]) > 5  # Brian2's rule
     me, clock = ctx.owner(pin), ctx.clock(pin)
-    key = (prefix, me, clock, normal, target._start, target._stop, pin.when, pin.order,
-           tuple(sorted(kinds.items())))
-    ops = operations_for(pin, key, lambda: (
-        (pin.when, pin.order, _operation(pin, externals, kinds, prefix, me, clock, normal),
-         ""),))
+    memory_key = (prefix, me, clock, normal, target._start, target._stop, pin.when,
+                  pin.order, tuple(sorted(kinds.items())))
+    key = _plain_key(pin, model, externals, kinds, memory_key)
+
+    def make():
+        from labkit.plan.poisson_input_ops import operation  # loads sympy: the cold path
+
+        op = operation(pin, externals, kinds, prefix, me, clock, normal, _OWN_ROLES)
+        return ((pin.when, pin.order, op, ""),), None, None
+
+    ops = stored_operations(pin, key if key is not None else memory_key, key, make)[0]
     count = target._stop - target._start
     values = {argument(me, "spikes", "internal"): np.arange(target._start, target._stop,
                                                             dtype=np.int32),
@@ -82,6 +86,35 @@ def plan_poisson_input(pin, ctx) -> ObjectPlan:
     return ObjectPlan(ops, values, externals=externals)
 
 
+def _used_names(weight: str) -> frozenset[str]:
+    """The names a weight string uses, stored by its text."""
+    def make():
+        from labkit.plan.poisson_input_ops import used_names  # loads sympy: the cold path
+
+        return used_names(weight)
+
+    return plain_facts("weight-names", repr(("weight-names", weight)), make,
+                       lambda found: isinstance(found, frozenset)
+                       and all(isinstance(n, str) for n in found))
+
+
+def _plain_key(pin, model, externals, kinds, memory_key) -> str | None:
+    """Everything the operation depends on, as text; None when not all plain (a weight
+    string over a model that is neither text nor Equations, or reading a subexpression;
+    a namespace value of another kind)."""
+    found = external_keys(externals)
+    if model is None or found is None:
+        return None
+    owner = pin.target._owner
+    variables = tuple(sorted(
+        (n, v.kind, dimension_key(v.dim), v.shared, v.read_only, v.var_type, str(v.dtype),
+         v.array is not None) for n, v in owner.variables.items()))
+    weight = pin.weight if isinstance(pin.weight, str) else None
+    names = tuple(sorted((n, kinds[n], found[n]) for n in kinds))
+    return repr(("poisson-input", pin.target_var, weight, type(owner).__name__, model,
+                 variables, *memory_key[:-1], names))
+
+
 def _numbers(pin) -> dict:
     p = float(np.asarray(pin.rate)) * pin._dt
     if not 0.0 <= p <= 1.0:
@@ -91,43 +124,3 @@ def _numbers(pin) -> dict:
     return {_N: n, _P: p, _LOC: n * p, _SCALE: float(np.sqrt(n * p * (1 - p)))}
 
 
-def _operation(pin, externals, kinds, prefix, me, clock, normal: bool):
-    owner = pin.target._owner
-    symbol = sympy.Symbol
-    if normal:
-        count = random_call(randn, 0) * symbol(_SCALE, real=True) + symbol(_LOC, real=True)
-    else:
-        count = binomial(symbol(_N, real=True), symbol(_P, real=True), sympy.Integer(0))
-    var = symbol(pin.target_var, real=True)
-    statement = Statement(pin.target_var, var + count * _weight_expr(pin, externals))
-    arrays = {n: ("shared" if v.shared else "array") for n, v in owner.variables.items()
-              if v.array is not None}
-    names = names_in(statement.expr) | {pin.target_var}
-    symbols = symbols_for(names - set(kinds) - set(_OWN_ROLES), prefix, arrays, {}) + \
-        symbols_for(names & set(kinds), me, {}, kinds) + \
-        tuple(S.Symbol(n, role, argument(me, n, "internal"))
-              for n, role in _OWN_ROLES.items() if n in names)
-    return S.Reset(me, clock, symbols, pin.name, (statement,))
-
-
-def _weight_expr(pin, externals):
-    """The weight: a Quantity (an argument) or the checked expression of a string."""
-    if not isinstance(pin.weight, str):
-        return sympy.Symbol(_WEIGHT, real=True)
-    owner = pin.target._owner
-    variables = {n: (v.dim, v.is_boolean) for n, v in owner.variables.items()
-                 if v.kind != "index"}
-    resolve = _resolver(getattr(owner, "equations", None), variables,
-                        {n: dimension_of_external(v) for n, v in externals.items()},
-                        frozenset(n for n, v in externals.items() if is_boolean(v)))
-    expr = parse_condition(pin.weight, "weight")
-    where = f"the weight '{pin.weight}' of {pin._label()}"
-    dim = infer_dimension(expr, resolve, where=where)
-    needed = owner.variables[pin.target_var].dim
-    if dim is not needed:
-        raise DimensionMismatchError(
-            f"in {where}: the weight has units of {readable(dim)}, but {pin.target_var} "
-            f"needs {readable(needed)}", dim, needed)
-    subs = {sympy.Symbol(n, real=True): v.expr for n, v in owner.variables.items()
-            if v.kind == "subexpression"}
-    return expr.xreplace(subs)

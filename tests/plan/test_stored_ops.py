@@ -150,13 +150,18 @@ R = NeuronGroup(3, 'dv/dt = -v/(10*ms) : 1', threshold='v > 0.5', reset='v = 0',
                 method='exact')
 R.run_regularly('v += kick*(i + 1)', dt=2*ms)
 regular = SpikeMonitor(R)
+w_in = 0.05
+Q = NeuronGroup(3, 'dv/dt = -v/(10*ms) : 1', threshold='v > 1', reset='v = 0', method='exact')
+pin = PoissonInput(Q, 'v', 50, 100*Hz, weight='w_in*(1 + i)')
+poisson = SpikeMonitor(Q)
 built = 'sympy' in sys.modules
 run(20*ms)
 print(json.dumps(dict(built=built, ran='sympy' in sys.modules, t=[float(x) for x in spikes.t_],
                       i=[int(x) for x in spikes.i], lif=[float(x) for x in lif.t_],
                       v=trace.v_[:, ::50].tolist(), cuba=[int(x) for x in net.i],
                       cuba_t=[float(x) for x in net.t_],
-                      regular=[[int(x) for x in regular.i], [float(x) for x in regular.t_]])))
+                      regular=[[int(x) for x in regular.i], [float(x) for x in regular.t_]],
+                      poisson=[[int(x) for x in poisson.i], [float(x) for x in poisson.t_]])))
 """
 
 
@@ -170,12 +175,13 @@ def _process(cache: Path, target: str) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("target", ["numpy", "auto"])
-def test_a_second_process_runs_hh_lif_cuba_and_run_regularly_without_sympy_and_the_same(
+def test_a_second_process_runs_hh_lif_cuba_run_regularly_poisson_input_without_sympy(
         tmp_path, target):
     first, second = _process(tmp_path, target), _process(tmp_path, target)
     assert first["built"] and first["ran"]  # the cold path parsed and planned
     assert not second["built"] and not second["ran"]  # all from the plain store
-    assert first["i"] and first["lif"] and len(first["cuba"]) > 20 and first["regular"][0]
+    assert first["i"] and first["lif"] and len(first["cuba"]) > 20 and first["regular"][0] \
+        and first["poisson"][0]
     assert first == dict(second, built=True, ran=True)
 
 
@@ -397,3 +403,37 @@ def test_run_regularly_planned_before_is_read_back_and_a_change_is_planned_again
     with pytest.raises(DimensionMismatchError):  # now a voltage: planned, and refused
         _regular(kick=0.3 * mV)
     assert len(regular_planned) == 5
+
+
+def _poisson_input(weight="w_in*(1 + i)", w_in=0.05, rate=100):
+    from labkit import Hz, PoissonInput, seed
+
+    start_scope()
+    seed(5)
+    G = NeuronGroup(3, "dv/dt = -v/(10*ms) : 1", threshold="v > 1", reset="v = 0",
+                    method="exact", namespace={"w_in": w_in})
+    pin = PoissonInput(G, "v", 50, rate * Hz, weight=weight)  # noqa: F841 - collected
+    spikes = SpikeMonitor(G)
+    run(50 * ms)
+    return spikes.i[:].tolist(), spikes.t_[:].tolist()
+
+
+def test_a_poisson_input_planned_before_is_read_back_and_a_change_is_planned_again(
+        cache, monkeypatch):
+    import labkit.plan.poisson_input_ops
+
+    calls = []
+    make = labkit.plan.poisson_input_ops.operation
+    monkeypatch.setattr(labkit.plan.poisson_input_ops, "operation",
+                        lambda *a, **k: calls.append(1) or make(*a, **k))
+    first = _poisson_input()
+    assert _poisson_input() == first and first[0] and len(calls) == 1
+    _poisson_input(rate=2000)  # N*p = 10: the normal approximation, another operation
+    assert len(calls) == 2
+    value = _poisson_input(weight=0.1)
+    assert _poisson_input(weight=0.1) == value and len(calls) == 3
+    _poisson_input(weight="w_in*(2 + i)")
+    assert len(calls) == 4
+    with pytest.raises(DimensionMismatchError):  # now a voltage: planned, and refused
+        _poisson_input(w_in=0.05 * mV)
+    assert len(calls) == 5
