@@ -12,7 +12,8 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 XDIST  = -n $(PYTEST_WORKERS)
 
-.PHONY: lab test test-notebooks test-without-numba notebooks binder-lock lint bench system-packages \
+.PHONY: lab test test-notebooks test-notebooks-outputs test-notebooks-exercises \
+        test-without-numba notebooks binder-lock lint bench system-packages \
         clean
 
 $(BIN)/python:
@@ -60,11 +61,19 @@ test-without-numba:
 # compared); exercises must run, their blanks raising. solutions/lessons/ (the lessons with
 # their answers) is not run again: it comes from the same execution as notebooks/, and
 # tests/course checks that each of its check(...) outputs says "all correct".
+# The two nbval runs go side by side, the exercises' short one in one process: one after
+# the other, each paid its own start and ended with its last notebook alone on a core.
 NBVAL := $(BIN)/python -m pytest -p no:cacheprovider --nbval-cell-timeout=300 \
          -o addopts=-ra
 test-notebooks: $(STAMP)
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-notebooks-outputs \
+	        test-notebooks-exercises
+
+test-notebooks-outputs: $(STAMP)
 	$(NBVAL) $(XDIST) --dist loadfile --nbval notebooks solutions/*.ipynb
-	$(NBVAL) $(XDIST) --dist loadfile --nbval-lax exercises
+
+test-notebooks-exercises: $(STAMP)
+	$(NBVAL) --nbval-lax exercises
 
 # Rebuild the course notebooks from tools/course/ (executed) and exercises/ from solutions/.
 notebooks: $(STAMP)
