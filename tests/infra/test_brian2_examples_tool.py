@@ -163,3 +163,24 @@ def test_a_random_model_is_compared_over_three_seeds():
     assert tool.agree_over_seeds(runs).startswith("n: 3e+04 +- 1e+02 vs")
     assert tool.totals([_spikes([0, 1, 0], [1e-3, 2e-3, 5e-3])]) == \
         {"SpikeMonitor spikemonitor #0": 3.0}
+
+
+def test_a_difference_only_where_brian2s_targets_differ_too_is_rounding():
+    import numpy as np
+
+    tool = _tool()
+
+    def group(v, ic):
+        return [{"kind": "NeuronGroup", "name": "neurongroup", "states": {
+            name: {"values": np.asarray(x, float), "n": len(x), "mean": float(np.mean(x)),
+                   "std": float(np.std(x))} for name, x in (("v", v), ("Ic", ic))}}]
+
+    cython, numpy_ = group([1.0, 2.0], [1e-14, -2e-14]), group([1.0, 2.0], [-3e-14, 1e-14])
+    ours = group([1.0, 2.0], [2e-14, 3e-14])
+    verdict = tool.compare_captures(ours, cython, False)
+    assert verdict.startswith("differs: NeuronGroup neurongroup.Ic")
+    assert tool.rounding(verdict, ours, cython, numpy_).startswith(
+        "same result but for NeuronGroup neurongroup.Ic, where Brian2's two targets differ")
+    wrong_v = group([1.5, 2.0], [2e-14, 3e-14])
+    assert "as Brian2's own two targets part" in tool.rounding(
+        tool.compare_captures(wrong_v, cython, False), wrong_v, cython, numpy_)
