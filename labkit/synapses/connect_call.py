@@ -20,6 +20,7 @@ from labkit.core.variables import as_quantity
 from labkit.devices import get_device, numba_available
 from labkit.errors import OutOfMemoryError
 from labkit.memory import available_memory, limit_text, size_text
+from labkit.synapses.connect_args import plain_connections
 from labkit.synapses.connect_run import TooManySynapses, rule_key, stored_connections
 
 __all__ = ["connect"]
@@ -60,11 +61,16 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
     source_vars, target_vars = _group_values(synapses.source), _group_values(synapses.target)
     key = rule_key(condition, i, j, p, n)
     try:
-        # a rule connected before runs without sympy (connect_run); else the cold path
-        made = stored_connections(
-            key, synapses.source.N, synapses.target.N, p=p, n=n, namespace=namespace,
-            source_vars=source_vars, target_vars=target_vars, rng=get_rng(), device=device,
-            limit=limit, skip_if_invalid=skip_if_invalid)
+        # index arrays need no rule; a rule connected before runs without sympy
+        # (connect_run); else the cold path
+        made = plain_connections(synapses.source.N, synapses.target.N, condition=condition,
+                                 i=i, j=j, p=p, n=n, skip_if_invalid=skip_if_invalid,
+                                 rng=get_rng())
+        if made is None:
+            made = stored_connections(
+                key, synapses.source.N, synapses.target.N, p=p, n=n, namespace=namespace,
+                source_vars=source_vars, target_vars=target_vars, rng=get_rng(),
+                device=device, limit=limit, skip_if_invalid=skip_if_invalid)
         if made is None:
             from labkit.synapses.connect import generate_connections  # loads sympy
 

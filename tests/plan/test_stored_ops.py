@@ -132,6 +132,9 @@ tau = 10*ms
 L = NeuronGroup(2, '''dv/dt = (-v + I)/tau : 1 (unless refractory)
 I : 1''', threshold='v > 0.8', reset='v = 0', refractory=5*ms, method='exact')
 L.I = [1, 2]
+S2 = Synapses(L, L, 'w : 1', on_pre='v_post += w')
+S2.connect(i=0, j=1)  # index arrays: no rule, no sympy
+S2.w = 0.2
 taum = 20*ms; taue = 5*ms; taui = 10*ms; Vt = -50*mV; Vr = -60*mV; Ec = -49*mV
 cuba = '''
 dv/dt  = (ge+gi-(v-Ec))/taum : volt (unless refractory)
