@@ -43,9 +43,13 @@ lab: $(STAMP)
 
 # The numba-less check needs no .venv: it runs while .venv installs (pip uses one core;
 # on a clean clone each of the two took about a minute, one after the other), its output
-# printed when it is done (--output-sync).
+# printed when it is done (--output-sync). labkit's .pyc are then written once: with
+# PYTHONDONTWRITEBYTECODE set (this machine's environment sets it), every process the
+# suite starts (kernels, subprocess tests, sweep workers) would compile the modules it
+# imports again, about 0.4 s of CPU each for a lesson's run path.
 test: $(SYSTEM_PACKAGES)
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(STAMP) test-without-numba
+	$(BIN)/python -m compileall -q -j 0 labkit
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-notebooks
 
