@@ -252,10 +252,20 @@ class Group(LabkitObject):
         """Brian2's ``G.state('v')``: the variable's values."""
         return self._get(name, units=use_units)
 
-    def get_states(self, units: bool = True) -> dict:
-        """name -> values of every (non-internal) variable."""
-        return {n: self._get(n, units) for n, v in self.variables.items()
-                if not n.startswith("_")}
+    def get_states(self, vars=None, units: bool = True, format: str = "dict",  # noqa: A002
+                   subexpressions: bool = False, read_only_variables: bool = True,
+                   level: int = 0) -> dict:  # level: Brian2's, for its frame reading
+        """name -> values (copies) of ``vars``, by default of every variable that is not
+        internal: subexpressions only with ``subexpressions=True`` and read-only ones
+        (``i``, ``N``) unless ``read_only_variables=False``, as Brian2 (a subexpression's
+        value needs its namespace, which may be gone when the script that set it is)."""
+        if format != "dict":
+            raise ValueError(f"get_states: format {format!r} is not supported; 'dict' is")
+        if vars is None:
+            vars = [n for n, v in self.variables.items() if not n.startswith("_")  # noqa: A001
+                    and (subexpressions or v.kind != "subexpression")
+                    and (read_only_variables or not v.read_only)]
+        return {n: np.copy(self._get(n, units), subok=True) for n in vars}
 
 
 def spike_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
