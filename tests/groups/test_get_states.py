@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from labkit import NeuronGroup, mV, ms
+from labkit import NeuronGroup, mV
 
 
 def _group():
