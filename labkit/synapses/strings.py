@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import numpy as np
 
+import labkit.codegen.support as kernel_support
+from labkit.cache import load_plain, save_plain, source_version
 from labkit.core.random import get_rng
 from labkit.errors import DimensionMismatchError
-from labkit.groups.strings import bind_external, run_printed
-from labkit.units.dimension import DIMENSIONLESS, readable
+from labkit.groups.strings import _is_boolean, bind_external, run_printed
+from labkit.units.dimension import DIMENSIONLESS, Dimension, readable
 
-__all__ = ["synaptic_arrays", "evaluate_synaptic"]
+__all__ = ["assigned_values", "synaptic_arrays", "evaluate_synaptic"]
+
+#: The code a stored string's checks and printed form depend on.
+_PACKAGES = ("equations", "codegen", "units", "groups", "core", "plan", "synapses")
 
 
 def synaptic_arrays(syn, names) -> tuple[dict, dict]:
@@ -61,8 +66,9 @@ def _owner_values(group, name: str) -> np.ndarray:
     return np.asarray(owner._get(name, units=False))
 
 
-def evaluate_synaptic(syn, expr, where: str, namespace=None, externals=None):
-    """sympy expression -> numpy values, one per synapse (or a scalar)."""
+def evaluate_synaptic(syn, expr, where: str, namespace=None, externals=None, printed=None):
+    """sympy expression -> numpy values, one per synapse (or a scalar); the printed code
+    is appended to ``printed`` (a list) when given."""
     from labkit.plan.structure import names_in
 
     names = names_in(expr)
@@ -78,7 +84,7 @@ def evaluate_synaptic(syn, expr, where: str, namespace=None, externals=None):
         else:
             bind_external(scope, functions, name, key, externals[name], syn.clock.dt_)
         rename[name] = key
-    return run_printed(expr, scope, rename, functions, where)
+    return run_printed(expr, scope, rename, functions, where, printed)
 
 
 def check_units(syn, expr, where: str, namespace, dim=None, condition: bool = False):
@@ -105,3 +111,83 @@ def check_units(syn, expr, where: str, namespace, dim=None, condition: bool = Fa
                 f"in {where}: the expression has units of {readable(got)}, but the variable "
                 f"needs {readable(dim)}")
     return externals
+
+
+def assigned_values(syn, text: str, dim, condition: bool, namespace, where: str):
+    """``S.w = text`` -> the values to store: from the string's stored numpy code when it
+    was assigned before with names of the same kinds (no sympy: a fresh process's
+    ``S.w = '20*abs(x_pre)/N_pre'``), else parsed, unit-checked against ``dim`` (or as a
+    condition) and evaluated, and its code stored."""
+    key = f"{condition}\0{dim!r}\0{text}"
+    values = _stored_values(syn, key, namespace, where)
+    if values is not None:
+        return values
+    from labkit.plan.structure import names_in, parse_condition  # loads sympy
+
+    expr = parse_condition(text, "synaptic string")
+    externals = check_units(syn, expr, where, namespace, dim, condition=condition)
+    store = []
+    values = evaluate_synaptic(syn, expr, where, externals=externals, printed=store)
+    roles = _roles(syn, names_in(expr), externals)
+    if roles is not None and store:  # kept for processes that assign it again
+        save_plain("synaptic-string", key, source_version(_PACKAGES), (store[0], roles))
+    return values
+
+
+def _plain_dim(value) -> Dimension:
+    dim = getattr(value, "dim", None)
+    return dim if isinstance(dim, Dimension) else DIMENSIONLESS
+
+
+def _roles(syn, names, externals) -> tuple | None:
+    """The names a string uses -> what each is (a synaptic, pre- or postsynaptic variable
+    with its kind, unit, dtype and sharing; a special name; an external with its unit and
+    whether it is a flag), or None when one is something the stored code does not cover
+    (a subexpression, a TimedArray or other function)."""
+    roles = []
+    for name in sorted(names):
+        kind, base = syn._kind_of(name)
+        if kind is None:
+            value = externals.get(name)
+            if value is None or hasattr(value, "_numpy_function") \
+                    or hasattr(value, "arg_dims") or callable(value):
+                return None
+            roles.append((name, "external", _plain_dim(value), _is_boolean(value)))
+        elif kind in ("int", "t"):
+            roles.append((name, kind))
+        else:
+            owner = syn if kind == "syn" else (
+                syn.source if kind == "pre" else syn.target)._owner
+            var = owner.variables[base]
+            if var.kind == "subexpression" or (var.kind != "index" and var.array is None):
+                return None
+            roles.append((name, kind, var.kind, var.dim, str(var.dtype), var.shared))
+    return tuple(roles)
+
+
+def _stored_values(syn, key: str, namespace, where: str):
+    """The values of a string assigned before, from its stored code; None when it is not
+    stored or a name now means something else (the cold path then checks it)."""
+    found = load_plain("synaptic-string", key, source_version(_PACKAGES), lambda found: (
+        isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)
+        and isinstance(found[1], tuple)))
+    if found is None:
+        return None
+    code, roles = found
+    names = {role[0] for role in roles}
+    values, _ = synaptic_arrays(syn, names)
+    try:
+        externals = syn._externals_for(names - set(values), namespace, where)
+    except Exception:  # noqa: BLE001 - the cold path raises it with its context
+        return None
+    if _roles(syn, names, externals) != roles:
+        return None
+    scope = {"np": np, "_rng": get_rng(), "_N": syn.N}
+    for name in names:
+        value = values[name] if name in values else externals[name]
+        scope[f"_a_{name}"] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") \
+            else value
+    if "_exprel_vec" in code:
+        scope["_exprel_vec"] = kernel_support._exprel_vec
+    with np.errstate(all="ignore"):
+        return eval(compile(code, f"<{where}>", "eval"), scope)  # noqa: S307 - printed by us

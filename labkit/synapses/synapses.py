@@ -41,7 +41,12 @@ from labkit.groups.stored_model import checked_code
 from labkit.plan.synapses import plan_synapses
 from labkit.synapses.connect_call import connect
 from labkit.synapses.queue import Pathway
-from labkit.synapses.strings import check_units, evaluate_synaptic, synaptic_arrays
+from labkit.synapses.strings import (
+    assigned_values,
+    check_units,
+    evaluate_synaptic,
+    synaptic_arrays,
+)
 from labkit.synapses.summed import summed_updaters
 from labkit.synapses.views import SynapseIndices, SynapticSubgroup, match, synaptic_view
 from labkit.units.dimension import DIMENSIONLESS
@@ -352,13 +357,9 @@ class Synapses(Group):
                             f"{self.name}.connect(...) first")
         if isinstance(value, str) and not var.is_boolean and is_zero_text(value):
             raw = np.zeros(())  # '0' fits any unit, as 0 does
-        elif isinstance(value, str):
-            from labkit.plan.structure import parse_condition
-            expr = parse_condition(value, "synaptic string")
-            where = f"'{value}' assigned to {label}"
-            externals = check_units(self, expr, where, namespace, var.dim,
-                                    condition=var.is_boolean)
-            raw = evaluate_synaptic(self, expr, where, externals=externals)
+        elif isinstance(value, str):  # no sympy for a string assigned before
+            raw = assigned_values(self, value, var.dim, var.is_boolean, namespace,
+                                  f"'{value}' assigned to {label}")
         elif units:
             raw = checked_values(value, var, label)
         else:

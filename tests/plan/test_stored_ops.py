@@ -134,7 +134,8 @@ I : 1''', threshold='v > 0.8', reset='v = 0', refractory=5*ms, method='exact')
 L.I = [1, 2]
 S2 = Synapses(L, L, 'w : 1', on_pre='v_post += w')
 S2.connect(i=0, j=1)  # index arrays: no rule, no sympy
-S2.w = 0.2
+wscale = 0.1
+S2.w = 'wscale*(1 + i_pre + j)'  # assigned before: from its stored code, no sympy
 taum = 20*ms; taue = 5*ms; taui = 10*ms; Vt = -50*mV; Vr = -60*mV; Ec = -49*mV
 cuba = '''
 dv/dt  = (ge+gi-(v-Ec))/taum : volt (unless refractory)
@@ -440,3 +441,33 @@ def test_a_poisson_input_planned_before_is_read_back_and_a_change_is_planned_aga
     with pytest.raises(DimensionMismatchError):  # now a voltage: planned, and refused
         _poisson_input(w_in=0.05 * mV)
     assert len(calls) == 5
+
+
+def test_a_synaptic_string_assigned_before_is_read_back_and_a_change_is_checked_again(
+        cache, monkeypatch):
+    import labkit.synapses.strings
+
+    calls = []
+    check = labkit.synapses.strings.check_units
+    monkeypatch.setattr(labkit.synapses.strings, "check_units",
+                        lambda *a, **k: calls.append(1) or check(*a, **k))
+
+    def weights(text="scale*abs(x_pre - j)/N_pre", scale=2.0):
+        start_scope()
+        G = NeuronGroup(4, "x : 1")
+        G.x = [0.5, 1.0, 1.5, 2.0]
+        S = Synapses(G, G, "w : 1")
+        S.connect()
+        S.w = text
+        return S.w[:].copy()
+
+    first = weights()
+    assert np.allclose(first, 2.0 * np.abs(np.repeat([0.5, 1, 1.5, 2], 4)
+                                           - np.tile(np.arange(4), 4)) / 4)
+    assert np.array_equal(weights(), first) and len(calls) == 1  # from the stored code
+    assert np.allclose(weights(scale=3.0), 1.5 * first) and len(calls) == 1  # a value
+    weights(text="scale*abs(x_pre + j)/N_pre")
+    assert len(calls) == 2
+    with pytest.raises(DimensionMismatchError):  # now a voltage: checked, and refused
+        weights(scale=2 * mV)
+    assert len(calls) == 3
