@@ -106,22 +106,29 @@ def _read(key: str):
     return source
 
 
+def _team_source(spec):
+    from labkit.codegen import kernels, team
+
+    return team.team_source(spec, kernels.numba_source(spec).arg_names)
+
+
 def _generate(spec, engine: str):
     from labkit.codegen import kernels
 
     generate = {"numpy": kernels.exact_numpy_source, "python": kernels.exact_python_source,
                 "numba": kernels.numba_source, "numpy-device": kernels.numpy_source,
-                "numba-parallel": lambda s: kernels.numba_source(s, parallel=True)}[engine]
+                "numba-parallel": lambda s: kernels.numba_source(s, parallel=True),
+                "numba-team": _team_source}[engine]
     return generate(spec)
 
 
 def kernel_source(spec, engine: str) -> KernelSource | None:
     """(KernelSpec, engine) -> its source, read from disk when another process generated
-    it (see the module docstring). ``engine``: 'numba' or 'numba-parallel' (the compiled
-    kernels' text), 'numpy-device' (the numpy device's; these are never None), 'numpy' or
-    'python' (:func:`labkit.codegen.kernels.
-    exact_numpy_source` or ``exact_python_source``: None when the model has no exact form
-    there)."""
+    it (see the module docstring). ``engine``: 'numba', 'numba-parallel' or 'numba-team'
+    (the compiled kernels' text; the team kernel's is None when the model has no team
+    form, :mod:`labkit.codegen.team`), 'numpy-device' (the numpy device's; never None),
+    'numpy' or 'python' (:func:`labkit.codegen.kernels.exact_numpy_source` or
+    ``exact_python_source``: None when the model has no exact form there)."""
     if (engine, spec) in _memory:
         return _memory[engine, spec]
     key = structure_key(spec, engine)

@@ -6,6 +6,15 @@ run on. Numba's ``prange`` spreads a state update's elements over them (``parall
 collecting spikes, adding synaptic events onto targets and pushing spikes stay serial, in
 index order, so spikes and traces are those of one thread, bit for bit.
 
+A model with a team form (``labkit.codegen.team``: one neuron group, its threshold, reset,
+SpikeMonitors, and synapses onto it without delays; CUBA and COBAHH) runs on threads
+another way: one ``prange(T)`` region per kernel call in which each thread owns a chunk
+of the neurons for every step (their update, threshold, reset and the synaptic events
+onto them), meeting the others at one barrier a step (``TEAM``). A call that cannot run
+on it (a pathway with a delay, a call resuming mid-step) runs on the ``prange`` kernel
+(or that step's rest on the serial one); one whose threads do not all start runs on
+the serial kernel. Either way the bits are one thread's.
+
 When threads pay (measured, README "Performance notes"): a parallel kernel compiles about
 a second slower than the serial one, and starting the threads costs microseconds per state
 update and step. So :class:`ThreadedKernel` runs the serial kernel for small groups
@@ -52,7 +61,7 @@ from labkit.codegen import spec as S
 from labkit.prefs import prefs
 
 __all__ = ["ThreadedKernel", "checked_threads", "all_cores", "load_tbb", "MIN_ELEMENTS",
-           "COMPILE_BUDGET", "LOAD_BUDGET", "ADAPTIVE"]
+           "COMPILE_BUDGET", "LOAD_BUDGET", "ADAPTIVE", "TEAM"]
 
 #: Elements of the largest state update below which threads cost more than they save.
 MIN_ELEMENTS = 1000
@@ -89,6 +98,10 @@ SLOWER = 2.0
 #: Seconds the kernel in use runs between two looks at its rate (one kernel call each:
 #: tens of microseconds).
 SEGMENT_SECONDS = 0.01
+#: Whether the threads run a model that has a team form (``labkit.codegen.team``: threads
+#: that own chunks of the group for a whole call, one barrier a step) on its team kernel
+#: instead of the ``prange`` one. False: always the ``prange`` kernel.
+TEAM = True
 
 
 def checked_threads(value, where: str):
@@ -243,6 +256,9 @@ class ThreadedKernel:
         self._sizes = tuple(names.index(op.size) for op in spec.operations
                             if isinstance(op, S.StateUpdate) and op.size in names)
         self._parallel = None
+        self._team = None  # the team kernel; False: the model has none
+        self._team_cache: dict = {}  # its per-call arrays and synapses split by owner
+        self.team_calls = 0
         self._on_disk = None
         self.serial_seconds = 0.0  # CPU time of the serial kernel on a large group
         self._serial_called = False
@@ -269,6 +285,72 @@ class ThreadedKernel:
             self._parallel = kernel_compile.compile_numba(source, True)
             _write_index(self.serial.source.hash, self._parallel.source.hash)
         return self._parallel
+
+    def team_kernel(self):
+        """The team kernel (made on first use), or None when the model has no team form."""
+        if self._team is None:
+            self._team = False
+            source = kernel_sources.kernel_source(self.spec, "numba-team")
+            if source is not None:
+                self._team = kernel_compile.compile_numba(source, True)
+        return self._team or None
+
+    def _team_args(self, args):
+        """The team kernel's arguments after the serial ones for this call, or None when it
+        cannot run it: it starts mid-step, or a pathway has a delay (its queue holds events
+        across steps, which the team kernel does not keep)."""
+        if not TEAM or int(args[1]) != 0 or self.team_kernel() is None:
+            return None
+        import numpy as np
+
+        from labkit.codegen import team
+        from labkit.codegen.support_team import control_words
+
+        plan = team.team_plan(self.spec)
+        at = {name: k for k, name in enumerate(self.serial.source.arg_names)}
+
+        def value(owner, part):
+            return args[at[S.argument(owner, part, "internal")]]
+
+        for queue, _ in plan.pathways:
+            if int(value(queue, "hom")) != 0 or np.any(value(queue, "qn")):
+                return None
+        T, n = self.threads, int(args[at[plan.size]])
+        key = ("arrays", T, n)
+        if key not in self._team_cache:
+            self._team_cache[key] = (np.zeros(control_words(T), dtype=np.int64),
+                                     np.zeros(T, dtype=np.int64),
+                                     np.zeros((2, T, n), dtype=np.int64),
+                                     np.zeros((2, T), dtype=np.int64))
+        arrays = self._team_cache[key]
+        arrays[0][:] = 0
+        arrays[1][:] = 0
+        extra = list(arrays)
+        for k, (queue, post) in enumerate(plan.pathways):
+            extra += self._by_owner(k, value(queue, "ptr"), value(queue, "syn"),
+                                    args[at[post]], n, T)
+        return tuple(extra)
+
+    def _by_owner(self, k, ptr, syn, post, n, T):
+        """Pathway ``k``'s synapses per (source, owner of the target), each part in the
+        queue's order -> (pointers, synapse numbers); kept while the arrays are the same."""
+        import numpy as np
+
+        key = ("split", k, T, n, *(a.ctypes.data for a in (ptr, syn, post)),
+               *(a.shape for a in (ptr, syn, post)))
+        if key not in self._team_cache:
+            self._team_cache = {k_: v for k_, v in self._team_cache.items()
+                                if k_[0] != "split" or k_[1] != k}
+            sources = ptr.shape[0] - 1
+            chunk = (n + T - 1) // T
+            source = np.repeat(np.arange(sources), np.diff(ptr))
+            owner = post[syn] // chunk
+            order = np.lexsort((np.arange(syn.shape[0]), owner, source))
+            counts = np.bincount(source * T + owner, minlength=sources * T)
+            parts = np.zeros(sources * T + 1, dtype=np.int64)
+            np.cumsum(counts, out=parts[1:])
+            self._team_cache[key] = [parts, np.ascontiguousarray(syn[order])]
+        return self._team_cache[key]
 
     def _large(self, args) -> bool:
         return any(int(args[k]) >= MIN_ELEMENTS for k in self._sizes)
@@ -372,20 +454,19 @@ class ThreadedKernel:
 
     def _timed(self, mode: str, args) -> tuple[int, float]:
         """Run ``mode``'s kernel on ``args`` -> (steps completed, seconds)."""
+        s0 = int(args[0])
+        started = time.perf_counter()
         if mode == "parallel":
             import numba
 
-            kernel = self.parallel_kernel()
             if not _threads_pid:
                 load_tbb()  # before Numba starts its threads, i.e. chooses a layer
                 _threads_pid.append(os.getpid())
             numba.set_num_threads(self.threads)
             self.parallel_calls += 1
+            self._parallel_call(args)
         else:
-            kernel = self.serial
-        s0 = int(args[0])
-        started = time.perf_counter()
-        kernel(*args)
+            self.serial(*args)
         seconds = time.perf_counter() - started
         # stopped in the step it started with (a network_operation's place there): it
         # measured nothing
@@ -395,6 +476,27 @@ class ThreadedKernel:
         totals[1] += steps
         totals[2] += seconds
         return steps, seconds
+
+    def _parallel_call(self, args) -> None:
+        """The team kernel when the call allows it (see :meth:`_team_args`), else the
+        ``prange`` one. A call resuming mid-step (after a full buffer) runs that step's rest
+        on the serial kernel first: the team kernel runs whole steps only."""
+        if TEAM and self.team_kernel() is not None and int(args[1]) != 0:
+            s0, s1 = int(args[0]), int(args[2])
+            self.serial(*((s0, args[1], min(s0 + 1, s1)) + args[3:]))
+            if int(args[self._status][0]) != self._done or s0 + 1 >= s1:
+                return
+            args = (s0 + 1, 0) + args[2:]
+        extra = self._team_args(args)
+        if extra is None:
+            self.parallel_kernel()(*args)
+            return
+        from labkit.codegen.support_team import CLOSED, JOIN
+
+        self.team_kernel()(*args, *extra)
+        self.team_calls += 1
+        if extra[0][JOIN] >= CLOSED:  # the threads did not all start: nothing ran
+            self.serial(*args)
 
     def __repr__(self) -> str:
         return f"<ThreadedKernel threads={self.threads} {self.source!r}>"

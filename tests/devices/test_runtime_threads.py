@@ -47,7 +47,7 @@ def _cuba(n):
     Ce.connect('i<0.8*N_pre', p=0.1)
     Ci = Synapses(P, P, on_pre='gi -= 9*mV', delay=0.5*ms)
     Ci.connect('i>=0.8*N_pre', p=0.1)
-    return P, ('v', 'ge')
+    return P, ('v', 'ge'), (Ce, Ci)
 
 
 def _cobahh(n):
@@ -67,13 +67,13 @@ def _cobahh(n):
     Ce.connect('i<0.8*N_pre', p=0.05)
     Ci = Synapses(P, P, on_pre='gi += 67*nS', namespace=namespace)
     Ci.connect('i>=0.8*N_pre', p=0.05)
-    return P, ('v', 'm', 'gi')
+    return P, ('v', 'm', 'gi'), (Ce, Ci)
 
 
 def _noisy(n):
     P = NeuronGroup(n, 'dv/dt = (1.1 - v)/(10*ms) + 0.3*xi/sqrt(10*ms) : 1',
                     threshold='v > 1', reset='v = rand()*0.1', method='euler')
-    return P, ('v',)
+    return P, ('v',), ()
 
 
 def _run(build, threads, n, duration):
@@ -81,7 +81,10 @@ def _run(build, threads, n, duration):
     set_device('runtime', threads=threads)
     start_scope()
     seed(7)
-    P, names = build(n)
+    # the synapses stay inside build(): run() collects the objects of its caller's frame
+    # (as Brian2's does), so only the neurons run here (with them: 2-3x the compile time;
+    # the team kernel's tests below run synapses on threads)
+    P, names, _ = build(n)
     spikes = SpikeMonitor(P)
     trace = StateMonitor(P, names, record=[0, n // 2, n - 1])
     before = _parallel_calls()
@@ -146,7 +149,7 @@ def test_always_on_threads_gives_the_same_spikes_too(monkeypatch):
 def test_the_parallel_kernel_loops_over_elements_with_prange_and_keeps_the_rest_serial():
     set_device('runtime', threads=2)
     start_scope()
-    P, _ = _cuba(100)  # noqa: F841 - run() finds the group in this frame
+    P, _, _ = _cuba(100)  # noqa: F841 - run() finds the group in this frame
     run(0.1*ms)
     kernel = next(k for k in get_device()._threaded.values()
                   if "StateUpdate" in k.source.text)  # this run's, not an earlier test's
@@ -173,7 +176,7 @@ def test_a_parallel_kernel_on_disk_is_found_by_the_serial_kernels_hash(monkeypat
     def build(n):  # a model of its own: a fresh ThreadedKernel, which probes threads
         P = NeuronGroup(n, 'dv/dt = (1.3 - v)/(7*ms) : 1', threshold='v > 1',
                         reset='v = 0', method='exact')
-        return P, ('v',)
+        return P, ('v',), ()
 
     assert _run(build, 2, 300, 5*ms)[3]  # compiled (COMPILE_BUDGET 0): in the index
     kernel = next(k for k in get_device()._threaded.values()
@@ -209,7 +212,7 @@ def test_the_serial_budget_is_cpu_time_after_the_first_call(monkeypatch):
 
     def build(n):
         return NeuronGroup(n, 'dv/dt = (1.2 - v)/(9*ms) : 1', threshold='v > 1',
-                           reset='v = 0', method='exact'), ('v',)
+                           reset='v = 0', method='exact'), ('v',), ()
 
     _run(build, 2, 100, 1*ms)
     kernel = next(k for k in get_device()._threaded.values() if "1.2" in k.source.text)
@@ -399,6 +402,7 @@ def _threaded(serial, parallel):
 
     kernel = T.ThreadedKernel(SimpleNamespace(operations=()), serial, 2)
     kernel._parallel = parallel
+    kernel._team = False  # no team form: the fake parallel kernel is the threads' kernel
     kernel._sizes = (len(FIXED_ARGS) + 1,)
     return kernel
 
@@ -479,3 +483,109 @@ def test_probes_back_off_when_a_network_operation_stops_every_call_after_one_ste
     # probes 160, 320, ... 10240 steps apart: about 10 in 20 000 steps
     assert kernel.parallel_calls < 20
     assert kernel.seconds_per_step["serial"] < kernel.seconds_per_step["parallel"]
+
+
+# -- the team kernel (labkit.codegen.team): threads that own chunks of the group ----------
+
+
+def _team_cuba(n, delay=0*ms):
+    """CUBA's neurons, its synapses (without a delay: a team form) and no value monitor."""
+    P = NeuronGroup(n, """dv/dt = (ge+gi-(v+49*mV))/(20*ms) : volt (unless refractory)
+                          dge/dt = -ge/(5*ms) : volt
+                          dgi/dt = -gi/(10*ms) : volt""",
+                    threshold='v>-50*mV', reset='v = -60*mV', refractory=5*ms,
+                    method='exact')
+    P.v = -60*mV + 10*mV*np.arange(n)/n
+    Ce = Synapses(P, P, on_pre='ge += 1.62*mV')
+    Ce.connect('i<0.8*N_pre', p=0.1)
+    Ci = Synapses(P, P, on_pre='gi -= 9*mV', delay=delay)
+    Ci.connect('i>=0.8*N_pre', p=0.1)
+    return P, ('v', 'ge', 'gi', 'lastspike'), (Ce, Ci)
+
+
+def _team_cuba_delayed(n):
+    return _team_cuba(n, delay=0.5*ms)
+
+
+def _team_cobahh(n):
+    P, _, synapses = _cobahh(n)
+    return P, ('v', 'm', 'h', 'n', 'ge', 'gi'), synapses
+
+
+def _team_calls():
+    from labkit.devices import DEVICES
+
+    return sum(k.team_calls for k in DEVICES["runtime"]._threaded.values())
+
+
+def _team_run(build, threads, n, duration):
+    """-> spike indices, steps, the group's final values, team kernel calls."""
+    set_device('runtime', threads=threads)
+    start_scope()
+    seed(7)
+    P, names, synapses = build(n)
+    Ce, Ci = synapses  # noqa: F841 - run() finds them in this frame (see _run)
+    spikes = SpikeMonitor(P)
+    before = _team_calls(), _parallel_calls()
+    run(duration)
+    return (np.asarray(spikes.i), np.asarray(spikes.t_), [getattr(P, f"{name}_").copy()
+                                                           for name in names],
+            _team_calls() - before[0], _parallel_calls() - before[1])
+
+
+@pytest.mark.parametrize("build, n, duration, team", [
+    pytest.param(_team_cuba, 400, 60*ms, True, marks=pytest.mark.slow),  # compiles: 10-20 s
+    pytest.param(_team_cobahh, 200, 10*ms, True, marks=pytest.mark.slow),
+    (_team_cuba_delayed, 300, 20*ms, False)], ids=["cuba", "cobahh", "cuba-delays"])
+def test_the_team_kernel_gives_the_spikes_and_values_of_one_thread(build, n, duration, team,
+                                                                   monkeypatch):
+    """Threads owning chunks of the neurons, events split by their target's owner: the
+    bits of one thread (the SpikeMonitor's buffer fills and grows on the way). A pathway
+    with a delay keeps events in its queue across steps: the prange kernel runs it."""
+    monkeypatch.setattr(T, "ADAPTIVE", False)  # every call on threads
+    i1, t1, values1, _, _ = _team_run(build, 1, n, duration)
+    i2, t2, values2, team_calls, parallel_calls = _team_run(build, 2, n, duration)
+    assert parallel_calls > 0 and (team_calls > 0) == team
+    assert len(i1) > 10
+    np.testing.assert_array_equal(i1, i2)
+    np.testing.assert_array_equal(t1, t2)
+    for a, b in zip(values1, values2, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_team_whose_threads_do_not_all_start_leaves_the_call_to_one_thread(monkeypatch):
+    """On busy cores TBB may run the team's iterations one after another on one thread: the
+    first gives up waiting for the others (support_team.JOIN_POLLS), nothing runs, and the
+    call runs on the serial kernel (forced here with one Numba thread)."""
+    import numba
+
+    set_threads = numba.set_num_threads
+    monkeypatch.setattr(numba, "set_num_threads", lambda n: set_threads(1))
+    monkeypatch.setattr(T, "ADAPTIVE", False)
+    i1, t1, values1, _, _ = _team_run(_team_cuba, 1, 300, 10*ms)
+    i2, t2, values2, team_calls, _ = _team_run(_team_cuba, 2, 300, 10*ms)
+    assert team_calls > 0
+    np.testing.assert_array_equal(i1, i2)
+    np.testing.assert_array_equal(t1, t2)
+    for a, b in zip(values1, values2, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_value_not_finite_on_the_team_is_reported_as_on_one_thread(monkeypatch):
+    monkeypatch.setattr(T, "ADAPTIVE", False)
+
+    def blow_up(threads):
+        set_device('runtime', threads=threads)
+        start_scope()
+        P = NeuronGroup(200, 'dv/dt = v/(0.01*ms) : 1', threshold='v < -1', method='exact',
+                        name='blows_up')
+        P.v = '1 + i/200.0'
+        before = _team_calls()
+        with pytest.raises(Exception) as error:
+            run(20*ms)
+        return str(error.value), _team_calls() - before
+
+    one, _ = blow_up(1)
+    two, team_calls = blow_up(2)
+    assert team_calls > 0 and "v became inf at t=7 ms (neuron 0)" in one
+    assert one == two

@@ -1,0 +1,150 @@
+"""What a team kernel (:mod:`labkit.codegen.team`) calls: atomics, the join, the barrier.
+
+Numba has no atomics; these are llvmlite's (``atomicrmw``, ``cmpxchg``, atomic loads and
+stores) through ``numba.extending.intrinsic``, on an int64 control array whose words sit
+a cache line (8 words) apart: word 0 the join, word ``8*(t+1)`` the last step thread ``t``
+finished. Imported by team kernels only (it imports Numba).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+__all__ = ["JOIN", "CLOSED", "SPIN", "JOIN_POLLS", "control_words", "lk_join", "lk_barrier"]
+
+#: The join word's index, and its value once a thread gave up waiting for the others.
+JOIN, CLOSED = 0, 1 << 40
+#: Polls of a word before a waiting thread yields its core; after 100x as many it sleeps
+#: 20 us at a time (on busy cores a thread that only spins or yields takes time from the
+#: thread it waits for).
+SPIN = 2000
+#: Polls for every thread to join before the team gives up (TBB may run the iterations of
+#: ``prange(T)`` one after another on one thread, when the cores are busy).
+JOIN_POLLS = 20_000
+
+
+def control_words(threads: int) -> int:
+    """The length of a team's control array."""
+    return 8 * (threads + 1)
+
+
+def _pointer(context, builder, sig, args):
+    ary = context.make_array(sig.args[0])(context, builder, args[0])
+    return cgutils.get_item_pointer(context, builder, sig.args[0], ary, [args[1]],
+                                    wraparound=False)
+
+
+@intrinsic
+def _atomic_add(typingctx, arr, idx, val):
+    """``arr[idx] += val`` atomically -> the old value."""
+    sig = types.int64(arr, types.intp, types.int64)
+
+    def codegen(context, builder, sig, args):
+        return builder.atomic_rmw("add", _pointer(context, builder, sig, args), args[2],
+                                  "seq_cst")
+
+    return sig, codegen
+
+
+@intrinsic
+def _atomic_load(typingctx, arr, idx):
+    """``arr[idx]`` with acquire ordering: what the writer wrote before is seen."""
+    sig = types.int64(arr, types.intp)
+
+    def codegen(context, builder, sig, args):
+        return builder.load_atomic(_pointer(context, builder, sig, args), "acquire", 8)
+
+    return sig, codegen
+
+
+@intrinsic
+def _atomic_store(typingctx, arr, idx, val):
+    """``arr[idx] = val`` with release ordering: what was written before is published."""
+    sig = types.void(arr, types.intp, types.int64)
+
+    def codegen(context, builder, sig, args):
+        builder.store_atomic(args[2], _pointer(context, builder, sig, args), "release", 8)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@intrinsic
+def _atomic_cas(typingctx, arr, idx, expected, new):
+    """``arr[idx] = new`` if it holds ``expected`` -> whether it did, atomically."""
+    sig = types.boolean(arr, types.intp, types.int64, types.int64)
+
+    def codegen(context, builder, sig, args):
+        pair = builder.cmpxchg(_pointer(context, builder, sig, args), args[2], args[3],
+                               "seq_cst", "seq_cst")
+        return builder.extract_value(pair, 1)
+
+    return sig, codegen
+
+
+@intrinsic
+def _sched_yield(typingctx):
+    """libc's ``sched_yield()``, declared in the kernel's module (a ctypes function would
+    be a dynamic global, which Numba cannot cache)."""
+    sig = types.int32()
+
+    def codegen(context, builder, sig, args):
+        fnty = ir.FunctionType(ir.IntType(32), [])
+        return builder.call(cgutils.get_or_insert_function(builder.module, fnty,
+                                                           "sched_yield"), [])
+
+    return sig, codegen
+
+
+@intrinsic
+def _usleep(typingctx, micros):
+    """libc's ``usleep(micros)`` (see :func:`_sched_yield`)."""
+    sig = types.int32(types.uint32)
+
+    def codegen(context, builder, sig, args):
+        fnty = ir.FunctionType(ir.IntType(32), [ir.IntType(32)])
+        return builder.call(cgutils.get_or_insert_function(builder.module, fnty, "usleep"),
+                            [args[0]])
+
+    return sig, codegen
+
+
+@numba.njit(inline="always", cache=True)
+def _pause(polls):
+    if polls > 100 * SPIN:
+        _usleep(np.uint32(20))
+    elif polls > SPIN:
+        _sched_yield()
+
+
+@numba.njit(cache=True)
+def lk_join(ctl, threads):
+    """-> True once all ``threads`` counted themselves in; False when the team was closed
+    (this thread or another gave up waiting): the caller then leaves, and the caller of the
+    kernel runs the call on one thread."""
+    word = _atomic_add(ctl, JOIN, 1) + 1
+    polls = 0
+    while word < threads:
+        polls += 1
+        if polls > JOIN_POLLS and _atomic_cas(ctl, JOIN, word, CLOSED):
+            return False
+        _pause(polls)
+        word = _atomic_load(ctl, JOIN)
+    return word < CLOSED
+
+
+@numba.njit(cache=True)
+def lk_barrier(ctl, t, threads, phase):
+    """Thread ``t`` finished ``phase`` (release: its writes are published); wait until
+    every thread has (acquire: theirs are seen). Phases only grow within a call."""
+    _atomic_store(ctl, 8 * (t + 1), phase)
+    for u in range(threads):
+        polls = 0
+        while _atomic_load(ctl, 8 * (u + 1)) < phase:
+            polls += 1
+            _pause(polls)

@@ -1,0 +1,377 @@
+"""KernelSpec -> a team kernel: threads that own chunks of a group's neurons for a whole call.
+
+Why (README "All cores"): a Numba ``prange`` region per state update costs microseconds to
+start and join, CUBA's whole step (4000 neurons) is ~6 us, and serial synaptic events
+between the regions move the state between the cores' caches; so the parallel kernel made
+CUBA slower on 2 cores than on one. Here one ``prange(T)`` region runs every step of the
+call: thread ``t`` owns the elements ``[t*N/T, (t+1)*N/T)`` of the group; it updates them,
+tests their threshold into its own spike list, and meets the others at the step's one
+barrier; then every thread walks all spike lists in thread order (index order) and runs
+the synaptic code of the events whose *target* it owns (the synapses sorted once by
+source and owner of the target, keeping their order within each part: each target gets
+the float additions of one thread in the same order), and resets its own spikes. Thread
+0 also writes the group's spike array and the SpikeMonitors. Spike lists are double-
+buffered by the step's parity (a thread one step ahead writes the other buffer).
+
+Which kernels have a team form (:func:`team_plan`): one clock; one neuron group ``G``
+whose operations are, in order, state updates, its threshold, then SpikeMonitors of ``G``
+without recorded variables and pathways from ``G`` (a push and its synaptic code) whose
+code reads and writes only the target's and the synapse's own variables, then ``G``'s
+reset; no random numbers. The caller (``labkit.devices.threads``) uses it only when every
+pathway has one delay of zero steps (its queue is then empty between steps, so the team
+and the other kernels can take turns) and the call starts at a step's beginning.
+
+Stops: a SpikeMonitor that could fill stops the call before the step, as the serial
+kernel does (every thread counts the recorded spikes itself, so all stop at the same
+step); a value that is not finite is flagged by its owner, and after the barrier thread
+0 searches and reports it as the serial kernel does. When the threads do not all start
+(the join times out), nothing runs and the join word says so (``support_team.CLOSED``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+from labkit.codegen import loops as L
+from labkit.codegen import spec as S
+from labkit.codegen.compile import KernelSource
+from labkit.codegen.operations import describe
+from labkit.codegen.print_python import UNSIGNED, NumbaLoops
+from labkit.codegen.printers import PRELUDES
+from labkit.codegen.spec import BUFFER_FULL, FIXED_ARGS, argument
+from labkit.codegen.stored_expr import materialised
+
+__all__ = ["TeamPlan", "team_plan", "team_source", "TEAM_ARGS", "pathway_args"]
+
+#: The team kernel's arguments after the serial kernel's: the control words, the flags of
+#: values not finite (one per thread), the spike lists (2 x T x N) and their counts
+#: (2 x T), then per pathway its synapses by (source, owner) (``pathway_args``).
+TEAM_ARGS = ("_lk_ctl", "_lk_flags", "_lk_tsp", "_lk_tn")
+
+
+def pathway_args(k: int) -> tuple[str, str]:
+    """Pathway ``k``'s part pointers (sources x T + 1) and synapse numbers."""
+    return f"_lk_p{k}", f"_lk_y{k}"
+
+
+@dataclasses.dataclass(frozen=True)
+class TeamPlan:
+    """What the team kernel of a spec needs: the group, its size argument, and per
+    pathway (its queue's prefix, its synapses' target array)."""
+
+    group: str
+    size: str
+    pathways: tuple[tuple[str, str], ...]
+
+
+def _nodes(tree):
+    """Every loop node and expression in ``tree`` (tuples, dataclasses), depth first."""
+    if isinstance(tree, tuple):
+        for x in tree:
+            yield from _nodes(x)
+    elif dataclasses.is_dataclass(tree) and not isinstance(tree, type):
+        yield tree
+        if isinstance(tree, L.Model):
+            return
+        for f in dataclasses.fields(tree):
+            yield from _nodes(getattr(tree, f.name))
+
+
+def _map(tree, fn):
+    """``tree`` with every node replaced by ``fn(node)`` (children first; ``fn`` returns
+    the node itself to keep it)."""
+    if isinstance(tree, tuple):
+        return tuple(_map(x, fn) for x in tree)
+    if dataclasses.is_dataclass(tree) and not isinstance(tree, type) \
+            and not isinstance(tree, L.Model):
+        changed = {f.name: _map(getattr(tree, f.name), fn) for f in dataclasses.fields(tree)}
+        tree = dataclasses.replace(tree, **changed)
+        return fn(tree)
+    return tree
+
+
+@functools.lru_cache(maxsize=64)
+def team_plan(spec: S.KernelSpec) -> TeamPlan | None:
+    """The team form of ``spec``'s kernel, or None when it has none (see the module doc)."""
+    spec = materialised(spec)
+    ops = spec.operations
+    if spec.n_clocks != 1 or not ops:
+        return None
+    updates = 0
+    while updates < len(ops) and isinstance(ops[updates], S.StateUpdate):
+        updates += 1
+    if not updates or updates >= len(ops) or not isinstance(ops[updates], S.Threshold):
+        return None
+    group, size = ops[updates].owner, ops[updates].size
+    if any(op.owner != group or op.size != size for op in ops[:updates]):
+        return None
+    monitors = set()
+    pathways = []
+    rest = list(ops[updates + 1:])
+    if rest and isinstance(rest[-1], S.Reset):
+        if rest[-1].owner != group:
+            return None
+        rest = rest[:-1]
+    k = 0
+    while k < len(rest):
+        op = rest[k]
+        if isinstance(op, S.SpikeRecord) and op.source == group and not op.variables:
+            monitors.add(op.owner)
+            k += 1
+            continue
+        code = rest[k + 1] if k + 1 < len(rest) else None
+        if not (isinstance(op, S.SpikePush) and op.source == group
+                and isinstance(code, S.SynapticCode) and code.queue == op.owner):
+            return None
+        kinds = {kind for _, kind in code.indices}
+        arrays = [s.arg for s in code.symbols if s.role == "array"]
+        post = {name for name, kind in code.indices if kind == "post"}
+        # targets' variables must be the group's own (indices in its element space)
+        if "pre" in kinds or any(s.arg and not s.arg.startswith(group + "_")
+                                 for s in code.symbols
+                                 if s.role == "array" and s.name in post):
+            return None
+        if not arrays and not post:
+            return None
+        pathways.append((op.owner, code.post))
+        k += 2
+    if {owner for owner, _ in spec.buffers} - monitors:
+        return None
+    for p, op in enumerate(ops):
+        if any(isinstance(node, (L.Draws, L.PythonCallStop, L.Push)) and
+               not isinstance(op, S.SpikePush) for node in _nodes(describe(op, p, spec))):
+            return None
+    return TeamPlan(group, size, tuple(pathways))
+
+
+class _TeamLoops(NumbaLoops):
+    """The state update's element loop over the thread's own chunk, indexed unsigned
+    (a loop from a variable start keeps Numba's negative-index branch otherwise, and does
+    not vectorise); flags combined in it are counted (no short-circuit ``and``)."""
+
+    def _For(self, s, depth) -> None:
+        if not (s.kind == "elements" and s.threads and s.step == 1):
+            return super()._For(s, depth)
+        flags = [name for op, name in s.reduce if op == "|"]
+        for name in flags:
+            self.write(depth, f"_lk_n{name} = 0")
+        self.counted = set(flags)
+        self.write(depth, f"for {s.var} in range(_lk_lo, _lk_hi):")
+        self.write(depth + 1, f"{UNSIGNED} = np.uint64({s.var})")
+        self.unsigned = s.var
+        self.body(s.body, depth + 1)
+        self.unsigned = None
+        self.counted = set()
+        for name in flags:
+            self.write(depth, f"{name} = {name} or _lk_n{name} > 0")
+
+
+def _own_update(body: tuple) -> tuple[tuple, tuple]:
+    """A state update's statements -> (the thread's part: the values not finite only
+    flagged, the search for thread 0 after the barrier)."""
+    searches = []
+
+    def fn(node):
+        if isinstance(node, L.If) and node.cond == L.Name("_lk_bad"):
+            searches.extend(node.body)  # thread 0 searches whoever flagged
+            # the step, not a 1: a thread one step ahead may flag its next step while
+            # another still reads this step's flags
+            return L.If(node.cond, (L.Assign(L.At("_lk_flags", (L.Name("_lk_t"),)),
+                                             L.Name("_lk_s") + 1),))
+        return node
+
+    return _map(body, fn), tuple(searches)
+
+
+def _own_list(body: tuple, group: str, threshold: bool) -> tuple:
+    """A threshold's or reset's statements on the thread's own spike list (this step's
+    buffer) instead of the group's spike array."""
+    spikes, nspikes = argument(group, "spikes", "internal"), argument(group, "nspikes",
+                                                                      "internal")
+    buf, t = L.Name("_lk_buf"), L.Name("_lk_t")
+
+    def fn(node):
+        if isinstance(node, L.At) and node.array == spikes:
+            return L.At("_lk_tsp", (buf, t, *node.index))
+        if isinstance(node, L.At) and node.array == nspikes:
+            return L.At("_lk_tn", (buf, t))
+        if threshold and isinstance(node, L.Append):
+            return dataclasses.replace(node, start=L.Name("_lk_lo"), stop=L.Name("_lk_hi"))
+        return node
+
+    return _map(body, fn)
+
+
+def _each_spike(inner: tuple) -> tuple:
+    """``inner`` for every spike of the step, all threads' lists in order (``_lk_e``)."""
+    v, q = L.Name("_lk_v"), L.Name("_lk_q")
+    buf = L.Name("_lk_buf")
+    return (L.For("_lk_v", L.Const(0), L.Name("_lk_T"), (
+        L.For("_lk_q", L.Const(0), L.At("_lk_tn", (buf, v)), (
+            L.Assign(L.Name("_lk_e"), L.At("_lk_tsp", (buf, v, q)), "const int64_t"),
+            *inner)),)),)
+
+
+def _pathway(k: int, queue: str, code_body: tuple) -> tuple:
+    """Pathway ``k``: for every spike of the step in order, the synaptic code of its
+    synapses onto this thread's targets, in their order (no queue: one delay of zero)."""
+    part, syn = pathway_args(k)
+    start, stop = (L.Name(argument(queue, x, "internal")) for x in ("start", "stop"))
+    e, t, T = L.Name("_lk_e"), L.Name("_lk_t"), L.Name("_lk_T")
+    split = code_body.index(next(n for n in code_body if isinstance(n, L.Assign)
+                                 and n.target == L.Name("_lk_off")))
+    head = code_body[:split]
+    loop = next(n for n in code_body[split:] if isinstance(n, L.For))
+    per_event = loop.body[1:]  # after ``_s = qdata[off, k]``
+    slot = (L.Op("-", (e, start)) * T) + t
+    return (*head, *_each_spike((_if_in(e, start, stop, (
+        L.For("_m", L.At(part, (slot,)), L.At(part, (slot + 1,)), (
+            L.Assign(L.Name("_s"), L.At(syn, (L.Name("_m"),)), "const int64_t"),
+            *per_event)),)),)))
+
+
+def _if_in(e, start, stop, body):
+    """``body`` when ``start <= e < stop``."""
+    return L.If(L.land(e.ge(start), e.lt(stop)), body)
+
+
+def _member(spec: S.KernelSpec, plan: TeamPlan, printer) -> None:
+    """The body of ``_lk_member``: one thread's run of the steps."""
+    ops = spec.operations
+    group = plan.group
+    t, T, s = L.Name("_lk_t"), L.Name("_lk_T"), L.Name("_lk_s")
+    on, ts = L.Name("_lk_on0"), L.Name("_lk_ts0")
+    before, after, searches = [], [], []
+    k = 0
+    counts = {}  # monitor -> its local count
+    for p, op in enumerate(ops):
+        body = describe(op, p, spec)
+        if isinstance(op, S.StateUpdate):
+            own, found = _own_update(body)
+            before.append(L.Comment(f"{p}: StateUpdate"))
+            before += own
+            searches += found
+        elif isinstance(op, S.Threshold):
+            before.append(L.Comment(f"{p}: Threshold"))
+            before += _own_list(body, group, True)
+        elif isinstance(op, S.SpikeRecord):
+            n = L.Name(f"_lk_rec{len(counts)}")
+            counts[op.owner] = n
+            start, stop = (L.Name(argument(op.owner, x, "internal")) for x in ("start", "stop"))
+            after.append(L.Comment(f"{p}: SpikeRecord"))
+            after.append(L.If(t.eq(0), body))
+            after += _each_spike((_if_in(L.Name("_lk_e"), start, stop,
+                                        (L.Update(n, "+", L.Const(1)),)),))
+        elif isinstance(op, S.SynapticCode):
+            after.append(L.Comment(f"{p}: SynapticCode"))
+            after += _pathway(k, plan.pathways[k][0], body)
+            k += 1
+        elif isinstance(op, S.Reset):
+            after.append(L.Comment(f"{p}: Reset"))
+            after += _own_list(body, group, False)
+    spikes, nspikes = argument(group, "spikes", "internal"), argument(group, "nspikes",
+                                                                      "internal")
+    j = L.Name("_lk_j")
+    merge = (L.Assign(j, L.Const(0), "int64_t"),
+             *_each_spike((L.Assign(L.At(spikes, (j,)), L.Name("_lk_e")),
+                           L.Update(j, "+", L.Const(1)))),
+             L.Assign(L.At(nspikes, (L.Const(0),)), j))
+    any_bad = L.Name("_lk_anybad")
+    check_bad = (L.Assign(any_bad, L.Const(0), "int64_t"),
+                 L.For("_lk_v", L.Const(0), T, (
+                     L.If(L.At("_lk_flags", (L.Name("_lk_v"),)).eq(s + 1),
+                          (L.Update(any_bad, "+", L.Const(1)),)),)),
+                 L.If(any_bad.gt(0), (L.If(t.eq(0), tuple(searches)), Return())))
+    checks = []
+    for monitor, size in spec.buffers:
+        arrays = argument(monitor, "i", "internal")
+        full = (counts[monitor] + L.Name(size)).gt(L.Length(arrays))
+        checks.append(L.If(full, (
+            L.If(t.eq(0), (L.Stop(BUFFER_FULL, 0, ((3, L.Const(spec.growth_of(monitor))),)),)),
+            Return())))
+    w = printer.write
+    w(1, f"_lk_chunk = ({printer.use(plan.size)} + _lk_T - 1) // _lk_T")
+    w(1, f"_lk_lo = min({plan.size}, _lk_t * _lk_chunk)")
+    w(1, f"_lk_hi = min({plan.size}, _lk_lo + _lk_chunk)")
+    w(1, "_lk_tsc = int(_lk_clock_ts[0])")
+    for m, n in counts.items():
+        w(1, f"{n.name} = {printer.use(argument(m, 'n', 'internal'))}[0]")
+    clock = (L.Assign(ts, L.Name("_lk_tsc"), "const int64_t"),
+             L.Assign(on, L.land(ts.lt(L.At("_lk_clock_end", (L.Const(0),))),
+                                 (ts * L.At("_lk_clock_k", (L.Const(0),))).eq(s)),
+                      "const bool"),
+             L.Assign(L.Name("_lk_dt0"), L.Call("float", (L.At("_lk_clock_dt",
+                                                                (L.Const(0),)),)),
+                      "const double"),
+             L.Assign(L.Name("_lk_t0"), ts * L.Name("_lk_dt0"), "const double"),
+             L.Assign(L.Name("_lk_buf"), L.Op("%", (s, L.Const(2))), "const int64_t"))
+    step = (*clock, *checks,
+            L.If(on, tuple(before)),
+            Barrier(),
+            L.If(on, (*check_bad, L.If(t.eq(0), merge), *after,
+                      L.Update(L.Name("_lk_tsc"), "+", L.Const(1)))))
+    w(1, "for _lk_s in range(_lk_s0, _lk_s1):")
+    printer.block(step, 2)
+    w(1, "if _lk_t == 0:")
+    w(2, "_lk_clock_ts[0] = _lk_tsc")
+    w(2, "_lk_status[0] = 0")
+    w(2, "_lk_status[1] = _lk_s1")
+
+
+@dataclasses.dataclass(frozen=True)
+class Barrier:
+    """The step's barrier (see ``support_team.lk_barrier``): phase = the step + 1."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Return:
+    """Leave ``_lk_member`` (thread 0 has set the status)."""
+
+
+class _MemberLoops(_TeamLoops):
+    def _Barrier(self, s, depth) -> None:
+        self.write(depth, "lk_barrier(_lk_ctl, _lk_t, _lk_T, _lk_s + 1)")
+
+    def _Stop(self, s, depth) -> None:
+        # the serial kernel advances the clock at each step's end: so does thread 0 here
+        # when a stop ends the call (the step stopped in is not done)
+        self.write(depth, "_lk_clock_ts[0] = _lk_tsc")
+        super()._Stop(s, depth)
+
+    def _Return(self, s, depth) -> None:
+        self.write(depth, "return")
+
+
+#: What a team kernel imports besides a serial kernel's.
+TEAM_PRELUDE = ("import numba\nfrom numba import prange\n\n"
+                "from labkit.codegen.support_team import lk_barrier, lk_join\n")
+
+
+@functools.lru_cache(maxsize=64)
+def team_source(spec: S.KernelSpec, serial_args: tuple[str, ...]) -> KernelSource | None:
+    """KernelSpec -> the team kernel's source (``_lk_run(<serial_args>, <TEAM_ARGS>,
+    <pathway_args>...)``), or None if it has no team form. ``serial_args``: the serial
+    kernel's arguments, which the caller passes to either kernel."""
+    spec = materialised(spec)
+    plan = team_plan(spec)
+    if plan is None:
+        return None
+    printer = _MemberLoops()
+    _member(spec, plan, printer)
+    extra = TEAM_ARGS + tuple(a for k in range(len(plan.pathways)) for a in pathway_args(k))
+    member_args = ("_lk_t", "_lk_T", *FIXED_ARGS, *sorted(printer.args), *extra)
+    missing = set(printer.args) - set(serial_args)
+    if missing:  # an argument the serial kernel does not take: no team form
+        return None
+    args = (*serial_args, *extra)
+    lines = [PRELUDES["numba"] + TEAM_PRELUDE, "",
+             '@numba.njit(cache=True, error_model="numpy")',
+             f"def _lk_member({', '.join(member_args)}):",
+             *printer.lines, "", "",
+             f"def _lk_run({', '.join(args)}):",
+             "    _lk_T = _lk_tn.shape[1]",
+             "    for _lk_t in prange(_lk_T):",
+             "        if lk_join(_lk_ctl, _lk_T):",
+             f"            _lk_member(_lk_t, _lk_T, {', '.join(member_args[2:])})"]
+    return KernelSource("\n".join(lines) + "\n", "_lk_run", args)
