@@ -45,8 +45,9 @@ from labkit.codegen.stored_expr import materialised
 __all__ = ["TeamPlan", "team_plan", "team_source", "TEAM_ARGS", "pathway_args"]
 
 #: The team kernel's arguments after the serial kernel's: the control words, the flags of
-#: values not finite (one per thread), the spike lists (2 x T x N) and their counts
-#: (2 x T), then per pathway its synapses by (source, owner) (``pathway_args``).
+#: values not finite (one per thread), the spike lists (2 x T x the chunk's size) and
+#: their counts (2 x T), then per pathway its synapses by (source, owner)
+#: (``pathway_args``).
 TEAM_ARGS = ("_lk_ctl", "_lk_flags", "_lk_tsp", "_lk_tn")
 
 

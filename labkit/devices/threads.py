@@ -320,7 +320,7 @@ class ThreadedKernel:
         if key not in self._team_cache:
             self._team_cache[key] = (np.zeros(control_words(T), dtype=np.int64),
                                      np.zeros(T, dtype=np.int64),
-                                     np.zeros((2, T, n), dtype=np.int64),
+                                     np.zeros((2, T, (n + T - 1) // T), dtype=np.int64),
                                      np.zeros((2, T), dtype=np.int64))
         arrays = self._team_cache[key]
         arrays[0][:] = 0
@@ -362,7 +362,7 @@ class ThreadedKernel:
 
     def _ready(self) -> bool:
         """Whether to use the parallel kernel now (see the module docstring)."""
-        if self._parallel is not None or self.serial_seconds >= COMPILE_BUDGET:
+        if self._parallel is not None or self._team or self.serial_seconds >= COMPILE_BUDGET:
             return True
         if self.serial_seconds < LOAD_BUDGET:
             return False
