@@ -184,3 +184,22 @@ def test_a_difference_only_where_brian2s_targets_differ_too_is_rounding():
     wrong_v = group([1.5, 2.0], [2e-14, 3e-14])
     assert "as Brian2's own two targets part" in tool.rounding(
         tool.compare_captures(wrong_v, cython, False), wrong_v, cython, numpy_)
+
+
+def test_random_synapses_recorded_in_other_numbers_compare_by_moments():
+    import numpy as np
+
+    tool = _tool()
+    rng = np.random.default_rng(3)
+
+    def state(rows):
+        v = rng.random((rows, 50))
+        return [{"kind": "StateMonitor", "name": "statemonitor", "N": rows, "dt": 1e-4,
+                 "n_t": 50, "t": np.arange(50) * 1e-4,
+                 "traces": {"x": {"shape": v.shape, "thin": v, "final": v[:, -1],
+                                  "mean": float(v.mean()), "std": float(v.std())}}}]
+
+    assert tool.compare_captures(state(40), state(44), True).startswith(
+        "same result in distribution")
+    assert tool.compare_captures(state(40), state(44), False).startswith(
+        "differs: StateMonitor statemonitor.x: shape (40, 50) vs (44, 50)")
