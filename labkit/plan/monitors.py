@@ -14,7 +14,13 @@ from labkit.plan.arguments import bind, event_prefix
 from labkit.plan.externals import external_kinds, symbols_for
 from labkit.plan.neurons import resolve_externals
 from labkit.plan.objectplan import ObjectPlan, operations_for
-from labkit.plan.stored_ops import external_keys, model_text, plain_facts, stored_operations
+from labkit.plan.stored_ops import (
+    dimension_key,
+    external_keys,
+    model_text,
+    plain_facts,
+    stored_operations,
+)
 from labkit.plan.synapse_args import owner_prefix
 
 __all__ = ["plan_state_monitor", "plan_spike_monitor", "plan_rate_monitor"]
@@ -139,9 +145,50 @@ def _synaptic_record(monitor, ctx, kind, src: str, prefix: str):
         return op, externals
 
     key = _synaptic_key(monitor, ctx, kind, src, prefix)
-    if key is None:  # subexpressions: planned with sympy every time
+    if key is not None:
+        return stored_operations(monitor, key, key, lambda: (make()[0], None, None))[0], {}
+    base = _synaptic_expression_base(monitor, ctx, kind, src, prefix)
+    if base is None:  # linked variables, a model that is not plain: planned every time
         return make()
-    return stored_operations(monitor, key, key, lambda: (make()[0], None, None))[0], {}
+    syn, cold = monitor.source._owner, []
+
+    def names():
+        cold.append(make())  # the cold path: the operation and the values it reads
+        return frozenset(cold[0][1])
+
+    used = plain_facts("synapse-record-names", base, names, lambda found: isinstance(
+        found, frozenset) and all(isinstance(n, str) for n in found))
+    externals = cold[0][1] if cold else ctx.namespace_of(syn).resolve(
+        used, syn._label(), "a StateMonitor of it", syn._known())
+    found = external_keys(externals)
+    if found is None:
+        return cold[0] if cold else make()
+    key = repr((base, tuple(sorted(found.items()))))
+    op = stored_operations(monitor, key, key,
+                           lambda: ((cold[0] if cold else make())[0], None, None))[0]
+    return op, externals
+
+
+def _synaptic_expression_base(monitor, ctx, kind, src: str, prefix: str) -> str | None:
+    """A record of a Synapses that reads subexpressions (its own, or its source's or
+    target's through ``x_pre``/``x_post``) -> what its operation depends on besides the
+    namespace values' kinds and units, as text: the three models and variables, the
+    names recorded, the places; None when not all plain (a model neither text nor
+    Equations, linked variables, whose targets are elsewhere)."""
+    syn = monitor.source._owner
+    owners = (syn, syn.source._owner, syn.target._owner)
+    models = tuple(model_text(getattr(o, "_model", None)) for o in owners)
+    if any(m is None for m in models) or any(
+            v.kind == "linked" for o in owners for v in o.variables.values()):
+        return None
+    variables = tuple(tuple(sorted(
+        (n, v.kind, dimension_key(v.dim), v.shared, v.var_type, str(v.dtype),
+         v.array is not None) for n, v in o.variables.items())) for o in owners)
+    sides = (owner_prefix(ctx, syn.source, syn, "source"),
+             owner_prefix(ctx, syn.target, syn, "target"))
+    return repr(("synapse-expression-record", kind.__name__, type(syn).__qualname__,
+                 tuple(monitor.record_variables), models, variables, src, prefix, sides,
+                 ctx.clock(monitor)))
 
 
 def plan_state_monitor(monitor, ctx, n, t, recorded: dict) -> ObjectPlan:

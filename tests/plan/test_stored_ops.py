@@ -471,3 +471,35 @@ def test_a_synaptic_string_assigned_before_is_read_back_and_a_change_is_checked_
     with pytest.raises(DimensionMismatchError):  # now a voltage: checked, and refused
         weights(scale=2 * mV)
     assert len(calls) == 3
+
+
+def test_a_record_of_a_synaptic_subexpression_is_read_back_with_the_values_of_now(
+        cache, monkeypatch):
+    import labkit.plan.synapse_ops
+
+    calls = []
+    make = labkit.plan.synapse_ops.record_parts
+    monkeypatch.setattr(labkit.plan.synapse_ops, "record_parts",
+                        lambda *a, **k: calls.append(1) or make(*a, **k))
+
+    def recorded(gain=2.0, sign="+"):
+        start_scope()
+        G = NeuronGroup(3, "dv/dt = (2 - v)/(10*ms) : 1", threshold="v > 1", reset="v = 0",
+                        method="exact")
+        G.v = np.linspace(0, 1, 3)
+        S = Synapses(G, G, f"w : 1\nscaled = gain*w {sign} v_post : 1", on_pre="w += 0.1",
+                     namespace={"gain": gain})
+        S.connect(j="(i + 1) % 3")
+        mon = StateMonitor(S, ["scaled", "w"], record=True)
+        run(20 * ms)
+        return mon.scaled[:].copy(), mon.w[:].copy()
+
+    first = recorded()
+    n = len(calls)
+    again = recorded(gain=3.0)  # another value: the same plan
+    assert n and len(calls) == n and first[1].any()
+    assert np.allclose(again[0] - first[0], first[1])  # (3 - 2)*w: the value of now
+    recorded(sign="-")  # another model: planned again
+    assert len(calls) > n
+    with pytest.raises(DimensionMismatchError):  # now a voltage: refused
+        recorded(gain=2 * mV)
