@@ -411,8 +411,13 @@ class ThreadedKernel:
 
     def _probe_steps(self) -> int:
         """Steps of one side of a probe: ``PROBE_STEPS``, or more when that is under
-        ``PROBE_SECONDS`` (a call's own cost, tens of microseconds, then weighs little)."""
-        rate = self.seconds_per_step[self._mode]
+        ``PROBE_SECONDS`` (a call's own cost, tens of microseconds, then weighs little) on
+        the slower kernel as last measured: on busy cores the team kernel waited ~2 ms a
+        step (a thread off its core holds the barrier), and a probe as long as 1 ms of the
+        serial kernel (34 CUBA steps) cost 68 ms of it (CUBA at load 11: 0.37x of one
+        thread with 2 probes a run)."""
+        rates = [r for r in self.seconds_per_step.values() if r]
+        rate = max(rates) if rates else None
         if not rate:
             return PROBE_STEPS
         return max(PROBE_STEPS, min(PROBE_MOST_STEPS, int(PROBE_SECONDS / rate) + 1))
