@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-from labkit.groups.stored_model import checked_condition
+from labkit.groups.stored_model import checked_code, checked_condition
 
 __all__ = ["EventCode", "check_events", "event_code", "check_event", "NO_EVENTS"]
 
@@ -67,8 +67,6 @@ def check_event(group, event: str, what: str) -> None:
 
 def event_code(group, event: str, code: str, when: str, order) -> EventCode:
     """``G.run_on_event(event, code, when, order)``: checks and records the code."""
-    from labkit.plan.structure import parse_code  # loads sympy
-
     if event == "spike":
         raise ValueError(f"{group._label()}: code on the spike event is the reset; give it "
                          "as NeuronGroup(..., reset='...')")
@@ -79,7 +77,7 @@ def event_code(group, event: str, code: str, when: str, order) -> EventCode:
     if not isinstance(code, str):
         raise TypeError(f"the code for event {event!r} must be a string of statements, not "
                         f"{type(code).__name__}")
-    parse_code(code, f"the code on event '{event}'")
+    checked_code(code, f"the code on event '{event}'")  # no sympy if it parsed before
     entry = EventCode(group, event, code, when, group.order if order is None else order)
     group._event_code[event] = entry
     return entry

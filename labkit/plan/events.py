@@ -15,8 +15,6 @@ the spike's threshold and reset do the group's. So pathways (``on_event=``) and 
 
 from __future__ import annotations
 
-import numpy as np
-
 from labkit.codegen import spec as S
 from labkit.codegen.ir import Statement
 from labkit.codegen.spec import argument
@@ -24,7 +22,7 @@ from labkit.equations.checks import check_condition, check_statement
 from labkit.plan.arguments import event_prefix
 from labkit.plan.structure import names_in, parse_code, parse_condition
 
-__all__ = ["event_prefix", "event_names", "event_operations", "event_values"]
+__all__ = ["event_prefix", "event_names", "event_operations"]
 
 
 def event_names(group) -> set[str]:
@@ -68,16 +66,3 @@ def event_operations(group, resolve, sub_symbols: dict, prefix: str, clock: int,
                      f"{group.name} on {event}", tuple(statements))
         ops.append((entry.when, entry.order, op, f"_{event}_resetter"))
     return ops
-
-
-def event_values(group, prefix: str) -> dict:
-    """The arrays of each custom event under its prefix: its elements, their count, N."""
-    values = {}
-    for event in group.events:
-        spikes, count = group._event_spikes[event]
-        p = event_prefix(group, prefix, event)
-        values.update({argument(p, "spikes", "internal"): spikes,
-                       argument(p, "nspikes", "internal"): count,
-                       argument(p, "N", "internal"): group._N,
-                       argument(p, "i", "internal"): np.arange(group._N)})
-    return values

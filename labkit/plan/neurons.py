@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import weakref
 
+import numpy as np
+
 from labkit.codegen.spec import argument
 from labkit.logs import get_logger, info
-from labkit.plan.arguments import bind, is_boolean, link_aliases
+from labkit.plan.arguments import bind, event_prefix, is_boolean, link_aliases
 from labkit.plan.externals import constant_functions, external_kinds
 from labkit.plan.objectplan import ObjectPlan
 from labkit.plan.stored_ops import (
@@ -65,15 +67,17 @@ def resolve_externals(group, names, ctx) -> dict:
 
 def _plain_strings(group) -> tuple | None:
     """The group's strings as plain data, or None when some are not (a method given as a
-    list, custom events: those plans are always made). A model given as an Equations
-    object is said by :func:`~labkit.plan.stored_ops.model_text`."""
+    list: those plans are always made). A model given as an Equations object is said by
+    :func:`~labkit.plan.stored_ops.model_text`; custom events by their conditions and
+    code (with its slot)."""
     model, method = model_text(getattr(group, "_model", None)), group.method
     if type(group).__name__ not in _PLAIN_KINDS or model is None \
-            or not (method is None or isinstance(method, str)) \
-            or group.events or group._event_code:
+            or not (method is None or isinstance(method, str)):
         return None
+    events = tuple(sorted(group.events.items()))
+    code = tuple(sorted((e, c.code, c.when, c.order) for e, c in group._event_code.items()))
     return (type(group).__name__, model, method, group.threshold, group.reset,
-            group._refractory)
+            group._refractory, *((events, code) if events or code else ()))
 
 
 def _used_names(group, strings) -> frozenset[str]:
@@ -158,8 +162,19 @@ def _values(group, prefix: str, externals: dict, ctx) -> dict:
     if group._spikes is not None:
         values[argument(prefix, "spikes", "internal")] = group._spikes
         values[argument(prefix, "nspikes", "internal")] = group._nspikes
-    if group.events:
-        from labkit.plan.events import event_values  # loads sympy (events plan cold)
-
-        values.update(event_values(group, prefix))
+    values.update(_event_values(group, prefix))
     return values
+
+
+def _event_values(group, prefix: str) -> dict:
+    """The arrays of each custom event under its prefix: its elements, their count, N."""
+    values = {}
+    for event in group.events:
+        spikes, count = group._event_spikes[event]
+        p = event_prefix(group, prefix, event)
+        values.update({argument(p, "spikes", "internal"): spikes,
+                       argument(p, "nspikes", "internal"): count,
+                       argument(p, "N", "internal"): group._N,
+                       argument(p, "i", "internal"): np.arange(group._N)})
+    return values
+

@@ -503,3 +503,25 @@ def test_a_record_of_a_synaptic_subexpression_is_read_back_with_the_values_of_no
     assert len(calls) > n
     with pytest.raises(DimensionMismatchError):  # now a voltage: refused
         recorded(gain=2 * mV)
+
+
+def test_custom_events_planned_before_are_read_back_and_a_change_is_planned_again(
+        cache, planned):
+    from labkit import EventMonitor
+
+    def events(condition="v > 0.5 and c == 0", code="c = 1"):
+        start_scope()
+        G = NeuronGroup(3, "dv/dt = (1.2 - v)/(10*ms) : 1\nc : 1", threshold="v > 1",
+                        reset="v = 0; c = 0", events={"half": condition}, method="exact")
+        G.v = [0, 0.2, 0.4]
+        G.run_on_event("half", code)
+        mon = EventMonitor(G, "half")
+        run(40 * ms)
+        return mon.i[:].tolist(), mon.t_[:].tolist()
+
+    first = events()
+    assert events() == first and first[0] and len(planned) == 1
+    events(condition="v > 0.6 and c == 0")
+    assert len(planned) == 2
+    events(code="c = 2")
+    assert len(planned) == 3
