@@ -391,10 +391,11 @@ class Push:
         step's push and stop (BUFFER_FULL; the runner doubles the queue and the push runs
         again); a program that enlarges buffers itself doubles the queue in place.
 
-        One delay for every synapse of the pathway (``hom >= 0``, its steps; the usual
-        case): every event of the step goes to one slot, and each spike's synapses are
-        copied there as one run of ``syn``, with no per-event delay read or slot count
-        (at 10^4..10^6 neurons the per-event delay read was a cache or TLB miss)."""
+        An event is the synapse's position ``m`` in ``syn`` (see ``spec``). One delay for
+        every synapse of the pathway (``hom >= 0``, its steps; the usual case): every
+        event of the step goes to one slot, and each spike's positions are written there
+        as one run, with no per-event delay read or slot count (at 10^4..10^6 neurons the
+        per-event delay read was a cache or TLB miss)."""
         a = {k: Name(v) for k, v in self.args.items()}
         D, off, cap = Name("_lk_D"), Name("_lk_off"), Name("_lk_cap")
         e, s, slot, c = Name("_lk_e"), Name("_s"), Name("_lk_slot"), Name("_lk_c")
@@ -411,7 +412,7 @@ class Push:
             If(slot.ge(D), (Update(slot, "-", D),)),
             Assign(c, a["qn"][slot], "const int64_t"),
             If(c.ge(cap), full),
-            Assign(At("_lk_qdata", (slot, c), stride), s),
+            Assign(At("_lk_qdata", (slot, c), stride), Name("_m")),
             Assign(a["qn"][slot], c + 1),
         )
         loop = For("_k", Const(0), a["nspikes"][Const(0)], (
@@ -435,7 +436,7 @@ class Push:
                     Assign(hi, a["ptr"][e + 1], "const int64_t"),
                     *room,
                     For("_m", lo, hi, (
-                        Assign(At("_lk_qdata", (slot, c), stride), a["syn"][Name("_m")]),
+                        Assign(At("_lk_qdata", (slot, c), stride), Name("_m")),
                         Update(c, "+", Const(1)))),
                 )),
             )),

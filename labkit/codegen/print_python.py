@@ -365,13 +365,12 @@ class NumpyLoops(PythonLoops):
         e = depth + 1
         w(e, "_lk_pos = np.repeat(_lk_a - (np.cumsum(_lk_c) - _lk_c), _lk_c) + "
              "np.arange(_lk_tot)")
-        w(e, f"_lk_sy = {a['syn']}[_lk_pos]")
         w(e, f"_lk_D = {a['qn']}.shape[0]")
-        w(e, f"_lk_dl = {a['hom']} if {a['hom']} >= 0 else {a['delay']}[_lk_sy]")
+        w(e, f"_lk_dl = {a['hom']} if {a['hom']} >= 0 else {a['delay']}[{a['syn']}[_lk_pos]]")
         w(e, f"_lk_slot = ({a['qoff']}[0] + _lk_dl) % _lk_D")
-        w(e, "_lk_slot = np.broadcast_to(_lk_slot, _lk_sy.shape)")
+        w(e, "_lk_slot = np.broadcast_to(_lk_slot, _lk_pos.shape)")
         w(e, f"_lk_col = {a['qn']}[_lk_slot] + _lk_rank_of_equal(_lk_slot)")
         w(e, f"if _lk_col.max() >= {a['qdata']}.shape[1]:")
         self._Stop(L.Stop(BUFFER_FULL, s.p, ((3, L.Const(s.growth)),)), e + 1)
-        w(e, f"{a['qdata']}[_lk_slot, _lk_col] = _lk_sy")
+        w(e, f"{a['qdata']}[_lk_slot, _lk_col] = _lk_pos")
         w(e, f"{a['qn']}[:] += np.bincount(_lk_slot, minlength=_lk_D)")

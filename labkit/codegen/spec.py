@@ -246,7 +246,7 @@ class PythonCall(Operation):
 #
 # A synaptic pathway keeps its pending events in a ring buffer of ``D`` slots (one slot per
 # future time step, ``D`` = largest delay in steps + 1), all arguments owned by the pathway
-# prefix ``q``: ``q_qdata`` (D x capacity int32 synapse indices), ``q_qn`` (events per
+# prefix ``q``: ``q_qdata`` (D x capacity int32 positions in ``q_syn``), ``q_qn`` (events per
 # slot), ``q_qn0`` (scratch copy of ``q_qn``, to undo a push that did not fit) and
 # ``q_qoff`` (the slot of the current step). A push that does not fit returns BUFFER_FULL
 # (``q_qdata`` is one of ``KernelSpec.growable``) and resumes at the push once the runner
@@ -254,7 +254,9 @@ class PythonCall(Operation):
 # (without ``q_qn0``) and hands back the wider array. Synapses of a source neuron are
 # found through ``q_ptr`` / ``q_syn`` (CSR: the synapses of source ``k`` are
 # ``q_syn[q_ptr[k]:q_ptr[k+1]]`` in increasing order); ``q_delay`` holds each synapse's
-# delay in steps.
+# delay in steps. An event is a position ``m`` in ``q_syn`` (its synapse is ``q_syn[m]``),
+# so that ``q_reach[m]`` (the element on the other side, copied into this order) is read
+# sequentially along a spike's synapses.
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,9 @@ class SynapticCode(Operation):
     owner's storage), ``'post'`` by ``post[s]``. ``conflicts`` lists the index spaces
     (``'pre'``, ``'post'``) the statements write, where several synapses may meet one
     element in one step: a vectorised device must keep their serial order there.
+    ``reach`` (queued code only): the index space (``'post'`` for a pathway triggered by
+    the source, ``'pre'`` by the target) whose elements the queue provides in its own
+    order (``q_reach``), '' when the statements do not use it.
     """
 
     statements: tuple[Statement, ...] = ()
@@ -291,6 +296,7 @@ class SynapticCode(Operation):
     post: str = ""
     size: str = ""
     conflicts: tuple[str, ...] = ()
+    reach: str = ""
 
 
 @dataclass(frozen=True)

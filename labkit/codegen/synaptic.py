@@ -37,10 +37,12 @@ _BY_KIND = {"syn": SYN, "pre": PRE, "post": POST}
 QUEUE_PARTS = ("start", "stop", "ptr", "syn", "delay", "hom", "qdata", "qn", "qn0", "qoff")
 
 
-def elements(op, syn: Name = SYN) -> tuple:
-    """Bind the source and target element of synapse ``syn``, where the code uses them."""
+def elements(op, syn: Name = SYN, reach: tuple = ("", None)) -> tuple:
+    """Bind the source and target element of synapse ``syn``, where the code uses them;
+    ``reach``: (kind, its value) for the side a queue provides in its own order."""
     kinds = {kind for _, kind in op.indices}
-    return tuple(Assign(local, Name(arg)[syn], "const int64_t")
+    return tuple(Assign(local, reach[1] if kind == reach[0] else Name(arg)[syn],
+                        "const int64_t")
                  for kind, local, arg in (("pre", PRE, op.pre), ("post", POST, op.post))
                  if kind in kinds)
 
@@ -62,21 +64,26 @@ def _synaptic_code(op: S.SynapticCode, p: int, spec) -> tuple:
     prepared = prepare(op, op.statements)
     k = Name("_k")
     sc = scope(op, prepared, p, element=SYN, draw=k if q else SYN, by_kind=_BY_KIND)
-    code = (*elements(op), *statements(op, sc, prepared))
     if not q:
         size = Name(op.size)
         return (*head(op, sc, prepared), *draws(p, prepared, sc, size, size),
-                For("_s", Const(0), size, code, kind="elements"))
-    off, n = Name("_lk_off"), Name("_lk_n")
+                For("_s", Const(0), size, (*elements(op), *statements(op, sc, prepared)),
+                    kind="elements"))
+    off, n, m = Name("_lk_off"), Name("_lk_n"), Name("_lk_qm")
     qn, qoff = _queue(q, "qn"), _queue(q, "qoff")
-    keys = tuple(Name(op.pre if space == "pre" else op.post)[SYN] for space in op.conflicts)
+    # an event is a position m in the queue's order: its synapse is syn[m], the element it
+    # reaches reach[m] (read in order along a spike's synapses, see spec)
+    code = (Assign(m, At(argument(q, "qdata", "internal"), (off, k)), "const int64_t"),
+            Assign(SYN, _queue(q, "syn")[m], "const int64_t"),
+            *elements(op, reach=(op.reach, _queue(q, "reach")[m])),
+            *statements(op, sc, prepared))
+    # the elements written are bound above (a conflict is a side the statements use)
+    keys = tuple(_BY_KIND[space] for space in op.conflicts)
     return (*head(op, sc, prepared),
             Assign(off, qoff[Const(0)], "const int64_t"),
             Assign(n, qn[off], "const int64_t"),
             *draws(p, prepared, sc, n, Length(argument(q, "qdata", "internal"), 1)),
-            For("_k", Const(0), n, (Assign(SYN, At(argument(q, "qdata", "internal"), (off, k)),
-                                           "const int64_t"), *code),
-                kind="ordered", keys=keys),
+            For("_k", Const(0), n, code, kind="ordered", keys=keys),
             # the slot is delivered: empty it and move the ring on by one step
             Assign(qn[off], Const(0)),
             If((off + 1).ge(Length(qn.name)), (Assign(qoff[Const(0)], Const(0)),),

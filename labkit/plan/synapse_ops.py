@@ -273,8 +273,12 @@ def _operations(syn, structure, table, ctx, prefix, src, tgt, links) -> tuple:
         order = -1 if pathway.prepost == "pre" else 1
         suffix = f"_{pathway.objname}"
         push = S.SpikePush(q, clock, (), f"{label} {pathway.objname} push", side)
+        # the other side's elements, read in the queue's order (spec: ``reach``)
+        other = "post" if pathway.prepost == "pre" else "pre"
+        reach = other if other in kinds.values() else ""
         code = S.SynapticCode(prefix, clock, symbols, f"{label} {pathway.objname}",
-                              statements, indices, q, conflicts=conflicts, **common)
+                              statements, indices, q, conflicts=conflicts, reach=reach,
+                              **common)
         ops.append(("synapses", order, push, suffix))
         ops.append(("synapses", order, code, suffix))
     for k, (name, expr) in enumerate(structure.summed):

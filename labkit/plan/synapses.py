@@ -124,11 +124,15 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
         ops = stored_operations(syn, key, key, make)[0]
     growable = tuple(S.Growth(q, (argument(q, "qdata", "internal"),), 1)
                      for q in queues(prefix, syn))
-    return ObjectPlan(ops, _values(syn, ctx, prefix, externals, used), growable=growable,
+    reach = {op.queue for _, _, op, *_ in ops
+             if isinstance(op, S.SynapticCode) and op.queue and op.reach}
+    return ObjectPlan(ops, _values(syn, ctx, prefix, externals, used, reach),
+                      growable=growable,
                       externals=externals, aliases=link_aliases(syn, ctx))
 
 
-def _values(syn, ctx, prefix, externals, used) -> dict:
+def _values(syn, ctx, prefix, externals, used, reach) -> dict:
+    """``reach``: the queues whose code reads the other side's elements in queue order."""
     n = syn._n
     values = {argument(prefix, "N", "internal"): n,
               argument(prefix, "N_pre", "internal"): syn.source.N,
@@ -143,8 +147,10 @@ def _values(syn, ctx, prefix, externals, used) -> dict:
             values[argument(prefix, name)] = var.array
     values.update(bind(prefix, externals, syn.clock.dt_))
     for q, pathway in zip(queues(prefix, syn), syn._pathways, strict=True):
-        sources = syn._pre if pathway.prepost == "pre" else syn._post
-        parts = pathway.prepare(pathway.source._owner.clock.dt_, n, sources, syn._version)
+        sources, reached = (syn._pre, syn._post) if pathway.prepost == "pre" else \
+            (syn._post, syn._pre)
+        parts = pathway.prepare(pathway.source._owner.clock.dt_, n, sources, syn._version,
+                                reached if q in reach else None)
         values.update({argument(q, part, "internal"): value for part, value in parts.items()})
     summed = [line.name for line in syn._lines if "summed" in line.flags]
     for k, name in enumerate(summed):

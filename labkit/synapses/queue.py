@@ -3,12 +3,22 @@
 A pathway (``S.pre``, ``S.post``, or a named one from a dict of ``on_pre`` codes) turns
 spikes of its source side into executions of its code, each after the synapse's delay.
 Pending events live in a ring buffer that the compiled kernel updates in place (layout in
-``labkit.codegen.spec``): ``D`` slots of ``capacity`` synapse indices, the slot of the
-current step at ``qoff``. Because the buffer is plain arrays held here, ``store()`` /
-``restore()`` copy pending spikes bit for bit, and a second ``run()`` continues with the
-events the first one left in flight, as Brian2's SpikeQueue does. A full slot doubles the
-capacity: ``qdata`` is a :class:`~labkit.plan.buffers.Growable` the runner widens when the
-kernel says it is full (cpp_standalone's program widens it itself).
+``labkit.codegen.spec``): ``D`` slots of ``capacity`` events, the slot of the current step
+at ``qoff``. An event is a *position* in the pathway's order of synapses by source
+element (``syn``, made at the first run: the synapse at position ``p`` is ``syn[p]``), not
+a synapse index: a spike's events are then consecutive positions, and the element each
+reaches is read from ``reach`` (the target side's indices copied into that order) one
+after the other instead of at random in a large ``post`` array (CUBA, 10^5 neurons, 80
+synapses each: a random 4-byte read in 32 MB per event). Delivery order and values are
+those of synapse indices (the same synapses in the same order). Because the buffer is
+plain arrays held here, ``store()`` / ``restore()`` copy pending spikes bit for bit (as
+synapse indices, translated back into positions at the next run, so that a restore
+after ``connect()`` changed the order still finds its synapses), and a second ``run()``
+continues with the events the first one left in flight, as Brian2's SpikeQueue does (a
+``connect()`` in between moves the positions of pending events with the new order). A
+full slot doubles the capacity: ``qdata`` is a :class:`~labkit.plan.buffers.Growable`
+the runner widens when the kernel says it is full (cpp_standalone's program widens it
+itself).
 
 Delays are rounded to steps as Brian2's C++ queue does, ``int(delay/dt + 0.5)``.
 """
@@ -64,10 +74,16 @@ class Pathway:
         self._dt: float | None = None
         self._csr_key = None
         self._csr = (np.zeros(1, np.int64), np.zeros(0, np.int32), 0)
+        # the order (CSR key) whose positions qdata holds; None: synapse indices (nothing
+        # run yet, or restored from a state)
+        self._held = None
+        self._reach_key = None
+        self._reach = np.zeros(1, dtype=np.int32)
 
     @property
     def qdata(self) -> np.ndarray:
-        """The pending events: ``D`` slots (rows) of synapse indices (the row's ``qn``)."""
+        """The pending events: ``D`` slots (rows) of positions in the order of synapses by
+        source (the row's first ``qn``; see the module docstring)."""
         return self._qdata.array
 
     @property
@@ -141,22 +157,50 @@ class Pathway:
             self.qdata[slot, self.qn[slot]] = syn
             self.qn[slot] += 1
 
-    def prepare(self, dt: float, n_syn: int, sources: np.ndarray, version: int) -> dict:
-        """Bring the queue in line with this run's delays and dt -> its arrays by part name
-        (``start``, ``stop``, ``ptr``, ``syn``, ``delay``, ``hom``, ``qdata``, ``qn``, ...).
+    def _translate(self, table: np.ndarray) -> None:
+        """Each pending event ``e`` -> ``table[e]`` (positions <-> synapse indices)."""
+        for slot in range(self.qn.shape[0]):
+            row = self.qdata[slot, :self.qn[slot]]
+            row[:] = table[row]
 
-        ``sources``: each synapse's element in the source's storage (absolute indices).
+    def prepare(self, dt: float, n_syn: int, sources: np.ndarray, version: int,
+                reached: np.ndarray | None = None) -> dict:
+        """Bring the queue in line with this run's delays and dt -> its arrays by part name
+        (``start``, ``stop``, ``ptr``, ``syn``, ``delay``, ``hom``, ``qdata``, ``qn``, ...,
+        and ``reach`` when ``reached`` is given).
+
+        ``sources``: each synapse's element in the source's storage (absolute indices);
+        ``reached``: the element each synapse reaches on the other side, when the code uses
+        it (copied into the queue's order as ``reach``).
         """
         group = self.source
         steps, hom = self.delay_steps(dt, n_syn)
         n_slots = hom + 1 if hom >= 0 else int(steps.max()) + 1
         key = (version, n_syn, group._start, group._stop)
+        pending = bool(self.qn.any())
         if key != self._csr_key:
+            if self._held is not None and pending:  # positions of the old order -> synapses
+                self._translate(self._csr[1])
+            self._held = None
             order, ptr = _stable_order(sources, group._stop)
             ptr = ptr[group._start:] - ptr[group._start]  # the source's elements only
             out_degree = int(np.diff(ptr).max()) if ptr.size > 1 else 0
             self._csr, self._csr_key = (ptr, order, out_degree), key
+            self._reach, self._reach_key = np.zeros(1, dtype=np.int32), None
         ptr, order, out_degree = self._csr
+        if self._held is None:  # synapse indices -> positions in this order
+            if pending:
+                where = np.empty(n_syn, dtype=np.int32)
+                where[order] = np.arange(n_syn, dtype=np.int32)
+                self._translate(where)
+                del where
+            self._held = key
+        parts = {}
+        if reached is not None:
+            if self._reach_key != key:
+                self._reach = _gather(reached, order)
+                self._reach_key = key
+            parts["reach"] = self._reach
         if self._dt is not None and self._dt != dt:  # Brian2: re-bin pending spikes
             events = [(int(round(rel * self._dt / dt)), s) for rel, s in self._events()]
             self._layout(max(n_slots, self.qn.shape[0]), self.qdata.shape[1], events)
@@ -168,16 +212,23 @@ class Pathway:
         self._dt = dt
         return {"start": group._start, "stop": group._stop, "ptr": ptr, "syn": order,
                 "delay": steps, "hom": hom, "qdata": self._qdata, "qn": self.qn, "qn0": self.qn0,
-                "qoff": self.qoff}
+                "qoff": self.qoff, **parts}
 
     # -- store / restore ----------------------------------------------------------------------
 
     def state(self) -> dict:
-        return {"qdata": self.qdata.copy(), "qn": self.qn.copy(),
+        """The queue with its events as synapse indices (valid in any order of synapses)."""
+        qdata = self.qdata.copy()
+        if self._held is not None:
+            order = self._csr[1]
+            for slot in range(self.qn.shape[0]):
+                qdata[slot, :self.qn[slot]] = order[qdata[slot, :self.qn[slot]]]
+        return {"qdata": qdata, "qn": self.qn.copy(),
                 "qoff": self.qoff.copy(), "dt": self._dt, "delay": self.delay_var.array.copy()}
 
     def restore(self, state: dict) -> None:
         self._qdata.array, self.qn = state["qdata"].copy(), state["qn"].copy()
+        self._held = None  # synapse indices: positions again at the next run
         self.qn0 = np.zeros_like(self.qn)
         self.qoff, self._dt = state["qoff"].copy(), state["dt"]
         self.delay_var.array = state["delay"].copy()
@@ -197,6 +248,17 @@ def _delay_seconds(delay, synapses, objname) -> float:
         raise ValueError(f"{synapses._label()}: the delay of pathway '{objname}' is "
                          f"negative ({seconds * 1e3:g} ms); delays must be >= 0")
     return seconds
+
+
+def _gather(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``values[order]`` (int32), in blocks: numpy would first copy an int32 index array of
+    10^8 synapses to int64 (800 MB) to index with it."""
+    out = np.empty(order.size, dtype=np.int32)
+    block = 1 << 22
+    for start in range(0, order.size, block):
+        np.take(values, order[start:start + block], out=out[start:start + block],
+                mode="clip")  # indices are valid; "raise" would buffer the output
+    return out
 
 
 def _stable_order(sources: np.ndarray, n_elements: int) -> tuple[np.ndarray, np.ndarray]:
