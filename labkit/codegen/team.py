@@ -52,18 +52,19 @@ TEAM_ARGS = ("_lk_ctl", "_lk_flags", "_lk_tsp", "_lk_tn")
 
 
 def pathway_args(k: int) -> tuple[str, str]:
-    """Pathway ``k``'s part pointers (sources x T + 1) and synapse numbers."""
+    """Pathway ``k``'s part pointers (sources x T + 1) and queue positions (see
+    ``spec``: an event is a position in the queue's order, its synapse ``syn[m]``)."""
     return f"_lk_p{k}", f"_lk_y{k}"
 
 
 @dataclasses.dataclass(frozen=True)
 class TeamPlan:
     """What the team kernel of a spec needs: the group, its size argument, and per
-    pathway (its queue's prefix, its synapses' target array)."""
+    pathway its queue's prefix."""
 
     group: str
     size: str
-    pathways: tuple[tuple[str, str], ...]
+    pathways: tuple[str, ...]
 
 
 def _nodes(tree):
@@ -133,9 +134,10 @@ def team_plan(spec: S.KernelSpec) -> TeamPlan | None:
                                  for s in code.symbols
                                  if s.role == "array" and s.name in post):
             return None
-        if not arrays and not post:
+        # the split by owner reads the targets from the queue's copy of them (``reach``)
+        if (not arrays and not post) or code.reach != "post":
             return None
-        pathways.append((op.owner, code.post))
+        pathways.append(op.owner)
         k += 2
     if {owner for owner, _ in spec.buffers} - monitors:
         return None
@@ -224,11 +226,11 @@ def _pathway(k: int, queue: str, code_body: tuple) -> tuple:
                                  and n.target == L.Name("_lk_off")))
     head = code_body[:split]
     loop = next(n for n in code_body[split:] if isinstance(n, L.For))
-    per_event = loop.body[1:]  # after ``_s = qdata[off, k]``
+    per_event = loop.body[1:]  # after ``_lk_qm = qdata[off, k]`` (the event's position)
     slot = (L.Op("-", (e, start)) * T) + t
     return (*head, *_each_spike((_if_in(e, start, stop, (
-        L.For("_m", L.At(part, (slot,)), L.At(part, (slot + 1,)), (
-            L.Assign(L.Name("_s"), L.At(syn, (L.Name("_m"),)), "const int64_t"),
+        L.For("_lk_tm", L.At(part, (slot,)), L.At(part, (slot + 1,)), (
+            L.Assign(L.Name("_lk_qm"), L.At(syn, (L.Name("_lk_tm"),)), "const int64_t"),
             *per_event)),)),)))
 
 
@@ -266,7 +268,7 @@ def _member(spec: S.KernelSpec, plan: TeamPlan, printer) -> None:
                                         (L.Update(n, "+", L.Const(1)),)),))
         elif isinstance(op, S.SynapticCode):
             after.append(L.Comment(f"{p}: SynapticCode"))
-            after += _pathway(k, plan.pathways[k][0], body)
+            after += _pathway(k, plan.pathways[k], body)
             k += 1
         elif isinstance(op, S.Reset):
             after.append(L.Comment(f"{p}: Reset"))

@@ -312,7 +312,7 @@ class ThreadedKernel:
         def value(owner, part):
             return args[at[S.argument(owner, part, "internal")]]
 
-        for queue, _ in plan.pathways:
+        for queue in plan.pathways:
             if int(value(queue, "hom")) != 0 or np.any(value(queue, "qn")):
                 return None
         T, n = self.threads, int(args[at[plan.size]])
@@ -326,30 +326,30 @@ class ThreadedKernel:
         arrays[0][:] = 0
         arrays[1][:] = 0
         extra = list(arrays)
-        for k, (queue, post) in enumerate(plan.pathways):
-            extra += self._by_owner(k, value(queue, "ptr"), value(queue, "syn"),
-                                    args[at[post]], n, T)
+        for k, queue in enumerate(plan.pathways):
+            extra += self._by_owner(k, value(queue, "ptr"), value(queue, "reach"), n, T)
         return tuple(extra)
 
-    def _by_owner(self, k, ptr, syn, post, n, T):
-        """Pathway ``k``'s synapses per (source, owner of the target), each part in the
-        queue's order -> (pointers, synapse numbers); kept while the arrays are the same."""
+    def _by_owner(self, k, ptr, reach, n, T):
+        """Pathway ``k``'s queue positions per (source, owner of the target), each part in
+        the queue's order -> (pointers, positions); kept while the arrays are the same.
+        ``reach``: each position's target (the queue's copy of them in its order)."""
         import numpy as np
 
-        key = ("split", k, T, n, *(a.ctypes.data for a in (ptr, syn, post)),
-               *(a.shape for a in (ptr, syn, post)))
+        key = ("split", k, T, n, *(a.ctypes.data for a in (ptr, reach)),
+               *(a.shape for a in (ptr, reach)))
         if key not in self._team_cache:
             self._team_cache = {k_: v for k_, v in self._team_cache.items()
                                 if k_[0] != "split" or k_[1] != k}
             sources = ptr.shape[0] - 1
             chunk = (n + T - 1) // T
             source = np.repeat(np.arange(sources), np.diff(ptr))
-            owner = post[syn] // chunk
-            order = np.lexsort((np.arange(syn.shape[0]), owner, source))
+            owner = reach[:ptr[-1]] // chunk
+            order = np.lexsort((np.arange(owner.shape[0]), owner, source))
             counts = np.bincount(source * T + owner, minlength=sources * T)
             parts = np.zeros(sources * T + 1, dtype=np.int64)
             np.cumsum(counts, out=parts[1:])
-            self._team_cache[key] = [parts, np.ascontiguousarray(syn[order])]
+            self._team_cache[key] = [parts, order]
         return self._team_cache[key]
 
     def _large(self, args) -> bool:
