@@ -51,64 +51,10 @@ from labkit.devices.threads import load_tbb  # noqa: E402
 load_tbb()  # before Numba starts its threads: the layer labkit uses
 
 import numba  # noqa: E402
-from numba import njit, prange, types  # noqa: E402
-from numba.core import cgutils  # noqa: E402
-from numba.extending import intrinsic  # noqa: E402
+from numba import njit, prange  # noqa: E402
 
-
-def _pointer(context, builder, sig, args):
-    ary = context.make_array(sig.args[0])(context, builder, args[0])
-    return cgutils.get_item_pointer(context, builder, sig.args[0], ary, [args[1]],
-                                    wraparound=False)
-
-
-@intrinsic
-def atomic_add(typingctx, arr, idx, val):
-    """``arr[idx] += val`` atomically (sequentially consistent) -> the old value."""
-    sig = types.int64(arr, types.intp, types.int64)
-
-    def codegen(context, builder, sig, args):
-        return builder.atomic_rmw("add", _pointer(context, builder, sig, args), args[2],
-                                  "seq_cst")
-
-    return sig, codegen
-
-
-@intrinsic
-def atomic_load(typingctx, arr, idx):
-    """``arr[idx]`` read with acquire ordering (what a thread wrote before it is seen)."""
-    sig = types.int64(arr, types.intp)
-
-    def codegen(context, builder, sig, args):
-        return builder.load_atomic(_pointer(context, builder, sig, args), "acquire", 8)
-
-    return sig, codegen
-
-
-@intrinsic
-def atomic_store(typingctx, arr, idx, val):
-    """``arr[idx] = val`` with release ordering (what was written before is published)."""
-    sig = types.void(arr, types.intp, types.int64)
-
-    def codegen(context, builder, sig, args):
-        builder.store_atomic(args[2], _pointer(context, builder, sig, args), "release", 8)
-        return context.get_dummy_value()
-
-    return sig, codegen
-
-
-@intrinsic
-def atomic_cas(typingctx, arr, idx, expected, new):
-    """``arr[idx] = new`` if it holds ``expected`` -> whether it did, atomically."""
-    sig = types.boolean(arr, types.intp, types.int64, types.int64)
-
-    def codegen(context, builder, sig, args):
-        pair = builder.cmpxchg(_pointer(context, builder, sig, args), args[2], args[3],
-                               "seq_cst", "seq_cst")
-        return builder.extract_value(pair, 1)
-
-    return sig, codegen
-
+# the atomics of labkit's team kernel (llvmlite intrinsics on int64 words)
+from labkit.codegen.support_team import atomic_add, atomic_cas, atomic_load, atomic_store  # noqa: E402
 
 _libc = ctypes.CDLL(None)
 sched_yield = _libc.sched_yield

@@ -15,7 +15,8 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-__all__ = ["JOIN", "CLOSED", "SPIN", "JOIN_POLLS", "control_words", "lk_join", "lk_barrier"]
+__all__ = ["JOIN", "CLOSED", "SPIN", "JOIN_POLLS", "control_words", "lk_join", "lk_barrier",
+           "atomic_add", "atomic_load", "atomic_store", "atomic_cas"]
 
 #: The join word's index, and its value once a thread gave up waiting for the others.
 JOIN, CLOSED = 0, 1 << 40
@@ -40,7 +41,7 @@ def _pointer(context, builder, sig, args):
 
 
 @intrinsic
-def _atomic_add(typingctx, arr, idx, val):
+def atomic_add(typingctx, arr, idx, val):
     """``arr[idx] += val`` atomically -> the old value."""
     sig = types.int64(arr, types.intp, types.int64)
 
@@ -52,7 +53,7 @@ def _atomic_add(typingctx, arr, idx, val):
 
 
 @intrinsic
-def _atomic_load(typingctx, arr, idx):
+def atomic_load(typingctx, arr, idx):
     """``arr[idx]`` with acquire ordering: what the writer wrote before is seen."""
     sig = types.int64(arr, types.intp)
 
@@ -63,7 +64,7 @@ def _atomic_load(typingctx, arr, idx):
 
 
 @intrinsic
-def _atomic_store(typingctx, arr, idx, val):
+def atomic_store(typingctx, arr, idx, val):
     """``arr[idx] = val`` with release ordering: what was written before is published."""
     sig = types.void(arr, types.intp, types.int64)
 
@@ -75,7 +76,7 @@ def _atomic_store(typingctx, arr, idx, val):
 
 
 @intrinsic
-def _atomic_cas(typingctx, arr, idx, expected, new):
+def atomic_cas(typingctx, arr, idx, expected, new):
     """``arr[idx] = new`` if it holds ``expected`` -> whether it did, atomically."""
     sig = types.boolean(arr, types.intp, types.int64, types.int64)
 
@@ -127,14 +128,14 @@ def lk_join(ctl, threads):
     """-> True once all ``threads`` counted themselves in; False when the team was closed
     (this thread or another gave up waiting): the caller then leaves, and the caller of the
     kernel runs the call on one thread."""
-    word = _atomic_add(ctl, JOIN, 1) + 1
+    word = atomic_add(ctl, JOIN, 1) + 1
     polls = 0
     while word < threads:
         polls += 1
-        if polls > JOIN_POLLS and _atomic_cas(ctl, JOIN, word, CLOSED):
+        if polls > JOIN_POLLS and atomic_cas(ctl, JOIN, word, CLOSED):
             return False
         _pause(polls)
-        word = _atomic_load(ctl, JOIN)
+        word = atomic_load(ctl, JOIN)
     return word < CLOSED
 
 
@@ -142,9 +143,9 @@ def lk_join(ctl, threads):
 def lk_barrier(ctl, t, threads, phase):
     """Thread ``t`` finished ``phase`` (release: its writes are published); wait until
     every thread has (acquire: theirs are seen). Phases only grow within a call."""
-    _atomic_store(ctl, 8 * (t + 1), phase)
+    atomic_store(ctl, 8 * (t + 1), phase)
     for u in range(threads):
         polls = 0
-        while _atomic_load(ctl, 8 * (u + 1)) < phase:
+        while atomic_load(ctl, 8 * (u + 1)) < phase:
             polls += 1
             _pause(polls)
