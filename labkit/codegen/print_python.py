@@ -159,16 +159,23 @@ class NumbaLoops(PythonLoops):
         self.counted: set[str] = set()  # flags counted in the current prange loop
         self.unsigned: str | None = None  # the current prange loop's variable
 
-    def _For(self, s, depth) -> None:
-        if not (self.parallel and s.kind == "elements" and s.threads and s.step == 1):
-            return super()._For(s, depth)
+    def _threaded(self, s) -> bool:
+        """Whether loop ``s`` runs on threads (its elements indexed unsigned)."""
+        return self.parallel and s.kind == "elements" and bool(s.threads) and s.step == 1
+
+    def _threaded_range(self, s) -> str:
         self.use(s.threads)
+        return f"prange({self.expr(s.start)}, {self.expr(s.stop)})"
+
+    def _For(self, s, depth) -> None:
+        if not self._threaded(s):
+            return super()._For(s, depth)
+        range_ = self._threaded_range(s)
         flags = [name for op, name in s.reduce if op == "|"]
         for name in flags:
             self.write(depth, f"_lk_n{name} = 0")
         self.counted = set(flags)
-        self.write(depth, f"for {s.var} in prange({self.expr(s.start)}, "
-                          f"{self.expr(s.stop)}):")
+        self.write(depth, f"for {s.var} in {range_}:")
         self.write(depth + 1, f"{UNSIGNED} = np.uint64({s.var})")
         self.unsigned = s.var
         self.body(s.body, depth + 1)

@@ -37,7 +37,7 @@ from labkit.codegen import loops as L
 from labkit.codegen import spec as S
 from labkit.codegen.compile import KernelSource
 from labkit.codegen.operations import describe
-from labkit.codegen.print_python import UNSIGNED, NumbaLoops
+from labkit.codegen.print_python import NumbaLoops
 from labkit.codegen.printers import PRELUDES
 from labkit.codegen.spec import BUFFER_FULL, FIXED_ARGS, argument
 from labkit.codegen.stored_expr import materialised
@@ -153,21 +153,11 @@ class _TeamLoops(NumbaLoops):
     (a loop from a variable start keeps Numba's negative-index branch otherwise, and does
     not vectorise); flags combined in it are counted (no short-circuit ``and``)."""
 
-    def _For(self, s, depth) -> None:
-        if not (s.kind == "elements" and s.threads and s.step == 1):
-            return super()._For(s, depth)
-        flags = [name for op, name in s.reduce if op == "|"]
-        for name in flags:
-            self.write(depth, f"_lk_n{name} = 0")
-        self.counted = set(flags)
-        self.write(depth, f"for {s.var} in range(_lk_lo, _lk_hi):")
-        self.write(depth + 1, f"{UNSIGNED} = np.uint64({s.var})")
-        self.unsigned = s.var
-        self.body(s.body, depth + 1)
-        self.unsigned = None
-        self.counted = set()
-        for name in flags:
-            self.write(depth, f"{name} = {name} or _lk_n{name} > 0")
+    def _threaded(self, s) -> bool:
+        return s.kind == "elements" and bool(s.threads) and s.step == 1
+
+    def _threaded_range(self, s) -> str:
+        return "range(_lk_lo, _lk_hi)"
 
 
 def _own_update(body: tuple) -> tuple[tuple, tuple]:
