@@ -36,7 +36,7 @@ def _threads_at_once(monkeypatch):
     prefs.devices.runtime.threads = None
 
 
-def _cuba(n):
+def _cuba(n, delay=0.5*ms):
     P = NeuronGroup(n, """dv/dt = (ge+gi-(v+49*mV))/(20*ms) : volt (unless refractory)
                           dge/dt = -ge/(5*ms) : volt
                           dgi/dt = -gi/(10*ms) : volt""",
@@ -45,7 +45,7 @@ def _cuba(n):
     P.v = -60*mV + 10*mV*np.arange(n)/n
     Ce = Synapses(P, P, on_pre='ge += 1.62*mV')
     Ce.connect('i<0.8*N_pre', p=0.1)
-    Ci = Synapses(P, P, on_pre='gi -= 9*mV', delay=0.5*ms)
+    Ci = Synapses(P, P, on_pre='gi -= 9*mV', delay=delay)
     Ci.connect('i>=0.8*N_pre', p=0.1)
     return P, ('v', 'ge'), (Ce, Ci)
 
@@ -490,17 +490,8 @@ def test_probes_back_off_when_a_network_operation_stops_every_call_after_one_ste
 
 def _team_cuba(n, delay=0*ms):
     """CUBA's neurons, its synapses (without a delay: a team form) and no value monitor."""
-    P = NeuronGroup(n, """dv/dt = (ge+gi-(v+49*mV))/(20*ms) : volt (unless refractory)
-                          dge/dt = -ge/(5*ms) : volt
-                          dgi/dt = -gi/(10*ms) : volt""",
-                    threshold='v>-50*mV', reset='v = -60*mV', refractory=5*ms,
-                    method='exact')
-    P.v = -60*mV + 10*mV*np.arange(n)/n
-    Ce = Synapses(P, P, on_pre='ge += 1.62*mV')
-    Ce.connect('i<0.8*N_pre', p=0.1)
-    Ci = Synapses(P, P, on_pre='gi -= 9*mV', delay=delay)
-    Ci.connect('i>=0.8*N_pre', p=0.1)
-    return P, ('v', 'ge', 'gi', 'lastspike'), (Ce, Ci)
+    P, _, synapses = _cuba(n, delay)
+    return P, ('v', 'ge', 'gi', 'lastspike'), synapses
 
 
 def _team_cuba_delayed(n):
