@@ -20,7 +20,7 @@ from labkit.core.namespace import Namespace, model_constants
 from labkit.core.random import get_rng
 from labkit.errors import DimensionMismatchError
 from labkit.plan.arguments import is_boolean
-from labkit.units.dimension import DIMENSIONLESS, Dimension, readable
+from labkit.units.dimension import DIMENSIONLESS, dim_of, readable
 
 __all__ = ["evaluate", "evaluate_string", "indices_where"]
 
@@ -119,6 +119,12 @@ def run_printed(expr, scope: dict, rename: dict, functions: dict, where: str,
     code = print_expr(expr, "numpy", rename, functions)
     if printed is not None:
         printed.append(code)
+    return eval_printed(code, scope, where)
+
+
+def eval_printed(code: str, scope: dict, where: str):
+    """Numpy code printed by :func:`labkit.codegen.printers.print_expr` (now or in an
+    earlier process) -> its value over ``scope``, with IEEE math as in the kernels."""
     if "_exprel_vec" in code:
         scope["_exprel_vec"] = kernel_support._exprel_vec
     with np.errstate(all="ignore"):
@@ -157,18 +163,6 @@ def indices_where(group, condition: str, namespace) -> np.ndarray:
 _SPECIAL = ("i", "N", "t", "dt")
 
 
-def _plain_dim(value) -> Dimension:
-    dim = getattr(value, "dim", None)
-    return dim if isinstance(dim, Dimension) else DIMENSIONLESS
-
-
-def _is_boolean(value) -> bool:
-    """As :func:`labkit.plan.arguments.is_boolean` (a flag, not a number)."""
-    return isinstance(value, (bool, np.bool_)) or (
-        getattr(value, "dim", None) is None and not hasattr(value, "_kernel_values")
-        and np.asarray(value).dtype == np.bool_)
-
-
 def _roles(group, names, externals) -> tuple | None:
     """The names a string uses -> what each is (an external with its dimension and
     whether it is a flag, a special name, a stored variable with its dimension and
@@ -181,7 +175,7 @@ def _roles(group, names, externals) -> tuple | None:
             if hasattr(value, "_numpy_function") or hasattr(value, "arg_dims") \
                     or callable(value):
                 return None
-            roles.append((name, "external", _plain_dim(value), _is_boolean(value)))
+            roles.append((name, "external", dim_of(value), is_boolean(value)))
         elif name in _SPECIAL and name not in group.variables:
             roles.append((name, "special", DIMENSIONLESS, False))
         else:
@@ -212,19 +206,16 @@ def _stored_values(group, text, namespace, label, dim, condition, key):
         return None
     if _roles(group, names, externals) != roles:
         return None
-    scope = _scope(group, sorted(names), externals, 0, group.N)
-    if "_exprel_vec" in code:
-        scope["_exprel_vec"] = kernel_support._exprel_vec
-    with np.errstate(all="ignore"):
-        return eval(compile(code, f"<{label}>", "eval"), scope)  # noqa: S307 - printed by us
+    return eval_printed(code, _scope(group, sorted(names), externals, 0, group.N), label)
 
 
-def _string_key(text: str, dim, condition: bool) -> str:
+def string_key(text: str, dim, condition: bool) -> str:
+    """A stored string's key: its text, the unit it must have, or a condition."""
     return f"{condition}\0{dim!r}\0{text}"
 
 
 def _checked_values(group, text: str, namespace, label: str, dim, condition: bool, name: str):
-    key = _string_key(text, dim, condition)
+    key = string_key(text, dim, condition)
     values = _stored_values(group, text, namespace, label, dim, condition, key)
     if values is not None:
         return values

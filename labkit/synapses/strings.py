@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-import labkit.codegen.support as kernel_support
 from labkit.cache import load_plain, save_plain, source_version
 from labkit.core.random import get_rng
 from labkit.errors import DimensionMismatchError
-from labkit.groups.strings import _is_boolean, bind_external, run_printed
-from labkit.units.dimension import DIMENSIONLESS, Dimension, readable
+from labkit.groups.strings import bind_external, eval_printed, run_printed, string_key
+from labkit.plan.arguments import is_boolean
+from labkit.units.dimension import DIMENSIONLESS, dim_of, readable
 
 __all__ = ["assigned_values", "synaptic_arrays", "evaluate_synaptic"]
 
@@ -118,7 +118,7 @@ def assigned_values(syn, text: str, dim, condition: bool, namespace, where: str)
     was assigned before with names of the same kinds (no sympy: a fresh process's
     ``S.w = '20*abs(x_pre)/N_pre'``), else parsed, unit-checked against ``dim`` (or as a
     condition) and evaluated, and its code stored."""
-    key = f"{condition}\0{dim!r}\0{text}"
+    key = string_key(text, dim, condition)
     values = _stored_values(syn, key, namespace, where)
     if values is not None:
         return values
@@ -134,11 +134,6 @@ def assigned_values(syn, text: str, dim, condition: bool, namespace, where: str)
     return values
 
 
-def _plain_dim(value) -> Dimension:
-    dim = getattr(value, "dim", None)
-    return dim if isinstance(dim, Dimension) else DIMENSIONLESS
-
-
 def _roles(syn, names, externals) -> tuple | None:
     """The names a string uses -> what each is (a synaptic, pre- or postsynaptic variable
     with its kind, unit, dtype and sharing; a special name; an external with its unit and
@@ -152,7 +147,7 @@ def _roles(syn, names, externals) -> tuple | None:
             if value is None or hasattr(value, "_numpy_function") \
                     or hasattr(value, "arg_dims") or callable(value):
                 return None
-            roles.append((name, "external", _plain_dim(value), _is_boolean(value)))
+            roles.append((name, "external", dim_of(value), is_boolean(value)))
         elif kind in ("int", "t"):
             roles.append((name, kind))
         else:
@@ -187,7 +182,4 @@ def _stored_values(syn, key: str, namespace, where: str):
         value = values[name] if name in values else externals[name]
         scope[f"_a_{name}"] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") \
             else value
-    if "_exprel_vec" in code:
-        scope["_exprel_vec"] = kernel_support._exprel_vec
-    with np.errstate(all="ignore"):
-        return eval(compile(code, f"<{where}>", "eval"), scope)  # noqa: S307 - printed by us
+    return eval_printed(code, scope, where)
