@@ -18,7 +18,7 @@ from labkit.plan.stored_ops import (
     dimension_key,
     external_keys,
     model_text,
-    plain_facts,
+    stored_names,
     stored_operations,
 )
 from labkit.plan.synapse_args import owner_prefix
@@ -75,9 +75,8 @@ def _stored_record(monitor, ctx, kind, src, prefix, events_from, names, arrays):
 
             return used_names(owner, names)
 
-        used = plain_facts("record-names", repr(("record-names", type(owner).__name__,
-                                                 model, names)), used_names,
-                           lambda found: isinstance(found, frozenset))
+        used = stored_names("record-names", (type(owner).__name__, model, names),
+                            used_names)
     externals = resolve_externals(owner, used, ctx) if model is not None and used else {}
     found = external_keys(externals)
     if found is None:
@@ -156,8 +155,7 @@ def _synaptic_record(monitor, ctx, kind, src: str, prefix: str):
         cold.append(make())  # the cold path: the operation and the values it reads
         return frozenset(cold[0][1])
 
-    used = plain_facts("synapse-record-names", base, names, lambda found: isinstance(
-        found, frozenset) and all(isinstance(n, str) for n in found))
+    used = stored_names("synapse-record-names", (base,), names)
     externals = cold[0][1] if cold else ctx.namespace_of(syn).resolve(
         used, syn._label(), "a StateMonitor of it", syn._known())
     found = external_keys(externals)

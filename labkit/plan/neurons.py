@@ -24,7 +24,7 @@ from labkit.plan.stored_ops import (
     dimension_key,
     external_keys,
     model_text,
-    plain_facts,
+    stored_names,
     stored_operations,
 )
 from labkit.units.dimension import get_or_create_dimension
@@ -86,9 +86,7 @@ def _used_names(group, strings) -> frozenset[str]:
 
         return used_names(group)
 
-    key = None if strings is None else repr(("neuron-names", *strings))
-    return plain_facts("neuron-names", key, make, lambda found: isinstance(
-        found, frozenset) and all(isinstance(n, str) for n in found))
+    return stored_names("neuron-names", strings, make)
 
 
 def _plain_key(group, strings, externals, kinds, booleans, constants, prefix, clock):

@@ -26,7 +26,7 @@ from labkit.plan.stored_ops import (
     dimension_key,
     external_keys,
     model_text,
-    plain_facts,
+    stored_names,
     stored_operations,
 )
 
@@ -93,9 +93,7 @@ def _used_names(weight: str) -> frozenset[str]:
 
         return used_names(weight)
 
-    return plain_facts("weight-names", repr(("weight-names", weight)), make,
-                       lambda found: isinstance(found, frozenset)
-                       and all(isinstance(n, str) for n in found))
+    return stored_names("weight-names", (weight,), make)
 
 
 def _plain_key(pin, model, externals, kinds, memory_key) -> str | None:

@@ -20,7 +20,7 @@ from labkit.plan.stored_ops import (
     dimension_key,
     external_keys,
     model_text,
-    plain_facts,
+    stored_names,
     stored_operations,
 )
 
@@ -76,9 +76,7 @@ def _used_names(code: str) -> frozenset[str]:
 
         return used_names(code)
 
-    return plain_facts("regular-names", repr(("regular-names", code)), make,
-                       lambda found: isinstance(found, frozenset)
-                       and all(isinstance(n, str) for n in found))
+    return stored_names("regular-names", (code,), make)
 
 
 def _plain_key(code_object, model, externals, kinds, prefix, me, clock) -> str | None:

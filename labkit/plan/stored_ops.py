@@ -114,6 +114,18 @@ def plain_facts(kind: str, key: str | None, make: Callable[[], object], valid):
     return found
 
 
+def stored_names(kind: str, parts: tuple | None, make: Callable[[], frozenset]) -> frozenset:
+    """The names a model's strings use (``make()``, which parses them with sympy), stored
+    under ``kind`` and ``parts`` (the strings and whatever else decides the names); None
+    parts: always made."""
+    key = None if parts is None else repr((kind, *parts))
+    return plain_facts(kind, key, make, _name_set)
+
+
+def _name_set(found) -> bool:
+    return isinstance(found, frozenset) and all(isinstance(n, str) for n in found)
+
+
 def _valid(found) -> bool:
     """``(ops, method, method_choice)``: ops one Operation or (when, order, op, ...) rows."""
     ops, *rest = found

@@ -20,7 +20,7 @@ from labkit.plan.stored_ops import (
     dimension_key,
     external_keys,
     model_text,
-    plain_facts,
+    stored_names,
     stored_operations,
 )
 from labkit.plan.synapse_args import missing_side_variable, owner_prefix, queues
@@ -58,8 +58,7 @@ def _used_names(syn, strings) -> frozenset[str] | None:
 
         return used_names(syn)
 
-    used = plain_facts("synapse-names", repr(("synapse-names", *strings)), make,
-                       lambda found: isinstance(found, frozenset))
+    used = stored_names("synapse-names", strings, make)
     for name in used:
         kind, base = syn._kind_of(name)
         if kind in ("pre", "post"):
