@@ -40,7 +40,7 @@ from labkit.groups.neurongroup import _model_lines, _parse_model
 from labkit.groups.stored_model import checked_code
 from labkit.plan.synapses import plan_synapses
 from labkit.synapses.connect_call import connect
-from labkit.synapses.queue import Pathway
+from labkit.synapses.queue import Pathway, gather
 from labkit.synapses.strings import (
     assigned_values,
     check_units,
@@ -534,9 +534,12 @@ class Synapses(Group):
 
 def count_elements(index: np.ndarray, n: int) -> np.ndarray:
     """How many synapses each of ``n`` elements has in ``index`` (int32). In blocks:
-    ``np.bincount`` copies its input to int64 first, 8 bytes per synapse at once."""
+    ``np.bincount`` copies its input to int64 first, 8 bytes per synapse at once, and
+    a block of 2^22 still took 32 MB over the result (scaling.py at 10^5 read
+    ``N_outgoing_pre`` at its peak); a block as long as the counts costs no more than
+    they do, and each block's pass over the counts stays smaller than its own."""
     counts = np.zeros(n, dtype=np.int64)
-    block = 1 << 22
+    block = max(1 << 18, n)
     for start in range(0, index.size, block):
         counts += np.bincount(index[start:start + block], minlength=n)
     return counts.astype(np.int32)
@@ -561,7 +564,7 @@ class SynapseCounts(Variable):
         if self._cached[0] != key:
             index = syn._pre if self._side == "pre" else syn._post
             counts = count_elements(index, int(index.max(initial=-1)) + 1)
-            self._cached = (key, np.take(counts, index))
+            self._cached = (key, gather(counts, index))
         return self._cached[1]
 
     @array.setter
