@@ -112,20 +112,6 @@ class ArgumentTypeError(LabkitError, TypeError):
     """An argument of a type the function cannot use; the message says which it needs."""
 
 
-class NotPicklableError(LabkitError, TypeError):
-    """A network or device pickled to send to another process (Brian2's
-    standalone_multiple_processes): labkit's objects hold compiled kernels and live arrays,
-    so they stay in the process that made them."""
-
-    @classmethod
-    def about(cls, what: str) -> NotPicklableError:
-        return cls(
-            f"{what} cannot be pickled to another process (multiprocessing, Brian2's "
-            "standalone_multiple_processes): pickling networks is not part of labkit. Build "
-            "the model inside the function each process runs, or use labkit.sweep(fn, grid), "
-            "which runs fn at every point of a grid on all local cores")
-
-
 class ArgumentValueError(LabkitError, ValueError):
     """An argument of the right type whose value the function cannot use (as Brian2, a
     ValueError); the message says what it must be."""

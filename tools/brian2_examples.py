@@ -101,6 +101,11 @@ def classify(stderr: str) -> dict:
             where = f"{os.path.basename(frame.group(1))}:{frame.group(2)} {frame.group(3)}"
     missing = (kind in ("ModuleNotFoundError", "ImportError")
                and "labkit" not in message and "brian2" not in message)
+    if "ran out of its CPU time limit" in message:
+        # a program the script started (cpp_standalone's) inherited the CPU limit and got
+        # SIGXCPU: the limit, as for the script's own process (Stimberg_et_al_2018's
+        # example 6 was counted as an error)
+        return {"status": "timeout", "limit": "cpu", "type": kind, "where": where}
     return {"status": "missing-package" if missing else "error", "type": kind,
             "message": message[:300], "where": where}
 

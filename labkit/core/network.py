@@ -17,7 +17,7 @@ from labkit.core.clock import SECOND, as_seconds
 from labkit.core.namespace import frame_namespace
 from labkit.core.random import get_state, set_state
 from labkit.core.runner import run_objects
-from labkit.errors import NotPicklableError, SimulationError, UnsupportedFeatureError
+from labkit.errors import SimulationError, UnsupportedFeatureError
 from labkit.units.quantity import Quantity
 
 __all__ = ["Network", "stop"]
@@ -46,9 +46,6 @@ class Network:
     >>> net.t
     0.0 * second
     """
-
-    def __reduce_ex__(self, protocol):
-        raise NotPicklableError.about(f"Network {self.name!r}")
 
     #: Set by :func:`stop`: the running network, whichever it is, ends after this step.
     _globally_stopped = False

@@ -40,7 +40,7 @@ from labkit.codegen.spec import (
     KernelSpec,
     Symbol,
 )
-from labkit.core.namespace import Namespace, model_constants
+from labkit.core.namespace import Namespace, is_number_like, model_constants
 from labkit.core.random import get_rng, get_state, set_state
 from labkit.devices import get_device
 from labkit.errors import SimulationError
@@ -113,9 +113,22 @@ class RunRequest:
     report: object = None
     report_period: float = 10.0
 
-    def run(self, overrides: Mapping | None = None) -> None:
+    def run(self, overrides: Mapping | None = None, device=None) -> None:
+        """Run again; on ``device`` (the one replaying it), else on the active device."""
         run_objects(self.net, self.objects, self.duration, self.namespace, self.report,
-                    self.report_period, overrides)
+                    self.report_period, overrides, device)
+
+    def __getstate__(self) -> dict:
+        """Pickled with its device to a worker process (Brian2's
+        standalone_multiple_processes): of the caller's namespace only what a string can
+        read (numbers, arrays, Quantities, TimedArrays: core.namespace), since the frame also
+        holds modules, classes and functions, which the run never reads and which a module
+        or a local function cannot be pickled."""
+        state = dict(vars(self))
+        if self.namespace is not None:
+            state["namespace"] = {name: value for name, value in self.namespace.items()
+                                  if isinstance(name, str) and is_number_like(value)}
+        return state
 
     def state(self) -> dict:
         """The objects' states, their clocks, the time and the random generator's state."""
@@ -165,9 +178,11 @@ def _sorted_ops(objects, plans, schedule):
 
 
 def run_objects(net, objects, duration: float, namespace: Mapping, report=None,
-                report_period: float = 10.0, overrides: Mapping | None = None):
-    """Run ``objects`` for ``duration`` seconds from ``net.t_``; see the module docstring."""
-    device = get_device()
+                report_period: float = 10.0, overrides: Mapping | None = None, device=None):
+    """Run ``objects`` for ``duration`` seconds from ``net.t_`` on ``device`` (default: the
+    active one); see the module docstring."""
+    if device is None:
+        device = get_device()
     hook = getattr(device, "before_run", None)  # cpp_standalone records runs (run_args)
     request = RunRequest(net, list(objects), duration, namespace, report, report_period)
     if hook is not None and hook(request):

@@ -89,6 +89,12 @@ class LazySubexpression(Variable):
     def expr(self, value):
         self._expr = value
 
+    def __getstate__(self) -> dict:
+        """Pickled (a network sent to a worker process): loaded first, since ``load`` is a
+        closure over its group, which cannot be pickled."""
+        self.expr  # noqa: B018 - loads it
+        return dict(vars(self))
+
 
 def as_quantity(values, dim: Dimension):
     """Raw array (a view) + dimension -> Quantity view, or the array when dimensionless."""

@@ -14,7 +14,10 @@ runs the same operations vectorised in Python (for Pyodide, and as a cross-check
 """
 
 # Importing the submodule binds ``labkit.devices.device`` to it; the name imported from it
-# below binds it again to the active-device object, as ``brian2.devices.device`` is.
+# below binds it again to the active-device object, as ``brian2.devices.device`` is; the
+# module stays reachable as ``device_module`` (Brian2's name: scripts set its
+# ``active_device``).
+from labkit.devices import device as device_module
 from labkit.devices.device import (
     DEVICES,
     device,
@@ -25,5 +28,5 @@ from labkit.devices.device import (
     set_device,
 )
 
-__all__ = ["DEVICES", "set_device", "get_device", "device", "reset_device", "reinit_devices",
-           "numba_available"]
+__all__ = ["DEVICES", "set_device", "get_device", "device", "device_module", "reset_device",
+           "reinit_devices", "numba_available"]

@@ -39,7 +39,7 @@ from pathlib import Path
 from labkit.cache import cache_root
 from labkit.devices.cpp.build import find_compiler, openmp_flag, run_make
 from labkit.devices.cpp.place import checked_directory, one_process
-from labkit.errors import DeviceError, NotPicklableError
+from labkit.errors import DeviceError
 from labkit.prefs import prefs
 
 __all__ = ["CppStandaloneDevice"]
@@ -60,9 +60,6 @@ class _Recorded:
 
 class CppStandaloneDevice:
     """Generates, builds and runs C++; see the module docstring."""
-
-    def __reduce_ex__(self, protocol):
-        raise NotPicklableError.about("the cpp_standalone device")
 
     name = "cpp_standalone"
 
@@ -253,8 +250,8 @@ class CppStandaloneDevice:
         """Run ``request`` again; ``overrides`` (constants) beat every other value of their
         names, for this run only."""
         self._replaying = True
-        try:
-            request.run(overrides)
+        try:  # on this device, active or not: a copy unpickled in a worker process runs
+            request.run(overrides, device=self)  # its own program (standalone_multiple_...)
         finally:
             self._replaying = False
 

@@ -68,6 +68,7 @@ def set_device(name: str, **options) -> None:
 def _choose(canonical: str | None, options: dict) -> None:
     """Make ``canonical`` the active device (None: no choice, the default applies)."""
     prefs.codegen.target = "auto"
+    globals().pop("active_device", None)  # a device object assigned there is replaced
     if canonical is None:
         _chosen.clear()
         return
@@ -138,6 +139,9 @@ def on_reinit(reset) -> None:
 
 def get_device():
     """The device the next ``run()`` will use."""
+    assigned = globals().get("active_device")
+    if assigned is not None:  # Brian2's device_module.active_device = <a device object>
+        return assigned
     target = prefs.codegen.target
     if target != "auto":
         chosen = DEVICES[_canonical(target, "prefs.codegen.target")]
@@ -173,6 +177,16 @@ def _say_numpy_once() -> None:
         _SAID.append(True)
         info("numba is not installed: labkit runs on the numpy device (the same results, "
              "slower; pip install numba for compiled loops).", "device")
+
+
+def __getattr__(name: str):
+    """``active_device`` read (Brian2's ``device_module.active_device``): the device the
+    next run uses. Assigned a device object (Brian2's standalone_multiple_processes does
+    so in each worker, with the device it unpickled), that object is the active device
+    until the next ``set_device``/``reset_device``."""
+    if name == "active_device":
+        return get_device()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _ActiveDevice:

@@ -181,3 +181,35 @@ def test_environment_kept(cpp):
     assert os.environ.get('LABKIT_CACHE_DIR')  # projects go to the session's cache
     net, G, S, M = lif()
     assert str(cpp.last_directory).startswith(os.environ['LABKIT_CACHE_DIR'])
+
+
+class _Sweep:
+    """Brian2's standalone_multiple_processes: a network built once, the device's program
+    built without running, both pickled to Pool workers with ``self.run``."""
+
+    def __init__(self, directory):
+        set_device('cpp_standalone', build_on_run=False)
+        self.net, _, _, _ = lif(directory=directory, build_on_run=False)
+        self.device = get_device()
+        self.device.build(run=False)
+
+    def run(self, gain):
+        from labkit.devices import device_module
+        device_module.active_device = self.device  # Brian2's workaround, kept harmless
+        self.device.run(run_args={self.net['lif'].gain: gain}, results_directory=f'r{gain}')
+        return int(self.net['spikes'].num_spikes)
+
+
+def test_a_pickled_network_and_device_run_in_pool_workers(cpp, tmp_path):
+    import multiprocessing
+    import pickle
+    sweep = _Sweep(tmp_path / 'project')
+    copy = pickle.loads(pickle.dumps(sweep))  # here: the copy runs, on its own device
+    assert copy.run(1.0) > copy.run(0.7) > 0 and sweep.net['spikes'].num_spikes == 0
+    with multiprocessing.get_context('fork').Pool(2) as pool:
+        counts = pool.map(sweep.run, [0.7, 1.0])
+    assert counts == [copy.run(0.7), copy.run(1.0)]  # each worker ran its own copy
+    assert cpp.compile_count == 1  # built once, before the Pool
+    assert get_device() is copy.device  # Brian2's workaround, run here: until set_device
+    set_device('cpp_standalone')
+    assert get_device() is cpp

@@ -68,6 +68,20 @@ def test_reinit_devices_starts_afresh(monkeypatch):
     set_device('runtime')
 
 
+def test_device_module_active_device_as_brian2(monkeypatch):
+    # Brian2's standalone_multiple_processes makes the device it unpickled in a worker the
+    # active one: from brian2.devices import device_module; device_module.active_device = d
+    from labkit.devices import device_module
+    monkeypatch.setattr(CHOICE, "_previous", [])
+    set_device('numpy')
+    assert device_module is CHOICE and device_module.active_device is DEVICES['numpy']
+    mine = type(DEVICES['cpp_standalone'])()
+    device_module.active_device = mine
+    assert get_device() is mine and device.name == 'cpp_standalone'
+    set_device('runtime')  # a new choice replaces it
+    assert get_device() is DEVICES['runtime'] is device_module.active_device
+
+
 HH = '''
 dv/dt = (gl*(El - v) - gna*m**3*h*(v - ENa) - gk*n**4*(v - EK) + I)/Cm : volt
 dm/dt = 0.32*(mV**-1)*4*mV/exprel((13*mV - v + VT)/(4*mV))/ms*(1 - m)

@@ -30,6 +30,17 @@ def test_the_cpu_time_counts_a_process_the_script_left_running(tmp_path):
     assert result["status"] == "ran" and result["cpu_seconds"] >= 1.0
 
 
+def test_a_program_over_the_inherited_cpu_limit_is_a_timeout():
+    # Stimberg_et_al_2018's example 6: its C++ program got SIGXCPU (labkit's DeviceError
+    # says so), which is the tool's limit, not an error of the script
+    stderr = ("Traceback (most recent call last):\n  File \"x.py\", line 3, in <module>\n"
+              "labkit.errors.DeviceError: the compiled simulation in /tmp/p ran out of its "
+              "CPU time limit (SIGXCPU, ulimit -t); no results were loaded\n")
+    assert _tool().classify(stderr)["status"] == "timeout"
+    assert _tool().classify(stderr.replace("ran out of its CPU time limit (SIGXCPU, ulimit "
+                                           "-t)", "crashed (SIGSEGV)"))["status"] == "error"
+
+
 def _tool():
     import importlib.util
 
