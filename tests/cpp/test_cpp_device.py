@@ -203,13 +203,15 @@ class _Sweep:
 def test_a_pickled_network_and_device_run_in_pool_workers(cpp, tmp_path):
     import multiprocessing
     import pickle
+    compiled = cpp.compile_count
     sweep = _Sweep(tmp_path / 'project')
     copy = pickle.loads(pickle.dumps(sweep))  # here: the copy runs, on its own device
     assert copy.run(1.0) > copy.run(0.7) > 0 and sweep.net['spikes'].num_spikes == 0
     with multiprocessing.get_context('fork').Pool(2) as pool:
         counts = pool.map(sweep.run, [0.7, 1.0])
     assert counts == [copy.run(0.7), copy.run(1.0)]  # each worker ran its own copy
-    assert cpp.compile_count == 1  # built once, before the Pool
+    assert cpp.compile_count == compiled + 1  # built once, before the Pool
+    assert copy.device.compile_count == compiled + 1  # (a copy of the count) nor here
     assert get_device() is copy.device  # Brian2's workaround, run here: until set_device
     set_device('cpp_standalone')
     assert get_device() is cpp
