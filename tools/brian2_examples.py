@@ -19,7 +19,9 @@ Usage (from the repository root; ``--markdown results.json`` prints a table inst
 ``--same`` runs each example under labkit and under Brian2 and compares what its
 monitors hold at the script's end (every SpikeMonitor, EventMonitor, StateMonitor and
 PopulationRateMonitor it made, kept alive by a hook put before the script, numpy's global
-seed set; a script that keeps no monitor: its NeuronGroups' final values):
+seed set; a script that keeps no monitor: its NeuronGroups' final values; a script whose
+``multiprocessing`` Pool.map or joblib ``Parallel`` returns the results from worker
+processes: those results, as plain floats):
 "same result" (spike counts per neuron equal and times within one ``dt``; traces within
 1% of their range but for at most 1% of the samples, where a spike may fall one ``dt``
 apart); "same result in distribution" for a script that draws random numbers, whose
@@ -247,11 +249,48 @@ def _lk_capture(module_name, path):
                 pass
         return entry
 
+    def leaves(value, key, out):  # a worker's result -> key -> flat floats (SI values)
+        if isinstance(value, (list, tuple)):
+            for k, item in enumerate(value):
+                leaves(item, f"{key}.{k}", out)
+        else:
+            try:
+                out[key] = np.asarray(value, dtype=float).ravel()
+            except (TypeError, ValueError):
+                pass
+        return out
+
+    def returned(results):  # what the workers of a Pool.map (joblib) gave the script
+        if isinstance(results, list):
+            values = leaves(results, "", {})
+            every = np.concatenate(list(values.values())) if values else np.zeros(0)
+            kept.append({"kind": "WorkerResults", "name": f"map #{len(kept)}",
+                         "states": {k[1:]: {"values": v, "n": len(v),
+                                            "mean": float(v.mean()) if len(v) else 0.0,
+                                            "std": float(v.std()) if len(v) else 0.0}
+                                    for k, v in values.items()},
+                         "pooled": {"values": every, "n": len(every),
+                                    "mean": float(every.mean()) if len(every) else 0.0,
+                                    "std": float(every.std()) if len(every) else 0.0}})
+        return results
+
+    import multiprocessing.pool
+    pool_map = multiprocessing.pool.Pool.map
+    multiprocessing.pool.Pool.map = lambda self, *a, **k: returned(pool_map(self, *a, **k))
+    import sys
+    if "joblib" in open(sys.argv[0]).read():  # multiprocessing/03: joblib's Parallel
+        import joblib
+        call = joblib.Parallel.__call__
+        joblib.Parallel.__call__ = lambda self, *a, **k: returned(call(self, *a, **k))
+
     def dump():
         if os.getpid() != pid:  # a forked worker's exit
             return
         out = []
         for m in kept:
+            if isinstance(m, dict):  # WorkerResults
+                out.append(m)
+                continue
             try:
                 out.append(summary(m))
             except Exception as error:
@@ -436,6 +475,19 @@ def _effective_samples(thin: np.ndarray) -> float:
     return float((thin.shape[1] * (1 - rho) / (1 + rho)).sum())
 
 
+def compare_returned(a: dict, b: dict, random: bool) -> str | None:
+    """What a Pool's workers returned: each value as a group's final values; of a random
+    model, all of them pooled (a rate per worker is one number: alone it has no spread)."""
+    if not random:
+        return compare_states(a, b, False)
+    x, y = a["pooled"], b["pooled"]
+    scale = float(np.ptp(y["values"])) if y["n"] else 1.0
+    if x["n"] == y["n"] and _moments_agree(x, y, x["n"], y["n"], scale or 1.0):
+        return None
+    return (f"results of worker processes: {x['n']} vs {y['n']} values, mean "
+            f"{x['mean']:.4g} vs {y['mean']:.4g}, std {x['std']:.4g} vs {y['std']:.4g}")
+
+
 def compare_states(a: dict, b: dict, random: bool) -> str | None:
     """Two groups' final values: those of the variables both name."""
     what, problems = f"{b['kind']} {b['name']}", []
@@ -464,6 +516,10 @@ def compare_states(a: dict, b: dict, random: bool) -> str | None:
 def compare_captures(lab: list, ref: list, random: bool) -> str:
     """Two scripts' captured monitors -> 'same result', 'differs: ...' or
     'not comparable: ...'."""
+    if all(any(e["kind"] == "WorkerResults" for e in side) for side in (lab, ref)):
+        # the script's results come from its worker processes; the monitors of its own
+        # process never ran there (Brian2's standalone cannot even read them)
+        lab, ref = ([e for e in side if e["kind"] == "WorkerResults"] for side in (lab, ref))
     broken = [e for e in lab + ref if "error" in e]
     if broken:
         return f"not comparable: a monitor could not be read ({broken[0]['error'][:80]})"
@@ -486,8 +542,9 @@ def compare_captures(lab: list, ref: list, random: bool) -> str:
 def _monitors(entries: list) -> str:
     counts = {}
     for entry in entries:
-        kind = ("final values of NeuronGroup" if entry["kind"] == "NeuronGroup"
-                else entry["kind"])
+        kind = {"NeuronGroup": "final values of NeuronGroup",
+                "WorkerResults": "results of worker processes"}.get(entry["kind"],
+                                                                     entry["kind"])
         counts[kind] = counts.get(kind, 0) + 1
     return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
 
@@ -509,6 +566,7 @@ def problem_list(lab: list, ref: list, random: bool) -> list[str]:
             continue
         for x, y in zip(xs, ys, strict=True):
             check = {"StateMonitor": compare_traces, "NeuronGroup": compare_states,
+                     "WorkerResults": compare_returned,
                      "PopulationRateMonitor": compare_rates}.get(kind, compare_spikes)
             problem = check(x, y, random)
             if problem:
@@ -563,6 +621,8 @@ def totals(capture: list) -> dict:
         key = f"{entry['kind']} {entry['name']} #{k}"
         if "count" in entry:
             out[key] = float(entry["count"].sum())
+        elif "pooled" in entry:
+            out[key] = entry["pooled"]["mean"]
         elif "rate" in entry:
             out[key] = float(entry["rate"].mean()) if len(entry["rate"]) else 0.0
         else:

@@ -83,6 +83,36 @@ def test_the_capture_keeps_every_monitor_to_the_scripts_end(tmp_path):
         "same result (1 final values of NeuronGroup)"
 
 
+def test_what_pool_workers_return_is_captured_and_compared(tmp_path):
+    # multiprocessing/01-03, standalone_multiple_processes: the results come from Pool
+    # workers (Brian2's main process cannot read its unrun standalone monitors)
+    tool = _tool()
+    script = tmp_path / "pool.py"
+    script.write_text(tool.capture_prelude("labkit") + (
+        "import multiprocessing\nimport numpy as np\nfrom labkit import ms\n"
+        "def work(tau):\n    return np.arange(3) * tau, tau * ms\n"
+        "if __name__ == '__main__':\n"
+        "    with multiprocessing.Pool(2) as pool:\n"
+        "        print(pool.map(work, [1.0, 2.0]))\n"))
+    capture = tmp_path / "capture.pkl"
+    subprocess.run([sys.executable, str(script)], check=True, capture_output=True,
+                   timeout=60, cwd=tmp_path, env={**os.environ, "LABKIT_SAME_CAPTURE":
+                                                  str(capture)})
+    (entry,) = pickle.loads(capture.read_bytes())
+    assert entry["kind"] == "WorkerResults" and entry["pooled"]["n"] == 8
+    assert entry["states"]["1.0"]["values"].tolist() == [0.0, 2.0, 4.0]
+    assert entry["states"]["1.1"]["values"].tolist() == [0.002]  # in SI units
+    unread = {"kind": "SpikeMonitor", "error": "never ran in this process"}
+    assert tool.compare_captures([entry, unread], [entry], False) == \
+        "same result (1 results of worker processes)"
+    other = pickle.loads(capture.read_bytes())[0]
+    other["states"]["1.0"]["values"] = other["states"]["1.0"]["values"] * 2
+    assert tool.compare_captures([other], [entry], False).startswith("differs: Worker")
+    other["pooled"] = dict(entry["pooled"], mean=entry["pooled"]["mean"] * 10)
+    assert tool.compare_captures([other], [entry], True).startswith(
+        "differs: results of worker processes: 8 vs 8 values")
+
+
 def _spikes(i, t, n=2, dt=1e-4):
     import numpy as np
 
