@@ -40,7 +40,9 @@ longer calls (other moments of the run, with other activity), and one that won b
 held the slower kernel for 16 of the runner's calls, up to a whole run() of CUBA (on the
 idle machine: CUBA adaptive 0.82x of one thread, COBAHH 1.58x where always-parallel made
 1.78x). Probes now come at step counts, not calls (a call is split where one is due), and
-a switch is checked again soon. Both compute the same
+a switch is checked again soon; what the probes that lose cost is kept under a share of
+the time run (``PROBE_SHARE``), so a kernel that keeps losing is probed less and less
+often, however cheap its probes looked before. Both compute the same
 numbers, so switching between steps changes no result. It also runs
 serially outside the main thread (a panel's background thread: Numba's thread pools are
 not all safe to enter from two threads at once) and in a process forked after threads
@@ -95,6 +97,15 @@ PROBE_MOST_STEPS = 1000
 PROBE_EVERY = 16
 PROBE_MOST = 1024
 SLOWER = 2.0
+#: What probes may cost at most, as a share of the time both kernels have run (this
+#: kernel's calls, all its runs): a probe's cost is the time its side on the kernel not in
+#: use took beyond what the kernel in use took for as many steps, and a probe comes only
+#: when the cost so far and the next one's (estimated from the last rates) fit in the
+#: share. On the idle machine a probe of threads had cost more than it found (CUBA
+#: adaptive 0.71x of one thread, 1 probe a run); on busy cores one 10-step probe of the
+#: team kernel takes 7-10 ms (the barrier waits for a thread off its core), a tenth of a
+#: CUBA run() of 1 s. Probes then come less often, however many steps apart they are due.
+PROBE_SHARE = 0.02
 #: Seconds the kernel in use runs between two looks at its rate (one kernel call each:
 #: tens of microseconds).
 SEGMENT_SECONDS = 0.01
@@ -273,6 +284,8 @@ class ThreadedKernel:
         self._paired = None  # the kernel in use's rate at the last probe
         self._due = 0  # steps until the next probe
         self._gap = PROBE_EVERY  # probe lengths between probes
+        self._seconds = 0.0  # time both kernels ran (PROBE_SHARE)
+        self._probe_cost = 0.0  # what probes cost beyond the kernel in use
 
     @property
     def func(self):
@@ -303,19 +316,13 @@ class ThreadedKernel:
             return None
         import numpy as np
 
-        from labkit.codegen import team
         from labkit.codegen.support_team import control_words
 
-        plan = team.team_plan(self.spec)
-        at = {name: k for k, name in enumerate(self.serial.source.arg_names)}
-
-        def value(owner, part):
-            return args[at[S.argument(owner, part, "internal")]]
-
-        for queue in plan.pathways:
-            if int(value(queue, "hom")) != 0 or np.any(value(queue, "qn")):
+        size, queues = self._team_positions()
+        for hom, qn, _, _ in queues:
+            if int(args[hom]) != 0 or np.any(args[qn]):
                 return None
-        T, n = self.threads, int(args[at[plan.size]])
+        T, n = self.threads, int(args[size])
         key = ("arrays", T, n)
         if key not in self._team_cache:
             self._team_cache[key] = (np.zeros(control_words(T), dtype=np.int64),
@@ -326,9 +333,24 @@ class ThreadedKernel:
         arrays[0][:] = 0
         arrays[1][:] = 0
         extra = list(arrays)
-        for k, queue in enumerate(plan.pathways):
-            extra += self._by_owner(k, value(queue, "ptr"), value(queue, "reach"), n, T)
+        for k, (_, _, ptr, reach) in enumerate(queues):
+            extra += self._by_owner(k, args[ptr], args[reach], n, T)
         return tuple(extra)
+
+    def _team_positions(self):
+        """-> the positions among the arguments of the team's group size and, per pathway,
+        of its queue's ``hom``, ``qn``, ``ptr`` and ``reach``: found once (looking the plan
+        up by the spec hashed the whole spec, ~60 of the ~115 us a team call spent here)."""
+        if "positions" not in self._team_cache:
+            from labkit.codegen import team
+
+            plan = team.team_plan(self.spec)
+            at = {name: k for k, name in enumerate(self.serial.source.arg_names)}
+            queues = tuple(tuple(at[S.argument(queue, part, "internal")]
+                                 for part in ("hom", "qn", "ptr", "reach"))
+                           for queue in plan.pathways)
+            self._team_cache["positions"] = (at[plan.size], queues)
+        return self._team_cache["positions"]
 
     def _by_owner(self, k, ptr, reach, n, T):
         """Pathway ``k``'s queue positions per (source, owner of the target), each part in
@@ -340,7 +362,8 @@ class ThreadedKernel:
                *(a.shape for a in (ptr, reach)))
         if key not in self._team_cache:
             self._team_cache = {k_: v for k_, v in self._team_cache.items()
-                                if k_[0] != "split" or k_[1] != k}
+                                if not (isinstance(k_, tuple) and k_[0] == "split"
+                                        and k_[1] == k)}
             sources = ptr.shape[0] - 1
             chunk = (n + T - 1) // T
             source = np.repeat(np.arange(sources), np.diff(ptr))
@@ -388,6 +411,8 @@ class ThreadedKernel:
         s1 = int(args[2])
         while True:
             s0 = int(args[0])
+            if self._pair is None and self._due <= 0:
+                self._due = self._unaffordable_steps()
             probing = self._pair is not None or self._due <= 0
             if probing:
                 if self._pair is None:
@@ -396,7 +421,10 @@ class ThreadedKernel:
                 end = min(s1, s0 + self._probe_steps())
             else:
                 mode, end = self._mode, min(s1, s0 + self._due, s0 + self._segment_steps())
+            first = mode not in self._started  # may compile, load, start threads
             steps, seconds = self._timed(mode, args[:2] + (end,) + args[3:])
+            if not first:
+                self._seconds += seconds
             if steps > 0:
                 self._due -= steps
                 self._noted(mode, steps, seconds, probing)
@@ -422,6 +450,20 @@ class ThreadedKernel:
             return PROBE_STEPS
         return max(PROBE_STEPS, min(PROBE_MOST_STEPS, int(PROBE_SECONDS / rate) + 1))
 
+    def _unaffordable_steps(self) -> int:
+        """Steps the kernel in use must run before a probe fits in ``PROBE_SHARE`` (0: it
+        does now). The next probe's cost is estimated from the last rates (unknown: the
+        kernel in use's), as if the other kernel took twice as long as its last rate says
+        (the noise between two probes on a busy machine)."""
+        other = self._other()
+        rate = self.seconds_per_step[self._mode]
+        other_rate = self.seconds_per_step[other] or rate
+        if not rate or not other_rate:
+            return 0  # nothing measured yet: the probe measures
+        estimate = max(0.0, 2 * other_rate - rate) * self._probe_steps()
+        missing = (self._probe_cost + estimate) / PROBE_SHARE - self._seconds
+        return 0 if missing <= 0 else max(1, int(missing / rate))
+
     def _segment_steps(self) -> int:
         """Steps the kernel in use runs before its rate is looked at again: about
         ``SEGMENT_SECONDS`` (the runner's calls last 50 ms at the rate of the call before:
@@ -445,12 +487,13 @@ class ThreadedKernel:
             if self._paired is not None and rate > SLOWER * self._paired:
                 self._due = min(self._due, 0)
             return
-        self._pair.append(rate)
+        self._pair.append((rate, steps))
         if len(self._pair) < 2:
             return
-        other_rate, own_rate = self._pair
+        (other_rate, other_steps), (own_rate, _) = self._pair
         self._pair = None
         self.probes += 1
+        self._probe_cost += max(0.0, other_rate - own_rate) * other_steps
         if other_rate < own_rate:  # switch, and check soon that the switch holds
             self._mode, self._paired, self._gap = self._other(), other_rate, PROBE_EVERY
         else:  # the kernel in use won again: probe less often
