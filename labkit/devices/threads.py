@@ -367,9 +367,12 @@ class ThreadedKernel:
             sources = ptr.shape[0] - 1
             chunk = (n + T - 1) // T
             source = np.repeat(np.arange(sources), np.diff(ptr))
-            owner = reach[:ptr[-1]] // chunk
-            order = np.lexsort((np.arange(owner.shape[0]), owner, source))
-            counts = np.bincount(source * T + owner, minlength=sources * T)
+            # a stable sort by (source, owner) keeps the queue's order within each part; on
+            # one combined key it took a third of np.lexsort's time (CUBA's 320 000
+            # synapses: 10 vs 33 ms), paid in a team's first call
+            part = source * T + reach[:ptr[-1]] // chunk
+            order = np.argsort(part, kind="stable")
+            counts = np.bincount(part, minlength=sources * T)
             parts = np.zeros(sources * T + 1, dtype=np.int64)
             np.cumsum(counts, out=parts[1:])
             self._team_cache[key] = [parts, order]

@@ -1,0 +1,201 @@
+"""The team kernel's steps as idle cores would run them, measured on a busy machine.
+
+    python benchmarks/team_steps.py                       # CUBA, 4000 neurons
+    python benchmarks/team_steps.py --model COBAHH --steps 500 --rounds 20
+
+Why (issue 22, README "All cores"): on a machine others use, a whole run on two threads
+measures them (the step's barrier waits a time slice whenever a thread is off its core),
+so ``benchmarks/threads.py``'s wall times say little about 2 idle cores. Here the runtime
+device builds the model (coupled, a SpikeMonitor), the script takes the serial kernel's
+arguments from its first call, and runs rounds of ``--steps`` steps from the state the run
+left, alternating: the serial kernel, the team kernel on one thread and on two. Both
+kernels' generated text gets a time stamp (the CPU's cycle counter) at each step's start,
+the team's also around its barrier; the low percentiles of the per-step times are the steps
+in which every thread kept its core. Printed per kernel: the 5/10/25/50th percentile of a
+step, and for the team on two threads, per thread, its work before the barrier, its wait
+there and its work after it (the step's events, reset). The kernels' bits are checked by
+``tests/devices/test_runtime_threads.py``, not here (the rounds run on one evolving state).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import cobahh  # noqa: E402
+import cuba  # noqa: E402
+from llvmlite import ir  # noqa: E402
+from numba import types  # noqa: E402
+from numba.core import cgutils  # noqa: E402
+from numba.extending import intrinsic  # noqa: E402
+
+#: What a stamped kernel's text imports besides its own.
+STAMPS = "from team_steps import cycles  # noqa\n"
+
+
+@intrinsic
+def cycles(typingctx):
+    """The CPU's time stamp counter (``llvm.readcyclecounter``; constant rate on x86-64)."""
+    sig = types.int64()
+
+    def codegen(context, builder, sig, args):
+        fnty = ir.FunctionType(ir.IntType(64), [])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.readcyclecounter")
+        return builder.call(fn, [])
+
+    return sig, codegen
+
+
+def _capture(model: str, n: int):
+    """Build ``model`` and run 20 ms on two threads -> (ThreadedKernel, argument list, names)."""
+    import labkit.devices.threads as T
+    from labkit import set_device
+
+    neurons, synapses = {"CUBA": (cuba.MODEL, cuba.SYNAPSES),
+                         "COBAHH": (cobahh.MODEL, cobahh.SYNAPSES)}[model]
+    namespace = {"np": np}
+    exec("from labkit import *\n" + cuba.network(neurons, synapses, n=n), namespace)
+    set_device("runtime", threads=2)
+    T.COMPILE_BUDGET, T.ADAPTIVE = 0.0, False
+    seen = {}
+    called = T.ThreadedKernel.__call__
+
+    def spy(self, *args):
+        seen.setdefault("call", (self, list(args)))
+        return called(self, *args)
+
+    T.ThreadedKernel.__call__ = spy
+    try:
+        exec("run(20*ms)", namespace)
+    finally:
+        T.ThreadedKernel.__call__ = called
+    kernel, args = seen["call"]
+    at = {name: k for k, name in enumerate(kernel.serial.source.arg_names)}
+    args[at["_lk_clock_end"]][:] = 1 << 60  # rounds run past the run's end
+    for name, k in at.items():  # room for every round's events and recorded spikes
+        if name.endswith("__qdata"):
+            args[k] = np.zeros((args[k].shape[0], 1 << 20), dtype=args[k].dtype)
+        elif name.endswith(("__i", "__t")) and args[k].ndim == 1:
+            args[k] = np.zeros(1 << 20, dtype=args[k].dtype)
+    return kernel, args, at
+
+
+def _stamped(text: str, team: bool) -> str:
+    """A kernel's text with a stamp at each step's start (and the team's around its
+    barrier) into a last argument ``_lk_stamps[thread, 0/1/2, step]``."""
+    out = []
+    member = not team
+    for line in text.replace("cache=True", "cache=False").split("\n"):
+        stripped = line.lstrip()
+        indent = line[:len(line) - len(stripped)]
+        if line.startswith(("def _lk_member(", "def _lk_run(")):
+            member = line.startswith("def _lk_member(") or not team
+            line = line[:-2] + ", _lk_stamps):"
+        elif team and stripped.startswith("_lk_member(_lk_t"):
+            line = line[:-1] + ", _lk_stamps)"
+        t = "_lk_t" if team else "0"
+        if member and stripped.startswith("lk_barrier("):
+            out += [f"{indent}_lk_stamps[{t}, 1, _lk_s - _lk_s0] = cycles()", line,
+                    f"{indent}_lk_stamps[{t}, 2, _lk_s - _lk_s0] = cycles()"]
+            continue
+        if member and line == "    for _lk_s in range(_lk_s0, _lk_s1):":
+            out += [line, f"        _lk_stamps[{t}, 0, _lk_s - _lk_s0] = cycles()"]
+            continue
+        if member and line in ("    if _lk_t == 0:", "    _lk_status[0] = 0"):
+            out.append(f"    _lk_stamps[{t}, 0, _lk_s1 - _lk_s0] = cycles()")
+        out.append(line)
+    text = "\n".join(out)
+    if text.count("cycles()") < (4 if team else 2):
+        raise RuntimeError("the generated kernel's text changed: update _stamped()")
+    return STAMPS + text
+
+
+def _compiled(text: str, name: str, parallel: bool, where: Path):
+    import numba
+
+    path = where / f"{name}.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return numba.njit(parallel=parallel, error_model="numpy")(module._lk_run)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=("CUBA", "COBAHH"), default="CUBA")
+    parser.add_argument("--n", type=int, default=4000)
+    parser.add_argument("--steps", type=int, default=2000, help="steps a round")
+    parser.add_argument("--rounds", type=int, default=15)
+    args_ = parser.parse_args(argv)
+    os.environ.setdefault("LABKIT_FAST_START", "0")
+    import numba
+
+    from labkit.codegen.support_team import CLOSED, JOIN
+
+    print(f"load average {os.getloadavg()[0]:.1f} at start")
+    kernel, args, at = _capture(args_.model, args_.n)
+    with tempfile.TemporaryDirectory() as tmp:
+        serial = _compiled(_stamped(kernel.serial.source.text, False), "stamped_serial",
+                           False, Path(tmp))
+        team = _compiled(_stamped(kernel.team_kernel().source.text, True), "stamped_team",
+                         True, Path(tmp))
+        clock = numba.njit(lambda: cycles())
+        clock()
+        c0, t0 = clock(), time.perf_counter()
+        time.sleep(0.2)
+        ghz = (clock() - c0) / (time.perf_counter() - t0) / 1e9
+        counts = [k for name, k in at.items() if name.endswith("__n")]
+        stamps = {"serial": [], "team, 1 thread": [], "team, 2 threads": []}
+        for r in range(args_.rounds + 1):  # the first round compiles
+            for what in stamps:
+                s0 = int(args[at["_lk_clock_ts"]][0])
+                for k in counts:
+                    args[k][0] = 0
+                call = tuple([s0, 0, s0 + args_.steps] + args[3:])
+                threads = 2 if what.endswith("2 threads") else 1
+                st = np.zeros((threads, 3, args_.steps + 1), dtype=np.int64)
+                if what == "serial":
+                    serial(*call, st)
+                else:
+                    kernel.threads = threads
+                    numba.set_num_threads(threads)
+                    extra = kernel._team_args(call)
+                    team(*call, *extra, st)
+                    if extra[0][JOIN] >= CLOSED:
+                        continue  # the team did not form: nothing ran
+                if args[at["_lk_status"]][0] != 0:
+                    raise RuntimeError(f"{what} stopped: status {args[at['_lk_status']]}")
+                if r:
+                    stamps[what].append(st)
+    us = 1e-3 / ghz
+    pct = (5, 10, 25, 50)
+
+    def show(values):
+        return " ".join(f"{v:6.2f}" for v in np.percentile(np.concatenate(values) * us, pct))
+
+    print(f"{args_.model}, {args_.n} neurons: rounds of {args_.steps} steps, "
+          f"{args_.rounds} each; us a step at the {'/'.join(map(str, pct))}th percentile")
+    for what, runs in stamps.items():
+        print(f"  {what:16s} {show([np.diff(st[0, 0]) for st in runs])}  ({len(runs)} rounds)")
+    runs = stamps["team, 2 threads"]
+    for t in range(2 if runs else 0):
+        before = show([st[t, 1, :-1] - st[t, 0, :-1] for st in runs])
+        wait = show([st[t, 2, :-1] - st[t, 1, :-1] for st in runs])
+        after = show([st[t, 0, 1:] - st[t, 2, :-1] for st in runs])
+        print(f"    thread {t}: before the barrier {before} | wait {wait} | after {after}")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()
