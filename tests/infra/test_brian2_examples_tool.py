@@ -204,6 +204,12 @@ def test_a_random_model_is_compared_over_three_seeds():
     assert tool.agree_over_seeds(runs).startswith("n: 3e+04 +- 1e+02 vs")
     assert tool.totals([_spikes([0, 1, 0], [1e-3, 2e-3, 5e-3])]) == \
         {"SpikeMonitor spikemonitor #0": 3.0}
+    # a script without monitors (Kremer_et_al_2011): its groups' means, not nothing
+    group = {"kind": "NeuronGroup", "name": "layer23",
+             "states": {"v": {"mean": -0.09}, "x": {"mean": 2.0}}}
+    assert tool.totals([group]) == {"NeuronGroup layer23 #0.v": -0.09,
+                                    "NeuronGroup layer23 #0.x": 2.0}
+    assert tool.totals([group, _spikes([0], [1e-3])]) == {"SpikeMonitor spikemonitor #0": 1.0}
 
 
 def test_a_difference_only_where_brian2s_targets_differ_too_is_rounding():
