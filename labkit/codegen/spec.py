@@ -298,6 +298,19 @@ class SynapticCode(Operation):
     conflicts: tuple[str, ...] = ()
     reach: str = ""
 
+    @property
+    def reads_synapse(self) -> bool:
+        """Whether each event needs its synapse's index (``q_syn[m]``): for a synaptic
+        variable, the index itself, a per-element lookup, or a side the queue does not
+        provide in its own order. CUBA's ``ge += we`` does not, and its queue then keeps
+        no ``q_syn`` (4 bytes per synapse; ``labkit.synapses.queue``). Any name other than
+        one-value ones and the ``reach`` side's arrays counts, so that a role added later
+        keeps the index (a loop that used it without this would fail to compile)."""
+        kinds = dict(self.indices)
+        return any(s.role not in ("array", "shared", "scalar", "int", "t", "dt", "timestep")
+                   or (s.role == "array" and kinds.get(s.name, "syn") != self.reach)
+                   for s in self.symbols)
+
 
 @dataclass(frozen=True)
 class SummedVariable(Operation):

@@ -73,8 +73,10 @@ def _synaptic_code(op: S.SynapticCode, p: int, spec) -> tuple:
     qn, qoff = _queue(q, "qn"), _queue(q, "qoff")
     # an event is a position m in the queue's order: its synapse is syn[m], the element it
     # reaches reach[m] (read in order along a spike's synapses, see spec)
+    # (a queue whose code does not read syn holds a placeholder there: reads_synapse)
     code = (Assign(m, At(argument(q, "qdata", "internal"), (off, k)), "const int64_t"),
-            Assign(SYN, _queue(q, "syn")[m], "const int64_t"),
+            *((Assign(SYN, _queue(q, "syn")[m], "const int64_t"),) if op.reads_synapse
+              else ()),
             *elements(op, reach=(op.reach, _queue(q, "reach")[m])),
             *statements(op, sc, prepared))
     # the elements written are bound above (a conflict is a side the statements use)

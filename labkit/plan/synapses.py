@@ -123,15 +123,17 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
         ops = stored_operations(syn, key, key, make)[0]
     growable = tuple(S.Growth(q, (argument(q, "qdata", "internal"),), 1)
                      for q in queues(prefix, syn))
-    reach = {op.queue for _, _, op, *_ in ops
-             if isinstance(op, S.SynapticCode) and op.queue and op.reach}
-    return ObjectPlan(ops, _values(syn, ctx, prefix, externals, used, reach),
+    codes = [op for _, _, op, *_ in ops if isinstance(op, S.SynapticCode) and op.queue]
+    reach = {op.queue for op in codes if op.reach}
+    indexed = {op.queue for op in codes if op.reads_synapse}
+    return ObjectPlan(ops, _values(syn, ctx, prefix, externals, used, reach, indexed),
                       growable=growable,
                       externals=externals, aliases=link_aliases(syn, ctx))
 
 
-def _values(syn, ctx, prefix, externals, used, reach) -> dict:
-    """``reach``: the queues whose code reads the other side's elements in queue order."""
+def _values(syn, ctx, prefix, externals, used, reach, indexed) -> dict:
+    """``reach``: the queues whose code reads the other side's elements in queue order;
+    ``indexed``: those whose code reads each event's synapse (``q_syn``)."""
     n = syn._n
     values = {argument(prefix, "N", "internal"): n,
               argument(prefix, "N_pre", "internal"): syn.source.N,
@@ -149,7 +151,7 @@ def _values(syn, ctx, prefix, externals, used, reach) -> dict:
         sources, reached = (syn._pre, syn._post) if pathway.prepost == "pre" else \
             (syn._post, syn._pre)
         parts = pathway.prepare(pathway.source._owner.clock.dt_, n, sources, syn._version,
-                                reached if q in reach else None)
+                                reached if q in reach else None, q in indexed)
         values.update({argument(q, part, "internal"): value for part, value in parts.items()})
     summed = [line.name for line in syn._lines if "summed" in line.flags]
     for k, name in enumerate(summed):

@@ -14,17 +14,23 @@ import numpy as np
 
 from labkit.codegen.compile import lean_cache_loads
 
-__all__ = ["counting_sort"]
+__all__ = ["counting_scatter", "counting_sort"]
 
 
-@lean_cache_loads
 @numba.njit(cache=True, nogil=True)
-def _counting_sort(sources, n_elements):
+def _starts(sources, n_elements):
     ptr = np.zeros(n_elements + 1, dtype=np.int64)
     for s in sources:
         ptr[s + 1] += 1
     for k in range(n_elements):
         ptr[k + 1] += ptr[k]
+    return ptr
+
+
+@lean_cache_loads
+@numba.njit(cache=True, nogil=True)
+def _counting_sort(sources, n_elements):
+    ptr = _starts(sources, n_elements)
     order = np.empty(sources.size, dtype=np.int32)
     fill = ptr[:-1].copy()
     for syn in range(sources.size):
@@ -45,3 +51,29 @@ def counting_sort(sources: np.ndarray, n_elements: int) -> tuple[np.ndarray, np.
     ([1, 3, 0, 2], [0, 1, 2, 4])
     """
     return _counting_sort(sources, int(n_elements))
+
+
+@lean_cache_loads
+@numba.njit(cache=True, nogil=True)
+def _counting_scatter(sources, values, n_elements):
+    ptr = _starts(sources, n_elements)
+    out = np.empty(sources.size, dtype=np.int32)
+    fill = ptr[:-1].copy()
+    for syn in range(sources.size):
+        element = sources[syn]
+        out[fill[element]] = values[syn]
+        fill[element] += 1
+    return out, ptr
+
+
+def counting_scatter(sources: np.ndarray, values: np.ndarray,
+                     n_elements: int) -> tuple[np.ndarray, np.ndarray]:
+    """-> ``values[counting_sort(sources, n_elements)[0]]`` (int32) and ``ptr``, without
+    making the order (a queue whose kernel reads only the targets in that order).
+
+    >>> out, ptr = counting_scatter(np.array([2, 0, 2, 1], dtype=np.int32),
+    ...                             np.array([5, 6, 7, 8], dtype=np.int32), 3)
+    >>> out.tolist(), ptr.tolist()
+    ([6, 8, 5, 7], [0, 1, 2, 4])
+    """
+    return _counting_scatter(sources, values, int(n_elements))

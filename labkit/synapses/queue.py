@@ -164,43 +164,52 @@ class Pathway:
             row[:] = table[row]
 
     def prepare(self, dt: float, n_syn: int, sources: np.ndarray, version: int,
-                reached: np.ndarray | None = None) -> dict:
+                reached: np.ndarray | None = None, indexed: bool = True) -> dict:
         """Bring the queue in line with this run's delays and dt -> its arrays by part name
         (``start``, ``stop``, ``ptr``, ``syn``, ``delay``, ``hom``, ``qdata``, ``qn``, ...,
         and ``reach`` when ``reached`` is given).
 
         ``sources``: each synapse's element in the source's storage (absolute indices);
         ``reached``: the element each synapse reaches on the other side, when the code uses
-        it (copied into the queue's order as ``reach``).
+        it (copied into the queue's order as ``reach``); ``indexed``: the code reads each
+        event's synapse (``syn``). Otherwise, and with one delay for every synapse, ``syn``
+        is a placeholder the kernel never reads and the order is not kept (4 bytes per
+        synapse: CUBA's queues need ``ptr`` and ``reach`` alone); it is made again from
+        the sources where events in flight must be translated (``_order``).
         """
         group = self.source
         steps, hom = self.delay_steps(dt, n_syn)
         n_slots = hom + 1 if hom >= 0 else int(steps.max()) + 1
         key = (version, n_syn, group._start, group._stop)
         pending = bool(self.qn.any())
+        keep = indexed or hom < 0  # the kernel reads syn (the push: each synapse's delay)
         if key != self._csr_key:
             if self._held is not None and pending:  # positions of the old order -> synapses
-                self._translate(self._csr[1])
+                self._translate(self._order())
             self._held = None
-            order, ptr = _stable_order(sources, group._stop)
+            order, ptr, reach = _arrange(sources, group._stop, reached, keep or pending)
             ptr = ptr[group._start:] - ptr[group._start]  # the source's elements only
             out_degree = int(np.diff(ptr).max()) if ptr.size > 1 else 0
             self._csr, self._csr_key = (ptr, order, out_degree), key
-            self._reach, self._reach_key = np.zeros(1, dtype=np.int32), None
-        ptr, order, out_degree = self._csr
+            self._reach, self._reach_key = (np.zeros(1, dtype=np.int32), None) \
+                if reach is None else (reach, key)
         if self._held is None:  # synapse indices -> positions in this order
             if pending:
                 where = np.empty(n_syn, dtype=np.int32)
-                where[order] = np.arange(n_syn, dtype=np.int32)
+                where[self._order()] = np.arange(n_syn, dtype=np.int32)
                 self._translate(where)
                 del where
             self._held = key
         parts = {}
         if reached is not None:
             if self._reach_key != key:
-                self._reach = gather(reached, order)
+                self._reach = gather(reached, self._order())
                 self._reach_key = key
             parts["reach"] = self._reach
+        ptr, order, out_degree = self._csr
+        if keep and order is None:
+            order = self._order()
+        self._csr = (ptr, order if keep else None, out_degree)
         if self._dt is not None and self._dt != dt:  # Brian2: re-bin pending spikes
             events = [(int(round(rel * self._dt / dt)), s) for rel, s in self._events()]
             self._layout(max(n_slots, self.qn.shape[0]), self.qdata.shape[1], events)
@@ -210,9 +219,22 @@ class Pathway:
         if self.qdata.shape[1] < wanted:
             self._qdata.enlarge(wanted)
         self._dt = dt
-        return {"start": group._start, "stop": group._stop, "ptr": ptr, "syn": order,
-                "delay": steps, "hom": hom, "qdata": self._qdata, "qn": self.qn, "qn0": self.qn0,
-                "qoff": self.qoff, **parts}
+        return {"start": group._start, "stop": group._stop, "ptr": ptr,
+                "syn": order if keep else _NO_ORDER, "delay": steps, "hom": hom,
+                "qdata": self._qdata, "qn": self.qn, "qn0": self.qn0, "qoff": self.qoff,
+                **parts}
+
+    def _order(self) -> np.ndarray:
+        """The synapses in the order of the queue's key (by source, stable): kept where the
+        kernel reads it, else made again from the sources. ``connect()`` only appends
+        synapses and ``restore()`` replaces the events in flight, so the key's first
+        ``n_syn`` sources are still those the order was made from."""
+        order = self._csr[1]
+        if order is None:
+            s = self.synapses
+            sources = s._pre if self.prepost == "pre" else s._post
+            order = _stable_order(sources[:self._csr_key[1]], self.source._stop)[0]
+        return order
 
     # -- store / restore ----------------------------------------------------------------------
 
@@ -220,7 +242,7 @@ class Pathway:
         """The queue with its events as synapse indices (valid in any order of synapses)."""
         qdata = self.qdata.copy()
         if self._held is not None:
-            order = self._csr[1]
+            order = self._order()
             for slot in range(self.qn.shape[0]):
                 qdata[slot, :self.qn[slot]] = order[qdata[slot, :self.qn[slot]]]
         return {"qdata": qdata, "qn": self.qn.copy(),
@@ -262,12 +284,35 @@ def gather(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Synapses from which a counting sort orders them (below, numpy's sort is quicker than
+#: loading the compiled one).
+COUNTING_FROM = 1 << 20
+#: ``syn`` of a queue that keeps no order (its kernel does not read it).
+_NO_ORDER = np.zeros(1, dtype=np.int32)
+
+
+def _arrange(sources, n_elements, reached, keep: bool):
+    """-> (the order by source or None when not ``keep``, ``ptr``, ``reached`` in that
+    order or None). Without ``keep``, large networks copy ``reached`` into the order in
+    one counting pass, the order itself never made (it would be 4 bytes per synapse at
+    the first run's peak)."""
+    if not keep and reached is not None and sources.size >= COUNTING_FROM \
+            and numba_available():
+        from labkit.synapses.counting_sort import counting_scatter
+
+        reach, ptr = counting_scatter(sources, reached, n_elements)
+        return None, ptr, reach
+    order, ptr = _stable_order(sources, n_elements)
+    reach = None if reached is None else gather(reached, order)
+    return (order if keep else None), ptr, reach
+
+
 def _stable_order(sources: np.ndarray, n_elements: int) -> tuple[np.ndarray, np.ndarray]:
     """Synapse indices sorted by source element, stable (int32), and where each element's
     start (``ptr``, int64, ``n_elements + 1``). Large networks use a counting sort, which
     needs no memory besides its result (``np.argsort`` and ``np.bincount`` make int64
     copies first, twice the result's size per synapse)."""
-    if sources.size < (1 << 20) or not numba_available():
+    if sources.size < COUNTING_FROM or not numba_available():
         ptr = np.zeros(n_elements + 1, dtype=np.int64)
         np.cumsum(np.bincount(sources, minlength=n_elements), out=ptr[1:])
         return np.argsort(sources, kind="stable").astype(np.int32), ptr

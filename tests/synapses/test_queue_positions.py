@@ -60,3 +60,32 @@ def test_store_holds_synapse_indices_and_restores_after_connect(device_name):
     net.run(5 * ms)
     assert len(S) == 6
     np.testing.assert_array_equal(np.asarray(T.v), [1, 10, 100, 1000])
+
+
+def test_a_queue_without_its_order_translates_the_events_in_flight(device_name,
+                                                                    monkeypatch):
+    """``v_post += 1`` reads no synapse: the queue keeps ``reach`` and no order, and makes
+    the order again where events in flight must move (a connect(), a store()). With the
+    counting sort (as for 10^6 synapses) and numpy's. Source 2's events reach 0, 0, 2, 2;
+    left untranslated after the connect() they would reach 3, 2, 0, 0."""
+    from labkit.synapses import queue
+
+    for counting_from in (queue.COUNTING_FROM, 0):
+        monkeypatch.setattr(queue, "COUNTING_FROM", counting_from)
+        gen = SpikeGeneratorGroup(3, [2], [1.0] * ms)
+        T = NeuronGroup(4, "v : 1")
+        S = Synapses(gen, T, on_pre="v_post += 1", delay=3 * ms)
+        S.connect(i=[2, 0, 2, 0, 2, 2], j=[0, 3, 0, 1, 2, 2])
+        net = Network(gen, T, S)
+        net.run(2 * ms)
+        pathway = S._pathways[0]
+        assert pathway.qn.sum() == 4 and pathway._csr[1] is None
+        net.store("pending")
+        S.connect(i=[0, 1], j=[3, 2])
+        net.run(5 * ms)
+        np.testing.assert_array_equal(np.asarray(T.v), [2, 0, 2, 0])
+        net.restore("pending")
+        net.run(0.5 * ms)
+        S.connect(i=[0], j=[1])
+        net.run(5 * ms)
+        np.testing.assert_array_equal(np.asarray(T.v), [2, 0, 2, 0])
