@@ -184,10 +184,15 @@ def numba_lines(kind: str, sites: int, value: str, size_error: list[str]) -> lis
     return [f"_size = int({value})", "if _size < 0 or _size > _m:",
             *("    " + x for x in size_error), "if _size == 0:", "    continue", "_ns = 0",
             f"if {DENSE_SIZE} * _size >= _m:", "    _B = _m", "    " + draw,
-            "    _order = np.argsort(_u[:_m])", "    _chosen = np.zeros(_m, dtype=np.bool_)",
-            "    for _c in range(_size):", "        _chosen[_order[_c]] = True",
+            # the _size smallest uniforms, ties in index order (the numpy device's
+            # lexsort): a partition finds the largest kept in O(m), where an argsort of
+            # each row took 70 of 77 ms (in-degree 80 of 1000 neurons, 80 000 synapses)
+            "    _thr = np.partition(_u[:_m], _size - 1)[_size - 1]", "    _ties = _size",
+            "    for _c in range(_m):", "        if _u[_c] < _thr:", "            _ties -= 1",
             *("    " + x for x in _grow("_m")),
-            "    for _c in range(_m):", "        if _chosen[_c]:",
+            "    for _c in range(_m):",
+            "        if _u[_c] < _thr or (_u[_c] == _thr and _ties > 0):",
+            "            if _u[_c] == _thr:", "                _ties -= 1",
             *("            " + x for x in _keep("_c", "_c")),
             "else:",
             f"    _B = _size + _size * _size // _m + {int(SIGMAS / 2.5)} * int(math.sqrt(_size))"
