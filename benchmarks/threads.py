@@ -13,7 +13,9 @@ calls (all threads: on idle cores threads that split the work well take about
 the serial CPU time in half the wall time; under load the wall times mostly measure the
 other jobs). The layer column is Numba's threading layer (``-``: the parallel kernel
 never ran). For the adaptive kernel, the best run's share of steps that ran on threads
-(probes included) and its probes (each runs both kernels for a few steps, side by side):
+(probes included) and its probes (each runs both kernels for a few steps, side by side),
+and the team kernel's calls over the process, with those whose threads did not all start
+(run on one thread instead; on idle cores there should be none):
 on idle cores CUBA should run ~0 % on threads (a parallel region per step costs more than
 its 8 us state update) and COBAHH ~100 %. Spikes must be identical whatever the threads; the script
 checks it. The speedup on a machine others use too depends on their load: a parallel
@@ -67,6 +69,8 @@ _steps = np.round(np.asarray(s_mon.t) / 1e-4).astype(np.int64)
 _keep = _steps < round({duration} / 1e-4)
 np.savez(_os.environ["BENCH_OUT"], i=np.asarray(s_mon.i)[_keep], steps=_steps[_keep])
 report(first_run_s=_first, loop_s=min(_loops), cpu_s=min(_cpus), spikes=int(_keep.sum()),
+       teams=sum(k.team_calls for k in _kernels),
+       not_formed=sum(k.teams_not_formed for k in _kernels),
        layer=_numba.threading_layer() if _threaded else "-", probes=_probes[_best],
        on_threads=_on_threads[_best], load=_os.getloadavg()[0])
 """
@@ -110,8 +114,9 @@ def main(argv=None) -> None:
                 speedup = base[0]["loop_s"] / timing["loop_s"]
                 how = f"{threads}" + ("" if threads == 1 else
                                       " (adaptive)" if adaptive else " (always)")
-                adaptive_cols = (["-", "-"] if threads == 1 else
-                                 [f"{100 * timing['on_threads']:.0f} %", str(timing["probes"])])
+                adaptive_cols = (["-", "-", "-"] if threads == 1 else
+                                 [f"{100 * timing['on_threads']:.0f} %", str(timing["probes"]),
+                                  f"{timing['teams']} ({timing['not_formed']})"])
                 rows.append([model, how, timing["layer"], fmt_seconds(timing["first_run_s"]),
                              fmt_seconds(timing["loop_s"]), f"{speedup:.2f}x",
                              fmt_seconds(timing["cpu_s"]), *adaptive_cols,
@@ -119,6 +124,7 @@ def main(argv=None) -> None:
                              f"{timing['load']:.1f}"])
     print_table(["model", "threads", "layer", "first run() (cold)", "loop (best of 3)",
                  "loop speedup", "run() CPU (all threads)", "steps on threads", "probes",
+                 "team calls (not formed)",
                  "spikes", "same spikes", "load"], rows)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 

@@ -270,6 +270,9 @@ class ThreadedKernel:
         self._team = None  # the team kernel; False: the model has none
         self._team_cache: dict = {}  # its per-call arrays and synapses split by owner
         self.team_calls = 0
+        #: team calls whose threads did not all start (run on one thread instead): on
+        #: idle cores there should be none (benchmarks/threads.py reports them)
+        self.teams_not_formed = 0
         self._on_disk = None
         self.serial_seconds = 0.0  # CPU time of the serial kernel on a large group
         self._serial_called = False
@@ -547,6 +550,7 @@ class ThreadedKernel:
         self.team_kernel()(*args, *extra)
         self.team_calls += 1
         if extra[0][JOIN] >= CLOSED:  # the threads did not all start: nothing ran
+            self.teams_not_formed += 1
             self.serial(*args)
 
     def __repr__(self) -> str:
