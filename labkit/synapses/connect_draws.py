@@ -131,6 +131,25 @@ def _keep(c: str, t: str) -> list[str]:
     return [*_grow("_ns + 1"), f"_sel_c[_ns] = {c}", f"_sel_g[_ns] = {t}", "_ns += 1"]
 
 
+def _select(k: str) -> list[str]:
+    """Kernel lines: ``_thr``, the ``k``-th smallest of ``_u[:_m]`` (Wirth's selection on a
+    copy). Not ``np.partition``: a kernel using it took 20 MB more resident memory to
+    load from the cache (CUBA 10^3's connect(), 21 -> 41 MB)."""
+    return ["_sw = np.empty(_m)", "for _si in range(_m):", "    _sw[_si] = _u[_si]",
+            f"_sk = {k}", "_sl = 0", "_sr = _m - 1",
+            "while _sl < _sr:",
+            "    _sx = _sw[_sk]", "    _si = _sl", "    _sj = _sr",
+            "    while _si <= _sj:",
+            "        while _sw[_si] < _sx:", "            _si += 1",
+            "        while _sx < _sw[_sj]:", "            _sj -= 1",
+            "        if _si <= _sj:",
+            "            _st = _sw[_si]", "            _sw[_si] = _sw[_sj]",
+            "            _sw[_sj] = _st", "            _si += 1", "            _sj -= 1",
+            "    if _sj < _sk:", "        _sl = _si",
+            "    if _sk < _si:", "        _sr = _sj",
+            "_thr = _sw[_sk]"]
+
+
 def _next_chunk(sites: int) -> list[str]:
     """Kernel lines: append one chunk of ``sites * _B`` uniforms to ``_u``."""
     return [f"_grown_u = np.empty(_u.shape[0] + {sites} * _B)",
@@ -185,9 +204,9 @@ def numba_lines(kind: str, sites: int, value: str, size_error: list[str]) -> lis
             *("    " + x for x in size_error), "if _size == 0:", "    continue", "_ns = 0",
             f"if {DENSE_SIZE} * _size >= _m:", "    _B = _m", "    " + draw,
             # the _size smallest uniforms, ties in index order (the numpy device's
-            # lexsort): a partition finds the largest kept in O(m), where an argsort of
+            # lexsort): a selection finds the largest kept in O(m), where an argsort of
             # each row took 70 of 77 ms (in-degree 80 of 1000 neurons, 80 000 synapses)
-            "    _thr = np.partition(_u[:_m], _size - 1)[_size - 1]", "    _ties = _size",
+            *("    " + x for x in _select("_size - 1")), "    _ties = _size",
             "    for _c in range(_m):", "        if _u[_c] < _thr:", "            _ties -= 1",
             *("    " + x for x in _grow("_m")),
             "    for _c in range(_m):",
