@@ -35,10 +35,13 @@ def used_names(weight: str) -> frozenset[str]:
     return frozenset(names_in(parse_condition(weight, "weight")))
 
 
-def operation(pin, externals, kinds, prefix, me, clock, normal: bool, own_roles: dict):
+def operation(pin, externals, kinds, prefix, me, clock, normal: bool, own_roles: dict,
+              conditional: bool = False):
     """The one operation: ``var += weight * count``, the count drawn by ``normal``'s rule.
     ``own_roles``: the model names of the object's own numbers (N, p, the normal rule's
-    mean and spread, a weight given as a value, in this order) -> their roles."""
+    mean and spread, a weight given as a value, in this order) -> their roles.
+    ``conditional``: the target is an ``(unless refractory)`` variable, written only where
+    the neuron is not refractory (Brian2's conditional write; the count is drawn anyway)."""
     _N, _P, _LOC, _SCALE, _WEIGHT = own_roles  # noqa: N806 - the plan's constants
     owner = pin.target._owner
     symbol = sympy.Symbol
@@ -47,7 +50,10 @@ def operation(pin, externals, kinds, prefix, me, clock, normal: bool, own_roles:
     else:
         count = binomial(symbol(_N, real=True), symbol(_P, real=True), sympy.Integer(0))
     var = symbol(pin.target_var, real=True)
-    statement = Statement(pin.target_var, var + count * _weight_expr(pin, externals, _WEIGHT))
+    value = var + count * _weight_expr(pin, externals, _WEIGHT)
+    if conditional:
+        value = sympy.Piecewise((value, symbol("not_refractory", real=True)), (var, True))
+    statement = Statement(pin.target_var, value)
     arrays = {n: ("shared" if v.shared else "array") for n, v in owner.variables.items()
               if v.array is not None}
     names = names_in(statement.expr) | {pin.target_var}

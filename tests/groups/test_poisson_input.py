@@ -53,6 +53,22 @@ def test_subgroup_targets_and_a_weight_expression(device_name):
     assert np.allclose(events, np.round(events))
 
 
+def test_an_unless_refractory_target_keeps_its_value_while_refractory(device_name):
+    # Brian2's conditional write (its PoissonInput code runs where not_refractory): the
+    # input arriving during the refractory period is dropped, and Brunel_2000's rates
+    # were 35% above Brian2's while labkit added it
+    G = NeuronGroup(4, 'dv/dt = -v/(20*ms) : 1 (unless refractory)\nw : 1',
+                    threshold='v > 5', reset='v = 0', refractory=2 * ms, method='exact')
+    G.v = [10, 10, 0, 0]  # the first two spike at the first step, then are refractory
+    P = PoissonInput(G, 'v', 100, 500 * Hz, 0.01)  # noqa: F841 - run() finds it by name
+    Q = PoissonInput(G, 'w', 100, 500 * Hz, 0.01)  # noqa: F841 - not (unless refractory)
+    run(1.5 * ms)
+    assert np.all(G.v[:2] == 0) and np.all(G.v[2:] > 0)
+    assert np.all(G.w > 0)
+    run(1 * ms)  # refractoriness over: inputs count again
+    assert np.all(G.v[:2] > 0)
+
+
 def test_errors_say_what_is_wrong():
     G = NeuronGroup(3, 'v : volt\nsub = 2*v : volt')
     with pytest.raises(KeyError, match="no variable 'u'"):
