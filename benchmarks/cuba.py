@@ -107,7 +107,9 @@ _t_import = _time.perf_counter()
 _t_build = _time.perf_counter()
 run({duration}*second)
 _t_run = _time.perf_counter()
-_extra = {{}}
+import resource as _resource
+# the process's peak resident memory to the end of its first run (the rows' span)
+_extra = {{"peak_kb": _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss}}
 {after}
 _spikes_i = np.asarray(s_mon.i)
 _spikes_steps = np.round(np.asarray(s_mon.t) / 1e-4).astype(np.int64)
@@ -325,6 +327,11 @@ def measure_and_print(bench: Bench, args, repeats: int) -> None:
         row("cpp_standalone: binary incl. I/O", None, med(b2_sa, "binary_s")),
         row("cpp_standalone: whole process", None, whole(b2_sa)),
     ]
+    lk_mb, b2_mb = (None if med(t, "peak_kb") is None else med(t, "peak_kb") / 1024
+                    for t in (lk_warm, b2_warm))
+    rows.append(["peak memory to the end of the first run, warm (MB)",
+                 "-" if lk_mb is None else f"{lk_mb:.0f}", "-" if b2_mb is None else
+                 f"{b2_mb:.0f}", fmt_ratio(lk_mb, b2_mb), "<= 1.0x"])
     print()
     print_table(["", "labkit", "Brian2", "ratio", "target"], rows)
 

@@ -21,7 +21,9 @@ Each simulator and size is measured in its own fresh process:
   loop (``_last_run_cpu_time``, ``time.process_time`` around the compiled kernel's
   calls), the whole ``run()`` call's CPU time (with its Python preparation) and the
   loop's wall time (``_last_run_time``) are reported apart; peak resident memory is the
-  process's ``ru_maxrss``.
+  process's ``ru_maxrss`` after the timed run (before the script counts the events),
+  also reported per phase: before ``connect()`` (imports, neurons, monitor), after it,
+  after the first ``run()`` (its kernel and the spike queues' arrays).
 - Brian2 2.9 runtime device (``--brian2-runtime``; Cython, its cache filled by one
   unmeasured process or given with ``--brian2-cache``): one process per size, for its
   peak resident memory (the whole process: imports, build, connect, run).
@@ -87,11 +89,14 @@ _connect_s = time.perf_counter() - _t
 """
 
 LABKIT = NETWORK + """
+_rss_connect = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 run(1*ms)  # loads the compiled kernel; the timed run below is the loop alone
+_rss_first = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 _spikes0 = s_mon.num_spikes
 _c = time.process_time()
 run({duration}*second)
 run_cpu_s = time.process_time() - _c
+_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before the counting below
 from labkit.core.magic import magic_network
 loop_s = float(magic_network._last_run_time)
 # (a labkit before _last_run_cpu_time: the run() call's CPU time)
@@ -101,7 +106,7 @@ spikes = np.asarray(s_mon.i)[_spikes0:]
 report(loop_s=loop_s, cpu_s=cpu_s, run_cpu_s=run_cpu_s, connect_s=_connect_s,
        spikes=int(spikes.size), events=int(out[spikes].sum()), synapses=len(Ce) + len(Ci),
        steps=int(round({duration}/1e-4)),
-       peak_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, before_kb=_rss_before)
+       peak_kb=_peak, before_kb=_rss_before, connect_kb=_rss_connect, first_kb=_rss_first)
 """
 
 #: Brian2's runtime device (Cython, warm cache): the same network in one process, for
@@ -266,6 +271,12 @@ def report_tables(labkit: list[dict], brian2: list[dict | None]) -> None:
                  "wall lk",
                  "/neuron-step lk", "/neuron-step B2", "/event lk", "/event B2",
                  "ratio /event"], time_rows)
+    print()
+    print_table(["size", "lk before connect", "after connect", "after run(1 ms)",
+                 "after the timed run"],
+                [[f"N={lk['n']:,}", *(mb(lk.get(k)) for k in
+                                      ("before_kb", "connect_kb", "first_kb", "peak_kb"))]
+                 for lk in labkit])
     print()
     print_table(["size", "peak lk", "peak B2 binary", "B2 python", "B2 runtime", "B/syn lk",
                  "B/syn B2", "ratio B/syn", "lk connect", "lk process",

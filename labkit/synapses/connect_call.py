@@ -92,9 +92,10 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
 
 def _bytes_per_synapse(synapses) -> int:
     """Memory one synapse takes (see Synapses' docstring): its own variables (weights,
-    delays, ``i``/``j`` of a subgroup), its source and target elements (int32 each), the
-    queue's order per pathway and connect()'s buffers while it generates them (int32
-    each)."""
+    delays, ``i``/``j`` of a subgroup), its source and target elements (int32 each), per
+    pathway the queue's targets in order or its order (int32; a pathway reading each
+    event's synapse keeps both, 4 bytes the estimate leaves out) and connect()'s buffers
+    while it generates them (int32 each)."""
     own = sum(v.array.dtype.itemsize for v in synapses._per_synapse_variables()
               if v.name not in ("i", "j"))
     apart = 4 * sum(group._start != 0 for group in (synapses.source, synapses.target))
