@@ -45,19 +45,22 @@ def plan_regular(code_object, ctx) -> ObjectPlan:
     externals = resolve_externals(owner, names, ctx)
     kinds = external_kinds(externals)
     me, clock = ctx.owner(code_object), ctx.clock(code_object)
+    # (unless refractory) variables the code writes only where not refractory (Brian2)
+    conditional = tuple(sorted(owner._conditional_writes))
     key = _plain_key(code_object, model, externals, kinds, prefix, me, clock)
     if key is not None:
-        memory_key = key
+        memory_key = key = repr((key, conditional))
     else:
         dims = {n: getattr(v, "dim", None) for n, v in externals.items()}
         memory_key = (code_object.code, prefix, me, clock, group._start, group._stop,
-                      code_object.when, code_object.order,
+                      code_object.when, code_object.order, conditional,
                       tuple(sorted((n, kinds[n], dims[n]) for n in kinds)))
 
     def make():
         from labkit.plan.regular_ops import operations  # loads sympy: the cold path
 
-        return operations(code_object, externals, kinds, prefix, me, clock), None, None
+        return operations(code_object, externals, kinds, prefix, me, clock,
+                          frozenset(conditional)), None, None
 
     ops = stored_operations(code_object, memory_key, key, make)[0]
     count = group._stop - group._start

@@ -52,8 +52,12 @@ def through_subexpressions(variables, names: set[str]) -> set[str]:
     return found
 
 
-def operations(code_object, externals, kinds, prefix, me, clock) -> tuple:
-    """-> ``(when, order, operation, '')`` rows: the scalar block, then the vector one."""
+def operations(code_object, externals, kinds, prefix, me, clock,
+               conditional: frozenset = frozenset()) -> tuple:
+    """-> ``(when, order, operation, '')`` rows: the scalar block, then the vector one.
+    ``conditional``: ``(unless refractory)`` variables, which the vector block writes only
+    where the element is not refractory (Brian2's conditional write: its run_regularly
+    code skips them; labkit wrote them)."""
     group, owner = code_object.group, code_object.group._owner
     variables = {n: (v.dim, v.is_boolean) for n, v in owner.variables.items()
                  if v.kind != "index"}
@@ -95,10 +99,21 @@ def operations(code_object, externals, kinds, prefix, me, clock) -> tuple:
                           scalar_stmts)
         ops.append((when, order, op, ""))  # the same name: ties keep this order
     if code.vector:
-        vector_stmts = tuple(Statement(s.target, s.expr.xreplace(local)) for s in code.vector)
+        vector_stmts = tuple(Statement(s.target, _written(s.target, s.expr.xreplace(local),
+                                                          conditional))
+                             for s in code.vector)
         ops.append((when, order, S.Reset(me, clock, roles(vector_stmts), label, vector_stmts),
                     ""))
     return tuple(ops)
+
+
+def _written(target: str, value, conditional: frozenset):
+    """``target = value``, or, for an ``(unless refractory)`` variable, ``value`` where
+    not refractory and the old value elsewhere."""
+    if target not in conditional:
+        return value
+    return sympy.Piecewise((value, sympy.Symbol("not_refractory", real=True)),
+                           (sympy.Symbol(target, real=True), True))
 
 
 def _local_names(group, owner) -> dict:

@@ -116,3 +116,16 @@ def test_a_shared_variable_reads_as_one_value_of_shape_nothing():
     assert float(G.phase_[:]) == 0.004
     with pytest.raises(IndexError, match=r"'neurongroup\w*'.phase is a \(shared\) variable"):
         G.phase[0]
+
+
+def test_an_unless_refractory_variable_is_written_only_where_not_refractory(device_name):
+    # Brian2's conditional write (its run_regularly code runs where not_refractory for
+    # such a variable); labkit wrote every element
+    G = NeuronGroup(3, 'dv/dt = -v/(20*ms) : 1 (unless refractory)\nw : 1',
+                    threshold='v > 5', reset='v = 0', refractory=5 * ms, method='exact')
+    G.v = [10, 0, 0]  # the first spikes at the first step, then is refractory
+    G.run_regularly('v += 0.5\nw += 0.5', dt=2 * ms)
+    run(4.5 * ms)  # writes at 0 (before the spike), 2 and 4 ms
+    assert G.v[0] == 0 and np.all(G.v[1:] > 0.9) and np.all(G.w == 1.5)
+    run(2 * ms)  # at 6 ms it is no longer refractory
+    assert 0.48 < G.v[0] < 0.5  # written at 6 ms, then decaying
