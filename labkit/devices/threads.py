@@ -97,6 +97,12 @@ PROBE_MOST_STEPS = 1000
 PROBE_EVERY = 16
 PROBE_MOST = 1024
 SLOWER = 2.0
+#: How much faster the threads must be in a probe to be switched to from one thread: a
+#: switch moves the state between the cores' caches, and on busy cores two 10-step
+#: measurements differ by more than that at random. COBAHH at load 7-17 (the kernels
+#: close), benchmarks/threads_alternating.py, adaptive's median against one thread's in
+#: two runs each: 0.95x/0.91x switching on any win, 0.95x/1.00x with this margin.
+SWITCH_MARGIN = 1.15
 #: What probes may cost at most, as a share of the time both kernels have run (this
 #: kernel's calls, all its runs): a probe's cost is the time its side on the kernel not in
 #: use took beyond what the kernel in use took for as many steps, and a probe comes only
@@ -500,7 +506,9 @@ class ThreadedKernel:
         self._pair = None
         self.probes += 1
         self._probe_cost += max(0.0, other_rate - own_rate) * other_steps
-        if other_rate < own_rate:  # switch, and check soon that the switch holds
+        # to threads only by a margin (back to one thread at once: the safe choice)
+        margin = SWITCH_MARGIN if self._mode == "serial" else 1.0
+        if other_rate * margin < own_rate:  # switch, and check soon that the switch holds
             self._mode, self._paired, self._gap = self._other(), other_rate, PROBE_EVERY
         else:  # the kernel in use won again: probe less often
             self._paired, self._gap = own_rate, min(2 * self._gap, PROBE_MOST)

@@ -501,6 +501,15 @@ def test_probes_that_lose_cost_a_bounded_share_of_the_runs(clock):
     assert kernel._probe_cost <= T.PROBE_SHARE * kernel._seconds
 
 
+def test_threads_a_little_faster_than_one_thread_are_not_switched_to(clock):
+    """Threads must win a probe by SWITCH_MARGIN: on busy cores two 10-step measurements
+    differ by more at random, and a switch moves the state between the cores' caches."""
+    kernel = _threaded(_Fake(clock, lambda k: 269e-6),
+                       _Fake(clock, lambda k: 269e-6 / 1.1))  # 10 % faster
+    _drive(kernel, clock, 5000)
+    assert kernel._mode == "serial" and kernel.probes > 0
+
+
 # -- the team kernel (labkit.codegen.team): threads that own chunks of the group ----------
 
 
