@@ -68,6 +68,9 @@ class Pathway:
             self.delay_var = Variable("delay", SECOND, "parameter", np.array([seconds]),
                                       shared=True)
         self._qdata = Growable(np.zeros((1, 16), dtype=np.int32), axis=1)
+        # ``syn`` where the queue keeps no order (its kernel does not read it): one per
+        # queue, since cpp_standalone refuses two arguments that share a buffer
+        self._no_order = np.zeros(1, dtype=np.int32)
         self.qn = np.zeros(1, dtype=np.int64)
         self.qn0 = np.zeros(1, dtype=np.int64)
         self.qoff = np.zeros(1, dtype=np.int64)
@@ -220,7 +223,7 @@ class Pathway:
             self._qdata.enlarge(wanted)
         self._dt = dt
         return {"start": group._start, "stop": group._stop, "ptr": ptr,
-                "syn": order if keep else _NO_ORDER, "delay": steps, "hom": hom,
+                "syn": order if keep else self._no_order, "delay": steps, "hom": hom,
                 "qdata": self._qdata, "qn": self.qn, "qn0": self.qn0, "qoff": self.qoff,
                 **parts}
 
@@ -287,8 +290,6 @@ def gather(values: np.ndarray, order: np.ndarray) -> np.ndarray:
 #: Synapses from which a counting sort orders them (below, numpy's sort is quicker than
 #: loading the compiled one).
 COUNTING_FROM = 1 << 20
-#: ``syn`` of a queue that keeps no order (its kernel does not read it).
-_NO_ORDER = np.zeros(1, dtype=np.int32)
 
 
 def _arrange(sources, n_elements, reached, keep: bool):
