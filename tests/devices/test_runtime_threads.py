@@ -9,6 +9,7 @@ import pytest
 
 import labkit.devices.threads as T
 from labkit import (
+    Network,
     NeuronGroup,
     SpikeMonitor,
     StateMonitor,
@@ -81,14 +82,11 @@ def _run(build, threads, n, duration):
     set_device('runtime', threads=threads)
     start_scope()
     seed(7)
-    # the synapses stay inside build(): run() collects the objects of its caller's frame
-    # (as Brian2's does), so only the neurons run here (with them: 2-3x the compile time;
-    # the team kernel's tests below run synapses on threads)
-    P, names, _ = build(n)
+    P, names, synapses = build(n)
     spikes = SpikeMonitor(P)
     trace = StateMonitor(P, names, record=[0, n // 2, n - 1])
     before = _parallel_calls()
-    run(duration)
+    Network(P, *synapses, spikes, trace).run(duration)  # build()'s synapses run too
     return (np.asarray(spikes.i), np.asarray(spikes.t_),
             [np.asarray(getattr(trace, f"{name}_")) for name in names],
             _parallel_calls() > before)
