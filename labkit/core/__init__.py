@@ -1,7 +1,6 @@
 """The simulation core: clocks, objects, namespaces, networks and the magic functions."""
 
 from labkit.core.clock import Clock, defaultclock
-from labkit.core.lazy import Equations
 from labkit.core.magic import (
     collect,
     magic_network,
@@ -13,6 +12,7 @@ from labkit.core.magic import (
 )
 from labkit.core.network import Network, stop
 from labkit.core.random import seed
+from labkit.equations.equations import Equations
 from labkit.logs import BrianLogger
 from labkit.prefs import prefs
 

@@ -1,7 +1,6 @@
-"""Names of the public surface whose real implementation needs sympy, loaded on first use.
-
-``import labkit`` must not import sympy (0.25 s); ``Equations(...)`` in a script does need
-it. This stand-in creates the real :class:`labkit.equations.Equations` when called.
+"""sympy imported out of the learner's way: ``import labkit`` must not import it (0.25 s),
+and a model seen before needs none (not even an ``Equations`` object: see
+:mod:`labkit.equations.plain`), but a new model's first cell does.
 
 In IPython or Jupyter, ``import labkit`` arranges for sympy to be imported in a background
 thread once the cell that imported labkit is done (:func:`import_sympy_after_this_cell`),
@@ -19,7 +18,7 @@ import os
 import sys
 import threading
 
-__all__ = ["Equations", "import_sympy_after_this_cell"]
+__all__ = ["import_sympy_after_this_cell"]
 
 #: What the thread imports (a test replaces it).
 BACKGROUND_MODULES = ("sympy",)
@@ -73,15 +72,3 @@ def import_sympy_after_this_cell(shell=None) -> bool:
     events.register("post_run_cell", after_cell)
     return True
 
-
-class Equations:
-    """``Equations(text, **substitutions)`` -> :class:`labkit.equations.Equations`.
-
-    (A stand-in, so that ``from labkit import *`` stays fast; the object made is the
-    real one.)
-    """
-
-    def __new__(cls, *args, **kwargs):
-        from labkit.equations import Equations as _Equations
-
-        return _Equations(*args, **kwargs)

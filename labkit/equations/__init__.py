@@ -1,25 +1,18 @@
 """Stage 1, text -> Equations: line grammar, expression parsing through a whitelist into
 sympy, and dimension checks.
 
+Only :class:`Equations` and the line's data class are imported with the package: both work
+without sympy (an Equations object seen before reads its plain lines), so ``import
+labkit`` can re-export ``Equations`` itself. The parser's names load sympy and come from
+their modules when first asked for (``from labkit.equations import parse_expression``).
+
 >>> from labkit.equations import Equations
 >>> Equations("dv/dt = -v/tau : volt").identifiers
 ('tau',)
 """
 
-from labkit.equations.checks import (
-    Resolver,
-    check_condition,
-    check_dimensions,
-    check_statement,
-    infer_dimension,
-    resolver,
-)
 from labkit.equations.equations import Equations
-from labkit.equations.expressions import parse_expression
 from labkit.equations.model import FLAGS, SingleEquation
-from labkit.equations.printing import expression_str, unit_str
-from labkit.equations.statements import Statement, parse_statements
-from labkit.equations.unitspec import parse_unit
 
 __all__ = [
     "FLAGS",
@@ -38,3 +31,21 @@ __all__ = [
     "resolver",
     "unit_str",
 ]
+
+
+def __getattr__(name: str):
+    """The parser's public names (they load sympy), imported on first use."""
+    if name in ("Resolver", "check_condition", "check_dimensions", "check_statement",
+                "infer_dimension", "resolver"):
+        from labkit.equations import checks as module
+    elif name == "parse_expression":
+        from labkit.equations import expressions as module
+    elif name in ("expression_str", "unit_str"):
+        from labkit.equations import printing as module
+    elif name in ("Statement", "parse_statements"):
+        from labkit.equations import statements as module
+    elif name == "parse_unit":
+        from labkit.equations import unitspec as module
+    else:
+        raise AttributeError(f"module 'labkit.equations' has no attribute '{name}'")
+    return getattr(module, name)

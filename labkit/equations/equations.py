@@ -10,29 +10,28 @@ name everywhere (definitions too); a value binds an *external* name to a constan
 Brian2, a bound value is not pasted into the expression text: the name stays a symbol
 and the value is kept in :attr:`Equations.constants` (values are kernel arguments, never
 compiled in). Names that are not used are ignored, as in Brian2.
+
+An object made from text (and renames, bound values and sums of such objects) keeps its
+*recipe*; its plain lines are stored under it (:mod:`labkit.equations.plain`), so that a
+process making it again imports no sympy: names, printing, equality and a group's build
+read the plain lines, and the sympy form (:mod:`labkit.equations.building`) is made only
+when something reads an expression.
 """
 
 from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
 
 import numpy as np
-import sympy
 
 from labkit.equations.budget import time_limit
-from labkit.equations.expressions import substitute
-from labkit.equations.functions import rand, randn
-from labkit.equations.grammar import _check_name, parse_equations
 from labkit.equations.model import SingleEquation
-from labkit.equations.printing import expression_str
-from labkit.equations.stored import parsed_equations, remembered
-from labkit.equations.symbols import TIME, TIMESTEP, is_noise, symbol
+from labkit.equations.names import TIME, TIMESTEP, is_noise
+from labkit.equations.plain import PlainLine, load_lines, store_lines
+from labkit.equations.stored import remembered
 from labkit.errors import EquationError, shorten
 from labkit.units.dimension import DIMENSIONLESS
-
-CONSTANT_OVER_DT = "constant over dt"
 
 
 class Equations(Mapping):
@@ -59,44 +58,115 @@ class Equations(Mapping):
     True
     """
 
-    __slots__ = ("_equations", "_constants", "_source", "_cached_key", "_hash")
+    __slots__ = ("_parsed", "_lines", "_recipe", "_constants", "_source", "_cached_key",
+                 "_hash")
 
     def __init__(
         self, eqs: str | Equations | Iterable[SingleEquation] = "", /, **substitutions
     ):
+        if isinstance(eqs, Equations) and not substitutions:  # a copy
+            self._setup(eqs._recipe, dict(eqs._constants), eqs._parsed, eqs._lines)
+            self._source = eqs._source
+            object.__setattr__(self, "_hash", None)
+            return
+        renames, values = _split(substitutions)
         if isinstance(eqs, Equations):
-            equations, constants = tuple(eqs._equations.values()), dict(eqs._constants)
+            inner, constants = eqs._recipe, dict(eqs._constants)
         elif isinstance(eqs, str):
-            with time_limit(f"the equations '{shorten(eqs.strip())}'"):
-                equations, constants = parsed_equations(eqs, parse_equations), {}
+            inner, constants = ("text", eqs), {}
         else:
-            equations, constants = tuple(eqs), {}
-            if not all(isinstance(eq, SingleEquation) for eq in equations):
+            eqs = tuple(eqs)
+            if not all(isinstance(eq, SingleEquation) for eq in eqs):
                 raise TypeError("Equations takes a string, Equations or SingleEquation objects")
+            inner, constants = None, {}
+        recipe = None if inner is None else inner if not substitutions else (
+            "subs", inner, tuple(sorted(renames.items())), tuple(sorted(values)))
+
+        def make():
+            from labkit.equations import building
+
+            if isinstance(eqs, Equations):
+                base = tuple(eqs._equations().values())
+            elif isinstance(eqs, str):
+                base = building.parsed_text(eqs)
+            else:
+                base = eqs
+            defined = {eq.name for eq in base}
+            for name in values:
+                if name in defined:
+                    raise EquationError(
+                        f"cannot replace the model variable '{name}' with a value")
+            return building.checked_index(building.renamed(base, renames) if renames else base)
+
+        self._made(recipe, constants, make)
+        for name, value in values.items():  # a stored recipe checked the names, not values
+            constants[name] = _checked_constant(name, value)
+        for old, new in renames.items():
+            if old in constants:
+                constants[new] = constants.pop(old)
         # the model text, when it alone decides the equations (a key for stored results)
         self._source = eqs if isinstance(eqs, str) and not substitutions else None
-        equations, constants = _substitute(equations, constants, substitutions)
-        self._equations: dict[str, SingleEquation] = _index(equations)
-        self._constants: dict[str, object] = constants
-        self._cached_key = None
-        self._hash = None
-        _check_cycles(self._equations)
+        object.__setattr__(self, "_hash", None)
+
+    def _setup(self, recipe, constants, parsed, lines) -> None:
+        for name, value in (("_recipe", recipe), ("_constants", constants),
+                            ("_parsed", parsed), ("_lines", lines), ("_cached_key", None)):
+            object.__setattr__(self, name, value)
+
+    def _made(self, recipe, constants, make) -> None:
+        """Lines stored for ``recipe``, else ``make()`` (the parse, with its errors), whose
+        plain lines are then stored."""
+        lines = None if recipe is None else load_lines(recipe)
+        parsed = None
+        if lines is None:
+            parsed = make()
+            if recipe is not None:
+                from labkit.equations import building
+
+                lines = building.plain_lines(parsed)
+                store_lines(recipe, lines)
+        self._setup(recipe, constants, parsed, lines)
+
+    def _equations(self) -> dict[str, SingleEquation]:
+        """name -> SingleEquation, parsed from the recipe when first asked for."""
+        if self._parsed is None:
+            from labkit.equations import building
+
+            object.__setattr__(self, "_parsed", building.checked_index(_built(self._recipe)))
+        return self._parsed
+
+    def plain_lines(self) -> tuple[PlainLine, ...]:
+        """The lines as plain data (no sympy for an object whose recipe was seen before)."""
+        if self._lines is None:
+            from labkit.equations import building
+
+            object.__setattr__(self, "_lines", building.plain_lines(self._parsed))
+        return self._lines
+
+    @property
+    def recipe(self) -> tuple | None:
+        """What made this object (texts, renames, bound names, sums) as plain data, or None
+        for one made from SingleEquation objects: the key its plain lines are kept under."""
+        return self._recipe
 
     # -- the Mapping protocol ---------------------------------------------------------------
 
     def __getitem__(self, name: str) -> SingleEquation:
-        return self._equations[name]
+        return self._equations()[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._equations)
+        return iter(self.names)
 
     def __len__(self) -> int:
-        return len(self._equations)
+        return len(self.plain_lines())
+
+    def __contains__(self, name) -> bool:
+        return name in self.names
 
     # -- names ------------------------------------------------------------------------------
 
     def _names_of(self, kind: str) -> tuple[str, ...]:
-        return tuple(name for name, eq in self._equations.items() if eq.kind == kind)
+        return tuple(line.name for line in self.plain_lines() if line.kind == kind)
 
     @property
     def diff_eq_names(self) -> tuple[str, ...]:
@@ -116,7 +186,7 @@ class Equations(Mapping):
     @property
     def names(self) -> tuple[str, ...]:
         """Every name the equations define, in definition order."""
-        return tuple(self._equations)
+        return tuple(line.name for line in self.plain_lines())
 
     @property
     def identifiers(self) -> tuple[str, ...]:
@@ -126,15 +196,10 @@ class Equations(Mapping):
         includes group-provided names (``i``, ``N``, ...), names bound in
         :attr:`constants`, and called functions that are not whitelisted (TimedArrays).
         """
-        used: set[str] = set()
-        for eq in self._equations.values():
-            if eq.expr is not None:
-                used |= {s.name for s in eq.expr.free_symbols}
-                used |= {f.func.__name__ for f in eq.expr.atoms(sympy.core.function.AppliedUndef)}
-        return tuple(sorted(
-            name for name in used - set(self._equations)
-            if name not in (TIME, TIMESTEP) and not is_noise(name)
-        ))
+        lines = self.plain_lines()
+        used = set().union(*(line.uses for line in lines)) - {line.name for line in lines}
+        return tuple(sorted(name for name in used
+                            if name not in (TIME, TIMESTEP) and not is_noise(name)))
 
     @property
     def constants(self) -> Mapping[str, object]:
@@ -144,16 +209,17 @@ class Equations(Mapping):
     @property
     def ordered(self) -> tuple[SingleEquation, ...]:
         """Update order: differential equations, subexpressions by dependency, parameters."""
-        subs = [self._equations[name] for name in _dependency_order(self._equations)]
+        from labkit.equations import building
+
+        equations = self._equations()
+        subs = [equations[name] for name in building.dependency_order(equations)]
         return (
-            tuple(eq for eq in self._equations.values() if eq.kind == "diff")
+            tuple(eq for eq in equations.values() if eq.kind == "diff")
             + tuple(subs)
-            + tuple(eq for eq in self._equations.values() if eq.kind == "param")
+            + tuple(eq for eq in equations.values() if eq.kind == "param")
         )
 
-    def get_substituted_expressions(
-        self, *, include_subexpressions: bool = False
-    ) -> list[tuple[str, sympy.Expr]]:
+    def get_substituted_expressions(self, *, include_subexpressions: bool = False) -> list:
         """``(name, expr)`` of each differential equation, subexpressions substituted.
 
         As in Brian2, subexpressions flagged ``(constant over dt)`` are not substituted
@@ -165,33 +231,17 @@ class Equations(Mapping):
         ...              J = w + 1 : 1''').get_substituted_expressions()
         [('v', (2*w + 2)/tau)]
         """
+        from labkit.equations import building
+
         def substituted(_text=None):
             with time_limit(lambda: "substituting the subexpressions of "
                             f"'{shorten(str(self))}'"):
-                return self._substituted(include_subexpressions)
+                return building.substituted(self._equations(), include_subexpressions)
 
         if self._source is None:
             return substituted()
         return list(remembered(f"substituted-{int(include_subexpressions)}", self._source,
                                substituted, lambda found: isinstance(found, list)))
-
-    def _substituted(self, include_subexpressions: bool) -> list[tuple[str, sympy.Expr]]:
-        substituted: dict[sympy.Symbol, sympy.Expr] = {}
-        for name in _dependency_order(self._equations):
-            eq = self._equations[name]
-            if CONSTANT_OVER_DT not in eq.flags:
-                substituted[symbol(name)] = substitute(eq.expr, substituted)
-        result = [
-            (eq.name, substitute(eq.expr, substituted))
-            for eq in self._equations.values()
-            if eq.kind == "diff"
-        ]
-        if include_subexpressions:
-            result += [
-                (name, substitute(self._equations[name].expr, substituted))
-                for name in _dependency_order(self._equations)
-            ]
-        return result
 
     # -- combination, equality, display -----------------------------------------------------
 
@@ -200,16 +250,32 @@ class Equations(Mapping):
             other = Equations(other)
         if not isinstance(other, Equations):
             return NotImplemented
-        offset = 1 + max((_random_sites(eq.expr) for eq in self.values()), default=-1)
-        shifted = [
-            eq if eq.expr is None else replace(eq, expr=_shift_random(eq.expr, offset))
-            for eq in other.values()
-        ]
         for name in set(self._constants) & set(other._constants):
             if _constant_key(self._constants[name]) != _constant_key(other._constants[name]):
                 raise EquationError(f"the two equations bind '{name}' to different values")
         constants = {**self._constants, **other._constants}
-        return Equations(tuple(self.values()) + tuple(shifted), **constants)
+        if self._recipe is None or other._recipe is None:
+            from labkit.equations import building
+
+            return Equations(building.added(self.values(), other.values()), **constants)
+
+        def make():
+            from labkit.equations import building
+
+            lines = building.added(self.values(), other.values())
+            defined = {eq.name for eq in lines}
+            for name in constants:
+                if name in defined:
+                    raise EquationError(
+                        f"cannot replace the model variable '{name}' with a value")
+            return building.checked_index(lines)
+
+        result = Equations.__new__(Equations)
+        result._made(("sum", self._recipe, other._recipe, tuple(sorted(constants))),
+                     constants, make)
+        object.__setattr__(result, "_source", None)
+        object.__setattr__(result, "_hash", None)
+        return result
 
     def __radd__(self, other) -> Equations:
         if isinstance(other, str):
@@ -223,11 +289,8 @@ class Equations(Mapping):
         they were written), so ``Equations(str(eqs)) == eqs`` holds with random terms too.
         """
         if self._cached_key is None:
-            equations = tuple(
-                (eq.kind, eq.name, eq.dim, eq.var_type,
-                 None if eq.expr is None else expression_str(eq.expr), eq.flags)
-                for eq in self._equations.values()
-            )
+            equations = tuple((line.kind, line.name, line.dim, line.var_type, line.expr_text,
+                               line.flags) for line in self.plain_lines())
             constants = tuple(sorted((k, _constant_key(v)) for k, v in self._constants.items()))
             object.__setattr__(self, "_cached_key", (equations, constants))
         return self._cached_key
@@ -249,7 +312,7 @@ class Equations(Mapping):
             raise AttributeError("Equations objects are immutable")
 
     def __str__(self) -> str:
-        return "\n".join(str(eq) for eq in self._equations.values())
+        return "\n".join(line.text for line in self.plain_lines())
 
     def __repr__(self) -> str:
         body = str(self).replace("\n", "\n           ")
@@ -258,7 +321,7 @@ class Equations(Mapping):
 
     def __reduce__(self):
         # Rebuild rather than restore slots: a cached hash must not cross processes.
-        return _rebuild, (tuple(self._equations.values()), dict(self._constants))
+        return _rebuild, (tuple(self.values()), dict(self._constants))
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython
         printer.text(str(self))
@@ -268,56 +331,30 @@ def _rebuild(equations, constants) -> Equations:
     return Equations(equations, **constants)
 
 
-def _index(equations: Iterable[SingleEquation]) -> dict[str, SingleEquation]:
-    indexed: dict[str, SingleEquation] = {}
-    for eq in equations:
-        if eq.name in indexed:
-            raise EquationError(
-                f"'{eq.name}' is defined twice: {indexed[eq.name].source or indexed[eq.name]!s} "
-                f"and {eq.source or eq!s}"
-            )
-        indexed[eq.name] = eq
-    return indexed
+def _built(recipe) -> tuple[SingleEquation, ...]:
+    """A recipe -> the lines it makes (parsed with sympy; it succeeded before)."""
+    from labkit.equations import building
+
+    kind = recipe[0]
+    if kind == "text":
+        return building.parsed_text(recipe[1])
+    if kind == "subs":
+        lines = _built(recipe[1])
+        return building.renamed(lines, dict(recipe[2])) if recipe[2] else lines
+    return building.added(_built(recipe[1]), _built(recipe[2]))
 
 
-def _substitute(equations, constants, substitutions):
-    """Apply Brian2-style substitutions: strings rename, values bind constants."""
-    defined = {eq.name for eq in equations}
-    renames: dict[str, str] = {}
+def _split(substitutions) -> tuple[dict, dict]:
+    """Brian2-style substitutions -> (renames: strings, values: bound constants)."""
+    renames, values = {}, {}
     for name, value in substitutions.items():
         if isinstance(value, str):
             if not value.isidentifier():
                 raise EquationError(f"cannot rename '{name}' to {value!r}: not a valid name")
             renames[name] = value
-        elif name in defined:
-            raise EquationError(f"cannot replace the model variable '{name}' with a value")
         else:
-            constants[name] = _checked_constant(name, value)
-    if not renames:
-        return equations, constants
-    mapping = {symbol(old): symbol(new) for old, new in renames.items()}
-    functions = {
-        sympy.Function(old): sympy.Function(new) for old, new in renames.items()
-    }
-    renamed = []
-    for eq in equations:
-        new_name = renames.get(eq.name, eq.name)
-        if new_name != eq.name:
-            _check_name(new_name, f"renaming '{eq.name}'")
-        expr = eq.expr
-        if expr is not None:
-            expr = expr.xreplace(mapping)
-            if functions:
-                expr = expr.replace(
-                    lambda e: isinstance(e, sympy.core.function.AppliedUndef)
-                    and e.func in functions,
-                    lambda e: functions[e.func](*e.args),
-                )
-        renamed.append(replace(eq, name=new_name, expr=expr))
-    for old, new in renames.items():
-        if old in constants:
-            constants[new] = constants.pop(old)
-    return tuple(renamed), constants
+            values[name] = value
+    return renames, values
 
 
 def _checked_constant(name: str, value):
@@ -333,46 +370,3 @@ def _checked_constant(name: str, value):
 
 def _constant_key(value) -> tuple:
     return float(np.asarray(value).view(np.ndarray)), getattr(value, "dim", DIMENSIONLESS)
-
-
-def _dependency_order(equations: Mapping[str, SingleEquation]) -> list[str]:
-    """Subexpression names, each after the subexpressions it uses (definition order kept)."""
-    subs = {name: eq for name, eq in equations.items() if eq.kind == "sub"}
-    uses = {
-        name: {s.name for s in eq.expr.free_symbols} & subs.keys() - {name}
-        for name, eq in subs.items()
-    }
-    ordered: list[str] = []
-    done: set[str] = set()
-    while len(ordered) < len(subs):
-        ready = [n for n in subs if n not in done and uses[n] <= done]
-        if not ready:
-            stuck = [n for n in subs if n not in done]
-            raise EquationError(
-                f"the subexpressions {', '.join(stuck)} refer to each other in a cycle"
-            )
-        ordered.extend(ready)
-        done.update(ready)
-    return ordered
-
-
-def _check_cycles(equations: Mapping[str, SingleEquation]) -> None:
-    for name, eq in equations.items():
-        if eq.kind == "sub" and symbol(name) in eq.expr.free_symbols:
-            raise EquationError(f"the subexpression '{name}' refers to itself: {eq.source or eq}")
-    _dependency_order(equations)
-
-
-def _random_sites(expr) -> int:
-    """The largest rand()/randn() call-site number in ``expr`` (-1 if none)."""
-    if expr is None:
-        return -1
-    sites = [int(call.args[0]) for call in expr.atoms(rand, randn)]
-    return max(sites, default=-1)
-
-
-def _shift_random(expr: sympy.Expr, offset: int) -> sympy.Expr:
-    calls = expr.atoms(rand, randn)
-    if not calls or offset == 0:
-        return expr
-    return expr.xreplace({c: c.func(sympy.Integer(int(c.args[0]) + offset)) for c in calls})

@@ -7,11 +7,12 @@ the data; parsing lives in ``grammar``/``expressions``, dimension checks in ``ch
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
-
-import sympy
+from typing import TYPE_CHECKING, Literal
 
 from labkit.units.dimension import DIMENSIONLESS, Dimension
+
+if TYPE_CHECKING:  # the class itself needs no sympy: plain lines are read without it
+    import sympy
 
 #: ``diff``: dv/dt = expr; ``sub``: name = expr (a subexpression); ``param``: name : unit.
 Kind = Literal["diff", "sub", "param"]

@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import sympy
 
-#: Names with a fixed meaning in every model.
-TIME = "t"
-TIMESTEP = "dt"
-NOT_REFRACTORY = "not_refractory"
+from labkit.equations.names import NOT_REFRACTORY, TIME, TIMESTEP, is_noise
+
+__all__ = ["NOT_REFRACTORY", "TIME", "TIMESTEP", "dt", "is_noise", "symbol", "t"]
 
 
 def symbol(name: str) -> sympy.Symbol:
     """The sympy symbol for a model or namespace name (always ``real=True``)."""
     return sympy.Symbol(name, real=True)
-
-
-def is_noise(name: str) -> bool:
-    """True for Brian2's white-noise names: ``xi`` and ``xi_<suffix>``."""
-    return name == "xi" or (name.startswith("xi_") and len(name) > 3)
 
 
 t = symbol(TIME)

@@ -16,6 +16,7 @@ import numpy as np
 
 from labkit.core.variables import DTYPES, LazySubexpression, Variable
 from labkit.devices import get_device
+from labkit.equations.equations import Equations
 from labkit.errors import (
     ArgumentTypeError,
     DimensionMismatchError,
@@ -44,8 +45,6 @@ _RESERVED = ("i", "N", "t", "dt", "lastspike", "not_refractory", "refractory", "
 
 
 def _parse_model(model):
-    from labkit.equations import Equations
-
     if isinstance(model, Equations):
         return model
     if not isinstance(model, str):
@@ -64,8 +63,6 @@ _EQUATIONS: dict = {}
 
 
 def _cached_equations(text: str):
-    from labkit.equations import Equations
-
     found = _EQUATIONS.get(text)
     if found is None:
         found = _EQUATIONS[text] = Equations(text)

@@ -44,9 +44,10 @@ def _version() -> str:
 
 
 def lines_of(equations) -> tuple[ModelLine, ...]:
-    """Equations -> its lines without the sympy expressions."""
+    """Equations -> its lines without the sympy expressions (read from its plain lines:
+    an object made before in another process has no sympy form until one is asked for)."""
     return tuple(ModelLine(eq.kind, eq.name, eq.dim, eq.var_type, frozenset(eq.flags),
-                           eq.source) for eq in equations.values())
+                           eq.source) for eq in equations.plain_lines())
 
 
 def _valid_lines(found) -> bool:

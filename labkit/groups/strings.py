@@ -30,7 +30,7 @@ _PACKAGES = ("equations", "codegen", "units", "groups", "core", "plan")
 
 @functools.lru_cache(maxsize=512)
 def _parse(text: str):
-    from labkit.equations import parse_expression
+    from labkit.equations.expressions import parse_expression
 
     return parse_expression(text, allow_undefined_functions=True)
 

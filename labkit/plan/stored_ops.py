@@ -18,8 +18,8 @@ plans, checks and fails as before. Only successful plans are stored; an unreadab
 foreign entry is a miss. Plans that cannot say everything in plain text (an object kind
 not covered, namespace values other than numbers, booleans, quantities and TimedArrays)
 give no key and always take the cold path. A model given as an ``Equations`` object is
-said by its lines and their expressions' trees (:func:`model_text`): sympy is loaded
-then (it made the object), but the planning's work (checks, integration) is skipped.
+said by its recipe (:func:`model_text`), so that one made again in a fresh process plans
+without sympy too.
 """
 
 from __future__ import annotations
@@ -55,14 +55,18 @@ def dimension_key(dim) -> tuple | None:
 
 def model_text(model) -> str | None:
     """A model as the text its plans are kept under: a string as it is; an ``Equations``
-    object (made with sympy: it exists only once sympy is loaded) as each line's fields
-    with its expression's tree (:func:`~labkit.codegen.stored_expr.tree_text`, which
-    keeps what printing forgets, such as the numbering of ``rand()`` calls) and the names
-    it binds (their values' units are part of the key as namespace values'); None for
-    anything else (planned every time)."""
+    object made from text as its recipe (the texts, renames, bound names and sums that
+    decide its lines and trees: no sympy needed), and its bound names; another as each
+    line's fields with its expression's tree (:func:`~labkit.codegen.stored_expr.
+    tree_text`, which keeps what printing forgets, such as the numbering of ``rand()``
+    calls) and the names it binds (their values' units are part of the key as namespace
+    values'); None for anything else (planned every time)."""
     if isinstance(model, str):
         return model
-    lines, bound = getattr(model, "values", None), getattr(model, "constants", None)
+    recipe, bound = getattr(model, "recipe", None), getattr(model, "constants", None)
+    if recipe is not None and bound is not None:  # made from text: no sympy form needed
+        return repr(("Equations-recipe", recipe, sorted(bound)))
+    lines = getattr(model, "values", None)
     if lines is None or bound is None:
         return None
     rows = []

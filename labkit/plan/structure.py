@@ -36,7 +36,7 @@ SECOND = get_or_create_dimension(s=1)
 @functools.lru_cache(maxsize=1024)
 def parse_condition(text: str, context: str = "threshold"):
     """Condition or expression text -> sympy (cached: groups are often rebuilt)."""
-    from labkit.equations import parse_expression
+    from labkit.equations.expressions import parse_expression
 
     return parse_expression(text, context=context, allow_undefined_functions=True)
 
@@ -44,7 +44,7 @@ def parse_condition(text: str, context: str = "threshold"):
 @functools.lru_cache(maxsize=1024)
 def parse_code(text: str, context: str = "reset"):
     """Statement text -> tuple of parsed statements (cached)."""
-    from labkit.equations import parse_statements
+    from labkit.equations.statements import parse_statements
 
     return parse_statements(text, context=context)
 

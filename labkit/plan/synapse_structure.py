@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import sympy
 
 from labkit.codegen.ir import Statement, UpdateBlock
+from labkit.equations.equations import Equations
 from labkit.errors import DimensionMismatchError, UnknownNameError, suggest
 from labkit.units.dimension import readable
 
@@ -47,8 +48,6 @@ class SynapseStructure:
 
 def split_model(model):
     """Equations -> (equations without summed lines, event-driven flag, summed lines)."""
-    from labkit.equations import Equations
-
     summed = tuple(eq for eq in model.values() if "summed" in eq.flags)
     base = Equations([eq for eq in model.values() if "summed" not in eq.flags])
     event = any(eq.kind == "diff" and "event-driven" in eq.flags for eq in base.values())
