@@ -21,7 +21,7 @@ when something reads an expression.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -58,14 +58,15 @@ class Equations(Mapping):
     True
     """
 
-    __slots__ = ("_parsed", "_lines", "_recipe", "_constants", "_source", "_cached_key",
-                 "_hash")
+    __slots__ = ("_parsed", "_lines", "_recipe", "_make", "_constants", "_source",
+                 "_cached_key", "_hash")
 
     def __init__(
         self, eqs: str | Equations | Iterable[SingleEquation] = "", /, **substitutions
     ):
         if isinstance(eqs, Equations) and not substitutions:  # a copy
             self._setup(eqs._recipe, dict(eqs._constants), eqs._parsed, eqs._lines)
+            object.__setattr__(self, "_make", eqs._make)
             self._source = eqs._source
             object.__setattr__(self, "_hash", None)
             return
@@ -110,12 +111,13 @@ class Equations(Mapping):
 
     def _setup(self, recipe, constants, parsed, lines) -> None:
         for name, value in (("_recipe", recipe), ("_constants", constants),
-                            ("_parsed", parsed), ("_lines", lines), ("_cached_key", None)):
+                            ("_parsed", parsed), ("_lines", lines), ("_cached_key", None),
+                            ("_make", None)):
             object.__setattr__(self, name, value)
 
     def _made(self, recipe, constants, make) -> None:
-        """Lines stored for ``recipe``, else ``make()`` (the parse, with its errors), whose
-        plain lines are then stored."""
+        """Lines stored for ``recipe`` (``make`` kept for when an expression is read), else
+        ``make()`` now (the parse, with its errors), whose plain lines are then stored."""
         lines = None if recipe is None else load_lines(recipe)
         parsed = None
         if lines is None:
@@ -126,13 +128,34 @@ class Equations(Mapping):
                 lines = building.plain_lines(parsed)
                 store_lines(recipe, lines)
         self._setup(recipe, constants, parsed, lines)
+        object.__setattr__(self, "_make", None if parsed is not None else make)
+
+    @classmethod
+    def made(cls, recipe: tuple, make: Callable[[], Equations]) -> Equations:
+        """The Equations ``make()`` gives (with sympy), decided by ``recipe``: plain data
+        naming everything ``make`` depends on, the version of its code included. Read back
+        from the plain lines stored under the recipe (``make()`` then runs only when an
+        expression is read), else made now and its lines stored. Bound values are
+        ``make()``'s, so none: the recipe says lines, not values."""
+        result = cls.__new__(cls)
+
+        def made():
+            found = make()
+            if found._constants:
+                raise EquationError("Equations.made() keeps no bound values")
+            return found._equations()
+
+        result._made(("made", recipe), {}, made)
+        object.__setattr__(result, "_source", None)
+        object.__setattr__(result, "_hash", None)
+        return result
 
     def _equations(self) -> dict[str, SingleEquation]:
-        """name -> SingleEquation, parsed from the recipe when first asked for."""
+        """name -> SingleEquation, made (with sympy) when first asked for by an object read
+        back from its plain lines: the cold path's ``make``, which succeeded before."""
         if self._parsed is None:
-            from labkit.equations import building
-
-            object.__setattr__(self, "_parsed", building.checked_index(_built(self._recipe)))
+            object.__setattr__(self, "_parsed", self._make())
+            object.__setattr__(self, "_make", None)
         return self._parsed
 
     def plain_lines(self) -> tuple[PlainLine, ...]:
@@ -329,19 +352,6 @@ class Equations(Mapping):
 
 def _rebuild(equations, constants) -> Equations:
     return Equations(equations, **constants)
-
-
-def _built(recipe) -> tuple[SingleEquation, ...]:
-    """A recipe -> the lines it makes (parsed with sympy; it succeeded before)."""
-    from labkit.equations import building
-
-    kind = recipe[0]
-    if kind == "text":
-        return building.parsed_text(recipe[1])
-    if kind == "subs":
-        lines = _built(recipe[1])
-        return building.renamed(lines, dict(recipe[2])) if recipe[2] else lines
-    return building.added(_built(recipe[1]), _built(recipe[2]))
 
 
 def _split(substitutions) -> tuple[dict, dict]:

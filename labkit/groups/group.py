@@ -24,7 +24,8 @@ from labkit.errors import UnknownVariableError
 from labkit.groups.events import NO_EVENTS
 from labkit.groups.linked import LinkedVariable, link
 from labkit.groups.regular import run_regularly
-from labkit.groups.strings import evaluate, evaluate_string, externals_for, indices_where
+from labkit.groups.strings import evaluate_string, externals_for, indices_where
+from labkit.groups.subexpressions import subexpression_values
 from labkit.groups.variable_view import with_origin
 from labkit.plan.objectplan import ObjectPlan
 
@@ -107,9 +108,8 @@ class Group(LabkitObject):
     def _get(self, name: str, units: bool, namespace=None):
         var = self.variables[name]
         if var.kind == "subexpression":
-            values = np.asarray(evaluate(self, var.expr, f"subexpression '{name}'",
-                                         self._run_externals(var.expr, namespace),
-                                         subexpression=True))
+            values = subexpression_values(
+                self, name, namespace, lambda expr: self._run_externals(expr, namespace))
             values = np.broadcast_to(values, () if var.shared else (self.N,)).astype(var.dtype)
         elif var.kind == "index":
             values = np.arange(self.N)

@@ -74,9 +74,10 @@ def evaluate(group, expr, where: str, externals: dict, subexpression: bool = Fal
     return run_printed(expr, scope, rename, functions, where, printed)
 
 
-def _scope(group, names, externals, first, n) -> dict:
+def _scope(group, names, externals, first, n, size=None) -> dict:
     """The evaluation scope of a stored string's code (names: externals without
-    functions, special names, stored variables), as :func:`evaluate` makes it."""
+    functions, special names, stored variables), as :func:`evaluate` makes it (``size``:
+    what ``N`` means, the parent's size inside a subexpression; else ``n``)."""
     scope = {"np": np, "_rng": get_rng(), "_N": n}
     for name in names:
         key = f"_a_{name}"
@@ -85,7 +86,8 @@ def _scope(group, names, externals, first, n) -> dict:
             scope[key] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") \
                 else value
         elif name in _SPECIAL and name not in group.variables:
-            scope[key] = {"i": lambda: np.arange(first, first + n), "N": lambda: n,
+            scope[key] = {"i": lambda: np.arange(first, first + n),
+                          "N": lambda: n if size is None else size,
                           "t": lambda: group.clock.t_, "dt": lambda: group.clock.dt_}[name]()
         else:
             var = group.variables[name]

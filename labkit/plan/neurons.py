@@ -41,8 +41,9 @@ _REPORTED: weakref.WeakSet = weakref.WeakSet()
 #: The integration method each group's plan uses (given or chosen), for messages.
 _METHODS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-#: The groups whose plans a plain key can describe (a SpatialNeuron's cable has more).
-_PLAIN_KINDS = frozenset({"NeuronGroup", "PoissonGroup"})
+#: The groups whose plans a plain key can describe (a SpatialNeuron's cable is keyed apart,
+#: by labkit.plan.spatial; its model is said by its recipe, which covers the cable's lines).
+_PLAIN_KINDS = frozenset({"NeuronGroup", "PoissonGroup", "SpatialNeuron"})
 
 
 def integration_method(group) -> str:
@@ -67,12 +68,14 @@ def resolve_externals(group, names, ctx) -> dict:
 
 def _plain_strings(group) -> tuple | None:
     """The group's strings as plain data, or None when some are not (a method given as a
-    list: those plans are always made). A model given as an Equations object is said by
+    list: those plans are always made; a tuple of names, a SpatialNeuron's default, is
+    plain). A model given as an Equations object is said by
     :func:`~labkit.plan.stored_ops.model_text`; custom events by their conditions and
     code (with its slot)."""
     model, method = model_text(getattr(group, "_model", None)), group.method
     if type(group).__name__ not in _PLAIN_KINDS or model is None \
-            or not (method is None or isinstance(method, str)):
+            or not (method is None or isinstance(method, str) or isinstance(method, tuple)
+                    and all(isinstance(m, str) for m in method)):
         return None
     events = tuple(sorted(group.events.items()))
     code = tuple(sorted((e, c.code, c.when, c.order) for e, c in group._event_code.items()))

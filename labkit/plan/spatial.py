@@ -7,48 +7,47 @@ present ``v``). After them, in the same ``groups`` slot, comes one
 and the tree's implicit solve. Its values are the tree (:mod:`labkit.spatial.cable`) with
 the conductances divided by this run's ``Ri``, work arrays, and a flag that makes a
 passive membrane's matrix be factorised again at the first step of every run (Cm, Ri
-or a constant parameter may have changed between runs, never during one).
+or a constant parameter may have changed between runs, never during one). The cable
+operation comes from the plan store when its structure was planned before (no sympy),
+else from :mod:`labkit.plan.cable_ops`.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from sympy.core.function import AppliedUndef
 
-from labkit.codegen import spec as S
 from labkit.codegen.spec import argument
+from labkit.plan.externals import external_kinds
 from labkit.plan.neurons import plan_neurons
 from labkit.plan.objectplan import ObjectPlan
-from labkit.plan.structure import external_kinds, names_in, symbols_for
+from labkit.plan.stored_ops import external_keys, fetched_operations, model_text
 
 __all__ = ["plan_spatial"]
 
 
-def _constant_during_a_run(group, expr, kinds) -> bool:
-    """Whether ``expr`` (gtot) reads only namespace numbers and ``(constant)`` parameters:
-    then neither the model nor a synapse can change it during a run."""
-    if expr.atoms(AppliedUndef):   # rand(), user functions
-        return False
-    for name in names_in(expr):
-        if name in group.variables:
-            eq = group.equations[name] if name in group.equations else None
-            if name not in ("i", "N") and (eq is None or "constant" not in eq.flags):
-                return False
-        elif kinds.get(name) != "scalar" and name != "dt":
-            return False
-    return True
+def _plain_key(group, externals, kinds, prefix, clock) -> str | None:
+    """Everything the cable operation depends on, as text (the model by its recipe, which
+    names this package's code); None when not all of it is plain (planned every time)."""
+    model, found = model_text(getattr(group, "_model", None)), external_keys(externals)
+    if model is None or found is None:
+        return None
+    arrays = tuple(sorted((n, v.shared) for n, v in group.variables.items()
+                          if v.array is not None))
+    return repr(("cable", model, tuple(sorted(found.items())), tuple(sorted(kinds.items())),
+                 prefix, clock, arrays, group._cable_method))
 
 
-def _cable_operation(group, prefix, clock, externals):
-    arrays = {n: ("shared" if v.shared else "array") for n, v in group.variables.items()
-              if v.array is not None}
-    names = names_in(group._gtot) | names_in(group._I0) | {"v", "Cm", "area", "Ic"}
+def _cable(group, prefix, clock, externals):
+    """The cable operation: from the plan store when planned before, else with sympy."""
     kinds = external_kinds(externals)
-    symbols = symbols_for(names, prefix, arrays, kinds)
-    return S.CableUpdate(prefix, clock, symbols, f"{group.name} cable", group._gtot,
-                         group._I0, argument(prefix, "N", "internal"),
-                         _constant_during_a_run(group, group._gtot, kinds),
-                         group._cable_method == "crank_nicolson")
+
+    def make():
+        from labkit.plan.cable_ops import cable_operation  # loads sympy: the cold path
+
+        return cable_operation(group, prefix, clock, externals), None, None
+
+    key = _plain_key(group, externals, kinds, prefix, clock)
+    return fetched_operations(group, key, make)[0]
 
 
 def plan_spatial(group, ctx) -> ObjectPlan:
@@ -57,8 +56,8 @@ def plan_spatial(group, ctx) -> ObjectPlan:
     prefix, clock = ctx.owner(group), ctx.clock(group)
     key = ("cable", tuple(sorted(external_kinds(plan.externals).items())), prefix, clock)
     cached = group.__dict__.get("_cable_operation")
-    if cached is None or cached[0] != key:   # sympy work only when the structure changed
-        cached = (key, _cable_operation(group, prefix, clock, plan.externals))
+    if cached is None or cached[0] != key:   # new work only when the structure changed
+        cached = (key, _cable(group, prefix, clock, plan.externals))
         object.__setattr__(group, "_cable_operation", cached)
     cable = cached[1]
     # Brian2 runs its cable step after the group's state updater (order 1 in 'groups')

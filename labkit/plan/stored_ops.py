@@ -35,13 +35,13 @@ from labkit.codegen.stored_expr import stored, tree_text
 from labkit.plan.objectplan import operations_for
 from labkit.units.dimension import Dimension
 
-__all__ = ["dimension_key", "external_key", "external_keys", "model_text", "plain_facts",
-           "stored_operations"]
+__all__ = ["dimension_key", "external_key", "external_keys", "fetched_operations",
+           "model_text", "plain_facts", "stored_operations"]
 
 #: The code whose change invalidates stored plans: everything between a string and the
 #: operations (the parser, units, integration, the plans, the objects that ask for them).
 _PACKAGES = ("codegen", "core", "equations", "groups", "integration", "monitors", "plan",
-             "synapses", "units")
+             "spatial", "synapses", "units")
 
 
 def _version() -> str:
@@ -157,24 +157,25 @@ def _relabelled(found, old: str, new: str):
     return (ops, *rest)
 
 
-def stored_operations(obj, memory_key, key: str | None, make: Callable[[], tuple]) -> tuple:
-    """``(ops, method, method_choice)`` for ``obj`` (``ops``: its rows, or one operation;
-    the method and how it was chosen: None but for groups): the last ones while
-    ``memory_key`` is the same (a re-run with new values), else read from the store under
-    the plain ``key``, else ``make()`` (the cold path: sympy, its checks and errors), then
-    stored. Labels are kept without ``obj.name`` and get it back when read."""
-    def fetch():
-        if key is not None:
-            found = load_plain("run-ops", key, _version(), _valid)
-            if found is not None:
-                return _relabelled(found, _NAME, obj.name)
-        made = make()
-        if key is not None:
-            try:
-                kept = stored(_relabelled(made, obj.name, _NAME))
-            except Exception:  # noqa: BLE001 - an expression pickle refuses: kept in memory only
-                return made
-            save_plain("run-ops", key, _version(), kept)
-        return made
+def fetched_operations(obj, key: str | None, make: Callable[[], tuple]) -> tuple:
+    """``(ops, method, method_choice)`` for ``obj``: read from the store under the plain
+    ``key``, else ``make()`` (the cold path: sympy, its checks and errors), then stored.
+    Labels are kept without ``obj.name`` and get it back when read."""
+    if key is not None:
+        found = load_plain("run-ops", key, _version(), _valid)
+        if found is not None:
+            return _relabelled(found, _NAME, obj.name)
+    made = make()
+    if key is not None:
+        try:
+            kept = stored(_relabelled(made, obj.name, _NAME))
+        except Exception:  # noqa: BLE001 - an expression pickle refuses: kept in memory only
+            return made
+        save_plain("run-ops", key, _version(), kept)
+    return made
 
-    return operations_for(obj, memory_key, fetch)
+
+def stored_operations(obj, memory_key, key: str | None, make: Callable[[], tuple]) -> tuple:
+    """:func:`fetched_operations`, but the last ones while ``memory_key`` is the same (a
+    re-run with new values)."""
+    return operations_for(obj, memory_key, lambda: fetched_operations(obj, key, make))

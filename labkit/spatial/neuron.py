@@ -15,8 +15,11 @@ import copy
 
 import numpy as np
 
+from labkit.cache import source_version
+from labkit.equations.equations import Equations
 from labkit.groups.group import Subgroup
 from labkit.groups.neurongroup import NeuronGroup
+from labkit.plan.spatial import plan_spatial
 from labkit.spatial.addressing import is_length
 from labkit.spatial.cable import flat_geometry, hines_tree
 from labkit.spatial.morphology import Morphology
@@ -72,6 +75,18 @@ def _segment(root, morpho, offset: int, size: int, item):
         raise IndexError(f"{item} selects no contiguous run of compartments; use "
                          "neuron[start:stop] with start < stop")
     return Subgroup(root, offset + start, offset + stop)
+
+
+def _group_equations(model, has_coordinates: bool, linearised):
+    """The group's Equations (the user's model without ``Im``, ``v`` and the geometry as
+    parameters, the local time and space constants): read back without sympy from the
+    plain lines of a model made before (:meth:`Equations.made`, keyed by the model's text
+    or recipe, the coordinates and this package's code), else made by ``linearised()``."""
+    recipe = ("text", model) if isinstance(model, str) else getattr(model, "recipe", None)
+    if recipe is None:
+        return linearised()[0]
+    return Equations.made(("spatial", source_version(("spatial",)), recipe, has_coordinates),
+                          lambda: linearised()[0])
 
 
 class SpatialSubgroup(Subgroup):
@@ -152,10 +167,10 @@ class SpatialNeuron(NeuronGroup):
         if cable_method not in _CABLE_METHODS:
             raise ValueError(f"cable_method={cable_method!r}: use one of "
                              f"{', '.join(map(repr, _CABLE_METHODS))}")
-        from labkit.spatial.membrane import membrane_equations  # sympy: only when used
-
         geometry = flat_geometry(morphology)
-        equations, gtot, I0 = membrane_equations(model, geometry.coordinates is not None)
+        has_coordinates = geometry.coordinates is not None
+        object.__setattr__(self, "_membrane", (model, has_coordinates, {}))
+        equations = _group_equations(model, has_coordinates, self._linearised)
         if threshold_location is not None:
             location = threshold_location
             if hasattr(location, "indices"):
@@ -168,9 +183,7 @@ class SpatialNeuron(NeuronGroup):
                 threshold = f"({threshold}) and (i == {int(location[0])})"
         object.__setattr__(self, "_morphology", copy.deepcopy(morphology))
         object.__setattr__(self, "_tree", hines_tree(self._morphology))
-        object.__setattr__(self, "_gtot", gtot)
         object.__setattr__(self, "_cable_method", cable_method)
-        object.__setattr__(self, "_I0", I0)
         super().__init__(morphology.total_compartments, equations, method=method,
                          threshold=threshold, reset=reset, refractory=refractory,
                          events=events, namespace=namespace, dtype=dtype, dt=dt,
@@ -181,6 +194,17 @@ class SpatialNeuron(NeuronGroup):
             self.variables[key].array[:] = values
         self.Cm = Cm
         self.Ri = Ri
+
+    def _linearised(self):
+        """``(equations, gtot, I0)``: the group's equations and ``Im = I0 - gtot*v``, made
+        with sympy when first asked for (construction of a model seen before and a run
+        from the plan store need none of them)."""
+        model, has_coordinates, found = self._membrane
+        if not found:
+            from labkit.spatial.membrane import membrane_equations  # loads sympy
+
+            found["made"] = membrane_equations(model, has_coordinates)
+        return found["made"]
 
     @property
     def morphology(self):
@@ -199,8 +223,6 @@ class SpatialNeuron(NeuronGroup):
         return _segment(self, self._morphology, 0, self.N, item)
 
     def _prepare(self, ctx):
-        from labkit.plan.spatial import plan_spatial  # loads sympy: only when running
-
         plan = plan_spatial(self, ctx)
         self._last_externals = plan.externals
         return plan

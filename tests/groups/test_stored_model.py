@@ -157,3 +157,25 @@ def test_a_group_with_subexpressions_is_freed_at_once(cache):
     assert G.name == "lazy_u"
     G.v = 1
     np.testing.assert_array_equal(G.u, [2, 2])
+
+
+def test_a_subexpression_read_before_is_evaluated_from_its_stored_code(cache, monkeypatch):
+    import labkit.groups.subexpressions as subexpressions
+
+    calls = []
+    cold = subexpressions.evaluate
+    monkeypatch.setattr(subexpressions, "evaluate",
+                        lambda *a, **k: calls.append(1) or cold(*a, **k))
+
+    def read(gain, model="dv/dt = -v/(10*ms) : 1\nu = gain*v + i : 1"):
+        G = NeuronGroup(3, model, namespace={"gain": gain})
+        G.v = [1, 2, 3]
+        return np.asarray(G.u).tolist(), np.asarray(G[1:].u).tolist()
+
+    assert read(2.0) == ([2, 5, 8], [5, 8]) and len(calls) == 1  # i: the parent's
+    assert read(3.0) == ([3, 7, 11], [7, 11]) and len(calls) == 1  # stored code, new value
+    read(2.0, "dv/dt = -v/(10*ms) : 1\nu = gain*v - i : 1")  # another model
+    assert len(calls) == 2
+    read(2.0 * mV, "dv/dt = -v/(10*ms) : 1\nu = gain*v : volt")
+    read(True, "dv/dt = -v/(10*ms) : 1\nu = gain*v : volt")  # another kind of name
+    assert len(calls) == 4
