@@ -39,10 +39,14 @@ def _variables(variables) -> tuple:
 
 def _plain_strings(syn) -> tuple | None:
     """The strings and the names of every variable they may mean, as plain data; None when
-    not all plain (a method list, variables linked elsewhere)."""
+    not all plain (a method list, a variable linked to another group's subexpression,
+    whose expression becomes part of the code). A variable linked to another group's
+    stored variable is plain: the code reads it through its own argument, which the run
+    binds to the linked array (``link_aliases``), so the operations depend only on its
+    kind, unit and sharing, which the key holds."""
     model = model_text(getattr(syn, "_model", None))
-    if model is None or not (syn.method is None or isinstance(
-            syn.method, str)) or any(v.kind == "linked" for v in syn.variables.values()):
+    if model is None or not (syn.method is None or isinstance(syn.method, str)) or any(
+            v.kind == "linked" and v.array is None for v in syn.variables.values()):
         return None
     codes = tuple((p.objname, p.prepost, p.code, p.event) for p in syn._pathways)
     return (type(syn).__qualname__, model, codes, syn.method, tuple(sorted(syn.variables)),

@@ -1,0 +1,94 @@
+"""A Synapses with a variable linked to another group's stored variable runs from the plan
+store (no sympy in a second process); a link of another kind is planned again, and one to
+a subexpression (its expression becomes code) every time."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from labkit import NeuronGroup, SpikeMonitor, Synapses, linked_var, ms, prefs, run, start_scope
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import json, sys
+from labkit import *
+prefs.codegen.target = "numpy"  # no kernel to compile: a quick test
+G = NeuronGroup(4, 'dv/dt = (1.2 - v)/(10*ms) : 1', threshold='v > 1', reset='v = 0',
+                method='exact')
+G.v = [0, 0.2, 0.4, 0.6]
+gain = NeuronGroup(1, 'dg/dt = 1/(50*ms) : 1')
+S = Synapses(G, G, 'g : 1 (linked)', on_pre='v_post += 0.1*g')
+S.connect(i=[0, 1, 2, 3], j=[1, 2, 3, 0])
+S.g = linked_var(gain, 'g')
+spikes = SpikeMonitor(G)
+run(60*ms)
+print(json.dumps(dict(sympy='sympy' in sys.modules, i=[int(x) for x in spikes.i],
+                      t=[float(x) for x in spikes.t_])))
+"""
+
+
+def _process(cache: Path) -> dict:
+    env = dict(os.environ, LABKIT_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
+                         text=True, timeout=120, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_a_second_process_runs_synapses_with_a_linked_variable_without_sympy(tmp_path):
+    first, second = _process(tmp_path), _process(tmp_path)
+    assert first["sympy"] and not second["sympy"]
+    assert first["i"] and first == dict(second, sympy=True)
+
+
+@pytest.fixture()
+def planned(tmp_path, monkeypatch):
+    """A fresh cache, the numpy target; the synapses' cold plans, counted."""
+    import labkit.cache
+    import labkit.plan.synapse_ops
+
+    monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(labkit.cache, "_plain_written", {})  # this process wrote many
+    prefs.codegen.target = "numpy"
+    calls = []
+    make = labkit.plan.synapse_ops.cold_parts
+    monkeypatch.setattr(labkit.plan.synapse_ops, "cold_parts",
+                        lambda *a, **k: calls.append(1) or make(*a, **k))
+    return calls
+
+
+def _spikes(link="shared", rate=20):
+    start_scope()
+    G = NeuronGroup(4, "dv/dt = (1.2 - v)/(10*ms) : 1", threshold="v > 1", reset="v = 0",
+                    method="exact")
+    G.v = [0, 0.2, 0.4, 0.6]
+    if link == "shared":
+        other = NeuronGroup(1, f"dg/dt = 1/({rate}*ms) : 1")
+    elif link == "per synapse":  # four synapses, four values: one each, not shared
+        other = NeuronGroup(4, f"dg/dt = (1 + i)/({rate}*ms) : 1")
+    else:  # a subexpression of a group of one: its expression is part of the code
+        other = NeuronGroup(1, f"dh/dt = 1/({rate}*ms) : 1\ng = 2*h : 1")
+    S = Synapses(G, G, "g : 1 (linked)", on_pre="v_post += 0.1*g")
+    S.connect(i=[0, 1, 2, 3], j=[1, 2, 3, 0])
+    S.g = linked_var(other, "g")
+    spikes = SpikeMonitor(G)
+    run(60 * ms)
+    return spikes.i[:].tolist(), spikes.t_[:].tolist()
+
+
+def test_a_linked_variable_planned_before_is_read_back_and_another_link_planned_again(
+        planned):
+    first = _spikes()
+    assert first[0] and len(planned) == 1
+    assert _spikes() == first and len(planned) == 1  # from the store
+    faster = _spikes(rate=5)  # another value behind the link: the same plan
+    assert faster != first and len(planned) == 1
+    each = _spikes("per synapse")  # not shared: another kind of variable
+    assert len(planned) == 2 and _spikes("per synapse") == each and len(planned) == 2
+    sub = _spikes("subexpression")
+    assert _spikes("subexpression") == sub and len(planned) == 4  # planned every time
