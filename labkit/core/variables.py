@@ -68,16 +68,19 @@ class Variable:
 
 
 class LazySubexpression(Variable):
-    """A subexpression whose ``expr`` is made by ``load()`` when first read.
+    """A subexpression (or a variable linked to one: ``kind='linked'``) whose ``expr`` is
+    made by ``load()`` when first read.
 
     Building a group from a model seen before needs no sympy (:mod:`labkit.groups.
     stored_model`); the expression is parsed only when a run's planning or a read of
     ``G.u`` needs it.
     """
 
-    def __init__(self, name, dim, load, shared=False, var_type="float"):
+    def __init__(self, name, dim, load, shared=False, var_type="float", kind="subexpression",
+                 read_only=False):
         self._load = load
-        super().__init__(name, dim, "subexpression", shared=shared, var_type=var_type)
+        super().__init__(name, dim, kind, shared=shared, var_type=var_type,
+                         read_only=read_only)
 
     @property
     def expr(self):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from labkit.core.variables import Variable
+from labkit.core.variables import LazySubexpression, Variable
 from labkit.errors import DimensionMismatchError, UnsupportedFeatureError
 from labkit.units.dimension import readable
 
@@ -86,8 +86,9 @@ def link(group, name: str, target: LinkedVariable) -> Variable:
         # a Synapses reading one value of another group's subexpression (Brian2's
         # referred subexpression): computed where it is read (labkit.plan.synapses)
         group._links = {**getattr(group, "_links", {}), name: target}
-        return Variable(name, declared.dim, "linked", None, expr=var.expr, read_only=True,
-                        shared=True)
+        # its expression is read only by a cold plan (no sympy for a link planned before)
+        return LazySubexpression(name, declared.dim, lambda: var.expr, shared=True,
+                                 kind="linked", read_only=True)
     if var.array is None or var.kind == "linked":
         what = "a subexpression" if var.kind == "subexpression" else "itself linked"
         raise UnsupportedFeatureError(
@@ -115,7 +116,8 @@ def link(group, name: str, target: LinkedVariable) -> Variable:
 def check_linked(group) -> None:
     """Refuse to run ``group`` while one of its ``(linked)`` variables is not linked."""
     for name, var in group.variables.items():
-        if var.kind == "linked" and var.array is None and var.expr is None:
+        if var.kind == "linked" and var.array is None \
+                and name not in getattr(group, "_links", {}):  # (a link to a subexpression)
             raise ValueError(
                 f"{group._label()}: the linked variable '{name}' has not been linked; set "
                 f"{group.name}.{name} = linked_var(other_group, 'variable') before running")

@@ -109,6 +109,13 @@ def cold_parts(syn, ctx, prefix: str, src: str, tgt: str):
     return ops, externals, used
 
 
+def link_names(syn, name: str) -> frozenset[str]:
+    """The names the subexpression ``syn.name`` is linked to reads that its group does not
+    define (namespace names: the cold path looks them up in the synapses' namespace)."""
+    other = getattr(syn._links[name].group, "_owner", syn._links[name].group)
+    return frozenset(names_in(syn.variables[name].expr) - set(other.variables) - {"i", "N"})
+
+
 def used_names(syn) -> frozenset[str]:
     """Every name ``syn``'s strings use (model, on_pre/on_post), its own left out."""
     return frozenset(_used_names(syn))

@@ -39,19 +39,55 @@ def _variables(variables) -> tuple:
 
 def _plain_strings(syn) -> tuple | None:
     """The strings and the names of every variable they may mean, as plain data; None when
-    not all plain (a method list, a variable linked to another group's subexpression,
-    whose expression becomes part of the code). A variable linked to another group's
-    stored variable is plain: the code reads it through its own argument, which the run
-    binds to the linked array (``link_aliases``), so the operations depend only on its
-    kind, unit and sharing, which the key holds."""
+    not all plain (a method list). A variable linked to another group's stored variable
+    is plain: the code reads it through its own argument, which the run binds to the
+    linked array (``link_aliases``), so the operations depend only on its kind, unit and
+    sharing, which the key holds; one linked to a subexpression is said by
+    :func:`_links`."""
     model = model_text(getattr(syn, "_model", None))
-    if model is None or not (syn.method is None or isinstance(syn.method, str)) or any(
-            v.kind == "linked" and v.array is None for v in syn.variables.values()):
+    if model is None or not (syn.method is None or isinstance(syn.method, str)):
         return None
     codes = tuple((p.objname, p.prepost, p.code, p.event) for p in syn._pathways)
     return (type(syn).__qualname__, model, codes, syn.method, tuple(sorted(syn.variables)),
             tuple(sorted(syn.source._owner.variables)),
             tuple(sorted(syn.target._owner.variables)))
+
+
+def _links(syn, ctx) -> tuple | None:
+    """The variables linked to one value of another group's subexpression (whose
+    expression, with that group's size for ``N``, becomes code reading that group's
+    arguments): per variable, its name, that group's model, the subexpression, size,
+    variables and prefix in this run; None when one is not plain (planned every time)."""
+    rows = []
+    for name, var in sorted(syn.variables.items()):
+        if var.kind != "linked" or var.array is not None:
+            continue
+        target = getattr(syn, "_links", {}).get(name)
+        if target is None:
+            return None
+        other = getattr(target.group, "_owner", target.group)
+        model = model_text(getattr(other, "_model", None))
+        try:
+            prefix = ctx.owner(other)
+        except KeyError:  # not in the run: the cold path says so
+            return None
+        if model is None:
+            return None
+        rows.append((name, model, target.name, other.N, _variables(other.variables), prefix))
+    return tuple(rows)
+
+
+def _link_names(syn, links) -> frozenset[str]:
+    """The namespace names the linked subexpressions read (stored under their models)."""
+    found = set()
+    for name, model, inner, _, variables, _ in links:
+        def make(name=name):
+            from labkit.plan.synapse_ops import link_names  # loads sympy: the cold path
+
+            return link_names(syn, name)
+
+        found |= stored_names("synapse-link-names", (model, inner, variables), make)
+    return frozenset(found)
 
 
 def _used_names(syn, strings) -> frozenset[str] | None:
@@ -101,19 +137,19 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
         raise TypeError(f"{syn._label()} does nothing: it has no synapses. Call "
                         f"{syn.name}.connect(...) before run(), or set {syn.name}.active = "
                         "False")
-    strings = _plain_strings(syn)
-    used = _used_names(syn, strings) if strings is not None else None
+    strings, links = _plain_strings(syn), _links(syn, ctx)
+    used = _used_names(syn, strings) if strings is not None and links is not None else None
     key = None
     if used is not None:
         namespace = ctx.namespace_of(syn)
-        names = {n for n in used if syn._kind_of(n)[0] is None
+        names = {n for n in used | _link_names(syn, links) if syn._kind_of(n)[0] is None
                  and n not in syn.variables and not n.startswith("_") and not _is_noise(n)}
         for name in sorted(names):
             if name.endswith(("_pre", "_post")) and name not in namespace:
                 missing_side_variable(syn, name)
         externals = namespace.resolve(names, syn._label(),
                                       "its model, on_pre or on_post strings", syn._known())
-        key = _plain_key(syn, ctx, strings, externals, prefix, src, tgt)
+        key = _plain_key(syn, ctx, (*strings, links), externals, prefix, src, tgt)
     if key is None:
         from labkit.plan.synapse_ops import cold_parts  # loads sympy: the cold path
 

@@ -1,6 +1,6 @@
-"""A Synapses with a variable linked to another group's stored variable runs from the plan
-store (no sympy in a second process); a link of another kind is planned again, and one to
-a subexpression (its expression becomes code) every time."""
+"""A Synapses with a variable linked to another group's stored variable or to one value of
+its subexpression runs from the plan store (no sympy in a second process); a link of
+another kind or to another model is planned again."""
 
 import json
 import os
@@ -25,6 +25,11 @@ gain = NeuronGroup(1, 'dg/dt = 1/(50*ms) : 1')
 S = Synapses(G, G, 'g : 1 (linked)', on_pre='v_post += 0.1*g')
 S.connect(i=[0, 1, 2, 3], j=[1, 2, 3, 0])
 S.g = linked_var(gain, 'g')
+half = NeuronGroup(1, 'dh/dt = 1/(50*ms) : 1\\ng = 2*h*scale : 1')
+scale = 0.5
+S2 = Synapses(G, G, 'g : 1 (linked)', on_pre='v_post += 0.05*g')
+S2.connect(i=[0, 1], j=[3, 2])
+S2.g = linked_var(half, 'g')
 spikes = SpikeMonitor(G)
 run(60*ms)
 print(json.dumps(dict(sympy='sympy' in sys.modules, i=[int(x) for x in spikes.i],
@@ -62,7 +67,7 @@ def planned(tmp_path, monkeypatch):
     return calls
 
 
-def _spikes(link="shared", rate=20):
+def _spikes(link="shared", rate=20, factor="2"):
     start_scope()
     G = NeuronGroup(4, "dv/dt = (1.2 - v)/(10*ms) : 1", threshold="v > 1", reset="v = 0",
                     method="exact")
@@ -72,7 +77,7 @@ def _spikes(link="shared", rate=20):
     elif link == "per synapse":  # four synapses, four values: one each, not shared
         other = NeuronGroup(4, f"dg/dt = (1 + i)/({rate}*ms) : 1")
     else:  # a subexpression of a group of one: its expression is part of the code
-        other = NeuronGroup(1, f"dh/dt = 1/({rate}*ms) : 1\ng = 2*h : 1")
+        other = NeuronGroup(1, f"dh/dt = 1/({rate}*ms) : 1\ng = {factor}*h : 1")
     S = Synapses(G, G, "g : 1 (linked)", on_pre="v_post += 0.1*g")
     S.connect(i=[0, 1, 2, 3], j=[1, 2, 3, 0])
     S.g = linked_var(other, "g")
@@ -91,4 +96,5 @@ def test_a_linked_variable_planned_before_is_read_back_and_another_link_planned_
     each = _spikes("per synapse")  # not shared: another kind of variable
     assert len(planned) == 2 and _spikes("per synapse") == each and len(planned) == 2
     sub = _spikes("subexpression")
-    assert _spikes("subexpression") == sub and len(planned) == 4  # planned every time
+    assert _spikes("subexpression") == sub and len(planned) == 3
+    assert _spikes("subexpression", factor="3") != sub and len(planned) == 4  # a model
