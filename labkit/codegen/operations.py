@@ -158,7 +158,9 @@ def _state_record(op: S.StateRecord, p: int, spec) -> tuple:
     rec = argument(o, "rec", "internal")
     out = [Assign(J, _internal(o, "n")[Const(0)], "const int64_t"),
            Assign(_internal(o, "t")[J], clock_names(op.clock)["t"]),
-           *head(op, sc, prepared)]
+           *head(op, sc, prepared),
+           # a recorded subexpression may call rand(): one draw per recorded element
+           *draws(p, prepared, sc, Length(rec), Length(rec))]
     if op.variables:
         values = [Assign(At(argument(o, f"v_{name}", "internal"), (K, J)), Model(expr, sc))
                   for (name, _), expr in zip(op.variables, prepared.expressions, strict=True)]
@@ -189,8 +191,11 @@ def _spike_record(op: S.SpikeRecord, p: int, spec) -> tuple:
             *lookups(op, sc, prepared, -1),
             *(Assign(At(argument(o, f"v_{name}", "internal"), (J,)), Model(expr, sc))
               for (name, _), expr in zip(op.variables, prepared.expressions, strict=True)))
+    spikes = _internal(op.source, "nspikes")[Const(0)]
     return (*head(op, sc, prepared), Assign(J, _internal(o, "n")[Const(0)], "int64_t"),
-            Append("_k", Const(0), _internal(op.source, "nspikes")[Const(0)], bind, cond,
+            # a recorded subexpression may call rand(): one draw per spike of the source
+            *draws(p, prepared, sc, spikes, _internal(op.source, "N")),
+            Append("_k", Const(0), spikes, bind, cond,
                    body, J),
             Assign(_internal(o, "n")[Const(0)], J))
 

@@ -33,6 +33,22 @@ def test_state_monitor_shapes_indexing_and_subexpressions(device_name):
         M[1]
 
 
+def test_monitors_record_a_subexpression_that_draws_random_numbers(device_name):
+    """A recorded subexpression calling rand() draws for each recorded element (the
+    monitors' code had no draws: NameError of the random buffer on every device)."""
+    seed(3)
+    G = NeuronGroup(3, """dv/dt = 1/(10*ms) : 1
+                          u = 2*v + rand() : 1""",
+                    threshold='v > 0.25', reset='v = 0', method='euler')
+    M = StateMonitor(G, 'u', record=[0, 2])
+    S = SpikeMonitor(G, variables='u')
+    run(6 * ms)
+    assert M.u.shape == (2, 60) and S.num_spikes == 6
+    # at t=0 v is 0: u is the draw alone, in [0, 1), and the draws differ
+    assert np.all((M.u[:, 0] >= 0) & (M.u[:, 0] < 1)) and M.u[0, 0] != M.u[1, 0]
+    assert np.all((S.u >= 0.5) & (S.u < 1.6)) and np.unique(S.u).size == 6
+
+
 def test_spike_monitor_results(device_name):
     G = driven()
     S = SpikeMonitor(G, variables='I')
