@@ -1,7 +1,11 @@
 """Fixtures every test shares: a private kernel cache, a clean engine, CI-stable fuzzing."""
 
+import json
 import os
 import resource
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -188,3 +192,33 @@ def pytest_terminal_summary(terminalreporter):
         mine = [report for report in _CPU_REPORTS if report[4] == worker]
         terminalreporter.write_line(f"{worker}: {sum(r[0] for r in mine):.0f} s of CPU, "
                                     f"{sum(r[1] for r in mine):.0f} s of wall in tests")
+
+
+@pytest.fixture()
+def plain_cache(tmp_path, monkeypatch):
+    """A fresh cache for the plan store (labkit.plan), as a new process finds it."""
+    import labkit.cache
+
+    monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(labkit.cache, "_plain_written", {})  # this process wrote many
+    return tmp_path
+
+
+@pytest.fixture()
+def two_processes(tmp_path):
+    """``run(script, *argv, timeout=120, **env) -> (first, second)``: the JSON on the last
+    line each of two processes prints, which run the script one after the other on one
+    fresh cache (the first takes the cold path, the second reads what the first stored)."""
+    root = Path(__file__).resolve().parents[1]
+
+    def run(script, *argv, timeout=120, **env):
+        environ = dict(os.environ, LABKIT_CACHE_DIR=str(tmp_path), PYTHONPATH=str(root),
+                       **env)
+
+        def one() -> dict:
+            out = subprocess.run([sys.executable, "-c", script, *argv], env=environ,
+                                 capture_output=True, text=True, timeout=timeout, check=True)
+            return json.loads(out.stdout.strip().splitlines()[-1])
+
+        return one(), one()
+    return run

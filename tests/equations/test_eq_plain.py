@@ -1,19 +1,12 @@
 """An Equations object made before (same recipe) is read back from its plain lines without
 sympy (labkit.equations.plain); a changed recipe is parsed again, with its errors."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from labkit import ms, mV
 from labkit.equations import Equations
 from labkit.errors import EquationError
-
-ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
 import json, sys
@@ -41,16 +34,9 @@ print(json.dumps(dict(sympy='sympy' in sys.modules, plain=plain, text=text, fact
 """
 
 
-def _process(cache: Path) -> dict:
-    env = dict(os.environ, LABKIT_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
-    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
-                         text=True, timeout=120, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.slow
-def test_a_second_process_makes_and_runs_equations_objects_without_sympy(tmp_path):
-    first, second = _process(tmp_path), _process(tmp_path)
+def test_a_second_process_makes_and_runs_equations_objects_without_sympy(two_processes):
+    first, second = two_processes(SCRIPT)
     assert first["sympy"] and not first["plain"]  # the cold path parsed the texts
     assert not second["sympy"] and second["plain"]  # objects, build and run: all plain
     assert first["i"] and first["facts"][0] == ["v", "I", "I0", "u"]
@@ -58,12 +44,8 @@ def test_a_second_process_makes_and_runs_equations_objects_without_sympy(tmp_pat
 
 
 @pytest.fixture()
-def cache(tmp_path, monkeypatch):
-    import labkit.cache
-
-    monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(labkit.cache, "_plain_written", {})  # this process wrote many
-    return tmp_path
+def cache(plain_cache):
+    return plain_cache
 
 
 LIF = "dv/dt = (-v + I + rand())/tau : 1 (unless refractory)"

@@ -1,18 +1,12 @@
 """Building a group from a model seen before needs no sympy (labkit.groups.stored_model)."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from labkit import NeuronGroup, Synapses, mV, seed
 from labkit.errors import DimensionMismatchError, EquationError
-
-ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
 import json, sys
@@ -47,28 +41,17 @@ print(json.dumps(dict(sympy=not built_without_sympy, i=[int(x) for x in s_mon.i]
 """
 
 
-def _process(cache: Path) -> dict:
-    env = dict(os.environ, LABKIT_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
-    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
-                         text=True, timeout=120, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.slow
-def test_a_second_process_builds_cuba_without_sympy_and_gets_the_same_spikes(tmp_path):
-    first, second = _process(tmp_path), _process(tmp_path)
+def test_a_second_process_builds_cuba_without_sympy_and_gets_the_same_spikes(two_processes):
+    first, second = two_processes(SCRIPT)
     assert first["sympy"]  # the cold path parsed the strings
     assert not second["sympy"]  # groups, synapses and connect() from the plain store
     assert first["i"] and first["synapses"][0] and first == dict(second, sympy=True)
 
 
 @pytest.fixture()
-def cache(tmp_path, monkeypatch):
-    import labkit.cache
-
-    monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(labkit.cache, "_plain_written", {})  # this process wrote many
-    return tmp_path
+def cache(plain_cache):
+    return plain_cache
 
 
 def _build(model):

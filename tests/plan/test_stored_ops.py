@@ -1,11 +1,6 @@
 """A run of a model planned before (groups, synapses, monitors) needs no sympy
 (labkit.plan.stored_ops); anything new or changed is planned again, with its errors."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,8 +18,6 @@ from labkit import (
     start_scope,
 )
 from labkit.errors import DimensionMismatchError
-
-ROOT = Path(__file__).resolve().parents[2]
 
 LIF = """
 dv/dt = (-v + I)/tau : 1 (unless refractory)
@@ -169,19 +162,11 @@ print(json.dumps(dict(built=built, ran='sympy' in sys.modules, t=[float(x) for x
 """
 
 
-def _process(cache: Path, target: str) -> dict:
-    env = dict(os.environ, LABKIT_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT),
-               LABKIT_FAST_START="1")
-    out = subprocess.run([sys.executable, "-c", SCRIPT, target], env=env,
-                         capture_output=True, text=True, timeout=300, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("target", ["numpy", "auto"])
 def test_a_second_process_runs_hh_lif_cuba_run_regularly_poisson_input_without_sympy(
-        tmp_path, target):
-    first, second = _process(tmp_path, target), _process(tmp_path, target)
+        two_processes, target):
+    first, second = two_processes(SCRIPT, target, timeout=300, LABKIT_FAST_START="1")
     assert first["built"] and first["ran"]  # the cold path parsed and planned
     assert not second["built"] and not second["ran"]  # all from the plain store
     assert first["i"] and first["lif"] and len(first["cuba"]) > 20 and first["regular"][0] \

@@ -2,11 +2,6 @@
 plain lines, the cable operation and its subexpressions' code from the plain store); a
 changed model or cable method is planned again."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,8 +25,6 @@ from labkit import (
 )
 from labkit.codegen.stored_expr import tree_text
 from labkit.errors import DimensionMismatchError
-
-ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
 import json, sys
@@ -59,16 +52,9 @@ print(json.dumps(dict(built=built, ran='sympy' in sys.modules, tau=tau,
 """
 
 
-def _process(cache: Path) -> dict:
-    env = dict(os.environ, LABKIT_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
-    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
-                         text=True, timeout=120, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.slow
-def test_a_second_process_builds_reads_and_runs_a_spatial_neuron_without_sympy(tmp_path):
-    first, second = _process(tmp_path), _process(tmp_path)
+def test_a_second_process_builds_reads_and_runs_a_spatial_neuron_without_sympy(two_processes):
+    first, second = two_processes(SCRIPT)
     assert first["built"] and first["ran"]  # the cold path parsed and planned
     assert not second["built"] and not second["ran"]  # all from the plain store
     assert first["tau"] > 0 and first["v"][0][-1] > -70e-3

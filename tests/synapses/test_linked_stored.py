@@ -2,17 +2,10 @@
 its subexpression runs from the plan store (no sympy in a second process); a link of
 another kind or to another model is planned again."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from labkit import NeuronGroup, SpikeMonitor, Synapses, linked_var, ms, prefs, run, start_scope
-
-ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
 import json, sys
@@ -37,16 +30,9 @@ print(json.dumps(dict(sympy='sympy' in sys.modules, i=[int(x) for x in spikes.i]
 """
 
 
-def _process(cache: Path) -> dict:
-    env = dict(os.environ, LABKIT_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
-    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
-                         text=True, timeout=120, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.slow
-def test_a_second_process_runs_synapses_with_a_linked_variable_without_sympy(tmp_path):
-    first, second = _process(tmp_path), _process(tmp_path)
+def test_a_second_process_runs_synapses_with_a_linked_variable_without_sympy(two_processes):
+    first, second = two_processes(SCRIPT)
     assert first["sympy"] and not second["sympy"]
     assert first["i"] and first == dict(second, sympy=True)
 
