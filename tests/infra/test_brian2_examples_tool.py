@@ -50,12 +50,21 @@ def _tool():
     return module
 
 
+def _captured(tool, tmp_path, body: str, **env) -> list:
+    """What --same's capture keeps of ``body`` run as a script under labkit."""
+    script, capture = tmp_path / "script.py", tmp_path / "capture.pkl"
+    script.write_text(tool.capture_prelude("labkit") + body)
+    subprocess.run([sys.executable, str(script)], check=True, capture_output=True,
+                   timeout=60, cwd=tmp_path,
+                   env={**os.environ, "LABKIT_SAME_CAPTURE": str(capture), **env})
+    return pickle.loads(capture.read_bytes())
+
+
 def test_the_capture_keeps_every_monitor_to_the_scripts_end(tmp_path):
     # --same puts this before the script: monitors made in a function are kept, and the
     # star import's numpy ``all`` (true for a generator) must not break the bookkeeping.
     tool = _tool()
-    script = tmp_path / "tiny.py"
-    script.write_text(tool.capture_prelude("labkit") + (
+    group, spikes, state = sorted(_captured(tool, tmp_path, (
         "from labkit import *\n"
         "def build():\n"
         "    G = NeuronGroup(3, 'dv/dt = (2 - v) / (10*ms) : 1', threshold='v > 1',\n"
@@ -64,14 +73,8 @@ def test_the_capture_keeps_every_monitor_to_the_scripts_end(tmp_path):
         "    S, M = SpikeMonitor(G), StateMonitor(G, 'v', record=[0, 2])\n"
         "    run(20 * ms)\n"
         "    return S.count[:]\n"
-        "print(build())\n"))
-    capture = tmp_path / "capture.pkl"
-    subprocess.run([sys.executable, str(script)], check=True, capture_output=True,
-                   timeout=60, cwd=tmp_path,
-                   env={**os.environ, "LABKIT_SAME_CAPTURE": str(capture),
-                        "LABKIT_FAST_START": "1"})  # 20 ms: no Numba compile
-    group, spikes, state = sorted(pickle.loads(capture.read_bytes()),
-                                  key=lambda e: e["kind"])
+        "print(build())\n"), LABKIT_FAST_START="1"),  # 20 ms: no Numba compile
+        key=lambda e: e["kind"])
     assert group["kind"] == "NeuronGroup" and group["states"]["v"]["n"] == 3
     assert spikes["kind"] == "SpikeMonitor" and spikes["N"] == 3
     assert spikes["count"].sum() == len(spikes["t"]) > 0
@@ -87,25 +90,19 @@ def test_what_pool_workers_return_is_captured_and_compared(tmp_path):
     # multiprocessing/01-03, standalone_multiple_processes: the results come from Pool
     # workers (Brian2's main process cannot read its unrun standalone monitors)
     tool = _tool()
-    script = tmp_path / "pool.py"
-    script.write_text(tool.capture_prelude("labkit") + (
+    (entry,) = _captured(tool, tmp_path, (
         "import multiprocessing\nimport numpy as np\nfrom labkit import ms\n"
         "def work(tau):\n    return np.arange(3) * tau, tau * ms\n"
         "if __name__ == '__main__':\n"
         "    with multiprocessing.Pool(2) as pool:\n"
         "        print(pool.map(work, [1.0, 2.0]))\n"))
-    capture = tmp_path / "capture.pkl"
-    subprocess.run([sys.executable, str(script)], check=True, capture_output=True,
-                   timeout=60, cwd=tmp_path, env={**os.environ, "LABKIT_SAME_CAPTURE":
-                                                  str(capture)})
-    (entry,) = pickle.loads(capture.read_bytes())
     assert entry["kind"] == "WorkerResults" and entry["pooled"]["n"] == 8
     assert entry["states"]["1.0"]["values"].tolist() == [0.0, 2.0, 4.0]
     assert entry["states"]["1.1"]["values"].tolist() == [0.002]  # in SI units
     unread = {"kind": "SpikeMonitor", "error": "never ran in this process"}
     assert tool.compare_captures([entry, unread], [entry], False) == \
         "same result (1 results of worker processes)"
-    other = pickle.loads(capture.read_bytes())[0]
+    other = pickle.loads(pickle.dumps(entry))
     other["states"]["1.0"]["values"] = other["states"]["1.0"]["values"] * 2
     assert tool.compare_captures([other], [entry], False).startswith("differs: Worker")
     other["pooled"] = dict(entry["pooled"], mean=entry["pooled"]["mean"] * 10)
