@@ -148,9 +148,16 @@ class CppStandaloneDevice:
         return False
 
     def build(self, directory=None, compile=True, run=True, clean=False,  # noqa: A002
-              run_args=None, with_output=None, **ignored) -> None:
+              run_args=None, with_output=None, results_directory=None, debug=False,
+              direct_call=True, additional_source_files=None, **unknown) -> None:
         """Run the recorded run() calls in order (Brian2's ``device.build``); ``run=False`` only
-        builds the first."""
+        builds the first.
+
+        Brian2's ``results_directory``, ``debug``, ``direct_call`` and
+        ``additional_source_files`` are accepted and change nothing: labkit's program hands
+        its results back in memory, and a run's directory is taken in turn. Other keywords
+        are warned about, as Brian2 does."""
+        _warn_unknown("build", unknown)
         if directory is not None:
             self.directory = checked_directory(directory)
         if clean and self.directory is not None and self.directory.exists():
@@ -180,14 +187,17 @@ class CppStandaloneDevice:
                 self._apply(run_args)
             self._execute(recorded.request, _constants(run_args))
 
-    def run(self, run_args=None, directory=None, with_output=None, **ignored) -> None:
+    def run(self, run_args=None, directory=None, with_output=None, results_directory=None,
+            **unknown) -> None:
         """Run the program again with ``run_args`` values: all the run() calls
         ``device.build()`` ran (build_on_run=False), or the last run() (otherwise), from
         their starting state.
 
         ``run_args`` maps a group's variable (``G.tau``) or a constant's name (``'I0'``)
         to its value for this run; the compiled program is re-used (no compiler runs).
+        ``results_directory`` changes nothing (see :meth:`build`).
         """
+        _warn_unknown("run", unknown)
         if self._pending:
             self.build(directory=directory, run_args=run_args, with_output=with_output)
             return
@@ -330,3 +340,11 @@ def _write_project(directory: Path, files: dict) -> None:
             elif old.suffix == ".o" and f"objects/{old.stem}.cpp" not in files:
                 old.unlink()
     os.makedirs(directory / "static", exist_ok=True)
+
+
+def _warn_unknown(method: str, unknown: dict) -> None:
+    """Brian2 warns about keywords its device does not know, and runs: so does labkit."""
+    if unknown:
+        warnings.warn(f"device.{method}(): unsupported keyword argument(s) "
+                      f"{', '.join(sorted(unknown))}; they are ignored", UserWarning,
+                      stacklevel=3)

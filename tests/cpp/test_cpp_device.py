@@ -6,6 +6,7 @@ import shutil
 import stat
 import subprocess
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -60,6 +61,23 @@ def test_run_args_errors(cpp):
         device.run(run_args={3: 2.0})
     with pytest.raises(DimensionMismatchError):
         device.run(run_args={G.gain: 5 * ms})
+
+
+def test_brian2s_other_keywords_are_accepted_and_unknown_ones_warned_about(cpp):
+    """standalone_multiple_processes passes results_directory=; labkit's results come back
+    in memory, so it changes nothing. A misspelt keyword is warned about, as Brian2 does."""
+    net, G, S, M = lif()
+    counts = np.array(S.count)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        device.run(results_directory='results_1')
+        device.build(results_directory='results', debug=False, direct_call=True)
+    np.testing.assert_array_equal(S.count, counts)
+    with pytest.warns(UserWarning, match=r"device.run\(\): unsupported keyword argument\(s\) "
+                                         r"reslts_directory; they are ignored"):
+        device.run(reslts_directory='results_1')
+    with pytest.warns(UserWarning, match=r"device.build\(\): .* bogus"):
+        device.build(bogus=1)
 
 
 def test_generated_project_builds_with_plain_make(cpp, tmp_path):
