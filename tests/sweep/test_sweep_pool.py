@@ -24,7 +24,12 @@ def test_local_pool_gives_the_numbers_of_a_sweep_here():
     assert pool["error"].isna().all(), pool["error"].tolist()
     for column in ("rate [Hz]", "v_mean [mV]", "seed"):
         assert np.array_equal(here[column].to_numpy(), pool[column].to_numpy()), column
-    assert pool["worker"].nunique() == 2 and here["worker"].nunique() == 1
+    # the pool's points ran in its own worker processes (at most its 2): whether the second
+    # takes a point depends on the load (CI: one worker took all 6 while the other still
+    # imported labkit), as in test_sweep_readme
+    assert here["worker"].nunique() == 1
+    assert 1 <= pool["worker"].nunique() <= 2
+    assert not set(pool["worker"]) & set(here["worker"])
 
 
 def test_the_first_point_compiles_and_the_other_worker_loads_from_the_disk_cache():
