@@ -85,6 +85,10 @@ def select(kind, m, value, sites: int, rng, budget: int = 1 << 62):
     draws_per_chunk = sites * chunk
     fits = np.cumsum(draws_per_chunk) <= budget
     n = max(1, int(np.argmin(fits)) if not fits.all() else len(m))
+    if kind == "p":
+        found = _equal_rows(m[:n], value[:n], chunk[:n], dense[:n], sites, rng)
+        if found is not None:
+            return (*found, n)
     chunks = (chunk[:n] > 0).astype(np.int64)
     parts, start = [], 0
     while start < n:
@@ -116,6 +120,49 @@ def select(kind, m, value, sites: int, rng, budget: int = 1 << 62):
     return row, c, U, n
 
 
+def _equal_rows(m, p, chunk, dense, sites: int, rng):
+    """:func:`select` for rows of a probability that all draw chunks of one size ``B``
+    (``connect('i < NE', p=p)``: every drawing row has ``m = N_post`` and the same ``p``),
+    as a matrix of rows x draws -> ``(row, c, U)``; None, the generator untouched, when
+    the rows differ or a row needs a second chunk (the flat path handles those).
+
+    Why: the flat path's bookkeeping (a row and draw index per draw, gathers through
+    them) took 3/4 of its time; here, the same numbers in the same order, one row of the
+    matrix per row: ``connect('i<n_exc', p=80/N)`` at N = 4 000 (256 000 synapses) took
+    58 ms of CPU, Brian2 24."""
+    drawing = np.flatnonzero(chunk > 0)
+    if not len(drawing):
+        return None
+    size = int(chunk[drawing[0]])
+    if (chunk[drawing] != size).any() or dense[drawing].any() != dense[drawing].all():
+        return None
+    saved = rng.bit_generator.state
+    u = rng.random(len(drawing) * sites * size).reshape(len(drawing), sites * size)
+    rows_m = m[drawing][:, None]
+    if dense[drawing[0]]:  # B = m: candidate c is draw c
+        keep = u[:, :size] < p[drawing][:, None]
+        c = np.broadcast_to(np.arange(size), keep.shape)[keep]
+    else:  # the flat path's _jumps, a row at a time
+        jump = np.subtract(1.0, u[:, :size])  # in place from here: the same numbers
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.log(jump, out=jump)
+            jump *= (1.0 / np.log1p(-p[drawing]))[:, None]
+            inside = jump < rows_m  # False for NaN, as the kernel's `not (x < m)`
+            step = np.where(inside, jump, 0.0).astype(np.int64)
+        step += 1
+        position = np.where(inside, step, rows_m + 1).cumsum(axis=1)
+        position -= 1
+        if (position[:, -1] < rows_m[:, 0] - 1).any():  # a row needs another chunk
+            rng.bit_generator.state = saved
+            return None
+        keep = position < rows_m
+        c = position[keep]
+    row = np.repeat(drawing, np.count_nonzero(keep, axis=1))
+    U = np.stack([u[:, s * size:(s + 1) * size][keep] for s in range(sites)]) if sites \
+        else np.zeros((0, len(row)))
+    return row, c, U
+
+
 def _grow(size: str) -> list[str]:
     """Kernel lines: make the selection buffers hold at least ``size`` entries."""
     return [f"if _sel_c.shape[0] < {size}:",
@@ -125,10 +172,6 @@ def _grow(size: str) -> list[str]:
             "        _grown_c[_q] = _sel_c[_q]",
             "        _grown_g[_q] = _sel_g[_q]",
             "    _sel_c, _sel_g = _grown_c, _grown_g"]
-
-
-def _keep(c: str, t: str) -> list[str]:
-    return [*_grow("_ns + 1"), f"_sel_c[_ns] = {c}", f"_sel_g[_ns] = {t}", "_ns += 1"]
 
 
 def _select(k: str) -> list[str]:
@@ -212,7 +255,9 @@ def numba_lines(kind: str, sites: int, value: str, size_error: list[str]) -> lis
             "    for _c in range(_m):",
             "        if _u[_c] < _thr or (_u[_c] == _thr and _ties > 0):",
             "            if _u[_c] == _thr:", "                _ties -= 1",
-            *("            " + x for x in _keep("_c", "_c")),
+            # no room check: the selection holds _m. Growing (replacing) it inside this
+            # loop made the whole kernel 2.7x slower (in-degree 80 of 1000: 43 -> 16 ms)
+            "            _sel_c[_ns] = _c", "            _sel_g[_ns] = _c", "            _ns += 1",
             "else:",
             f"    _B = _size + _size * _size // _m + {int(SIGMAS / 2.5)} * int(math.sqrt(_size))"
             f" + {EXTRA}",

@@ -204,6 +204,8 @@ class _Candidates:
         return self.__dict__["fields"][name]
 
     def keep(self, mask):
+        if mask.all():  # the usual case (no pair out of range, no condition): no copies
+            return
         self.fields = {key: (v[:, mask] if key == "U" else v[mask])
                        for key, v in self.fields.items()}
 
@@ -294,7 +296,7 @@ def _block(rule, kind, pieces, O, n_result, rng, skip, args):
             errors.append(((int(cand.row[bad]), int(cand.flat[bad])), 3, cand.O[bad],
                            float(rf[bad])))
         cand.keep(valid)
-        return rf[valid]
+        return rf if valid.all() else rf[valid]
 
     rf = value("element", float)
     if rule.check_first:
@@ -311,8 +313,9 @@ def _block(rule, kind, pieces, O, n_result, rng, skip, args):
         mask &= value("condition", bool, R)
     if p_reads_result:
         mask &= cand.U[0] < value("draw_value", float, R)
-    cand.keep(mask)
-    rf = rf[mask]
+    if not mask.all():
+        cand.keep(mask)
+        rf = rf[mask]
     if not rule.check_first:
         rf = check(rf)
     R = rf.astype(np.int64)
@@ -323,6 +326,8 @@ def _block(rule, kind, pieces, O, n_result, rng, skip, args):
                        float(n[bad])))
     if errors:
         return None, min(errors, key=lambda e: e[0]), used
+    if (n == 1).all():  # one synapse per pair, the usual case: np.repeat took 1/4
+        return (cand.O, R), None, used
     return (np.repeat(cand.O, n), np.repeat(R, n)), None, used
 
 
