@@ -25,7 +25,7 @@ from labkit.equations.symbols import symbol
 from labkit.errors import EquationError, shorten
 
 __all__ = ["CONSTANT_OVER_DT", "added", "checked_index", "dependency_order", "parsed_text",
-           "plain_lines", "renamed", "substituted"]
+           "plain_lines", "renamed", "substituted", "unbound"]
 
 CONSTANT_OVER_DT = "constant over dt"
 
@@ -51,6 +51,17 @@ def checked_index(equations: Iterable[SingleEquation]) -> dict[str, SingleEquati
             raise EquationError(f"the subexpression '{name}' refers to itself: {eq.source or eq}")
     dependency_order(indexed)
     return indexed
+
+
+def unbound(equations: Iterable[SingleEquation], bound: Iterable[str]) -> tuple:
+    """``equations``, refusing a value bound (``Equations(..., tau=10*ms)``, or a sum's) to
+    a name they define."""
+    equations = tuple(equations)
+    defined = {eq.name for eq in equations}
+    for name in bound:
+        if name in defined:
+            raise EquationError(f"cannot replace the model variable '{name}' with a value")
+    return equations
 
 
 def renamed(equations: tuple[SingleEquation, ...], renames: Mapping[str, str]) -> tuple:

@@ -65,10 +65,8 @@ class Equations(Mapping):
         self, eqs: str | Equations | Iterable[SingleEquation] = "", /, **substitutions
     ):
         if isinstance(eqs, Equations) and not substitutions:  # a copy
-            self._setup(eqs._recipe, dict(eqs._constants), eqs._parsed, eqs._lines)
-            object.__setattr__(self, "_make", eqs._make)
-            self._source = eqs._source
-            object.__setattr__(self, "_hash", None)
+            self._setup(eqs._recipe, dict(eqs._constants), eqs._parsed, eqs._lines,
+                        eqs._make, eqs._source)
             return
         renames, values = _split(substitutions)
         if isinstance(eqs, Equations):
@@ -82,6 +80,8 @@ class Equations(Mapping):
             inner, constants = None, {}
         recipe = None if inner is None else inner if not substitutions else (
             "subs", inner, tuple(sorted(renames.items())), tuple(sorted(values)))
+        # the model text, when it alone decides the equations (a key for stored results)
+        source = eqs if isinstance(eqs, str) and not substitutions else None
 
         def make():
             from labkit.equations import building
@@ -92,30 +92,24 @@ class Equations(Mapping):
                 base = building.parsed_text(eqs)
             else:
                 base = eqs
-            defined = {eq.name for eq in base}
-            for name in values:
-                if name in defined:
-                    raise EquationError(
-                        f"cannot replace the model variable '{name}' with a value")
+            base = building.unbound(base, values)
             return building.checked_index(building.renamed(base, renames) if renames else base)
 
-        self._made(recipe, constants, make)
+        self._made(recipe, constants, make, source)
         for name, value in values.items():  # a stored recipe checked the names, not values
             constants[name] = _checked_constant(name, value)
         for old, new in renames.items():
             if old in constants:
                 constants[new] = constants.pop(old)
-        # the model text, when it alone decides the equations (a key for stored results)
-        self._source = eqs if isinstance(eqs, str) and not substitutions else None
-        object.__setattr__(self, "_hash", None)
 
-    def _setup(self, recipe, constants, parsed, lines) -> None:
+    def _setup(self, recipe, constants, parsed, lines, make=None, source=None) -> None:
         for name, value in (("_recipe", recipe), ("_constants", constants),
                             ("_parsed", parsed), ("_lines", lines), ("_cached_key", None),
-                            ("_make", None)):
+                            ("_make", make), ("_source", source),
+                            ("_hash", None)):  # last: __setattr__ refuses from here on
             object.__setattr__(self, name, value)
 
-    def _made(self, recipe, constants, make) -> None:
+    def _made(self, recipe, constants, make, source=None) -> None:
         """Lines stored for ``recipe`` (``make`` kept for when an expression is read), else
         ``make()`` now (the parse, with its errors), whose plain lines are then stored."""
         lines = None if recipe is None else load_lines(recipe)
@@ -127,8 +121,8 @@ class Equations(Mapping):
 
                 lines = building.plain_lines(parsed)
                 store_lines(recipe, lines)
-        self._setup(recipe, constants, parsed, lines)
-        object.__setattr__(self, "_make", None if parsed is not None else make)
+        self._setup(recipe, constants, parsed, lines, None if parsed is not None else make,
+                    source)
 
     @classmethod
     def made(cls, recipe: tuple, make: Callable[[], Equations]) -> Equations:
@@ -146,8 +140,6 @@ class Equations(Mapping):
             return found._equations()
 
         result._made(("made", recipe), {}, made)
-        object.__setattr__(result, "_source", None)
-        object.__setattr__(result, "_hash", None)
         return result
 
     def _equations(self) -> dict[str, SingleEquation]:
@@ -286,18 +278,11 @@ class Equations(Mapping):
             from labkit.equations import building
 
             lines = building.added(self.values(), other.values())
-            defined = {eq.name for eq in lines}
-            for name in constants:
-                if name in defined:
-                    raise EquationError(
-                        f"cannot replace the model variable '{name}' with a value")
-            return building.checked_index(lines)
+            return building.checked_index(building.unbound(lines, constants))
 
         result = Equations.__new__(Equations)
         result._made(("sum", self._recipe, other._recipe, tuple(sorted(constants))),
                      constants, make)
-        object.__setattr__(result, "_source", None)
-        object.__setattr__(result, "_hash", None)
         return result
 
     def __radd__(self, other) -> Equations:
