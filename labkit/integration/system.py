@@ -130,7 +130,11 @@ def _split_noise(name: str, expr: sympy.Expr) -> tuple[sympy.Expr, dict[str, sym
     factors = {}
     for xi in noise:
         g = sympy.diff(expr, xi)
-        if g.free_symbols & set(noise):
+        # a noise inside anything but sums and products (a comparison, a function, Mod) is
+        # not linear either, though its derivative may be free of it (0 for v < xi)
+        if g.free_symbols & set(noise) or any(
+                not isinstance(node, (sympy.Add, sympy.Mul)) and node != xi
+                and xi in node.free_symbols for node in sympy.preorder_traversal(expr)):
             raise IntegrationError(
                 f"the noise {xi} must enter d{name}/dt linearly (as g*{xi}), got {expr}"
             )

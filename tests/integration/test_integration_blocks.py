@@ -109,6 +109,17 @@ def test_constant_over_dt_subexpressions_run_once_at_the_start():
 def test_noise_enters_linearly_or_is_refused():
     with pytest.raises(IntegrationError, match="noise xi must enter dv/dt linearly"):
         integrate(make_eqs("dv/dt = -v/tau + xi**2 : 1"), "heun")
+    # inside a comparison or Mod its derivative is free of it: the noise was dropped
+    # (v < xi) or setting it to 0 divided by zero (Mod: a raw ZeroDivisionError)
+    for inside in ("(v % (xi*sqrt(tau)))", "sin(xi*sqrt(tau))"):
+        with pytest.raises(IntegrationError, match="noise xi must enter dv/dt linearly"):
+            integrate(make_eqs(f"dv/dt = -v/tau + {inside}/tau : 1"), "euler")
+    from labkit import Network, NeuronGroup, ms, set_device
+
+    set_device("numpy")
+    G = NeuronGroup(1, "dv/dt = (v < xi*sqrt(ms))/ms : 1", method="euler")
+    with pytest.raises(IntegrationError, match="noise xi must enter dv/dt linearly"):
+        Network(G).run(0.1 * ms)
 
 
 def test_heun_with_two_noise_sources_draws_each_once():
