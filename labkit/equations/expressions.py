@@ -266,7 +266,9 @@ class SympyBuilder:
             result = self.visit(node)
         except RecursionError:
             raise self.error("this expression is nested too deeply", None) from None
-        if result.has(*NOT_A_NUMBER):
+        # an interval (AccumBounds: arctan(log(0)) when a condition is a number) is no
+        # number a kernel can compute either
+        if result.has(*NOT_A_NUMBER, sympy.AccumBounds):
             raise self.error("this expression is not a finite real number", node)
         foreign = foreign_functions(result)
         if foreign:

@@ -121,7 +121,9 @@ def keep_zero(left: sympy.Expr, right: sympy.Expr, *, divide: bool = False) -> s
     """
     if divide:
         right = sympy.Pow(right, -1, evaluate=False)
-    return sympy.Mul(left, right, evaluate=False)
+    # in sympy's canonical order, as an evaluated product would be: else ``v*(0*v)`` and
+    # its printed form ``(0*v)*v`` are two expressions though one product
+    return sympy.Mul(*sorted((left, right), key=sympy.default_sort_key), evaluate=False)
 
 
 @functools.lru_cache(maxsize=1)
