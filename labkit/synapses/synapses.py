@@ -49,7 +49,7 @@ from labkit.synapses.strings import (
 )
 from labkit.synapses.summed import summed_updaters
 from labkit.synapses.views import SynapseIndices, SynapticSubgroup, match, synaptic_view
-from labkit.units.dimension import DIMENSIONLESS
+from labkit.units.dimension import DIMENSIONLESS, readable
 from labkit.units.quantity import Quantity
 
 __all__ = ["Synapses"]
@@ -175,6 +175,8 @@ class Synapses(Group):
                         f"{self._label()}: the synaptic variable '{name}' has the same name as "
                         f"a variable of the {side}synaptic group; rename it (e.g. "
                         f"'{name}_syn') to avoid confusion")
+        for eq in self._lines:
+            self._check_summed_target(eq)
         owner = weakref.ref(self)
         for eq in base:
             name = eq.name
@@ -198,6 +200,27 @@ class Synapses(Group):
                                             np.zeros(0, dtype=np.int32), read_only=True)
         for name, side in _COUNTS.items():
             self.variables[name] = SynapseCounts(name, self, side)
+
+    def _check_summed_target(self, eq) -> None:
+        """A ``(summed)`` line must write a parameter of its group, as in Brian2: a
+        differential equation's variable (its own update would fight the sum, and an
+        ``(unless refractory)`` one would be written while refractory), a subexpression or
+        an internal variable is refused here, when the Synapses are made."""
+        if "summed" not in eq.flags or not eq.name.endswith(("_pre", "_post")):
+            return  # the plan names what is wrong with other names
+        side, group = ("pre", self.source) if eq.name.endswith("_pre") else \
+            ("post", self.target)
+        name = eq.name[:-len(side) - 1]
+        var = group._owner.variables.get(name)
+        if var is not None and var.kind not in ("parameter", "linked"):
+            unit = "1" if var.dim is DIMENSIONLESS else readable(var.dim)
+            line = {e.name: e for e in getattr(group._owner, "_lines", ())}.get(name)
+            what = {"diff": "a differential equation's variable", "sub": "a subexpression"
+                    }.get(getattr(line, "kind", None), "an internal variable")
+            raise ValueError(
+                f"{self._label()}: the summed variable '{eq.name}' needs a parameter "
+                f"'{name}' in the {side}synaptic group, but '{name}' is {what} there; "
+                f"declare it as '{name} : {unit}' (Brian2's rule)")
 
     def _make_pathways(self, on_pre, on_post, delay, on_event="spike") -> None:
         if not isinstance(on_event, (str, dict)):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conditional_write_cases import CASES as CONDITIONAL_WRITE_CASES
 from harness import assert_same, poisson_agree, run_script, spike_total
 from parity_cases import CASES, NOISY_LIF, POISSON
 from synapse_cases import CASES as SYNAPSE_CASES
@@ -20,7 +21,8 @@ from labkit.devices import DEVICES
 from labkit.errors import DeviceError
 
 PYTHON_CALLS = {"network_operation_clocks_subgroups"}
-DETERMINISTIC = [c for c in CASES if c.name not in PYTHON_CALLS] + list(SYNAPSE_CASES)
+DETERMINISTIC = ([c for c in CASES if c.name not in PYTHON_CALLS] + list(SYNAPSE_CASES)
+                 + list(CONDITIONAL_WRITE_CASES))
 
 
 @pytest.mark.parametrize("case", DETERMINISTIC, ids=lambda case: case.name)
