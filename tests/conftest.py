@@ -42,6 +42,25 @@ def _session_kernel_cache(tmp_path_factory):
         os.environ["LABKIT_CACHE_DIR"] = old
 
 
+@pytest.fixture()
+def counted(monkeypatch):
+    """``counted(module, "name")``: ``module.name`` wrapped for the test; returns the list
+    each call appends to (how the tests tell a cold path taken from one read back)."""
+
+    def wrap(owner, name):
+        calls = []
+        original = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            calls.append(1)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapper)
+        return calls
+
+    return wrap
+
+
 @pytest.fixture(autouse=True)
 def _fresh_engine():
     """Every test starts from a new scope, dt = 0.1 ms and the runtime device."""

@@ -142,13 +142,10 @@ def test_a_group_with_subexpressions_is_freed_at_once(cache):
     np.testing.assert_array_equal(G.u, [2, 2])
 
 
-def test_a_subexpression_read_before_is_evaluated_from_its_stored_code(cache, monkeypatch):
+def test_a_subexpression_read_before_is_evaluated_from_its_stored_code(cache, counted):
     import labkit.groups.subexpressions as subexpressions
 
-    calls = []
-    cold = subexpressions.evaluate
-    monkeypatch.setattr(subexpressions, "evaluate",
-                        lambda *a, **k: calls.append(1) or cold(*a, **k))
+    calls = counted(subexpressions, "evaluate")
 
     def read(gain, model="dv/dt = -v/(10*ms) : 1\nu = gain*v + i : 1"):
         G = NeuronGroup(3, model, namespace={"gain": gain})

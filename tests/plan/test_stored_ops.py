@@ -187,18 +187,10 @@ def _synapses(on_pre="v_post += w", w=0.5):
 
 
 @pytest.fixture()
-def synapses_planned(monkeypatch):
+def synapses_planned(counted):
     import labkit.plan.synapse_ops
 
-    calls = []
-    make = labkit.plan.synapse_ops.cold_parts
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return make(*args, **kwargs)
-
-    monkeypatch.setattr(labkit.plan.synapse_ops, "cold_parts", counted)
-    return calls
+    return counted(labkit.plan.synapse_ops, "cold_parts")
 
 
 def test_synapses_planned_before_are_read_back_and_a_change_is_planned_again(
@@ -263,13 +255,10 @@ def test_a_timed_array_is_part_of_the_key_by_its_units(cache, planned):
     assert len(planned) == 2
 
 
-def test_a_record_of_synaptic_variables_is_read_back(cache, monkeypatch):
+def test_a_record_of_synaptic_variables_is_read_back(cache, counted):
     import labkit.plan.synapse_ops
 
-    calls = []
-    make = labkit.plan.synapse_ops.record_parts
-    monkeypatch.setattr(labkit.plan.synapse_ops, "record_parts",
-                        lambda *a, **k: calls.append(1) or make(*a, **k))
+    calls = counted(labkit.plan.synapse_ops, "record_parts")
 
     def recorded():
         start_scope()
@@ -288,13 +277,10 @@ def test_a_record_of_synaptic_variables_is_read_back(cache, monkeypatch):
     assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
 
 
-def test_a_record_of_subexpressions_is_read_back_with_the_values_of_now(cache, monkeypatch):
+def test_a_record_of_subexpressions_is_read_back_with_the_values_of_now(cache, counted):
     import labkit.plan.monitor_ops
 
-    calls = []
-    make = labkit.plan.monitor_ops.expressions
-    monkeypatch.setattr(labkit.plan.monitor_ops, "expressions",
-                        lambda *a, **k: calls.append(1) or make(*a, **k))
+    calls = counted(labkit.plan.monitor_ops, "expressions")
 
     def recorded(gain):
         start_scope()
@@ -367,13 +353,10 @@ def _regular(code="v += kick*(i + 1)", kick=0.3, subgroup=False):
 
 
 @pytest.fixture()
-def regular_planned(monkeypatch):
+def regular_planned(counted):
     import labkit.plan.regular_ops
 
-    calls = []
-    make = labkit.plan.regular_ops.operations
-    monkeypatch.setattr(labkit.plan.regular_ops, "operations",
-                        lambda *a, **k: calls.append(1) or make(*a, **k))
+    calls = counted(labkit.plan.regular_ops, "operations")
     return calls
 
 
@@ -408,13 +391,10 @@ def _poisson_input(weight="w_in*(1 + i)", w_in=0.05, rate=100):
 
 
 def test_a_poisson_input_planned_before_is_read_back_and_a_change_is_planned_again(
-        cache, monkeypatch):
+        cache, counted):
     import labkit.plan.poisson_input_ops
 
-    calls = []
-    make = labkit.plan.poisson_input_ops.operation
-    monkeypatch.setattr(labkit.plan.poisson_input_ops, "operation",
-                        lambda *a, **k: calls.append(1) or make(*a, **k))
+    calls = counted(labkit.plan.poisson_input_ops, "operation")
     first = _poisson_input()
     assert _poisson_input() == first and first[0] and len(calls) == 1
     _poisson_input(rate=2000)  # N*p = 10: the normal approximation, another operation
@@ -429,13 +409,10 @@ def test_a_poisson_input_planned_before_is_read_back_and_a_change_is_planned_aga
 
 
 def test_a_synaptic_string_assigned_before_is_read_back_and_a_change_is_checked_again(
-        cache, monkeypatch):
+        cache, counted):
     import labkit.synapses.strings
 
-    calls = []
-    check = labkit.synapses.strings.check_units
-    monkeypatch.setattr(labkit.synapses.strings, "check_units",
-                        lambda *a, **k: calls.append(1) or check(*a, **k))
+    calls = counted(labkit.synapses.strings, "check_units")
 
     def weights(text="scale*abs(x_pre - j)/N_pre", scale=2.0):
         start_scope()
@@ -459,13 +436,10 @@ def test_a_synaptic_string_assigned_before_is_read_back_and_a_change_is_checked_
 
 
 def test_a_record_of_a_synaptic_subexpression_is_read_back_with_the_values_of_now(
-        cache, monkeypatch):
+        cache, counted):
     import labkit.plan.synapse_ops
 
-    calls = []
-    make = labkit.plan.synapse_ops.record_parts
-    monkeypatch.setattr(labkit.plan.synapse_ops, "record_parts",
-                        lambda *a, **k: calls.append(1) or make(*a, **k))
+    calls = counted(labkit.plan.synapse_ops, "record_parts")
 
     def recorded(gain=2.0, sign="+"):
         start_scope()

@@ -62,7 +62,7 @@ def test_a_second_process_builds_reads_and_runs_a_spatial_neuron_without_sympy(t
 
 
 @pytest.fixture()
-def cable_planned(tmp_path, monkeypatch):
+def cable_planned(tmp_path, monkeypatch, counted):
     """A fresh cache, the numpy target; the cold path's cable operations, counted."""
     import labkit.cache
     import labkit.plan.cable_ops
@@ -70,10 +70,7 @@ def cable_planned(tmp_path, monkeypatch):
     monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(labkit.cache, "_plain_written", {})  # this process wrote many
     prefs.codegen.target = "numpy"
-    calls = []
-    make = labkit.plan.cable_ops.cable_operation
-    monkeypatch.setattr(labkit.plan.cable_ops, "cable_operation",
-                        lambda *a, **k: calls.append(1) or make(*a, **k))
+    calls = counted(labkit.plan.cable_ops, "cable_operation")
     return calls
 
 

@@ -38,7 +38,7 @@ def test_a_second_process_runs_synapses_with_a_linked_variable_without_sympy(two
 
 
 @pytest.fixture()
-def planned(tmp_path, monkeypatch):
+def planned(tmp_path, monkeypatch, counted):
     """A fresh cache, the numpy target; the synapses' cold plans, counted."""
     import labkit.cache
     import labkit.plan.synapse_ops
@@ -46,10 +46,7 @@ def planned(tmp_path, monkeypatch):
     monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(labkit.cache, "_plain_written", {})  # this process wrote many
     prefs.codegen.target = "numpy"
-    calls = []
-    make = labkit.plan.synapse_ops.cold_parts
-    monkeypatch.setattr(labkit.plan.synapse_ops, "cold_parts",
-                        lambda *a, **k: calls.append(1) or make(*a, **k))
+    calls = counted(labkit.plan.synapse_ops, "cold_parts")
     return calls
 
 
