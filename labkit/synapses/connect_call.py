@@ -11,6 +11,7 @@ relative to the (sub)groups; the Synapses adds the subgroups' offsets.
 from __future__ import annotations
 
 import numbers
+import re
 
 import numpy as np
 
@@ -92,14 +93,48 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
 
 def _bytes_per_synapse(synapses) -> int:
     """Memory one synapse takes (see Synapses' docstring): its own variables (weights,
-    delays, ``i``/``j`` of a subgroup), its source and target elements (int32 each), per
-    pathway the queue's targets in order or its order (int32; a pathway reading each
-    event's synapse keeps both, 4 bytes the estimate leaves out) and connect()'s buffers
-    while it generates them (int32 each)."""
+    delays, ``i``/``j`` of a subgroup), its source and target elements (int32 each), what
+    each pathway's queue keeps per synapse at a run (:func:`_pathway_bytes`) and
+    connect()'s two int32 buffers while it generates them (counted although they become
+    the source and target elements of a first connect(): a later one copies them)."""
     own = sum(v.array.dtype.itemsize for v in synapses._per_synapse_variables()
               if v.name not in ("i", "j"))
     apart = 4 * sum(group._start != 0 for group in (synapses.source, synapses.target))
-    return own + apart + 2 * 4 + 4 * len(synapses._pathways) + 2 * 4
+    queues = sum(_pathway_bytes(synapses, p) for p in synapses._pathways)
+    return own + apart + 2 * 4 + queues + 2 * 4
+
+
+_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
+def _pathway_bytes(synapses, pathway) -> int:
+    """A pathway's queue per synapse (``labkit.synapses.queue``), from the names its code
+    reads: ``reach``, the other side's elements in the queue's order (int32), when the code
+    reads that side's variables; the order itself (``syn``, int32) when it reads a
+    synaptic variable or its own side's (each event then needs its synapse); and with
+    delays that differ (already set, as connect() sees them) each synapse's delay in steps
+    (int32) and the order. A synaptic subexpression counts as a synaptic variable: the
+    estimate may be 4 bytes high, never low."""
+    sides = {"pre": synapses.source._owner, "post": synapses.target._owner}
+    other = "post" if pathway.prepost == "pre" else "pre"
+    reach = indexed = False
+    for name in set(_WORD.findall(pathway.code)):
+        var, side = synapses.variables.get(name), "syn"
+        stem, _, suffix = name.rpartition("_")
+        if var is None and suffix in sides:
+            var, side = sides[suffix].variables.get(stem), suffix
+        if var is None:  # a plain name of a target variable is the target's (Brian2)
+            var, side = sides["post"].variables.get(name), "post"
+        if var is None or var.shared or var.kind == "linked" or not (
+                var.kind == "subexpression" or getattr(var, "computed_when_read", False)
+                or var.array is not None):
+            continue  # a constant, a function, a unit, a keyword: one value
+        reach |= side == other
+        indexed |= side != other
+    delays = pathway.delay_var
+    steps = not delays.shared and delays.array.size > 0 \
+        and delays.array.min() != delays.array.max()
+    return 4 * reach + 4 * (indexed or steps) + 4 * steps
 
 
 def _check_all_pairs(synapses, condition, i, j, p, n, per_synapse: int) -> None:
