@@ -23,7 +23,7 @@ from labkit.plan.synapse_args import missing_side_variable, owner_prefix, queues
 from labkit.plan.synapse_structure import build_synapses, is_temporary
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
-__all__ = ["cold_parts", "record_parts", "used_names"]
+__all__ = ["cold_parts", "record_parts", "side_names", "used_names"]
 
 SECOND = get_or_create_dimension(s=1)
 
@@ -114,6 +114,12 @@ def link_names(syn, name: str) -> frozenset[str]:
     define (namespace names: the cold path looks them up in the synapses' namespace)."""
     other = getattr(syn._links[name].group, "_owner", syn._links[name].group)
     return frozenset(names_in(syn.variables[name].expr) - set(other.variables) - {"i", "N"})
+
+
+def side_names(group, name: str) -> frozenset[str]:
+    """The names ``group``'s subexpression ``name`` uses (its expression, other
+    subexpressions substituted), as :func:`_sides` reads them."""
+    return frozenset(names_in(group.variables[name].expr))
 
 
 def used_names(syn) -> frozenset[str]:

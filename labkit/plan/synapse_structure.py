@@ -116,8 +116,11 @@ def _build(label, model, codes, table, method, aliases, constant_functions=froze
     res = _resolver(table)
     base, event, summed = split_model(model)
     check_dimensions(base, res)
-    subs = _substitutions(base)
-    subs.update({sympy.Symbol(name, real=True): expr for name, expr in sides})
+    # a synaptic subexpression may read the other group's (x = w*I_pre): xreplace is one
+    # pass, so those are put into its right side first
+    side = {sympy.Symbol(name, real=True): expr for name, expr in sides}
+    subs = {name: expr.xreplace(side) for name, expr in _substitutions(base).items()}
+    subs.update(side)
     alias = {sympy.Symbol(k, real=True): sympy.Symbol(v, real=True) for k, v in aliases.items()}
     update = None
     if any(eq.kind == "diff" and "event-driven" not in eq.flags for eq in base.values()):

@@ -90,23 +90,59 @@ def _link_names(syn, links) -> frozenset[str]:
     return frozenset(found)
 
 
-def _used_names(syn, strings) -> frozenset[str] | None:
-    """The names the strings use, stored; None when some reach into a subexpression of
-    the source or target (planned with sympy every time)."""
+def _used_names(syn, strings) -> tuple[frozenset[str], tuple] | None:
+    """The names the strings use, stored, and what the source's and target's
+    subexpressions they read say (:func:`_side_reads`); None when those are not plain
+    (planned with sympy every time)."""
     def make():
         from labkit.plan.synapse_ops import used_names  # loads sympy: the cold path
 
         return used_names(syn)
 
     used = stored_names("synapse-names", strings, make)
+    reads = set()
     for name in used:
         kind, base = syn._kind_of(name)
         if kind in ("pre", "post"):
             group = syn.source if kind == "pre" else syn.target
             var = group._owner.variables.get(base)
             if var is not None and var.kind == "subexpression":
-                return None
-    return used
+                reads.add((kind, base))
+    if not reads:
+        return used, ()
+    return _side_reads(syn, used, sorted(reads))
+
+
+def _side_reads(syn, used, reads) -> tuple[frozenset[str], tuple] | None:
+    """``reads``: the (side, name) of each subexpression of the source or target the
+    strings read (``I_post``): its expression, the group's variables renamed to the
+    side's (``v_post``), becomes part of the code, so it is said by its group's model
+    (text or recipe) and name, and the names it uses (stored under that model) join
+    ``used`` as the cold path's :func:`~labkit.plan.synapse_ops._sides` adds them. None
+    when a model is not plain, or when the expression uses ``i`` or ``N`` through a
+    subgroup (the cold path refuses that)."""
+    rows, found = [], set(used)
+    for kind, base in reads:
+        group = syn.source if kind == "pre" else syn.target
+        owner = group._owner
+        model = model_text(getattr(owner, "_model", None))
+        if model is None:
+            return None
+        parts = (type(owner).__qualname__, model, base, _variables(owner.variables))
+
+        def make(owner=owner, base=base):
+            from labkit.plan.synapse_ops import side_names  # loads sympy: the cold path
+
+            return side_names(owner, base)
+
+        inner = stored_names("synapse-side-names", parts, make)
+        own = {"i": "i" if kind == "pre" else "j", "N": f"N_{kind}"}
+        if inner & set(own) and (group._start, group._stop) != (0, owner.N):
+            return None
+        found |= {own[n] if n in own else f"{n}_{kind}" if n in owner.variables else n
+                  for n in inner}
+        rows.append((kind, base, parts[:3]))
+    return frozenset(found), tuple(rows)
 
 
 def _plain_key(syn, ctx, strings, externals, prefix, src, tgt) -> str | None:
@@ -138,9 +174,10 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
                         f"{syn.name}.connect(...) before run(), or set {syn.name}.active = "
                         "False")
     strings, links = _plain_strings(syn), _links(syn, ctx)
-    used = _used_names(syn, strings) if strings is not None and links is not None else None
+    found = _used_names(syn, strings) if strings is not None and links is not None else None
     key = None
-    if used is not None:
+    if found is not None:
+        used, sides = found
         namespace = ctx.namespace_of(syn)
         names = {n for n in used | _link_names(syn, links) if syn._kind_of(n)[0] is None
                  and n not in syn.variables and not n.startswith("_") and not _is_noise(n)}
@@ -149,7 +186,7 @@ def plan_synapses(syn, ctx) -> ObjectPlan:
                 missing_side_variable(syn, name)
         externals = namespace.resolve(names, syn._label(),
                                       "its model, on_pre or on_post strings", syn._known())
-        key = _plain_key(syn, ctx, (*strings, links), externals, prefix, src, tgt)
+        key = _plain_key(syn, ctx, (*strings, links, sides), externals, prefix, src, tgt)
     if key is None:
         from labkit.plan.synapse_ops import cold_parts  # loads sympy: the cold path
 

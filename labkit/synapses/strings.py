@@ -25,8 +25,10 @@ __all__ = ["assigned_values", "synaptic_arrays", "evaluate_synaptic"]
 _PACKAGES = ("equations", "codegen", "units", "groups", "core", "plan", "synapses")
 
 
-def synaptic_arrays(syn, names) -> tuple[dict, dict]:
-    """Names -> (values per synapse or scalars, dimensions); unknown names are left out."""
+def synaptic_arrays(syn, names, namespace=None) -> tuple[dict, dict]:
+    """Names -> (values per synapse or scalars, dimensions); unknown names are left out.
+    ``namespace``: the names where the string was written, which a subexpression of the
+    source or target may read (``E`` in ``I = g*(E - v)``), as the synapses' own do."""
     n = syn.N
     values, dims = {}, {}
     for name in names:
@@ -51,7 +53,7 @@ def synaptic_arrays(syn, names) -> tuple[dict, dict]:
             var = group._owner.variables[base]
             index = syn._pre[:n] if kind == "pre" else syn._post[:n]
             if var.kind == "subexpression":
-                raw = _owner_values(group, base)
+                raw = _owner_values(group, base, namespace)
                 values[name] = raw[index] if raw.ndim else raw
             elif var.kind == "index":
                 values[name] = index.astype(np.int64)
@@ -61,9 +63,9 @@ def synaptic_arrays(syn, names) -> tuple[dict, dict]:
     return values, dims
 
 
-def _owner_values(group, name: str) -> np.ndarray:
+def _owner_values(group, name: str, namespace=None) -> np.ndarray:
     owner = group._owner
-    return np.asarray(owner._get(name, units=False))
+    return np.asarray(owner._get(name, units=False, namespace=namespace))
 
 
 def evaluate_synaptic(syn, expr, where: str, namespace=None, externals=None, printed=None):
@@ -72,7 +74,7 @@ def evaluate_synaptic(syn, expr, where: str, namespace=None, externals=None, pri
     from labkit.plan.structure import names_in
 
     names = names_in(expr)
-    values, _ = synaptic_arrays(syn, names)
+    values, _ = synaptic_arrays(syn, names, namespace)
     if externals is None:
         externals = syn._externals_for(names - set(values), namespace, where)
     scope = {"np": np, "_rng": get_rng(), "_N": syn.N}
@@ -93,7 +95,7 @@ def check_units(syn, expr, where: str, namespace, dim=None, condition: bool = Fa
     from labkit.equations.unitspec import _unit_tables
     from labkit.plan.structure import names_in
     names = names_in(expr)
-    values, dims = synaptic_arrays(syn, names)
+    values, dims = synaptic_arrays(syn, names, namespace)
     externals = syn._externals_for(names - set(values), namespace, where)
     from labkit.equations.checks import external_dimension
 
@@ -127,7 +129,7 @@ def assigned_values(syn, text: str, dim, condition: bool, namespace, where: str)
     expr = parse_condition(text, "synaptic string")
     externals = check_units(syn, expr, where, namespace, dim, condition=condition)
     store = []
-    values = evaluate_synaptic(syn, expr, where, externals=externals, printed=store)
+    values = evaluate_synaptic(syn, expr, where, namespace, externals=externals, printed=store)
     roles = _roles(syn, names_in(expr), externals)
     if roles is not None and store:  # kept for processes that assign it again
         save_plain("synaptic-string", key, source_version(_PACKAGES), (store[0], roles))
@@ -170,7 +172,7 @@ def _stored_values(syn, key: str, namespace, where: str):
         return None
     code, roles = found
     names = {role[0] for role in roles}
-    values, _ = synaptic_arrays(syn, names)
+    values, _ = synaptic_arrays(syn, names, namespace)
     try:
         externals = syn._externals_for(names - set(values), namespace, where)
     except Exception:  # noqa: BLE001 - the cold path raises it with its context

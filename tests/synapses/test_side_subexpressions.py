@@ -88,3 +88,19 @@ def test_linking_a_synaptic_variable_to_a_subexpression_of_many_elements_is_refu
     _, link = _linked(factor_size=3)
     with pytest.raises(UnsupportedFeatureError, match="is a subexpression"):
         link()
+
+
+def test_a_string_assigned_to_a_synaptic_variable_reads_a_side_subexpression_with_its_names():
+    """``S.w = '0.1*I_post'`` where the target's ``I`` reads ``E``: ``E`` is looked up where
+    the assignment was written, as the synapses' own names are (it was looked up in no
+    namespace at all: unknown name 'E')."""
+    G = NeuronGroup(3, '''I = g*(E - v) : 1
+                          v : 1
+                          g : 1''')
+    G.v = [0, 0.5, 1]
+    G.g = 1
+    E = 2.0  # noqa: F841 - read by the target's subexpression
+    S = Synapses(G, G, 'w : 1')
+    S.connect(i=[0, 1, 2], j=[1, 2, 0])
+    S.w = '0.1*I_post'
+    np.testing.assert_allclose(S.w[:], [0.15, 0.1, 0.2])
