@@ -24,8 +24,8 @@ from labkit.equations.stored import parsed_equations
 from labkit.equations.symbols import symbol
 from labkit.errors import EquationError, shorten
 
-__all__ = ["CONSTANT_OVER_DT", "added", "checked_index", "dependency_order", "parsed_text",
-           "plain_lines", "renamed", "substituted", "unbound"]
+__all__ = ["CONSTANT_OVER_DT", "added", "checked_index", "dependency_order", "from_recipe",
+           "parsed_text", "plain_lines", "renamed", "substituted", "unbound"]
 
 CONSTANT_OVER_DT = "constant over dt"
 
@@ -62,6 +62,24 @@ def unbound(equations: Iterable[SingleEquation], bound: Iterable[str]) -> tuple:
         if name in defined:
             raise EquationError(f"cannot replace the model variable '{name}' with a value")
     return equations
+
+
+def from_recipe(recipe) -> dict[str, SingleEquation]:
+    """The recipe of an Equations object made from text (its texts, renames, bound names
+    and sums) -> name -> line, as that object's own ``make`` gave them: what an unpickled
+    object parses when an expression is read. Its bound values' checks passed when the
+    recipe was first made."""
+    kind = recipe[0]
+    if kind == "text":
+        return checked_index(parsed_text(recipe[1]))
+    if kind == "subs":
+        _, inner, renames, _ = recipe
+        base = tuple(from_recipe(inner).values())
+        return checked_index(renamed(base, dict(renames)) if renames else base)
+    if kind == "sum":
+        return checked_index(added(from_recipe(recipe[1]).values(),
+                                   from_recipe(recipe[2]).values()))
+    raise EquationError(f"an Equations recipe of kind {kind!r} cannot be made again")
 
 
 def renamed(equations: tuple[SingleEquation, ...], renames: Mapping[str, str]) -> tuple:

@@ -328,7 +328,15 @@ class Equations(Mapping):
         return f"Equations('''{body}'''{extra})"
 
     def __reduce__(self):
-        # Rebuild rather than restore slots: a cached hash must not cross processes.
+        """Pickled (a model sent to a sweep's worker process): rebuilt rather than restored
+        slot by slot, since a cached hash must not cross processes. One made from text
+        keeps its recipe and travels as its plain lines, so the worker needs no sympy to
+        build and run it (its plans are kept under the recipe) and makes the sympy form
+        from the recipe only when an expression is read; one made by ``made()`` (whose
+        ``make`` cannot travel) takes its sympy form along and keeps its recipe."""
+        if self._recipe is not None:
+            parsed = None if _rebuildable(self._recipe) else tuple(self._equations().values())
+            return _restored, (self._recipe, dict(self._constants), self.plain_lines(), parsed)
         return _rebuild, (tuple(self.values()), dict(self._constants))
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython
@@ -337,6 +345,31 @@ class Equations(Mapping):
 
 def _rebuild(equations, constants) -> Equations:
     return Equations(equations, **constants)
+
+
+def _rebuildable(recipe) -> bool:
+    """Whether ``recipe`` alone makes the sympy form (texts, renames, bound names, sums:
+    :func:`~labkit.equations.building.from_recipe`); not one of ``made()``."""
+    kind = recipe[0]
+    if kind == "text":
+        return True
+    if kind == "subs":
+        return _rebuildable(recipe[1])
+    return kind == "sum" and _rebuildable(recipe[1]) and _rebuildable(recipe[2])
+
+
+def _restored(recipe, constants, lines, parsed) -> Equations:
+    """An unpickled Equations object made from text (see :meth:`Equations.__reduce__`)."""
+    def make():
+        from labkit.equations import building
+
+        return building.from_recipe(recipe)
+
+    result = Equations.__new__(Equations)
+    found = None if parsed is None else {eq.name: eq for eq in parsed}
+    result._setup(recipe, constants, found, tuple(lines), None if found is not None else make,
+                  recipe[1] if recipe[0] == "text" else None)
+    return result
 
 
 def _split(substitutions) -> tuple[dict, dict]:

@@ -101,3 +101,42 @@ def test_a_damaged_entry_is_parsed_again(cache):
             path.write_bytes(damage(path.read_bytes()))
         again = _model(tau=10 * ms)
         assert again._parsed is not None and again == cold
+
+
+#: SCRIPT with its model made (from text, with sympy) and pickled by the first process
+#: only, and read from the pickle by both, as a sweep's worker receives it.
+PICKLED = SCRIPT.replace("membrane = Equations(", """import os, pickle
+if not os.path.exists(sys.argv[1]):
+    membrane = Equations(""").replace("drive = Equations(", "    drive = Equations(").replace(
+    "model = membrane + ", "    model = membrane + ").replace("\ntext = ", """
+    with open(sys.argv[1], "wb") as f:
+        pickle.dump(model, f)
+with open(sys.argv[1], "rb") as f:
+    model = pickle.load(f)
+text = """)
+
+
+@pytest.mark.slow
+def test_a_pickled_equations_object_keeps_its_recipe_so_a_worker_needs_no_sympy(
+        two_processes, tmp_path):
+    assert "pickle.load" in PICKLED and "\n    drive" in PICKLED  # the script was edited
+    first, second = two_processes(PICKLED, str(tmp_path / "model.pickle"))
+    assert first["sympy"] and not second["sympy"] and second["plain"]
+    assert first["i"] and first == dict(second, sympy=True, plain=False)
+
+
+def test_a_pickled_equations_object_keeps_its_recipe_and_lines(cache):
+    import pickle
+
+    model = _model(tau=10 * ms) + Equations("dx/dt = -x/tau : 1", tau="tau_x")
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy.recipe == model.recipe and copy == model and hash(copy) == hash(model)
+    assert copy._parsed is None and copy.constants == model.constants  # plain until read
+    assert str(copy["w"].expr) == str(model["w"].expr) and copy.ordered == model.ordered
+    assert pickle.loads(pickle.dumps(copy)) == model  # and again, from the copy
+    made = Equations.made(("test", 1), lambda: Equations("dy/dt = -y/(2*ms) : 1"))
+    again = pickle.loads(pickle.dumps(made))  # its make() cannot travel: its sympy form does
+    assert again.recipe == made.recipe and again == made and again._parsed is not None
+    text = Equations("dz/dt = -z/(3*ms) : 1")
+    assert pickle.loads(pickle.dumps(text)).get_substituted_expressions() == \
+        text.get_substituted_expressions()
