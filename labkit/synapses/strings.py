@@ -140,7 +140,9 @@ def _roles(syn, names, externals) -> tuple | None:
     """The names a string uses -> what each is (a synaptic, pre- or postsynaptic variable
     with its kind, unit, dtype and sharing; a special name; an external with its unit and
     whether it is a flag), or None when one is something the stored code does not cover
-    (a subexpression, a TimedArray or other function)."""
+    (a synaptic subexpression, a TimedArray or other function). A subexpression of the
+    source or target is an array to the code like their variables (its values come from
+    its group, :func:`_owner_values`, which keeps its own code under its model)."""
     roles = []
     for name in sorted(names):
         kind, base = syn._kind_of(name)
@@ -156,7 +158,8 @@ def _roles(syn, names, externals) -> tuple | None:
             owner = syn if kind == "syn" else (
                 syn.source if kind == "pre" else syn.target)._owner
             var = owner.variables[base]
-            if var.kind == "subexpression" or (var.kind != "index" and var.array is None):
+            if var.kind == "subexpression" and kind == "syn" or (
+                    var.kind not in ("index", "subexpression") and var.array is None):
                 return None
             roles.append((name, kind, var.kind, var.dim, str(var.dtype), var.shared))
     return tuple(roles)

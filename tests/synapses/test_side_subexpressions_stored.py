@@ -21,7 +21,7 @@ G.v = [0, 0.2, 0.4, 0.6]
 S = Synapses(G, G, '''w : 1
                       x = w*I_pre : 1''', on_pre='g_in_post += x*(1 + 0.1*I)')
 S.connect(i=[0, 1, 2, 3], j=[1, 2, 3, 0])
-S.w = 0.3
+S.w = '0.25 + 0.05*I_post'  # its code is stored too: I_post's values are an array
 spikes = SpikeMonitor(G)
 run(60*ms)
 print(json.dumps(dict(sympy='sympy' in sys.modules, i=[int(x) for x in spikes.i],
@@ -104,3 +104,28 @@ def test_a_stored_plan_does_not_let_a_subgroup_read_an_index_subexpression(plann
     assert network(None).max() > 0 and len(planned) == 1  # from the store
     with pytest.raises(UnsupportedFeatureError, match="reads 'F_post'.*uses 'i'.*subgroup"):
         network(2)
+
+
+def test_a_string_assigned_with_a_side_subexpression_is_evaluated_from_its_stored_code(
+        plain_cache, monkeypatch):
+    import labkit.plan.structure
+
+    parses = []
+    parse = labkit.plan.structure.parse_condition
+    monkeypatch.setattr(labkit.plan.structure, "parse_condition",
+                        lambda *a, **k: parses.append(1) or parse(*a, **k))
+
+    def weights(E):
+        start_scope()
+        G = NeuronGroup(3, """I = g*(E - v) : 1
+                              v : 1
+                              g : 1""")
+        G.v, G.g = [0, 0.5, 1], 1
+        S = Synapses(G, G, "w : 1")
+        S.connect(i=[0, 1, 2], j=[1, 2, 0])
+        S.w = "0.1*I_post"
+        return S.w[:].tolist()
+
+    assert weights(2.0) == pytest.approx([0.15, 0.1, 0.2]) and len(parses) == 1
+    assert weights(3.0) == pytest.approx([0.25, 0.2, 0.3]) and len(parses) == 1  # stored
+
