@@ -5,7 +5,7 @@ another kind or to another model is planned again."""
 
 import pytest
 
-from labkit import NeuronGroup, SpikeMonitor, Synapses, linked_var, ms, prefs, run, start_scope
+from labkit import NeuronGroup, SpikeMonitor, Synapses, linked_var, ms, run, start_scope
 
 SCRIPT = """
 import json, sys
@@ -35,19 +35,6 @@ def test_a_second_process_runs_synapses_with_a_linked_variable_without_sympy(two
     first, second = two_processes(SCRIPT)
     assert first["sympy"] and not second["sympy"]
     assert first["i"] and first == dict(second, sympy=True)
-
-
-@pytest.fixture()
-def planned(tmp_path, monkeypatch, counted):
-    """A fresh cache, the numpy target; the synapses' cold plans, counted."""
-    import labkit.cache
-    import labkit.plan.synapse_ops
-
-    monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(labkit.cache, "_plain_written", {})  # this process wrote many
-    prefs.codegen.target = "numpy"
-    calls = counted(labkit.plan.synapse_ops, "cold_parts")
-    return calls
 
 
 def _spikes(link="shared", rate=20, factor="2"):

@@ -5,7 +5,7 @@ through a subgroup the cold path refuses, is planned again."""
 
 import pytest
 
-from labkit import NeuronGroup, SpikeMonitor, Synapses, ms, prefs, run, start_scope
+from labkit import NeuronGroup, SpikeMonitor, Synapses, ms, run, start_scope
 from labkit.errors import UnsupportedFeatureError
 
 SCRIPT = """
@@ -34,22 +34,6 @@ def test_a_second_process_plans_reads_of_side_subexpressions_without_sympy(two_p
     first, second = two_processes(SCRIPT)
     assert first["sympy"] and not second["sympy"]
     assert first["i"] and first == dict(second, sympy=True)
-
-
-@pytest.fixture()
-def planned(tmp_path, monkeypatch):
-    """A fresh cache, the numpy target; the synapses' cold plans, counted."""
-    import labkit.cache
-    import labkit.plan.synapse_ops
-
-    monkeypatch.setenv("LABKIT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(labkit.cache, "_plain_written", {})  # this process wrote many
-    prefs.codegen.target = "numpy"
-    calls = []
-    make = labkit.plan.synapse_ops.cold_parts
-    monkeypatch.setattr(labkit.plan.synapse_ops, "cold_parts",
-                        lambda *a, **k: calls.append(1) or make(*a, **k))
-    return calls
 
 
 def _spikes(current="1.2 + g_in*(E - v)", E=2.0, on_pre="g_in_post += 0.3*I_post", model=""):
@@ -107,13 +91,10 @@ def test_a_stored_plan_does_not_let_a_subgroup_read_an_index_subexpression(plann
 
 
 def test_a_string_assigned_with_a_side_subexpression_is_evaluated_from_its_stored_code(
-        plain_cache, monkeypatch):
+        plain_cache, counted):
     import labkit.plan.structure
 
-    parses = []
-    parse = labkit.plan.structure.parse_condition
-    monkeypatch.setattr(labkit.plan.structure, "parse_condition",
-                        lambda *a, **k: parses.append(1) or parse(*a, **k))
+    parses = counted(labkit.plan.structure, "parse_condition")
 
     def weights(E):
         start_scope()
