@@ -72,7 +72,12 @@ class PythonLoops(LoopPrinter):
         a = [self.expr(x) for x in e.args]
         if e.func == "isfinite":
             return f"math.isfinite({a[0]})"
-        return f"{e.func}({', '.join(a)})"  # min, max, int, float
+        if e.func == "float":
+            # numpy's float64, not Python's (the same to Numba): run as Python (the numpy
+            # device, the first engine), x/0.0 in scalar code (euler's dt/t at t = 0) is
+            # then inf, as compiled, not a raw ZeroDivisionError
+            return f"np.float64({a[0]})"
+        return f"{e.func}({', '.join(a)})"  # min, max, int
 
     def row(self, timed: str, t: str, column: str | None) -> str:
         """A TimedArray's index for time ``t``: Brian2's rounding, clipped to the array."""
