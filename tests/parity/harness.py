@@ -143,6 +143,16 @@ def _collect(case: Case, backend: str, namespace: dict) -> Result:
     return Result(backend, spikes, values)
 
 
+_brian2_results: dict[Case, Result] = {}
+
+
+def reference(case: Case) -> Result:
+    """Brian2's result for ``case``, run once per session (per test worker)."""
+    if case not in _brian2_results:
+        _brian2_results[case] = run_script(case, "brian2")
+    return _brian2_results[case]
+
+
 def spike_total(result: Result) -> int:
     return sum(len(indices) for indices, _ in result.spikes.values())
 

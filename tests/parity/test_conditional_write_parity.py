@@ -14,18 +14,15 @@ import pytest
 pytest.importorskip("brian2")
 
 from conditional_write_cases import CASES  # noqa: E402
-from harness import LABKIT_DEVICES, assert_same, run_script, spike_total  # noqa: E402
+from harness import (  # noqa: E402
+    LABKIT_DEVICES,
+    assert_same,
+    reference,
+    run_script,
+    spike_total,
+)
 
 pytestmark = pytest.mark.parity
-
-_reference_cache: dict = {}
-
-
-def reference(case):
-    if case.name not in _reference_cache:
-        _reference_cache[case.name] = run_script(case, "brian2")
-    return _reference_cache[case.name]
-
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_brian2_reference_spikes(case):

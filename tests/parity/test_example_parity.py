@@ -11,19 +11,16 @@ import pytest
 pytest.importorskip("brian2")
 
 from example_cases import CASES, RANDOM_CASES  # noqa: E402
-from harness import LABKIT_DEVICES, assert_same, poisson_agree, run_script, spike_total  # noqa: E402
+from harness import (  # noqa: E402
+    LABKIT_DEVICES,
+    assert_same,
+    poisson_agree,
+    reference,
+    run_script,
+    spike_total,
+)
 
 pytestmark = pytest.mark.parity
-
-_reference: dict = {}
-
-
-def reference(case):
-    """Brian2's result for ``case``, computed once per session."""
-    if case.name not in _reference:
-        _reference[case.name] = run_script(case, "brian2")
-    return _reference[case.name]
-
 
 @pytest.mark.parametrize("device", LABKIT_DEVICES)
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)

@@ -16,22 +16,13 @@ from harness import (  # noqa: E402
     LABKIT_DEVICES,
     assert_same,
     poisson_agree,
+    reference,
     run_script,
     spike_total,
 )
 from parity_cases import CASES, NOISY_LIF, POISSON  # noqa: E402
 
 pytestmark = pytest.mark.parity
-
-_reference_cache: dict = {}
-
-
-def reference(case):
-    """Brian2's result for ``case``, computed once per session."""
-    if case.name not in _reference_cache:
-        _reference_cache[case.name] = run_script(case, "brian2")
-    return _reference_cache[case.name]
-
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_brian2_reference_spikes(case):

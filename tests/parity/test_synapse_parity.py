@@ -12,19 +12,10 @@ import pytest
 
 pytest.importorskip("brian2")
 
-from harness import LABKIT_DEVICES, assert_same, run_script, spike_total  # noqa: E402
+from harness import LABKIT_DEVICES, assert_same, reference, run_script, spike_total  # noqa: E402
 from synapse_cases import CASES, RANDOM_CONNECT, RANDOM_ON_PRE  # noqa: E402
 
 pytestmark = pytest.mark.parity
-
-_reference_cache: dict = {}
-
-
-def reference(case):
-    if case.name not in _reference_cache:
-        _reference_cache[case.name] = run_script(case, "brian2")
-    return _reference_cache[case.name]
-
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_brian2_reference_spikes(case):
