@@ -15,7 +15,8 @@ considered. The rules are CUBA's with 80 inputs per neuron (``p = 80/N``):
 Each simulator runs in its own fresh process per repeat, after one unmeasured process that
 fills the disk caches (compiling is not counted). In each, every rule connects twice: the
 first time includes loading its compiled code (Numba's kernel, Brian2's Cython extension;
-labkit runs small rules with numpy instead, see ``labkit.synapses.connect.SMALL_WORK``),
+labkit runs a rule with numpy instead where that costs less than loading the kernel, see
+``labkit.synapses.connect_run.COST_NS``),
 the second is what a later ``connect()`` of the same rule costs. Brian2 runs in its default
 runtime mode (Cython). Reported: the median time per rule and size, synapses made, and
 the ratio labkit / Brian2 measured in the same run (target: <= 1.0x at every size); then

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import difflib
 import numbers
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 
 from labkit.cache import load_plain, save_plain, source_version
-from labkit.codegen.compile import KernelSource, compile_numba, compile_numpy
+from labkit.codegen.compile import KernelSource, compile_numba, compile_numpy, in_memory
 from labkit.core.namespace import MISSING, Namespace
 from labkit.errors import UnknownNameError
 from labkit.synapses.connect_draws import DENSE_SIZE, select
@@ -43,10 +44,22 @@ __all__ = ["Names", "PlainRule", "TooManySynapses", "remember", "run", "run_plai
 BLOCK_CANDIDATES = 1 << 17
 #: Rows a rule that draws per row looks at in one block (it may stop earlier).
 BLOCK_ROWS = 1 << 16
-#: Below this many candidates considered (or, for rules that draw per row, synapses
-#: expected), numpy's blocks (~0.5 us per synapse) take less time than loading a compiled
-#: kernel (0.2-0.5 s, and importing Numba if nothing has yet).
+#: Below this many candidates considered, numpy's blocks take less time than loading a
+#: compiled kernel (0.2-0.5 s, and importing Numba if nothing has yet). Rules that draw
+#: per row over rows of one shape are chosen by :data:`COST_NS` instead.
 SMALL_WORK = 1_000_000
+#: CPU time per unit of work of rules that draw per row over rows of one shape (numpy's
+#: matrix paths in connect_draws), in ns: (numpy, Numba's kernel), per synapse expected
+#: for ``'p'`` and sparse samples, per candidate for dense samples. Measured with
+#: benchmarks/connect_scale.py's rules at N = 4 000-64 000 (2 cores, load ~10).
+COST_NS = {"p": (45.0, 25.0), "dense": (15.0, 15.0), "sparse": (65.0, 55.0)}
+#: What a compiled kernel costs before it runs: loading it from Numba's disk cache
+#: (~30 ms of CPU), and importing Numba when nothing has yet (130-200 ms).
+LOAD_NS, IMPORT_NS = 30e6, 150e6
+#: The most numpy may lose to a kernel already loaded, to save loading it: a rule run
+#: again in the process pays this each time (``Ce.connect('i<n_exc', p)`` at N = 64 000:
+#: numpy 190 ms, the kernel 100 ms, so it loads the kernel however much that costs).
+REGRET_NS = 30e6
 
 
 @dataclass(frozen=True)
@@ -119,7 +132,7 @@ def run(rule: PlainRule, values, n_outer, n_result, rng, skip, device, limit):
     if size is not None:  # sample(..., size=k): at most k per row, no buffer to regrow
         expected, exact = n_outer * min(size, n_result), True
     if device == "auto":
-        device = "numpy" if _work(rule, values, n_outer, n_result) < SMALL_WORK else "numba"
+        device = _choose(rule, values, n_outer, n_result)
     # the buffer's pages beyond what is written are never touched (np.empty), so a
     # generous estimate costs address space, not memory
     cap = min(max(1024, expected), max(limit, 16), (1 << 31) - 1 if exact else 1 << 26)
@@ -140,6 +153,48 @@ def _constant_size(rule: PlainRule, values) -> int | None:
     if isinstance(size, (int, np.integer)) and int(size) >= 0:
         return int(size)
     return None
+
+
+def _choose(rule: PlainRule, values, n_outer: int, n_result: int) -> str:
+    """'numpy' or 'numba' for a rule (both make the same synapses): the device that
+    costs less CPU now, counting the kernel's load and Numba's import when they are still
+    to come (at most :data:`REGRET_NS` of them, see there); by :data:`SMALL_WORK` for
+    rules without a cost model."""
+    costs = _costs(rule, values, n_outer, n_result)
+    if costs is None:
+        return "numpy" if _work(rule, values, n_outer, n_result) < SMALL_WORK else "numba"
+    numpy_ns, numba_ns = costs
+    fixed = 0.0 if in_memory(KernelSource(*rule.numba)) else \
+        LOAD_NS + (0.0 if _numba_imported() else IMPORT_NS)
+    return "numpy" if numpy_ns < numba_ns + min(fixed, REGRET_NS) else "numba"
+
+
+def _numba_imported() -> bool:
+    return "numba" in sys.modules
+
+
+def _costs(rule: PlainRule, values, n_outer: int, n_result: int):
+    """(numpy, Numba) CPU time in ns of a rule that draws per row with a number (``p`` or
+    ``size``) over rows of one shape (``range(N)``, not ``range(i, N)``), by
+    :data:`COST_NS`; None for other rules."""
+    if rule.row_draw == "p" and "_p_value" in values:
+        kind, work = "p", n_outer * n_result * values["_p_value"]
+    elif _constant_size(rule, values) is not None:
+        size = _constant_size(rule, values)
+        dense = DENSE_SIZE * size >= n_result
+        kind = "dense" if dense else "sparse"
+        work = n_outer * (n_result if dense else min(size, n_result))
+    else:
+        return None
+    pieces = compile_numpy(KernelSource(*rule.numpy))()
+    args = (n_outer, n_result, *(values[name] for name in rule.names))
+    with np.errstate(all="ignore"):
+        shapes = [np.ndim(pieces[piece](np.arange(2), None, None, None, *args))
+                  for piece in ("low", "high", "step")]
+    if any(shapes):  # rows of different lengths: numpy's flat path, no model
+        return None
+    numpy_ns, numba_ns = COST_NS[kind]
+    return numpy_ns * work, numba_ns * work
 
 
 def _work(rule: PlainRule, values, n_outer: int, n_result: int) -> float:
@@ -226,9 +281,10 @@ def _run_blocks(rule, pieces, n_outer, n_result, rng, skip, args, limit):
         start += used
         if _too_many(count, start - 1, n_outer, limit):
             raise TooManySynapses(count, start - 1, n_outer)
-    outer = np.concatenate([o for o, _ in outs] or [np.zeros(0, np.int32)])
-    result = np.concatenate([r for _, r in outs] or [np.zeros(0, np.int32)])
-    return outer.astype(np.int32, copy=False), result.astype(np.int32, copy=False), 0, 0, 0.0
+    # int32 as they are joined (one pass, not a join and a conversion)
+    outer = np.concatenate([o for o, _ in outs] or [np.zeros(0, np.int32)], dtype=np.int32)
+    result = np.concatenate([r for _, r in outs] or [np.zeros(0, np.int32)], dtype=np.int32)
+    return outer, result, 0, 0, 0.0
 
 
 def _candidates_drawing_each(rule, O, low, step, m, rng):
@@ -246,6 +302,14 @@ def _candidates_drawing_each(rule, O, low, step, m, rng):
     else:
         U = np.zeros((0, len(rows)))
     return _Candidates(rows, O[rows], low[rows] + c * step[rows], U)
+
+
+def _candidates(c, low, step, rows):
+    """The candidates ``low + c * step`` of the kept (row, c): without gathering ``low``
+    and ``step`` per synapse when every row has the same (``range(N_post)``: ``c``)."""
+    if len(low) and (low == low[0]).all() and (step == step[0]).all():
+        return c if low[0] == 0 and step[0] == 1 else low[0] + c * step[0]
+    return low[rows] + c * step[rows]
 
 
 def _block(rule, kind, pieces, O, n_result, rng, skip, args):
@@ -280,7 +344,7 @@ def _block(rule, kind, pieces, O, n_result, rng, skip, args):
             if bad.any() and not skip:
                 r = int(np.argmax(bad))
                 errors.append(((r, -1), 2, O[r], float(drawn[r])))
-        cand = _Candidates(rows, O[rows], low[rows] + c * step[rows], U)
+        cand = _Candidates(rows, O[rows], _candidates(c, low, step, rows), U)
     else:
         cand = _candidates_drawing_each(rule, O, low, step, m, rng)
     if zero.any():
@@ -298,7 +362,10 @@ def _block(rule, kind, pieces, O, n_result, rng, skip, args):
         cand.keep(valid)
         return rf if valid.all() else rf[valid]
 
-    rf = value("element", float)
+    rf = pieces["element"](cand.O, cand.K, None, cand.U, *args)
+    # an integer element (``k``, ``i + k``) stays integer: the kernel's float() of it and
+    # int() back give the same index and the same range checks, without two copies
+    rf = _full(rf, cand.O.shape, np.int64 if np.asarray(rf).dtype.kind in "iu" else float)
     if rule.check_first:
         rf = check(rf)
     p_reads_result = rule.p_reads_result
@@ -307,7 +374,7 @@ def _block(rule, kind, pieces, O, n_result, rng, skip, args):
         early = cand.U[0] < value("draw_value", float)
         cand.keep(early)
         rf = rf[early]
-    R = rf.astype(np.int64)
+    R = rf.astype(np.int64, copy=False)
     mask = np.ones(len(R), bool)
     if not rule.condition_true:
         mask &= value("condition", bool, R)
@@ -318,7 +385,7 @@ def _block(rule, kind, pieces, O, n_result, rng, skip, args):
         rf = rf[mask]
     if not rule.check_first:
         rf = check(rf)
-    R = rf.astype(np.int64)
+    R = rf.astype(np.int64, copy=False)
     n = value("n", np.int64, R)
     if (n < 0).any():
         bad = int(np.argmax(n < 0))

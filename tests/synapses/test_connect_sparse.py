@@ -156,3 +156,111 @@ def test_a_sparse_rule_stops_as_soon_as_its_rate_would_exhaust_memory(monkeypatc
             as info:
         S.connect(**rule)
     assert isinstance(info.value, LabkitError) and len(S) == 0
+
+
+class Coarse:
+    """A generator whose uniforms are multiples of 1/``steps`` (ties, repeated
+    proposals), drawn from and rewound like a numpy Generator."""
+
+    def __init__(self, seed, steps):
+        self._rng = np.random.default_rng(seed)
+        self.bit_generator = self._rng.bit_generator
+        self.steps = steps
+
+    def random(self, size):
+        return np.floor(self._rng.random(size) * self.steps) / self.steps
+
+
+@pytest.mark.parametrize("kind, m, value, sites, steps", [
+    ("size", 40, 10, 1, 8),  # dense samples: ties at the threshold
+    ("size", 400, 20, 2, 32),  # sparse samples: too few distinct proposals in a chunk
+    ("p", 500, 0.01, 1, 0),  # jumps, chunks too short for most rows
+])
+def test_matrix_paths_leave_ties_and_short_chunks_to_the_flat_path(monkeypatch, kind, m,
+                                                                   value, sites, steps):
+    """Each case makes the matrix path give up (checked), and the flat path's result is
+    the one returned."""
+    if not steps:
+        monkeypatch.setattr(connect_draws, "SIGMAS", 0.0)
+        monkeypatch.setattr(connect_draws, "EXTRA", 1)
+    gave_up = []
+
+    def recording(inner):
+        def recorded(*args):
+            found = inner(*args)
+            gave_up.append(found is None)
+            return found
+        return recorded
+
+    for name in ("_equal_rows", "_equal_dense_samples", "_equal_sparse_samples"):
+        monkeypatch.setattr(connect_draws, name, recording(getattr(connect_draws, name)))
+    rng = (lambda: np.random.default_rng(3)) if not steps else (lambda: Coarse(3, steps))
+    rows = np.full(30, m)
+    values = np.full(30, value)
+    got = connect_draws.select(kind, rows, values, sites, rng())
+    assert gave_up == [True]
+    monkeypatch.setattr(connect_draws, "_equal_rows", lambda *a: None)
+    monkeypatch.setattr(connect_draws, "_equal_samples", lambda *a: None)
+    flat = connect_draws.select(kind, rows, values, sites, rng())
+    for a, b in zip(got[:2], flat[:2], strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(got[2][1:], flat[2][1:])  # the rand() sites
+
+
+@pytest.mark.parametrize("kind, m, value, sites", [
+    ("size", 1000, 80, 1), ("size", 4000, 80, 3), ("p", 4000, 0.02, 2), ("p", 300, 0.4, 1)])
+def test_matrix_paths_draw_what_the_flat_path_draws(monkeypatch, kind, m, value, sites):
+    rows = np.full(50, m)
+    rows[7] = 0  # a row that draws nothing
+    values = np.full(50, value)
+    got = connect_draws.select(kind, rows, values, sites, np.random.default_rng(5))
+    monkeypatch.setattr(connect_draws, "_equal_rows", lambda *a: None)
+    monkeypatch.setattr(connect_draws, "_equal_samples", lambda *a: None)
+    flat = connect_draws.select(kind, rows, values, sites, np.random.default_rng(5))
+    assert len(got[0]) > 100
+    for a, b in zip(got[:2], flat[:2], strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(got[2][1:], flat[2][1:])
+
+
+def _plain(n, **kwds):
+    from labkit.synapses.connect_kernels import plain_rule
+    from labkit.synapses.connect_rule import build_rule
+
+    rule, values = build_rule(n, n, record={}, **kwds)
+    return plain_rule(rule, tuple(sorted(values))), values
+
+
+@pytest.mark.parametrize("kwds", [
+    dict(condition="i < n_exc", p="p_e"),  # p: numpy 45, Numba 25 ns per synapse
+    dict(generator="k for k in sample(N_post, size=80)", over="i"),  # out-degree
+])
+def test_auto_device_loads_a_kernel_only_where_that_pays(monkeypatch, kwds):
+    """'auto': numpy while loading the kernel (and importing Numba) would cost more than
+    numpy's extra time, at most REGRET_NS of it; a kernel already loaded runs where it is
+    faster."""
+    from labkit.synapses import connect_run
+
+    def device(n, loaded, imported=True):
+        monkeypatch.setattr(connect_run, "in_memory", lambda src: loaded)
+        monkeypatch.setattr(connect_run, "_numba_imported", lambda: imported)
+        p = kwds.get("p")
+        namespace = {"n_exc": int(0.8 * n), "p_e": 80 / n}
+        rule, values = _plain(n, namespace=namespace,
+                              **({**kwds, "p": namespace["p_e"]} if p else kwds))
+        return connect_run._choose(rule, values, n, n)
+
+    assert device(4000, loaded=False, imported=False) == "numpy"
+    assert device(4000, loaded=False) == "numpy"
+    assert device(64000, loaded=False, imported=False) == "numba"  # regret too large
+    if "condition" in kwds:
+        assert device(4000, loaded=True) == "numba"
+
+
+def test_auto_device_keeps_the_work_threshold_for_rows_of_different_lengths():
+    from labkit.synapses import connect_run
+
+    rule, values = _plain(3000, generator="k for k in sample(i, N_post, size=20)", over="i")
+    assert connect_run._costs(rule, values, 3000, 3000) is None
+    rule, values = _plain(3000, generator="k for k in sample(N_post, size=20)", over="i")
+    assert connect_run._costs(rule, values, 3000, 3000) is not None
