@@ -6,10 +6,11 @@ is ``-inf`` and ``math.sqrt(-1)`` is NaN, as in C; in plain Python they raise
 ``ValueError`` (and ``math.exp(1000)`` ``OverflowError``), which escaped from a run as a
 raw error instead of labkit's report of the variable that became NaN or inf, and made the
 devices disagree. Each function here returns ``math``'s result (the same libm bits) and,
-where ``math`` refuses, numpy's IEEE value.
+where ``math`` refuses, numpy's IEEE value; as numpy's float64, so that the code computing
+on with it divides as compiled code does (x/0.0 is inf, not Python's ZeroDivisionError).
 
->>> log(0.0), sqrt(-1.0) != sqrt(-1.0), exp(1000.0), log1p(-1.0)
-(-inf, True, inf, -inf)
+>>> [float(y) for y in (log(0.0), exp(1000.0), log1p(-1.0), sqrt(-1.0))]
+[-inf, inf, -inf, nan]
 """
 
 from __future__ import annotations
@@ -32,10 +33,10 @@ def _ieee(name: str):
 
     def function(x):
         try:
-            return exact(x)
+            return np.float64(exact(x))
         except (ValueError, OverflowError):  # outside the domain, or past the largest double
             with np.errstate(all="ignore"):
-                return float(vector(x))
+                return np.float64(vector(x))
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"math.{name}, with the IEEE value (NaN, +-inf) where math raises."

@@ -85,12 +85,27 @@ def _scale(y: float, k: int) -> float:
         return math.copysign(math.inf, y)
 
 
-def exp_scalar(x) -> float:
-    """exp(x) as a float, with the bits of the Numba and C++ ``_lk_exp``.
+def exp_scalar(x) -> np.float64:
+    """exp(x) with the bits of the Numba and C++ ``_lk_exp``, as numpy's float64: kernels
+    run as Python compute on with it, and numpy's x/0.0 is inf where Python's raises.
 
-    >>> exp_scalar(0.0), exp_scalar(2.0), exp_scalar(-math.inf), exp_scalar(1000.0)
-    (1.0, 7.38905609893065, 0.0, inf)
+    >>> [float(exp_scalar(x)) for x in (0.0, 2.0, -math.inf, 1000.0)]
+    [1.0, 7.38905609893065, 0.0, inf]
     """
+    return np.float64(_exp_float(x))
+
+
+def exprel_scalar(x) -> np.float64:
+    """(exp(x) - 1)/x with exprel(0) = 1, the bits of the Numba ``_exprel``; numpy's float64
+    (see ``exp_scalar``).
+
+    >>> [round(float(exprel_scalar(x)), 12) for x in (0.0, 1e-300, 1.0)]
+    [1.0, 1.0, 1.718281828459]
+    """
+    return np.float64(_exprel_float(x))
+
+
+def _exp_float(x) -> float:
     x = float(x)
     if x != x:
         return x
@@ -100,12 +115,7 @@ def exp_scalar(x) -> float:
     return _scale(1.0 + em, k)
 
 
-def exprel_scalar(x) -> float:
-    """(exp(x) - 1)/x as a float, with exprel(0) = 1; the bits of the Numba ``_exprel``.
-
-    >>> exprel_scalar(0.0), exprel_scalar(1e-300), round(exprel_scalar(1.0), 12)
-    (1.0, 1.0, 1.718281828459)
-    """
+def _exprel_float(x) -> float:
     x = float(x)
     if x != x:
         return x

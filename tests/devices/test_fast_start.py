@@ -375,7 +375,8 @@ def test_out_of_domain_math_on_a_first_engine_is_reported_as_compiled(
 
 
 @pytest.mark.parametrize("model, x, says", [
-    *OUT_OF_DOMAIN, ("dv/dt = log(t/tau)/tau : 1", 1, "v became -inf")])  # log(0), hoisted
+    *OUT_OF_DOMAIN, ("dv/dt = log(t/tau)/tau : 1", 1, "v became -inf"),  # log(0), hoisted
+    ("dv/dt = (1 // sin(t/tau))/tau : 1", 1, "v became inf")])  # 1/math.sin(0.0), hoisted
 def test_out_of_domain_math_on_the_numpy_device_is_reported_as_compiled(model, x, says):
     from labkit import set_device
 
