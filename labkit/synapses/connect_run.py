@@ -57,9 +57,11 @@ COST_NS = {"p": (45.0, 25.0), "dense": (15.0, 15.0), "sparse": (65.0, 55.0)}
 #: (~30 ms of CPU), and importing Numba when nothing has yet (130-200 ms).
 LOAD_NS, IMPORT_NS = 30e6, 150e6
 #: The most numpy may lose to a kernel already loaded, to save loading it: a rule run
-#: again in the process pays this each time (``Ce.connect('i<n_exc', p)`` at N = 64 000:
-#: numpy 190 ms, the kernel 100 ms, so it loads the kernel however much that costs).
-REGRET_NS = 30e6
+#: again in the process pays this each time. At 30 ms, ``Ce.connect('i<n_exc', p)`` at
+#: N = 16 000 ran on numpy, 44 ms of CPU against Brian2's 37 at each later call (the
+#: kernel: 25 ms); at 15 it loads the kernel there (as at 64 000: numpy 190 ms, the
+#: kernel 100), and a script that runs its network imports Numba anyway.
+REGRET_NS = 15e6
 
 
 @dataclass(frozen=True)
@@ -253,14 +255,22 @@ class _Candidates:
     """Flat candidate arrays of one block (row-major): keep them aligned when filtering."""
 
     def __init__(self, rows, outer, k, u):
-        self.fields = {"row": rows, "flat": np.arange(len(rows)), "O": outer, "K": k, "U": u}
+        self.fields = {"row": rows, "O": outer, "K": k, "U": u}
+        self._kept = None  # positions of the candidates kept so far, None: all
 
     def __getattr__(self, name):
         return self.__dict__["fields"][name]
 
+    @property
+    def flat(self):
+        """Each candidate's position among the block's first ones (errors are ordered by
+        it), made when an error asks: an arange per synapse took 1/10 of Ce's time."""
+        return np.arange(len(self.fields["row"])) if self._kept is None else self._kept
+
     def keep(self, mask):
         if mask.all():  # the usual case (no pair out of range, no condition): no copies
             return
+        self._kept = np.flatnonzero(mask) if self._kept is None else self._kept[mask]
         self.fields = {key: (v[:, mask] if key == "U" else v[mask])
                        for key, v in self.fields.items()}
 
