@@ -162,7 +162,7 @@ def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float
         if done.returncode == 0:
             result = {"status": "ran"}
         elif done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-            result = {"status": "timeout", "limit": "cpu"}
+            result = {"status": "timeout", "limit": "cpu"}  # SIGKILL: checked below
         else:
             result = classify(done.stderr)
     except subprocess.TimeoutExpired:  # the wall clock: the machine was busy, rerun it
@@ -171,6 +171,12 @@ def run_one(script: Path, root: Path, scratch: Path, target: str, timeout: float
     result["seconds"] = round(time.perf_counter() - started, 1)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # user and system, as RLIMIT_CPU
     result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime - before, 1)
+    if result.get("limit") == "cpu" and result["cpu_seconds"] < 0.9 * timeout:
+        # SIGKILL well under the CPU limit: not the limit's hard kill but another's, such
+        # as the kernel's OOM killer (Maass_Natschlaeger_Markram_2002 at 23 GB once)
+        result = {**result, "status": "error", "type": "killed (SIGKILL: out of memory?)",
+                  "where": ""}
+        del result["limit"]
     return result
 
 
@@ -261,17 +267,29 @@ def _lk_capture(module_name, path):
         return out
 
     def returned(results):  # what the workers of a Pool.map (joblib) gave the script
+        # Summaries, not copies: Maass_Natschlaeger_Markram_2002's 8 maps return 8.6 GB of
+        # liquid states; kept whole (and pooled once more) they took the script's process
+        # to 23 GB and the kernel's OOM killer. Each value keeps its first 20000 values (as
+        # a group's final values do), mean, std and count over all; the pooled values a
+        # sample of at most 200000 with the extremes (the range is the comparison's scale).
         if isinstance(results, list):
             values = leaves(results, "", {})
-            every = np.concatenate(list(values.values())) if values else np.zeros(0)
+            n = sum(len(v) for v in values.values())
+            total = sum(float(v.sum()) for v in values.values())
+            mean = total / n if n else 0.0
+            var = sum(float(((v - mean) ** 2).sum()) for v in values.values()) / n if n \
+                else 0.0
+            step = max(1, -(-n // 200000))
+            sample = [v[::step] for v in values.values() if len(v)]
+            sample += [np.array([v.min(), v.max()]) for v in values.values() if len(v)]
             kept.append({"kind": "WorkerResults", "name": f"map #{len(kept)}",
-                         "states": {k[1:]: {"values": v, "n": len(v),
+                         "states": {k[1:]: {"values": v[:20000].copy(), "n": len(v),
                                             "mean": float(v.mean()) if len(v) else 0.0,
                                             "std": float(v.std()) if len(v) else 0.0}
                                     for k, v in values.items()},
-                         "pooled": {"values": every, "n": len(every),
-                                    "mean": float(every.mean()) if len(every) else 0.0,
-                                    "std": float(every.std()) if len(every) else 0.0}})
+                         "pooled": {"values": np.concatenate(sample) if sample else
+                                    np.zeros(0), "n": n, "mean": mean,
+                                    "std": float(np.sqrt(var))}})
         return results
 
     import multiprocessing.pool
@@ -586,8 +604,10 @@ def run_same(script: Path, root: Path, scratch: Path, timeout: float,
         runs[target] = run_one(script, root, scratch / target, target, timeout, wall,
                                prelude=capture_prelude(target),
                                env={"LABKIT_SAME_CAPTURE": str(path)})
-        if path.exists():
+        try:  # a process killed while writing leaves a cut file: nothing captured
             captures[target] = pickle.loads(path.read_bytes())
+        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+            pass
     result = dict(runs["labkit"])
     result["brian2"] = runs["brian2"]
     failed = [f"{t} {r['status']}" + (f" ({r['type']})" if r.get("type") else "")

@@ -110,6 +110,30 @@ def test_what_pool_workers_return_is_captured_and_compared(tmp_path):
         "differs: results of worker processes: 8 vs 8 values")
 
 
+
+def test_large_worker_results_are_kept_as_bounded_summaries(tmp_path):
+    # Maass_Natschlaeger_Markram_2002's maps return 8.6 GB: kept whole, the capture took
+    # the script to 23 GB and the OOM killer. Now: 20000 values each, a bounded pooled
+    # sample with the extremes, exact counts and moments over all values.
+    import numpy as np
+
+    tool = _tool()
+    (entry,) = _captured(tool, tmp_path, (
+        "import multiprocessing\nimport numpy as np\n"
+        "def work(k):\n    return np.linspace(k, k + 1, 150000)\n"
+        "if __name__ == '__main__':\n"
+        "    with multiprocessing.Pool(2) as pool:\n"
+        "        pool.map(work, [0.0, 1.0, 2.0])\n"))
+    every = np.concatenate([np.linspace(k, k + 1, 150000) for k in range(3)])
+    pooled = entry["pooled"]
+    assert pooled["n"] == every.size and len(pooled["values"]) <= 200000 + 6
+    assert pooled["mean"] == pytest.approx(every.mean())
+    assert pooled["std"] == pytest.approx(every.std())
+    assert np.ptp(pooled["values"]) == pytest.approx(np.ptp(every))
+    first = entry["states"]["0"]
+    assert first["n"] == 150000 and len(first["values"]) == 20000
+    assert first["mean"] == pytest.approx(0.5)
+
 def _spikes(i, t, n=2, dt=1e-4):
     import numpy as np
 
