@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numbers
 import re
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -27,18 +28,40 @@ from labkit.synapses.connect_run import TooManySynapses, rule_key, stored_connec
 __all__ = ["connect"]
 
 
-def _group_values(group) -> dict:
-    """A group's variables -> values over its elements (Quantities where they have units)."""
-    owner = group._owner
-    out = {}
-    for name, var in owner.variables.items():
+class _GroupValues(Mapping):
+    """A group's variables -> values over its elements (Quantities where they have units).
+    A subexpression's (``I_pre`` in a condition, as Brian2 allows) are computed when a rule
+    reads them, with the names where connect() was called (``run``): computing every one
+    would cost each call, and fail for one that reads a name defined only later."""
+
+    def __init__(self, group, run):
+        self._group, self._run, self._found = group, run, {}
         # a Synapses' i and j are variables (a synapse's neurons): 'i_pre' names them
-        if name.startswith("_") or var.array is None or name == "N" \
-                or (name == "i" and var.kind == "index"):
-            continue
-        values = var.array[0] if var.shared else var.array[group._start:group._stop]
-        out[name] = as_quantity(np.asarray(values), var.dim)
-    return out
+        self._names = tuple(
+            name for name, var in group._owner.variables.items()
+            if not (name.startswith("_") or name == "N" or (name == "i" and var.kind == "index"))
+            and (var.array is not None or var.kind == "subexpression"))
+
+    def __getitem__(self, name):
+        if name not in self._found:
+            if name not in self._names:
+                raise KeyError(name)
+            group = self._group
+            owner = group._owner
+            var = owner.variables[name]
+            if var.kind == "subexpression":
+                values = np.asarray(owner._get(name, units=False, namespace=self._run))
+            else:
+                values = var.array
+            values = values.reshape(-1)[0] if var.shared else values[group._start:group._stop]
+            self._found[name] = as_quantity(np.asarray(values), var.dim)
+        return self._found[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None:
@@ -59,7 +82,9 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
     per_synapse = _bytes_per_synapse(synapses)
     _check_all_pairs(synapses, condition, i, j, p, n, per_synapse)
     limit = max(1, available_memory() // per_synapse)
-    source_vars, target_vars = _group_values(synapses.source), _group_values(synapses.target)
+    run = getattr(namespace, "run", None)
+    source_vars = _GroupValues(synapses.source, run)
+    target_vars = _GroupValues(synapses.target, run)
     key = rule_key(condition, i, j, p, n)
     try:
         # index arrays need no rule; a rule connected before runs without sympy

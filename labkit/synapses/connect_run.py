@@ -419,8 +419,9 @@ class Names:
     def __init__(self, outer, n_source, n_target, source_vars, target_vars, namespace):
         self.outer = outer
         self.pre_side = "outer" if outer == "i" else "result"
-        self.sources = dict(source_vars or {})
-        self.targets = dict(target_vars or {})
+        # mappings read by name (a group's subexpressions are computed when read)
+        self.sources = {} if source_vars is None else source_vars
+        self.targets = {} if target_vars is None else target_vars
         self.namespace = namespace if isinstance(namespace, Namespace) else \
             Namespace(run=namespace or {})
         self.sizes = (n_source, n_target)

@@ -104,3 +104,20 @@ def test_a_string_assigned_to_a_synaptic_variable_reads_a_side_subexpression_wit
     S.connect(i=[0, 1, 2], j=[1, 2, 0])
     S.w = '0.1*I_post'
     np.testing.assert_allclose(S.w[:], [0.15, 0.1, 0.2])
+
+
+def test_a_connect_condition_reads_a_subexpression_of_the_source_or_target():
+    """As Brian2 (2.9, numpy target: the same synapses): ``I_pre`` in a condition is the
+    source's ``I`` at connect() time, with the names where connect() was called; one
+    that no rule reads is not computed (``J`` reads a name not defined)."""
+    G = NeuronGroup(4, '''I = v*scale : 1
+                          J = v*undefined_yet : 1
+                          v : 1''')
+    G.v = [0, 0.2, 0.4, 0.6]
+    scale = 2  # noqa: F841 - read by I
+    S = Synapses(G, G, 'w : 1')
+    S.connect(condition='I_pre > 0.5 and i != j')
+    assert S.i[:].tolist() == [2, 2, 2, 3, 3, 3] and S.j[:].tolist() == [0, 1, 3, 0, 1, 2]
+    T = Synapses(G[1:], G, 'w : 1')  # through a subgroup: its elements' values
+    T.connect(condition='I_pre > 0.5 and I_post < 0.5', p=1)
+    assert T.i[:].tolist() == [1, 1, 2, 2] and T.j[:].tolist() == [0, 1, 0, 1]

@@ -22,9 +22,11 @@ S = Synapses(G, G, '''w : 1
                       x = w*I_pre : 1''', on_pre='g_in_post += x*(1 + 0.1*I)')
 S.connect(i=[0, 1, 2, 3], j=[1, 2, 3, 0])
 S.w = '0.25 + 0.05*I_post'  # its code is stored too: I_post's values are an array
+S2 = Synapses(G, G, on_pre='v_post += 0.02')
+S2.connect(condition='I_pre*v_pre > 0.3 and i != j')  # I = 1.2 before the run: i = 2, 3
 spikes = SpikeMonitor(G)
 run(60*ms)
-print(json.dumps(dict(sympy='sympy' in sys.modules, i=[int(x) for x in spikes.i],
+print(json.dumps(dict(sympy='sympy' in sys.modules, n2=int(S2.N), i=[int(x) for x in spikes.i],
                       t=[float(x) for x in spikes.t_], g=[float(x) for x in G.g_in[:]])))
 """
 
@@ -33,7 +35,7 @@ print(json.dumps(dict(sympy='sympy' in sys.modules, i=[int(x) for x in spikes.i]
 def test_a_second_process_plans_reads_of_side_subexpressions_without_sympy(two_processes):
     first, second = two_processes(SCRIPT)
     assert first["sympy"] and not second["sympy"]
-    assert first["i"] and first == dict(second, sympy=True)
+    assert first["i"] and first["n2"] == 6 and first == dict(second, sympy=True)
 
 
 def _spikes(current="1.2 + g_in*(E - v)", E=2.0, on_pre="g_in_post += 0.3*I_post", model=""):
