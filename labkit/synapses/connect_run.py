@@ -289,6 +289,10 @@ def _run_blocks(rule, pieces, n_outer, n_result, rng, skip, args, limit):
         outs.append(done)
         count += len(done[0])
         start += used
+        if kind:  # look at about as many rows as the last block used: the row values of
+            # rows beyond the budget are made again with the next block (at N = 64 000,
+            # 51 200 rows made 50 times)
+            block = min(BLOCK_ROWS, max(256, 2 * used))
         if _too_many(count, start - 1, n_outer, limit):
             raise TooManySynapses(count, start - 1, n_outer)
     # int32 as they are joined (one pass, not a join and a conversion)
