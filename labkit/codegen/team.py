@@ -51,20 +51,28 @@ __all__ = ["TeamPlan", "team_plan", "team_source", "TEAM_ARGS", "pathway_args"]
 TEAM_ARGS = ("_lk_ctl", "_lk_flags", "_lk_tsp", "_lk_tn")
 
 
-def pathway_args(k: int) -> tuple[str, str]:
-    """Pathway ``k``'s part pointers (sources x T + 1) and queue positions (see
-    ``spec``: an event is a position in the queue's order, its synapse ``syn[m]``)."""
-    return f"_lk_p{k}", f"_lk_y{k}"
+def pathway_args(k: int) -> tuple[str, str, str]:
+    """Pathway ``k``'s part pointers (sources x T + 1), and per event in the parts' order
+    its synapse (``syn[m]`` of its queue position ``m``, see ``spec``; a placeholder when
+    the code does not read it: ``TeamPlan.synapse``) and its target (``reach[m]``).
+
+    Why copies, not the positions: an event read through its position read two arrays
+    (positions, then targets: CUBA's 80 synapses a spike, 15 cache lines a spike from far
+    caches), and the events on two threads took as long as one thread's push and events
+    together (0.53 vs 0.47 us a step, load 5); the targets alone (int32) are 2.5 lines a
+    spike and thread."""
+    return f"_lk_p{k}", f"_lk_y{k}", f"_lk_g{k}"
 
 
 @dataclasses.dataclass(frozen=True)
 class TeamPlan:
     """What the team kernel of a spec needs: the group, its size argument, and per
-    pathway its queue's prefix."""
+    pathway its queue's prefix and whether its code reads the synapse (its variables)."""
 
     group: str
     size: str
     pathways: tuple[str, ...]
+    synapse: tuple[bool, ...]
 
 
 def _nodes(tree):
@@ -109,7 +117,7 @@ def team_plan(spec: S.KernelSpec) -> TeamPlan | None:
     if any(op.owner != group or op.size != size for op in ops[:updates]):
         return None
     monitors = set()
-    pathways = []
+    pathways, synapse = [], []
     rest = list(ops[updates + 1:])
     if rest and isinstance(rest[-1], S.Reset):
         if rest[-1].owner != group:
@@ -138,6 +146,7 @@ def team_plan(spec: S.KernelSpec) -> TeamPlan | None:
         if (not arrays and not post) or code.reach != "post":
             return None
         pathways.append(op.owner)
+        synapse.append(bool(code.reads_synapse))
         k += 2
     if {owner for owner, _ in spec.buffers} - monitors:
         return None
@@ -145,7 +154,7 @@ def team_plan(spec: S.KernelSpec) -> TeamPlan | None:
         if any(isinstance(node, (L.Draws, L.PythonCallStop, L.Push)) and
                not isinstance(op, S.SpikePush) for node in _nodes(describe(op, p, spec))):
             return None
-    return TeamPlan(group, size, tuple(pathways))
+    return TeamPlan(group, size, tuple(pathways), tuple(synapse))
 
 
 class _TeamLoops(NumbaLoops):
@@ -206,22 +215,35 @@ def _each_spike(inner: tuple) -> tuple:
             *inner)),)),)
 
 
+class _NoTeam(Exception):
+    """The kernel has no team form after all (found while writing it)."""
+
+
 def _pathway(k: int, queue: str, code_body: tuple) -> tuple:
     """Pathway ``k``: for every spike of the step in order, the synaptic code of its
     synapses onto this thread's targets, in their order (no queue: one delay of zero)."""
-    part, syn = pathway_args(k)
+    part, synapses, targets = pathway_args(k)
     start, stop = (L.Name(argument(queue, x, "internal")) for x in ("start", "stop"))
+    reach, syn = argument(queue, "reach", "internal"), argument(queue, "syn", "internal")
+    m, tm = L.Name("_lk_qm"), L.Name("_lk_tm")
     e, t, T = L.Name("_lk_e"), L.Name("_lk_t"), L.Name("_lk_T")
     split = code_body.index(next(n for n in code_body if isinstance(n, L.Assign)
                                  and n.target == L.Name("_lk_off")))
     head = code_body[:split]
     loop = next(n for n in code_body[split:] if isinstance(n, L.For))
-    per_event = loop.body[1:]  # after ``_lk_qm = qdata[off, k]`` (the event's position)
+
+    def copied(node):  # the event's synapse and target from the team's copies
+        if isinstance(node, L.At) and node.index == (m,) and node.array in (reach, syn):
+            return L.At(targets if node.array == reach else synapses, (tm,))
+        return node
+
+    # after ``_lk_qm = qdata[off, k]`` (the event's position)
+    per_event = _map(loop.body[1:], copied)
+    if any(node == m for node in _nodes(per_event)):
+        raise _NoTeam  # the code reads the position otherwise
     slot = (L.Op("-", (e, start)) * T) + t
     return (*head, *_each_spike((_if_in(e, start, stop, (
-        L.For("_lk_tm", L.At(part, (slot,)), L.At(part, (slot + 1,)), (
-            L.Assign(L.Name("_lk_qm"), L.At(syn, (L.Name("_lk_tm"),)), "const int64_t"),
-            *per_event)),)),)))
+        L.For("_lk_tm", L.At(part, (slot,)), L.At(part, (slot + 1,)), per_event),)),)))
 
 
 def _if_in(e, start, stop, body):
@@ -351,7 +373,10 @@ def team_source(spec: S.KernelSpec, serial_args: tuple[str, ...]) -> KernelSourc
     if plan is None:
         return None
     printer = _MemberLoops()
-    _member(spec, plan, printer)
+    try:
+        _member(spec, plan, printer)
+    except _NoTeam:
+        return None
     extra = TEAM_ARGS + tuple(a for k in range(len(plan.pathways)) for a in pathway_args(k))
     member_args = ("_lk_t", "_lk_T", *FIXED_ARGS, *sorted(printer.args), *extra)
     missing = set(printer.args) - set(serial_args)

@@ -328,7 +328,7 @@ class ThreadedKernel:
         from labkit.codegen.support_team import control_words
 
         size, queues = self._team_positions()
-        for hom, qn, _, _ in queues:
+        for hom, qn, *_ in queues:
             if int(args[hom]) != 0 or np.any(args[qn]):
                 return None
         T, n = self.threads, int(args[size])
@@ -342,33 +342,39 @@ class ThreadedKernel:
         arrays[0][:] = 0
         arrays[1][:] = 0
         extra = list(arrays)
-        for k, (_, _, ptr, reach) in enumerate(queues):
-            extra += self._by_owner(k, args[ptr], args[reach], n, T)
+        for k, (_, _, ptr, reach, syn) in enumerate(queues):
+            extra += self._by_owner(k, args[ptr], args[reach],
+                                    None if syn is None else args[syn], n, T)
         return tuple(extra)
 
     def _team_positions(self):
         """-> the positions among the arguments of the team's group size and, per pathway,
-        of its queue's ``hom``, ``qn``, ``ptr`` and ``reach``: found once (looking the plan
-        up by the spec hashed the whole spec, ~60 of the ~115 us a team call spent here)."""
+        of its queue's ``hom``, ``qn``, ``ptr``, ``reach`` and ``syn`` (None when the code
+        does not read the synapse): found once (looking the plan up by the spec hashed the
+        whole spec, ~60 of the ~115 us a team call spent here)."""
         if "positions" not in self._team_cache:
             from labkit.codegen import team
 
             plan = team.team_plan(self.spec)
             at = {name: k for k, name in enumerate(self.serial.source.arg_names)}
-            queues = tuple(tuple(at[S.argument(queue, part, "internal")]
-                                 for part in ("hom", "qn", "ptr", "reach"))
-                           for queue in plan.pathways)
+            queues = tuple((*(at[S.argument(queue, part, "internal")]
+                              for part in ("hom", "qn", "ptr", "reach")),
+                            at[S.argument(queue, "syn", "internal")] if synapse else None)
+                           for queue, synapse in zip(plan.pathways, plan.synapse,
+                                                     strict=True))
             self._team_cache["positions"] = (at[plan.size], queues)
         return self._team_cache["positions"]
 
-    def _by_owner(self, k, ptr, reach, n, T):
-        """Pathway ``k``'s queue positions per (source, owner of the target), each part in
-        the queue's order -> (pointers, positions); kept while the arrays are the same.
-        ``reach``: each position's target (the queue's copy of them in its order)."""
+    def _by_owner(self, k, ptr, reach, syn, n, T):
+        """Pathway ``k``'s events per (source, owner of the target), each part in the
+        queue's order -> (pointers, each event's synapse, each event's target: see
+        ``team.pathway_args``); kept while the arrays are the same. ``reach``: each queue
+        position's target, ``syn`` its synapse (None: the code does not read it)."""
         import numpy as np
 
-        key = ("split", k, T, n, *(a.ctypes.data for a in (ptr, reach)),
-               *(a.shape for a in (ptr, reach)))
+        arrays = (ptr, reach) if syn is None else (ptr, reach, syn)
+        key = ("split", k, T, n, *(a.ctypes.data for a in arrays),
+               *(a.shape for a in arrays))
         if key not in self._team_cache:
             self._team_cache = {k_: v for k_, v in self._team_cache.items()
                                 if not (isinstance(k_, tuple) and k_[0] == "split"
@@ -384,7 +390,10 @@ class ThreadedKernel:
             counts = np.bincount(part, minlength=sources * T)
             parts = np.zeros(sources * T + 1, dtype=np.int64)
             np.cumsum(counts, out=parts[1:])
-            self._team_cache[key] = [parts, order]
+            targets = reach[:ptr[-1]][order]
+            # a placeholder when the code does not read the synapse (CUBA, COBAHH)
+            synapses = np.zeros(1, dtype=np.int32) if syn is None else syn[:ptr[-1]][order]
+            self._team_cache[key] = [parts, synapses, targets]
         return self._team_cache[key]
 
     def _large(self, args) -> bool:

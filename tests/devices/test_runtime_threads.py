@@ -521,6 +521,18 @@ def _team_cuba_delayed(n):
     return _team_cuba(n, delay=0.5*ms)
 
 
+def _team_weights(n):
+    """CUBA with a weight per synapse that each event reads and writes: the team reads
+    the synapse from its own copy (``team.pathway_args``), not through the queue."""
+    P, names, _ = _team_cuba(n)
+    Ce = Synapses(P, P, 'w : volt', on_pre='ge += w; w *= 0.99')
+    Ce.connect('i<0.8*N_pre', p=0.1)
+    Ce.w = '(1 + rand())*1.62*mV'
+    Ci = Synapses(P, P, on_pre='gi -= 9*mV')
+    Ci.connect('i>=0.8*N_pre', p=0.1)
+    return P, names, (Ce, Ci)
+
+
 def _team_cobahh(n):
     P, _, synapses = _cobahh(n)
     return P, ('v', 'm', 'h', 'n', 'ge', 'gi'), synapses
@@ -542,15 +554,19 @@ def _team_run(build, threads, n, duration):
     spikes = SpikeMonitor(P)
     before = _team_calls(), _parallel_calls()
     run(duration)
-    return (np.asarray(spikes.i), np.asarray(spikes.t_), [getattr(P, f"{name}_").copy()
-                                                           for name in names],
+    values = [getattr(P, f"{name}_").copy() for name in names]
+    if build is _team_weights:  # the weights the events wrote, too
+        values.append(np.asarray(Ce.w_).copy())
+    return (np.asarray(spikes.i), np.asarray(spikes.t_), values,
             _team_calls() - before[0], _parallel_calls() - before[1])
 
 
 @pytest.mark.parametrize("build, n, duration, team", [
     pytest.param(_team_cuba, 400, 60*ms, True, marks=pytest.mark.slow),  # compiles: 10-20 s
     pytest.param(_team_cobahh, 200, 10*ms, True, marks=pytest.mark.slow),
-    (_team_cuba_delayed, 300, 20*ms, False)], ids=["cuba", "cobahh", "cuba-delays"])
+    pytest.param(_team_weights, 300, 40*ms, True, marks=pytest.mark.slow),
+    (_team_cuba_delayed, 300, 20*ms, False)],
+    ids=["cuba", "cobahh", "weights", "cuba-delays"])
 def test_the_team_kernel_gives_the_spikes_and_values_of_one_thread(build, n, duration, team,
                                                                    monkeypatch):
     """Threads owning chunks of the neurons, events split by their target's owner: the
