@@ -2,6 +2,7 @@
 
     python benchmarks/team_steps.py                       # CUBA, 4000 neurons
     python benchmarks/team_steps.py --model COBAHH --steps 500 --rounds 20
+    python benchmarks/team_steps.py --phases          # and the time of each operation
 
 Why (issue 22, README "All cores"): on a machine others use, a whole run on two threads
 measures them (the step's barrier waits a time slice whenever a thread is off its core),
@@ -66,7 +67,7 @@ def _capture(model: str, n: int):
     namespace = {"np": np}
     exec("from labkit import *\n" + cuba.network(neurons, synapses, n=n), namespace)
     set_device("runtime", threads=2)
-    T.COMPILE_BUDGET, T.ADAPTIVE = 0.0, False
+    T.COMPILE_BUDGET, T.ADAPTIVE, T.BACKGROUND = 0.0, False, False
     seen = {}
     called = T.ThreadedKernel.__call__
 
@@ -90,9 +91,11 @@ def _capture(model: str, n: int):
     return kernel, args, at
 
 
-def _stamped(text: str, team: bool) -> str:
+def _stamped(text: str, team: bool, phases: list | None = None) -> str:
     """A kernel's text with a stamp at each step's start (and the team's around its
-    barrier) into a last argument ``_lk_stamps[thread, 0/1/2, step]``."""
+    barrier) into a last argument ``_lk_stamps[thread, 0/1/2, step]``; with ``phases`` (a
+    list, filled with their names), also at each operation's start (its comment line in
+    the text: ``_lk_stamps[thread, 3 + k, step]``)."""
     out = []
     member = not team
     for line in text.replace("cache=True", "cache=False").split("\n"):
@@ -108,6 +111,9 @@ def _stamped(text: str, team: bool) -> str:
             out += [f"{indent}_lk_stamps[{t}, 1, _lk_s - _lk_s0] = cycles()", line,
                     f"{indent}_lk_stamps[{t}, 2, _lk_s - _lk_s0] = cycles()"]
             continue
+        if member and phases is not None and stripped.startswith("# ") and ": " in stripped:
+            out.append(f"{indent}_lk_stamps[{t}, {3 + len(phases)}, _lk_s - _lk_s0] = cycles()")
+            phases.append(stripped[2:])
         if member and line == "    for _lk_s in range(_lk_s0, _lk_s1):":
             out += [line, f"        _lk_stamps[{t}, 0, _lk_s - _lk_s0] = cycles()"]
             continue
@@ -137,6 +143,9 @@ def main(argv=None) -> None:
     parser.add_argument("--n", type=int, default=4000)
     parser.add_argument("--steps", type=int, default=2000, help="steps a round")
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--phases", action="store_true",
+                        help="also time each operation of a step (its mean over the steps "
+                             "below the 90th percentile, those without a preemption)")
     args_ = parser.parse_args(argv)
     os.environ.setdefault("LABKIT_FAST_START", "0")
     import numba
@@ -145,11 +154,13 @@ def main(argv=None) -> None:
 
     print(f"load average {os.getloadavg()[0]:.1f} at start")
     kernel, args, at = _capture(args_.model, args_.n)
+    names = {"serial": [], "team": []} if args_.phases else {"serial": None, "team": None}
     with tempfile.TemporaryDirectory() as tmp:
-        serial = _compiled(_stamped(kernel.serial.source.text, False), "stamped_serial",
-                           False, Path(tmp))
-        team = _compiled(_stamped(kernel.team_kernel().source.text, True), "stamped_team",
-                         True, Path(tmp))
+        serial = _compiled(_stamped(kernel.serial.source.text, False, names["serial"]),
+                           "stamped_serial", False, Path(tmp))
+        team = _compiled(_stamped(kernel.team_kernel().source.text, True, names["team"]),
+                         "stamped_team", True, Path(tmp))
+        slots = 3 + max(len(n or ()) for n in names.values())
         clock = numba.njit(lambda: cycles())
         clock()
         c0, t0 = clock(), time.perf_counter()
@@ -164,7 +175,7 @@ def main(argv=None) -> None:
                     args[k][0] = 0
                 call = tuple([s0, 0, s0 + args_.steps] + args[3:])
                 threads = 2 if what.endswith("2 threads") else 1
-                st = np.zeros((threads, 3, args_.steps + 1), dtype=np.int64)
+                st = np.zeros((threads, slots, args_.steps + 1), dtype=np.int64)
                 if what == "serial":
                     serial(*call, st)
                 else:
@@ -194,6 +205,22 @@ def main(argv=None) -> None:
         wait = show([st[t, 2, :-1] - st[t, 1, :-1] for st in runs])
         after = show([st[t, 0, 1:] - st[t, 2, :-1] for st in runs])
         print(f"    thread {t}: before the barrier {before} | wait {wait} | after {after}")
+    for what, runs in stamps.items() if args_.phases else ():
+        phases = names["serial" if what == "serial" else "team"]
+        for t in range(runs[0].shape[0] if runs else 0):
+            st = np.concatenate(runs, axis=2)[t]
+            step = np.diff(st[0]) * us
+            calm = step < np.percentile(step, 90)
+            # each phase: from its stamp to the next one (the barrier's, the step's end)
+            marks = [(3 + k, name) for k, name in enumerate(phases)]
+            if what != "serial":
+                marks += [(1, "barrier (waiting)"), (2, "after the barrier")]
+            marks.sort(key=lambda m: np.median(st[m[0], :-1] - st[0, :-1]))
+            ends = [st[k, :-1] for k, _ in marks[1:]] + [st[0, 1:]]
+            parts = [f"{name.split(': ')[-1]} {np.mean(((end - st[k, :-1]) * us)[calm]):.2f}"
+                     for (k, name), end in zip(marks, ends, strict=True)]
+            print(f"  {what}, thread {t}, us a step (mean below the 90th percentile: "
+                  f"{np.mean(step[calm]):.2f}): " + ", ".join(parts))
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

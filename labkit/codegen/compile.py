@@ -217,10 +217,11 @@ def clear_memory_cache() -> None:
         _memory.clear()
 
 
-def in_memory(src: KernelSource) -> bool:
-    """Whether this process holds the serial Numba kernel of ``src`` (no loading needed)."""
+def in_memory(src: KernelSource, parallel: bool = False) -> bool:
+    """Whether this process holds the Numba kernel of ``src`` (no loading needed); a
+    ``parallel`` one (see :func:`compile_numba`)."""
     with _lock:
-        return ("numba", src.hash) in _memory
+        return ("numba-parallel" if parallel else "numba", src.hash) in _memory
 
 
 def _register_lines(filename: str, text: str) -> None:

@@ -6,6 +6,8 @@ process never waits for Numba's compiler (nor holds its lock). The request names
 kernel file (``<hash>.py`` in the kernel cache), its function and arguments, and the
 argument types as the user's process saw them; the kernel is compiled for exactly that
 signature and saved by Numba's disk cache, which the user's process then loads.
+``"parallel": true``: a kernel of the runtime device's threads (``prange``, a team: see
+:mod:`labkit.devices.threads`), compiled while the serial kernel runs on.
 Exit status 0: compiled (or found) and saved; anything else: the reason is on stderr.
 """
 
@@ -16,6 +18,7 @@ import sys
 from pathlib import Path
 
 import labkit.codegen.compile as kernel_compile
+from labkit.devices.threads import load_tbb
 
 __all__ = ["argument_type", "main"]
 
@@ -49,7 +52,10 @@ def main() -> int:
         print(f"compile_job: {path} hashes to {source.hash}, not to its name: another "
               "labkit or numba version wrote it", file=sys.stderr)
         return 2
-    kernel = compile_numba(source)
+    parallel = bool(request.get("parallel", False))
+    if parallel:  # the layer the user's process uses
+        load_tbb()
+    kernel = compile_numba(source, parallel)
     kernel.func.compile(tuple(argument_type(d) for d in request["types"]))
     return 0
 

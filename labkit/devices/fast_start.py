@@ -49,7 +49,8 @@ import labkit.codegen.compile as kernel_compile
 from labkit.cache import cache_root
 from labkit.logs import info
 
-__all__ = ["FastStartKernel", "HAND_OVER_AFTER", "IN_PROCESS", "SMALL", "on_disk"]
+__all__ = ["FastStartKernel", "HAND_OVER_AFTER", "IN_PROCESS", "SMALL", "on_disk",
+           "start_compile_job", "job_failure"]
 
 #: CPU seconds of numpy calls of one kernel (those made, plus those the current run
 #: still needs at the rate of the last call) from which the compiled kernel is loaded or
@@ -116,6 +117,42 @@ def _describe(value):
     if isinstance(value, float):
         return ["scalar", "float"]
     return None
+
+
+def start_compile_job(source, args, parallel: bool = False):
+    """Compile ``source`` for ``args``' types in a subprocess (:mod:`compile_job`) that
+    fills the disk cache -> (process, its stderr's file), or None when it cannot start
+    (an argument it cannot describe, no subprocesses here): then compile here."""
+    write_source = kernel_compile.write_source
+
+    types = [_describe(a) for a in args]
+    if any(t is None for t in types):
+        return None
+    request = {"path": str(write_source(source)), "name": source.name,
+               "arg_names": list(source.arg_names), "types": types, "parallel": parallel}
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "LABKIT_CACHE_DIR": str(cache_root()),
+           "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    log = tempfile.TemporaryFile()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "labkit.devices.compile_job"], stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=log, env=env)
+        process.stdin.write(json.dumps(request).encode())
+        process.stdin.close()
+    except (OSError, RuntimeError):
+        log.close()
+        return None
+    return process, log
+
+
+def job_failure(log, code: int, source) -> str:
+    """A failed compile job's message (the tail of its stderr); closes ``log``."""
+    log.seek(0)
+    tail = log.read()[-2000:].decode(errors="replace")
+    log.close()
+    return (f"the background compilation of {source.name} ({source.hash[:12]}) failed with "
+            f"status {code}; compiling in this process.\n{tail}")
 
 
 class FastStartKernel:
@@ -292,33 +329,13 @@ class FastStartKernel:
         return False
 
     def _start(self, args) -> None:
-        write_source = kernel_compile.write_source
-
-        types = [_describe(a) for a in args]
-        if any(t is None for t in types):
-            self.take_over()  # an argument the job cannot describe: compile here
-            return
-        source = self.compiled_source
-        request = {"path": str(write_source(source)), "name": source.name,
-                   "arg_names": list(source.arg_names), "types": types}
-        root = str(Path(__file__).resolve().parents[2])
-        env = {**os.environ, "LABKIT_CACHE_DIR": str(cache_root()),
-               "PYTHONPATH": os.pathsep.join(filter(None, [root,
-                                                            os.environ.get("PYTHONPATH")]))}
-        log = tempfile.TemporaryFile()
-        try:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "labkit.devices.compile_job"], stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL, stderr=log, env=env)
-            process.stdin.write(json.dumps(request).encode())
-            process.stdin.close()
-        except (OSError, RuntimeError):  # no subprocesses here: compile in this process
-            log.close()
+        job = start_compile_job(self.compiled_source, args)
+        if job is None:  # an argument it cannot describe, no subprocesses: compile here
             self.take_over()
             return
-        self._job = (process, log)
+        self._job = job
         self._job_mark = self.first_seconds
-        _running[:] = [(self, process)]
+        _running[:] = [(self, job[0])]
 
     def _poll(self) -> None:
         process, log = self._job
@@ -328,14 +345,10 @@ class FastStartKernel:
         self._job = None
         _running.clear()
         if code != 0:  # compiled here instead, where an error reaches the user
-            log.seek(0)
-            tail = log.read()[-2000:].decode(errors="replace")
-            source = self.compiled_source
-            info(f"the background compilation of {source.name} ({source.hash[:12]})"
-                 f" failed with status {code}; compiling in this process.\n{tail}",
-                 "fast_start")
+            info(job_failure(log, code, self.compiled_source), "fast_start")
             self._job_failed = True
-        log.close()
+        else:
+            log.close()
         self.take_over()
 
     def __repr__(self) -> str:

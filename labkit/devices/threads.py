@@ -25,7 +25,10 @@ compiles and loads nothing more than before. That serial time is CPU time, witho
 serial kernel's first call (which compiles or loads it): in wall time, a busy machine, or
 the serial kernel's own compilation in its first call (3.9 s for a 1000-compartment HH
 axon at load 8), passed the budget and compiled the parallel kernel (4.8 s more of CPU)
-for a run that the serial kernel finished in 0.1 s.
+for a run that the serial kernel finished in 0.1 s. Past the budget, the threads' kernel
+compiles in a subprocess that fills the disk cache (``BACKGROUND``, the fast start's
+compile job) while the serial kernel runs on, and is loaded from there when the job is
+done: the learner never waits for that compilation (CUBA's team kernel: 4-9 s).
 
 Threads only pay on idle cores: every state update waits for its slowest thread, and on
 a machine whose cores are busy with other work a thread may wait a whole time slice
@@ -60,10 +63,12 @@ from pathlib import Path
 import labkit.codegen.compile as kernel_compile
 import labkit.codegen.source_cache as kernel_sources
 from labkit.codegen import spec as S
+from labkit.devices import fast_start
+from labkit.logs import info
 from labkit.prefs import prefs
 
 __all__ = ["ThreadedKernel", "checked_threads", "all_cores", "load_tbb", "MIN_ELEMENTS",
-           "COMPILE_BUDGET", "LOAD_BUDGET", "ADAPTIVE", "TEAM"]
+           "COMPILE_BUDGET", "LOAD_BUDGET", "ADAPTIVE", "TEAM", "BACKGROUND"]
 
 #: Elements of the largest state update below which threads cost more than they save.
 MIN_ELEMENTS = 1000
@@ -115,6 +120,12 @@ PROBE_SHARE = 0.02
 #: Seconds the kernel in use runs between two looks at its rate (one kernel call each:
 #: tens of microseconds).
 SEGMENT_SECONDS = 0.01
+#: Whether the threads' kernel (the team's, else the ``prange`` one) compiles in a
+#: subprocess (:mod:`labkit.devices.compile_job`) that fills the disk cache while the
+#: serial kernel runs on, loaded from there once done; False: compiled in this process
+#: when ``COMPILE_BUDGET`` is reached, the run waiting for it (CUBA's team kernel: 4-9 s
+#: on an idle machine, 69-74 s at load 9-15; README "All cores").
+BACKGROUND = True
 #: Whether the threads run a model that has a team form (``labkit.codegen.team``: threads
 #: that own chunks of the group for a whole call, one barrier a step) on its team kernel
 #: instead of the ``prange`` one. False: always the ``prange`` kernel.
@@ -280,6 +291,10 @@ class ThreadedKernel:
         #: idle cores there should be none (benchmarks/threads.py reports them)
         self.teams_not_formed = 0
         self._on_disk = None
+        self._job = None  # the threads' kernel compiling elsewhere: (process, log, source)
+        self._job_failed = False
+        #: the threads' kernels compiled in a subprocess (``BACKGROUND``)
+        self.background_jobs = 0
         self.serial_seconds = 0.0  # CPU time of the serial kernel on a large group
         self._serial_called = False
         self.parallel_calls = 0
@@ -311,17 +326,25 @@ class ThreadedKernel:
     def team_kernel(self):
         """The team kernel (made on first use), or None when the model has no team form."""
         if self._team is None:
+            source = self._team_source()
             self._team = False
-            source = kernel_sources.kernel_source(self.spec, "numba-team")
             if source is not None:
                 self._team = kernel_compile.compile_numba(source, True)
         return self._team or None
+
+    def _team_source(self):
+        """The team kernel's source, or None when the model has no team form."""
+        if self._team is False:  # known to have none (or a test's stand-in kernels)
+            return None
+        if "source" not in self._team_cache:
+            self._team_cache["source"] = kernel_sources.kernel_source(self.spec, "numba-team")
+        return self._team_cache["source"]
 
     def _team_args(self, args):
         """The team kernel's arguments after the serial ones for this call, or None when it
         cannot run it: it starts mid-step, or a pathway has a delay (its queue holds events
         across steps, which the team kernel does not keep)."""
-        if not TEAM or int(args[1]) != 0 or self.team_kernel() is None:
+        if not TEAM or int(args[1]) != 0 or self._team_source() is None:
             return None
         import numpy as np
 
@@ -404,20 +427,65 @@ class ThreadedKernel:
             return False
         return not _threads_pid or _threads_pid[0] == os.getpid()
 
-    def _ready(self) -> bool:
-        """Whether to use the parallel kernel now (see the module docstring)."""
-        if self._parallel is not None or self._team or self.serial_seconds >= COMPILE_BUDGET:
+    def _ready(self, args=None) -> bool:
+        """Whether to use the parallel kernel now (see the module docstring); ``args``: the
+        call's, for a compile job (none: compiled here)."""
+        if self._parallel is not None or self._team:
             return True
+        if self._job is not None:
+            return self._job_done()
+        if self.serial_seconds >= COMPILE_BUDGET:
+            return args is None or not self._start_job(args)
         if self.serial_seconds < LOAD_BUDGET:
             return False
         if self._on_disk is None:  # looked up once: a kernel compiled later is in memory
             self._on_disk = _parallel_on_disk(self.serial)
         return self._on_disk
 
+    def _threads_source(self, args):
+        """-> the source of the kernel the threads would run ``args`` on (the team's, else
+        the ``prange`` one's) and its arguments for a call at a step's start."""
+        call = (args[0], 0, *args[2:])
+        extra = self._team_args(call)
+        if extra is not None:
+            return self._team_source(), (*call, *extra)
+        return kernel_sources.kernel_source(self.spec, "numba-parallel"), call
+
+    def _start_job(self, args) -> bool:
+        """Start compiling the threads' kernel in a subprocess (``BACKGROUND``) -> whether
+        it started; not when it is in memory or on disk (loaded here: ``LOAD_BUDGET``),
+        nor when a job cannot run or failed before (then it compiles here)."""
+        if not BACKGROUND or self._job_failed or self.background_jobs:
+            return False  # (a job that ran left the kernel on disk: loaded here)
+        source, call = self._threads_source(args)
+        if kernel_compile.in_memory(source, parallel=True) or fast_start.on_disk(source):
+            return False
+        job = fast_start.start_compile_job(source, call, parallel=True)
+        if job is None:
+            return False
+        self._job = (*job, source)
+        self.background_jobs += 1
+        return True
+
+    def _job_done(self) -> bool:
+        """Whether the compile job has ended (its kernel is then on disk, or, if it
+        failed, compiled here: the reason is logged)."""
+        process, log, source = self._job
+        code = process.poll()
+        if code is None:
+            return False
+        self._job = None
+        if code != 0:
+            info(fast_start.job_failure(log, code, source), "threads")
+            self._job_failed = True
+        else:
+            log.close()
+        return True
+
     def __call__(self, *args):
         if self.threads < 2 or not self._large(args) or not self._may_thread():
             return self.serial(*args)
-        if not self._ready():
+        if not self._ready(args):
             first = not self._serial_called
             self._serial_called = True
             started = time.process_time()

@@ -32,6 +32,7 @@ def _threads_at_once(monkeypatch):
     """Small groups, and the parallel kernel from the first call (the defaults wait)."""
     monkeypatch.setattr(T, "MIN_ELEMENTS", 50)
     monkeypatch.setattr(T, "COMPILE_BUDGET", 0.0)
+    monkeypatch.setattr(T, "BACKGROUND", False)  # compiled here, used at once
     monkeypatch.setattr(T, "LOAD_BUDGET", 0.0)
     yield
     prefs.devices.runtime.threads = None
@@ -625,3 +626,50 @@ def test_a_value_not_finite_on_the_team_is_reported_as_on_one_thread(monkeypatch
     two, team_calls = blow_up(2)
     assert team_calls > 0 and "v became inf at t=7 ms (neuron 0)" in one
     assert one == two
+
+
+@pytest.mark.slow
+def test_the_team_kernel_compiles_in_a_subprocess_while_one_thread_runs(monkeypatch):
+    """The threads' kernel compiles in a subprocess (T.BACKGROUND) while the serial kernel
+    runs the calls (the learner does not wait for it), and takes over once it is on disk:
+    the spikes and values of one thread whichever kernel ran which run. (As if nothing
+    were compiled: the job compiles the team kernel, or loads it if an earlier test left
+    it in the disk cache, 10-20 s less; the hand-over is the same.)"""
+    import time
+
+    import labkit.codegen.compile as kernel_compile
+    import labkit.devices.fast_start as fast_start
+    from labkit.devices import DEVICES
+    from labkit.devices.runtime import RuntimeDevice
+
+    monkeypatch.setattr(fast_start, "on_disk", lambda source: False)
+    monkeypatch.setattr(kernel_compile, "in_memory", lambda source, parallel=False: False)
+    monkeypatch.setattr(T, "ADAPTIVE", False)
+    monkeypatch.setattr(T, "BACKGROUND", True)
+
+    def runs(threads, count=None):
+        monkeypatch.setitem(DEVICES, "runtime", RuntimeDevice())
+        set_device('runtime', threads=threads)
+        start_scope()
+        seed(7)
+        P, names, (Ce, Ci) = _team_cuba(300)
+        spikes = SpikeMonitor(P)
+        net = Network(P, Ce, Ci, spikes)
+        kernels, done, deadline = [], 0, time.monotonic() + 300
+        while (done < count) if count else (not kernels or not kernels[-1]):
+            net.run(5*ms)
+            done += 1
+            if count is None:
+                kernel = next(iter(DEVICES["runtime"]._threaded.values()))
+                kernels.append(kernel.team_calls > 0)
+                assert kernel.background_jobs == 1 and time.monotonic() < deadline
+                time.sleep(0.05)  # a learner's pause between runs: the job goes on
+        return np.asarray(spikes.i), np.asarray(spikes.t_), P.v_.copy(), P.ge_.copy(), \
+            kernels
+
+    *two, kernels = runs(2)
+    assert not kernels[0] and kernels[-1]  # serial while it compiled, then the team
+    *one, _ = runs(1, len(kernels))
+    assert len(one[0]) > 10
+    for a, b in zip(one, two, strict=True):
+        np.testing.assert_array_equal(a, b)
