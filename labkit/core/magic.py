@@ -103,9 +103,10 @@ def store(name: str = "default", filename=None, level: int = 0) -> None:
     magic_network.objects = []
 
 
-def restore(name: str = "default", filename=None, restore_random_state=True,
+def restore(name: str = "default", filename=None, restore_random_state=False,
             level: int = 0) -> None:
-    """Put back the snapshot taken by ``store(name)``."""
+    """Put back the snapshot taken by ``store(name)`` (the random generators only with
+    ``restore_random_state=True``, as in Brian2: see ``Network.restore``)."""
     magic_network._update(sys._getframe(level + 1))
     magic_network.restore(name, filename, restore_random_state)
     magic_network.objects = []

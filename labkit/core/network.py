@@ -186,8 +186,15 @@ class Network:
             "numpy_rng": np.random.get_state(),  # noqa: NPY002 - the global one, as Brian2
         }
 
-    def restore(self, name: str = "default", filename=None, restore_random_state=True) -> None:
-        """Put back a snapshot taken by :meth:`store` (bit-identical)."""
+    def restore(self, name: str = "default", filename=None, restore_random_state=False) -> None:
+        """Put back a snapshot taken by :meth:`store` (bit-identical).
+
+        As in Brian2, the random generators (labkit's and numpy's global one) go on from
+        where they are unless ``restore_random_state=True``: runs from one restored state
+        draw new noise, new initial values from ``np.random``, a new stimulus (a script
+        that restores before each trial, as Brian2's Maass_Natschlaeger_Markram_2002 does,
+        otherwise drew the same values each trial). ``True`` repeats the stored
+        continuation bit for bit, noise included."""
         if filename is not None:
             raise UnsupportedFeatureError("restore(filename=...) is not supported")
         try:

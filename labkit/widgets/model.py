@@ -164,7 +164,9 @@ class NetworkModel:
         return Results(dict(results), sim_time=ran, static=results.static)
 
     def start(self, **params) -> None:
-        self.network.restore(self._state_name)
+        # the random state too: a panel shows the same noise for the same values, so that
+        # moving a slider shows what the value changes, not another draw
+        self.network.restore(self._state_name, restore_random_state=True)
         self._values = {}
         self._apply(params)
         self._t_chunk = float(self.network.t)

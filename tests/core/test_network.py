@@ -30,7 +30,7 @@ def test_store_restore_is_bit_identical_including_random_state(device_name):
     net.store()
     net.run(20 * ms)
     first = (G.v_.copy(), M.v_.copy(), S.i.copy(), S.t_.copy(), float(net.t_))
-    net.restore()
+    net.restore(restore_random_state=True)  # Brian2's default is False: new noise
     assert net.t_ == pytest.approx(5e-3) and M.v_.shape[1] == 50
     net.run(20 * ms)
     second = (G.v_.copy(), M.v_.copy(), S.i.copy(), S.t_.copy(), float(net.t_))

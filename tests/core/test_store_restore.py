@@ -50,7 +50,7 @@ def test_a_restored_network_repeats_itself_bit_for_bit(device_name):
     net.run(12 * ms)
     first = _state(net, *objects)
     for _ in range(2):
-        net.restore("mid")
+        net.restore("mid", restore_random_state=True)
         net.run(12 * ms)
         again = _state(net, *objects)
         for a, b in zip(first, again, strict=True):
@@ -65,7 +65,7 @@ def test_restoring_the_initial_state_forgets_a_different_continuation(device_nam
     reference = _state(net, G, mon, spikes, inputs, rate)[:-1]
     net.run(10 * ms)
     G.v = 0.9  # a different path: more spikes, other queue contents
-    net.restore("initial")
+    net.restore("initial", restore_random_state=True)
     assert len(mon.t) == 0 and len(spikes.i) == 0 and net.t_ == 0 and mon.clock.t_ == 0
     net.run(15 * ms)
     for a, b in zip(reference, _state(net, G, mon, spikes, inputs, rate)[:-1], strict=True):
@@ -88,3 +88,29 @@ def test_magic_store_and_restore_with_the_generator_and_queues():
     run(5 * ms)
     assert np.array_equal(first[0], M.i) and np.array_equal(first[1], M.t_)
     assert M.i.tolist() == [0, 1, 0]
+
+
+@pytest.mark.parametrize("module", ["labkit", "brian2"])
+def test_restore_leaves_the_random_generators_running_unless_asked(module):
+    # Brian2's default: trials restored from one state draw new noise and new values from
+    # np.random (Maass_Natschlaeger_Markram_2002 redraws v after each restore()); labkit
+    # restored both generators, so every trial drew the same values
+    sim = pytest.importorskip(module)
+    if module == "brian2":
+        sim.start_scope()
+        sim.prefs.codegen.target = "numpy"
+    sim.seed(3)
+    G = sim.NeuronGroup(3, "dv/dt = -v/(5*ms) + xi/sqrt(5*ms) : 1", method="euler")
+    net = sim.Network(G)
+    net.store()
+
+    def trial(**restore):
+        net.restore(**restore)
+        drawn = np.random.uniform(size=2)  # noqa: NPY002 - the global one, as the example
+        net.run(1 * sim.ms)
+        return np.concatenate([drawn, np.asarray(G.v[:])])
+
+    first, second = trial(), trial()
+    assert not np.any(first == second)  # neither the numpy draw nor the noise repeated
+    stored_again = trial(restore_random_state=True)
+    assert np.array_equal(trial(restore_random_state=True), stored_again)
