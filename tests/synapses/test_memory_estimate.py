@@ -35,7 +35,7 @@ def held_per_synapse(roots, n: int) -> dict[int, np.ndarray]:
                     found[obj.__array_interface__["data"][0]] = obj
                 continue
             if isinstance(obj, (str, bytes, int, float, type)) or \
-                    type(obj).__module__.startswith(("sympy", "numba")):
+                    (type(obj).__module__ or "").startswith(("sympy", "numba")):
                 continue
             following.extend(gc.get_referents(obj))
         frontier = following
