@@ -304,8 +304,12 @@ def _operations(syn, structure, table, ctx, prefix, src, tgt, links) -> tuple:
                               common[kind], argument(prefix, f"s{k}_start", "internal"),
                               argument(prefix, f"s{k}_stop", "internal"), indices, **common)
         schedule = syn._summed_schedule.get(name, {})
+        # Brian2: the target's order - 1, where a subgroup's order is its group's + 1: onto
+        # a subgroup the sum runs at the group's order, ordered by name with the state
+        # updates (after 'ee_synapses' own, before 'neurons': Maass_Natschlaeger_Markram_2002)
+        target_order = group._owner.order + (group is not group._owner)
         ops.append((schedule.get("when") or "groups",
-                    group._owner.order - 1 if schedule.get("order") is None
+                    target_order - 1 if schedule.get("order") is None
                     else schedule["order"], op, f"_summed_variable_{name}"))
     return tuple(ops)
 

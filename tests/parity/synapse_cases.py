@@ -140,6 +140,38 @@ SUMMED = Case(
     min_spikes=3,
 )
 
+#: A sum onto a subgroup runs at the group's order (Brian2: a subgroup's order is its
+#: group's + 1), so between state updates by name: 'ee' updates s, then sums, then 'neurons'
+#: reads the sum of this step (Maass_Natschlaeger_Markram_2002); onto the whole group, the
+#: sum runs before every state update and the neurons read the last step's.
+SUMMED_SUBGROUP = Case(
+    "syn_summed_onto_a_subgroup",
+    """
+    start_scope()
+    inp = SpikeGeneratorGroup(2, [0, 1, 0, 1], [1, 2, 6, 6.5]*ms)
+    G = NeuronGroup(4, '''dv/dt = (I + J - v)/(5*ms) : 1
+                          I : 1
+                          J : 1''', threshold='v > 0.3', reset='v = 0', method='euler',
+                    name='neurons')
+    sub = G[1:3]
+    eqs = '''ds/dt = -s/(3*ms) : 1 (clock-driven)
+             w : 1
+             {0}_post = w*s : 1 (summed)'''
+    S = Synapses(inp, sub, eqs.format('I'), on_pre='s += 1', name='ee_synapses')
+    S.connect()
+    S.w = '0.6 + 0.2*i - 0.1*j'
+    T = Synapses(inp, G, eqs.format('J'), on_pre='s += 1', name='zz_synapses')
+    T.connect(j='i')
+    T.w = 0.5
+    M = StateMonitor(G, ['v', 'I', 'J'], record=True)
+    SM = SpikeMonitor(G)
+    run(15*ms)
+    """,
+    spikes=("SM",),
+    traces=("M.v", "M.I", "M.J", "G.I[:]", "G.J[:]"),
+    min_spikes=1,
+)
+
 PATHWAYS = Case(
     "syn_pathway_dict_and_on_post",
     """
@@ -184,7 +216,8 @@ SUBGROUPS = Case(
     min_spikes=20,
 )
 
-CASES = (TWO_NEURONS, CONNECTIVITY, DELAYS, STDP, SUMMED, PATHWAYS, SUBGROUPS)
+CASES = (TWO_NEURONS, CONNECTIVITY, DELAYS, STDP, SUMMED, SUMMED_SUBGROUP, PATHWAYS,
+         SUBGROUPS)
 
 #: Random: rand() in on_pre (each event passes with probability p); compare counts.
 RANDOM_ON_PRE = Case(
