@@ -50,7 +50,7 @@ from labkit.cache import cache_root
 from labkit.logs import info
 
 __all__ = ["FastStartKernel", "HAND_OVER_AFTER", "IN_PROCESS", "SMALL", "on_disk",
-           "start_compile_job", "job_failure"]
+           "start_compile_job", "job_ended"]
 
 #: CPU seconds of numpy calls of one kernel (those made, plus those the current run
 #: still needs at the rate of the last call) from which the compiled kernel is loaded or
@@ -146,13 +146,22 @@ def start_compile_job(source, args, parallel: bool = False):
     return process, log
 
 
-def job_failure(log, code: int, source) -> str:
-    """A failed compile job's message (the tail of its stderr); closes ``log``."""
-    log.seek(0)
-    tail = log.read()[-2000:].decode(errors="replace")
+def job_ended(job, source, where: str) -> bool | None:
+    """A compile job ``(process, log)`` of ``source``: None while it runs, else whether it
+    succeeded (its kernel is then on disk); a failure is logged under ``where`` with the
+    tail of its stderr (the caller compiles here instead, where an error reaches the
+    user). The log is closed once the job has ended."""
+    process, log = job
+    code = process.poll()
+    if code is None:
+        return None
+    if code != 0:
+        log.seek(0)
+        tail = log.read()[-2000:].decode(errors="replace")
+        info(f"the background compilation of {source.name} ({source.hash[:12]}) failed "
+             f"with status {code}; compiling in this process.\n{tail}", where)
     log.close()
-    return (f"the background compilation of {source.name} ({source.hash[:12]}) failed with "
-            f"status {code}; compiling in this process.\n{tail}")
+    return code == 0
 
 
 class FastStartKernel:
@@ -338,17 +347,12 @@ class FastStartKernel:
         _running[:] = [(self, job[0])]
 
     def _poll(self) -> None:
-        process, log = self._job
-        code = process.poll()
-        if code is None:
+        succeeded = job_ended(self._job, self.compiled_source, "fast_start")
+        if succeeded is None:
             return
         self._job = None
         _running.clear()
-        if code != 0:  # compiled here instead, where an error reaches the user
-            info(job_failure(log, code, self.compiled_source), "fast_start")
-            self._job_failed = True
-        else:
-            log.close()
+        self._job_failed = not succeeded
         self.take_over()
 
     def __repr__(self) -> str:

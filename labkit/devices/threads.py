@@ -64,7 +64,6 @@ import labkit.codegen.compile as kernel_compile
 import labkit.codegen.source_cache as kernel_sources
 from labkit.codegen import spec as S
 from labkit.devices import fast_start
-from labkit.logs import info
 from labkit.prefs import prefs
 
 __all__ = ["ThreadedKernel", "checked_threads", "all_cores", "load_tbb", "MIN_ELEMENTS",
@@ -471,15 +470,11 @@ class ThreadedKernel:
         """Whether the compile job has ended (its kernel is then on disk, or, if it
         failed, compiled here: the reason is logged)."""
         process, log, source = self._job
-        code = process.poll()
-        if code is None:
+        succeeded = fast_start.job_ended((process, log), source, "threads")
+        if succeeded is None:
             return False
         self._job = None
-        if code != 0:
-            info(fast_start.job_failure(log, code, source), "threads")
-            self._job_failed = True
-        else:
-            log.close()
+        self._job_failed = not succeeded
         return True
 
     def __call__(self, *args):
