@@ -181,8 +181,7 @@ def _costs(rule: PlainRule, values, n_outer: int, n_result: int):
     :data:`COST_NS`; None for other rules."""
     if rule.row_draw == "p" and "_p_value" in values:
         kind, work = "p", n_outer * n_result * values["_p_value"]
-    elif _constant_size(rule, values) is not None:
-        size = _constant_size(rule, values)
+    elif (size := _constant_size(rule, values)) is not None:
         dense = DENSE_SIZE * size >= n_result
         kind = "dense" if dense else "sparse"
         work = n_outer * (n_result if dense else min(size, n_result))
