@@ -64,21 +64,24 @@ def unbound(equations: Iterable[SingleEquation], bound: Iterable[str]) -> tuple:
     return equations
 
 
-def from_recipe(recipe) -> dict[str, SingleEquation]:
+def from_recipe(recipe, made=None) -> dict[str, SingleEquation]:
     """The recipe of an Equations object made from text (its texts, renames, bound names
     and sums) -> name -> line, as that object's own ``make`` gave them: what an unpickled
     object parses when an expression is read. Its bound values' checks passed when the
-    recipe was first made."""
+    recipe was first made. ``made``: a ``("made", ...)`` part -> its lines (its
+    ``remake``'s)."""
     kind = recipe[0]
     if kind == "text":
         return checked_index(parsed_text(recipe[1]))
+    if kind == "made" and made is not None:
+        return made(recipe)
     if kind == "subs":
         _, inner, renames, _ = recipe
-        base = tuple(from_recipe(inner).values())
+        base = tuple(from_recipe(inner, made).values())
         return checked_index(renamed(base, dict(renames)) if renames else base)
     if kind == "sum":
-        return checked_index(added(from_recipe(recipe[1]).values(),
-                                   from_recipe(recipe[2]).values()))
+        return checked_index(added(from_recipe(recipe[1], made).values(),
+                                   from_recipe(recipe[2], made).values()))
     raise EquationError(f"an Equations recipe of kind {kind!r} cannot be made again")
 
 

@@ -125,21 +125,22 @@ class Equations(Mapping):
                     source)
 
     @classmethod
-    def made(cls, recipe: tuple, make: Callable[[], Equations]) -> Equations:
+    def made(cls, recipe: tuple, make: Callable[[], Equations],
+             remake: Callable[[], Equations] | None = None) -> Equations:
         """The Equations ``make()`` gives (with sympy), decided by ``recipe``: plain data
         naming everything ``make`` depends on, the version of its code included. Read back
         from the plain lines stored under the recipe (``make()`` then runs only when an
         expression is read), else made now and its lines stored. Bound values are
-        ``make()``'s, so none: the recipe says lines, not values."""
+        ``make()``'s, so none: the recipe says lines, not values. ``remake``: the same as
+        ``make`` but picklable (a module-level function, or a ``functools.partial`` of one,
+        whose module imports no sympy): the object then pickles as its recipe, plain lines
+        and ``remake``, so a worker that unpickles it needs no sympy until an expression
+        is read; without it, the sympy form travels."""
         result = cls.__new__(cls)
-
-        def made():
-            found = make()
-            if found._constants:
-                raise EquationError("Equations.made() keeps no bound values")
-            return found._equations()
-
-        result._made(("made", recipe), {}, made)
+        key = ("made", recipe)
+        if remake is not None:
+            _REMAKE[key] = remake
+        result._made(key, {}, lambda: _made_lines(make))
         return result
 
     def _equations(self) -> dict[str, SingleEquation]:
@@ -332,11 +333,17 @@ class Equations(Mapping):
         slot by slot, since a cached hash must not cross processes. One made from text
         keeps its recipe and travels as its plain lines, so the worker needs no sympy to
         build and run it (its plans are kept under the recipe) and makes the sympy form
-        from the recipe only when an expression is read; one made by ``made()`` (whose
-        ``make`` cannot travel) takes its sympy form along and keeps its recipe."""
+        from the recipe only when an expression is read; one made by ``made()`` travels
+        the same way with its ``remake`` when it was given one, else takes its sympy form
+        along (its ``make`` cannot travel) and keeps its recipe."""
         if self._recipe is not None:
-            parsed = None if _rebuildable(self._recipe) else tuple(self._equations().values())
-            return _restored, (self._recipe, dict(self._constants), self.plain_lines(), parsed)
+            if _rebuildable(self._recipe):
+                parsed, remakes = None, tuple((key, _REMAKE[key]) for key in _made_parts(
+                    self._recipe))
+            else:
+                parsed, remakes = tuple(self._equations().values()), ()
+            return _restored, (self._recipe, dict(self._constants), self.plain_lines(), parsed,
+                               remakes)
         return _rebuild, (tuple(self.values()), dict(self._constants))
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython
@@ -347,23 +354,56 @@ def _rebuild(equations, constants) -> Equations:
     return Equations(equations, **constants)
 
 
+#: ``("made", recipe)`` -> the picklable ``remake`` given to :meth:`Equations.made` in
+#: this process (or brought by an unpickled object): how that part of a recipe is made
+#: again where its ``make`` is not at hand.
+_REMAKE: dict[tuple, Callable[[], Equations]] = {}
+
+
+def _made_lines(make) -> dict[str, SingleEquation]:
+    """``made()``'s ``make`` (or ``remake``) -> its lines, refusing bound values."""
+    found = make()
+    if found._constants:
+        raise EquationError("Equations.made() keeps no bound values")
+    return found._equations()
+
+
+def _made_parts(recipe) -> Iterator[tuple]:
+    """The ``("made", ...)`` parts of ``recipe``."""
+    kind = recipe[0]
+    if kind == "made":
+        yield recipe
+    elif kind == "subs":
+        yield from _made_parts(recipe[1])
+    elif kind == "sum":
+        yield from _made_parts(recipe[1])
+        yield from _made_parts(recipe[2])
+
+
 def _rebuildable(recipe) -> bool:
     """Whether ``recipe`` alone makes the sympy form (texts, renames, bound names, sums:
-    :func:`~labkit.equations.building.from_recipe`); not one of ``made()``."""
+    :func:`~labkit.equations.building.from_recipe`), its ``made()`` parts by the
+    ``remake`` they were given."""
     kind = recipe[0]
     if kind == "text":
         return True
+    if kind == "made":
+        return recipe in _REMAKE
     if kind == "subs":
         return _rebuildable(recipe[1])
     return kind == "sum" and _rebuildable(recipe[1]) and _rebuildable(recipe[2])
 
 
-def _restored(recipe, constants, lines, parsed) -> Equations:
-    """An unpickled Equations object made from text (see :meth:`Equations.__reduce__`)."""
+def _restored(recipe, constants, lines, parsed, remakes=()) -> Equations:
+    """An unpickled Equations object made from a recipe (see :meth:`Equations.__reduce__`);
+    ``remakes``: its ``made()`` parts' ``remake``, kept for this process's pickles too."""
+    for key, remake in remakes:
+        _REMAKE.setdefault(key, remake)
+
     def make():
         from labkit.equations import building
 
-        return building.from_recipe(recipe)
+        return building.from_recipe(recipe, lambda key: _made_lines(_REMAKE[key]))
 
     result = Equations.__new__(Equations)
     found = None if parsed is None else {eq.name: eq for eq in parsed}

@@ -12,6 +12,7 @@ Synapses accept.
 from __future__ import annotations
 
 import copy
+import functools
 
 import numpy as np
 
@@ -81,12 +82,26 @@ def _group_equations(model, has_coordinates: bool, linearised):
     """The group's Equations (the user's model without ``Im``, ``v`` and the geometry as
     parameters, the local time and space constants): read back without sympy from the
     plain lines of a model made before (:meth:`Equations.made`, keyed by the model's text
-    or recipe, the coordinates and this package's code), else made by ``linearised()``."""
+    or recipe, the coordinates and this package's code), else made by ``linearised()``;
+    pickled, they travel as those lines and :func:`_membrane_lines` (a sweep's worker
+    needs no sympy). Values the model binds (``Equations(eqs, gK=...)``) stay bound."""
     recipe = ("text", model) if isinstance(model, str) else getattr(model, "recipe", None)
     if recipe is None:
-        return linearised()[0]
-    return Equations.made(("spatial", source_version(("spatial",)), recipe, has_coordinates),
-                          lambda: linearised()[0])
+        found = linearised()[0]
+    else:
+        found = Equations.made(
+            ("spatial", source_version(("spatial",)), recipe, has_coordinates),
+            lambda: linearised()[0], functools.partial(_membrane_lines, model, has_coordinates))
+    constants = getattr(model, "constants", None)
+    return Equations(found, **constants) if constants else found
+
+
+def _membrane_lines(model, has_coordinates: bool) -> Equations:
+    """The group's Equations made again where they were unpickled (``made()``'s picklable
+    ``remake``: this module imports no sympy, so unpickling needs none)."""
+    from labkit.spatial.membrane import membrane_equations  # loads sympy
+
+    return membrane_equations(model, has_coordinates)[0]
 
 
 class SpatialSubgroup(Subgroup):

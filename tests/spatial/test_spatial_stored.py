@@ -111,3 +111,68 @@ def test_a_spatial_neuron_planned_before_is_read_back_and_a_change_is_planned_ag
     assert len(cable_planned) == 3 and np.allclose(other[0], first[0] / 2)
     with pytest.raises(DimensionMismatchError):  # gL now in volt: planned, and refused
         _run(gL=1 * mV)
+
+
+#: A sweep's worker: the morphology, the model (a value bound to it) and the group's
+#: equations (an ``Equations.made()`` object) pickled by the first process only, and
+#: read from the pickle by both.
+PICKLED = """
+import json, os, pickle, sys
+from labkit import *
+prefs.codegen.target = "numpy"  # no kernel to compile: a quick test
+defaultclock.dt = 0.025*ms
+if not os.path.exists(sys.argv[1]):
+    morpho = Soma(20*um)
+    morpho.dend = Cylinder(diameter=1*um, length=200*um, n=20)
+    eqs = Equations('''Im = gL*(EL - v) + gK*n*(EK - v) : amp/meter**2
+                       dn/dt = (n_inf - n)/(2*ms) : 1
+                       n_inf = 1/(1 + exp(-(v + 60*mV)/(5*mV))) : 1
+                       I : amp (point current)''', gK=2e-4*siemens/cm**2)
+    group = SpatialNeuron(morpho, eqs).equations
+    with open(sys.argv[1], "wb") as f:
+        pickle.dump((morpho, eqs, group), f)
+with open(sys.argv[1], "rb") as f:
+    morpho, eqs, group = pickle.load(f)
+unpickled = 'sympy' in sys.modules
+gL = 1e-4*siemens/cm**2; EL = -70*mV; EK = -90*mV
+neuron = SpatialNeuron(morphology=morpho, model=eqs, Cm=1*uF/cm**2, Ri=100*ohm*cm)
+same = neuron.equations == group and str(neuron.equations) == str(group)
+neuron.v = EL
+neuron.I[0] = 0.1*nA
+mon = StateMonitor(neuron, ["v", "n"], record=[0, 15])
+run(3*ms)
+ran = 'sympy' in sys.modules
+print(json.dumps(dict(unpickled=unpickled, ran=ran, same=same, v=mon.v_[:, ::10].tolist(),
+                      n=mon.n[:, ::10].tolist(), tau=str(group["time_constant"].expr))))
+"""
+
+
+@pytest.mark.slow
+def test_a_worker_builds_and_runs_a_pickled_spatial_model_without_sympy(two_processes,
+                                                                         tmp_path):
+    first, second = two_processes(PICKLED, str(tmp_path / "model.pickle"))
+    assert first["unpickled"] and first["ran"]  # the cold path made and planned them
+    assert not second["unpickled"] and not second["ran"]  # lines, plans: all stored
+    assert first["same"] and first["v"][0][-1] > -70e-3 and first["tau"] == "Cm/(gK*n + gL)"
+    assert first == dict(second, unpickled=True, ran=True)
+
+
+def test_a_pickled_spatial_model_travels_as_its_lines_and_remake(cable_planned):
+    import pickle
+
+    from labkit import Equations, siemens
+
+    start_scope()
+    morpho = Soma(20 * um)
+    eqs = Equations(PASSIVE.replace("gL*", "gK*gL*"), gK=2)  # a value bound to the model
+    neuron = SpatialNeuron(morpho, eqs, Cm=1 * uF / cm ** 2,
+                           namespace={"gL": 1e-4 * siemens / cm ** 2, "EL": -70 * mV})
+    group = neuron.equations
+    assert group.constants == {"gK": 2}  # kept, as Brian2 keeps its value in the model
+    copy = pickle.loads(pickle.dumps(group))
+    assert copy._parsed is None and copy == group and copy.recipe == group.recipe
+    assert str(copy["time_constant"].expr) == str(group["time_constant"].expr)  # remade
+    tau = np.asarray(neuron.time_constant[:]).copy()  # gK*gL: half _run()'s gL's
+    assert np.allclose(tau, _run()[0][0] / 2)
+    with pytest.raises(Exception, match="must define the membrane current"):
+        SpatialNeuron(morpho, pickle.loads(pickle.dumps(Equations("I : amp"))))
