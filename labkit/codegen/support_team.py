@@ -1,9 +1,9 @@
 """What a team kernel (:mod:`labkit.codegen.team`) calls: atomics, the join, the barrier.
 
 Numba has no atomics; these are llvmlite's (``atomicrmw``, ``cmpxchg``, atomic loads and
-stores) through ``numba.extending.intrinsic``, on an int64 control array whose words sit
-a cache line (8 words) apart: word 0 the join, word ``8*(t+1)`` the last step thread ``t``
-finished. Imported by team kernels only (it imports Numba).
+stores) through ``numba.extending.intrinsic``: the join on an int64 control array (word
+0), the step's barrier on the phase words of the threads' mailboxes (``team.BOX_PHASE``),
+a cache line apart. Imported by team kernels only (it imports Numba).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ JOIN_POLLS = 20_000
 
 
 def control_words(threads: int) -> int:
-    """The length of a team's control array."""
-    return 8 * (threads + 1)
+    """The length of a team's control array (the join word, alone on its cache line)."""
+    return 8
 
 
 def _pointer(context, builder, sig, args):
@@ -140,12 +140,16 @@ def lk_join(ctl, threads):
 
 
 @numba.njit(cache=True)
-def lk_barrier(ctl, t, threads, phase):
+def lk_barrier(box, base, row, t, threads, phase):
     """Thread ``t`` finished ``phase`` (release: its writes are published); wait until
-    every thread has (acquire: theirs are seen). Phases only grow within a call."""
-    atomic_store(ctl, 8 * (t + 1), phase)
+    every thread has (acquire: theirs are seen). The phase words are ``box[base + u*row]``
+    for each thread ``u`` (the first word of its mailbox: ``team.BOX_PHASE``); phases only
+    grow within a call."""
+    atomic_store(box, base + t * row, phase)
     for u in range(threads):
+        if u == t:
+            continue
         polls = 0
-        while atomic_load(ctl, 8 * (u + 1)) < phase:
+        while atomic_load(box, base + u * row) < phase:
             polls += 1
             _pause(polls)

@@ -42,13 +42,30 @@ from labkit.codegen.printers import PRELUDES
 from labkit.codegen.spec import BUFFER_FULL, FIXED_ARGS, argument
 from labkit.codegen.stored_expr import materialised
 
-__all__ = ["TeamPlan", "team_plan", "team_source", "TEAM_ARGS", "pathway_args"]
+__all__ = ["TeamPlan", "team_plan", "team_source", "TEAM_ARGS", "pathway_args", "box_row",
+           "BOX_PHASE", "BOX_COUNT", "BOX_SPIKES"]
 
-#: The team kernel's arguments after the serial kernel's: the control words, the flags of
-#: values not finite (one per thread), the spike lists (2 x T x the chunk's size) and
-#: their counts (2 x T), then per pathway its synapses by (source, owner)
+#: The team kernel's arguments after the serial kernel's: the control words (the join),
+#: the flags of values not finite (one per thread), the threads' mailboxes (``_lk_box``:
+#: see ``support_team.box_row``), then per pathway its synapses by (source, owner)
 #: (``pathway_args``).
-TEAM_ARGS = ("_lk_ctl", "_lk_flags", "_lk_tsp", "_lk_tn")
+TEAM_ARGS = ("_lk_ctl", "_lk_flags", "_lk_box")
+
+#: A thread's mailbox for a step, a row of ``_lk_box`` (int64 words; rows 64-byte aligned,
+#: ``box_row`` words long, ``2 x T`` of them: the step's parity, then the thread): the
+#: barrier's phase word (``support_team.lk_barrier``), the count of the thread's spikes,
+#: then the spikes. Why in one row: after the barrier every thread reads every other
+#: thread's count and spikes, and the barrier's poll has just brought that thread's first
+#: cache line over, so a step's few spikes (CUBA: ~2 a step) cost no further transfer
+#: between the cores. Before, the counts of all threads shared one line (written by all
+#: every step) and the spikes were in another array: 3-4 transfers a step, each ~0.1 us.
+BOX_PHASE, BOX_COUNT, BOX_SPIKES = 0, 1, 2
+
+
+def box_row(chunk: int) -> int:
+    """The words of a mailbox for a thread owning up to ``chunk`` elements (a multiple of 8:
+    a cache line)."""
+    return -(-(BOX_SPIKES + chunk) // 8) * 8
 
 
 def pathway_args(k: int) -> tuple[str, str, str]:
@@ -191,13 +208,13 @@ def _own_list(body: tuple, group: str, threshold: bool) -> tuple:
     buffer) instead of the group's spike array."""
     spikes, nspikes = argument(group, "spikes", "internal"), argument(group, "nspikes",
                                                                       "internal")
-    buf, t = L.Name("_lk_buf"), L.Name("_lk_t")
+    mine = L.Name("_lk_mine")
 
     def fn(node):
         if isinstance(node, L.At) and node.array == spikes:
-            return L.At("_lk_tsp", (buf, t, *node.index))
+            return L.At("_lk_box", (mine + L.Const(BOX_SPIKES) + node.index[0],))
         if isinstance(node, L.At) and node.array == nspikes:
-            return L.At("_lk_tn", (buf, t))
+            return L.At("_lk_box", (mine + L.Const(BOX_COUNT),))
         if threshold and isinstance(node, L.Append):
             return dataclasses.replace(node, start=L.Name("_lk_lo"), stop=L.Name("_lk_hi"))
         return node
@@ -207,11 +224,12 @@ def _own_list(body: tuple, group: str, threshold: bool) -> tuple:
 
 def _each_spike(inner: tuple) -> tuple:
     """``inner`` for every spike of the step, all threads' lists in order (``_lk_e``)."""
-    v, q = L.Name("_lk_v"), L.Name("_lk_q")
-    buf = L.Name("_lk_buf")
+    v, q, box = L.Name("_lk_v"), L.Name("_lk_q"), L.Name("_lk_boxv")
     return (L.For("_lk_v", L.Const(0), L.Name("_lk_T"), (
-        L.For("_lk_q", L.Const(0), L.At("_lk_tn", (buf, v)), (
-            L.Assign(L.Name("_lk_e"), L.At("_lk_tsp", (buf, v, q)), "const int64_t"),
+        L.Assign(box, L.Name("_lk_base") + v * L.Name("_lk_row"), "const int64_t"),
+        L.For("_lk_q", L.Const(0), L.At("_lk_box", (box + L.Const(BOX_COUNT),)), (
+            L.Assign(L.Name("_lk_e"), L.At("_lk_box", (box + L.Const(BOX_SPIKES) + q,)),
+                     "const int64_t"),
             *inner)),)),)
 
 
@@ -309,6 +327,7 @@ def _member(spec: S.KernelSpec, plan: TeamPlan, printer) -> None:
     w(1, f"_lk_chunk = ({printer.use(plan.size)} + _lk_T - 1) // _lk_T")
     w(1, f"_lk_lo = min({plan.size}, _lk_t * _lk_chunk)")
     w(1, f"_lk_hi = min({plan.size}, _lk_lo + _lk_chunk)")
+    w(1, "_lk_row = _lk_box.shape[0] // (2 * _lk_T)")
     w(1, "_lk_tsc = int(_lk_clock_ts[0])")
     for m, n in counts.items():
         w(1, f"{n.name} = {printer.use(argument(m, 'n', 'internal'))}[0]")
@@ -320,7 +339,10 @@ def _member(spec: S.KernelSpec, plan: TeamPlan, printer) -> None:
                                                                 (L.Const(0),)),)),
                       "const double"),
              L.Assign(L.Name("_lk_t0"), ts * L.Name("_lk_dt0"), "const double"),
-             L.Assign(L.Name("_lk_buf"), L.Op("%", (s, L.Const(2))), "const int64_t"))
+             L.Assign(L.Name("_lk_base"), L.Op("%", (s, L.Const(2))) * T * L.Name("_lk_row"),
+                      "const int64_t"),
+             L.Assign(L.Name("_lk_mine"), L.Name("_lk_base") + t * L.Name("_lk_row"),
+                      "const int64_t"))
     step = (*clock, *checks,
             L.If(on, tuple(before)),
             Barrier(),
@@ -346,7 +368,7 @@ class Return:
 
 class _MemberLoops(_TeamLoops):
     def _Barrier(self, s, depth) -> None:
-        self.write(depth, "lk_barrier(_lk_ctl, _lk_t, _lk_T, _lk_s + 1)")
+        self.write(depth, "lk_barrier(_lk_box, _lk_base, _lk_row, _lk_t, _lk_T, _lk_s + 1)")
 
     def _Stop(self, s, depth) -> None:
         # the serial kernel advances the clock at each step's end: so does thread 0 here
@@ -388,7 +410,7 @@ def team_source(spec: S.KernelSpec, serial_args: tuple[str, ...]) -> KernelSourc
              f"def _lk_member({', '.join(member_args)}):",
              *printer.lines, "", "",
              f"def _lk_run({', '.join(args)}):",
-             "    _lk_T = _lk_tn.shape[1]",
+             "    _lk_T = _lk_flags.shape[0]",
              "    for _lk_t in prange(_lk_T):",
              "        if lk_join(_lk_ctl, _lk_T):",
              f"            _lk_member(_lk_t, _lk_T, {', '.join(member_args[2:])})"]

@@ -64,6 +64,7 @@ import labkit.codegen.compile as kernel_compile
 import labkit.codegen.source_cache as kernel_sources
 from labkit.codegen import spec as S
 from labkit.devices import fast_start
+from labkit.memory import aligned_zeros
 from labkit.prefs import prefs
 
 __all__ = ["ThreadedKernel", "checked_threads", "all_cores", "load_tbb", "MIN_ELEMENTS",
@@ -348,6 +349,7 @@ class ThreadedKernel:
         import numpy as np
 
         from labkit.codegen.support_team import control_words
+        from labkit.codegen.team import box_row
 
         size, queues = self._team_positions()
         for hom, qn, *_ in queues:
@@ -356,14 +358,15 @@ class ThreadedKernel:
         T, n = self.threads, int(args[size])
         key = ("arrays", T, n)
         if key not in self._team_cache:
+            row = box_row((n + T - 1) // T)
             self._team_cache[key] = (np.zeros(control_words(T), dtype=np.int64),
                                      np.zeros(T, dtype=np.int64),
-                                     np.zeros((2, T, (n + T - 1) // T), dtype=np.int64),
-                                     np.zeros((2, T), dtype=np.int64))
-        arrays = self._team_cache[key]
-        arrays[0][:] = 0
-        arrays[1][:] = 0
-        extra = list(arrays)
+                                     aligned_zeros(2 * T * row, np.int64), row)
+        ctl, flags, box, row = self._team_cache[key]
+        ctl[:] = 0
+        flags[:] = 0
+        box[::row] = 0  # the phase words: a call's steps may start below the last call's
+        extra = [ctl, flags, box]
         for k, (_, _, ptr, reach, syn) in enumerate(queues):
             extra += self._by_owner(k, args[ptr], args[reach],
                                     None if syn is None else args[syn], n, T)

@@ -539,6 +539,15 @@ def _team_weights(n):
     return P, names, (Ce, Ci)
 
 
+def _team_burst(n):
+    """CUBA with every neuron above its threshold at the start: each thread's spikes fill
+    its whole mailbox row (``team.box_row``: past its first cache line), then the events of
+    all of them arrive in one step."""
+    P, names, synapses = _team_cuba(n)
+    P.v = -49.5*mV + 0.1*mV*np.arange(n)/n
+    return P, names, synapses
+
+
 def _team_cobahh(n):
     P, _, synapses = _cobahh(n)
     return P, ('v', 'm', 'h', 'n', 'ge', 'gi'), synapses
@@ -571,8 +580,9 @@ def _team_run(build, threads, n, duration):
     pytest.param(_team_cuba, 400, 60*ms, True, marks=pytest.mark.slow),  # compiles: 10-20 s
     pytest.param(_team_cobahh, 200, 10*ms, True, marks=pytest.mark.slow),
     pytest.param(_team_weights, 300, 40*ms, True, marks=pytest.mark.slow),
+    pytest.param(_team_burst, 400, 30*ms, True, marks=pytest.mark.slow),  # cuba's kernel
     (_team_cuba_delayed, 300, 20*ms, False)],
-    ids=["cuba", "cobahh", "weights", "cuba-delays"])
+    ids=["cuba", "cobahh", "weights", "burst", "cuba-delays"])
 def test_the_team_kernel_gives_the_spikes_and_values_of_one_thread(build, n, duration, team,
                                                                    monkeypatch):
     """Threads owning chunks of the neurons, events split by their target's owner: the
@@ -673,3 +683,20 @@ def test_the_team_kernel_compiles_in_a_subprocess_while_one_thread_runs(monkeypa
     assert len(one[0]) > 10
     for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_the_team_mailboxes_are_whole_cache_lines():
+    """Each thread's mailbox (phase word, spike count, spikes) starts on a cache line and
+    shares none with another thread's: the barrier's poll brings the count and the first
+    spikes over with the phase."""
+    from labkit.codegen import team
+    from labkit.memory import CACHE_LINE, aligned_zeros
+
+    for chunk in (1, 6, 7, 2000, 2001):
+        row = team.box_row(chunk)
+        assert row % (CACHE_LINE // 8) == 0 and row >= team.BOX_SPIKES + chunk
+    for shape, dtype in ((2 * 3 * team.box_row(5), np.int64), ((3, 5), np.float64),
+                         (7, np.bool_)):
+        a = aligned_zeros(shape, dtype)
+        assert a.ctypes.data % CACHE_LINE == 0 and a.dtype == dtype and not a.any()
+        assert a.shape == (shape if isinstance(shape, tuple) else (shape,))
