@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -33,7 +34,16 @@ import cuba  # noqa: E402
 WAYS = ("one thread", "threads always", "adaptive")
 
 
-def measure(model: str, n: int, duration: float, rounds: int) -> dict:
+def pin_threads() -> None:
+    """The main thread on the first CPU this process may use, every other thread (TBB's
+    worker, started by the first run on threads) on the second."""
+    cpus = sorted(os.sched_getaffinity(0))[:2]
+    main = threading.get_native_id()
+    for task in os.listdir("/proc/self/task"):
+        os.sched_setaffinity(int(task), {cpus[0] if int(task) == main else cpus[-1]})
+
+
+def measure(model: str, n: int, duration: float, rounds: int, pin: bool = False) -> dict:
     """-> per way: [(loop seconds, CPU seconds, probes, share of steps on threads), ...]
     over the rounds."""
     import labkit.devices.threads as T
@@ -68,6 +78,8 @@ def measure(model: str, n: int, duration: float, rounds: int) -> dict:
 
     for way in WAYS:  # compiles (threads: the serial kernel's twin too)
         run(way)
+    if pin:
+        pin_threads()
     times = {way: [] for way in WAYS}
     for r in range(rounds):  # each way after each other in turn (after threads, TBB's
         for way in WAYS[r % 3:] + WAYS[:r % 3]:  # workers spin on a while)
@@ -81,11 +93,17 @@ def main(argv=None) -> None:
     parser.add_argument("--n", type=int, default=4000)
     parser.add_argument("--duration", type=float, default=0.5)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--pin", action="store_true",
+                        help="after the first runs, pin the main thread to one core and "
+                             "the other threads to another (Linux): on a shared machine the "
+                             "scheduler may keep both threads on one core (with autogroups, "
+                             "another session's jobs count as one task however many they "
+                             "are), and the barrier then waits a yield every step")
     args = parser.parse_args(argv)
     os.environ.setdefault("LABKIT_FAST_START", "0")  # the compiled kernels' loops
     print(f"load average {os.getloadavg()[0]:.1f} at start")
     for model in args.models:
-        times = measure(model, args.n, args.duration, args.rounds)
+        times = measure(model, args.n, args.duration, args.rounds, args.pin)
         one = np.asarray(times["one thread"])
         print(f"{model}, {args.n} neurons, {args.duration} s a run, {args.rounds} rounds "
               f"(load {os.getloadavg()[0]:.1f})")

@@ -34,7 +34,7 @@ from labkit.groups.stored_model import (
     lines_of,
     model_lines,
 )
-from labkit.memory import check_memory
+from labkit.memory import aligned_zeros, check_memory
 from labkit.plan.neurons import plan_neurons
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
@@ -221,17 +221,21 @@ class NeuronGroup(Group):
                 continue
             dtype = DTYPES[eq.var_type]
             kind = "state" if eq.kind in ("diff", "sub") else "parameter"
-            array = np.zeros(1 if shared else n, dtype=dtype)
+            # on a cache line: threads owning parts of the group share no line (team kernel)
+            array = aligned_zeros(1 if shared else n, dtype)
             self.variables[name] = Variable(name, eq.dim, kind, array, shared=shared)
         add_standard_variables(self.variables, n)
 
     def _normalise_refractory(self, refractory):
         if refractory is False or refractory is None:
             return None
-        self.variables["lastspike"] = Variable(
-            "lastspike", SECOND, "internal", np.full(self._N, -1e4))
+        lastspike, not_refractory = aligned_zeros(self._N, np.float64), aligned_zeros(
+            self._N, np.bool_)  # on a cache line, as the state variables
+        lastspike[:] = -1e4
+        not_refractory[:] = True
+        self.variables["lastspike"] = Variable("lastspike", SECOND, "internal", lastspike)
         self.variables["not_refractory"] = Variable(
-            "not_refractory", DIMENSIONLESS, "internal", np.ones(self._N, dtype=np.bool_))
+            "not_refractory", DIMENSIONLESS, "internal", not_refractory)
         if isinstance(refractory, str):
             checked_condition(refractory, "refractory")
             return ("string", refractory)

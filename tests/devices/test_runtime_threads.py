@@ -700,3 +700,33 @@ def test_the_team_mailboxes_are_whole_cache_lines():
         a = aligned_zeros(shape, dtype)
         assert a.ctypes.data % CACHE_LINE == 0 and a.dtype == dtype and not a.any()
         assert a.shape == (shape if isinstance(shape, tuple) else (shape,))
+
+
+@pytest.mark.parametrize("n, threads", [(4000, 2), (400, 2), (300, 3), (100, 4), (63, 2),
+                                        (64 * 7 + 5, 8)])
+def test_team_chunks_start_on_cache_lines_and_cover_the_group(n, threads):
+    """Each thread's chunk starts at a multiple of team.ALIGN elements (a group's arrays start
+    on a cache line: no line holds two threads' elements), the chunks cover the group in
+    order, and none is more than ALIGN elements from an even share."""
+    from labkit.codegen import team
+
+    lo = team.bounds(n, threads)
+    assert len(lo) == threads + 1 and lo[0] == 0 and lo[-1] == n
+    sizes = np.diff(lo)
+    assert (sizes >= 0).all()
+    assert all(x % team.ALIGN == 0 for x in lo[:-1])
+    assert (abs(sizes - n / threads) <= team.ALIGN).all()
+
+
+def test_a_groups_state_variables_start_on_cache_lines():
+    """The team kernel's chunks (team.bounds) share no cache line only if the arrays start
+    on one: state variables, lastspike and not_refractory."""
+    from labkit.memory import CACHE_LINE
+
+    start_scope()
+    G = NeuronGroup(1001, "dv/dt = -v/(10*ms) : 1 (unless refractory)\nx : integer",
+                    threshold="v > 1", reset="v = 0", refractory=2*ms)
+    for name in ("v", "x", "lastspike", "not_refractory"):
+        array = G.variables[name].array
+        assert array.ctypes.data % CACHE_LINE == 0, name
+    assert (G.lastspike_ == -1e4).all() and G.not_refractory_.all()
