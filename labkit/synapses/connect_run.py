@@ -51,16 +51,19 @@ SMALL_WORK = 1_000_000
 #: CPU time per unit of work of rules that draw per row over rows of one shape (numpy's
 #: matrix paths in connect_draws), in ns: (numpy, Numba's kernel), per synapse expected
 #: for ``'p'`` and sparse samples, per candidate for dense samples. Measured with
-#: benchmarks/connect_scale.py's rules at N = 4 000-64 000 (2 cores, load ~10).
-COST_NS = {"p": (45.0, 25.0), "dense": (15.0, 15.0), "sparse": (65.0, 55.0)}
+#: benchmarks/connect_scale.py's rules at N = 4 000-64 000 (2 cores; ``'p'`` on
+#: 2026-12-05 at load 2-3, best of 8: numpy 23 / 91 ms, the kernel 17 / 66 ms for
+#: ``Ce`` at N = 16 000 / 64 000, 1.0 / 4.1 M synapses).
+COST_NS = {"p": (22.0, 16.0), "dense": (15.0, 15.0), "sparse": (65.0, 55.0)}
 #: What a compiled kernel costs before it runs: loading it from Numba's disk cache
 #: (~30 ms of CPU), and importing Numba when nothing has yet (130-200 ms).
 LOAD_NS, IMPORT_NS = 30e6, 150e6
-#: The most numpy may lose to a kernel already loaded, to save loading it: a rule run
-#: again in the process pays this each time. At 30 ms, ``Ce.connect('i<n_exc', p)`` at
-#: N = 16 000 ran on numpy, 44 ms of CPU against Brian2's 37 at each later call (the
-#: kernel: 25 ms); at 15 it loads the kernel there (as at 64 000: numpy 190 ms, the
-#: kernel 100), and a script that runs its network imports Numba anyway.
+#: The most numpy may lose to a kernel already loaded, to save loading it once Numba is
+#: imported: a rule run again in the process pays this each time. Importing Numba itself
+#: is never traded for it: it costs ~150 ms of CPU and ~60 MB, and numpy's blocks are
+#: below Brian2's time at every call (``Ce`` at N = 64 000: 91 ms, Brian2 107 a later
+#: call, 156 a first; loading Numba for it took 266), so a rule runs on numpy until its
+#: own work pays the import; a script that runs its network imports Numba then.
 REGRET_NS = 15e6
 
 
@@ -117,7 +120,8 @@ def run_plain(rule: PlainRule, values: dict, n_outer: int, n_result: int, rng, *
         pieces = compile_numpy(KernelSource(*rule.numpy))()
         with np.errstate(all="ignore"):
             outer, result, status, o, value = _run_blocks(
-                rule, pieces, n_outer, n_result, rng, bool(skip_if_invalid), args, limit)
+                rule, pieces, n_outer, n_result, rng, bool(skip_if_invalid), args, limit,
+                max(int(cap), 16))
     else:
         raise ValueError(f"unknown device {device!r}; use 'numba' or 'numpy'")
     if status:
@@ -159,16 +163,18 @@ def _constant_size(rule: PlainRule, values) -> int | None:
 
 def _choose(rule: PlainRule, values, n_outer: int, n_result: int) -> str:
     """'numpy' or 'numba' for a rule (both make the same synapses): the device that
-    costs less CPU now, counting the kernel's load and Numba's import when they are still
-    to come (at most :data:`REGRET_NS` of them, see there); by :data:`SMALL_WORK` for
+    costs less CPU now, counting Numba's import and the kernel's load when they are still
+    to come (the load at most :data:`REGRET_NS`, see there); by :data:`SMALL_WORK` for
     rules without a cost model."""
     costs = _costs(rule, values, n_outer, n_result)
     if costs is None:
         return "numpy" if _work(rule, values, n_outer, n_result) < SMALL_WORK else "numba"
     numpy_ns, numba_ns = costs
-    fixed = 0.0 if in_memory(KernelSource(*rule.numba)) else \
-        LOAD_NS + (0.0 if _numba_imported() else IMPORT_NS)
-    return "numpy" if numpy_ns < numba_ns + min(fixed, REGRET_NS) else "numba"
+    if not _numba_imported():
+        fixed = LOAD_NS + IMPORT_NS
+    else:
+        fixed = 0.0 if in_memory(KernelSource(*rule.numba)) else min(LOAD_NS, REGRET_NS)
+    return "numpy" if numpy_ns < numba_ns + fixed else "numba"
 
 
 def _numba_imported() -> bool:
@@ -274,19 +280,31 @@ class _Candidates:
                        for key, v in self.fields.items()}
 
 
-def _run_blocks(rule, pieces, n_outer, n_result, rng, skip, args, limit):
-    """The numpy device: the Numba kernel's loop, many rows at a time."""
+def _run_blocks(rule, pieces, n_outer, n_result, rng, skip, args, limit, cap):
+    """The numpy device: the Numba kernel's loop, many rows at a time, into int32 buffers
+    of ``cap`` that grow by doubling (as the kernel's)."""
     kind = rule.row_draw
     block = BLOCK_ROWS if kind else max(1, BLOCK_CANDIDATES // max(n_result, 1))
-    outs, count, start = [], 0, 0
+    # each block's (int64) indices written into the int32 buffers while they are in the
+    # cache: joining the blocks at the end held them all (16 bytes a synapse) beside the
+    # result, and read them again (Ce at N = 64 000: 10 ms)
+    out_o, out_r = np.empty(cap, np.int32), np.empty(cap, np.int32)
+    count, start = 0, 0
     while start < n_outer:
         rows = np.arange(start, min(start + block, n_outer))
         done, first_error, used = _block(rule, kind, pieces, rows, n_result, rng, skip,
                                          (n_outer, n_result, *args))
         if first_error is not None:
             return None, None, first_error[1], first_error[2], first_error[3]
-        outs.append(done)
-        count += len(done[0])
+        made = len(done[0])
+        if count + made > len(out_o):
+            more = max(2 * len(out_o), count + made)
+            grown = np.empty(more, np.int32), np.empty(more, np.int32)
+            grown[0][:count], grown[1][:count] = out_o[:count], out_r[:count]
+            out_o, out_r = grown
+        out_o[count:count + made] = done[0]
+        out_r[count:count + made] = done[1]
+        count += made
         start += used
         if kind:  # look at about as many rows as the last block used: the row values of
             # rows beyond the budget are made again with the next block (at N = 64 000,
@@ -294,10 +312,9 @@ def _run_blocks(rule, pieces, n_outer, n_result, rng, skip, args, limit):
             block = min(BLOCK_ROWS, max(256, 2 * used))
         if _too_many(count, start - 1, n_outer, limit):
             raise TooManySynapses(count, start - 1, n_outer)
-    # int32 as they are joined (one pass, not a join and a conversion)
-    outer = np.concatenate([o for o, _ in outs] or [np.zeros(0, np.int32)], dtype=np.int32)
-    result = np.concatenate([r for _, r in outs] or [np.zeros(0, np.int32)], dtype=np.int32)
-    return outer, result, 0, 0, 0.0
+    # views: Synapses._append keeps them (a first connect()) or copies them, and the
+    # buffers' unwritten tails were never touched (no memory), as the kernel's
+    return out_o[:count], out_r[:count], 0, 0, 0.0
 
 
 def _candidates_drawing_each(rule, O, low, step, m, rng):
@@ -357,7 +374,11 @@ def _block(rule, kind, pieces, O, n_result, rng, skip, args):
             if bad.any() and not skip:
                 r = int(np.argmax(bad))
                 errors.append(((r, -1), 2, O[r], float(drawn[r])))
-        cand = _Candidates(rows, O[rows], _candidates(c, low, step, rows), U)
+        # outer indices of consecutive rows (a row condition on i < n, or none):
+        # the row numbers shifted, not gathered through them
+        contiguous = len(O) and O[-1] - O[0] == len(O) - 1
+        outer = (rows if O[0] == 0 else rows + O[0]) if contiguous else O[rows]
+        cand = _Candidates(rows, outer, _candidates(c, low, step, rows), U)
     else:
         cand = _candidates_drawing_each(rule, O, low, step, m, rng)
     if zero.any():
@@ -367,6 +388,9 @@ def _block(rule, kind, pieces, O, n_result, rng, skip, args):
         return _full(pieces[piece](cand.O, cand.K, R, cand.U, *args), cand.O.shape, dtype)
 
     def check(rf):
+        # two reductions first: the usual case (every index in range) makes no mask
+        if not len(rf) or (rf.min() >= 0 and rf.max() < n_result):
+            return rf
         valid = (rf >= 0) & (rf < n_result)
         if not skip and not valid.all():
             bad = int(np.argmin(valid))
@@ -388,26 +412,37 @@ def _block(rule, kind, pieces, O, n_result, rng, skip, args):
         cand.keep(early)
         rf = rf[early]
     R = rf.astype(np.int64, copy=False)
-    mask = np.ones(len(R), bool)
+    mask = None
     if not rule.condition_true:
-        mask &= value("condition", bool, R)
+        mask = value("condition", bool, R)
     if p_reads_result:
-        mask &= cand.U[0] < value("draw_value", float, R)
-    if not mask.all():
+        drawn = cand.U[0] < value("draw_value", float, R)
+        mask = drawn if mask is None else mask & drawn
+    if mask is not None and not mask.all():
         cand.keep(mask)
         rf = rf[mask]
     if not rule.check_first:
         rf = check(rf)
     R = rf.astype(np.int64, copy=False)
-    n = value("n", np.int64, R)
-    if (n < 0).any():
-        bad = int(np.argmax(n < 0))
-        errors.append(((int(cand.row[bad]), int(cand.flat[bad])), 4, cand.O[bad],
-                       float(n[bad])))
+    # n is mostly one number (n=1): tested once, not broadcast and tested per synapse
+    # (with the range check's mask and a mask of ones, a fifth of Ce's time at 64 000)
+    n = np.asarray(pieces["n"](cand.O, cand.K, R, cand.U, *args))
+    if n.ndim == 0:
+        n = n.astype(np.int64)
+        if n < 0 and len(R):
+            errors.append(((int(cand.row[0]), int(cand.flat[0])), 4, cand.O[0], float(n)))
+    else:
+        n = _full(n, cand.O.shape, np.int64)
+        if (n < 0).any():
+            bad = int(np.argmax(n < 0))
+            errors.append(((int(cand.row[bad]), int(cand.flat[bad])), 4, cand.O[bad],
+                           float(n[bad])))
     if errors:
         return None, min(errors, key=lambda e: e[0]), used
-    if (n == 1).all():  # one synapse per pair, the usual case: np.repeat took 1/4
-        return (cand.O, R), None, used
+    if n.ndim == 0 or (n == 1).all():
+        if n.ndim == 0 and n != 1:
+            return (np.repeat(cand.O, n), np.repeat(R, n)), None, used
+        return (cand.O, R), None, used  # one synapse per pair: np.repeat took 1/4
     return (np.repeat(cand.O, n), np.repeat(R, n)), None, used
 
 
