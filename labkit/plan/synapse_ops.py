@@ -23,7 +23,7 @@ from labkit.plan.synapse_args import missing_side_variable, owner_prefix, queues
 from labkit.plan.synapse_structure import build_synapses, is_temporary
 from labkit.units.dimension import DIMENSIONLESS, get_or_create_dimension
 
-__all__ = ["cold_parts", "record_parts", "side_names", "used_names"]
+__all__ = ["cold_parts", "pathway_names", "record_parts", "side_names", "used_names"]
 
 SECOND = get_or_create_dimension(s=1)
 
@@ -34,15 +34,24 @@ def _used_names(syn) -> set[str]:
         if eq.expr is not None:
             names |= names_in(eq.expr)
     for pathway in syn._pathways:
-        temporaries = set()
-        for stmt in parse_code(pathway.code, f"on_{pathway.prepost}"):
-            names |= names_in(stmt.expr) - temporaries
-            if is_temporary(stmt, syn._kind_of(stmt.target)[0] is not None
-                            or stmt.target in syn.equations):
-                temporaries.add(stmt.target)
-            elif stmt.target not in temporaries:
-                names.add(stmt.target)
+        names |= pathway_names(syn, pathway)
     return names - set(syn.equations)
+
+
+def pathway_names(syn, pathway) -> frozenset[str]:
+    """Every name one pathway's code reads or writes, as written (``w``, ``v_post``, a
+    plain target name, namespace names), its temporaries left out. The plan's names
+    (:func:`used_names`) and connect()'s memory estimate (what the pathway's queue keeps,
+    through :func:`labkit.plan.synapses.pathway_names`) both come from here."""
+    names, temporaries = set(), set()
+    for stmt in parse_code(pathway.code, f"on_{pathway.prepost}"):
+        names |= names_in(stmt.expr) - temporaries
+        if is_temporary(stmt, syn._kind_of(stmt.target)[0] is not None
+                        or stmt.target in syn.equations):
+            temporaries.add(stmt.target)
+        elif stmt.target not in temporaries:
+            names.add(stmt.target)
+    return frozenset(names)
 
 
 def _table(syn, externals: dict, links: dict) -> tuple[dict, dict]:

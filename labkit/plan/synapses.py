@@ -25,7 +25,7 @@ from labkit.plan.stored_ops import (
 )
 from labkit.plan.synapse_args import missing_side_variable, owner_prefix, queues
 
-__all__ = ["plan_synapses"]
+__all__ = ["pathway_names", "plan_synapses"]
 
 
 def _is_noise(name: str) -> bool:
@@ -51,6 +51,23 @@ def _plain_strings(syn) -> tuple | None:
     return (type(syn).__qualname__, model, codes, syn.method, tuple(sorted(syn.variables)),
             tuple(sorted(syn.source._owner.variables)),
             tuple(sorted(syn.target._owner.variables)))
+
+
+def pathway_names(syn, pathway) -> frozenset[str]:
+    """The names a pathway's code reads or writes (its temporaries left out), as the plan
+    finds them (:func:`labkit.plan.synapse_ops.pathway_names`), stored: no sympy for code
+    seen before. ``syn._kind_of`` says what each means. Which names are temporaries
+    depends on the names of the synapses', source's and target's variables (a plain
+    ``=`` to one of them is a write), so those are part of the key."""
+    def make():
+        from labkit.plan.synapse_ops import pathway_names  # loads sympy: the cold path
+
+        return pathway_names(syn, pathway)
+
+    parts = (pathway.code, pathway.prepost, tuple(sorted(syn.variables)),
+             tuple(sorted(syn.equations)), tuple(sorted(syn.source._owner.variables)),
+             tuple(sorted(syn.target._owner.variables)))
+    return stored_names("synapse-pathway-names", parts, make)
 
 
 def _links(syn, ctx) -> tuple | None:

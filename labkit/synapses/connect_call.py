@@ -11,7 +11,6 @@ relative to the (sub)groups; the Synapses adds the subgroups' offsets.
 from __future__ import annotations
 
 import numbers
-import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -22,6 +21,7 @@ from labkit.core.variables import as_quantity
 from labkit.devices import get_device, numba_available
 from labkit.errors import OutOfMemoryError
 from labkit.memory import available_memory, limit_text, size_text
+from labkit.plan.synapses import pathway_names
 from labkit.synapses.connect_args import plain_connections
 from labkit.synapses.connect_run import TooManySynapses, rule_key, stored_connections
 
@@ -129,27 +129,21 @@ def _bytes_per_synapse(synapses) -> int:
     return own + apart + 2 * 4 + queues + 2 * 4
 
 
-_WORD = re.compile(r"[A-Za-z_]\w*")
-
-
 def _pathway_bytes(synapses, pathway) -> int:
     """A pathway's queue per synapse (``labkit.synapses.queue``), from the names its code
-    reads: ``reach``, the other side's elements in the queue's order (int32), when the code
-    reads that side's variables; the order itself (``syn``, int32) when it reads a
-    synaptic variable or its own side's (each event then needs its synapse); and with
-    delays that differ (already set, as connect() sees them) each synapse's delay in steps
-    (int32) and the order. A synaptic subexpression counts as a synaptic variable: the
-    estimate may be 4 bytes high, never low."""
-    sides = {"pre": synapses.source._owner, "post": synapses.target._owner}
+    reads (the plan's :func:`~labkit.plan.synapses.pathway_names`, each resolved by
+    ``_kind_of`` as the plan does): ``reach``, the other side's elements in the queue's
+    order (int32), when the code reads that side's variables; the order itself (``syn``,
+    int32) when it reads a synaptic variable or its own side's (each event then needs its
+    synapse); and with delays that differ (already set, as connect() sees them) each
+    synapse's delay in steps (int32) and the order. A synaptic subexpression counts as a
+    synaptic variable: the estimate may be 4 bytes high, never low."""
+    sides = {"syn": synapses, "pre": synapses.source._owner, "post": synapses.target._owner}
     other = "post" if pathway.prepost == "pre" else "pre"
     reach = indexed = False
-    for name in set(_WORD.findall(pathway.code)):
-        var, side = synapses.variables.get(name), "syn"
-        stem, _, suffix = name.rpartition("_")
-        if var is None and suffix in sides:
-            var, side = sides[suffix].variables.get(stem), suffix
-        if var is None:  # a plain name of a target variable is the target's (Brian2)
-            var, side = sides["post"].variables.get(name), "post"
+    for name in pathway_names(synapses, pathway):
+        side, base = synapses._kind_of(name)
+        var = sides[side].variables.get(base) if side in sides else None
         if var is None or var.shared or var.kind == "linked" or not (
                 var.kind == "subexpression" or getattr(var, "computed_when_read", False)
                 or var.array is not None):
