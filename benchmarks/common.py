@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -172,3 +173,19 @@ def versions_summary() -> str:
 if __name__ == "__main__":
     print(__doc__)
     print(machine_summary())
+
+
+#: ``--pin`` of the threads' benchmarks.
+PIN_HELP = ("after the first runs, pin the main thread to one core and the other threads to "
+            "another (Linux): on a shared machine the scheduler may keep both threads on one "
+            "core (with autogroups, another session's jobs weigh as one task however many "
+            "they are), and every step's barrier then waits for a yield")
+
+
+def pin_threads() -> None:
+    """The main thread on the first CPU this process may use, every other thread (TBB's
+    worker, started by the first run on threads) on the second."""
+    cpus = sorted(os.sched_getaffinity(0))[:2]
+    main = threading.get_native_id()
+    for task in os.listdir("/proc/self/task"):
+        os.sched_setaffinity(int(task), {cpus[0] if int(task) == main else cpus[-1]})

@@ -3,6 +3,7 @@
     python benchmarks/team_steps.py                       # CUBA, 4000 neurons
     python benchmarks/team_steps.py --model COBAHH --steps 500 --rounds 20
     python benchmarks/team_steps.py --phases          # and the time of each operation
+    python benchmarks/team_steps.py --phases --pin    # the two threads on separate cores
 
 Why (issue 22, README "All cores"): on a machine others use, a whole run on two threads
 measures them (the step's barrier waits a time slice whenever a thread is off its core),
@@ -35,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import cobahh  # noqa: E402
 import cuba  # noqa: E402
+from common import PIN_HELP, pin_threads  # noqa: E402
 from llvmlite import ir  # noqa: E402
 from numba import types  # noqa: E402
 from numba.core import cgutils  # noqa: E402
@@ -146,6 +148,7 @@ def main(argv=None) -> None:
     parser.add_argument("--phases", action="store_true",
                         help="also time each operation of a step (its mean over the steps "
                              "below the 90th percentile, those without a preemption)")
+    parser.add_argument("--pin", action="store_true", help=PIN_HELP)
     args_ = parser.parse_args(argv)
     os.environ.setdefault("LABKIT_FAST_START", "0")
     import numba
@@ -154,6 +157,8 @@ def main(argv=None) -> None:
 
     print(f"load average {os.getloadavg()[0]:.1f} at start")
     kernel, args, at = _capture(args_.model, args_.n)
+    if args_.pin:
+        pin_threads()
     names = {"serial": [], "team": []} if args_.phases else {"serial": None, "team": None}
     with tempfile.TemporaryDirectory() as tmp:
         serial = _compiled(_stamped(kernel.serial.source.text, False, names["serial"]),

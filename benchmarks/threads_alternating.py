@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -30,17 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import cobahh  # noqa: E402
 import cuba  # noqa: E402
+from common import PIN_HELP, pin_threads  # noqa: E402
 
 WAYS = ("one thread", "threads always", "adaptive")
-
-
-def pin_threads() -> None:
-    """The main thread on the first CPU this process may use, every other thread (TBB's
-    worker, started by the first run on threads) on the second."""
-    cpus = sorted(os.sched_getaffinity(0))[:2]
-    main = threading.get_native_id()
-    for task in os.listdir("/proc/self/task"):
-        os.sched_setaffinity(int(task), {cpus[0] if int(task) == main else cpus[-1]})
 
 
 def measure(model: str, n: int, duration: float, rounds: int, pin: bool = False) -> dict:
@@ -93,12 +84,7 @@ def main(argv=None) -> None:
     parser.add_argument("--n", type=int, default=4000)
     parser.add_argument("--duration", type=float, default=0.5)
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--pin", action="store_true",
-                        help="after the first runs, pin the main thread to one core and "
-                             "the other threads to another (Linux): on a shared machine the "
-                             "scheduler may keep both threads on one core (with autogroups, "
-                             "another session's jobs count as one task however many they "
-                             "are), and the barrier then waits a yield every step")
+    parser.add_argument("--pin", action="store_true", help=PIN_HELP)
     args = parser.parse_args(argv)
     os.environ.setdefault("LABKIT_FAST_START", "0")  # the compiled kernels' loops
     print(f"load average {os.getloadavg()[0]:.1f} at start")
