@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from labkit.equations.names import FUNCTION_NAMES
 from labkit.errors import ArgumentTypeError, UnknownNameError, shorten, suggest
 from labkit.logs import warn
 from labkit.units.table import UNITS
@@ -224,8 +225,10 @@ def _checked(name: str, value, owner: str):
 
 
 def unknown_name(name: str, owner: str, where: str, candidates) -> UnknownNameError:
-    """The error for a name found nowhere, naming the object and the string."""
+    """The error for a name found nowhere, naming the object and the string (the hint
+    looks at the built-in functions too: a misspelt call, ``tanh2(v)``, reaches here)."""
+    hint = suggest(name, [*candidates, *FUNCTION_NAMES])
     return UnknownNameError(
         f"unknown name '{name}' in {where} of {owner}: it is neither a variable of the "
-        f"group nor defined where run() was called (or in namespace=){suggest(name, candidates)}"
+        f"group nor defined where run() was called (or in namespace=){hint}"
     )

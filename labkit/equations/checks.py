@@ -86,11 +86,16 @@ class Resolver:
 
     Call it with a name; ``known`` lists every name (for "did you mean" hints),
     ``booleans`` the boolean ones, ``variables`` the ones a statement may assign.
+    ``functions``: its namespace names were made from their values by
+    :func:`external_dimension` (a plan's), so a function resolves to its
+    :class:`Signature` and a called name that resolves to a plain dimension is no
+    function (``E(t)`` with ``E`` a number, ``w(t)`` with ``w`` a variable): refused.
     """
 
     dims: Mapping[str, Dimension]
     booleans: frozenset[str] = field(default_factory=frozenset)
     variables: frozenset[str] | None = None
+    functions: bool = False
 
     def __call__(self, name: str) -> Dimension:
         return self.dims[name]
@@ -239,6 +244,8 @@ class _Inference:
             signature = self.resolve(name)
         except (KeyError, LookupError, NameError):
             return result
+        if isinstance(signature, Signature) or getattr(self.resolve, "functions", False):
+            self.callable(name, expr, signature)
         for k, (arg, got, wanted) in enumerate(zip(expr.args, dims,
                                                    getattr(signature, "args", ()),
                                                    strict=False)):
@@ -251,6 +258,23 @@ class _Inference:
                     f"{readable(wanted)}{example}, but {expression_str(arg)!r} has units of "
                     f"{readable(got)}")
         return result
+
+    def callable(self, name: str, expr, signature) -> None:
+        """Refuse a call of a name that is no function (a variable, a number: ``E(t)``), or
+        one with the wrong number of arguments (``ta(t, i)`` of a 1-D TimedArray), which
+        code generation could not print."""
+        where = f"in {self.where}: " if self.where else ""
+        wanted = getattr(signature, "args", None)
+        if wanted is None:
+            raise ExpressionError(
+                f"{where}{expression_str(expr)!r} calls '{name}', which is not a function "
+                f"labkit can call in a string (a TimedArray, or a built-in function such as "
+                f"exp); write '{name}' without parentheses, or make it a TimedArray")
+        if len(wanted) != len(expr.args):
+            usage = f"{name}(t)" if len(wanted) == 1 else f"{name}(t, i)"
+            raise ExpressionError(
+                f"{where}{name}() takes {len(wanted)} argument{'s' * (len(wanted) != 1)} "
+                f"({usage}), but {expression_str(expr)!r} gives {len(expr.args)}")
 
     def same(self, args, what: str) -> Dimension:
         dims = [self.dim(arg) for arg in args]
@@ -369,6 +393,7 @@ def check_dimensions(equations, resolve: Resolve | None = None) -> None:
         return base(name)
 
     lookup.known = known  # type: ignore[attr-defined]
+    lookup.functions = getattr(base, "functions", False)  # type: ignore[attr-defined]
     for eq in equations.values():
         if eq.expr is None:
             continue

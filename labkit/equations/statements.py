@@ -121,7 +121,7 @@ def _parse(text: str, context, user_functions) -> tuple[Statement, ...]:
         raise from_syntax_error(code, exc, context) from None
     except (ValueError, MemoryError, RecursionError) as exc:
         raise error_at(code, f"cannot parse this code ({exc})", None, context) from None
-    builder = SympyBuilder(code, context, user_functions, itertools.count())
+    builder = SympyBuilder(code, context, user_functions, itertools.count(), True)
     return tuple(_statement(node, builder, code, context) for node in module.body)
 
 

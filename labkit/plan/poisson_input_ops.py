@@ -14,13 +14,12 @@ import sympy
 from labkit.codegen import spec as S
 from labkit.codegen.ir import Statement
 from labkit.codegen.spec import argument
-from labkit.equations.checks import infer_dimension
+from labkit.equations.checks import external_dimension, infer_dimension
 from labkit.equations.functions import binomial, randn, random_call
 from labkit.errors import DimensionMismatchError
 from labkit.plan.arguments import is_boolean
 from labkit.plan.structure import (
     _resolver,
-    dimension_of_external,
     names_in,
     parse_condition,
     symbols_for,
@@ -73,7 +72,7 @@ def _weight_expr(pin, externals, value_name: str):
     variables = {n: (v.dim, v.is_boolean) for n, v in owner.variables.items()
                  if v.kind != "index"}
     resolve = _resolver(getattr(owner, "equations", None), variables,
-                        {n: dimension_of_external(v) for n, v in externals.items()},
+                        {n: external_dimension(v) for n, v in externals.items()},
                         frozenset(n for n, v in externals.items() if is_boolean(v)))
     expr = parse_condition(pin.weight, "weight")
     where = f"the weight '{pin.weight}' of {pin._label()}"

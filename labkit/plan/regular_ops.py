@@ -16,11 +16,11 @@ import sympy
 
 from labkit.codegen import spec as S
 from labkit.codegen.ir import Statement
+from labkit.equations.checks import external_dimension
 from labkit.equations.code import translate
 from labkit.plan.arguments import is_boolean
 from labkit.plan.structure import (
     _resolver,
-    dimension_of_external,
     names_in,
     parse_code,
     symbols_for,
@@ -61,7 +61,7 @@ def operations(code_object, externals, kinds, prefix, me, clock,
     group, owner = code_object.group, code_object.group._owner
     variables = {n: (v.dim, v.is_boolean) for n, v in owner.variables.items()
                  if v.kind != "index"}
-    ext_dims = {n: dimension_of_external(v) for n, v in externals.items()}
+    ext_dims = {n: external_dimension(v) for n, v in externals.items()}
     booleans = frozenset(n for n, v in externals.items() if is_boolean(v))
     equations = getattr(owner, "equations", None)
     resolve = _resolver(equations, variables, ext_dims, booleans)

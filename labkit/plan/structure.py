@@ -128,7 +128,7 @@ def _resolver(model, variables, externals, boolean_externals=frozenset()):
     stored = base.variables or frozenset()
     assignable = frozenset(n for n in variables if (n not in GROUP_NAMES or n in (
         "lastspike", "not_refractory")) and (n not in model or n in stored)) | stored
-    return Resolver(dims, frozenset(booleans), assignable)
+    return Resolver(dims, frozenset(booleans), assignable, functions=True)
 
 
 def _build(label, model, variables, externals, method, threshold, reset, refractory,

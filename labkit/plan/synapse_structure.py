@@ -90,7 +90,7 @@ def _resolver(table: dict):
     dims.update({name: dim for name, (_, dim, _, _) in table.items()})
     booleans = frozenset(n for n, (_, _, b, _) in table.items() if b)
     assignable = frozenset(n for n, (_, _, _, a) in table.items() if a)
-    return Resolver(dims, booleans, assignable)
+    return Resolver(dims, booleans, assignable, functions=True)
 
 
 def _substitutions(base) -> dict:
@@ -149,7 +149,7 @@ def _build(label, model, codes, table, method, aliases, constant_functions=froze
                         f"in {where}: '{target}' had units of "
                         f"{readable(local.dims[symbol.name])}, now {readable(dim)}")
                 local = Resolver({**local.dims, symbol.name: dim}, local.booleans,
-                                 local.variables)
+                                 local.variables, local.functions)
                 statements.append(Statement(symbol.name, expr.xreplace(subs)))
                 continue
             renamed = type(stmt)(target, stmt.op, expr, stmt.source)

@@ -17,9 +17,10 @@ from labkit.core.random import get_rng
 from labkit.errors import DimensionMismatchError
 from labkit.groups.strings import bind_external, eval_printed, run_printed, string_key
 from labkit.plan.arguments import is_boolean
+from labkit.plan.stored_ops import model_text
 from labkit.units.dimension import DIMENSIONLESS, dim_of, readable
 
-__all__ = ["assigned_values", "synaptic_arrays", "evaluate_synaptic"]
+__all__ = ["assigned_values", "synaptic_arrays", "evaluate_synaptic", "subexpression_values"]
 
 #: The code a stored string's checks and printed form depend on.
 _PACKAGES = ("equations", "codegen", "units", "groups", "core", "plan", "synapses")
@@ -44,7 +45,7 @@ def synaptic_arrays(syn, names, namespace=None) -> tuple[dict, dict]:
         elif kind == "syn":
             var = syn.variables[base]
             if var.kind == "subexpression":
-                values[name] = evaluate_synaptic(syn, var.expr, f"subexpression '{base}'")
+                values[name] = subexpression_values(syn, base, namespace)
             else:
                 values[name] = var.array[0] if var.shared else var.array[:n]
             dims[name] = var.dim
@@ -103,7 +104,7 @@ def check_units(syn, expr, where: str, namespace, dim=None, condition: bool = Fa
     table.update({n: external_dimension(v) for n, v in externals.items()})
     table.update(dims)
     booleans = frozenset(n for n, v in values.items() if np.asarray(v).dtype == np.bool_)
-    lookup = Resolver(table, booleans, None)
+    lookup = Resolver(table, booleans, None, functions=True)
     if condition:
         check_condition(expr, lookup, where=where)
     else:
@@ -121,33 +122,68 @@ def assigned_values(syn, text: str, dim, condition: bool, namespace, where: str)
     ``S.w = '20*abs(x_pre)/N_pre'``), else parsed, unit-checked against ``dim`` (or as a
     condition) and evaluated, and its code stored."""
     key = string_key(text, dim, condition)
-    values = _stored_values(syn, key, namespace, where)
+    values = _stored_values(syn, "synaptic-string", key, namespace, where)
     if values is not None:
         return values
-    from labkit.plan.structure import names_in, parse_condition  # loads sympy
+    from labkit.plan.structure import parse_condition  # loads sympy
 
     expr = parse_condition(text, "synaptic string")
     externals = check_units(syn, expr, where, namespace, dim, condition=condition)
+    return _evaluated(syn, expr, "synaptic-string", key, namespace, where, externals)
+
+
+def subexpression_values(syn, name: str, namespace=None):
+    """The values of ``syn``'s subexpression ``name`` (one per synapse, or a scalar): from
+    its stored numpy code, kept under the synapses' model and the name (no sympy: a fresh
+    process's ``S.w = '0.2 + 0.1*x'`` or ``S.x[:]``), else evaluated from its expression
+    (the model's other subexpressions substituted) and its code stored. ``namespace``:
+    where it is read, for the names it uses (``E`` in the target's ``I`` of
+    ``x = w*I_post``), as the synapses' own strings look them up."""
+    model = model_text(getattr(syn, "_model", None))
+    key = None if model is None else repr(("synaptic-subexpression", model, name))
+    where = f"subexpression '{name}' of {syn._label()}"
+    if key is not None:
+        values = _stored_values(syn, "synaptic-subexpression", key, namespace, where)
+        if values is not None:
+            return values
+    from labkit.plan.structure import names_in  # loads sympy (so does the expression)
+
+    expr = syn.variables[name].expr
+    values, _ = synaptic_arrays(syn, names_in(expr), namespace)
+    externals = syn._externals_for(names_in(expr) - set(values), namespace, where)
+    return _evaluated(syn, expr, "synaptic-subexpression", key, namespace, where, externals)
+
+
+def _evaluated(syn, expr, kind: str, key, namespace, where: str, externals):
+    """``expr``'s values, its printed code kept under ``key`` (when not None) with the
+    roles of the names it uses, for processes that evaluate it again."""
+    from labkit.plan.structure import names_in
+
     store = []
     values = evaluate_synaptic(syn, expr, where, namespace, externals=externals, printed=store)
     roles = _roles(syn, names_in(expr), externals)
-    if roles is not None and store:  # kept for processes that assign it again
-        save_plain("synaptic-string", key, source_version(_PACKAGES), (store[0], roles))
+    if key is not None and roles is not None and store:
+        save_plain(kind, key, source_version(_PACKAGES), (store[0], roles))
     return values
 
 
 def _roles(syn, names, externals) -> tuple | None:
     """The names a string uses -> what each is (a synaptic, pre- or postsynaptic variable
     with its kind, unit, dtype and sharing; a special name; an external with its unit and
-    whether it is a flag), or None when one is something the stored code does not cover
-    (a synaptic subexpression, a TimedArray or other function). A subexpression of the
-    source or target is an array to the code like their variables (its values come from
-    its group, :func:`_owner_values`, which keeps its own code under its model)."""
+    whether it is a flag; a TimedArray with its result's and arguments' units), or None
+    when one is something the stored code does not cover (another function). A
+    subexpression, of the synapses or of the source or target, is an array to the code
+    like a variable (its values come from :func:`subexpression_values` or from its group,
+    :func:`_owner_values`, which keep their own code under their model)."""
     roles = []
     for name in sorted(names):
         kind, base = syn._kind_of(name)
         if kind is None:
             value = externals.get(name)
+            if hasattr(value, "_numpy_function") and hasattr(value, "arg_dims"):
+                # called with its numpy lookup (bind_external), the units checked as these
+                roles.append((name, "timed", dim_of(value), tuple(value.arg_dims)))
+                continue
             if value is None or hasattr(value, "_numpy_function") \
                     or hasattr(value, "arg_dims") or callable(value):
                 return None
@@ -158,17 +194,17 @@ def _roles(syn, names, externals) -> tuple | None:
             owner = syn if kind == "syn" else (
                 syn.source if kind == "pre" else syn.target)._owner
             var = owner.variables[base]
-            if var.kind == "subexpression" and kind == "syn" or (
-                    var.kind not in ("index", "subexpression") and var.array is None):
+            if var.kind not in ("index", "subexpression") and var.array is None:
                 return None
             roles.append((name, kind, var.kind, var.dim, str(var.dtype), var.shared))
     return tuple(roles)
 
 
-def _stored_values(syn, key: str, namespace, where: str):
-    """The values of a string assigned before, from its stored code; None when it is not
-    stored or a name now means something else (the cold path then checks it)."""
-    found = load_plain("synaptic-string", key, source_version(_PACKAGES), lambda found: (
+def _stored_values(syn, kind: str, key: str, namespace, where: str):
+    """The values of a string assigned before (or a subexpression read before), from its
+    stored code; None when it is not stored or a name now means something else (the cold
+    path then checks it)."""
+    found = load_plain(kind, key, source_version(_PACKAGES), lambda found: (
         isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)
         and isinstance(found[1], tuple)))
     if found is None:
@@ -184,7 +220,8 @@ def _stored_values(syn, key: str, namespace, where: str):
         return None
     scope = {"np": np, "_rng": get_rng(), "_N": syn.N}
     for name in names:
-        value = values[name] if name in values else externals[name]
-        scope[f"_a_{name}"] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") \
-            else value
+        if name in values:
+            scope[f"_a_{name}"] = values[name]
+        else:
+            bind_external(scope, {}, name, f"_a_{name}", externals[name], syn.clock.dt_)
     return eval_printed(code, scope, where)

@@ -45,6 +45,7 @@ from labkit.synapses.strings import (
     assigned_values,
     check_units,
     evaluate_synaptic,
+    subexpression_values,
     synaptic_arrays,
 )
 from labkit.synapses.summed import summed_updaters
@@ -341,18 +342,17 @@ class Synapses(Group):
                 values, dims = synaptic_arrays(self, [base + "_" + kind])
                 value = values[base + "_" + kind]
                 return value if raw else as_quantity(np.asarray(value), dims[base + "_" + kind])
-        return super().__getattr__(name)
+        return self._read(name, 1)  # a subexpression takes the names where it is read
 
     def _get(self, name: str, units: bool, namespace=None):
-        # ``namespace`` (the reader's names) is not needed: synaptic subexpressions are
-        # evaluated with the Synapses' own rules (evaluate_synaptic)
-        return self._get_variable(self.variables[name], units)
+        # ``namespace``: the reader's names, which a subexpression may use (``E`` in the
+        # target's ``I`` that ``x = w*I_post`` reads), as in Brian2
+        return self._get_variable(self.variables[name], units, namespace)
 
-    def _get_variable(self, var: Variable, units: bool):
-        if var.kind == "subexpression":
-            values = np.broadcast_to(np.asarray(evaluate_synaptic(
-                self, var.expr, f"subexpression '{var.name}'")),
-                () if var.shared else (self._n,)).copy()
+    def _get_variable(self, var: Variable, units: bool, namespace=None):
+        if var.kind == "subexpression":  # from its stored code when read before
+            values = np.broadcast_to(np.asarray(subexpression_values(
+                self, var.name, namespace)), () if var.shared else (self._n,)).copy()
         elif var.kind == "linked" and var.array is None:  # one value of a subexpression
             target = self._links[var.name]  # a single value, shape (), as Brian2's
             values = np.array(np.asarray(target.group._get(target.name, False)).reshape(-1)[0])

@@ -229,3 +229,25 @@ def test_statements():
     with pytest.raises(UnknownNameError, match="did you mean 'v'"):
         check_statement(parse_statements("vv = 0*mV")[0], r)
     assert nA is not None
+
+
+def test_the_plain_list_of_function_names_is_the_built_in_functions():
+    """labkit.equations.names.FUNCTION_NAMES (no sympy: the namespace's hints) is FUNCTIONS."""
+    from labkit.equations.functions import FUNCTIONS
+    from labkit.equations.names import FUNCTION_NAMES
+
+    assert sorted(FUNCTION_NAMES) == sorted(FUNCTIONS)
+
+
+def test_a_call_of_a_name_that_is_no_function_is_refused_by_a_plan_resolver():
+    from labkit.equations import parse_expression
+    from labkit.equations.checks import Resolver, Signature, infer_dimension
+
+    expr = parse_expression("E(t) + 1", allow_undefined_functions=True)
+    infer_dimension(expr, {"E": DIMENSIONLESS, "t": SECOND})  # unknown: not refused
+    plan = Resolver({"E": DIMENSIONLESS, "t": SECOND}, functions=True)
+    with pytest.raises(ExpressionError, match="calls 'E', which is not a function"):
+        infer_dimension(expr, plan)
+    timed = Resolver({"E": Signature(DIMENSIONLESS, (SECOND, DIMENSIONLESS)), "t": SECOND})
+    with pytest.raises(ExpressionError, match=r"E\(\) takes 2 arguments \(E\(t, i\)\)"):
+        infer_dimension(expr, timed)

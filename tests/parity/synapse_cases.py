@@ -216,8 +216,35 @@ SUBGROUPS = Case(
     min_spikes=20,
 )
 
+FUNCTIONS_IN_CODE = Case(
+    "syn_timed_arrays_and_subexpressions_in_strings",
+    """
+    start_scope()
+    ta = TimedArray([0.1, 0.5, 0.2, 0.4], dt=5*ms)
+    ta2 = TimedArray([[0.1, 0.2, 0.3, 0.4], [0.3, 0.1, 0.2, 0.5]], dt=10*ms)
+    E = 2.0
+    G = NeuronGroup(4, '''dv/dt = (I - v)/(10*ms) : 1
+                          I = 1.2 + g*(E - v) : 1
+                          dg/dt = -g/(5*ms) : 1''', threshold='v > 1', reset='v = ta(t)',
+                    method='euler')
+    G.v = [0, 0.2, 0.4, 0.6]
+    S = Synapses(G, G, '''w : 1
+                          x = w*I_pre : 1''',
+                 on_pre='g_post += x*ta2(t, j)', on_post='w += 0.1*ta(t)')
+    S.connect(i=[0, 1, 2, 3], j=[1, 2, 3, 0])
+    S.w = 0.3
+    S.w = '0.2 + 0.1*x + ta2(t + 12*ms, i)'
+    SM = SpikeMonitor(G)
+    M = StateMonitor(G, ['v', 'g'], record=True)
+    run(40*ms)
+    """,
+    spikes=("SM",),
+    traces=("M.v", "M.g", "S.w[:]", "S.x[:]"),
+    min_spikes=10,
+)
+
 CASES = (TWO_NEURONS, CONNECTIVITY, DELAYS, STDP, SUMMED, SUMMED_SUBGROUP, PATHWAYS,
-         SUBGROUPS)
+         SUBGROUPS, FUNCTIONS_IN_CODE)
 
 #: Random: rand() in on_pre (each event passes with probability p); compare counts.
 RANDOM_ON_PRE = Case(
