@@ -118,13 +118,17 @@ def connect(synapses, condition, i, j, p, n, skip_if_invalid, namespace) -> None
 
 def _bytes_per_synapse(synapses) -> int:
     """Memory one synapse takes (see Synapses' docstring): its own variables (weights,
-    delays, ``i``/``j`` of a subgroup), its source and target elements (int32 each), what
-    each pathway's queue keeps per synapse at a run (:func:`_pathway_bytes`) and
-    connect()'s two int32 buffers while it generates them (counted although they become
-    the source and target elements of a first connect(): a later one copies them)."""
+    delays), its source and target elements (int32 each), ``i``/``j`` of a subgroup when
+    a pathway's code reads it (computed from the elements and kept, see
+    ``SubgroupIndex``), what each pathway's queue keeps per synapse at a run
+    (:func:`_pathway_bytes`) and connect()'s two int32 buffers while it generates them
+    (counted although they become the source and target elements of a first connect():
+    a later one copies them)."""
     own = sum(v.array.dtype.itemsize for v in synapses._per_synapse_variables()
               if v.name not in ("i", "j"))
-    apart = 4 * sum(group._start != 0 for group in (synapses.source, synapses.target))
+    read = set().union(*(pathway_names(synapses, p) for p in synapses._pathways))
+    apart = 4 * sum(group._start != 0 and name in read for name, group in
+                    (("i", synapses.source), ("j", synapses.target)))
     queues = sum(_pathway_bytes(synapses, p) for p in synapses._pathways)
     return own + apart + 2 * 4 + queues + 2 * 4
 

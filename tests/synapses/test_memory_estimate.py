@@ -50,7 +50,7 @@ CASES = {
                                       on_pre="v_post += w; w = clip(w + 0.01, 0, 1)",
                                       on_post="w = clip(w - 0.01, 0, 1)"), False, False, 44),
     "delays that differ": (dict(on_pre="v += 0.1"), False, True, 28),
-    "subgroups": (dict(on_pre="v += 0.1"), True, False, 24),
+    "subgroups": (dict(on_pre="v += 0.1"), True, False, 20),  # i, j computed when read
 }
 
 
