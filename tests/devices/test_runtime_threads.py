@@ -581,8 +581,11 @@ def _team_run(build, threads, n, duration):
     pytest.param(_team_cobahh, 200, 10*ms, True, marks=pytest.mark.slow),
     pytest.param(_team_weights, 300, 40*ms, True, marks=pytest.mark.slow),
     pytest.param(_team_burst, 400, 30*ms, True, marks=pytest.mark.slow),  # cuba's kernel
+    # chunks longer than team.TOP: each thread's update walks its top part down, then the
+    # rest up (cuba's kernel)
+    pytest.param(_team_cuba, 1300, 20*ms, True, marks=pytest.mark.slow),
     (_team_cuba_delayed, 300, 20*ms, False)],
-    ids=["cuba", "cobahh", "weights", "burst", "cuba-delays"])
+    ids=["cuba", "cobahh", "weights", "burst", "cuba-long-chunks", "cuba-delays"])
 def test_the_team_kernel_gives_the_spikes_and_values_of_one_thread(build, n, duration, team,
                                                                    monkeypatch):
     """Threads owning chunks of the neurons, events split by their target's owner: the
