@@ -43,8 +43,6 @@ from labkit.synapses.connect_call import connect
 from labkit.synapses.queue import Pathway, gather
 from labkit.synapses.strings import (
     assigned_values,
-    check_units,
-    evaluate_synaptic,
     subexpression_values,
     synaptic_arrays,
 )
@@ -430,13 +428,10 @@ class Synapses(Group):
 
     def _indices_where(self, condition: str, namespace) -> np.ndarray:
         """Indices of the synapses where ``condition`` holds (``namespace``: the names
-        where it was written)."""
-        from labkit.plan.structure import parse_condition  # loads sympy
-
-        expr = parse_condition(condition, "condition")
+        where it was written): from the condition's stored code when it was used before
+        with names of the same kinds (no sympy), as a string assigned to a variable."""
         where = f"the condition '{condition}' indexing {self._label()}"
-        externals = check_units(self, expr, where, namespace, condition=True)
-        mask = evaluate_synaptic(self, expr, where, externals=externals)
+        mask = assigned_values(self, condition, None, True, namespace, where)
         return np.flatnonzero(np.broadcast_to(mask, (self._n,)))
 
     # -- connect ------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ S = Synapses(G, G, '''w : 1
 S.connect(i=[0, 1, 2, 3], j=[1, 2, 3, 0])
 S.w = 0.3
 S.w = '0.2 + 0.1*x + ta2(t + 12*ms, i)'
+S.w['x > 0.3 and j != 2'] = 'w + 0.1'  # a condition indexing them: stored too
 x = S.x[:].tolist()
 built = 'sympy' in sys.modules
 spikes = SpikeMonitor(G)
@@ -89,6 +90,23 @@ def test_a_string_reading_a_synaptic_subexpression_is_evaluated_from_stored_code
     _, S = _synapses("w : 1\nx = 2*w*I_pre : 1")
     S.w = "0.2 + 0.1*x"
     assert S.w[:] == pytest.approx([0.4, 0.35, 0.3]) and len(parses) == 1
+
+
+def test_a_condition_indexing_synapses_is_evaluated_from_stored_code(parses):
+    """``S.w['x > 1.1'] = ...``: as Brian2 2.9 (E read where the condition is written)."""
+    def indexed(E):
+        _, S = _synapses()
+        S.w = "0.5 + 0.1*j"
+        S.w["x > 1.1 and i != 2"] = 0  # x = w*(E - v_pre), w = (0.6, 0.7, 0.5)
+        return S.w[:].tolist(), S.indices["I_post > 1.5"].tolist()
+
+    assert indexed(2.0) == ([0, 0.7, 0.5], [2]) and len(parses) == 3
+    assert indexed(3.0) == ([0, 0, 0.5], [0, 1, 2]) and len(parses) == 3  # stored
+    with pytest.raises(DimensionMismatchError, match=(
+            r"the condition 'x > 1\*mV' indexing Synapses 'synapses\w*'")):
+        _, S = _synapses()
+        E = 2.0  # noqa: F841 - read by the source's I
+        S.w["x > 1*mV"] = 0
 
 
 def test_a_string_calling_a_timed_array_is_evaluated_from_stored_code(parses):
