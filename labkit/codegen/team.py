@@ -213,19 +213,37 @@ class _TeamLoops(NumbaLoops):
         return s.kind == "elements" and bool(s.threads) and s.step == 1
 
     def _For(self, s, depth) -> None:
-        if not self._threaded(s):
-            return super()._For(s, depth)
+        if self._threaded(s):
+            self.write(depth, f"_lk_top = max(_lk_lo, _lk_hi - {TOP})")
+            self._ranges(s, depth, ((None, ("range(_lk_hi - 1, _lk_top - 1, -1)",
+                                            "range(_lk_lo, _lk_top)")),))
+        elif (s.kind == "elements" and s.simd and s.step == 1 and s.reduce
+              and s.start == L.Name("_lk_b") and s.stop == L.Name("_lk_e")):
+            # a threshold's vectorised pre-pass over a block (loops.Append): the chunk's
+            # top block downwards, as the state update's top (see TOP: measured, the
+            # step's median on two threads 2.25/2.19 us against 2.33/2.31)
+            self._ranges(s, depth, (("if _lk_e == _lk_hi:", ("range(_lk_e - 1, _lk_b - 1, -1)",)),
+                                    ("else:", ("range(_lk_b, _lk_e)",))))
+        else:
+            super()._For(s, depth)
+
+    def _ranges(self, s, depth, branches) -> None:
+        """Loop ``s``'s body over each range of each branch (``(line or None, ranges)``),
+        indexed unsigned, its flags counted over all of them."""
         flags = [name for op, name in s.reduce if op == "|"]
         for name in flags:
             self.write(depth, f"_lk_n{name} = 0")
         self.counted = set(flags)
-        self.write(depth, f"_lk_top = max(_lk_lo, _lk_hi - {TOP})")
-        for range_ in ("range(_lk_hi - 1, _lk_top - 1, -1)", "range(_lk_lo, _lk_top)"):
-            self.write(depth, f"for {s.var} in {range_}:")
-            self.write(depth + 1, f"{UNSIGNED} = np.uint64({s.var})")
-            self.unsigned = s.var
-            self.body(s.body, depth + 1)
-            self.unsigned = None
+        for line, ranges in branches:
+            inner = depth if line is None else depth + 1
+            if line is not None:
+                self.write(depth, line)
+            for range_ in ranges:
+                self.write(inner, f"for {s.var} in {range_}:")
+                self.write(inner + 1, f"{UNSIGNED} = np.uint64({s.var})")
+                self.unsigned = s.var
+                self.body(s.body, inner + 1)
+                self.unsigned = None
         self.counted = set()
         for name in flags:
             self.write(depth, f"{name} = {name} or _lk_n{name} > 0")
