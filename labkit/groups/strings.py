@@ -75,16 +75,14 @@ def evaluate(group, expr, where: str, externals: dict, subexpression: bool = Fal
 
 
 def _scope(group, names, externals, first, n, size=None) -> dict:
-    """The evaluation scope of a stored string's code (names: externals without
-    functions, special names, stored variables), as :func:`evaluate` makes it (``size``:
+    """The evaluation scope of a stored string's code (names: externals, TimedArrays
+    among them, special names, stored variables), as :func:`evaluate` makes it (``size``:
     what ``N`` means, the parent's size inside a subexpression; else ``n``)."""
     scope = {"np": np, "_rng": get_rng(), "_N": n}
     for name in names:
         key = f"_a_{name}"
         if name in externals:
-            value = externals[name]
-            scope[key] = np.asarray(value).view(np.ndarray) if hasattr(value, "dim") \
-                else value
+            bind_external(scope, {}, name, key, externals[name], group.clock.dt_)
         elif name in _SPECIAL and name not in group.variables:
             scope[key] = {"i": lambda: np.arange(first, first + n),
                           "N": lambda: n if size is None else size,
@@ -168,12 +166,16 @@ _SPECIAL = ("i", "N", "t", "dt")
 def _roles(group, names, externals) -> tuple | None:
     """The names a string uses -> what each is (an external with its dimension and
     whether it is a flag, a special name, a stored variable with its dimension and
-    dtype), or None when one is something a stored string does not cover (a
-    subexpression, a TimedArray or other function)."""
+    dtype, a TimedArray with its result's and arguments' units), or None when one is
+    something a stored string does not cover (a subexpression, another function)."""
     roles = []
     for name in sorted(names):
         if name in externals:
             value = externals[name]
+            if hasattr(value, "_numpy_function") and hasattr(value, "arg_dims"):
+                # called with its numpy lookup (bind_external), the units checked as these
+                roles.append((name, "timed", dim_of(value), tuple(value.arg_dims)))
+                continue
             if hasattr(value, "_numpy_function") or hasattr(value, "arg_dims") \
                     or callable(value):
                 return None
@@ -229,7 +231,7 @@ def _checked_values(group, text: str, namespace, label: str, dim, condition: boo
     dims = {**res.dims, **{n: v.dim for n, v in group.variables.items()}}
     booleans = set(res.booleans) | {n for n, v in group.variables.items() if v.is_boolean} \
         | {n for n, v in externals.items() if is_boolean(v)}
-    lookup = Resolver(dims, frozenset(booleans), None)
+    lookup = Resolver(dims, frozenset(booleans), None, functions=True)
     if condition:
         check_condition(expr, lookup, where=label)
     else:
