@@ -67,6 +67,26 @@ def test_subgroup_indices_count_from_its_start_and_counts_follow_connects():
                                                                                      2, 2]
 
 
+def test_subgroup_indices_are_computed_from_the_groups_and_kept_until_connects_change():
+    set_device("numpy")
+    P = _cells(30)
+    P.v = 2.0
+    S = Synapses(P[10:20], P[5:], "x : 1", on_pre="x += i + 100 * j")
+    S.connect("i < 3 and j < 4")  # connect()'s own array becomes the group's index
+    i, j = (S._pre - 10).tolist(), (S._post - 5).tolist()
+    assert S.i[:].tolist() == i and S.j[:].tolist() == j and min(S._pre) == 10
+    assert not any(np.shares_memory(S.variables[n].array, index)
+                   for n in ("i", "j") for index in (S._pre, S._post))
+    assert S.variables["i"].array is S.variables["i"].array  # kept while unchanged
+    store()
+    S.connect(i=9, j=24)
+    assert S.i[:].tolist() == [*i, 9] and S.j[:].tolist() == [*j, 24]
+    Network(P, S).run(0.1 * ms)  # the code reads i and j of the subgroups
+    assert S.x[:].tolist() == [a + 100 * b for a, b in zip([*i, 9], [*j, 24], strict=True)]
+    restore()
+    assert S.i[:].tolist() == i and S.j[:].tolist() == j
+
+
 def test_counts_read_by_code_and_monitors_after_store_and_restore():
     set_device("numpy")
     P = _cells(3)
