@@ -562,67 +562,58 @@ def count_elements(index: np.ndarray, n: int) -> np.ndarray:
     return counts.astype(np.int32)
 
 
-class SubgroupIndex(Variable):
+class _ComputedPerSynapse(Variable):
+    """An int32 value per synapse computed from ``_pre``/``_post`` when read (by
+    :meth:`_compute`) and kept until the connections change: not stored otherwise."""
+
+    computed_when_read = True
+
+    def __init__(self, name: str, synapses, side: str):
+        self._synapses, self._side, self._cached = synapses, side, (None, None)
+        super().__init__(name, DIMENSIONLESS, "internal", None, read_only=True)
+
+    @property
+    def array(self) -> np.ndarray:
+        syn = self._synapses
+        key = (syn._version, syn._n)
+        if self._cached[0] != key:
+            self._cached = (key, self._compute(syn))
+        return self._cached[1]
+
+    @array.setter
+    def array(self, value) -> None:
+        if value is not None:  # restore()
+            self._restored(value)
+
+    @property
+    def dtype(self):
+        return np.dtype(np.int32)
+
+
+class SubgroupIndex(_ComputedPerSynapse):
     """``i`` (``j``) of synapses whose source (target) is a subgroup not starting at 0:
     each synapse's element counted from the subgroup's start, computed from ``_pre``
-    (``_post``, counted from the group's) when read and kept until the connections
-    change. Not stored otherwise: both took 4 bytes per synapse each (scaling.py's
-    inhibitory synapses at 10^5 neurons: 6.4 MB of its peak), and the kernels read the
-    group's index."""
+    (``_post``, counted from the group's). Not stored: both took 4 bytes per synapse each
+    (scaling.py's inhibitory synapses at 10^5 neurons: 6.4 MB of its peak), and the
+    kernels read the group's index."""
 
-    computed_when_read = True
+    def _compute(self, syn) -> np.ndarray:
+        index, group = (syn._pre, syn.source) if self._side == "pre" else \
+            (syn._post, syn.target)
+        return (index[:syn._n] - group._start).astype(np.int32)
 
-    def __init__(self, name: str, synapses, side: str):
-        self._synapses, self._side, self._cached = synapses, side, (None, None)
-        super().__init__(name, DIMENSIONLESS, "internal", None, read_only=True)
-
-    @property
-    def array(self) -> np.ndarray:
-        syn = self._synapses
-        key = (syn._version, syn._n)
-        if self._cached[0] != key:
-            index, group = (syn._pre, syn.source) if self._side == "pre" else \
-                (syn._post, syn.target)
-            self._cached = (key, (index[:syn._n] - group._start).astype(np.int32))
-        return self._cached[1]
-
-    @array.setter
-    def array(self, value) -> None:
-        if value is not None:  # restore(): the index it restores says the same
-            self._cached = (None, None)
-
-    @property
-    def dtype(self):
-        return np.dtype(np.int32)
+    def _restored(self, value) -> None:
+        self._cached = (None, None)  # the index restore() puts back says the same
 
 
-class SynapseCounts(Variable):
+class SynapseCounts(_ComputedPerSynapse):
     """``N_incoming`` / ``N_outgoing``: per synapse, the number of synapses onto its target
-    (from its source), computed from ``_post`` (``_pre``) when read and kept until the
-    connections change. Not stored otherwise: 4 bytes per synapse each that most models
-    never read."""
+    (from its source), computed from ``_post`` (``_pre``). Not stored: 4 bytes per synapse
+    each that most models never read."""
 
-    computed_when_read = True
+    def _compute(self, syn) -> np.ndarray:
+        index = syn._pre if self._side == "pre" else syn._post
+        return gather(count_elements(index, int(index.max(initial=-1)) + 1), index)
 
-    def __init__(self, name: str, synapses, side: str):
-        self._synapses, self._side, self._cached = synapses, side, (None, None)
-        super().__init__(name, DIMENSIONLESS, "internal", None, read_only=True)
-
-    @property
-    def array(self) -> np.ndarray:
-        syn = self._synapses
-        key = (syn._version, syn._n)
-        if self._cached[0] != key:
-            index = syn._pre if self._side == "pre" else syn._post
-            counts = count_elements(index, int(index.max(initial=-1)) + 1)
-            self._cached = (key, gather(counts, index))
-        return self._cached[1]
-
-    @array.setter
-    def array(self, value) -> None:
-        if value is not None:  # restore() of an older state's counts
-            self._cached = ((self._synapses._version, len(value)), value)
-
-    @property
-    def dtype(self):
-        return np.dtype(np.int32)
+    def _restored(self, value) -> None:  # an older state's counts
+        self._cached = ((self._synapses._version, len(value)), value)
