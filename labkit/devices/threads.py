@@ -96,8 +96,16 @@ ADAPTIVE = True
 #: milliseconds a step), and ``PROBE_EVERY`` again after a switch (so a probe that a noisy
 #: machine let win is checked soon); at once when the kernel in use becomes ``SLOWER``
 #: times slower than at its last probe (other jobs started).
+#: ``PROBE_SECONDS`` was 1 ms until 5 December: on the idle machine a team call costs
+#: 100-250 us beyond its steps (waking the workers, the join), a quarter of a 1 ms probe,
+#: so CUBA 4000's threads measured 2.8-3.1 us a step in probes against 1.9-2.0 in longer
+#: calls, lost to one thread's 3.2-3.3 by the margin, and adaptive ran one thread (1.00x)
+#: where threads always made 1.51x (benchmarks/threads_alternating.py, load 0.8); with 5
+#: ms probes it switches to threads in the run's first probe (1.45x). On busy cores the
+#: probe's length comes from the slower kernel's last rate, so a slow team's probe stays
+#: at ``PROBE_STEPS``.
 PROBE_STEPS = 10
-PROBE_SECONDS = 1e-3
+PROBE_SECONDS = 5e-3
 PROBE_MOST_STEPS = 1000
 PROBE_EVERY = 16
 PROBE_MOST = 1024
@@ -528,8 +536,8 @@ class ThreadedKernel:
 
     def _probe_steps(self) -> int:
         """Steps of one side of a probe: ``PROBE_STEPS``, or more when that is under
-        ``PROBE_SECONDS`` (a call's own cost, tens of microseconds, then weighs little) on
-        the slower kernel as last measured: on busy cores the team kernel waited ~2 ms a
+        ``PROBE_SECONDS`` (a call's own cost, up to hundreds of microseconds, then weighs
+        little) on the slower kernel as last measured: on busy cores the team kernel waited ~2 ms a
         step (a thread off its core holds the barrier), and a probe as long as 1 ms of the
         serial kernel (34 CUBA steps) cost 68 ms of it (CUBA at load 11: 0.37x of one
         thread with 2 probes a run)."""
