@@ -42,6 +42,15 @@ from labkit.codegen.print_python import UNSIGNED, NumbaLoops
 from labkit.codegen.printers import PRELUDES
 from labkit.codegen.spec import BUFFER_FULL, FIXED_ARGS, argument
 from labkit.codegen.stored_expr import materialised
+from labkit.codegen.team_layout import (
+    ALIGN,
+    BOX_COUNT,
+    BOX_PHASE,
+    BOX_SPIKES,
+    bounds,
+    box_row,
+    layout_line,
+)
 
 __all__ = ["TeamPlan", "team_plan", "team_source", "TEAM_ARGS", "pathway_args", "box_row",
            "bounds", "ALIGN", "BOX_PHASE", "BOX_COUNT", "BOX_SPIKES"]
@@ -51,38 +60,6 @@ __all__ = ["TeamPlan", "team_plan", "team_source", "TEAM_ARGS", "pathway_args", 
 #: see ``support_team.box_row``), then per pathway its synapses by (source, owner)
 #: (``pathway_args``).
 TEAM_ARGS = ("_lk_ctl", "_lk_flags", "_lk_box")
-
-#: A thread's mailbox for a step, a row of ``_lk_box`` (int64 words; rows 64-byte aligned,
-#: ``box_row`` words long, ``2 x T`` of them: the step's parity, then the thread): the
-#: barrier's phase word (``support_team.lk_barrier``), the count of the thread's spikes,
-#: then the spikes. Why in one row: after the barrier every thread reads every other
-#: thread's count and spikes, and the barrier's poll has just brought that thread's first
-#: cache line over, so a step's few spikes (CUBA: ~2 a step) cost no further transfer
-#: between the cores. Before, the counts of all threads shared one line (written by all
-#: every step) and the spikes were in another array: 3-4 transfers a step, each ~0.1 us.
-BOX_PHASE, BOX_COUNT, BOX_SPIKES = 0, 1, 2
-
-
-#: Thread ``t`` owns the elements ``[lo_t, lo_t+1)``, each ``lo`` a multiple of ``ALIGN``
-#: elements (64: a cache line of a bool array, 8 of a float64 one): with the group's arrays
-#: starting on a cache line (``labkit.memory.aligned_zeros``) no line holds two threads'
-#: elements, so no line is written by two cores every step. Measured (``team_steps.py``,
-#: CUBA 4096 with the boundary at 2048, arrays copied to aligned buffers, load 5-6, three
-#: pairs): the step's median on two threads 2.53/2.47/2.48 us against 2.68/2.54/2.53.
-ALIGN = 64
-
-
-def bounds(n: int, threads: int) -> list[int]:
-    """``lo_0 = 0, lo_1, ..., lo_T = n``: thread ``t`` owns ``[lo_t, lo_t+1)`` (see
-    ``ALIGN``; the kernel's text computes the same)."""
-    return [0, *((t * n // threads) // ALIGN * ALIGN for t in range(1, threads)), n]
-
-
-def box_row(chunk: int) -> int:
-    """The words of a mailbox for a thread owning up to ``chunk`` elements (a multiple of 8:
-    a cache line)."""
-    return -(-(BOX_SPIKES + chunk) // 8) * 8
-
 
 def pathway_args(k: int) -> tuple[str, str, str]:
     """Pathway ``k``'s part pointers (sources x T + 1), and per event in the parts' order
@@ -469,7 +446,8 @@ def team_source(spec: S.KernelSpec, serial_args: tuple[str, ...]) -> KernelSourc
     if missing:  # an argument the serial kernel does not take: no team form
         return None
     args = (*serial_args, *extra)
-    lines = [PRELUDES["numba"] + TEAM_PRELUDE, "",
+    lines = [layout_line(plan.size, plan.pathways, plan.synapse),
+             PRELUDES["numba"] + TEAM_PRELUDE, "",
              '@numba.njit(cache=True, error_model="numpy")',
              f"def _lk_member({', '.join(member_args)}):",
              *printer.lines, "", "",

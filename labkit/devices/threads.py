@@ -63,6 +63,7 @@ from pathlib import Path
 import labkit.codegen.compile as kernel_compile
 import labkit.codegen.source_cache as kernel_sources
 from labkit.codegen import spec as S
+from labkit.codegen.team_layout import bounds, box_row, read_layout
 from labkit.devices import fast_start
 from labkit.memory import aligned_zeros
 from labkit.prefs import prefs
@@ -357,7 +358,6 @@ class ThreadedKernel:
         import numpy as np
 
         from labkit.codegen.support_team import control_words
-        from labkit.codegen.team import bounds, box_row
 
         size, queues = self._team_positions()
         for hom, qn, *_ in queues:
@@ -386,16 +386,20 @@ class ThreadedKernel:
         does not read the synapse): found once (looking the plan up by the spec hashed the
         whole spec, ~60 of the ~115 us a team call spent here)."""
         if "positions" not in self._team_cache:
-            from labkit.codegen import team
+            # from the kernel's text (no plan: the plan's code loads sympy)
+            found = read_layout(self._team_source().text)
+            if found is None:  # a stand-in source without one
+                from labkit.codegen import team
 
-            plan = team.team_plan(self.spec)
+                plan = team.team_plan(self.spec)
+                found = (plan.size, plan.pathways, plan.synapse)
+            size, pathways, synapse = found
             at = {name: k for k, name in enumerate(self.serial.source.arg_names)}
             queues = tuple((*(at[S.argument(queue, part, "internal")]
                               for part in ("hom", "qn", "ptr", "reach")),
-                            at[S.argument(queue, "syn", "internal")] if synapse else None)
-                           for queue, synapse in zip(plan.pathways, plan.synapse,
-                                                     strict=True))
-            self._team_cache["positions"] = (at[plan.size], queues)
+                            at[S.argument(queue, "syn", "internal")] if reads else None)
+                           for queue, reads in zip(pathways, synapse, strict=True))
+            self._team_cache["positions"] = (at[size], queues)
         return self._team_cache["positions"]
 
     def _by_owner(self, k, ptr, reach, syn, n, T):
@@ -413,8 +417,6 @@ class ThreadedKernel:
                                 if not (isinstance(k_, tuple) and k_[0] == "split"
                                         and k_[1] == k)}
             sources = ptr.shape[0] - 1
-            from labkit.codegen.team import bounds
-
             owners = np.asarray(bounds(n, T)[1:], dtype=np.int64)
             source = np.repeat(np.arange(sources), np.diff(ptr))
             # a stable sort by (source, owner) keeps the queue's order within each part; on

@@ -733,3 +733,56 @@ def test_a_groups_state_variables_start_on_cache_lines():
         array = G.variables[name].array
         assert array.ctypes.data % CACHE_LINE == 0, name
     assert (G.lastspike_ == -1e4).all() and G.not_refractory_.all()
+
+
+_WARM_TEAM = """
+import json, sys
+import labkit.devices.threads as T
+from labkit import *
+T.COMPILE_BUDGET = 0.0; T.LOAD_BUDGET = 0.0; T.BACKGROUND = False; T.ADAPTIVE = False
+set_device("runtime", threads=2)
+seed(3)
+taum, taue, taui, Vt, Vr, El = 20*ms, 5*ms, 10*ms, -50*mV, -60*mV, -49*mV
+P = NeuronGroup(4000, '''dv/dt = (ge+gi-(v-El))/taum : volt (unless refractory)
+dge/dt = -ge/taue : volt
+dgi/dt = -gi/taui : volt''', threshold='v>Vt', reset='v = Vr', refractory=5*ms,
+                method='exact')
+P.v = 'Vr + rand() * (Vt - Vr)'
+Ce = Synapses(P, P, on_pre='ge += 1.62*mV'); Ce.connect('i<3200', p=0.02)
+Ci = Synapses(P, P, on_pre='gi += -9*mV'); Ci.connect('i>=3200', p=0.02)
+M = SpikeMonitor(P)
+run(100*ms)
+teams = sum(k.team_calls for k in get_device()._threaded.values())
+print(json.dumps(dict(sympy='sympy' in sys.modules, teams=teams,
+                      i=[int(x) for x in M.i], t=[float(x) for x in M.t_])))
+"""
+
+
+@pytest.mark.slow
+def test_a_warm_process_runs_the_team_kernel_without_sympy(two_processes):
+    """The team's arguments are laid out from the kernel's text (its layout line), not
+    from its plan, whose code loads sympy: a process whose plans and kernels all come from
+    the stores runs the team without importing it (was 0.27 s of its first team call), and
+    makes the first process's spikes."""
+    first, second = two_processes(_WARM_TEAM, timeout=300)
+    assert first["teams"] > 0 and second["teams"] > 0 and len(first["i"]) > 100
+    assert first["sympy"] and not second["sympy"]
+    assert first["i"] == second["i"] and first["t"] == second["t"]
+
+
+def test_a_team_kernels_text_carries_its_layout():
+    """team_source() heads the kernel's text with its plan's size argument and queues
+    (team_layout.layout_line), read back as the plan says; a text without it reads None."""
+    from labkit.codegen import team
+    from labkit.codegen.team_layout import read_layout
+
+    set_device('runtime', threads=2)
+    start_scope()
+    P, _, (Ce, Ci) = _cuba(1200, delay=0*ms)  # noqa: F841 - run() finds them here
+    run(0.1*ms)
+    kernel = next(k for k in get_device()._threaded.values()
+                  if k._team_source() is not None and "_q0__ptr" in k.source.text)
+    plan = team.team_plan(kernel.spec)
+    assert read_layout(kernel._team_source().text) == (plan.size, plan.pathways,
+                                                       plan.synapse)
+    assert plan.pathways and read_layout(kernel.source.text) is None
