@@ -40,12 +40,14 @@ def test_no_numba_sympy_codegen_or_devices_in_sys_modules():
     # `import labkit` loads the devices, which load kernels through these plain-Python
     # modules (no numba, no sympy: a model seen before loads its kernel without either),
     # and the run's path: the spec and IR dataclasses (no sympy: a run of a model seen
-    # before plans from the plan store, labkit.plan.stored_ops); the code generator itself
+    # before plans from the plan store, labkit.plan.stored_ops), and the threads' layout of
+    # a team's arrays (read from the kernel's text, no sympy); the code generator itself
     # (its printers, loops, kernels) stays out
     codegen = {m for m in loaded["all"] if m.startswith("labkit.codegen")}
     assert codegen <= {"labkit.codegen", "labkit.codegen.compile", "labkit.codegen.support",
                        "labkit.codegen.source_cache", "labkit.codegen.spec",
-                       "labkit.codegen.ir", "labkit.codegen.stored_expr"}
+                       "labkit.codegen.ir", "labkit.codegen.stored_expr",
+                       "labkit.codegen.team_layout"}
     # `import labkit` itself loads labkit.devices (the package's __init__, not ours);
     # nothing the widgets add comes from the simulator
     added = [m for m in loaded["new"] if m.startswith(FORBIDDEN)]
