@@ -24,7 +24,7 @@ __all__ = ["argument_type", "main"]
 
 
 def argument_type(description):
-    """A description from ``fast_start._describe`` -> the Numba type of such an argument."""
+    """A description from ``fast_start.describe_argument`` -> the Numba type of such an argument."""
     import numba
     import numpy as np
 

@@ -49,8 +49,8 @@ import labkit.codegen.compile as kernel_compile
 from labkit.cache import cache_root
 from labkit.logs import info
 
-__all__ = ["FastStartKernel", "HAND_OVER_AFTER", "IN_PROCESS", "SMALL", "on_disk",
-           "start_compile_job", "job_ended"]
+__all__ = ["FastStartKernel", "HAND_OVER_AFTER", "IN_PROCESS", "SMALL", "describe_argument",
+           "on_disk", "start_compile_job", "job_ended"]
 
 #: CPU seconds of numpy calls of one kernel (those made, plus those the current run
 #: still needs at the rate of the last call) from which the compiled kernel is loaded or
@@ -100,7 +100,7 @@ def on_disk(source) -> bool:
     return bool(numba_dir) and any(Path(numba_dir).glob(f"*/{pattern}"))
 
 
-def _describe(value):
+def describe_argument(value):
     """A kernel argument -> what the compile job needs to type it (JSON), or None."""
     if isinstance(value, np.ndarray):
         layout = "C" if value.flags.c_contiguous else "F" if value.flags.f_contiguous else "A"
@@ -125,7 +125,7 @@ def start_compile_job(source, args, parallel: bool = False):
     (an argument it cannot describe, no subprocesses here): then compile here."""
     write_source = kernel_compile.write_source
 
-    types = [_describe(a) for a in args]
+    types = [describe_argument(a) for a in args]
     if any(t is None for t in types):
         return None
     request = {"path": str(write_source(source)), "name": source.name,
