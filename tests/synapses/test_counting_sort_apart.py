@@ -31,8 +31,9 @@ sources = np.random.default_rng(1).integers(0, 40, size=3000).astype(np.int32)
 values = np.arange(sources.size, dtype=np.int32) * 7
 out, ptr = cs.counting_scatter(sources, values, 40)
 stats = cs._counting_scatter.stats
-print(json.dumps({"right": bool(np.array_equal(out, values[np.argsort(sources, kind="stable")])
-                                and np.array_equal(np.diff(ptr), np.bincount(sources, minlength=40))),
+right = (np.array_equal(out, values[np.argsort(sources, kind="stable")])
+         and np.array_equal(np.diff(ptr), np.bincount(sources, minlength=40)))
+print(json.dumps({"right": bool(right),
                   "hits": sum(stats.cache_hits.values()),
                   "misses": sum(stats.cache_misses.values())}))
 """
