@@ -24,7 +24,10 @@ import numba
 import numpy as np
 
 from labkit.codegen.compile import lean_cache_loads
+from labkit.devices.compile_job import argument_type
+from labkit.devices.fast_start import describe_argument
 from labkit.logs import info
+from labkit.prefs import prefs
 
 __all__ = ["compiled_apart", "counting_scatter", "counting_sort", "main"]
 
@@ -112,9 +115,6 @@ def compiled_apart(dispatcher, args) -> bool:
     process nor the disk cache has it (and the fast start is on) -> whether a process
     compiled it; the call that follows loads it from the disk cache. When that process
     fails, the call compiles here, as before (logged with the tail of its stderr)."""
-    from labkit.devices.fast_start import describe_argument
-    from labkit.prefs import prefs
-
     signature = tuple(dispatcher.typeof_pyval(a) for a in args)
     if signature in dispatcher.overloads or not prefs.devices.runtime.fast_start \
             or _in_disk_cache(dispatcher, signature):
@@ -143,8 +143,6 @@ def compiled_apart(dispatcher, args) -> bool:
 def main(request: str) -> int:
     """The compiling process: ``request`` (JSON: a function's name here and its arguments'
     descriptions, ``fast_start.describe_argument``) -> its machine code in the disk cache."""
-    from labkit.devices.compile_job import argument_type
-
     name, descriptions = json.loads(request)
     if name not in ("_counting_sort", "_counting_scatter"):
         print(f"counting_sort: no function {name!r} to compile", file=sys.stderr)
