@@ -21,10 +21,11 @@ from labkit.core.base import LabkitObject
 from labkit.core.namespace import frame_namespace
 from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
 from labkit.errors import UnknownVariableError
+from labkit.groups.assigned import evaluate_string, indices_where
 from labkit.groups.events import NO_EVENTS
 from labkit.groups.linked import LinkedVariable, link
 from labkit.groups.regular import run_regularly
-from labkit.groups.strings import evaluate_string, externals_for, indices_where
+from labkit.groups.strings import externals_for
 from labkit.groups.subexpressions import subexpression_values
 from labkit.groups.variable_view import with_origin
 from labkit.plan.objectplan import ObjectPlan
@@ -109,7 +110,8 @@ class Group(LabkitObject):
         var = self.variables[name]
         if var.kind == "subexpression":
             values = subexpression_values(
-                self, name, namespace, lambda expr: self._run_externals(expr, namespace))
+                self, name, namespace, getattr(self, "_last_externals", None),
+                lambda expr: self._run_externals(expr, namespace))
             values = np.broadcast_to(values, () if var.shared else (self.N,)).astype(var.dtype)
         elif var.kind == "index":
             values = np.arange(self.N)

@@ -1,38 +1,30 @@
-"""A string expression + a group -> values for each element (``G.v = 'rand()*mV'``).
+"""A parsed expression + a group -> values for each element: how a string assigned to a
+group's variable (``G.v = 'rand()*mV'``, :mod:`labkit.groups.assigned`) or one of its
+model's subexpressions (:mod:`labkit.groups.subexpressions`) is evaluated, and how its
+stored numpy code is evaluated again in another process.
 
-The string is parsed through the same whitelist as model strings, its units are checked
-against the target variable, and it is printed as vectorised numpy code and run over the
-group's elements: ``i`` is the element index (within a subgroup, as in Brian2, except
-inside the model's subexpressions, which belong to the parent group), ``N`` the number of
-elements, ``t`` the group's current time, the group's variables; other names are looked
-up as :mod:`labkit.core.namespace` says, with the names where the string was written.
+An expression is printed as vectorised numpy code and run over the group's elements:
+``i`` is the element index (within a subgroup, as in Brian2, except inside the model's
+subexpressions, which belong to the parent group), ``N`` the number of elements, ``t``
+the group's current time, the group's variables and subexpressions; other names are
+looked up as :mod:`labkit.core.namespace` says, with the names where the string was
+written.
 """
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 import labkit.codegen.support as kernel_support
-from labkit.cache import load_plain, save_plain, source_version
 from labkit.core.namespace import Namespace, model_constants
 from labkit.core.random import get_rng
-from labkit.errors import DimensionMismatchError
 from labkit.plan.arguments import is_boolean
-from labkit.units.dimension import DIMENSIONLESS, dim_of, readable
+from labkit.units.dimension import DIMENSIONLESS, dim_of
 
-__all__ = ["evaluate", "evaluate_string", "indices_where"]
+__all__ = ["evaluate", "eval_printed", "externals_for", "string_key"]
 
 #: The code a stored string's checks and printed form depend on.
 _PACKAGES = ("equations", "codegen", "units", "groups", "core", "plan")
-
-
-@functools.lru_cache(maxsize=512)
-def _parse(text: str):
-    from labkit.equations.expressions import parse_expression
-
-    return parse_expression(text, allow_undefined_functions=True)
 
 
 def _names(expr) -> set[str]:
@@ -42,20 +34,23 @@ def _names(expr) -> set[str]:
         f.func.__name__ for f in expr.atoms(AppliedUndef)}
 
 
-def evaluate(group, expr, where: str, externals: dict, subexpression: bool = False,
+def evaluate(group, expr, where: str, externals: dict, values_of, subexpression: bool = False,
              printed=None):
     """sympy expression over ``group``'s variables -> numpy values (array or scalar).
 
     ``i`` and ``N`` are the subgroup's own, except inside a subexpression of the model
     (``subexpression=True``, and the subexpressions an expression uses): a subexpression
     belongs to the whole group, so there they are the parent's, as in Brian2.
+    ``values_of(name)``: the values of a subexpression the expression reads
+    (:func:`labkit.groups.subexpressions.reader`, which also keeps its code).
     """
     n = group.N
     owner = getattr(group, "_owner", group)
     first, size = (group._start - owner._start, owner.N) if subexpression else (0, n)
     scope = {"np": np, "_rng": get_rng(), "_N": n}
     rename, functions = {}, {}
-    for name in _names(expr):
+    # sorted, as the stored path binds them: subexpressions calling rand() draw in one order
+    for name in sorted(_names(expr)):
         key = f"_a_{name}"
         if name in externals:
             bind_external(scope, functions, name, key, externals[name], group.clock.dt_)
@@ -65,7 +60,7 @@ def evaluate(group, expr, where: str, externals: dict, subexpression: bool = Fal
         else:
             var = group.variables[name]
             if var.kind == "subexpression":
-                scope[key] = evaluate(group, var.expr, where, externals, subexpression=True)
+                scope[key] = values_of(name)
             elif var.kind == "index":
                 scope[key] = np.arange(first, first + n)
             else:
@@ -74,10 +69,13 @@ def evaluate(group, expr, where: str, externals: dict, subexpression: bool = Fal
     return run_printed(expr, scope, rename, functions, where, printed)
 
 
-def _scope(group, names, externals, first, n, size=None) -> dict:
+def _scope(group, names, externals, first, n, values_of, size=None) -> dict | None:
     """The evaluation scope of a stored string's code (names: externals, TimedArrays
-    among them, special names, stored variables), as :func:`evaluate` makes it (``size``:
-    what ``N`` means, the parent's size inside a subexpression; else ``n``)."""
+    among them, special names, stored variables, subexpressions), as :func:`evaluate`
+    makes it (``size``: what ``N`` means, the parent's size inside a subexpression; else
+    ``n``). ``values_of(name)``: a subexpression's values from its stored code, None
+    when it is not stored; then the scope is None too (the cold path takes the string).
+    """
     scope = {"np": np, "_rng": get_rng(), "_N": n}
     for name in names:
         key = f"_a_{name}"
@@ -89,7 +87,11 @@ def _scope(group, names, externals, first, n, size=None) -> dict:
                           "t": lambda: group.clock.t_, "dt": lambda: group.clock.dt_}[name]()
         else:
             var = group.variables[name]
-            if var.kind == "index":
+            if var.kind == "subexpression":
+                scope[key] = values_of(name)
+                if scope[key] is None:
+                    return None
+            elif var.kind == "index":
                 scope[key] = np.arange(first, first + n)
             else:
                 scope[key] = var.array[0] if var.shared else var.array[group._start:group._stop]
@@ -147,27 +149,16 @@ def externals_for(group, expr, namespace, where: str) -> dict:
                           group._label(), where, known)
 
 
-def evaluate_string(group, text: str, var, namespace):
-    """``G.v = text`` -> the values to store, after the unit check against ``var``."""
-    label = f"'{text}' assigned to {group._label()}.{var.name}"
-    return _checked_values(group, text, namespace, label, var.dim, var.is_boolean, var.name)
-
-
-def indices_where(group, condition: str, namespace) -> np.ndarray:
-    """``G.v['i > 2']`` -> the indices (within ``group``) of the elements where it holds."""
-    label = f"the condition '{condition}' indexing {group._label()}"
-    mask = _checked_values(group, condition, namespace, label, None, True, "")
-    return np.flatnonzero(np.broadcast_to(mask, (group.N,)))
-
-
 _SPECIAL = ("i", "N", "t", "dt")
 
 
 def _roles(group, names, externals) -> tuple | None:
     """The names a string uses -> what each is (an external with its dimension and
-    whether it is a flag, a special name, a stored variable with its dimension and
-    dtype, a TimedArray with its result's and arguments' units), or None when one is
-    something a stored string does not cover (a subexpression, another function)."""
+    whether it is a flag, a special name, a stored variable or a subexpression with its
+    dimension and dtype, a TimedArray with its result's and arguments' units), or None
+    when one is something a stored string does not cover (a linked variable, another
+    function). A subexpression is an array to the code like a variable: its values come
+    from its own stored code, kept under the group's model."""
     roles = []
     for name in sorted(names):
         if name in externals:
@@ -184,65 +175,13 @@ def _roles(group, names, externals) -> tuple | None:
             roles.append((name, "special", DIMENSIONLESS, False))
         else:
             var = group.variables.get(name)
-            if var is None or var.kind in ("subexpression", "linked") or (
-                    var.kind != "index" and var.array is None):
+            if var is None or var.kind == "linked" or (
+                    var.kind not in ("index", "subexpression") and var.array is None):
                 return None
             roles.append((name, var.kind, var.dim, str(var.dtype)))
     return tuple(roles)
 
 
-def _stored_values(group, text, namespace, label, dim, condition, key):
-    """The values of a string assigned before (its checks passed for names of the same
-    kinds), evaluated from its stored numpy code without sympy; None when not stored or
-    a name now means something else."""
-    found = load_plain("assigned-string", key, source_version(_PACKAGES), lambda found: (
-        isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)))
-    if found is None:
-        return None
-    code, roles = found
-    names = {role[0] for role in roles}
-    own = set(group.variables) | set(_SPECIAL)
-    lookup = Namespace(getattr(group, "_namespace", None), namespace,
-                       bound=model_constants(group))
-    try:
-        externals = lookup.resolve(names - own, group._label(), f"the string {label}")
-    except Exception:  # noqa: BLE001 - the cold path raises it with its context
-        return None
-    if _roles(group, names, externals) != roles:
-        return None
-    return eval_printed(code, _scope(group, sorted(names), externals, 0, group.N), label)
-
-
 def string_key(text: str, dim, condition: bool) -> str:
     """A stored string's key: its text, the unit it must have, or a condition."""
     return f"{condition}\0{dim!r}\0{text}"
-
-
-def _checked_values(group, text: str, namespace, label: str, dim, condition: bool, name: str):
-    key = string_key(text, dim, condition)
-    values = _stored_values(group, text, namespace, label, dim, condition, key)
-    if values is not None:
-        return values
-    from labkit.equations.checks import Resolver, check_condition, infer_dimension, resolver
-
-    expr = _parse(text)
-    externals = externals_for(group, expr, namespace, f"the string {label}")
-    res = resolver(None, externals)
-    dims = {**res.dims, **{n: v.dim for n, v in group.variables.items()}}
-    booleans = set(res.booleans) | {n for n, v in group.variables.items() if v.is_boolean} \
-        | {n for n, v in externals.items() if is_boolean(v)}
-    lookup = Resolver(dims, frozenset(booleans), None, functions=True)
-    if condition:
-        check_condition(expr, lookup, where=label)
-    else:
-        got = infer_dimension(expr, lookup, where=label)
-        if got is not dim:
-            raise DimensionMismatchError(
-                f"in {label}: the expression has units of {readable(got)}, but "
-                f"{name} needs {readable(dim)}")
-    store = []
-    values = evaluate(group, expr, label, externals, printed=store)
-    roles = _roles(group, _names(expr), externals)
-    if roles is not None and store:  # kept for processes that assign it again
-        save_plain("assigned-string", key, source_version(_PACKAGES), (store[0], roles))
-    return values

@@ -1,4 +1,5 @@
-"""``G.u`` for a subexpression ``u`` of the model, outside a run: its values.
+"""A subexpression ``u`` of a group's model, outside a run: its values (``G.u``, or read
+by a string assigned to the group, ``G.v = '2*u'``, or indexing it, ``G.v['u > 1']``).
 
 Why: reading one (lesson 10 prints ``neuron.time_constant[0]`` after building the neuron)
 parsed the model and printed the expression with sympy in every process, although the
@@ -6,7 +7,8 @@ expression depends only on the model. Its printed numpy code is kept in the plai
 under the model (:func:`~labkit.plan.stored_ops.model_text`: the text or an Equations
 object's recipe) and the name, with the kinds and units of the names it reads (checked
 again at each read, as for a stored string: a name that now means something else takes
-the cold path). A model that cannot be said as plain text is evaluated every time.
+the cold path). A subexpression it reads is such a name, its values from its own stored
+code. A model that cannot be said as plain text is evaluated every time.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from labkit.core.namespace import Namespace, model_constants
 from labkit.groups.strings import _PACKAGES, _names, _roles, _scope, eval_printed, evaluate
 from labkit.plan.stored_ops import model_text
 
-__all__ = ["subexpression_values"]
+__all__ = ["reader", "subexpression_values"]
 
 _SPECIAL = frozenset({"i", "N", "t", "dt"})
 
@@ -27,12 +29,12 @@ def _valid(found) -> bool:
     return isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)
 
 
-def _externals(group, names, namespace, label):
-    """The names' namespace values: the last run's, or resolved as the cold path does."""
+def _externals(group, names, namespace, known, label):
+    """The names' namespace values: ``known``'s (the last run's, or a string's), or
+    resolved as the cold path does; None when they cannot be."""
     own = set(group.variables) | _SPECIAL
-    last = getattr(group, "_last_externals", None)
-    if last:
-        return last if names - own <= set(last) else None
+    if known:
+        return known if names - own <= set(known) else None
     lookup = Namespace(getattr(group, "_namespace", None), namespace,
                        bound=model_constants(group))
     try:
@@ -41,10 +43,14 @@ def _externals(group, names, namespace, label):
         return None
 
 
-def subexpression_values(group, name: str, namespace, cold_externals):
+def subexpression_values(group, name: str, namespace, known, cold_externals=None):
     """The values of ``group``'s subexpression ``name`` (a subgroup's part of them):
     from the stored code of this model's ``name``, else evaluated from its expression
-    (sympy) with ``cold_externals(expr)``, and its code stored."""
+    (sympy) with ``cold_externals(expr)``, and its code stored. ``known``: the namespace
+    values to read its names from (the last run's; a string's, whose subexpressions take
+    the names where it is written, as in Brian2), else they are looked up in
+    ``namespace``. Without ``cold_externals``, None when its code is not stored or a name
+    now means something else (a stored string then takes its cold path)."""
     owner = getattr(group, "_owner", group)
     first = group._start - owner._start
     model = model_text(getattr(owner, "_model", None))
@@ -55,16 +61,31 @@ def subexpression_values(group, name: str, namespace, cold_externals):
     if found is not None:
         code, roles = found
         names = {role[0] for role in roles}
-        externals = _externals(group, names, namespace, label)
+        externals = _externals(group, names, namespace, known, label)
         if externals is not None and _roles(group, names, externals) == roles:
-            scope = _scope(group, sorted(names), externals, first, group.N, size=owner.N)
-            return np.asarray(eval_printed(code, scope, label))
+            scope = _scope(group, sorted(names), externals, first, group.N,
+                           reader(group, namespace, known), size=owner.N)
+            if scope is not None:
+                return np.asarray(eval_printed(code, scope, label))
+    if cold_externals is None:
+        return None
     expr = group.variables[name].expr  # parsed now (sympy)
     externals = cold_externals(expr)
     printed = []
-    values = np.asarray(evaluate(group, expr, label, externals, subexpression=True,
+    values = np.asarray(evaluate(group, expr, label, externals,
+                                 reader(group, None, externals, True), subexpression=True,
                                  printed=printed))
     roles = _roles(group, _names(expr), externals)
     if key is not None and roles is not None and printed:
         save_plain("subexpression", key, version, (printed[0], roles))
     return values
+
+
+def reader(group, namespace, known, cold: bool = False):
+    """``values_of(name)`` for :func:`~labkit.groups.strings.evaluate` and a stored
+    code's scope: the values of ``group``'s subexpression ``name``, its names read from
+    ``known`` (the externals of the expression that reads it) or looked up in
+    ``namespace``. When its code is not stored: with ``cold``, evaluated from its
+    expression with ``known`` (and its code stored); else None."""
+    cold_externals = (lambda _: known) if cold else None
+    return lambda name: subexpression_values(group, name, namespace, known, cold_externals)

@@ -19,7 +19,7 @@ import numpy as np
 
 from labkit.core.elements import element_indices
 from labkit.core.namespace import frame_namespace
-from labkit.groups.strings import indices_where
+from labkit.groups.assigned import indices_where
 from labkit.units.quantity import Quantity
 
 __all__ = ["with_origin"]
