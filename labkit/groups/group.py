@@ -20,7 +20,7 @@ import numpy as np
 from labkit.core.base import LabkitObject
 from labkit.core.namespace import frame_namespace
 from labkit.core.variables import Variable, as_quantity, checked_values, is_zero_text
-from labkit.errors import UnknownVariableError
+from labkit.errors import UnknownNameError, UnknownVariableError
 from labkit.groups.assigned import evaluate_string, indices_where
 from labkit.groups.events import NO_EVENTS
 from labkit.groups.linked import LinkedVariable, link
@@ -92,8 +92,8 @@ class Group(LabkitObject):
             raise AttributeError(name)
         if name in variables or name.endswith("_") and name[:-1] in variables:
             key = name if name in variables else name[:-1]
-            # a subexpression read before any run takes the names where it is read, as
-            # in Brian2 (neuron.space_constant[0] in a script, gL defined there)
+            # a subexpression takes the names where it is read, as in Brian2, also after
+            # a run (neuron.space_constant[0] in a script, gL defined there)
             where = frame_namespace(depth + 1) if variables[key].kind == "subexpression" \
                 else None
             return self._get(key, units=key == name, namespace=where)
@@ -109,9 +109,10 @@ class Group(LabkitObject):
     def _get(self, name: str, units: bool, namespace=None):
         var = self.variables[name]
         if var.kind == "subexpression":
-            values = subexpression_values(
-                self, name, namespace, getattr(self, "_last_externals", None),
-                lambda expr: self._run_externals(expr, namespace))
+            # no reader (a link, a monitor): the last run's names
+            known = getattr(self, "_last_externals", None) if namespace is None else None
+            values = subexpression_values(self, name, namespace, known,
+                                          lambda expr: self._run_externals(expr, namespace))
             values = np.broadcast_to(values, () if var.shared else (self.N,)).astype(var.dtype)
         elif var.kind == "index":
             values = np.arange(self.N)
@@ -147,10 +148,16 @@ class Group(LabkitObject):
             )
 
     def _run_externals(self, expr, namespace=None) -> dict:
-        """Namespace values for evaluating a subexpression outside a run: the last run's,
-        or before any run the group's own and ``namespace`` (the reader's names)."""
-        return externals_for(self, expr, namespace, "a subexpression") if not \
-            getattr(self, "_last_externals", None) else self._last_externals
+        """Namespace values for evaluating a subexpression outside a run: the group's own
+        and ``namespace``'s (the reader's names), as Brian2 looks them up (a ``gain``
+        changed after the run counts); names found in neither, the last run's (Brian2
+        raises there: a model built and run inside a function, read outside it)."""
+        try:
+            return externals_for(self, expr, namespace, "a subexpression")
+        except UnknownNameError:
+            if not getattr(self, "_last_externals", None):
+                raise
+            return self._last_externals
 
     def _set(self, name: str, value, units: bool, namespace=None, key=None) -> None:
         """``G.name = value`` (``key`` None) or ``G.name[key] = value``; ``key`` may be a

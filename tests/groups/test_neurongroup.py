@@ -239,15 +239,17 @@ def test_string_indexing_and_expressions_on_a_part_of_a_group():
         G.v['i > k'] = 1 * mV
 
 
-def test_a_subexpression_read_before_any_run_takes_the_readers_names():
-    """As in Brian2 (its compartmental examples read neuron.space_constant so): the names
-    where G.x is read; after a run, the run's values."""
+def test_a_subexpression_read_takes_the_readers_names_also_after_a_run():
+    """As in Brian2 2.9 (its compartmental examples read neuron.space_constant so): the
+    names where G.x is read, before and after a run (Brian2 resolves them at each read;
+    labkit kept the last run's values after one until 6 December); a name the reader does
+    not have: the last run's value (Brian2 raises there)."""
     from labkit import Network, NeuronGroup, ms
     from labkit.errors import UnknownNameError
 
     def read_with(tau_here):
         tau = tau_here   # noqa: F841 - found by name
-        return float(np.asarray(G.rate)[0])
+        return float(G.rate[:][0])
 
     G = NeuronGroup(1, "v : 1\nrate = v/tau : Hz")
     G.v = 1
@@ -256,4 +258,27 @@ def test_a_subexpression_read_before_any_run_takes_the_readers_names():
     with pytest.raises(UnknownNameError, match="tau"):
         G.rate  # noqa: B018 - reading it is the test
     Network(G).run(0.1 * ms, namespace={"tau": 5 * ms})
-    assert read_with(20 * ms) == pytest.approx(200.0)   # the run's tau, 5 ms
+    assert read_with(20 * ms) == pytest.approx(50.0)   # the reader's tau, as Brian2
+    assert float(G.rate[:][0]) == pytest.approx(200.0)  # none here: the run's, 5 ms
+
+
+def test_a_subexpression_read_after_a_run_sees_a_changed_constant():
+    """Brian2 2.9 gives 5 10 15 / 7 14 21 / 9 18 27 / 11 22 33 for this script (its
+    reads resolve ``gain`` where they are written)."""
+    from labkit import NeuronGroup, ms, run
+
+    gain = 5
+    G = NeuronGroup(3, "x : 1\nJ = gain*x : 1")
+    G.x = "i + 1"
+    assert list(G.J[:]) == [5, 10, 15]
+    gain = 7
+    run(0.1 * ms)
+    assert list(G.J[:]) == [7, 14, 21]
+    gain = 9  # noqa: F841 - found by name
+    assert list(G.J[:]) == [9, 18, 27]
+
+    def in_a_function():
+        gain = 11  # noqa: F841 - found by name
+        return list(G.J[:])
+
+    assert in_a_function() == [11, 22, 33]
