@@ -57,7 +57,7 @@ def indices_where(group, condition: str, namespace) -> np.ndarray:
     return np.flatnonzero(np.broadcast_to(mask, (group.N,)))
 
 
-def _stored_values(group, text, namespace, label, dim, condition, key):
+def _stored_values(group, namespace, label, key):
     """The values of a string assigned before (its checks passed for names of the same
     kinds), evaluated from its stored numpy code without sympy; None when not stored or
     a name now means something else."""
@@ -83,7 +83,7 @@ def _stored_values(group, text, namespace, label, dim, condition, key):
 
 def _checked_values(group, text: str, namespace, label: str, dim, condition: bool, name: str):
     key = string_key(text, dim, condition)
-    values = _stored_values(group, text, namespace, label, dim, condition, key)
+    values = _stored_values(group, namespace, label, key)
     if values is not None:
         return values
     from labkit.equations.checks import Resolver, check_condition, infer_dimension, resolver
