@@ -186,15 +186,26 @@ class NumbaLoops(PythonLoops):
             return super()._For(s, depth)
         range_ = (self._threaded_range(s) if self._threaded(s)
                   else f"range({self.expr(s.start)}, {self.expr(s.stop)})")
+        self._ranges(s, depth, ((None, (range_,)),))
+
+    def _ranges(self, s, depth, branches) -> None:
+        """Loop ``s``'s body over each range of each branch (``(line or None, ranges)``: a
+        line such as ``if ...:`` heading its ranges, or none), indexed unsigned, its flags
+        counted over all of them (the team kernel walks a chunk in two ranges)."""
         flags = [name for op, name in s.reduce if op == "|"]
         for name in flags:
             self.write(depth, f"_lk_n{name} = 0")
         self.counted = set(flags)
-        self.write(depth, f"for {s.var} in {range_}:")
-        self.write(depth + 1, f"{UNSIGNED} = np.uint64({s.var})")
-        self.unsigned = s.var
-        self.body(s.body, depth + 1)
-        self.unsigned = None
+        for line, ranges in branches:
+            inner = depth if line is None else depth + 1
+            if line is not None:
+                self.write(depth, line)
+            for range_ in ranges:
+                self.write(inner, f"for {s.var} in {range_}:")
+                self.write(inner + 1, f"{UNSIGNED} = np.uint64({s.var})")
+                self.unsigned = s.var
+                self.body(s.body, inner + 1)
+                self.unsigned = None
         self.counted = set()
         for name in flags:
             self.write(depth, f"{name} = {name} or _lk_n{name} > 0")

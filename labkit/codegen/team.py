@@ -38,7 +38,7 @@ from labkit.codegen import loops as L
 from labkit.codegen import spec as S
 from labkit.codegen.compile import KernelSource
 from labkit.codegen.operations import describe
-from labkit.codegen.print_python import UNSIGNED, NumbaLoops
+from labkit.codegen.print_python import NumbaLoops
 from labkit.codegen.printers import PRELUDES
 from labkit.codegen.spec import BUFFER_FULL, FIXED_ARGS, argument
 from labkit.codegen.stored_expr import materialised
@@ -203,27 +203,6 @@ class _TeamLoops(NumbaLoops):
                                     ("else:", ("range(_lk_b, _lk_e)",))))
         else:
             super()._For(s, depth)
-
-    def _ranges(self, s, depth, branches) -> None:
-        """Loop ``s``'s body over each range of each branch (``(line or None, ranges)``),
-        indexed unsigned, its flags counted over all of them."""
-        flags = [name for op, name in s.reduce if op == "|"]
-        for name in flags:
-            self.write(depth, f"_lk_n{name} = 0")
-        self.counted = set(flags)
-        for line, ranges in branches:
-            inner = depth if line is None else depth + 1
-            if line is not None:
-                self.write(depth, line)
-            for range_ in ranges:
-                self.write(inner, f"for {s.var} in {range_}:")
-                self.write(inner + 1, f"{UNSIGNED} = np.uint64({s.var})")
-                self.unsigned = s.var
-                self.body(s.body, inner + 1)
-                self.unsigned = None
-        self.counted = set()
-        for name in flags:
-            self.write(depth, f"{name} = {name} or _lk_n{name} > 0")
 
 
 def _own_update(body: tuple) -> tuple[tuple, tuple]:
