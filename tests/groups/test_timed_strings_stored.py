@@ -12,15 +12,12 @@ from labkit.errors import DimensionMismatchError, ExpressionError
 
 
 @pytest.fixture()
-def parses(plain_cache, monkeypatch):
+def parses(plain_cache, counted):
+    """The numpy target on a fresh cache; the assigned strings' parses, counted."""
     import labkit.groups.assigned
 
     prefs.codegen.target = "numpy"
-    calls = []
-    parse = labkit.groups.assigned._parse
-    monkeypatch.setattr(labkit.groups.assigned, "_parse",
-                        lambda text: calls.append(text) or parse(text))
-    return calls
+    return counted(labkit.groups.assigned, "_parse")
 
 
 def _assigned(rows, dt=10 * ms, unit=1):
