@@ -50,7 +50,7 @@ from labkit.cache import cache_root
 from labkit.logs import info
 
 __all__ = ["FastStartKernel", "HAND_OVER_AFTER", "IN_PROCESS", "SMALL", "describe_argument",
-           "on_disk", "start_compile_job", "job_ended"]
+           "job_environment", "on_disk", "start_compile_job", "job_ended"]
 
 #: CPU seconds of numpy calls of one kernel (those made, plus those the current run
 #: still needs at the rate of the last call) from which the compiled kernel is loaded or
@@ -119,6 +119,14 @@ def describe_argument(value):
     return None
 
 
+def job_environment() -> dict:
+    """The environment of a process that compiles for this one: this labkit first on its
+    path, the same caches (labkit's and, inherited, Numba's)."""
+    root = str(Path(__file__).resolve().parents[2])
+    return {**os.environ, "LABKIT_CACHE_DIR": str(cache_root()),
+            "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+
+
 def start_compile_job(source, args, parallel: bool = False):
     """Compile ``source`` for ``args``' types in a subprocess (:mod:`compile_job`) that
     fills the disk cache -> (process, its stderr's file), or None when it cannot start
@@ -130,14 +138,11 @@ def start_compile_job(source, args, parallel: bool = False):
         return None
     request = {"path": str(write_source(source)), "name": source.name,
                "arg_names": list(source.arg_names), "types": types, "parallel": parallel}
-    root = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ, "LABKIT_CACHE_DIR": str(cache_root()),
-           "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     log = tempfile.TemporaryFile()
     try:
         process = subprocess.Popen(
             [sys.executable, "-m", "labkit.devices.compile_job"], stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=log, env=env)
+            stdout=subprocess.DEVNULL, stderr=log, env=job_environment())
         process.stdin.write(json.dumps(request).encode())
         process.stdin.close()
     except (OSError, RuntimeError):

@@ -15,17 +15,15 @@ took 46 MB of peak memory at the first run of CUBA with 10^5 neurons on a fresh 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numba
 import numpy as np
 
 from labkit.codegen.compile import lean_cache_loads
 from labkit.devices.compile_job import argument_type
-from labkit.devices.fast_start import describe_argument
+from labkit.devices.fast_start import describe_argument, job_environment
 from labkit.logs import info
 from labkit.prefs import prefs
 
@@ -120,13 +118,10 @@ def compiled_apart(dispatcher, args) -> bool:
             or _in_disk_cache(dispatcher, signature):
         return False
     request = json.dumps([dispatcher.py_func.__name__, [describe_argument(a) for a in args]])
-    root = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ,
-           "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     try:
         done = subprocess.run(
             [sys.executable, "-c", "import sys; from labkit.synapses.counting_sort import main;"
-             " sys.exit(main(sys.argv[1]))", request], env=env, capture_output=True,
+             " sys.exit(main(sys.argv[1]))", request], env=job_environment(), capture_output=True,
             timeout=APART_TIMEOUT)
     except (OSError, subprocess.SubprocessError) as error:
         info(f"the background compilation of the counting sort failed ({error}); compiling "
