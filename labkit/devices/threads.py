@@ -386,14 +386,9 @@ class ThreadedKernel:
         does not read the synapse): found once (looking the plan up by the spec hashed the
         whole spec, ~60 of the ~115 us a team call spent here)."""
         if "positions" not in self._team_cache:
-            # from the kernel's text (no plan: the plan's code loads sympy)
-            found = read_layout(self._team_source().text)
-            if found is None:  # a stand-in source without one
-                from labkit.codegen import team
-
-                plan = team.team_plan(self.spec)
-                found = (plan.size, plan.pathways, plan.synapse)
-            size, pathways, synapse = found
+            # from the kernel's text (no plan: the plan's code loads sympy); every team
+            # text has the line (the source store is keyed by codegen's own source)
+            size, pathways, synapse = read_layout(self._team_source().text)
             at = {name: k for k, name in enumerate(self.serial.source.arg_names)}
             queues = tuple((*(at[S.argument(queue, part, "internal")]
                               for part in ("hom", "qn", "ptr", "reach")),

@@ -582,8 +582,10 @@ class _ComputedPerSynapse(Variable):
 
     @array.setter
     def array(self, value) -> None:
-        if value is not None:  # restore()
-            self._restored(value)
+        # Variable.__init__ gives None; store() leaves these out (computed_when_read)
+        if value is not None:
+            raise TypeError(f"{self.name} of {self._synapses._label()} is computed from "
+                            "the connections; it cannot be set")
 
     @property
     def dtype(self):
@@ -602,9 +604,6 @@ class SubgroupIndex(_ComputedPerSynapse):
             (syn._post, syn.target)
         return (index[:syn._n] - group._start).astype(np.int32)
 
-    def _restored(self, value) -> None:
-        self._cached = (None, None)  # the index restore() puts back says the same
-
 
 class SynapseCounts(_ComputedPerSynapse):
     """``N_incoming`` / ``N_outgoing``: per synapse, the number of synapses onto its target
@@ -614,6 +613,3 @@ class SynapseCounts(_ComputedPerSynapse):
     def _compute(self, syn) -> np.ndarray:
         index = syn._pre if self._side == "pre" else syn._post
         return gather(count_elements(index, int(index.max(initial=-1)) + 1), index)
-
-    def _restored(self, value) -> None:  # an older state's counts
-        self._cached = ((self._synapses._version, len(value)), value)

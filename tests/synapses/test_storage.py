@@ -166,3 +166,17 @@ def test_counting_sort_is_a_stable_argsort():
     order, ptr = counting_sort(sources, 60)
     assert order.dtype == np.int32 and np.array_equal(order, expected)
     assert np.array_equal(np.diff(ptr), np.bincount(sources, minlength=60))
+
+
+def test_values_computed_from_the_connections_cannot_be_set():
+    from labkit import NeuronGroup, Synapses
+
+    G = NeuronGroup(4, "v : 1")
+    S = Synapses(G[1:], G, "w : 1")
+    S.connect(i=[0, 2], j=[1, 3])
+    assert S.i[:].tolist() == [0, 2] and S.N_incoming[:].tolist() == [1, 1]
+    for name in ("i", "N_incoming"):
+        with pytest.raises(TypeError, match=f"{name} of Synapses .* computed from the "
+                                            "connections"):
+            S.variables[name].array = np.zeros(2, dtype=np.int32)
+    assert S.i[:].tolist() == [0, 2] and S.N_incoming[:].tolist() == [1, 1]
