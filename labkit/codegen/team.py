@@ -182,9 +182,8 @@ TOP = 256
 class _TeamLoops(NumbaLoops):
     """The state update's element loop over the thread's own chunk, indexed unsigned
     (a loop from a variable start keeps Numba's negative-index branch otherwise, and does
-    not vectorise); flags combined in it are counted (no short-circuit ``and``). The chunk's
-    top ``TOP`` elements first, downwards, then the rest upwards (elements are independent
-    in a state update: the order changes no bit)."""
+    not vectorise). The chunk's top ``TOP`` elements first, downwards, then the rest
+    upwards (elements are independent in a state update: the order changes no bit)."""
 
     def _threaded(self, s) -> bool:
         return s.kind == "elements" and bool(s.threads) and s.step == 1
