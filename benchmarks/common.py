@@ -182,10 +182,16 @@ PIN_HELP = ("after the first runs, pin the main thread to one core and the other
             "they are), and every step's barrier then waits for a yield")
 
 
+#: The CPUs this process may use, read before any pinning: a second pin_threads() read
+#: the main thread's own affinity, one CPU, and put every thread on it (the second model
+#: of ``threads_alternating.py --models CUBA COBAHH --pin``: COBAHH 0.93x on "two" threads).
+_CPUS = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
+
+
 def pin_threads() -> None:
     """The main thread on the first CPU this process may use, every other thread (TBB's
     worker, started by the first run on threads) on the second."""
-    cpus = sorted(os.sched_getaffinity(0))[:2]
+    cpus = _CPUS[:2]
     main = threading.get_native_id()
     for task in os.listdir("/proc/self/task"):
         os.sched_setaffinity(int(task), {cpus[0] if int(task) == main else cpus[-1]})
