@@ -153,6 +153,7 @@ def main(argv=None) -> None:
     os.environ.setdefault("LABKIT_FAST_START", "0")
     import numba
 
+    import labkit.devices.threads as device
     from labkit.codegen.support_team import CLOSED, JOIN
 
     print(f"load average {os.getloadavg()[0]:.1f} at start")
@@ -173,6 +174,7 @@ def main(argv=None) -> None:
         ghz = (clock() - c0) / (time.perf_counter() - t0) / 1e9
         counts = [k for name, k in at.items() if name.endswith("__n")]
         stamps = {"serial": [], "team, 1 thread": [], "team, 2 threads": []}
+        cuts = {}  # round -> the two threads' cuts after it
         for r in range(args_.rounds + 1):  # the first round compiles
             for what in stamps:
                 s0 = int(args[at["_lk_clock_ts"]][0])
@@ -190,6 +192,9 @@ def main(argv=None) -> None:
                     team(*call, *extra, st)
                     if extra[0][JOIN] >= CLOSED:
                         continue  # the team did not form: nothing ran
+                    if threads > 1 and device.REBALANCE:  # the cuts follow the work
+                        kernel._rebalance(extra, args_.steps)
+                        cuts[r] = [int(c) for c in extra[3]]
                 if args[at["_lk_status"]][0] != 0:
                     raise RuntimeError(f"{what} stopped: status {args[at['_lk_status']]}")
                 if r:
@@ -204,6 +209,9 @@ def main(argv=None) -> None:
           f"{args_.rounds} each; us a step at the {'/'.join(map(str, pct))}th percentile")
     for what, runs in stamps.items():
         print(f"  {what:16s} {show([np.diff(st[0, 0]) for st in runs])}  ({len(runs)} rounds)")
+    if cuts:
+        print("    cuts after rounds 1, 2, 3 and the last: "
+              + ", ".join(str(cuts[r]) for r in sorted(cuts)[:3] + sorted(cuts)[-1:]))
     runs = stamps["team, 2 threads"]
     for t in range(2 if runs else 0):
         before = show([st[t, 1, :-1] - st[t, 0, :-1] for st in runs])

@@ -16,7 +16,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 __all__ = ["JOIN", "CLOSED", "SPIN", "JOIN_POLLS", "control_words", "lk_join", "lk_barrier",
-           "atomic_add", "atomic_load", "atomic_store", "atomic_cas"]
+           "lk_cycles", "atomic_add", "atomic_load", "atomic_store", "atomic_cas"]
 
 #: The join word's index, and its value once a thread gave up waiting for the others.
 JOIN, CLOSED = 0, 1 << 40
@@ -84,6 +84,21 @@ def atomic_cas(typingctx, arr, idx, expected, new):
         pair = builder.cmpxchg(_pointer(context, builder, sig, args), args[2], args[3],
                                "seq_cst", "seq_cst")
         return builder.extract_value(pair, 1)
+
+    return sig, codegen
+
+
+@intrinsic
+def lk_cycles(typingctx):
+    """The CPU's cycle counter (``llvm.readcyclecounter``: the time stamp counter, at a
+    constant rate, on x86-64; 0 on a target without one): each thread's busy time in a
+    team call (``team_layout.rebalanced``)."""
+    sig = types.int64()
+
+    def codegen(context, builder, sig, args):
+        fnty = ir.FunctionType(ir.IntType(64), [])
+        return builder.call(cgutils.get_or_insert_function(builder.module, fnty,
+                                                           "llvm.readcyclecounter"), [])
 
     return sig, codegen
 

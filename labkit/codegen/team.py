@@ -4,15 +4,18 @@ Why (README "All cores"): a Numba ``prange`` region per state update costs micro
 start and join, CUBA's whole step (4000 neurons) is ~6 us, and serial synaptic events
 between the regions move the state between the cores' caches; so the parallel kernel made
 CUBA slower on 2 cores than on one. Here one ``prange(T)`` region runs every step of the
-call: thread ``t`` owns the elements ``[t*N/T, (t+1)*N/T)`` of the group (rounded to
-``ALIGN``); it updates them,
-tests their threshold into its own spike list, and meets the others at the step's one
-barrier; then every thread walks all spike lists in thread order (index order) and runs
-the synaptic code of the events whose *target* it owns (the synapses sorted once by
-source and owner of the target, keeping their order within each part: each target gets
-the float additions of one thread in the same order), and resets its own spikes. Thread
-0 also writes the group's spike array and the SpikeMonitors. Spike lists are double-
-buffered by the step's parity (a thread one step ahead writes the other buffer).
+call: thread ``t`` owns the elements ``[cut[t], cut[t+1])`` of the group (about
+``[t*N/T, (t+1)*N/T)`` at first, on ``ALIGN``; the caller moves the cuts between calls
+so that each thread's share of the work is even: ``team_layout.rebalanced``); it updates
+them, tests their threshold into its own spike list, and meets the others at the step's
+one barrier; then every thread walks all spike lists in thread order (index order) and
+runs the synaptic code of the events whose *target* it owns (the synapses sorted by
+source and target, keeping their order otherwise, each source's part per thread found
+from the cuts: each target gets the float additions of one thread in the same order),
+and resets its own spikes. Thread 0 also writes the group's spike array and the
+SpikeMonitors. Spike lists are double-buffered by the step's parity (a thread one step
+ahead writes the other buffer). On every ``SAMPLE``-th step each thread adds its busy
+cycles (the step without its wait at the barrier) to its counter in ``_lk_work``.
 
 Which kernels have a team form (:func:`team_plan`): one clock; one neuron group ``G``
 whose operations are, in order, state updates, its threshold, then SpikeMonitors of ``G``
@@ -47,6 +50,7 @@ from labkit.codegen.team_layout import (
     BOX_COUNT,
     BOX_PHASE,
     BOX_SPIKES,
+    WORK_ROW,
     bounds,
     box_row,
     layout_line,
@@ -57,20 +61,27 @@ __all__ = ["TeamPlan", "team_plan", "team_source", "TEAM_ARGS", "pathway_args", 
 
 #: The team kernel's arguments after the serial kernel's: the control words (the join),
 #: the flags of values not finite (one per thread), the threads' mailboxes (``_lk_box``:
-#: see ``support_team.box_row``), then per pathway its synapses by (source, owner)
-#: (``pathway_args``).
-TEAM_ARGS = ("_lk_ctl", "_lk_flags", "_lk_box")
+#: see ``support_team.box_row``), the cuts (``_lk_cut``: thread ``t`` owns the elements
+#: ``[cut[t], cut[t+1])``, see ``team_layout.rebalanced``), each thread's busy cycles in
+#: the call (``_lk_work[t * WORK_ROW]``), then per pathway its synapses by (source,
+#: owner) (``pathway_args``).
+TEAM_ARGS = ("_lk_ctl", "_lk_flags", "_lk_box", "_lk_cut", "_lk_work")
+
+#: Steps apart of those whose busy time a thread measures (two readings of the cycle
+#: counter before the barrier and two after, every step, were 1-2 % of CUBA's step).
+SAMPLE = 8
 
 def pathway_args(k: int) -> tuple[str, str, str]:
     """Pathway ``k``'s part pointers (sources x T + 1), and per event in the parts' order
     its synapse (``syn[m]`` of its queue position ``m``, see ``spec``; a placeholder when
     the code does not read it: ``TeamPlan.synapse``) and its target (``reach[m]``).
 
-    Why copies, not the positions: an event read through its position read two arrays
-    (positions, then targets: CUBA's 80 synapses a spike, 15 cache lines a spike from far
-    caches), and the events on two threads took as long as one thread's push and events
-    together (0.53 vs 0.47 us a step, load 5); the targets alone (int32) are 2.5 lines a
-    spike and thread."""
+    Why the targets, not the positions: an event read through its position read two
+    arrays (positions, then targets: CUBA's 80 synapses a spike, 15 cache lines a spike
+    from far caches), and the events on two threads took as long as one thread's push and
+    events together (0.53 vs 0.47 us a step, load 5); the targets alone (int32) are 2.5
+    lines a spike and thread. A queue sorted by target within each source (as connect()
+    builds it) gives its own ``reach`` and ``syn``; another one, sorted copies."""
     return f"_lk_p{k}", f"_lk_y{k}", f"_lk_g{k}"
 
 
@@ -343,9 +354,10 @@ def _member(spec: S.KernelSpec, plan: TeamPlan, printer) -> None:
             Return())))
     w = printer.write
     n = printer.use(plan.size)
-    w(1, f"_lk_lo = (_lk_t * {n} // _lk_T) // {ALIGN} * {ALIGN}")  # as bounds()
-    w(1, f"_lk_hi = {n} if _lk_t == _lk_T - 1 else "
-         f"((_lk_t + 1) * {n} // _lk_T) // {ALIGN} * {ALIGN}")
+    w(1, "_lk_lo = _lk_cut[_lk_t]")
+    w(1, "_lk_hi = _lk_cut[_lk_t + 1]")
+    w(1, "_lk_busy = 0")
+    w(1, "_lk_c0 = 0")
     w(1, "_lk_row = _lk_box.shape[0] // (2 * _lk_T)")
     w(1, "_lk_tsc = int(_lk_clock_ts[0])")
     for m, n in counts.items():
@@ -362,11 +374,12 @@ def _member(spec: S.KernelSpec, plan: TeamPlan, printer) -> None:
                       "const int64_t"),
              L.Assign(L.Name("_lk_mine"), L.Name("_lk_base") + t * L.Name("_lk_row"),
                       "const int64_t"))
-    step = (*clock, *checks,
+    step = (Stamp("start"), *clock, *checks,
             L.If(on, tuple(before)),
             Barrier(),
             L.If(on, (*check_bad, L.If(t.eq(0), merge), *after,
-                      L.Update(L.Name("_lk_tsc"), "+", L.Const(1)))))
+                      L.Update(L.Name("_lk_tsc"), "+", L.Const(1)))),
+            Stamp("end"))
     w(1, "for _lk_s in range(_lk_s0, _lk_s1):")
     printer.block(step, 2)
     w(1, "if _lk_t == 0:")
@@ -377,7 +390,16 @@ def _member(spec: S.KernelSpec, plan: TeamPlan, printer) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class Barrier:
-    """The step's barrier (see ``support_team.lk_barrier``): phase = the step + 1."""
+    """The step's barrier (see ``support_team.lk_barrier``): phase = the step + 1; on a
+    sampled step, the thread's busy time stops while it waits there."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Stamp:
+    """A sampled step's start (``"start"``) or end (``"end"``: its busy cycles added to
+    the thread's counter, ``_lk_work``)."""
+
+    at: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -387,7 +409,21 @@ class Return:
 
 class _MemberLoops(_TeamLoops):
     def _Barrier(self, s, depth) -> None:
+        self.write(depth, "if _lk_timed:")
+        self.write(depth + 1, "_lk_busy += lk_cycles() - _lk_c0")
         self.write(depth, "lk_barrier(_lk_box, _lk_base, _lk_row, _lk_t, _lk_T, _lk_s + 1)")
+        self.write(depth, "if _lk_timed:")
+        self.write(depth + 1, "_lk_c0 = lk_cycles()")
+
+    def _Stamp(self, s, depth) -> None:
+        if s.at == "start":
+            self.write(depth, f"_lk_timed = _lk_s % {SAMPLE} == 0")
+            self.write(depth, "if _lk_timed:")
+            self.write(depth + 1, "_lk_c0 = lk_cycles()")
+        else:
+            self.write(depth, "if _lk_timed:")
+            self.write(depth + 1, "_lk_busy += lk_cycles() - _lk_c0")
+            self.write(depth + 1, f"_lk_work[_lk_t * {WORK_ROW}] = _lk_busy")
 
     def _Stop(self, s, depth) -> None:
         # the serial kernel advances the clock at each step's end: so does thread 0 here
@@ -401,7 +437,7 @@ class _MemberLoops(_TeamLoops):
 
 #: What a team kernel imports besides a serial kernel's.
 TEAM_PRELUDE = ("import numba\nfrom numba import prange\n\n"
-                "from labkit.codegen.support_team import lk_barrier, lk_join\n")
+                "from labkit.codegen.support_team import lk_barrier, lk_cycles, lk_join\n")
 
 
 @functools.lru_cache(maxsize=64)

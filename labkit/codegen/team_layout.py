@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["ALIGN", "BOX_COUNT", "BOX_PHASE", "BOX_SPIKES", "bounds", "box_row",
-           "layout_line", "read_layout"]
+__all__ = ["ALIGN", "BOX_COUNT", "BOX_PHASE", "BOX_SPIKES", "LEAST", "MOST", "WORK_ROW",
+           "bounds", "box_row", "largest_chunk", "rebalanced", "layout_line", "read_layout"]
 
 #: A thread's mailbox for a step, a row of ``_lk_box`` (int64 words; rows 64-byte aligned,
 #: ``box_row`` words long, ``2 x T`` of them: the step's parity, then the thread): the
@@ -42,6 +42,54 @@ def bounds(n: int, threads: int) -> list[int]:
     """``lo_0 = 0, lo_1, ..., lo_T = n``: thread ``t`` owns ``[lo_t, lo_t+1)`` (see
     ``ALIGN``; the kernel's text computes the same)."""
     return [0, *((t * n // threads) // ALIGN * ALIGN for t in range(1, threads)), n]
+
+
+#: A chunk's least and largest size as shares of an even one (``rebalanced``): the
+#: mailbox rows hold the spikes of the largest (``largest_chunk``).
+LEAST, MOST = 0.5, 1.25
+#: The words of a thread's row in a team call's work counters (``_lk_work``): a cache
+#: line each, so the threads' counters share none.
+WORK_ROW = 8
+
+
+def largest_chunk(n: int, threads: int) -> int:
+    """The most elements a thread may own (``MOST`` of an even share, and an ``ALIGN``
+    for the rounding of the cuts)."""
+    return min(n, int(MOST * n / threads) + ALIGN)
+
+
+def rebalanced(cuts: list[int], busy: list[int]) -> list[int] | None:
+    """A team's cuts (``lo_0 = 0 ... lo_T = n``, see :func:`bounds`) and each thread's busy
+    time in a call (its work before and after the step's barrier, the wait left out) ->
+    cuts that give each thread its share of the work, or None to keep them.
+
+    Why: the threads meet at a barrier every step, so a step takes as long as the busiest
+    thread. Measured on two cores (``benchmarks/team_steps.py --phases``, CUBA 4000): the
+    thread that owned the upper half worked 0.2 us a step longer for as many neurons, in
+    every process on 6 December, and which core is slower varies by process and over a
+    run on a shared machine. Each chunk's cost per element is taken from its busy time;
+    the new sizes move halfway to the sizes that balance those costs (the measure is
+    noisy), stay within ``LEAST`` and ``MOST`` of an even share, and the cuts stay on
+    ``ALIGN``. A cut moves only by at least ``ALIGN`` elements: moving one re-splits each
+    pathway's events by owner (:class:`labkit.devices.threads.ThreadedKernel`)."""
+    threads, n = len(cuts) - 1, cuts[-1]
+    sizes = [b - a for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+    if threads < 2 or min(busy) <= 0 or min(sizes) <= 0:
+        return None  # one thread, no measure (no cycle counter), or an empty chunk
+    speed = [size / work for size, work in zip(sizes, busy, strict=True)]  # elements per cycle
+    least, most = LEAST * n / threads, MOST * n / threads
+    new, at = [0], 0.0
+    for t, (size, v) in enumerate(zip(sizes[:-1], speed[:-1], strict=True), 1):
+        at += (size + n * v / sum(speed)) / 2
+        # each chunk within least..most, and room for the rest's
+        at = min(max(at, new[-1] + least, n - (threads - t) * most),
+                 new[-1] + most, n - (threads - t) * least)
+        new.append(min(n, int(round(at / ALIGN)) * ALIGN))
+    new.append(n)
+    sizes = [b - a for a, b in zip(new[:-1], new[1:], strict=True)]
+    if min(sizes) <= 0 or max(sizes) > largest_chunk(n, threads):
+        return None
+    return None if new == list(cuts) else new
 
 
 def box_row(chunk: int) -> int:

@@ -63,7 +63,14 @@ from pathlib import Path
 import labkit.codegen.compile as kernel_compile
 import labkit.codegen.source_cache as kernel_sources
 from labkit.codegen import spec as S
-from labkit.codegen.team_layout import bounds, box_row, read_layout
+from labkit.codegen.team_layout import (
+    WORK_ROW,
+    bounds,
+    box_row,
+    largest_chunk,
+    read_layout,
+    rebalanced,
+)
 from labkit.devices import fast_start
 from labkit.memory import aligned_zeros
 from labkit.prefs import prefs
@@ -139,6 +146,38 @@ BACKGROUND = True
 #: that own chunks of the group for a whole call, one barrier a step) on its team kernel
 #: instead of the ``prange`` one. False: always the ``prange`` kernel.
 TEAM = True
+#: Whether a team's cuts follow its threads' measured work between calls
+#: (``team_layout.rebalanced``). False: the even cuts of ``team_layout.bounds``.
+REBALANCE = True
+#: The fewest steps of a team call after which the cuts may move (the threads measured
+#: 128 of them, ``team.SAMPLE`` steps apart).
+REBALANCE_STEPS = 1024
+
+
+def _parts(ptr, targets, cut):
+    """Per source ``s`` and thread ``t``, where the source's events onto thread ``t``'s
+    chunk start (``parts[s*T + t]``, and ``parts[S*T]``: the end), its events sorted by
+    target (``targets``, in runs ``ptr[s]:ptr[s+1]``): a binary search of every source's
+    run at once for each inner cut (CUBA's 4000 sources: ~12 halvings of numpy arrays)."""
+    import numpy as np
+
+    sources, threads = ptr.shape[0] - 1, cut.shape[0] - 1
+    parts = np.empty(sources * threads + 1, dtype=np.int64)
+    parts[:-1:threads] = ptr[:-1]
+    parts[-1] = ptr[-1]
+    last = max(0, targets.shape[0] - 1)
+    for t in range(1, threads):
+        lo, hi = ptr[:-1].astype(np.int64), ptr[1:].astype(np.int64)
+        while True:
+            open_ = lo < hi
+            if not open_.any():
+                break
+            mid = (lo + hi) >> 1
+            below = open_ & (targets[np.minimum(mid, last)] < cut[t])
+            lo = np.where(below, mid + 1, lo)
+            hi = np.where(open_ & ~below, mid, hi)
+        parts[t:-1:threads] = lo
+    return parts
 
 
 def checked_threads(value, where: str):
@@ -296,6 +335,7 @@ class ThreadedKernel:
         self._team = None  # the team kernel; False: the model has none
         self._team_cache: dict = {}  # its per-call arrays and synapses split by owner
         self.team_calls = 0
+        self.rebalances = 0  # team calls after which the cuts moved
         #: team calls whose threads did not all start (run on one thread instead): on
         #: idle cores there should be none (benchmarks/threads.py reports them)
         self.teams_not_formed = 0
@@ -366,19 +406,36 @@ class ThreadedKernel:
         T, n = self.threads, int(args[size])
         key = ("arrays", T, n)
         if key not in self._team_cache:
-            row = box_row(max(np.diff(bounds(n, T))))
+            row = box_row(largest_chunk(n, T))
             self._team_cache[key] = (np.zeros(control_words(T), dtype=np.int64),
                                      np.zeros(T, dtype=np.int64),
-                                     aligned_zeros(2 * T * row, np.int64), row)
-        ctl, flags, box, row = self._team_cache[key]
+                                     aligned_zeros(2 * T * row, np.int64), row,
+                                     np.asarray(bounds(n, T), dtype=np.int64),
+                                     aligned_zeros(T * WORK_ROW, np.int64))
+        ctl, flags, box, row, cut, work = self._team_cache[key]
         ctl[:] = 0
         flags[:] = 0
         box[::row] = 0  # the phase words: a call's steps may start below the last call's
-        extra = [ctl, flags, box]
+        work[:] = 0
+        extra = [ctl, flags, box, cut, work]
         for k, (_, _, ptr, reach, syn) in enumerate(queues):
             extra += self._by_owner(k, args[ptr], args[reach],
-                                    None if syn is None else args[syn], n, T)
+                                    None if syn is None else args[syn], cut)
         return tuple(extra)
+
+    def _rebalance(self, extra, steps: int) -> None:
+        """After a team call of ``steps`` steps: the cuts moved for the threads' measured
+        work, when it is uneven (``team_layout.rebalanced``; the next call splits the
+        events anew, ~0.2 ms a pathway for CUBA). Not after a short call: a few sampled
+        steps measure noise (calls that a SpikeMonitor's growth cut short moved CUBA's cut
+        back and forth by ``ALIGN``)."""
+        if steps < REBALANCE_STEPS:
+            return
+        cut, work = extra[3], extra[4]
+        new = rebalanced([int(c) for c in cut], [int(w) for w in work[::WORK_ROW]])
+        if new is not None:
+            cut[:] = new
+            self.rebalances += 1
 
     def _team_positions(self):
         """-> the positions among the arguments of the team's group size and, per pathway,
@@ -397,36 +454,48 @@ class ThreadedKernel:
             self._team_cache["positions"] = (at[size], queues)
         return self._team_cache["positions"]
 
-    def _by_owner(self, k, ptr, reach, syn, n, T):
+    def _by_owner(self, k, ptr, reach, syn, cut):
         """Pathway ``k``'s events per (source, owner of the target), each part in the
         queue's order -> (pointers, each event's synapse, each event's target: see
-        ``team.pathway_args``); kept while the arrays are the same. ``reach``: each queue
-        position's target, ``syn`` its synapse (None: the code does not read it)."""
+        ``team.pathway_args``). ``reach``: each queue position's target, ``syn`` its
+        synapse (None: the code does not read it); ``cut``: the threads' chunks. The events
+        sorted by (source, target) are kept while the arrays are the same, the pointers
+        while the cuts are."""
         import numpy as np
 
         arrays = (ptr, reach) if syn is None else (ptr, reach, syn)
-        key = ("split", k, T, n, *(a.ctypes.data for a in arrays),
-               *(a.shape for a in arrays))
+        key = ("sorted", k, *(a.ctypes.data for a in arrays), *(a.shape for a in arrays))
         if key not in self._team_cache:
+            self._team_cache = {k_: v for k_, v in self._team_cache.items()
+                                if not (isinstance(k_, tuple) and k_[0] in ("sorted", "split")
+                                        and k_[1] == k)}
+            events = int(ptr[-1])
+            targets = reach[:events]
+            # a placeholder when the code does not read the synapse (CUBA, COBAHH)
+            synapses = np.zeros(1, dtype=np.int32) if syn is None else syn[:events]
+            # sorted by target within a source, any cuts give each thread one run of a
+            # source's events. connect() builds them so: then the queue's own arrays serve
+            # (no copy: CUBA at N = 64 000 has 8.2e7 events, which the team's first call
+            # split by owner in 3.1 s, sorted by target in 3.9 s, and now checks in 0.4 s)
+            drops = np.flatnonzero(np.diff(targets) < 0) + 1
+            if not np.isin(drops, ptr).all():
+                # a stable sort keeps the queue's order among a source's synapses onto
+                # one target: each target gets its additions in the serial kernel's order
+                source = np.repeat(np.arange(ptr.shape[0] - 1, dtype=np.int64),
+                                   np.diff(ptr))
+                order = np.argsort(source * (int(targets.max(initial=0)) + 1) + targets,
+                                   kind="stable")
+                targets = targets[order]
+                synapses = synapses if syn is None else synapses[order]
+            self._team_cache[key] = (targets, synapses)
+        targets, synapses = self._team_cache[key]
+        split = ("split", k, tuple(int(c) for c in cut))
+        if split not in self._team_cache:
             self._team_cache = {k_: v for k_, v in self._team_cache.items()
                                 if not (isinstance(k_, tuple) and k_[0] == "split"
                                         and k_[1] == k)}
-            sources = ptr.shape[0] - 1
-            owners = np.asarray(bounds(n, T)[1:], dtype=np.int64)
-            source = np.repeat(np.arange(sources), np.diff(ptr))
-            # a stable sort by (source, owner) keeps the queue's order within each part; on
-            # one combined key it took a third of np.lexsort's time (CUBA's 320 000
-            # synapses: 10 vs 33 ms), paid in a team's first call
-            part = source * T + np.searchsorted(owners, reach[:ptr[-1]], side="right")
-            order = np.argsort(part, kind="stable")
-            counts = np.bincount(part, minlength=sources * T)
-            parts = np.zeros(sources * T + 1, dtype=np.int64)
-            np.cumsum(counts, out=parts[1:])
-            targets = reach[:ptr[-1]][order]
-            # a placeholder when the code does not read the synapse (CUBA, COBAHH)
-            synapses = np.zeros(1, dtype=np.int32) if syn is None else syn[:ptr[-1]][order]
-            self._team_cache[key] = [parts, synapses, targets]
-        return self._team_cache[key]
+            self._team_cache[split] = _parts(ptr, targets, cut)
+        return [self._team_cache[split], synapses, targets]
 
     def _large(self, args) -> bool:
         return any(int(args[k]) >= MIN_ELEMENTS for k in self._sizes)
@@ -642,6 +711,8 @@ class ThreadedKernel:
         if extra[0][JOIN] >= CLOSED:  # the threads did not all start: nothing ran
             self.teams_not_formed += 1
             self.serial(*args)
+        elif REBALANCE:
+            self._rebalance(extra, int(args[self._status][1]) - int(args[0]))
 
     def __repr__(self) -> str:
         return f"<ThreadedKernel threads={self.threads} {self.source!r}>"

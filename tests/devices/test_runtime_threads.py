@@ -721,6 +721,122 @@ def test_team_chunks_start_on_cache_lines_and_cover_the_group(n, threads):
     assert (abs(sizes - n / threads) <= team.ALIGN).all()
 
 
+def test_rebalanced_cuts_give_the_busier_thread_fewer_elements():
+    """team_layout.rebalanced: halfway to the sizes that even out the measured cost per
+    element, on ALIGN, within LEAST..MOST of an even share; nothing to move without a
+    measure, on one thread, or when the move is under ALIGN."""
+    from labkit.codegen import team_layout as L
+
+    cuts = L.bounds(4000, 2)  # [0, 1984, 4000]
+    new = L.rebalanced(cuts, [1000, 1300])  # thread 1 busier for about as many elements
+    assert new[0] == 0 and new[-1] == 4000 and new[1] % L.ALIGN == 0
+    assert cuts[1] < new[1] < 2300  # thread 0 takes more, but only halfway there
+    assert L.rebalanced(new, [1300, 1000])[1] < new[1]  # and back when it is the busier
+    assert L.rebalanced(cuts, [1000, 1010]) is None  # under ALIGN elements
+    assert L.rebalanced(cuts, [0, 0]) is None  # no cycle counter
+    assert L.rebalanced([0, 4000], [5]) is None
+    extreme = L.rebalanced(cuts, [1, 10**9])  # clamped: at most MOST of an even share
+    assert 4000 - extreme[1] >= L.LEAST * 2000 - L.ALIGN
+    assert max(np.diff(extreme)) <= L.largest_chunk(4000, 2)
+    four = L.rebalanced(L.bounds(4000, 4), [100, 100, 100, 200])
+    assert four is not None and np.diff(four)[3] < np.diff(L.bounds(4000, 4))[3]
+    assert all(c % L.ALIGN == 0 for c in four[:-1]) and four[-1] == 4000
+
+
+def test_the_events_split_by_owner_follow_any_cuts():
+    """threads._parts: per source, where its events (sorted by target) onto each thread's
+    chunk start, found by one binary search of all sources at once: as counted by hand,
+    with empty sources and cuts at the ends."""
+    rng = np.random.default_rng(1)
+    degrees = rng.integers(0, 20, 60)
+    degrees[[0, 7, 59]] = 0
+    ptr = np.zeros(61, dtype=np.int64)
+    ptr[1:] = np.cumsum(degrees)
+    targets = np.concatenate([np.sort(rng.integers(0, 1000, d)) for d in degrees])
+    for cut in ([0, 500, 1000], [0, 128, 640, 1000], [0, 0, 1000], [0, 1000]):
+        cut = np.asarray(cut)
+        parts = T._parts(ptr, targets.astype(np.int32), cut)
+        threads = len(cut) - 1
+        assert parts.shape == (60 * threads + 1,) and parts[-1] == ptr[-1]
+        for source in range(60):
+            run = targets[ptr[source]:ptr[source + 1]]
+            for t in range(threads):
+                expected = ptr[source] + (run < cut[t]).sum() if t else ptr[source]
+                assert parts[source * threads + t] == expected
+    assert (T._parts(np.zeros(4, dtype=np.int64), np.zeros(0, dtype=np.int32),
+                     np.asarray([0, 64, 100])) == 0).all()
+
+
+def test_a_pathways_events_by_owner_keep_the_queues_order_per_target():
+    """ThreadedKernel._by_owner: each (source, thread) part holds that source's events onto
+    the thread's chunk; a queue sorted by target within each source (as connect() builds
+    them) is used as it is, one that is not is sorted stably (two synapses of a source onto
+    one target stay in the queue's order: their target adds them in the serial order)."""
+    kernel = T.ThreadedKernel.__new__(T.ThreadedKernel)
+    kernel._team_cache = {}
+    ptr = np.array([0, 3, 3, 7], dtype=np.int64)  # source 1 has no synapses
+    cut = np.array([0, 64, 128])
+    for reach, sorted_ in (([5, 70, 90, 1, 64, 64, 100], True),
+                           ([90, 5, 70, 64, 100, 1, 64], False)):
+        reach = np.array(reach, dtype=np.int32)
+        syn = np.arange(7, dtype=np.int32)
+        parts, synapses, targets = kernel._by_owner(0, ptr, reach, syn, cut)
+        assert (np.shares_memory(targets, reach)) == sorted_
+        for source in range(3):
+            for t in range(2):
+                got = slice(parts[source * 2 + t], parts[source * 2 + t + 1])
+                mine = [m for m in range(ptr[source], ptr[source + 1])
+                        if cut[t] <= reach[m] < cut[t + 1]]
+                assert sorted(targets[got]) == sorted(reach[mine])
+                assert list(targets[got]) == sorted(reach[mine])  # by target
+                for target in set(reach[mine]):  # the queue's order per target
+                    assert [s for s in synapses[got] if reach[s] == target] == \
+                        [m for m in mine if reach[m] == target]
+
+
+def test_cuts_that_move_between_calls_give_the_bits_of_one_thread(monkeypatch):
+    """The team's cuts move after calls (threads.REBALANCE): each call's events are split
+    anew for its cuts, and the spikes and values stay those of one thread (here the cuts
+    jump about on every call, the SpikeMonitor's growth cutting calls short)."""
+    monkeypatch.setattr(T, "ADAPTIVE", False)
+    monkeypatch.setattr(T, "REBALANCE_STEPS", 0)
+    plans = iter([[0, 64, 400], [0, 320, 400], [0, 192, 400], [0, 128, 400]] * 50)
+    measured = []
+
+    def jumpy(cuts, busy):
+        measured.append(busy)
+        return next(plans)
+
+    monkeypatch.setattr(T, "rebalanced", jumpy)
+
+    def runs(threads):  # several run() calls: several team calls
+        set_device('runtime', threads=threads)
+        start_scope()
+        seed(7)
+        P, names, (Ce, Ci) = _team_cuba(400)  # noqa: F841 - run() finds them here
+        spikes = SpikeMonitor(P)
+        before = _team_calls()
+        for _ in range(6):
+            run(10*ms)
+        return (np.asarray(spikes.i), np.asarray(spikes.t_),
+                [getattr(P, f"{name}_").copy() for name in names], _team_calls() - before)
+
+    def rebalances():
+        return sum(k.rebalances for k in get_device()._threaded.values())
+
+    i1, t1, values1, _ = runs(1)
+    before = rebalances()
+    i2, t2, values2, team_calls = runs(2)
+    assert team_calls >= 6 and rebalances() - before == len(measured) >= 6
+    if os.uname().machine in ("x86_64", "AMD64"):  # a cycle counter: each thread measured
+        assert all(min(busy) > 0 for busy in measured)
+    assert len(i1) > 10
+    np.testing.assert_array_equal(i1, i2)
+    np.testing.assert_array_equal(t1, t2)
+    for a, b in zip(values1, values2, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_a_groups_state_variables_start_on_cache_lines():
     """The team kernel's chunks (team.bounds) share no cache line only if the arrays start
     on one: state variables, lastspike and not_refractory."""
