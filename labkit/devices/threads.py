@@ -10,7 +10,8 @@ A model with a team form (``labkit.codegen.team``: one neuron group, its thresho
 SpikeMonitors, and synapses onto it without delays; CUBA and COBAHH) runs on threads
 another way: one ``prange(T)`` region per kernel call in which each thread owns a chunk
 of the neurons for every step (their update, threshold, reset and the synaptic events
-onto them), meeting the others at one barrier a step (``TEAM``). A call that cannot run
+onto them), meeting the others at one barrier a step (``TEAM``); between calls the chunks
+follow the threads' measured work (``REBALANCE``). A call that cannot run
 on it (a pathway with a delay, a call resuming mid-step) runs on the ``prange`` kernel
 (or that step's rest on the serial one); one whose threads do not all start runs on
 the serial kernel. Either way the bits are one thread's.
