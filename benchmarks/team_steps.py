@@ -37,26 +37,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import cobahh  # noqa: E402
 import cuba  # noqa: E402
 from common import PIN_HELP, pin_threads  # noqa: E402
-from llvmlite import ir  # noqa: E402
-from numba import types  # noqa: E402
-from numba.core import cgutils  # noqa: E402
-from numba.extending import intrinsic  # noqa: E402
+
+from labkit.codegen.support_team import lk_cycles as cycles  # noqa: E402
 
 #: What a stamped kernel's text imports besides its own.
-STAMPS = "from team_steps import cycles  # noqa\n"
-
-
-@intrinsic
-def cycles(typingctx):
-    """The CPU's time stamp counter (``llvm.readcyclecounter``; constant rate on x86-64)."""
-    sig = types.int64()
-
-    def codegen(context, builder, sig, args):
-        fnty = ir.FunctionType(ir.IntType(64), [])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.readcyclecounter")
-        return builder.call(fn, [])
-
-    return sig, codegen
+STAMPS = "from labkit.codegen.support_team import lk_cycles as cycles  # noqa\n"
 
 
 def _capture(model: str, n: int):
@@ -123,7 +108,7 @@ def _stamped(text: str, team: bool, phases: list | None = None) -> str:
             out.append(f"    _lk_stamps[{t}, 0, _lk_s1 - _lk_s0] = cycles()")
         out.append(line)
     text = "\n".join(out)
-    if text.count("cycles()") < (4 if team else 2):
+    if text.count("_lk_stamps[") < (4 if team else 2):
         raise RuntimeError("the generated kernel's text changed: update _stamped()")
     return STAMPS + text
 

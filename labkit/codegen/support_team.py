@@ -88,33 +88,30 @@ def atomic_cas(typingctx, arr, idx, expected, new):
     return sig, codegen
 
 
+def _call(symbol: str, bits: int):
+    """The codegen of an intrinsic that calls ``symbol()``, an external function of no
+    arguments returning an integer of ``bits`` bits, declared in the kernel's module (a
+    ctypes function would be a dynamic global, which Numba cannot cache)."""
+
+    def codegen(context, builder, sig, args):
+        fnty = ir.FunctionType(ir.IntType(bits), [])
+        return builder.call(cgutils.get_or_insert_function(builder.module, fnty, symbol), [])
+
+    return codegen
+
+
 @intrinsic
 def lk_cycles(typingctx):
     """The CPU's cycle counter (``llvm.readcyclecounter``: the time stamp counter, at a
     constant rate, on x86-64; 0 on a target without one): each thread's busy time in a
     team call (``team_layout.rebalanced``)."""
-    sig = types.int64()
-
-    def codegen(context, builder, sig, args):
-        fnty = ir.FunctionType(ir.IntType(64), [])
-        return builder.call(cgutils.get_or_insert_function(builder.module, fnty,
-                                                           "llvm.readcyclecounter"), [])
-
-    return sig, codegen
+    return types.int64(), _call("llvm.readcyclecounter", 64)
 
 
 @intrinsic
 def _sched_yield(typingctx):
-    """libc's ``sched_yield()``, declared in the kernel's module (a ctypes function would
-    be a dynamic global, which Numba cannot cache)."""
-    sig = types.int32()
-
-    def codegen(context, builder, sig, args):
-        fnty = ir.FunctionType(ir.IntType(32), [])
-        return builder.call(cgutils.get_or_insert_function(builder.module, fnty,
-                                                           "sched_yield"), [])
-
-    return sig, codegen
+    """libc's ``sched_yield()``."""
+    return types.int32(), _call("sched_yield", 32)
 
 
 @intrinsic
