@@ -488,8 +488,12 @@ class ThreadedKernel:
                                    kind="stable")
                 targets = targets[order]
                 synapses = synapses if syn is None else synapses[order]
-            self._team_cache[key] = (targets, synapses)
-        targets, synapses = self._team_cache[key]
+            # the entry holds the queue's arrays: while it lives no other array can have
+            # their addresses, so the key (addresses, shapes) names these arrays only (a
+            # new network's queue of the same size, at a freed queue's address, would
+            # otherwise find this split)
+            self._team_cache[key] = (targets, synapses, arrays)
+        targets, synapses, _ = self._team_cache[key]
         split = ("split", k, tuple(int(c) for c in cut))
         if split not in self._team_cache:
             self._team_cache = {k_: v for k_, v in self._team_cache.items()

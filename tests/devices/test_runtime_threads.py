@@ -794,6 +794,36 @@ def test_a_pathways_events_by_owner_keep_the_queues_order_per_target():
                         [m for m in mine if reach[m] == target]
 
 
+def test_networks_of_one_model_and_size_each_get_their_own_split(monkeypatch):
+    """The team's split of a pathway is kept by its queue arrays' addresses and shapes:
+    networks of one model, one after another, with as many synapses onto other targets
+    each run on their own synapses (the split holds its arrays, so a freed queue's
+    address cannot come back for another queue while the split is kept)."""
+    monkeypatch.setattr(T, "ADAPTIVE", False)
+    rng = np.random.default_rng(5)
+
+    def network(threads, targets):
+        set_device('runtime', threads=threads)
+        start_scope()
+        P, _, _ = _cuba(300)
+        P.v = -50.5*mV + 2*mV*np.arange(300)/300
+        Ce = Synapses(P, P, on_pre='ge += 3*mV')
+        Ce.connect(i=np.repeat(np.arange(240), 20), j=targets)
+        Ci = Synapses(P, P, on_pre='gi -= 9*mV')  # noqa: F841 - run() finds it here
+        Ci.connect(i=np.arange(240, 300), j=np.arange(60))
+        spikes = SpikeMonitor(P)
+        run(30*ms)
+        return np.asarray(spikes.i), P.v_.copy()
+
+    for _ in range(3):  # targets not sorted within a source: the split sorts a copy
+        targets = rng.integers(0, 300, 240 * 20)
+        before = _team_calls()
+        one, two = network(1, targets), network(2, targets)
+        assert len(one[0]) > 10 and _team_calls() > before
+        for a, b in zip(one, two, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
 def test_cuts_that_move_between_calls_give_the_bits_of_one_thread(monkeypatch):
     """The team's cuts move after calls (threads.REBALANCE): each call's events are split
     anew for its cuts, and the spikes and values stay those of one thread (here the cuts
