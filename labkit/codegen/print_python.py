@@ -149,7 +149,8 @@ class NumbaLoops(PythonLoops):
     iterations are independent and read their random numbers from buffers drawn serially
     before it, so they compute what one thread computes. Everything whose order matters
     (collecting spikes, adding synaptic events onto shared targets, pushing spikes) stays
-    serial. Numba reduces no ``|=``: a flag the loop combines is counted instead.
+    serial. Numba reduces no ``|=`` in a ``prange``: a flag such a loop combines is
+    counted instead.
 
     Inside a ``prange`` loop, arrays are indexed by the loop variable as an unsigned
     integer: Numba compiles the loop body into a function whose range starts at a thread's
@@ -191,10 +192,11 @@ class NumbaLoops(PythonLoops):
     def _ranges(self, s, depth, branches) -> None:
         """Loop ``s``'s body over each range of each branch (``(line or None, ranges)``: a
         line such as ``if ...:`` heading its ranges, or none), indexed unsigned; in a
-        ``prange``, its flags counted over all of them (the team kernel walks a chunk in
-        two ranges). A plain loop keeps its ``|=``: counting cost CUBA's state update on a
-        team thread 10 % (4000 neurons on one thread: 1.63 against 1.49 us a step, the
-        serial kernel's ``|=`` loop 1.45; ``benchmarks/team_steps.py --phases``)."""
+        ``prange``, its flags counted (Numba reduces no ``|=`` there). A plain loop keeps
+        its ``|=`` (the team kernel's two ranges over a chunk too): counting cost CUBA's
+        state update on a team thread 10 % (4000 neurons on one thread: 1.63 against 1.49
+        us a step, the serial kernel's ``|=`` loop 1.45; ``benchmarks/team_steps.py
+        --phases``)."""
         parallel = any(r.startswith("prange") for _, ranges in branches for r in ranges)
         flags = [name for op, name in s.reduce if op == "|"] if parallel else []
         for name in flags:
