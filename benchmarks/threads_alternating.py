@@ -36,7 +36,8 @@ WAYS = ("one thread", "threads always", "adaptive")
 
 def measure(model: str, n: int, duration: float, rounds: int, pin: bool = False) -> dict:
     """-> per way: [(loop seconds, CPU seconds, probes, share of steps on threads, team
-    calls, teams whose threads did not all start), ...] over the rounds."""
+    calls, teams whose threads did not all start, calls after which the team's cuts
+    moved), ...] over the rounds."""
     import labkit.devices.threads as T
     from labkit import set_device
     from labkit.core.magic import magic_network
@@ -50,14 +51,17 @@ def measure(model: str, n: int, duration: float, rounds: int, pin: bool = False)
 
     from labkit.devices import DEVICES
 
-    def counts():  # probes, steps on threads, steps, team calls, teams not formed
+    def counts():
+        """-> probes, steps on threads, steps, team calls, teams not formed, team calls
+        after which the cuts moved."""
         kernels = DEVICES["runtime"]._threaded.values()
         return np.array([sum(k.probes for k in kernels),
                          sum(k.totals["parallel"][1] for k in kernels),
                          sum(k.totals["serial"][1] + k.totals["parallel"][1]
                              for k in kernels),
                          sum(k.team_calls for k in kernels),
-                         sum(k.teams_not_formed for k in kernels)])
+                         sum(k.teams_not_formed for k in kernels),
+                         sum(k.rebalances for k in kernels)])
 
     def run(way):
         set_device("runtime", threads=1 if way == "one thread" else 2)
@@ -65,9 +69,9 @@ def measure(model: str, n: int, duration: float, rounds: int, pin: bool = False)
         before, started = counts(), time.process_time()
         exec(f"run({duration}*second)", namespace)
         cpu = time.process_time() - started
-        probes, threaded, steps, teams, not_formed = counts() - before
+        probes, threaded, steps, teams, not_formed, moved = counts() - before
         return (float(magic_network._last_run_time), cpu, probes,
-                threaded / steps if steps else 0.0, teams, not_formed)
+                threaded / steps if steps else 0.0, teams, not_formed, moved)
 
     for way in WAYS:  # compiles (threads: the serial kernel's twin too)
         run(way)
@@ -105,7 +109,7 @@ def main(argv=None) -> None:
                   f" | probes {int(values[:, 2].sum())},"
                   f" {100 * values[:, 3].mean():.0f} % of steps on threads"
                   f" | team calls {int(values[:, 4].sum())}, not formed"
-                  f" {int(values[:, 5].sum())}")
+                  f" {int(values[:, 5].sum())}, cuts moved {int(values[:, 6].sum())}")
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
