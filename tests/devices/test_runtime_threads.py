@@ -794,6 +794,7 @@ def test_a_pathways_events_by_owner_keep_the_queues_order_per_target():
                         [m for m in mine if reach[m] == target]
 
 
+@pytest.mark.slow  # compiles its model's kernels: ~10 s
 def test_networks_of_one_model_and_size_each_get_their_own_split(monkeypatch):
     """The team's split of a pathway is kept by its queue arrays' addresses and shapes:
     networks of one model, one after another, with as many synapses onto other targets
