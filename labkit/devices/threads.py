@@ -456,8 +456,9 @@ class ThreadedKernel:
         return self._team_cache["positions"]
 
     def _by_owner(self, k, ptr, reach, syn, cut):
-        """Pathway ``k``'s events per (source, owner of the target), each part in the
-        queue's order -> (pointers, each event's synapse, each event's target: see
+        """Pathway ``k``'s events per (source, owner of the target), each part by target
+        (in the queue's order among a target's events) -> (pointers, each event's
+        synapse, each event's target: see
         ``team.pathway_args``). ``reach``: each queue position's target, ``syn`` its
         synapse (None: the code does not read it); ``cut``: the threads' chunks. The events
         sorted by (source, target) are kept while the arrays are the same, the pointers
