@@ -174,11 +174,13 @@ def main(argv=None) -> None:
                     kernel.threads = threads
                     numba.set_num_threads(threads)
                     extra = kernel._team_args(call)
+                    started = time.perf_counter()
                     team(*call, *extra, st)
+                    seconds = time.perf_counter() - started
                     if extra[0][JOIN] >= CLOSED:
                         continue  # the team did not form: nothing ran
                     if threads > 1 and device.REBALANCE:  # the cuts follow the work
-                        kernel._rebalance(extra, args_.steps)
+                        kernel._rebalance(extra, seconds)
                         cuts[r] = [int(c) for c in extra[3]]
                 if args[at["_lk_status"]][0] != 0:
                     raise RuntimeError(f"{what} stopped: status {args[at['_lk_status']]}")

@@ -58,10 +58,11 @@ def largest_chunk(n: int, threads: int) -> int:
     return min(n, int(MOST * n / threads) + ALIGN)
 
 
-def rebalanced(cuts: list[int], busy: list[int]) -> list[int] | None:
+def rebalanced(cuts: list[int], busy: list[int]) -> tuple[list[int], float] | None:
     """A team's cuts (``lo_0 = 0 ... lo_T = n``, see :func:`bounds`) and each thread's busy
     time in a call (its work before and after the step's barrier, the wait left out) ->
-    cuts that give each thread its share of the work, or None to keep them.
+    cuts that give each thread its share of the work and the share of the busiest
+    thread's time they are expected to save, or None to keep the cuts.
 
     Why: the threads meet at a barrier every step, so a step takes as long as the busiest
     thread. Measured on two cores (``benchmarks/team_steps.py --phases``, CUBA 4000): the
@@ -87,9 +88,10 @@ def rebalanced(cuts: list[int], busy: list[int]) -> list[int] | None:
         new.append(min(n, int(round(at / ALIGN)) * ALIGN))
     new.append(n)
     sizes = [b - a for a, b in zip(new[:-1], new[1:], strict=True)]
-    if min(sizes) <= 0 or max(sizes) > largest_chunk(n, threads):
+    if min(sizes) <= 0 or max(sizes) > largest_chunk(n, threads) or new == list(cuts):
         return None
-    return None if new == list(cuts) else new
+    expected = max(size / v for size, v in zip(sizes, speed, strict=True))
+    return new, 1 - expected / max(busy)
 
 
 def box_row(chunk: int) -> int:

@@ -150,9 +150,11 @@ TEAM = True
 #: Whether a team's cuts follow its threads' measured work between calls
 #: (``team_layout.rebalanced``). False: the even cuts of ``team_layout.bounds``.
 REBALANCE = True
-#: The fewest steps of a team call after which the cuts may move (the threads measured
-#: 128 of them, ``team.SAMPLE`` steps apart).
-REBALANCE_STEPS = 1024
+#: The time of the team's calls on one set of cuts whose busy cycles decide the next
+#: move. Why summed over calls: one call measures noise (CUBA's calls of ~100 steps, cut
+#: short by a SpikeMonitor's growth, moved its cut back and forth; so did COBAHH's of ~200
+#: steps, by ``ALIGN``, re-splitting the events each time).
+REBALANCE_SECONDS = 0.01
 
 
 def _parts(ptr, targets, cut):
@@ -337,6 +339,7 @@ class ThreadedKernel:
         self._team_cache: dict = {}  # its per-call arrays and synapses split by owner
         self.team_calls = 0
         self.rebalances = 0  # team calls after which the cuts moved
+        self._split_seconds: dict = {}  # pathway -> its last split's seconds
         #: team calls whose threads did not all start (run on one thread instead): on
         #: idle cores there should be none (benchmarks/threads.py reports them)
         self.teams_not_formed = 0
@@ -424,18 +427,27 @@ class ThreadedKernel:
                                     None if syn is None else args[syn], cut)
         return tuple(extra)
 
-    def _rebalance(self, extra, steps: int) -> None:
-        """After a team call of ``steps`` steps: the cuts moved for the threads' measured
-        work, when it is uneven (``team_layout.rebalanced``; the next call splits the
-        events anew, ~0.2 ms a pathway for CUBA). Not after a short call: a few sampled
-        steps measure noise (calls that a SpikeMonitor's growth cut short moved CUBA's cut
-        back and forth by ``ALIGN``)."""
-        if steps < REBALANCE_STEPS:
-            return
+    def _rebalance(self, extra, seconds: float) -> None:
+        """After a team call of ``seconds``: its threads' busy cycles added to those
+        measured on the same cuts, and once those calls lasted ``REBALANCE_SECONDS``, the
+        cuts moved for that work when it is uneven (``team_layout.rebalanced``; the next
+        call splits the events anew, ~0.2 ms a pathway for CUBA)."""
+        import numpy as np
+
         cut, work = extra[3], extra[4]
-        new = rebalanced([int(c) for c in cut], [int(w) for w in work[::WORK_ROW]])
-        if new is not None:
-            cut[:] = new
+        key = ("measured", cut.shape[0] - 1, int(cut[-1]))
+        busy, spent = self._team_cache.get(key, (np.zeros(cut.shape[0] - 1, np.int64), 0.0))
+        busy, spent = busy + work[::WORK_ROW], spent + seconds
+        if spent < REBALANCE_SECONDS:
+            self._team_cache[key] = (busy, spent)
+            return
+        self._team_cache[key] = (np.zeros_like(busy), 0.0)
+        moved = rebalanced([int(c) for c in cut], [int(b) for b in busy])
+        # a move re-splits every pathway's events (~0.2 ms each for CUBA): only when the
+        # time it is expected to save over as long again pays that twice (on a noisy host
+        # COBAHH's cut went back and forth by ALIGN, 30 moves in 3.5 s on threads)
+        if moved is not None and moved[1] * spent > 2 * sum(self._split_seconds.values()):
+            cut[:] = moved[0]
             self.rebalances += 1
 
     def _team_positions(self):
@@ -500,7 +512,9 @@ class ThreadedKernel:
             self._team_cache = {k_: v for k_, v in self._team_cache.items()
                                 if not (isinstance(k_, tuple) and k_[0] == "split"
                                         and k_[1] == k)}
+            started = time.perf_counter()
             self._team_cache[split] = _parts(ptr, targets, cut)
+            self._split_seconds[k] = time.perf_counter() - started
         return [self._team_cache[split], synapses, targets]
 
     def _large(self, args) -> bool:
@@ -712,13 +726,15 @@ class ThreadedKernel:
             return
         from labkit.codegen.support_team import CLOSED, JOIN
 
+        started = time.perf_counter()
         self.team_kernel()(*args, *extra)
+        seconds = time.perf_counter() - started
         self.team_calls += 1
         if extra[0][JOIN] >= CLOSED:  # the threads did not all start: nothing ran
             self.teams_not_formed += 1
             self.serial(*args)
         elif REBALANCE:
-            self._rebalance(extra, int(args[self._status][1]) - int(args[0]))
+            self._rebalance(extra, seconds)
 
     def __repr__(self) -> str:
         return f"<ThreadedKernel threads={self.threads} {self.source!r}>"

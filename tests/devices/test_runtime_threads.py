@@ -728,17 +728,19 @@ def test_rebalanced_cuts_give_the_busier_thread_fewer_elements():
     from labkit.codegen import team_layout as L
 
     cuts = L.bounds(4000, 2)  # [0, 1984, 4000]
-    new = L.rebalanced(cuts, [1000, 1300])  # thread 1 busier for about as many elements
+    new, gain = L.rebalanced(cuts, [1000, 1300])  # thread 1 busier for as many elements
     assert new[0] == 0 and new[-1] == 4000 and new[1] % L.ALIGN == 0
     assert cuts[1] < new[1] < 2300  # thread 0 takes more, but only halfway there
-    assert L.rebalanced(new, [1300, 1000])[1] < new[1]  # and back when it is the busier
+    # the busiest thread's expected saving: thread 1 keeps 4000 - new[1] elements
+    assert gain == pytest.approx(1 - (4000 - new[1]) / 2016, abs=1e-9) and 0 < gain < 0.2
+    assert L.rebalanced(new, [1300, 1000])[0][1] < new[1]  # back when it is the busier
     assert L.rebalanced(cuts, [1000, 1010]) is None  # under ALIGN elements
     assert L.rebalanced(cuts, [0, 0]) is None  # no cycle counter
     assert L.rebalanced([0, 4000], [5]) is None
-    extreme = L.rebalanced(cuts, [1, 10**9])  # clamped: at most MOST of an even share
+    extreme, _ = L.rebalanced(cuts, [1, 10**9])  # clamped: at most MOST of an even share
     assert 4000 - extreme[1] >= L.LEAST * 2000 - L.ALIGN
     assert max(np.diff(extreme)) <= L.largest_chunk(4000, 2)
-    four = L.rebalanced(L.bounds(4000, 4), [100, 100, 100, 200])
+    four, _ = L.rebalanced(L.bounds(4000, 4), [100, 100, 100, 200])
     assert four is not None and np.diff(four)[3] < np.diff(L.bounds(4000, 4))[3]
     assert all(c % L.ALIGN == 0 for c in four[:-1]) and four[-1] == 4000
 
@@ -773,7 +775,7 @@ def test_a_pathways_events_by_owner_keep_the_queues_order_per_target():
     them) is used as it is, one that is not is sorted stably (two synapses of a source onto
     one target stay in the queue's order: their target adds them in the serial order)."""
     kernel = T.ThreadedKernel.__new__(T.ThreadedKernel)
-    kernel._team_cache = {}
+    kernel._team_cache, kernel._split_seconds = {}, {}
     ptr = np.array([0, 3, 3, 7], dtype=np.int64)  # source 1 has no synapses
     cut = np.array([0, 64, 128])
     for reach, sorted_ in (([5, 70, 90, 1, 64, 64, 100], True),
@@ -830,13 +832,13 @@ def test_cuts_that_move_between_calls_give_the_bits_of_one_thread(monkeypatch):
     anew for its cuts, and the spikes and values stay those of one thread (here the cuts
     jump about on every call, the SpikeMonitor's growth cutting calls short)."""
     monkeypatch.setattr(T, "ADAPTIVE", False)
-    monkeypatch.setattr(T, "REBALANCE_STEPS", 0)
+    monkeypatch.setattr(T, "REBALANCE_SECONDS", 0.0)
     plans = iter([[0, 64, 400], [0, 320, 400], [0, 192, 400], [0, 128, 400]] * 50)
     measured = []
 
     def jumpy(cuts, busy):
         measured.append(busy)
-        return next(plans)
+        return next(plans), 1e6  # a gain that pays any split
 
     monkeypatch.setattr(T, "rebalanced", jumpy)
 
