@@ -16,18 +16,15 @@ import functools
 
 import numpy as np
 
-from labkit.cache import load_plain, save_plain, source_version
-from labkit.core.namespace import Namespace, model_constants
 from labkit.errors import DimensionMismatchError
 from labkit.groups.strings import (
-    _PACKAGES,
-    _SPECIAL,
     _names,
     _roles,
-    _scope,
-    eval_printed,
     evaluate,
+    evaluate_stored,
     externals_for,
+    load_stored,
+    save_stored,
     string_key,
 )
 from labkit.groups.subexpressions import reader
@@ -61,24 +58,10 @@ def _stored_values(group, namespace, label, key):
     """The values of a string assigned before (its checks passed for names of the same
     kinds), evaluated from its stored numpy code without sympy; None when not stored or
     a name now means something else."""
-    found = load_plain("assigned-string", key, source_version(_PACKAGES), lambda found: (
-        isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)))
-    if found is None:
-        return None
-    code, roles = found
-    names = {role[0] for role in roles}
-    own = set(group.variables) | set(_SPECIAL)
-    lookup = Namespace(getattr(group, "_namespace", None), namespace,
-                       bound=model_constants(group))
-    try:
-        externals = lookup.resolve(names - own, group._label(), f"the string {label}")
-    except Exception:  # noqa: BLE001 - the cold path raises it with its context
-        return None
-    if _roles(group, names, externals) != roles:
-        return None
+    found = load_stored("assigned-string", key)
     # a subexpression's names are looked up where the string is written, as in Brian2
-    scope = _scope(group, sorted(names), externals, 0, group.N, reader(group, namespace, None))
-    return None if scope is None else eval_printed(code, scope, label)
+    return None if found is None else evaluate_stored(
+        group, found, namespace, None, label, reader(group, namespace, None))
 
 
 def _checked_values(group, text: str, namespace, label: str, dim, condition: bool, name: str):
@@ -108,5 +91,5 @@ def _checked_values(group, text: str, namespace, label: str, dim, condition: boo
                       printed=store)
     roles = _roles(group, _names(expr), externals)
     if roles is not None and store:  # kept for processes that assign it again
-        save_plain("assigned-string", key, source_version(_PACKAGES), (store[0], roles))
+        save_stored("assigned-string", key, store[0], roles)
     return values

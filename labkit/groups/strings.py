@@ -16,15 +16,19 @@ from __future__ import annotations
 import numpy as np
 
 import labkit.codegen.support as kernel_support
+from labkit.cache import load_plain, save_plain, source_version
 from labkit.core.namespace import Namespace, model_constants
 from labkit.core.random import get_rng
 from labkit.plan.arguments import is_boolean
 from labkit.units.dimension import DIMENSIONLESS, dim_of
 
-__all__ = ["evaluate", "eval_printed", "externals_for", "string_key"]
+__all__ = ["SPECIAL", "evaluate", "eval_printed", "evaluate_stored", "externals_for",
+           "load_stored", "save_stored", "string_key"]
 
 #: The code a stored string's checks and printed form depend on.
 _PACKAGES = ("equations", "codegen", "units", "groups", "core", "plan")
+#: Names a string may read that are neither the group's variables nor external.
+SPECIAL = frozenset({"i", "N", "t", "dt"})
 
 
 def _names(expr) -> set[str]:
@@ -81,7 +85,7 @@ def _scope(group, names, externals, first, n, values_of, size=None) -> dict | No
         key = f"_a_{name}"
         if name in externals:
             bind_external(scope, {}, name, key, externals[name], group.clock.dt_)
-        elif name in _SPECIAL and name not in group.variables:
+        elif name in SPECIAL and name not in group.variables:
             scope[key] = {"i": lambda: np.arange(first, first + n),
                           "N": lambda: n if size is None else size,
                           "t": lambda: group.clock.t_, "dt": lambda: group.clock.dt_}[name]()
@@ -140,16 +144,13 @@ def externals_for(group, expr, namespace, where: str) -> dict:
     """
     from labkit.plan.regular_ops import through_subexpressions  # loads sympy, as _names does
 
-    own = set(group.variables) | {"t", "dt", "N", "i"}
+    own = set(group.variables) | SPECIAL
     known = [n for n in group.variables if not n.startswith("_")]
     lookup = Namespace(getattr(group, "_namespace", None), namespace,
                        bound=model_constants(group))
     # ``G.n = 'n_inf'`` needs the constants in ``n_inf``'s expression too
     return lookup.resolve(through_subexpressions(group.variables, _names(expr)) - own,
                           group._label(), where, known)
-
-
-_SPECIAL = ("i", "N", "t", "dt")
 
 
 def _roles(group, names, externals) -> tuple | None:
@@ -171,7 +172,7 @@ def _roles(group, names, externals) -> tuple | None:
                     or callable(value):
                 return None
             roles.append((name, "external", dim_of(value), is_boolean(value)))
-        elif name in _SPECIAL and name not in group.variables:
+        elif name in SPECIAL and name not in group.variables:
             roles.append((name, "special", DIMENSIONLESS, False))
         else:
             var = group.variables.get(name)
@@ -185,3 +186,40 @@ def _roles(group, names, externals) -> tuple | None:
 def string_key(text: str, dim, condition: bool) -> str:
     """A stored string's key: its text, the unit it must have, or a condition."""
     return f"{condition}\0{dim!r}\0{text}"
+
+
+def load_stored(kind: str, key: str):
+    """A stored string's or subexpression's (code, roles) under ``key``, or None."""
+    return load_plain(kind, key, source_version(_PACKAGES), lambda found: (
+        isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)))
+
+
+def save_stored(kind: str, key: str, code: str, roles: tuple) -> None:
+    """Keep a string's or subexpression's printed ``code`` and its names' ``roles``."""
+    save_plain(kind, key, source_version(_PACKAGES), (code, roles))
+
+
+def evaluate_stored(group, found, namespace, known, label: str, values_of, first: int = 0,
+                    size=None):
+    """A stored string's or subexpression's (code, roles) -> its values over ``group``,
+    without sympy; None when a name cannot be found or now means something else, or a
+    subexpression it reads is not stored (the caller then takes its cold path). Its
+    external names are ``known``'s (a dict: the last run's, or those of the string that
+    reads it), else looked up in ``namespace`` as the cold path does; ``values_of``, the
+    subexpressions it reads (:func:`evaluate`); ``first``, ``size``: as :func:`_scope`."""
+    code, roles = found
+    names = {role[0] for role in roles}
+    outside = names - set(group.variables) - SPECIAL
+    if known:
+        externals = known if outside <= set(known) else None
+    else:
+        lookup = Namespace(getattr(group, "_namespace", None), namespace,
+                           bound=model_constants(group))
+        try:
+            externals = lookup.resolve(outside, group._label(), label)
+        except Exception:  # noqa: BLE001 - the cold path raises it with its context
+            externals = None
+    if externals is None or _roles(group, names, externals) != roles:
+        return None
+    scope = _scope(group, sorted(names), externals, first, group.N, values_of, size)
+    return None if scope is None else eval_printed(code, scope, label)

@@ -15,32 +15,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from labkit.cache import load_plain, save_plain, source_version
-from labkit.core.namespace import Namespace, model_constants
-from labkit.groups.strings import _PACKAGES, _names, _roles, _scope, eval_printed, evaluate
+from labkit.groups.strings import (
+    _names,
+    _roles,
+    evaluate,
+    evaluate_stored,
+    load_stored,
+    save_stored,
+)
 from labkit.plan.stored_ops import model_text
 
 __all__ = ["reader", "subexpression_values"]
-
-_SPECIAL = frozenset({"i", "N", "t", "dt"})
-
-
-def _valid(found) -> bool:
-    return isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)
-
-
-def _externals(group, names, namespace, known, label):
-    """The names' namespace values: ``known``'s (the last run's, or a string's), or
-    resolved as the cold path does; None when they cannot be."""
-    own = set(group.variables) | _SPECIAL
-    if known:
-        return known if names - own <= set(known) else None
-    lookup = Namespace(getattr(group, "_namespace", None), namespace,
-                       bound=model_constants(group))
-    try:
-        return lookup.resolve(names - own, group._label(), label)
-    except Exception:  # noqa: BLE001 - the cold path raises it with its context
-        return None
 
 
 def subexpression_values(group, name: str, namespace, known, cold_externals=None):
@@ -56,17 +41,12 @@ def subexpression_values(group, name: str, namespace, known, cold_externals=None
     model = model_text(getattr(owner, "_model", None))
     key = None if model is None else repr(("subexpression", model, name))
     label = f"subexpression '{name}'"
-    version = source_version(_PACKAGES)
-    found = None if key is None else load_plain("subexpression", key, version, _valid)
+    found = None if key is None else load_stored("subexpression", key)
     if found is not None:
-        code, roles = found
-        names = {role[0] for role in roles}
-        externals = _externals(group, names, namespace, known, label)
-        if externals is not None and _roles(group, names, externals) == roles:
-            scope = _scope(group, sorted(names), externals, first, group.N,
-                           reader(group, namespace, known), size=owner.N)
-            if scope is not None:
-                return np.asarray(eval_printed(code, scope, label))
+        values = evaluate_stored(group, found, namespace, known, label,
+                                 reader(group, namespace, known), first, owner.N)
+        if values is not None:
+            return np.asarray(values)
     if cold_externals is None:
         return None
     expr = group.variables[name].expr  # parsed now (sympy)
@@ -77,7 +57,7 @@ def subexpression_values(group, name: str, namespace, known, cold_externals=None
                                  printed=printed))
     roles = _roles(group, _names(expr), externals)
     if key is not None and roles is not None and printed:
-        save_plain("subexpression", key, version, (printed[0], roles))
+        save_stored("subexpression", key, printed[0], roles)
     return values
 
 
