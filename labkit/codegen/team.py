@@ -62,9 +62,9 @@ __all__ = ["TeamPlan", "team_plan", "team_source", "TEAM_ARGS", "pathway_args", 
 #: The team kernel's arguments after the serial kernel's: the control words (the join),
 #: the flags of values not finite (one per thread), the threads' mailboxes (``_lk_box``:
 #: see ``support_team.box_row``), the cuts (``_lk_cut``: thread ``t`` owns the elements
-#: ``[cut[t], cut[t+1])``, see ``team_layout.rebalanced``), each thread's busy cycles in
-#: the call (``_lk_work[t * WORK_ROW]``), then per pathway its synapses by (source,
-#: owner) (``pathway_args``).
+#: ``[cut[t], cut[t+1])``, see ``team_layout.rebalanced``), each thread's busy cycles
+#: (``_lk_work[t * WORK_ROW]``, added to: the caller sums calls there), then per pathway
+#: its synapses by (source, owner) (``pathway_args``).
 TEAM_ARGS = ("_lk_ctl", "_lk_flags", "_lk_box", "_lk_cut", "_lk_work")
 
 #: Steps apart of those whose busy time a thread measures (two readings of the cycle
@@ -356,7 +356,7 @@ def _member(spec: S.KernelSpec, plan: TeamPlan, printer) -> None:
     n = printer.use(plan.size)
     w(1, "_lk_lo = _lk_cut[_lk_t]")
     w(1, "_lk_hi = _lk_cut[_lk_t + 1]")
-    w(1, "_lk_busy = 0")
+    w(1, f"_lk_busy = _lk_work[_lk_t * {WORK_ROW}]")
     w(1, "_lk_c0 = 0")
     w(1, "_lk_row = _lk_box.shape[0] // (2 * _lk_T)")
     w(1, "_lk_tsc = int(_lk_clock_ts[0])")

@@ -155,6 +155,9 @@ REBALANCE = True
 #: short by a SpikeMonitor's growth, moved its cut back and forth; so did COBAHH's of ~200
 #: steps, by ``ALIGN``, re-splitting the events each time).
 REBALANCE_SECONDS = 0.01
+#: Where in a team's work counters (``_lk_work``) the caller sums its calls' nanoseconds:
+#: a word of thread 0's row that the kernel leaves alone.
+_SPENT_NS = 1
 
 
 def _parts(ptr, targets, cut):
@@ -420,7 +423,6 @@ class ThreadedKernel:
         ctl[:] = 0
         flags[:] = 0
         box[::row] = 0  # the phase words: a call's steps may start below the last call's
-        work[:] = 0
         extra = [ctl, flags, box, cut, work]
         for k, (_, _, ptr, reach, syn) in enumerate(queues):
             extra += self._by_owner(k, args[ptr], args[reach],
@@ -432,17 +434,14 @@ class ThreadedKernel:
         measured on the same cuts, and once those calls lasted ``REBALANCE_SECONDS``, the
         cuts moved for that work when it is uneven (``team_layout.rebalanced``; the next
         call splits the events anew, ~0.2 ms a pathway for CUBA)."""
-        import numpy as np
-
-        cut, work = extra[3], extra[4]
-        key = ("measured", cut.shape[0] - 1, int(cut[-1]))
-        busy, spent = self._team_cache.get(key, (np.zeros(cut.shape[0] - 1, np.int64), 0.0))
-        busy, spent = busy + work[::WORK_ROW], spent + seconds
+        cut, work = extra[3], extra[4]  # the threads add their cycles to work[t*WORK_ROW]
+        work[_SPENT_NS] += round(seconds * 1e9)
+        spent = work[_SPENT_NS] / 1e9
         if spent < REBALANCE_SECONDS:
-            self._team_cache[key] = (busy, spent)
             return
-        self._team_cache[key] = (np.zeros_like(busy), 0.0)
-        moved = rebalanced([int(c) for c in cut], [int(b) for b in busy])
+        busy = [int(w) for w in work[::WORK_ROW]]
+        work[:] = 0
+        moved = rebalanced([int(c) for c in cut], busy)
         # a move re-splits every pathway's events (~0.2 ms each for CUBA): only when the
         # time it is expected to save over as long again pays that twice (on a noisy host
         # COBAHH's cut went back and forth by ALIGN, 30 moves in 3.5 s on threads)
