@@ -466,6 +466,11 @@ class ThreadedKernel:
             self._team_cache["positions"] = (at[size], queues)
         return self._team_cache["positions"]
 
+    def _forget(self, k, *kinds) -> None:
+        """Drop pathway ``k``'s entries of these kinds from the team cache."""
+        self._team_cache = {key: v for key, v in self._team_cache.items()
+                            if not (isinstance(key, tuple) and key[0] in kinds and key[1] == k)}
+
     def _by_owner(self, k, ptr, reach, syn, cut):
         """Pathway ``k``'s events per (source, owner of the target), each part by target
         (in the queue's order among a target's events) -> (pointers, each event's
@@ -479,9 +484,7 @@ class ThreadedKernel:
         arrays = (ptr, reach) if syn is None else (ptr, reach, syn)
         key = ("sorted", k, *(a.ctypes.data for a in arrays), *(a.shape for a in arrays))
         if key not in self._team_cache:
-            self._team_cache = {k_: v for k_, v in self._team_cache.items()
-                                if not (isinstance(k_, tuple) and k_[0] in ("sorted", "split")
-                                        and k_[1] == k)}
+            self._forget(k, "sorted", "split")
             events = int(ptr[-1])
             targets = reach[:events]
             # a placeholder when the code does not read the synapse (CUBA, COBAHH)
@@ -508,9 +511,7 @@ class ThreadedKernel:
         targets, synapses, _ = self._team_cache[key]
         split = ("split", k, tuple(int(c) for c in cut))
         if split not in self._team_cache:
-            self._team_cache = {k_: v for k_, v in self._team_cache.items()
-                                if not (isinstance(k_, tuple) and k_[0] == "split"
-                                        and k_[1] == k)}
+            self._forget(k, "split")
             started = time.perf_counter()
             self._team_cache[split] = _parts(ptr, targets, cut)
             self._split_seconds[k] = time.perf_counter() - started
