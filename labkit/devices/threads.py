@@ -155,6 +155,9 @@ REBALANCE = True
 #: short by a SpikeMonitor's growth, moved its cut back and forth; so did COBAHH's of ~200
 #: steps, by ``ALIGN``, re-splitting the events each time).
 REBALANCE_SECONDS = 0.01
+#: The windows of ``REBALANCE_SECONDS`` over which a move's expected saving is counted
+#: against its cost.
+REBALANCE_HORIZON = 10
 #: Where in a team's work counters (``_lk_work``) the caller sums its calls' nanoseconds:
 #: a word of thread 0's row that the kernel leaves alone.
 _SPENT_NS = 1
@@ -442,10 +445,11 @@ class ThreadedKernel:
         busy = [int(w) for w in work[::WORK_ROW]]
         work[:] = 0
         moved = rebalanced([int(c) for c in cut], busy)
-        # a move re-splits every pathway's events (~0.2 ms each for CUBA): only when the
-        # time it is expected to save over as long again pays that twice (on a noisy host
-        # COBAHH's cut went back and forth by ALIGN, 30 moves in 3.5 s on threads)
-        if moved is not None and moved[1] * spent > 2 * sum(self._split_seconds.values()):
+        # a move re-splits every pathway's events (0.2-0.6 ms each for CUBA): only when the
+        # time it is expected to save over the next REBALANCE_HORIZON windows pays that
+        # twice (over one window, the rule needed a 20 % saving and CUBA never moved)
+        if moved is not None and \
+                moved[1] * spent * REBALANCE_HORIZON > 2 * sum(self._split_seconds.values()):
             cut[:] = moved[0]
             self.rebalances += 1
 
