@@ -22,6 +22,7 @@ import numba
 import numpy as np
 
 from labkit.codegen.compile import lean_cache_loads
+from labkit.devices.compile_job import argument_type
 from labkit.devices.fast_start import describe_argument, job_environment
 from labkit.logs import info
 from labkit.prefs import prefs
@@ -137,8 +138,6 @@ def compiled_apart(dispatcher, args) -> bool:
 def main(request: str) -> int:
     """The compiling process: ``request`` (JSON: a function's name here and its arguments'
     descriptions, ``fast_start.describe_argument``) -> its machine code in the disk cache."""
-    from labkit.devices.compile_job import argument_type  # the compiling process's only
-
     name, descriptions = json.loads(request)
     if name not in ("_counting_sort", "_counting_scatter"):
         print(f"counting_sort: no function {name!r} to compile", file=sys.stderr)
