@@ -162,3 +162,25 @@ def test_a_standalone_program_over_its_cpu_limit_is_reported_as_such(tmp_path):
     assert "ran out of its CPU time limit (SIGXCPU" in over and "crashed" not in over
     crashed = _failure(subprocess.CompletedProcess([], -signal.SIGSEGV, "", ""), tmp_path)
     assert "crashed (SIGSEGV)" in crashed
+
+
+@pytest.mark.parametrize("device", ["runtime", "numpy"])
+def test_threshold_finds_spikes_at_the_edges_of_its_blocks_and_sub_blocks(device):
+    """The compiled threshold tests blocks of 256 elements, then sub-blocks of 32 of a
+    block that holds a spike (loops.Append): every spike on either side of an edge is
+    found once, in index order, and refractory neurons above threshold are not."""
+    start_scope()
+    set_device(device)
+    n = 601  # the last block and sub-block are partial
+    above = [0, 31, 32, 33, 63, 64, 200, 255, 256, 287, 288, 511, 512, 543, 576, 599, 600]
+    G = NeuronGroup(n, 'v : 1', threshold='v > 0.5', reset='v = 0', refractory=5 * ms)
+    v = np.zeros(n)
+    v[above] = 1.0
+    G.v = v
+    S = SpikeMonitor(G)
+    run(defaultclock.dt)
+    assert list(S.i) == above
+    G.v = v  # every neuron above its threshold again, all of them refractory
+    G.v[300] = 1.0
+    run(defaultclock.dt)
+    assert list(S.i) == above + [300]
