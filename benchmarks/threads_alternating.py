@@ -11,7 +11,9 @@ each from where the previous one left the network: the ways see the same load an
 rounds, the same activity. Per way: the loop's best and median wall time
 (``Network._last_run_time``), the best CPU time of the process over the run() (all threads),
 the ratios of one thread's best and median to the way's, and the adaptive kernel's probes
-(both kernels side by side, a few steps each) and share of steps on threads.
+(both kernels side by side, a few steps each) and share of steps on threads; and, probed
+between the rounds, what the two cores could give a loop that shares nothing
+(``cores_now.py``: on the development VM often less than the 1.7x the target asks).
 """
 
 from __future__ import annotations
@@ -28,16 +30,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import cobahh  # noqa: E402
+import cores_now  # noqa: E402
 import cuba  # noqa: E402
 from common import PIN_HELP, pin_threads  # noqa: E402
 
 WAYS = ("one thread", "threads always", "adaptive")
 
 
-def measure(model: str, n: int, duration: float, rounds: int, pin: bool = False) -> dict:
-    """-> per way: [(loop seconds, CPU seconds, probes, share of steps on threads, team
+def measure(model: str, n: int, duration: float, rounds: int, pin: bool = False) -> tuple:
+    """-> (per way: [(loop seconds, CPU seconds, probes, share of steps on threads, team
     calls, teams whose threads did not all start, calls after which the team's cuts
-    moved), ...] over the rounds."""
+    moved), ...] over the rounds; the ratios of ``cores_now.probe_once`` between them)."""
     import labkit.devices.threads as T
     from labkit import set_device
     from labkit.core.magic import magic_network
@@ -75,13 +78,15 @@ def measure(model: str, n: int, duration: float, rounds: int, pin: bool = False)
 
     for way in WAYS:  # compiles (threads: the serial kernel's twin too)
         run(way)
+    cores_now.probe_once()  # compiles
     if pin:
         pin_threads()
-    times = {way: [] for way in WAYS}
+    times, gains = {way: [] for way in WAYS}, []
     for r in range(rounds):  # each way after each other in turn (after threads, TBB's
         for way in WAYS[r % 3:] + WAYS[:r % 3]:  # workers spin on a while)
             times[way].append(run(way))
-    return times
+        gains += list(cores_now.probes(0.3))  # what the cores could give, meanwhile
+    return times, np.asarray(gains)
 
 
 def main(argv=None) -> None:
@@ -95,7 +100,7 @@ def main(argv=None) -> None:
     os.environ.setdefault("LABKIT_FAST_START", "0")  # the compiled kernels' loops
     print(f"load average {os.getloadavg()[0]:.1f} at start")
     for model in args.models:
-        times = measure(model, args.n, args.duration, args.rounds, args.pin)
+        times, gains = measure(model, args.n, args.duration, args.rounds, args.pin)
         one = np.asarray(times["one thread"])
         print(f"{model}, {args.n} neurons, {args.duration} s a run, {args.rounds} rounds "
               f"(load {os.getloadavg()[0]:.1f})")
@@ -110,6 +115,7 @@ def main(argv=None) -> None:
                   f" {100 * values[:, 3].mean():.0f} % of steps on threads"
                   f" | team calls {int(values[:, 4].sum())}, not formed"
                   f" {int(values[:, 5].sum())}, cuts moved {int(values[:, 6].sum())}")
+        print(f"  the cores meanwhile (benchmarks/cores_now.py): {cores_now.summary(gains)}")
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
