@@ -8,8 +8,9 @@ than on one" assumes two cores that run at once as fast as each runs alone. On t
 development VM they do not always: a loop that shares nothing between the threads (each
 its own array in its own L1 cache, no barrier, ~0.5 ms of arithmetic) ran 1.6-1.8x slower
 on both threads at once than alone in about one probe in ten, and a thread's speed alone
-changed by up to 70 % from one second to the next (the host's hyperthreads and other
-guests: the guest sees two cores, ``lscpu`` says one thread per core). A probe: the loop on
+changed by up to 70 % from one second to the next. Why is not visible from the guest:
+``lscpu`` shows two cores of one thread each, and a cache line's round trip between the
+two vCPUs takes ~100 ns, as between two cores of one die. A probe: the loop on
 the main thread alone, on the other thread alone, then on both at once. A run on one thread
 runs on the main thread; split between two threads in the shares of their speeds at once
 (as the team kernel's cuts do: ``team_layout.rebalanced``) it could go as fast as the sum
