@@ -78,10 +78,11 @@ def rebalanced(cuts: list[int], busy: list[int]) -> tuple[list[int], float] | No
     if threads < 2 or min(busy) <= 0 or min(sizes) <= 0:
         return None  # one thread, no measure (no cycle counter), or an empty chunk
     speed = [size / work for size, work in zip(sizes, busy, strict=True)]  # elements per cycle
+    total = sum(speed)
     least, most = LEAST * n / threads, MOST * n / threads
     new, at = [0], 0.0
     for t, (size, v) in enumerate(zip(sizes[:-1], speed[:-1], strict=True), 1):
-        at += (size + n * v / sum(speed)) / 2
+        at += (size + n * v / total) / 2
         # each chunk within least..most, and room for the rest's
         at = min(max(at, new[-1] + least, n - (threads - t) * most),
                  new[-1] + most, n - (threads - t) * least)

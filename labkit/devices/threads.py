@@ -61,6 +61,8 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 import labkit.codegen.compile as kernel_compile
 import labkit.codegen.source_cache as kernel_sources
 from labkit.codegen import spec as S
@@ -168,8 +170,6 @@ def _parts(ptr, targets, cut):
     chunk start (``parts[s*T + t]``, and ``parts[S*T]``: the end), its events sorted by
     target (``targets``, in runs ``ptr[s]:ptr[s+1]``): a binary search of every source's
     run at once for each inner cut (CUBA's 4000 sources: ~12 halvings of numpy arrays)."""
-    import numpy as np
-
     sources, threads = ptr.shape[0] - 1, cut.shape[0] - 1
     parts = np.empty(sources * threads + 1, dtype=np.int64)
     parts[:-1:threads] = ptr[:-1]
@@ -405,8 +405,6 @@ class ThreadedKernel:
         across steps, which the team kernel does not keep)."""
         if not TEAM or int(args[1]) != 0 or self._team_source() is None:
             return None
-        import numpy as np
-
         from labkit.codegen.support_team import control_words
 
         size, queues = self._team_positions()
@@ -483,8 +481,6 @@ class ThreadedKernel:
         synapse (None: the code does not read it); ``cut``: the threads' chunks. The events
         sorted by (source, target) are kept while the arrays are the same, the pointers
         while the cuts are."""
-        import numpy as np
-
         arrays = (ptr, reach) if syn is None else (ptr, reach, syn)
         key = ("sorted", k, *(a.ctypes.data for a in arrays), *(a.shape for a in arrays))
         if key not in self._team_cache:
