@@ -27,6 +27,7 @@ CUBA gained 1.33x while they gave 2.00x (6 December, ``threads_alternating.py``)
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from pathlib import Path
@@ -42,35 +43,31 @@ from common import PIN_HELP, pin_threads  # noqa: E402
 #: (16 KB of float64: half of a 32 KB L1 data cache).
 PASSES, ELEMENTS = 3000, 2048
 
-_kernels: list = []
-
-
+@functools.cache
 def _compiled():
     """The probe's kernel (compiled once per process: Numba, parallel over two threads)."""
-    if not _kernels:
-        import numba
-        from numba import prange
+    import numba
+    from numba import prange
 
-        from labkit.codegen.support_team import lk_cycles
+    from labkit.codegen.support_team import lk_cycles
 
-        @numba.njit(cache=True)
-        def work(a, passes):
-            for _ in range(passes):
-                for i in range(a.shape[0]):
-                    a[i] = a[i] * 0.999 + 0.001
-            return a[0]
+    @numba.njit(cache=True)
+    def work(a, passes):
+        for _ in range(passes):
+            for i in range(a.shape[0]):
+                a[i] = a[i] * 0.999 + 0.001
+        return a[0]
 
-        @numba.njit(parallel=True, cache=True)
-        def probe(arrays, passes, active, cycles):
-            for t in prange(2):
-                started = lk_cycles()
-                if active[t]:
-                    work(arrays[t], passes)
-                cycles[t] = lk_cycles() - started
+    @numba.njit(parallel=True, cache=True)
+    def probe(arrays, passes, active, cycles):
+        for t in prange(2):
+            started = lk_cycles()
+            if active[t]:
+                work(arrays[t], passes)
+            cycles[t] = lk_cycles() - started
 
-        _kernels.append(probe)
-        probe(np.ones((2, ELEMENTS)), 1, np.ones(2, dtype=np.int64), np.zeros(2, dtype=np.int64))
-    return _kernels[0]
+    probe(np.ones((2, ELEMENTS)), 1, np.ones(2, dtype=np.int64), np.zeros(2, dtype=np.int64))
+    return probe
 
 
 def probe_once() -> float:
