@@ -475,12 +475,11 @@ class ThreadedKernel:
 
     def _by_owner(self, k, ptr, reach, syn, cut):
         """Pathway ``k``'s events per (source, owner of the target), each part by target
-        (in the queue's order among a target's events) -> (pointers, each event's
-        synapse, each event's target: see
-        ``team.pathway_args``). ``reach``: each queue position's target, ``syn`` its
-        synapse (None: the code does not read it); ``cut``: the threads' chunks. The events
-        sorted by (source, target) are kept while the arrays are the same, the pointers
-        while the cuts are."""
+        (in the queue's order among a target's events) -> (pointers, each event's synapse,
+        each event's target: see ``team.pathway_args``). ``reach``: each queue position's
+        target, ``syn`` its synapse (None: the code does not read it); ``cut``: the
+        threads' chunks. The events sorted by (source, target) are kept while the arrays
+        are the same, the pointers while the cuts are."""
         arrays = (ptr, reach) if syn is None else (ptr, reach, syn)
         key = ("sorted", k, *(a.ctypes.data for a in arrays), *(a.shape for a in arrays))
         if key not in self._team_cache:
