@@ -53,8 +53,11 @@ SMALL_WORK = 1_000_000
 #: for ``'p'`` and sparse samples, per candidate for dense samples. Measured with
 #: benchmarks/connect_scale.py's rules at N = 4 000-64 000 (2 cores; ``'p'`` on
 #: 2026-12-05 at load 2-3, best of 8: numpy 23 / 91 ms, the kernel 17 / 66 ms for
-#: ``Ce`` at N = 16 000 / 64 000, 1.0 / 4.1 M synapses).
-COST_NS = {"p": (22.0, 16.0), "dense": (15.0, 15.0), "sparse": (65.0, 55.0)}
+#: ``Ce`` at N = 16 000 / 64 000, 1.0 / 4.1 M synapses). Dense samples on 2026-12-06 (idle,
+#: median of 10 calls a process, fixed out-degree ``s`` of ``N``), since numpy finds a row's
+#: ``s`` smallest among the uniforms under a bound: numpy 7.4-17.8, the kernel 13.0-18.7 ns
+#: a candidate (N = 1 000 / 1 280 / 4 000, s = 80 / 80 / 250 and 1 000).
+COST_NS = {"p": (22.0, 16.0), "dense": (11.0, 14.0), "sparse": (65.0, 55.0)}
 #: What a compiled kernel costs before it runs: loading it from Numba's disk cache
 #: (~30 ms of CPU), and importing Numba when nothing has yet (130-200 ms).
 LOAD_NS, IMPORT_NS = 30e6, 150e6

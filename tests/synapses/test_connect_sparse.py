@@ -192,6 +192,7 @@ class Coarse:
 
 @pytest.mark.parametrize("kind, m, value, sites, steps", [
     ("size", 40, 10, 1, 8),  # dense samples: ties at the threshold
+    ("size", 1000, 80, 1, 4096),  # the same among the uniforms under the bound
     ("size", 400, 20, 2, 32),  # sparse samples: too few distinct proposals in a chunk
     ("p", 500, 0.01, 1, 0),  # jumps, chunks too short for most rows
 ])
@@ -227,7 +228,8 @@ def test_matrix_paths_leave_ties_and_short_chunks_to_the_flat_path(monkeypatch, 
 
 
 @pytest.mark.parametrize("kind, m, value, sites", [
-    ("size", 1000, 80, 1), ("size", 4000, 80, 3), ("p", 4000, 0.02, 2), ("p", 300, 0.4, 1)])
+    ("size", 1000, 80, 1), ("size", 1000, 80, 2), ("size", 3000, 900, 1),
+    ("size", 100, 60, 1), ("size", 4000, 80, 3), ("p", 4000, 0.02, 2), ("p", 300, 0.4, 1)])
 def test_matrix_paths_draw_what_the_flat_path_draws(monkeypatch, kind, m, value, sites):
     rows = np.full(50, m)
     rows[7] = 0  # a row that draws nothing
@@ -240,6 +242,24 @@ def test_matrix_paths_draw_what_the_flat_path_draws(monkeypatch, kind, m, value,
     for a, b in zip(got[:2], flat[:2], strict=True):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(got[2][1:], flat[2][1:])
+
+
+def test_the_smallest_of_each_row_are_found_among_those_under_a_bound():
+    """A dense sample's ``s`` smallest uniforms per row, found among those under a bound,
+    are the whole rows' (``np.partition``); no answer when a row has fewer than ``s``
+    under the bound, or when the bound is not small."""
+    rng = np.random.default_rng(11)
+    first = rng.random((40, 1000))
+    at, c, count = connect_draws._smallest_below(first, 80)
+    threshold = np.partition(first, 79, axis=1)[:, 79:80]
+    rows, cols = np.nonzero(first <= threshold)
+    np.testing.assert_array_equal(at, rows)
+    np.testing.assert_array_equal(c, cols)
+    np.testing.assert_array_equal(count, np.full(40, 80))
+    first[17, :] = 0.9  # a row with no uniform under the bound
+    first[17, :5] = 0.01
+    assert connect_draws._smallest_below(first, 80) is None
+    assert connect_draws._smallest_below(rng.random((5, 100)), 60) is None
 
 
 def _plain(n, **kwds):
