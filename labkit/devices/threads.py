@@ -16,20 +16,20 @@ on it (a pathway with a delay, a call resuming mid-step) runs on the ``prange`` 
 (or that step's rest on the serial one); one whose threads do not all start runs on
 the serial kernel. Either way the bits are one thread's.
 
-When threads pay (measured, README "Performance notes"): a parallel kernel compiles about
-a second slower than the serial one, and starting the threads costs microseconds per state
-update and step. So :class:`ThreadedKernel` runs the serial kernel for small groups
-(``MIN_ELEMENTS``), and for a large one until the serial kernel has run for as long as
-compiling the parallel one takes (``COMPILE_BUDGET``), or, if that kernel is already in the
-disk cache, for as long as loading it takes (``LOAD_BUDGET``): a short first run of a learner
-compiles and loads nothing more than before. That serial time is CPU time, without the
-serial kernel's first call (which compiles or loads it): in wall time, a busy machine, or
-the serial kernel's own compilation in its first call (3.9 s for a 1000-compartment HH
-axon at load 8), passed the budget and compiled the parallel kernel (4.8 s more of CPU)
-for a run that the serial kernel finished in 0.1 s. Past the budget, the threads' kernel
-compiles in a subprocess that fills the disk cache (``BACKGROUND``, the fast start's
-compile job) while the serial kernel runs on, and is loaded from there when the job is
-done: the learner never waits for that compilation (CUBA's team kernel: 4-9 s).
+When threads pay (measured: README "All cores", benchmarks/HISTORY.md): a parallel kernel
+compiles about a second slower than the serial one, and starting the threads costs
+microseconds per state update and step. So :class:`ThreadedKernel` runs the serial kernel
+for small groups (``MIN_ELEMENTS``), and for a large one until the serial kernel has run
+for as long as compiling the parallel one takes (``COMPILE_BUDGET``), or, if that kernel is
+already in the disk cache, for as long as loading it takes (``LOAD_BUDGET``): a short first
+run of a learner compiles and loads nothing more than before. That serial time is CPU time,
+without the serial kernel's first call (which compiles or loads it): in wall time, a busy
+machine, or the serial kernel's own compilation in its first call (3.9 s for a
+1000-compartment HH axon at load 8), passed the budget and compiled the parallel kernel
+(4.8 s more of CPU) for a run that the serial kernel finished in 0.1 s. Past the budget,
+the threads' kernel compiles in a subprocess that fills the disk cache (``BACKGROUND``, the
+fast start's compile job) while the serial kernel runs on, and is loaded from there when
+the job is done: the learner never waits for that compilation (CUBA's team kernel: 4-9 s).
 
 Threads only pay on idle cores: every state update waits for its slowest thread, and on
 a machine whose cores are busy with other work a thread may wait a whole time slice
