@@ -209,8 +209,8 @@ def _equal_dense_samples(drawing, width: int, s: int, chunk: int, sites: int, rn
         threshold = np.partition(first, s - 1, axis=1)[:, s - 1:s]
         keep = first <= threshold
         count = np.count_nonzero(keep, axis=1)
-        at, c = np.repeat(np.arange(len(drawing)), count), \
-            np.broadcast_to(np.arange(width), keep.shape)[keep]
+        at = np.repeat(np.arange(len(drawing)), count)
+        c = np.broadcast_to(np.arange(width), keep.shape)[keep]
     else:
         at, c, count = found
     if (count != s).any():  # a tie at the threshold: which one is kept is the flat path's
