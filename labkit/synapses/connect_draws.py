@@ -203,16 +203,7 @@ def _equal_dense_samples(drawing, width: int, s: int, chunk: int, sites: int, rn
     in-degree 80 at N = 1 000 took 190 ms of CPU on the numpy device, Brian2 29."""
     saved = rng.bit_generator.state
     u = rng.random(len(drawing) * sites * width).reshape(len(drawing), sites * width)
-    first = u[:, :width]
-    found = _smallest_below(first, s)
-    if found is None:
-        threshold = np.partition(first, s - 1, axis=1)[:, s - 1:s]
-        keep = first <= threshold
-        count = np.count_nonzero(keep, axis=1)
-        at = np.repeat(np.arange(len(drawing)), count)
-        c = np.broadcast_to(np.arange(width), keep.shape)[keep]
-    else:
-        at, c, count = found
+    at, c, count = _smallest(u[:, :width], s)
     if (count != s).any():  # a tie at the threshold: which one is kept is the flat path's
         rng.bit_generator.state = saved
         return None
@@ -221,6 +212,19 @@ def _equal_dense_samples(drawing, width: int, s: int, chunk: int, sites: int, rn
     if sites > 1:
         U = np.concatenate([U[:1], [u[at, k * width + c] for k in range(1, sites)]])
     return row, c, U
+
+
+def _smallest(first, s: int):
+    """Rows of uniforms -> ``(row, c, count)``: the row and column, in row-major order, of
+    each uniform at most its row's ``s``-th smallest, and their count per row (``s`` but
+    for ties): among the uniforms under a bound (:func:`_smallest_below`) when that can
+    tell, else among whole rows."""
+    found = _smallest_below(first, s)
+    if found is not None:
+        return found
+    threshold = np.partition(first, s - 1, axis=1)[:, s - 1:s]
+    at, c = np.divmod(np.flatnonzero(first <= threshold), first.shape[1])
+    return at, c, np.bincount(at, minlength=first.shape[0])
 
 
 def _smallest_below(first, s: int):
